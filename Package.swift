@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ReportSync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "report-cli", targets: ["report-cli"]),
+        .executable(name: "syncd", targets: ["syncd"]),
+        .library(name: "SyncCore", targets: ["SyncCore"]),
+        .library(name: "Store", targets: ["Store"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure domain: reports, units, members, policy, rules, clocks. No I/O.
+        .target(name: "SyncCore"),
+        // A replica persisted in SQLite: records, change log, history.
+        .target(
+            name: "Store",
+            dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The commands of report-cli, as a library so tests can run them in-process.
+        .target(
+            name: "ReportCLI",
+            dependencies: [
+                "SyncCore", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "report-cli", dependencies: ["ReportCLI"]),
+        .executableTarget(
+            name: "syncd",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SyncCore"]),
+        .testTarget(name: "ReportCLITests", dependencies: ["ReportCLI", "Store", "SyncCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Store
+import SyncCore
+
+/// `report-cli draft`: saves a new report and prints its id.
+struct DraftCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "draft", abstract: "Draft a new report; prints its id.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var fields: ReportFieldOptions
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let actor = try global.actingMember(on: replica, in: context)
+        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let content = try fields.patch(timeZone: timeZone, context: context).makeContent()
+        let report = try replica.draft(content, by: actor)
+        context.print(global.json ? try Rendering.json(["id": report.id]) : report.id)
+    }
+}
+
+/// `report-cli edit`: changes fields of a report that is not yet signed.
+struct EditCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit", abstract: "Change fields of a report before sign-off (or after a return).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @OptionGroup var fields: ReportFieldOptions
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let actor = try global.actingMember(on: replica, in: context)
+        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let report = try replica.edit(
+            replica.resolveReportID(id), with: fields.patch(timeZone: timeZone, context: context), by: actor)
+        if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
+        context.print("saved version \(report.version) of \(report.id); state \(report.state.rawValue)")
+    }
+}

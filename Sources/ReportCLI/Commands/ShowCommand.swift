@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncCore
+
+/// `report-cli show`: one report in full, with what it still lacks before it can be submitted.
+struct ShowCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one report.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let report = try replica.report(id)
+        if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
+        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let c = report.content
+        var lines: [(String, String?)] = [
+            ("id", report.id), ("unit", report.unit), ("state", report.state.rawValue),
+            ("category", c.category.rawValue), ("title", c.title),
+            ("event time", c.eventTime.map { Rendering.local($0, in: timeZone) }), ("place", c.place),
+            ("drafter", report.drafter), ("contact", c.contact), ("classification", c.classification.rawValue),
+            ("disclosure", c.disclosure?.rawValue), ("disclosure reason", c.disclosureReason),
+            ("follow-up of", c.followUpOf.map { "\($0) (follow-up #\(c.followUpSequence ?? 0))" }),
+            ("solicitation", c.solicitation), ("version", String(report.version)),
+            ("updated", Rendering.local(report.updatedAt, in: timeZone)), ("comment", report.lastComment),
+        ]
+        if let e = c.emergency {
+            lines += [
+                ("severity", e.severity?.rawValue), ("source", e.source), ("cause", e.cause),
+                ("deaths", e.deaths.map(String.init)), ("injuries", e.injuries.map(String.init)),
+                ("property loss", e.propertyLoss), ("course", e.course), ("consequences", e.consequences),
+                ("impact", e.impact), ("trend", e.trend), ("leader on site", e.leaderOnSite.map { $0 ? "yes" : "no" }),
+                ("initial measures", e.initialMeasures), ("next measures", e.nextMeasures),
+                ("reporter", e.reporterName), ("reporter contact", e.reporterContact),
+            ]
+        }
+        for a in c.attachments { lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)]\(a.caption.map { " — \($0)" } ?? "")")) }
+        for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
+        context.print("")
+        context.print(c.body)
+        if c.category == .emergency, c.followUpOf == nil, report.state == .draft || report.state == .returned {
+            let missing = ReportRules.missingEmergencyFacts(c)
+            if !missing.isEmpty {
+                context.print("")
+                context.print("still missing before submit: " + missing.joined(separator: ", "))
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Store
+import SyncCore
+
+/// Runs one workflow action from the command line and says where the report now stands.
+struct TransitionRunner {
+    let global: GlobalOptions
+    let action: WorkflowAction
+    let id: String
+    let comment: String?
+
+    func run(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let actor = try global.actingMember(on: replica, in: context)
+        let report = try replica.perform(action, on: id, by: actor, comment: comment)
+        if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
+        context.print("\(report.id): \(action.rawValue) by \(actor); now \(report.state.rawValue)")
+    }
+}
+
+/// `report-cli submit`: the drafter hands a report to the unit head.
+struct SubmitCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit", abstract: "Submit a draft for review (checks every content rule first).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .submit, id: id, comment: nil).run(in: context)
+    }
+}
+
+/// `report-cli review`: the unit head approves the content (审核).
+struct ReviewCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "review", abstract: "Review a report (unit head, 审核).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "An optional note.") var comment: String?
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .review, id: id, comment: comment).run(in: context)
+    }
+}
+
+/// `report-cli sign`: the supervising leader signs a reviewed report off (签发).
+struct SignCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "sign", abstract: "Sign off a reviewed report (leader, 签发).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "An optional note.") var comment: String?
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .sign, id: id, comment: comment).run(in: context)
+    }
+}
+
+/// `report-cli withdraw`: the unit takes a report back before the central office has it.
+struct WithdrawCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a report.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "Why it is withdrawn.") var comment: String?
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .withdraw, id: id, comment: comment).run(in: context)
+    }
+}
+
+/// `report-cli return`: sends a report back for revision (退回) with a comment.
+struct ReturnCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "return", abstract: "Return a report for revision (退回), with a comment.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "What must change.") var comment: String
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .return, id: id, comment: comment).run(in: context)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Where a command writes and what it reads from its environment; tests swap in a buffer.
+public final class CommandContext: @unchecked Sendable {
+    private let lock = NSLock()
+    private let writeOut: @Sendable (String) -> Void
+    private let writeErr: @Sendable (String) -> Void
+    /// The environment variables the command sees (`REPORT_DB`, `REPORT_AS`).
+    public let environment: [String: String]
+    /// The working directory relative paths are read against.
+    public let workingDirectory: String
+
+    public init(
+        environment: [String: String], workingDirectory: String,
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void
+    ) {
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        writeOut = out
+        writeErr = err
+    }
+
+    /// The real terminal: stdout, stderr and the process environment.
+    public static var standard: CommandContext {
+        CommandContext(
+            environment: ProcessInfo.processInfo.environment,
+            workingDirectory: FileManager.default.currentDirectoryPath,
+            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            err: { FileHandle.standardError.write(Data($0.utf8)) })
+    }
+
+    /// Writes a line to standard output.
+    public func print(_ line: String) {
+        lock.withLock { writeOut(line + "\n") }
+    }
+
+    /// Writes a line to standard error.
+    public func printError(_ line: String) {
+        lock.withLock { writeErr(line + "\n") }
+    }
+
+    /// `path` made absolute against the working directory.
+    public func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).path
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncCore
+
+/// The options every replica command takes: which file, who acts, and JSON output.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The replica file (default: $REPORT_DB, else ./report.sqlite).")
+    public var db: String?
+
+    @Option(name: .customLong("as"), help: "The member who acts (default: $REPORT_AS, else the replica's default).")
+    public var actor: String?
+
+    @Flag(name: .long, help: "Print data as JSON for scripts.")
+    public var json = false
+
+    public init() {}
+
+    /// The replica file this command works on.
+    public func databasePath(in context: CommandContext) -> String {
+        context.absolute(db ?? context.environment["REPORT_DB"] ?? "report.sqlite")
+    }
+
+    /// Opens the replica this command works on.
+    public func openReplica(in context: CommandContext) throws -> Replica {
+        try Replica.open(at: databasePath(in: context))
+    }
+
+    /// The member acting in this command.
+    public func actingMember(on replica: Replica, in context: CommandContext) throws -> String {
+        if let actor = actor ?? context.environment["REPORT_AS"] { return actor }
+        if let actor = try replica.defaultActor() { return actor }
+        throw ReportSyncError(
+            .invalidInput, "say who is acting: --as MEMBER, or set a default with report-cli member use MEMBER")
+    }
+}

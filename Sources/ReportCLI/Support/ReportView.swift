@@ -1,0 +1,24 @@
+import Foundation
+import SyncCore
+
+/// A report as `show --json` and `list --json` print it: one flat object, content fields beside id, unit and state.
+struct ReportView: Encodable {
+    let report: Report
+
+    enum Keys: String, CodingKey {
+        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.content.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(report.id, forKey: .id)
+        try container.encode(report.unit, forKey: .unit)
+        try container.encode(report.state, forKey: .state)
+        try container.encode(report.drafter, forKey: .drafter)
+        try container.encode(report.version, forKey: .version)
+        try container.encode(report.createdAt, forKey: .createdAt)
+        try container.encode(report.updatedAt, forKey: .updatedAt)
+        try container.encodeIfPresent(report.lastComment, forKey: .lastComment)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The replica's own settings, one row per key in `replica_meta`.
+enum Meta {
+    enum Key: String {
+        case replicaID = "replica_id"
+        case unitID = "unit_id"
+        case createdAt = "created_at"
+        /// The last dot counter this replica issued.
+        case counter
+        /// The last hybrid logical clock stamp issued or seen.
+        case hlc
+        case policy
+        case defaultActor = "default_actor"
+    }
+
+    static func get(_ key: Key, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = ?", arguments: [key.rawValue])
+    }
+
+    static func require(_ key: Key, _ db: Database) throws -> String {
+        guard let value = try get(key, db) else {
+            throw ReportSyncError(.storage, "the replica has no \(key.rawValue); it is damaged, restore it from a backup")
+        }
+        return value
+    }
+
+    static func set(_ key: Key, _ value: String, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO replica_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            arguments: [key.rawValue, value])
+    }
+
+    static func remove(_ key: Key, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM replica_meta WHERE key = ?", arguments: [key.rawValue])
+    }
+}
+
+extension OrgUnit: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "units"
+}
+
+extension Member: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "members"
+}

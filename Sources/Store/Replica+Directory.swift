@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// Identity, units and members of a replica.
+extension Replica {
+    /// Who this replica is.
+    public func identity() throws -> ReplicaIdentity {
+        try read { db in
+            let unitID = try Meta.require(.unitID, db)
+            guard let unit = try OrgUnit.fetchOne(db, key: unitID) else {
+                throw ReportSyncError(.storage, "the replica's unit \(unitID) is missing; the file is damaged, restore it from a backup")
+            }
+            return ReplicaIdentity(
+                replicaID: try Meta.require(.replicaID, db), unit: unit,
+                createdAt: Date(millisecondsSince1970: Int64(try Meta.require(.createdAt, db)) ?? 0))
+        }
+    }
+
+    /// Every unit this replica knows, by id.
+    public func units() throws -> [OrgUnit] {
+        try read { db in try OrgUnit.order(Column("id")).fetchAll(db) }
+    }
+
+    /// Adds a unit (for example a sub-squad) under a known parent.
+    public func addUnit(_ unit: OrgUnit) throws {
+        try transaction { db, context in
+            if try OrgUnit.exists(db, key: unit.id) {
+                throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists")
+            }
+            if let parent = unit.parent, try !OrgUnit.exists(db, key: parent) {
+                throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
+            }
+            try unit.insert(db)
+            let (dot, hlc) = context.stamp()
+            try ChangeLog.append(.unit, id: unit.id, body: JSONCoding.string(unit), dot: dot, hlc: hlc, db)
+        }
+    }
+
+    /// Adds a member; the id must be new and the unit known.
+    public func addMember(_ member: Member) throws {
+        guard !member.id.isEmpty, !member.name.allSatisfy(\.isWhitespace) else {
+            throw ReportSyncError(.invalidInput, "a member needs an --id and a --name")
+        }
+        try transaction { db, context in
+            if let existing = try Member.fetchOne(db, key: member.id) {
+                throw ReportSyncError(
+                    .alreadyExists, "member \(member.id) already exists (\(existing.name), \(existing.role.rawValue)); choose another --id")
+            }
+            guard try OrgUnit.exists(db, key: member.unit) else {
+                throw ReportSyncError(.notFound, "unit \(member.unit) is unknown to this replica; known units: \(try Self.unitIDs(db))")
+            }
+            try member.insert(db)
+            let (dot, hlc) = context.stamp()
+            try ChangeLog.append(.member, id: member.id, body: JSONCoding.string(member), dot: dot, hlc: hlc, db)
+        }
+    }
+
+    /// Every member, by id.
+    public func members() throws -> [Member] {
+        try read { db in try Member.order(Column("id")).fetchAll(db) }
+    }
+
+    /// The member with this id, or an error that says how to find or add one.
+    public func member(_ id: String) throws -> Member {
+        try read { db in try Self.member(id, db) }
+    }
+
+    /// Makes `id` the member who acts when a command names nobody (`--as`).
+    public func setDefaultActor(_ id: String) throws {
+        try write { db in
+            _ = try Self.member(id, db)
+            try Meta.set(.defaultActor, id, db)
+        }
+    }
+
+    /// The member who acts when a command names nobody, if one was set.
+    public func defaultActor() throws -> String? {
+        try read { db in try Meta.get(.defaultActor, db) }
+    }
+
+    static func member(_ id: String, _ db: Database) throws -> Member {
+        guard let member = try Member.fetchOne(db, key: id) else {
+            throw ReportSyncError(
+                .notFound, "unknown member '\(id)': see report-cli member list, or add one with report-cli member add")
+        }
+        return member
+    }
+
+    static func unitIDs(_ db: Database) throws -> String {
+        try String.fetchAll(db, sql: "SELECT id FROM units ORDER BY id").joined(separator: ", ")
+    }
+}

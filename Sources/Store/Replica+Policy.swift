@@ -1,0 +1,27 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The policy in force on a replica.
+extension Replica {
+    /// The policy in force (DOMAIN.md defaults until one is loaded).
+    public func policy() throws -> Policy {
+        try read { db in try Self.policy(db) }
+    }
+
+    /// Replaces the policy; it is validated first and recorded in the change log.
+    public func setPolicy(_ policy: Policy) throws {
+        try policy.validate()
+        try transaction { db, context in
+            let json = try JSONCoding.string(policy)
+            try Meta.set(.policy, json, db)
+            let (dot, hlc) = context.stamp()
+            try ChangeLog.append(.policy, id: "policy", body: json, dot: dot, hlc: hlc, db)
+        }
+    }
+
+    static func policy(_ db: Database) throws -> Policy {
+        guard let json = try Meta.get(.policy, db) else { return .standard }
+        return try JSONCoding.value(Policy.self, from: json)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// A replica of the bureau's reports kept in one SQLite file: the facade every command goes through.
+///
+/// Each public method that writes runs in one transaction, so a command is written whole or not at all.
+public final class Replica: Sendable {
+    let writer: any DatabaseWriter
+    /// The file behind the replica, or `nil` in memory.
+    public let path: String?
+    let now: @Sendable () -> Date
+
+    init(writer: any DatabaseWriter, path: String?, now: @escaping @Sendable () -> Date) {
+        self.writer = writer
+        self.path = path
+        self.now = now
+    }
+
+    /// Creates a new replica file for `unit`, refusing to touch a file that is already there.
+    public static func create(
+        at path: String, unit: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> Replica {
+        if FileManager.default.fileExists(atPath: path) {
+            if let existing = try? open(at: path, now: now), let identity = try? existing.identity() {
+                throw ReportSyncError(
+                    .alreadyExists,
+                    "a replica already exists at \(path) (unit \(identity.unit.id), replica \(identity.replicaID)); use it, or choose another --db"
+                )
+            }
+            throw ReportSyncError(.alreadyExists, "\(path) already exists and is not a replica; choose another --db")
+        }
+        do {
+            let replica = Replica(writer: try DatabasePool(path: path, configuration: configuration()), path: path, now: now)
+            try replica.initialize(unit: unit)
+            return replica
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw StoreErrors.translate(error, path: path)
+        }
+    }
+
+    /// Opens an existing replica file, checking that it is one and that this program knows its schema.
+    public static func open(at path: String, now: @escaping @Sendable () -> Date = { Date() }) throws -> Replica {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ReportSyncError(
+                .notFound,
+                "no replica at \(path): create one with 'report-cli init --unit ID --unit-name NAME', or point --db (or REPORT_DB) at an existing file"
+            )
+        }
+        do {
+            // Look before opening for writing: a foreign or damaged file must be left exactly as it was.
+            var readOnly = configuration()
+            readOnly.readonly = true
+            try DatabaseQueue(path: path, configuration: readOnly).read { db in try checkCompatible(db, path: path) }
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try ReplicaSchema.migrator.migrate(pool)
+            return Replica(writer: pool, path: path, now: now)
+        } catch {
+            throw StoreErrors.translate(error, path: path)
+        }
+    }
+
+    /// A replica in memory, for tests.
+    public static func inMemory(unit: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }) throws -> Replica {
+        let replica = Replica(writer: try DatabaseQueue(configuration: configuration()), path: nil, now: now)
+        try replica.initialize(unit: unit)
+        return replica
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Every command's transaction is on disk before the command says it succeeded.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    static func checkCompatible(_ db: Database, path: String) throws {
+        let migrator = ReplicaSchema.migrator
+        if try migrator.hasBeenSuperseded(db) {
+            let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
+            throw ReportSyncError(
+                .schemaTooNew,
+                "\(path) was written by a newer ReportSync (schema \(unknown.joined(separator: ", "))); install the newer report-cli to open it"
+            )
+        }
+        guard try db.tableExists("replica_meta"),
+            try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = 'replica_id'") != nil
+        else {
+            throw ReportSyncError(.storage, "\(path) is an SQLite file but not a ReportSync replica; point --db at a replica")
+        }
+    }
+
+    private func initialize(unit: OrgUnit) throws {
+        try ReplicaSchema.migrator.migrate(writer)
+        try writer.write { db in
+            let at = now()
+            try unit.insert(db)
+            try Meta.set(.replicaID, UUIDv7.make(at: at), db)
+            try Meta.set(.unitID, unit.id, db)
+            try Meta.set(.createdAt, String(at.millisecondsSince1970), db)
+            try Meta.set(.counter, "0", db)
+            try Meta.set(.hlc, "0", db)
+            try Meta.set(.policy, JSONCoding.string(Policy.standard), db)
+        }
+    }
+
+    /// Runs `body` in one write transaction, translating storage failures.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.write(body) } catch { throw StoreErrors.translate(error, path: path) }
+    }
+
+    /// Runs `body` on a consistent snapshot, translating storage failures.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.read(body) } catch { throw StoreErrors.translate(error, path: path) }
+    }
+}

@@ -1,0 +1,9 @@
+import Foundation
+import SyncCore
+
+/// Who a replica is: its id (minted at init, never reused), the unit it serves, and when it was made.
+public struct ReplicaIdentity: Codable, Sendable, Equatable {
+    public let replicaID: String
+    public let unit: OrgUnit
+    public let createdAt: Date
+}

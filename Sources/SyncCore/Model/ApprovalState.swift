@@ -1,0 +1,21 @@
+/// Where a report stands in the approval workflow (DOMAIN.md "The approval workflow").
+public enum ApprovalState: String, CaseIterable, Codable, Sendable {
+    case draft
+    case awaitingReview = "awaiting-review"
+    case reviewed
+    case signed
+    case received
+    case adopted
+    case returned
+    case rejected
+    case archived
+    case withdrawn
+
+    /// Content may be edited only before sign-off (or after a return); it is locked from `signed` on.
+    public var allowsContentEdit: Bool {
+        switch self {
+        case .draft, .awaitingReview, .reviewed, .returned: true
+        default: false
+        }
+    }
+}

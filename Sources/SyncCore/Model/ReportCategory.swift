@@ -1,0 +1,12 @@
+/// The kind of a report (DOMAIN.md "Categories"), with its stable slug.
+public enum ReportCategory: String, CaseIterable, Codable, Sendable, CodingKeyRepresentable {
+    case dynamic
+    case experience
+    case problem
+    case suggestion
+    case research
+    case meeting
+    case leaderVisit = "leader-visit"
+    case emergency
+    case solicited
+}

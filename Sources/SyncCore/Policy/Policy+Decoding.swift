@@ -1,0 +1,95 @@
+import Foundation
+
+extension Policy {
+    /// Reads a policy from JSON, keeping defaults for keys left out and naming any bad key.
+    public static func decode(json data: Data) throws -> Policy {
+        let policy: Policy
+        do {
+            let user = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy.standard))
+            let merged = try mergePolicyJSON(defaults, user, path: [])
+            policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch let error as DecodingError {
+            throw ReportSyncError(.invalidInput, "policy: \(error.readableDescription)")
+        } catch let error as ReportSyncError {
+            throw error
+        } catch {
+            throw ReportSyncError(.invalidInput, "policy: not valid JSON (\(error.localizedDescription))")
+        }
+        try policy.validate()
+        return policy
+    }
+
+    /// Maps whose keys are slugs chosen by the bureau; other objects have a fixed set of keys.
+    static let openMaps: Set<String> = ["lengthLimits", "quotas.monthly", "points.adoption", "points.instruction"]
+
+    /// `user` laid over `defaults`, refusing keys that the policy does not have.
+    static func mergePolicyJSON(_ defaults: Any, _ user: Any, path: [String]) throws -> Any {
+        guard let defaultObject = defaults as? [String: Any] else { return user }
+        let where_ = path.isEmpty ? "the policy" : "key '\(path.joined(separator: "."))'"
+        guard let userObject = user as? [String: Any] else {
+            throw ReportSyncError(.invalidInput, "policy: \(where_) must be a JSON object")
+        }
+        var merged = defaultObject
+        let isOpen = openMaps.contains(path.joined(separator: "."))
+        for (key, value) in userObject {
+            if let base = defaultObject[key] {
+                merged[key] = try mergePolicyJSON(base, value, path: path + [key])
+            } else if isOpen {
+                merged[key] = value
+            } else {
+                let known = defaultObject.keys.sorted().joined(separator: ", ")
+                throw ReportSyncError(
+                    .invalidInput, "policy: unknown key '\((path + [key]).joined(separator: "."))'; \(where_) has: \(known)")
+            }
+        }
+        return merged
+    }
+
+    /// Checks values that JSON types alone cannot: known slugs, real time zone, positive numbers.
+    public func validate() throws {
+        func fail(_ key: String, _ why: String) -> ReportSyncError {
+            ReportSyncError(.invalidInput, "policy: key '\(key)': \(why)")
+        }
+        if TimeZone(identifier: timeZone) == nil {
+            throw fail("timeZone", "'\(timeZone)' is not a known time zone (for example Asia/Shanghai)")
+        }
+        if maxClockSkewSeconds < 0 { throw fail("maxClockSkewSeconds", "must not be negative") }
+        for (slug, limit) in lengthLimits {
+            if ReportCategory(rawValue: slug) == nil {
+                throw fail("lengthLimits.\(slug)", "unknown category; use one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if limit <= 0 { throw fail("lengthLimits.\(slug)", "must be a positive number of characters") }
+        }
+        for (slug, quota) in quotas.monthly {
+            if UnitKind(rawValue: slug) == nil {
+                throw fail("quotas.monthly.\(slug)", "unknown unit kind; use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if quota < 0 { throw fail("quotas.monthly.\(slug)", "must not be negative") }
+        }
+        for (name, table) in [("points.adoption", points.adoption), ("points.instruction", points.instruction)] {
+            for slug in table.keys where AdoptionLevel(rawValue: slug) == nil {
+                throw fail("\(name).\(slug)", "unknown level; use one of \(AdoptionLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        for day in holidays where CalendarDay(day) == nil {
+            throw fail("holidays", "'\(day)' is not a date written YYYY-MM-DD")
+        }
+        let d = deadlines
+        for (key, value) in [
+            ("emergencyMajorPhoneMinutes", d.emergencyMajorPhoneMinutes),
+            ("emergencyMajorWrittenMinutes", d.emergencyMajorWrittenMinutes),
+            ("emergencyGeneralWrittenMinutes", d.emergencyGeneralWrittenMinutes),
+            ("phoneFirstWrittenWorkingDays", d.phoneFirstWrittenWorkingDays),
+            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays),
+        ] where value <= 0 {
+            throw fail("deadlines.\(key)", "must be positive")
+        }
+        for (key, value) in [
+            ("monthlyReportDayOfMonth", d.monthlyReportDayOfMonth),
+            ("monthlyMediaSummaryDayOfMonth", d.monthlyMediaSummaryDayOfMonth),
+        ] where !(1...31).contains(value) {
+            throw fail("deadlines.\(key)", "must be a day of the month, 1 to 31")
+        }
+    }
+}

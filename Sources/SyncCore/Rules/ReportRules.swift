@@ -1,0 +1,83 @@
+/// The content rules of DOMAIN.md, checked on every write and, more strictly, before a report leaves its drafter.
+public enum ReportRules {
+    /// Checks that hold for every saved version, draft or not: length limits, exempt reasons, follow-up links.
+    ///
+    /// - Parameter followUpTarget: the report named by `content.followUpOf`, if the replica holds it.
+    public static func checkWrite(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
+        if content.title.allSatisfy(\.isWhitespace) {
+            throw ReportSyncError(.ruleViolated, "a report needs a title: give --title")
+        }
+        try checkLength(content, policy: policy)
+        if content.disclosure == .exempt, !content.disclosureReason.isPresentText {
+            throw ReportSyncError(
+                .ruleViolated,
+                "an exempt disclosure (免予公开) needs a reason: give --disclosure-reason (000 政府信息公开报送审核制度 §4)")
+        }
+        if let first = content.followUpOf {
+            try checkFollowUp(content, firstID: first, unit: unit, target: followUpTarget)
+        }
+    }
+
+    /// Checks before submission (提交): everything `checkWrite` checks, plus complete emergency facts and photo captions.
+    public static func checkSubmission(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
+        try checkWrite(content, unit: unit, followUpTarget: followUpTarget, policy: policy)
+        if content.body.allSatisfy(\.isWhitespace) {
+            throw ReportSyncError(.ruleViolated, "the report has no body text; add it with --body before submitting")
+        }
+        if content.category == .emergency, content.followUpOf == nil {
+            let missing = missingEmergencyFacts(content)
+            if !missing.isEmpty {
+                throw ReportSyncError(
+                    .ruleViolated,
+                    "an emergency report needs every required fact before it is submitted (004 §三.十); missing: "
+                        + missing.joined(separator: ", ") + ". Add them with report-cli edit")
+            }
+        }
+        if let photo = content.attachments.first(where: { $0.kind == .photo && !$0.caption.isPresentText }) {
+            throw ReportSyncError(
+                .ruleViolated, "photo '\(photo.name)' has no caption (图说, 004 §二); attach it again as NAME=CAPTION")
+        }
+    }
+
+    /// The required emergency facts still missing, each as "name (--option)".
+    public static func missingEmergencyFacts(_ content: ReportContent) -> [String] {
+        var missing: [String] = []
+        if content.eventTime == nil { missing.append("time of the event (--event-time)") }
+        if !content.place.isPresentText { missing.append("place (--place)") }
+        let details = content.emergency ?? EmergencyDetails()
+        for requirement in EmergencyDetails.requirements where !requirement.isPresent(details) {
+            missing.append("\(requirement.name) (\(requirement.option))")
+        }
+        return missing
+    }
+
+    static func checkLength(_ content: ReportContent, policy: Policy) throws {
+        guard let limit = policy.lengthLimit(for: content.category) else { return }
+        let length = content.body.count
+        if length > limit {
+            throw ReportSyncError(
+                .ruleViolated,
+                "the body has \(length) characters; a \(content.category.rawValue) report may have at most \(limit) (000 局政务信息报送制度 §二.6). Shorten it"
+            )
+        }
+    }
+
+    static func checkFollowUp(_ content: ReportContent, firstID: String, unit: String, target: Report?) throws {
+        guard let target else {
+            throw ReportSyncError(
+                .notFound, "the report to follow up, \(firstID), is not in this replica; check the id with report-cli list")
+        }
+        guard target.content.category == .emergency else {
+            throw ReportSyncError(
+                .ruleViolated,
+                "a follow-up (续报) continues an emergency report, but \(target.id) is a \(target.content.category.rawValue) report")
+        }
+        guard target.unit == unit else {
+            throw ReportSyncError(
+                .ruleViolated, "a follow-up must come from the unit of the first report (\(target.unit)), not \(unit)")
+        }
+        guard content.category == .emergency else {
+            throw ReportSyncError(.ruleViolated, "a follow-up (续报) is itself an emergency report: use --category emergency")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The one JSON form of this project: sorted keys, dates as ISO 8601 UTC with milliseconds.
+public enum JSONCoding {
+    static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// An encoder for stored and printed JSON; `pretty` indents it for people.
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(dateStyle))
+        }
+        return encoder
+    }
+
+    /// A decoder that reads dates in any form `TimestampParser` takes, local times in `timeZone`.
+    public static func decoder(timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = TimestampParser.parse(text, timeZone: timeZone) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not a date and time; write it like 2026-11-22T10:30 or 2026-11-22T10:30:00+08:00")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// `value` as compact JSON text.
+    public static func string(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder().encode(value), as: UTF8.self)
+    }
+
+    /// A value read back from JSON text written by `string(_:)`.
+    public static func value<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Reads the date-and-time forms people type: ISO 8601 with or without an offset, `T` or a space.
+public enum TimestampParser {
+    static let zonedFormats = [
+        "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mmXXXXX",
+        "yyyy-MM-dd HH:mm:ssXXXXX", "yyyy-MM-dd HH:mmXXXXX",
+    ]
+    static let localFormats = [
+        "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm",
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm",
+    ]
+
+    /// The moment `text` names; a time without an offset is read in `timeZone`. `nil` when it is no date.
+    public static func parse(_ text: String, timeZone: TimeZone) -> Date? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.isLenient = false
+        formatter.timeZone = timeZone
+        for format in zonedFormats + localFormats {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+
+    /// Like `parse`, but throws an error that shows the accepted forms.
+    public static func require(_ text: String, timeZone: TimeZone, what: String) throws -> Date {
+        guard let date = parse(text, timeZone: timeZone) else {
+            throw ReportSyncError(
+                .invalidInput,
+                "\(what) '\(text)' is not a date and time; write it like 2026-11-22T10:30 (in \(timeZone.identifier)) or 2026-11-22T10:30:00+08:00"
+            )
+        }
+        return date
+    }
+}

@@ -1,0 +1,34 @@
+/// A step a person takes in the approval workflow; each is recorded as a transition event.
+public enum WorkflowAction: String, CaseIterable, Codable, Sendable {
+    /// 提交: the drafter hands the report to the unit head.
+    case submit
+    /// 审核: the unit head approves the content.
+    case review
+    /// 签发: the supervising leader signs it off; it may now leave the unit.
+    case sign
+    /// The drafter or unit head takes it back before the central office has it.
+    case withdraw
+    /// 回执: the central office acknowledges receipt.
+    case receive
+    /// 采用: the central office adopts it at a level (may happen several times).
+    case adopt
+    /// 退回: sent back for revision with a comment.
+    case `return`
+    /// 不采用: the central office declines it.
+    case reject
+    /// 归档
+    case archive
+    /// A reviewed report was edited, so its review no longer stands (recorded automatically).
+    case revise
+
+    /// Actions that must carry a comment saying why.
+    public var needsComment: Bool { self == .return || self == .reject }
+}
+
+/// One allowed move: from which states, to which state, by which roles.
+public struct TransitionRule: Sendable {
+    public let action: WorkflowAction
+    public let from: Set<ApprovalState>
+    public let to: ApprovalState
+    public let roles: Set<Role>
+}
