@@ -123,7 +123,11 @@ extension Replica {
     /// Points a follow-up at the first report of its chain and numbers it; returns that first report.
     static func followUpTarget(_ content: inout ReportContent, _ db: Database) throws -> Report? {
         guard let named = content.followUpOf else { return nil }
-        let namedID = try resolveID(named, db)
+        let namedID: String
+        do { namedID = try resolveID(named, db) } catch let error as ReportSyncError where error.code == .notFound {
+            throw ReportSyncError(
+                .notFound, "the report to follow up, \(named), is not in this replica; check the id with report-cli list")
+        }
         var target = try ReportRows.require(namedID, db)
         if let first = target.content.followUpOf { target = try ReportRows.require(first, db) }
         content.followUpOf = target.id

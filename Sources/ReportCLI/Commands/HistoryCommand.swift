@@ -16,7 +16,6 @@ struct HistoryCommand: ReplicaCommand {
         if global.json { return context.print(try Rendering.json(entries)) }
         let timeZone = Rendering.timeZone(of: try replica.policy())
         var table = TextTable(["WHEN", "WHO", "REPLICA", "WHAT"])
-        table.maxCellWidth = 60
         for e in entries {
             let what: String
             switch e.kind {

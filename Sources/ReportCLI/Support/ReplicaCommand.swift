@@ -9,9 +9,13 @@ public protocol ReplicaCommand: ParsableCommand {
 
 extension ReplicaCommand {
     public mutating func run() throws {
-        let context = CommandContext.standard
+        try Self.runReportingRefusals(self, in: .standard)
+    }
+
+    /// Runs `command`; a refusal is printed as one `error:` line on stderr and becomes exit code 1.
+    public static func runReportingRefusals(_ command: any ReplicaCommand, in context: CommandContext) throws {
         do {
-            try execute(in: context)
+            try command.execute(in: context)
         } catch let error as ReportSyncError {
             context.printError("error: \(error.message)")
             throw ExitCode(1)

@@ -5,7 +5,7 @@
 public struct TextTable: Sendable {
     public let headers: [String]
     public private(set) var rows: [[String]] = []
-    /// Cells longer than this many columns are cut with an ellipsis.
+    /// Cells longer than this many columns are cut with an ellipsis (the last column is never cut).
     public var maxCellWidth = 40
 
     public init(_ headers: [String]) { self.headers = headers }
@@ -14,7 +14,9 @@ public struct TextTable: Sendable {
 
     /// The table as lines of text, header first.
     public func render() -> String {
-        let cells = ([headers] + rows).map { $0.map { Self.truncate($0, to: maxCellWidth) } }
+        let cells = ([headers] + rows).map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : Self.truncate(cell, to: maxCellWidth) }
+        }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in cells {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Self.width(of: cell)) }

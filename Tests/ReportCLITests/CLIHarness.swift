@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import ReportCLI
+
+/// Runs report-cli commands in-process against a temporary folder and captures what they print.
+final class CLIHarness: @unchecked Sendable {
+    /// What one command printed and whether it was refused.
+    struct Outcome {
+        var out: String
+        var err: String
+        var exitCode: Int32
+        var succeeded: Bool { exitCode == 0 }
+    }
+
+    let directory: URL
+    var environment: [String: String]
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        environment = ["REPORT_DB": directory.appendingPathComponent("field.sqlite").path]
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Parses `arguments` as report-cli would and runs the command, as the real binary does minus the process.
+    @discardableResult
+    func run(_ arguments: String...) -> Outcome { run(arguments) }
+
+    func run(_ arguments: [String]) -> Outcome {
+        let out = Buffer()
+        let err = Buffer()
+        let context = CommandContext(
+            environment: environment, workingDirectory: directory.path, out: { out.append($0) }, err: { err.append($0) })
+        do {
+            let command = try ReportCLI.parseAsRoot(arguments)
+            guard let runnable = command as? any ReplicaCommand else {
+                return Outcome(out: "", err: "not a replica command", exitCode: 64)
+            }
+            try type(of: runnable).runReportingRefusals(runnable, in: context)
+            return Outcome(out: out.text, err: err.text, exitCode: 0)
+        } catch {
+            let message = ReportCLI.message(for: error)
+            return Outcome(out: out.text, err: err.text + message, exitCode: ReportCLI.exitCode(for: error).rawValue)
+        }
+    }
+
+    /// A member setup most tests start from: a squad replica with drafter, unit head and leader.
+    func staffedReplica() {
+        run("init", "--unit", "squad-3", "--unit-name", "第三中队")
+        run("member", "add", "--id", "wang", "--name", "王小明", "--role", "drafter", "--phone", "13800000000")
+        run("member", "add", "--id", "li", "--name", "李队长", "--role", "unit-head")
+        run("member", "add", "--id", "zhao", "--name", "赵局长", "--role", "leader")
+    }
+
+    final class Buffer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storage = ""
+        func append(_ text: String) { lock.withLock { storage += text } }
+        var text: String { lock.withLock { storage } }
+    }
+}

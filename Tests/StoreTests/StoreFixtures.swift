@@ -1,0 +1,28 @@
+import Foundation
+import Store
+import SyncCore
+
+/// A replica of squad-3 with a drafter, a unit head and a leader, in memory or in a temporary file.
+enum StoreFixtures {
+    static let unit = OrgUnit(id: "squad-3", name: "第三中队", kind: .squad)
+
+    static func staffed(_ replica: Replica) throws -> Replica {
+        try replica.addMember(Member(id: "wang", name: "王小明", unit: unit.id, role: .drafter, phone: "13800000000"))
+        try replica.addMember(Member(id: "li", name: "李队长", unit: unit.id, role: .unitHead))
+        try replica.addMember(Member(id: "zhao", name: "赵局长", unit: unit.id, role: .leader))
+        return replica
+    }
+
+    static func inMemory() throws -> Replica { try staffed(Replica.inMemory(unit: unit)) }
+
+    /// A fresh temporary folder, removed by the caller.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func news(_ title: String = "中队开展夜间巡查") -> ReportContent {
+        ReportContent(category: .dynamic, title: title, body: "11月21日夜，中队开展专项巡查。")
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import SyncCore
+import Testing
+
+/// DOMAIN.md "The report": the content rules and their messages.
+@Suite("Report rules")
+struct ReportRulesTests {
+    let policy = Policy.standard
+
+    @Test("Length limits (000 §二.6): a dynamic item may have 600 characters, counted as characters not bytes")
+    func dynamicLimit() throws {
+        let ok = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 600))
+        try ReportRules.checkWrite(ok, unit: "u", followUpTarget: nil, policy: policy)
+        let long = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 601))
+        let error = #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(long, unit: "u", followUpTarget: nil, policy: policy)
+        }
+        #expect(error?.message.contains("601") == true)
+        #expect(error?.message.contains("600") == true)
+    }
+
+    @Test(
+        "Length limits (000 §二.6): experience, problem and suggestion items may have 2,000 characters",
+        arguments: [ReportCategory.experience, .problem, .suggestion])
+    func longFormLimit(category: ReportCategory) throws {
+        try ReportRules.checkWrite(
+            ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2000)), unit: "u",
+            followUpTarget: nil, policy: policy)
+        #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(
+                ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2001)), unit: "u",
+                followUpTarget: nil, policy: policy)
+        }
+    }
+
+    @Test("a length limit is a policy setting: a bureau may allow 800 characters for dynamic items")
+    func limitFromPolicy() throws {
+        var relaxed = Policy.standard
+        relaxed.lengthLimits["dynamic"] = 800
+        try ReportRules.checkWrite(
+            ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 700)), unit: "u",
+            followUpTarget: nil, policy: relaxed)
+    }
+
+    @Test("Emergency report required fields (004 §三.十): submission is refused while any is missing, naming it")
+    func emergencyFields() throws {
+        try ReportRules.checkSubmission(Fixtures.completeEmergency(), unit: "u", followUpTarget: nil, policy: policy)
+        var noTrend = Fixtures.completeEmergency()
+        noTrend.emergency?.trend = nil
+        let error = #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkSubmission(noTrend, unit: "u", followUpTarget: nil, policy: policy)
+        }
+        #expect(error?.message.contains("--trend") == true)
+        var noPlace = Fixtures.completeEmergency()
+        noPlace.place = "  "
+        #expect(ReportRules.missingEmergencyFacts(noPlace) == ["place (--place)"])
+        var zeroCasualties = Fixtures.completeEmergency()
+        zeroCasualties.emergency?.deaths = 0
+        #expect(ReportRules.missingEmergencyFacts(zeroCasualties).isEmpty, "zero deaths is a fact, not a missing one")
+    }
+
+    @Test("an incomplete emergency report may still be saved as a draft")
+    func incompleteDraftSaves() throws {
+        try ReportRules.checkWrite(
+            ReportContent(category: .emergency, title: "滑坡", body: ""), unit: "u", followUpTarget: nil, policy: policy)
+    }
+
+    @Test("Disclosure attribute (000 政府信息公开报送审核制度 §4): exempt needs a reason")
+    func exemptReason() throws {
+        var content = ReportContent(category: .dynamic, title: "t", body: "b", disclosure: .exempt)
+        #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(content, unit: "u", followUpTarget: nil, policy: policy)
+        }
+        content.disclosureReason = "涉及个人隐私"
+        try ReportRules.checkWrite(content, unit: "u", followUpTarget: nil, policy: policy)
+    }
+
+    @Test("Follow-up reports (001/#1 §5): a follow-up continues an emergency report of the same unit")
+    func followUps() throws {
+        var followUp = ReportContent(category: .emergency, title: "续报", body: "进展", followUpOf: "first")
+        let first = Fixtures.report("first", unit: "squad-3", content: Fixtures.completeEmergency())
+        try ReportRules.checkSubmission(followUp, unit: "squad-3", followUpTarget: first, policy: policy)
+
+        let missing = #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(followUp, unit: "squad-3", followUpTarget: nil, policy: policy)
+        }
+        #expect(missing?.code == .notFound)
+        let otherUnit = #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(followUp, unit: "squad-4", followUpTarget: first, policy: policy)
+        }
+        #expect(otherUnit?.code == .ruleViolated)
+        let news = Fixtures.report("first", unit: "squad-3", content: ReportContent(category: .dynamic, title: "t", body: "b"))
+        #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(followUp, unit: "squad-3", followUpTarget: news, policy: policy)
+        }
+        followUp.category = .dynamic
+        #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(followUp, unit: "squad-3", followUpTarget: first, policy: policy)
+        }
+    }
+
+    @Test("Photos carry captions (图说, 004 §二): a photo without one blocks submission")
+    func photoCaption() throws {
+        var content = ReportContent(
+            category: .dynamic, title: "t", body: "b", attachments: [Attachment(name: "scene.jpg", caption: nil)])
+        #expect(content.attachments[0].kind == .photo)
+        #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkSubmission(content, unit: "u", followUpTarget: nil, policy: policy)
+        }
+        content.attachments = [Attachment(name: "scene.jpg", caption: "现场")]
+        try ReportRules.checkSubmission(content, unit: "u", followUpTarget: nil, policy: policy)
+    }
+
+    @Test("a report with no body cannot be submitted")
+    func emptyBody() {
+        #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkSubmission(
+                ReportContent(category: .dynamic, title: "t", body: " "), unit: "u", followUpTarget: nil, policy: policy)
+        }
+    }
+}
