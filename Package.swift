@@ -13,10 +13,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // Pure domain: reports, units, members, policy, rules, clocks. No I/O.
-        .target(name: "SyncCore"),
+        // Pure domain: reports, units, members, policy, rules, clocks, merge. No I/O.
+        .target(name: "SyncCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // A replica persisted in SQLite: records, change log, history.
         .target(
             name: "Store",
@@ -35,7 +37,10 @@ let package = Package(
             name: "syncd",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(
+            name: "SyncCoreTests",
+            dependencies: ["SyncCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SyncCore"]),
         .testTarget(name: "ReportCLITests", dependencies: ["ReportCLI", "Store", "SyncCore"]),
     ],

@@ -14,6 +14,10 @@ enum Meta {
         case hlc
         case policy
         case defaultActor = "default_actor"
+        /// Replica ids this file used before it was copied or restored (comma-separated).
+        case previousReplicaIDs = "previous_replica_ids"
+        /// Device and inode of the file when last opened: a copy or a restored backup has others.
+        case fileIdentity = "file_identity"
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// Identity, units and members of a replica.
+/// Identity, units and members of a replica. Units and members are reference data: each change to
+/// them is a change in the log, like a report write.
 extension Replica {
     /// Who this replica is.
     public func identity() throws -> ReplicaIdentity {
@@ -11,9 +12,11 @@ extension Replica {
             guard let unit = try OrgUnit.fetchOne(db, key: unitID) else {
                 throw ReportSyncError(.storage, "the replica's unit \(unitID) is missing; the file is damaged, restore it from a backup")
             }
+            let previous = try Meta.get(.previousReplicaIDs, db)?.split(separator: ",").map(String.init) ?? []
             return ReplicaIdentity(
                 replicaID: try Meta.require(.replicaID, db), unit: unit,
-                createdAt: Date(millisecondsSince1970: Int64(try Meta.require(.createdAt, db)) ?? 0))
+                createdAt: Date(millisecondsSince1970: Int64(try Meta.require(.createdAt, db)) ?? 0),
+                previousReplicaIDs: previous)
         }
     }
 
@@ -24,16 +27,12 @@ extension Replica {
 
     /// Adds a unit (for example a sub-squad) under a known parent.
     public func addUnit(_ unit: OrgUnit) throws {
-        try transaction { db, context in
-            if try OrgUnit.exists(db, key: unit.id) {
-                throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists")
-            }
-            if let parent = unit.parent, try !OrgUnit.exists(db, key: parent) {
+        try session { s in
+            if try OrgUnit.exists(s.db, key: unit.id) { throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists") }
+            if let parent = unit.parent, try !OrgUnit.exists(s.db, key: parent) {
                 throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
             }
-            try unit.insert(db)
-            let (dot, hlc) = context.stamp()
-            try ChangeLog.append(.unit, id: unit.id, body: JSONCoding.string(unit), dot: dot, hlc: hlc, db)
+            try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)])
         }
     }
 
@@ -42,17 +41,15 @@ extension Replica {
         guard !member.id.isEmpty, !member.name.allSatisfy(\.isWhitespace) else {
             throw ReportSyncError(.invalidInput, "a member needs an --id and a --name")
         }
-        try transaction { db, context in
-            if let existing = try Member.fetchOne(db, key: member.id) {
+        try session { s in
+            if let existing = try Member.fetchOne(s.db, key: member.id) {
                 throw ReportSyncError(
                     .alreadyExists, "member \(member.id) already exists (\(existing.name), \(existing.role.rawValue)); choose another --id")
             }
-            guard try OrgUnit.exists(db, key: member.unit) else {
-                throw ReportSyncError(.notFound, "unit \(member.unit) is unknown to this replica; known units: \(try Self.unitIDs(db))")
+            guard try OrgUnit.exists(s.db, key: member.unit) else {
+                throw ReportSyncError(.notFound, "unit \(member.unit) is unknown to this replica; known units: \(try Self.unitIDs(s.db))")
             }
-            try member.insert(db)
-            let (dot, hlc) = context.stamp()
-            try ChangeLog.append(.member, id: member.id, body: JSONCoding.string(member), dot: dot, hlc: hlc, db)
+            try s.commitLocal([Self.referenceChange(.member(member), unit: member.unit, s)])
         }
     }
 
@@ -81,13 +78,20 @@ extension Replica {
 
     static func member(_ id: String, _ db: Database) throws -> Member {
         guard let member = try Member.fetchOne(db, key: id) else {
-            throw ReportSyncError(
-                .notFound, "unknown member '\(id)': see report-cli member list, or add one with report-cli member add")
+            throw ReportSyncError(.notFound, "unknown member '\(id)': see report-cli member list, or add one with report-cli member add")
         }
         return member
     }
 
     static func unitIDs(_ db: Database) throws -> String {
         try String.fetchAll(db, sql: "SELECT id FROM units ORDER BY id").joined(separator: ", ")
+    }
+
+    /// A change that writes reference data, stamped by this replica.
+    static func referenceChange(_ payload: ChangePayload, unit: String, _ s: ApplySession) -> Change {
+        let stamp = s.stamp()
+        return Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: ReferenceRecord.id(of: payload) ?? "", unit: unit, actor: s.replicaID,
+            context: VersionVector(), payload: payload)
     }
 }

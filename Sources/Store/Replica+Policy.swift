@@ -9,15 +9,10 @@ extension Replica {
         try read { db in try Self.policy(db) }
     }
 
-    /// Replaces the policy; it is validated first and recorded in the change log.
+    /// Replaces the policy; it is validated first and recorded as a change.
     public func setPolicy(_ policy: Policy) throws {
         try policy.validate()
-        try transaction { db, context in
-            let json = try JSONCoding.string(policy)
-            try Meta.set(.policy, json, db)
-            let (dot, hlc) = context.stamp()
-            try ChangeLog.append(.policy, id: "policy", body: json, dot: dot, hlc: hlc, db)
-        }
+        try session { s in try s.commitLocal([Self.referenceChange(.policy(policy), unit: "*", s)]) }
     }
 
     static func policy(_ db: Database) throws -> Policy {

@@ -55,7 +55,9 @@ public final class Replica: Sendable {
             try DatabaseQueue(path: path, configuration: readOnly).read { db in try checkCompatible(db, path: path) }
             let pool = try DatabasePool(path: path, configuration: configuration())
             try ReplicaSchema.migrator.migrate(pool)
-            return Replica(writer: pool, path: path, now: now)
+            let replica = Replica(writer: pool, path: path, now: now)
+            try replica.rekeyIfMoved()
+            return replica
         } catch {
             throw StoreErrors.translate(error, path: path)
         }
@@ -98,13 +100,29 @@ public final class Replica: Sendable {
         try ReplicaSchema.migrator.migrate(writer)
         try writer.write { db in
             let at = now()
-            try unit.insert(db)
             try Meta.set(.replicaID, UUIDv7.make(at: at), db)
             try Meta.set(.unitID, unit.id, db)
             try Meta.set(.createdAt, String(at.millisecondsSince1970), db)
             try Meta.set(.counter, "0", db)
             try Meta.set(.hlc, "0", db)
             try Meta.set(.policy, JSONCoding.string(Policy.standard), db)
+            if let path, let identity = FileIdentity.of(path) { try Meta.set(.fileIdentity, identity, db) }
+        }
+        try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) }
+    }
+
+    /// Gives the replica a new id when its file is not where it was (copied, or restored from a backup),
+    /// so that it never issues a dot its old self may already have used.
+    private func rekeyIfMoved() throws {
+        guard let path, let current = FileIdentity.of(path) else { return }
+        try write { db in
+            let recorded = try Meta.get(.fileIdentity, db)
+            try Meta.set(.fileIdentity, current, db)
+            guard let recorded, recorded != current else { return }
+            let old = try Meta.require(.replicaID, db)
+            let previous = (try Meta.get(.previousReplicaIDs, db)).map { $0 + "," } ?? ""
+            try Meta.set(.previousReplicaIDs, previous + old, db)
+            try Meta.set(.replicaID, UUIDv7.make(at: now()), db)
         }
     }
 

@@ -6,4 +6,6 @@ public struct ReplicaIdentity: Codable, Sendable, Equatable {
     public let replicaID: String
     public let unit: OrgUnit
     public let createdAt: Date
+    /// Ids this file wrote under before it was copied or restored; new writes never reuse them.
+    public let previousReplicaIDs: [String]
 }

@@ -9,13 +9,18 @@ enum ReplicaSchema {
                 sql: """
                     CREATE TABLE replica_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
 
+                    -- Reference data, each row the winning value of its last-writer-wins record.
                     CREATE TABLE units (
                         id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT);
-
                     CREATE TABLE members (
-                        id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL,
-                        unit TEXT NOT NULL REFERENCES units(id), role TEXT NOT NULL, phone TEXT);
+                        id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL,
+                        role TEXT NOT NULL, phone TEXT);
+                    -- For each reference record (unit/ID, member/ID, policy): the change that holds its value.
+                    CREATE TABLE reference_versions (
+                        record TEXT PRIMARY KEY NOT NULL, hlc INTEGER NOT NULL, replica TEXT NOT NULL,
+                        counter INTEGER NOT NULL, digest TEXT NOT NULL) WITHOUT ROWID;
 
+                    -- Reports: the merged record (every write it received) and columns derived from it for queries.
                     CREATE TABLE reports (
                         id TEXT PRIMARY KEY NOT NULL,
                         unit TEXT NOT NULL,
@@ -30,50 +35,64 @@ enum ReplicaSchema {
                         created_at INTEGER NOT NULL,
                         updated_at INTEGER NOT NULL,
                         last_comment TEXT,
-                        follow_up_of TEXT);
+                        follow_up_of TEXT,
+                        record TEXT NOT NULL,
+                        digest TEXT NOT NULL);
                     CREATE INDEX reports_by_state ON reports(state, updated_at);
+                    CREATE INDEX reports_by_unit ON reports(unit, updated_at);
                     CREATE INDEX reports_by_follow_up ON reports(follow_up_of) WHERE follow_up_of IS NOT NULL;
 
-                    CREATE TABLE report_versions (
-                        report_id TEXT NOT NULL REFERENCES reports(id),
-                        version INTEGER NOT NULL,
-                        body TEXT NOT NULL,
-                        replica TEXT NOT NULL,
-                        counter INTEGER NOT NULL,
-                        hlc INTEGER NOT NULL,
-                        PRIMARY KEY (report_id, version)) WITHOUT ROWID;
-
-                    CREATE TABLE transitions (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        report_id TEXT NOT NULL REFERENCES reports(id),
-                        body TEXT NOT NULL,
-                        replica TEXT NOT NULL,
-                        counter INTEGER NOT NULL,
-                        hlc INTEGER NOT NULL);
-                    CREATE INDEX transitions_by_report ON transitions(report_id, hlc);
-
-                    -- The local change log: every write, in order; sync pushes from here.
+                    -- Every change this replica holds, made here or received, in the order it was applied.
                     CREATE TABLE changes (
                         seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                        id TEXT NOT NULL UNIQUE,
                         replica TEXT NOT NULL,
                         counter INTEGER NOT NULL,
-                        hlc INTEGER NOT NULL,
-                        entity TEXT NOT NULL,
-                        entity_id TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        origin TEXT NOT NULL,
                         body TEXT NOT NULL,
                         UNIQUE (replica, counter));
+
+                    -- Received changes waiting for the writes they depend on; never dropped.
+                    CREATE TABLE pending_changes (
+                        replica TEXT NOT NULL,
+                        counter INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        waits_for TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+                    CREATE INDEX pending_by_wait ON pending_changes(waits_for);
+
+                    -- Received changes this replica refused, with the reason; kept to be shown.
+                    CREATE TABLE rejected_changes (
+                        replica TEXT NOT NULL,
+                        counter INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        rejected_at INTEGER NOT NULL,
+                        PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+
+                    -- Conflicts, derived from each report's writes and replaced whenever the report changes.
+                    CREATE TABLE conflicts (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        report_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        hlc INTEGER NOT NULL,
+                        body TEXT NOT NULL);
+                    CREATE INDEX conflicts_by_report ON conflicts(report_id);
+                    CREATE INDEX conflicts_by_status ON conflicts(status, hlc);
                     """)
-            // History is evidence (DOMAIN.md "The approval workflow"): it is never rewritten.
-            for table in ["report_versions", "transitions", "changes"] {
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
-                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
-                        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
-                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
-                        """)
-            }
+            // The change log is evidence (DOMAIN.md "The approval workflow"): it is never rewritten.
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes
+                    BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
+                    CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes
+                    BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
+                    """)
         }
         return migrator
     }

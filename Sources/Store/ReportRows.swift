@@ -2,23 +2,17 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// Reads and writes the `reports` table, which holds each report's current content and state.
+/// Reads and writes the `reports` table: each report's merged record and the columns derived from it.
 enum ReportRows {
     static func fetch(_ id: String, _ db: Database) throws -> Report? {
         try Row.fetchOne(db, sql: "SELECT * FROM reports WHERE id = ?", arguments: [id]).map(decode)
     }
 
-    static func require(_ id: String, _ db: Database) throws -> Report {
-        guard let report = try fetch(id, db) else {
-            throw ReportSyncError(.notFound, "no report \(id) in this replica; see report-cli list")
-        }
-        return report
-    }
-
     static func decode(_ row: Row) throws -> Report {
         let stateName: String = row["state"]
         guard let state = ApprovalState(rawValue: stateName) else {
-            throw ReportSyncError(.schemaTooNew, "report \(row["id"] as String) is in state '\(stateName)', unknown to this program; install the newer report-cli")
+            throw ReportSyncError(
+                .schemaTooNew, "report \(row["id"] as String) is in state '\(stateName)', unknown to this program; install the newer report-cli")
         }
         return Report(
             id: row["id"], unit: row["unit"], content: try JSONCoding.value(ReportContent.self, from: row["content"]),
@@ -28,22 +22,23 @@ enum ReportRows {
             updatedAt: Date(millisecondsSince1970: row["updated_at"]), lastComment: row["last_comment"])
     }
 
-    static func save(_ report: Report, _ db: Database) throws {
+    static func save(_ report: Report, record: ReportRecord, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO reports(id, unit, category, title, state, drafter, version, content, content_replica,
-                    content_counter, created_at, updated_at, last_comment, follow_up_of)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, category = excluded.category, title = excluded.title,
+                    content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,
                     state = excluded.state, version = excluded.version, content = excluded.content,
                     content_replica = excluded.content_replica, content_counter = excluded.content_counter,
-                    updated_at = excluded.updated_at, last_comment = excluded.last_comment, follow_up_of = excluded.follow_up_of
+                    updated_at = excluded.updated_at, last_comment = excluded.last_comment,
+                    follow_up_of = excluded.follow_up_of, record = excluded.record, digest = excluded.digest
                 """,
             arguments: [
                 report.id, report.unit, report.content.category.rawValue, report.content.title, report.state.rawValue,
                 report.drafter, report.version, try JSONCoding.string(report.content), report.contentDot.replica,
                 report.contentDot.counter, report.createdAt.millisecondsSince1970, report.updatedAt.millisecondsSince1970,
-                report.lastComment, report.content.followUpOf,
+                report.lastComment, report.content.followUpOf, try JSONCoding.string(record), try StateDigest.hash(record),
             ])
     }
 }

@@ -37,10 +37,19 @@ struct WorkflowStoreTests {
         _ = try replica.perform(.submit, on: id, by: "wang")
         let changes = try replica.changes(after: 0)
         #expect(changes.count == before + 2)
-        #expect(changes.suffix(2).map(\.entity) == [.reportVersion, .transition])
-        let counters = changes.map(\.dot.counter)
+        let kinds = changes.suffix(2).map { stored -> String in
+            switch stored.change.payload {
+            case .content: "content"
+            case .transition: "transition"
+            default: "reference"
+            }
+        }
+        #expect(kinds == ["content", "transition"])
+        #expect(changes.allSatisfy { $0.origin == .local })
+        let counters = changes.map(\.change.dot.counter)
         #expect(counters == Array(1...Int64(counters.count)), "dots count up by one, no gaps, no repeats")
-        #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.hlc < $1.hlc })
+        #expect(changes.map(\.seq) == changes.map(\.seq).sorted())
+        #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.change.hlc < $1.change.hlc })
     }
 
     @Test("a refused command writes nothing: no report, no version, no change")
@@ -122,15 +131,15 @@ struct WorkflowStoreTests {
         #expect(error?.code == .notFound)
     }
 
-    @Test("history tables are append-only: SQLite itself refuses to rewrite them")
+    @Test("the change log is append-only: SQLite itself refuses to rewrite it")
     func appendOnly() throws {
         let replica = try StoreFixtures.inMemory()
         let id = try replica.draft(StoreFixtures.news(), by: "wang").id
         _ = try replica.perform(.submit, on: id, by: "wang")
-        for sql in ["UPDATE report_versions SET body = '{}'", "DELETE FROM changes", "UPDATE transitions SET body = ''"] {
+        for sql in ["UPDATE changes SET body = '{}'", "DELETE FROM changes"] {
             #expect(throws: (any Error).self) { try replica.writer.write { db in try db.execute(sql: sql) } }
         }
-        #expect(try replica.changes().count == 5)
+        #expect(try replica.changes().count == 6)
     }
 
     @Test("a full disk fails the command with a clear message and keeps every record already written")
@@ -167,7 +176,10 @@ struct WorkflowStoreTests {
         strict.lengthLimits["dynamic"] = 10
         try replica.setPolicy(strict)
         #expect(try replica.policy().lengthLimit(for: .dynamic) == 10)
-        #expect(try replica.changes().last?.entity == .policy)
+        guard case .policy = try replica.changes().last?.change.payload else {
+            Issue.record("the policy change is not in the log")
+            return
+        }
         #expect(throws: ReportSyncError.self) { try replica.draft(StoreFixtures.news(), by: "wang") }
     }
 

@@ -13,7 +13,8 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public let replica: String
     public let at: Date
     public let hlc: HybridTimestamp
-    /// For versions: the version number; for transitions: the content version the actor saw.
+    public let dot: Dot
+    /// For versions: the version number on this replica; for transitions: the version the actor saw.
     public let version: Int?
     public let changedFields: [String]?
     public let action: WorkflowAction?
@@ -21,14 +22,15 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public let to: ApprovalState?
     public let comment: String?
 
-    /// The entry for a content version.
-    public init(_ version: ReportVersion) {
+    /// The entry for a content version, numbered `number` in causal order.
+    public init(_ version: ReportVersion, number: Int) {
         kind = .version
         actor = version.actor
         replica = version.dot.replica
         at = version.hlc.date
         hlc = version.hlc
-        self.version = version.version
+        dot = version.dot
+        self.version = number
         changedFields = version.changedFields
         action = nil
         from = nil
@@ -43,6 +45,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         replica = event.dot.replica
         at = event.hlc.date
         hlc = event.hlc
+        dot = event.dot
         version = sawVersion
         changedFields = nil
         action = event.action

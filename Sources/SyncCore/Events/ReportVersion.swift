@@ -1,29 +1,29 @@
-import Foundation
-
-/// One saved version of a report's content, as it is recorded and replicated.
+/// One content write of a report as a replica holds it: the fields written, by whom, having seen what.
 public struct ReportVersion: Codable, Sendable, Equatable {
     public let report: String
     public let unit: String
-    /// 1 for the first draft, then one more per edit.
-    public let version: Int
-    public let content: ReportContent
-    /// The fields that differ from the previous version (all set fields for version 1).
-    public let changedFields: [String]
     public let actor: String
     public let dot: Dot
     public let hlc: HybridTimestamp
+    /// What the writer had seen of the report before this write.
+    public let context: VersionVector
+    /// True for the write that created the report.
+    public let creates: Bool
+    /// Field name → the value written, as JSON text.
+    public let fields: [String: String]
 
-    public init(
-        report: String, unit: String, version: Int, content: ReportContent, changedFields: [String], actor: String,
-        dot: Dot, hlc: HybridTimestamp
-    ) {
-        self.report = report
-        self.unit = unit
-        self.version = version
-        self.content = content
-        self.changedFields = changedFields
-        self.actor = actor
-        self.dot = dot
-        self.hlc = hlc
+    /// The version a content change carries.
+    public init(_ change: Change, _ write: ContentWrite) {
+        report = change.record
+        unit = change.unit
+        actor = change.actor
+        dot = change.dot
+        hlc = change.hlc
+        context = change.context
+        creates = write.creates
+        fields = write.fields
     }
+
+    /// The names of the fields written, sorted.
+    public var changedFields: [String] { fields.keys.sorted() }
 }

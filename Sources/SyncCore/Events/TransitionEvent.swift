@@ -1,9 +1,8 @@
-import Foundation
-
-/// One approval step as it is recorded and replicated: who moved which report from where to where,
-/// and which content version they saw (an approval is bound to the content it saw).
+/// One approval step as a replica holds it: who moved which report from where to where, what they
+/// had seen, and which content version they approved (an approval is bound to the content it saw).
 public struct TransitionEvent: Codable, Sendable, Equatable {
-    public let id: String
+    /// The event id: its dot in text form, unique across replicas.
+    public var id: String { dot.description }
     public let report: String
     public let action: WorkflowAction
     public let from: ApprovalState
@@ -15,21 +14,21 @@ public struct TransitionEvent: Codable, Sendable, Equatable {
     public let comment: String?
     /// The content write the actor saw when acting.
     public let sawContent: Dot
+    /// What the actor had seen of the report (its version vector before this event).
+    public let context: VersionVector
 
-    public init(
-        id: String, report: String, action: WorkflowAction, from: ApprovalState, to: ApprovalState, actor: String,
-        role: Role, dot: Dot, hlc: HybridTimestamp, comment: String?, sawContent: Dot
-    ) {
-        self.id = id
-        self.report = report
-        self.action = action
-        self.from = from
-        self.to = to
-        self.actor = actor
-        self.role = role
-        self.dot = dot
-        self.hlc = hlc
-        self.comment = comment
-        self.sawContent = sawContent
+    /// The event a transition change carries.
+    public init(_ change: Change, _ step: TransitionStep) {
+        report = change.record
+        action = step.action
+        from = step.from
+        to = step.to
+        actor = change.actor
+        role = step.role
+        dot = change.dot
+        hlc = change.hlc
+        comment = step.comment
+        sawContent = step.sawContent
+        context = change.context
     }
 }

@@ -1,0 +1,26 @@
+import GRDB
+import SyncCore
+
+/// Keeps reference data (units, members, policy) as last-writer-wins records.
+enum ReferenceStore {
+    /// Stores the value `change` writes if it is newer than the one held.
+    static func apply(_ change: Change, id: String, _ db: Database) throws {
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM reference_versions WHERE record = ?", arguments: [id]) {
+            let held = (HybridTimestamp(rawValue: row["hlc"]), Dot(replica: row["replica"], counter: row["counter"]))
+            guard (change.hlc, change.dot) > held else { return }
+        }
+        switch change.payload {
+        case .unit(let unit): try unit.save(db)
+        case .member(let member): try member.save(db)
+        case .policy(let policy): try Meta.set(.policy, JSONCoding.string(policy), db)
+        case .content, .transition: return
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO reference_versions(record, hlc, replica, counter, digest) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(record) DO UPDATE SET hlc = excluded.hlc, replica = excluded.replica,
+                    counter = excluded.counter, digest = excluded.digest
+                """,
+            arguments: [id, change.hlc.rawValue, change.dot.replica, change.dot.counter, try StateDigest.hash(change)])
+    }
+}

@@ -1,0 +1,140 @@
+/// The unit of replication: one write to one record, tagged with its writer's dot, clock stamp and
+/// what the writer had seen of that record.
+///
+/// Changes are immutable once made; a replica stores and forwards them byte for byte.
+public struct Change: Codable, Sendable, Equatable {
+    /// The encoding this program writes; a change with a higher one comes from a newer ReportSync.
+    public static let encodingVersion = 1
+
+    /// Encoding version.
+    public var v: Int
+    public var dot: Dot
+    public var hlc: HybridTimestamp
+    /// The id of the record written.
+    public var record: String
+    /// The unit that owns the record (decides who may receive and write it).
+    public var unit: String
+    public var actor: String
+    /// What the writer had seen of this record when writing (its version vector, before this write).
+    public var context: VersionVector
+    /// Writes in other records this one needs first (a follow-up needs its first report).
+    public var requires: [RecordDot]
+    public var payload: ChangePayload
+
+    public init(
+        dot: Dot, hlc: HybridTimestamp, record: String, unit: String, actor: String, context: VersionVector,
+        requires: [RecordDot] = [], payload: ChangePayload
+    ) {
+        v = Self.encodingVersion
+        self.dot = dot
+        self.hlc = hlc
+        self.record = record
+        self.unit = unit
+        self.actor = actor
+        self.context = context
+        self.requires = requires
+        self.payload = payload
+    }
+}
+
+/// A write in another record that a change depends on.
+public struct RecordDot: Codable, Sendable, Hashable {
+    public var record: String
+    public var dot: Dot
+
+    public init(record: String, dot: Dot) {
+        self.record = record
+        self.dot = dot
+    }
+}
+
+/// What a change writes.
+public enum ChangePayload: Codable, Sendable, Equatable {
+    /// Fields of a report's content (the first write of a report creates it).
+    case content(ContentWrite)
+    /// A step of the approval workflow.
+    case transition(TransitionStep)
+    /// Reference data: a unit's definition (last writer wins).
+    case unit(OrgUnit)
+    /// Reference data: a member's definition (last writer wins).
+    case member(Member)
+    /// Reference data: the bureau's policy (last writer wins).
+    case policy(Policy)
+
+    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy }
+
+    /// Whether this is reference data (units, members, policy) rather than a report write.
+    public var isReference: Bool {
+        switch self {
+        case .content, .transition: false
+        case .unit, .member, .policy: true
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .type) {
+        case "content": self = .content(try container.decode(ContentWrite.self, forKey: .content))
+        case "transition": self = .transition(try container.decode(TransitionStep.self, forKey: .transition))
+        case "unit": self = .unit(try container.decode(OrgUnit.self, forKey: .unit))
+        case "member": self = .member(try container.decode(Member.self, forKey: .member))
+        case "policy": self = .policy(try container.decode(Policy.self, forKey: .policy))
+        case let other:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .content(let write):
+            try container.encode("content", forKey: .type)
+            try container.encode(write, forKey: .content)
+        case .transition(let step):
+            try container.encode("transition", forKey: .type)
+            try container.encode(step, forKey: .transition)
+        case .unit(let unit):
+            try container.encode("unit", forKey: .type)
+            try container.encode(unit, forKey: .unit)
+        case .member(let member):
+            try container.encode("member", forKey: .type)
+            try container.encode(member, forKey: .member)
+        case .policy(let policy):
+            try container.encode("policy", forKey: .type)
+            try container.encode(policy, forKey: .policy)
+        }
+    }
+}
+
+/// Content fields written by one change: field name → the field's value as JSON text.
+public struct ContentWrite: Codable, Sendable, Equatable {
+    /// True for the write that creates the report.
+    public var creates: Bool
+    public var fields: [String: String]
+
+    public init(creates: Bool, fields: [String: String]) {
+        self.creates = creates
+        self.fields = fields
+    }
+}
+
+/// One approval step as a change carries it.
+public struct TransitionStep: Codable, Sendable, Equatable {
+    public var action: WorkflowAction
+    public var from: ApprovalState
+    public var to: ApprovalState
+    public var role: Role
+    public var comment: String?
+    /// The content write the actor saw: the latest content dot when acting.
+    public var sawContent: Dot
+
+    public init(action: WorkflowAction, from: ApprovalState, to: ApprovalState, role: Role, comment: String?, sawContent: Dot) {
+        self.action = action
+        self.from = from
+        self.to = to
+        self.role = role
+        self.comment = comment
+        self.sawContent = sawContent
+    }
+}

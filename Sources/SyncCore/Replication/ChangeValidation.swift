@@ -1,0 +1,60 @@
+import Foundation
+
+/// Checks a change from elsewhere before it may touch a replica: encoding, dot, vectors, clock, step.
+/// A refused change gets a reason the sender can show; the rest of its batch goes on.
+public enum ChangeValidation {
+    /// Throws the reason `change` may not be applied, judged at `now` under `policy`.
+    public static func check(_ change: Change, now: Date, policy: Policy) throws {
+        if change.v > Change.encodingVersion {
+            throw ReportSyncError(
+                .invalidInput,
+                "change \(change.dot) uses encoding version \(change.v); this ReportSync reads up to \(Change.encodingVersion). Upgrade it")
+        }
+        if change.v < 1 { throw ReportSyncError(.invalidInput, "change \(change.dot) has no valid encoding version") }
+        if change.dot.replica.isEmpty || change.dot.counter <= 0 {
+            throw ReportSyncError(.invalidInput, "malformed dot '\(change.dot)': it needs a replica id and a positive counter")
+        }
+        if change.record.isEmpty || change.unit.isEmpty || change.actor.isEmpty {
+            throw ReportSyncError(.invalidInput, "change \(change.dot) must name its record, unit and actor")
+        }
+        try change.context.validate()
+        if change.context.covers(change.dot) {
+            throw ReportSyncError(
+                .invalidInput,
+                "change \(change.dot) goes backwards: its writer claims to have seen counter \(change.context.counters[change.dot.replica] ?? 0) of its own replica already")
+        }
+        let maxSkew = TimeInterval(policy.maxClockSkewSeconds)
+        if change.hlc.wallMilliseconds > now.millisecondsSince1970 + Int64(maxSkew * 1000) {
+            let ahead = Int(Double(change.hlc.wallMilliseconds - now.millisecondsSince1970) / 1000)
+            throw ReportSyncError(
+                .invalidInput,
+                "change \(change.dot) is stamped \(ahead) s in the future, beyond the \(Int(maxSkew)) s the policy tolerates; fix the clock of replica \(change.dot.replica)")
+        }
+        switch change.payload {
+        case .content(let write):
+            if write.creates {
+                guard change.context.isEmpty, write.fields["category"] != nil, write.fields["title"] != nil else {
+                    throw ReportSyncError(.invalidInput, "change \(change.dot) creates a report but lacks its category or title, or claims earlier writes")
+                }
+            } else if change.context.isEmpty {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) edits report \(change.record) without saying what its writer had seen")
+            }
+            if let unknown = write.fields.keys.first(where: { !ReportContent.fieldNames.contains($0) }) {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) writes unknown field '\(unknown)'; a newer ReportSync may have written it")
+            }
+        case .unit, .member:
+            break
+        case .policy(let policy):
+            try policy.validate()
+        case .transition(let step):
+            if change.context.isEmpty {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) moves report \(change.record) without saying what its actor had seen")
+            }
+            guard (try? ApprovalWorkflow.target(of: step.action, from: step.from, by: step.role)) == step.to else {
+                throw ReportSyncError(
+                    .invalidInput,
+                    "change \(change.dot): a \(step.role.rawValue) cannot \(step.action.rawValue) from \(step.from.rawValue) to \(step.to.rawValue)")
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// Turns what a person does into changes, checking the domain rules first. Shared by every replica
+/// (SQLite or in memory) so that a write means the same everywhere.
+public enum LocalWrites {
+    /// The stamp of one new write: this replica's next dot and clock reading.
+    public typealias Stamp = (dot: Dot, hlc: HybridTimestamp)
+
+    /// The change that creates report `id`, drafted by `actor`.
+    ///
+    /// - Parameter followUpTarget: the first report of the chain when `content.followUpOf` is set.
+    public static func draft(
+        id: String, content: ReportContent, by actor: Member, followUpTarget: ReportRecord?, policy: Policy, stamp: Stamp
+    ) throws -> Change {
+        guard actor.role == .drafter || actor.role == .unitHead else {
+            throw ReportSyncError(.forbidden, "\(actor.id) is a \(actor.role.rawValue); only a drafter or unit-head drafts reports")
+        }
+        var content = content
+        if content.contact == nil { content.contact = actor.phone }
+        let target = try followUpTarget.map { try Report(record: $0) }
+        try ReportRules.checkWrite(content, unit: actor.unit, followUpTarget: target, policy: policy)
+        let requires = followUpTarget.map { [RecordDot(record: $0.id, dot: $0.versions.first(where: \.creates)!.dot)] } ?? []
+        return Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: id, unit: actor.unit, actor: actor.id, context: VersionVector(),
+            requires: requires, payload: .content(ContentWrite(creates: true, fields: try content.encodedFields())))
+    }
+
+    /// The changes that apply `patch` to a report: the content write, and a `revise` step when the
+    /// report was reviewed (the review saw other content).
+    public static func edit(
+        _ record: ReportRecord, with patch: ReportPatch, by actor: Member, policy: Policy, followUpTarget: ReportRecord?,
+        stamps: () -> Stamp
+    ) throws -> [Change] {
+        if patch.isEmpty { throw ReportSyncError(.invalidInput, "nothing to change: give at least one field to edit") }
+        let mayEdit =
+            actor.role == .leader || ((actor.role == .drafter || actor.role == .unitHead) && actor.unit == record.unit)
+        guard mayEdit else {
+            throw ReportSyncError(
+                .forbidden, "\(actor.id) (\(actor.role.rawValue) of \(actor.unit)) may not edit a report of unit \(record.unit)")
+        }
+        guard record.state.allowsContentEdit else {
+            throw ReportSyncError(
+                .wrongState,
+                "report \(record.id) is \(record.state.rawValue); its content is locked after sign-off. To change it, it must be returned first (report-cli return ID --comment ...)"
+            )
+        }
+        let old = try record.content()
+        if let newFirst = patch.followUpOf, newFirst != old.followUpOf {
+            throw ReportSyncError(.ruleViolated, "a report's place in a follow-up chain cannot change; draft a new follow-up instead")
+        }
+        var content = old
+        patch.apply(to: &content)
+        let changed = try content.fields(changedSince: old)
+        if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
+        try ReportRules.checkWrite(
+            content, unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) }, policy: policy)
+        let stamp = stamps()
+        let write = Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: record.vv,
+            payload: .content(ContentWrite(creates: false, fields: changed)))
+        guard record.state == .reviewed else { return [write] }
+        var seen = record.vv
+        seen.add(write.dot)
+        let reviseStamp = stamps()
+        let revise = Change(
+            dot: reviseStamp.dot, hlc: reviseStamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: seen,
+            payload: .transition(
+                TransitionStep(
+                    action: .revise, from: .reviewed, to: .awaitingReview, role: actor.role,
+                    comment: "content changed after review", sawContent: write.dot)))
+        return [write, revise]
+    }
+
+    /// The change that takes `action` on a report, after checking role, unit, state and (for submit) the content rules.
+    public static func transition(
+        _ action: WorkflowAction, on record: ReportRecord, by actor: Member, comment: String?, policy: Policy,
+        followUpTarget: ReportRecord?, stamp: Stamp
+    ) throws -> Change {
+        if action == .revise {
+            throw ReportSyncError(.invalidInput, "revise is recorded automatically when a reviewed report is edited; use report-cli edit")
+        }
+        let comment = comment.flatMap { text in text.allSatisfy(\.isWhitespace) ? nil : text }
+        if action.needsComment, comment == nil {
+            throw ReportSyncError(.invalidInput, "\(action.rawValue) needs a --comment that tells the unit what to change or why")
+        }
+        if actor.role.isUnitBound, actor.unit != record.unit {
+            throw ReportSyncError(
+                .forbidden, "\(actor.id) is a \(actor.role.rawValue) of \(actor.unit) and may not act on a report of \(record.unit)")
+        }
+        let target = try ApprovalWorkflow.target(of: action, from: record.state, by: actor.role)
+        if action == .submit {
+            try ReportRules.checkSubmission(
+                try record.content(), unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) },
+                policy: policy)
+        }
+        return Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: record.vv,
+            payload: .transition(
+                TransitionStep(
+                    action: action, from: record.state, to: target, role: actor.role, comment: comment,
+                    sawContent: record.latestContent.dot)))
+    }
+}

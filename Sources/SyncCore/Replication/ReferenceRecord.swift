@@ -1,0 +1,19 @@
+/// Reference data (units, members, policy) replicate as whole values: the write with the later
+/// clock stamp wins, ties broken by dot, so every replica keeps the same one.
+public enum ReferenceRecord {
+    /// The record id a reference change writes: `unit/ID`, `member/ID` or `policy`.
+    public static func id(of payload: ChangePayload) -> String? {
+        switch payload {
+        case .unit(let unit): "unit/\(unit.id)"
+        case .member(let member): "member/\(member.id)"
+        case .policy: "policy"
+        case .content, .transition: nil
+        }
+    }
+
+    /// Whether `incoming` replaces the value written by `current`.
+    public static func replaces(_ incoming: Change, _ current: Change?) -> Bool {
+        guard let current else { return true }
+        return (incoming.hlc, incoming.dot) > (current.hlc, current.dot)
+    }
+}

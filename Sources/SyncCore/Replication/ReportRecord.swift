@@ -1,0 +1,138 @@
+/// One report as a replicated record: every content write and transition it has received, the merged
+/// field values, and the state and conflicts that follow from them.
+///
+/// Two replicas holding the same set of changes hold equal records, whatever order the changes came in:
+/// every collection is kept in a canonical order and everything else is derived.
+public struct ReportRecord: Codable, Sendable, Equatable {
+    public let id: String
+    public let unit: String
+    /// Every write this record has received, per replica.
+    public private(set) var vv: VersionVector
+    /// Per field, the values no write has yet superseded: one normally, several after concurrent writes; the winner first.
+    public private(set) var fields: [String: [FieldValue]]
+    /// Every content write, by dot.
+    public private(set) var versions: [ReportVersion]
+    /// Every transition event, by dot.
+    public private(set) var transitions: [TransitionEvent]
+    /// Concurrent field writes that disagreed, by id.
+    public private(set) var fieldConflicts: [Conflict]
+    public private(set) var state: ApprovalState
+    public private(set) var approvalConflicts: [Conflict]
+    public private(set) var lastComment: String?
+
+    /// A record made by its creating change.
+    public init(creating change: Change) throws {
+        guard case .content(let write) = change.payload, write.creates else {
+            throw ReportSyncError(.invalidInput, "report \(change.record) does not exist yet and change \(change.dot) does not create it")
+        }
+        guard change.context.isEmpty else {
+            throw ReportSyncError(.invalidInput, "change \(change.dot) creates report \(change.record) but claims to have seen earlier writes")
+        }
+        id = change.record
+        unit = change.unit
+        vv = VersionVector()
+        fields = [:]
+        versions = []
+        transitions = []
+        fieldConflicts = []
+        state = .draft
+        approvalConflicts = []
+        lastComment = nil
+        applyContent(change, write)
+        vv.add(change.dot)
+    }
+
+    /// Merges one change; returns whether it was applied, already held, waiting for causes, or refused.
+    public mutating func apply(_ change: Change) -> ApplyOutcome {
+        if vv.covers(change.dot) { return .duplicate }
+        guard change.record == id else {
+            return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) is for report \(change.record), not \(id)"))
+        }
+        guard change.unit == unit else {
+            return .rejected(
+                ReportSyncError(
+                    .forbidden, "change \(change.dot) claims unit \(change.unit), but report \(id) belongs to \(unit); it was not applied"))
+        }
+        let missing = vv.missing(from: change.context)
+        if !missing.isEmpty { return .waiting(missing: missing) }
+        switch change.payload {
+        case .content(let write):
+            if write.creates {
+                return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) creates report \(id) a second time"))
+            }
+            applyContent(change, write)
+        case .transition(let step):
+            transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
+        case .unit, .member, .policy:
+            return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
+        }
+        vv.add(change.dot)
+        refold()
+        return .applied
+    }
+
+    /// The merged content: each field's winning value.
+    public func content() throws -> ReportContent {
+        try ReportContent.decode(fields: fields.compactMapValues { $0.first?.value })
+    }
+
+    /// Every conflict of this record, field conflicts first.
+    public var conflicts: [Conflict] { fieldConflicts + approvalConflicts }
+
+    /// The member who created the report.
+    public var drafter: String { versions.first(where: \.creates)?.actor ?? "" }
+
+    /// The most recent content write by clock: what an approval now would have seen.
+    public var latestContent: ReportVersion {
+        versions.max { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }!
+    }
+
+    private mutating func applyContent(_ change: Change, _ write: ContentWrite) {
+        let version = ReportVersion(change, write)
+        for (name, value) in write.fields {
+            let incoming = FieldValue(value: value, dot: change.dot, hlc: change.hlc, actor: change.actor)
+            for prior in versions where !change.context.covers(prior.dot) {
+                guard let priorValue = prior.fields[name], priorValue != value else { continue }
+                let other = FieldValue(value: priorValue, dot: prior.dot, hlc: prior.hlc, actor: prior.actor)
+                let (winner, loser) = incoming.beats(other) ? (incoming, other) : (other, incoming)
+                let conflict = Conflict(
+                    kind: .fieldValue, report: id, field: name, winner: Self.side(winner), loser: Self.side(loser),
+                    rule: FieldValue.rule(winner: winner, loser: loser),
+                    reason: "\(winner.actor) and \(loser.actor) wrote \(name) without seeing each other's write; \(winner.actor)'s is later by the clock rule and is shown, \(loser.actor)'s is kept here")
+                if !fieldConflicts.contains(where: { $0.id == conflict.id }) { fieldConflicts.insert(sorted: conflict, by: \.id) }
+            }
+            var siblings = (fields[name] ?? []).filter { !change.context.covers($0.dot) }
+            siblings.append(incoming)
+            siblings.sort { $0.beats($1) }
+            fields[name] = siblings
+        }
+        versions.insert(sorted: version, by: \.dot)
+    }
+
+    /// Recomputes state and approval conflicts, and which field conflicts a later write has settled.
+    private mutating func refold() {
+        let folded = ApprovalFold.fold(report: id, transitions: transitions, versions: versions)
+        state = folded.state
+        approvalConflicts = folded.conflicts
+        lastComment = folded.lastComment
+        for i in fieldConflicts.indices {
+            let c = fieldConflicts[i]
+            let settled = versions.contains {
+                $0.fields[c.field ?? ""] != nil && $0.context.covers(c.winner.dot) && $0.context.covers(c.loser.dot)
+            }
+            fieldConflicts[i].status = settled ? .resolved : .open
+        }
+    }
+
+    static func side(_ value: FieldValue) -> Conflict.Side {
+        Conflict.Side(dot: value.dot, hlc: value.hlc, actor: value.actor, value: value.value)
+    }
+}
+
+extension Array {
+    /// Inserts `element` keeping the array sorted by `key`.
+    mutating func insert<Key: Comparable>(sorted element: Element, by key: (Element) -> Key) {
+        let k = key(element)
+        insert(element, at: firstIndex { k < key($0) } ?? endIndex)
+    }
+}
