@@ -9,7 +9,7 @@ public struct ReportCLI: ParsableCommand {
         subcommands: [
             InitCommand.self, MemberCommand.self, DraftCommand.self, EditCommand.self, ListCommand.self,
             ShowCommand.self, SubmitCommand.self, ReviewCommand.self, SignCommand.self, WithdrawCommand.self,
-            ReturnCommand.self, HistoryCommand.self, PolicyCommand.self,
+            ReturnCommand.self, HistoryCommand.self, PolicyCommand.self, DigestCommand.self,
         ])
 
     public init() {}

@@ -126,6 +126,13 @@ public final class Replica: Sendable {
         }
     }
 
+    /// Moves everything in the write-ahead log into the main file, so that copying the file alone copies it all.
+    public func checkpoint() throws {
+        do { try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
+            throw StoreErrors.translate(error, path: path)
+        }
+    }
+
     /// Runs `body` in one write transaction, translating storage failures.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.write(body) } catch { throw StoreErrors.translate(error, path: path) }

@@ -151,3 +151,20 @@ struct CLIInProcessTests {
         #expect(outcome.exitCode == 1 && outcome.err.contains("report-cli init"))
     }
 }
+
+@Suite("report-cli digest")
+struct CLIDigestTests {
+    @Test("digest prints the state's fingerprint; it changes with a write and --unit narrows it")
+    func digest() throws {
+        let cli = try CLIHarness()
+        cli.staffedReplica()
+        let empty = cli.run("digest").out
+        #expect(empty.trimmingCharacters(in: .newlines).count == 64)
+        cli.run("draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", "b")
+        let after = cli.run("digest").out
+        #expect(after != empty)
+        let json = try JSONSerialization.jsonObject(with: Data(cli.run("digest", "--unit", "squad-3", "--json").out.utf8)) as? [String: Any]
+        #expect(json?["reports"] as? Int == 1 && (json?["digest"] as? String)?.count == 64)
+        #expect(json?["digest"] as? String != after.trimmingCharacters(in: .newlines), "the unit digest leaves out reference data")
+    }
+}
