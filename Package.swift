@@ -33,6 +33,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "report-cli", dependencies: ["ReportCLI"]),
+        // The benchmark (docs/performance.md); not part of the tests.
+        .executableTarget(
+            name: "reportsync-bench",
+            dependencies: [
+                "SyncCore", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "syncd",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]

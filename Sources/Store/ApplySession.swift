@@ -34,7 +34,7 @@ final class ApplySession {
     /// The record with this id, if the replica holds it.
     func record(_ id: String) throws -> ReportRecord? {
         if let cached = records[id] { return cached }
-        guard let json = try String.fetchOne(db, sql: "SELECT record FROM reports WHERE id = ?", arguments: [id]) else {
+        guard let json = try db.fetchCachedString(sql: "SELECT record FROM reports WHERE id = ?", arguments: [id]) else {
             return nil
         }
         let record = try JSONCoding.value(ReportRecord.self, from: json)
@@ -53,7 +53,7 @@ final class ApplySession {
     /// Applies changes made here; each must apply, or the whole transaction fails.
     func commitLocal(_ changes: [Change]) throws {
         for change in changes {
-            let outcome = try tryApply(change, body: try JSONCoding.string(change), origin: .local)
+            let outcome = try tryApply(change, body: change.canonicalJSON, origin: .local)
             guard outcome == .applied else {
                 throw ReportSyncError(.storage, "a local change did not apply (\(outcome)); nothing was written")
             }
@@ -62,13 +62,13 @@ final class ApplySession {
 
     /// Offers a change received from elsewhere: applied, already held, held back, or refused and recorded.
     func offer(_ change: Change) throws -> ApplyOutcome {
-        let body = try JSONCoding.string(change)
+        let body = change.canonicalJSON
         let key: StatementArguments = [change.dot.replica, change.dot.counter]
-        if let stored = try String.fetchOne(db, sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: key) {
+        if let stored = try db.fetchCachedString(sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: key) {
             return stored == body ? .duplicate : try reject(change, body: body, Self.reused(change.dot))
         }
-        if let waiting = try String.fetchOne(
-            db, sql: "SELECT body FROM pending_changes WHERE replica = ? AND counter = ?", arguments: key)
+        if let waiting = try db.fetchCachedString(
+            sql: "SELECT body FROM pending_changes WHERE replica = ? AND counter = ?", arguments: key)
         {
             return waiting == body ? .waiting(missing: []) : try reject(change, body: body, Self.reused(change.dot))
         }
@@ -83,8 +83,7 @@ final class ApplySession {
                 waitsFor = required.record
                 break
             }
-            try db.execute(
-                sql: """
+            try db.executeCached(sql: """
                     INSERT INTO pending_changes(replica, counter, record, waits_for, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [change.dot.replica, change.dot.counter, change.record, waitsFor, body, now.millisecondsSince1970])
@@ -110,8 +109,7 @@ final class ApplySession {
                 let change = try JSONCoding.value(Change.self, from: body)
                 let outcome = try tryApply(change, body: body, origin: .remote)
                 if case .waiting = outcome { continue }
-                try db.execute(
-                    sql: "DELETE FROM pending_changes WHERE replica = ? AND counter = ?",
+                try db.executeCached(sql: "DELETE FROM pending_changes WHERE replica = ? AND counter = ?",
                     arguments: [change.dot.replica, change.dot.counter])
                 if case .rejected(let error) = outcome { _ = try reject(change, body: body, error) }
             }
@@ -128,11 +126,11 @@ final class ApplySession {
         } else {
             let unmet = try change.requires.filter { try record($0.record)?.vv.covers($0.dot) != true }
             if !unmet.isEmpty { return .waiting(missing: unmet.map(\.dot)) }
-            if var existing = try record(change.record) {
-                let outcome = existing.apply(change)
+            if try record(change.record) != nil {
+                // Mutated in place in the cache: a copy would copy every array the record holds.
+                let outcome = records[change.record]!.apply(change)
                 if outcome == .duplicate { return .rejected(Self.reused(change.dot)) }
                 guard outcome == .applied else { return outcome }
-                records[change.record] = existing
             } else if case .content(let write) = change.payload, write.creates {
                 do { records[change.record] = try ReportRecord(creating: change) } catch let error as ReportSyncError {
                     return .rejected(error)
@@ -142,8 +140,7 @@ final class ApplySession {
             }
             dirty.insert(change.record)
         }
-        try db.execute(
-            sql: "INSERT INTO changes(replica, counter, record, unit, origin, body) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.executeCached(sql: "INSERT INTO changes(replica, counter, record, unit, origin, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [change.dot.replica, change.dot.counter, change.record, change.unit, origin.rawValue, body])
         if change.hlc > clock.last { try clock.observe(change.hlc, now: change.hlc.date, maxSkew: 0) }
         touched.insert(change.record)
@@ -151,8 +148,7 @@ final class ApplySession {
     }
 
     private func reject(_ change: Change, body: String, _ error: ReportSyncError) throws -> ApplyOutcome {
-        try db.execute(
-            sql: """
+        try db.executeCached(sql: """
                 INSERT INTO rejected_changes(replica, counter, record, reason, body, rejected_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
                 """,
@@ -163,14 +159,13 @@ final class ApplySession {
     }
 
     private func save(_ record: ReportRecord) throws {
-        try ReportRows.save(Report(record: record), record: record, db)
-        try db.execute(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
+        try ReportRows.save(record, db)
+        try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
         for conflict in record.conflicts {
-            try db.execute(
-                sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.executeCached(sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
                     conflict.id, record.id, conflict.kind.rawValue, conflict.status.rawValue,
-                    max(conflict.winner.hlc, conflict.loser.hlc).rawValue, try JSONCoding.string(conflict),
+                    max(conflict.winner.hlc, conflict.loser.hlc).rawValue, conflict.canonicalJSON,
                 ])
         }
     }

@@ -15,12 +15,11 @@ enum ReferenceStore {
         case .policy(let policy): try Meta.set(.policy, JSONCoding.string(policy), db)
         case .content, .transition: return
         }
-        try db.execute(
-            sql: """
+        try db.executeCached(sql: """
                 INSERT INTO reference_versions(record, hlc, replica, counter, digest) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(record) DO UPDATE SET hlc = excluded.hlc, replica = excluded.replica,
                     counter = excluded.counter, digest = excluded.digest
                 """,
-            arguments: [id, change.hlc.rawValue, change.dot.replica, change.dot.counter, try StateDigest.hash(change)])
+            arguments: [id, change.hlc.rawValue, change.dot.replica, change.dot.counter, StateDigest.hash(change)])
     }
 }

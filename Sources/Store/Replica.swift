@@ -128,7 +128,7 @@ public final class Replica: Sendable {
 
     /// Moves everything in the write-ahead log into the main file, so that copying the file alone copies it all.
     public func checkpoint() throws {
-        do { try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
+        do { _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
             throw StoreErrors.translate(error, path: path)
         }
     }

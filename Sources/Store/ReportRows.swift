@@ -22,9 +22,16 @@ enum ReportRows {
             updatedAt: Date(millisecondsSince1970: row["updated_at"]), lastComment: row["last_comment"])
     }
 
-    static func save(_ report: Report, record: ReportRecord, _ db: Database) throws {
-        try db.execute(
-            sql: """
+    /// Stores a record and the columns derived from it, without decoding its content.
+    static func save(_ record: ReportRecord, _ db: Database) throws {
+        let winners = record.fields.compactMapValues { $0.first?.value }
+        let content = "{" + winners.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        let latest = record.latestContent
+        let created = record.versions.first(where: \.creates) ?? latest
+        let updated = max(latest.hlc, record.transitions.map(\.hlc).max() ?? .zero)
+        var json = CanonicalJSON()
+        record.write(to: &json)
+        try db.executeCached(sql: """
                 INSERT INTO reports(id, unit, category, title, state, drafter, version, content, content_replica,
                     content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -35,10 +42,11 @@ enum ReportRows {
                     follow_up_of = excluded.follow_up_of, record = excluded.record, digest = excluded.digest
                 """,
             arguments: [
-                report.id, report.unit, report.content.category.rawValue, report.content.title, report.state.rawValue,
-                report.drafter, report.version, try JSONCoding.string(report.content), report.contentDot.replica,
-                report.contentDot.counter, report.createdAt.millisecondsSince1970, report.updatedAt.millisecondsSince1970,
-                report.lastComment, report.content.followUpOf, try JSONCoding.string(record), try StateDigest.hash(record),
+                record.id, record.unit, try JSONCoding.stringValue(winners["category"]) ?? "",
+                try JSONCoding.stringValue(winners["title"]) ?? "", record.state.rawValue, record.drafter,
+                record.versions.count, content, latest.dot.replica, latest.dot.counter, created.hlc.wallMilliseconds,
+                updated.wallMilliseconds, record.lastComment, try JSONCoding.stringValue(winners["followUpOf"]),
+                json.text, StateDigest.hash(canonical: json.bytes),
             ])
     }
 }

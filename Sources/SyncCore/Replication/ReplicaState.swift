@@ -111,9 +111,9 @@ public struct ReplicaState: Sendable {
         if let referenceID = ReferenceRecord.id(of: change.payload) {
             if ReferenceRecord.replaces(change, reference[referenceID]) { reference[referenceID] = change }
             outcome = .applied
-        } else if var record = records[change.record] {
-            outcome = record.apply(change)
-            if outcome == .applied { records[change.record] = record }
+        } else if records[change.record] != nil {
+            // Mutated in place: a copy taken out of the dictionary would copy every array it holds.
+            outcome = records[change.record]!.apply(change)
             if outcome == .duplicate { outcome = .rejected(Self.reused(change.dot)) }
         } else if case .content(let write) = change.payload, write.creates {
             do {
@@ -165,8 +165,8 @@ public struct ReplicaState: Sendable {
 
     /// The order-independent digest of every record and every piece of reference data.
     public func digest() throws -> String {
-        let reports = try records.values.map { (id: $0.id, hash: try StateDigest.hash($0)) }
-        let references = try reference.map { (id: $0.key, hash: try StateDigest.hash($0.value)) }
+        let reports = records.values.map { (id: $0.id, hash: StateDigest.hash($0)) }
+        let references = reference.map { (id: $0.key, hash: StateDigest.hash($0.value)) }
         return StateDigest.combine(reports + references)
     }
 }

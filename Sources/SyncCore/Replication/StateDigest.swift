@@ -5,8 +5,15 @@ import Foundation
 /// whatever order their changes arrived in.
 public enum StateDigest {
     /// SHA-256 of a record's canonical JSON (a report record, or the winning change of reference data), in hex.
-    public static func hash(_ record: some Encodable) throws -> String {
-        hex(SHA256.hash(data: try JSONCoding.encoder().encode(record)))
+    public static func hash(_ record: some CanonicalEncodable) -> String {
+        var json = CanonicalJSON()
+        record.write(to: &json)
+        return hash(canonical: json.bytes)
+    }
+
+    /// SHA-256 of bytes already in canonical form, in hex.
+    public static func hash(canonical bytes: [UInt8]) -> String {
+        hex(SHA256.hash(data: bytes))
     }
 
     /// The digest of records given as (id, record hash) pairs, in any order.
@@ -19,6 +26,13 @@ public enum StateDigest {
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

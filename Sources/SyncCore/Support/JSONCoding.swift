@@ -35,6 +35,20 @@ public enum JSONCoding {
         String(decoding: try encoder().encode(value), as: UTF8.self)
     }
 
+    /// The string a JSON string literal holds (`"abc"` → `abc`); `nil` for `null` or no text.
+    ///
+    /// Read by hand because it runs for every report saved, where a `JSONDecoder` costs more than the save.
+    public static func stringValue(_ json: String?) throws -> String? {
+        guard let json, json != "null" else { return nil }
+        let bytes = Array(json.utf8)
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") else {
+            throw ReportSyncError(.invalidInput, "expected a JSON string, found \(json.prefix(40))")
+        }
+        let inner = bytes[1..<(bytes.count - 1)]
+        guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
+        return try decoder().decode(String.self, from: Data(bytes))
+    }
+
     /// A value read back from JSON text written by `string(_:)`.
     public static func value<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try decoder().decode(type, from: Data(text.utf8))

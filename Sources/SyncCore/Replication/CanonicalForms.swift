@@ -1,0 +1,199 @@
+/// The canonical JSON of every replicated type: keys in sorted order, nil optionals left out, exactly
+/// the keys `Decodable` reads back.
+
+extension Dot: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("counter"); j.int(counter)
+            j.key("replica"); j.string(replica)
+        }
+    }
+}
+
+extension HybridTimestamp: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) { json.int(rawValue) }
+}
+
+extension VersionVector: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            for (replica, counter) in counters.sorted(by: { $0.key < $1.key }) {
+                j.key(dynamic: replica); j.int(counter)
+            }
+        }
+    }
+}
+
+extension RecordDot: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("dot"); j.value(dot)
+            j.key("record"); j.string(record)
+        }
+    }
+}
+
+extension FieldValue: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("actor"); j.string(actor)
+            j.key("dot"); j.value(dot)
+            j.key("hlc"); j.value(hlc)
+            j.key("value"); j.string(value)
+        }
+    }
+}
+
+/// A map of field name → JSON text, written with the texts as JSON strings.
+private func writeFields(_ fields: [String: String], to json: inout CanonicalJSON) {
+    json.object { j in
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            j.key(dynamic: name); j.string(value)
+        }
+    }
+}
+
+extension ReportVersion: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("actor"); j.string(actor)
+            j.key("context"); j.value(context)
+            j.key("creates"); j.bool(creates)
+            j.key("dot"); j.value(dot)
+            j.key("fields"); writeFields(fields, to: &j)
+            j.key("hlc"); j.value(hlc)
+            j.key("report"); j.string(report)
+            j.key("unit"); j.string(unit)
+        }
+    }
+}
+
+extension TransitionEvent: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("action"); j.string(action.rawValue)
+            j.key("actor"); j.string(actor)
+            if let comment { j.key("comment"); j.string(comment) }
+            j.key("context"); j.value(context)
+            j.key("dot"); j.value(dot)
+            j.key("from"); j.string(from.rawValue)
+            j.key("hlc"); j.value(hlc)
+            j.key("report"); j.string(report)
+            j.key("role"); j.string(role.rawValue)
+            j.key("sawContent"); j.value(sawContent)
+            j.key("to"); j.string(to.rawValue)
+        }
+    }
+}
+
+extension Conflict.Side: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            if let action { j.key("action"); j.string(action.rawValue) }
+            j.key("actor"); j.string(actor)
+            j.key("dot"); j.value(dot)
+            j.key("hlc"); j.value(hlc)
+            if let value { j.key("value"); j.string(value) }
+        }
+    }
+}
+
+extension Conflict: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            if let field { j.key("field"); j.string(field) }
+            j.key("id"); j.string(id)
+            j.key("kind"); j.string(kind.rawValue)
+            j.key("loser"); j.value(loser)
+            j.key("reason"); j.string(reason)
+            j.key("report"); j.string(report)
+            j.key("rule"); j.string(rule)
+            j.key("status"); j.string(status.rawValue)
+            j.key("winner"); j.value(winner)
+        }
+    }
+}
+
+extension ReportRecord: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("approvalConflicts"); j.values(approvalConflicts)
+            j.key("fieldConflicts"); j.values(fieldConflicts)
+            j.key("fields")
+            j.object { f in
+                for (name, values) in fields.sorted(by: { $0.key < $1.key }) {
+                    f.key(dynamic: name); f.values(values)
+                }
+            }
+            j.key("id"); j.string(id)
+            if let lastComment { j.key("lastComment"); j.string(lastComment) }
+            j.key("state"); j.string(state.rawValue)
+            j.key("transitions"); j.values(transitions)
+            j.key("unit"); j.string(unit)
+            j.key("versions"); j.values(versions)
+            j.key("vv"); j.value(vv)
+        }
+    }
+}
+
+extension ContentWrite: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("creates"); j.bool(creates)
+            j.key("fields"); writeFields(fields, to: &j)
+        }
+    }
+}
+
+extension TransitionStep: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("action"); j.string(action.rawValue)
+            if let comment { j.key("comment"); j.string(comment) }
+            j.key("from"); j.string(from.rawValue)
+            j.key("role"); j.string(role.rawValue)
+            j.key("sawContent"); j.value(sawContent)
+            j.key("to"); j.string(to.rawValue)
+        }
+    }
+}
+
+extension ChangePayload: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            switch self {
+            case .content(let write):
+                j.key("content"); j.value(write)
+                j.key("type"); j.string("content")
+            case .member(let member):
+                j.key("member"); j.raw((try? JSONCoding.string(member)) ?? "null")
+                j.key("type"); j.string("member")
+            case .policy(let policy):
+                j.key("policy"); j.raw((try? JSONCoding.string(policy)) ?? "null")
+                j.key("type"); j.string("policy")
+            case .transition(let step):
+                j.key("transition"); j.value(step)
+                j.key("type"); j.string("transition")
+            case .unit(let unit):
+                j.key("type"); j.string("unit")
+                j.key("unit"); j.raw((try? JSONCoding.string(unit)) ?? "null")
+            }
+        }
+    }
+}
+
+extension Change: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("actor"); j.string(actor)
+            j.key("context"); j.value(context)
+            j.key("dot"); j.value(dot)
+            j.key("hlc"); j.value(hlc)
+            j.key("payload"); j.value(payload)
+            j.key("record"); j.string(record)
+            j.key("requires"); j.values(requires)
+            j.key("unit"); j.string(unit)
+            j.key("v"); j.int(v)
+        }
+    }
+}
