@@ -15,6 +15,10 @@ final class ApplySession {
     private var records: [String: ReportRecord] = [:]
     private var dirty: Set<String> = []
     private var touched: Set<String> = []
+    /// Records loaded with conflicts: their old conflict rows must be replaced when saved.
+    private var hadConflicts: Set<String> = []
+    /// Whether any change is waiting; most sessions skip every pending lookup.
+    private var hasPending: Bool
 
     init(_ db: Database, now: Date) throws {
         self.db = db
@@ -23,6 +27,7 @@ final class ApplySession {
         counter = Int64(try Meta.require(.counter, db)) ?? 0
         clock = HybridLogicalClock(last: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0))
         policy = try Replica.policy(db)
+        hasPending = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pending_changes)") ?? false
     }
 
     /// This replica's next dot and clock reading, for a local write.
@@ -39,6 +44,7 @@ final class ApplySession {
         }
         let record = try JSONCoding.value(ReportRecord.self, from: json)
         records[id] = record
+        if !record.conflicts.isEmpty { hadConflicts.insert(id) }
         return record
     }
 
@@ -67,7 +73,7 @@ final class ApplySession {
         if let stored = try db.fetchCachedString(sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: key) {
             return stored == body ? .duplicate : try reject(change, body: body, Self.reused(change.dot))
         }
-        if let waiting = try db.fetchCachedString(
+        if hasPending, let waiting = try db.fetchCachedString(
             sql: "SELECT body FROM pending_changes WHERE replica = ? AND counter = ?", arguments: key)
         {
             return waiting == body ? .waiting(missing: []) : try reject(change, body: body, Self.reused(change.dot))
@@ -87,6 +93,7 @@ final class ApplySession {
                     INSERT INTO pending_changes(replica, counter, record, waits_for, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [change.dot.replica, change.dot.counter, change.record, waitsFor, body, now.millisecondsSince1970])
+            hasPending = true
             return .waiting(missing: missing)
         case .rejected(let error):
             return try reject(change, body: body, error)
@@ -97,7 +104,7 @@ final class ApplySession {
 
     /// Retries held-back changes whose causes may have arrived, saves every touched record, and the clocks.
     func finish() throws {
-        var round = touched
+        var round = hasPending ? touched : []
         while !round.isEmpty {
             let placeholders = Array(repeating: "?", count: round.count).joined(separator: ",")
             let rows = try Row.fetchAll(
@@ -160,7 +167,9 @@ final class ApplySession {
 
     private func save(_ record: ReportRecord) throws {
         try ReportRows.save(record, db)
-        try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
+        if hadConflicts.contains(record.id) {
+            try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
+        }
         for conflict in record.conflicts {
             try db.executeCached(sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [

@@ -6,9 +6,17 @@ enum MergeBenchmark {
     struct Result: Codable {
         let writes: Int
         let seconds: Double
-        var recordsPerSecond: Double { Double(writes) / seconds }
+        let recordsPerSecond: Double
         let conflicts: Int
         let converged: Bool
+
+        init(writes: Int, seconds: Double, conflicts: Int, converged: Bool) {
+            self.writes = writes
+            self.seconds = seconds
+            recordsPerSecond = Double(writes) / seconds
+            self.conflicts = conflicts
+            self.converged = converged
+        }
     }
 
     static func run(_ workload: PeersWorkload) throws -> Result {

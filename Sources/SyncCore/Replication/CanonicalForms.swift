@@ -119,10 +119,11 @@ extension ReportRecord: CanonicalEncodable {
         json.object { j in
             j.key("approvalConflicts"); j.values(approvalConflicts)
             j.key("fieldConflicts"); j.values(fieldConflicts)
+            // Each field's current values by dot only: the values themselves are in `versions`.
             j.key("fields")
             j.object { f in
                 for (name, values) in fields.sorted(by: { $0.key < $1.key }) {
-                    f.key(dynamic: name); f.values(values)
+                    f.key(dynamic: name); f.values(values.map(\.dot))
                 }
             }
             j.key("id"); j.string(id)

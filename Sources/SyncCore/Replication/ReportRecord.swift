@@ -3,7 +3,7 @@
 ///
 /// Two replicas holding the same set of changes hold equal records, whatever order the changes came in:
 /// every collection is kept in a canonical order and everything else is derived.
-public struct ReportRecord: Codable, Sendable, Equatable {
+public struct ReportRecord: Decodable, Sendable, Equatable {
     public let id: String
     public let unit: String
     /// Every write this record has received, per replica.
@@ -19,6 +19,36 @@ public struct ReportRecord: Codable, Sendable, Equatable {
     public private(set) var state: ApprovalState
     public private(set) var approvalConflicts: [Conflict]
     public private(set) var lastComment: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment
+    }
+
+    /// Reads a record written in canonical form, where each field's values are given by the dots of their versions.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        unit = try c.decode(String.self, forKey: .unit)
+        vv = try c.decode(VersionVector.self, forKey: .vv)
+        versions = try c.decode([ReportVersion].self, forKey: .versions)
+        transitions = try c.decode([TransitionEvent].self, forKey: .transitions)
+        fieldConflicts = try c.decode([Conflict].self, forKey: .fieldConflicts)
+        state = try c.decode(ApprovalState.self, forKey: .state)
+        approvalConflicts = try c.decode([Conflict].self, forKey: .approvalConflicts)
+        lastComment = try c.decodeIfPresent(String.self, forKey: .lastComment)
+        let byDot = Dictionary(versions.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
+        var fields: [String: [FieldValue]] = [:]
+        for (name, dots) in try c.decode([String: [Dot]].self, forKey: .fields) {
+            fields[name] = try dots.map { dot in
+                guard let version = byDot[dot], let value = version.fields[name] else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .fields, in: c, debugDescription: "field \(name) names write \(dot), which does not write it")
+                }
+                return FieldValue(value: value, dot: dot, hlc: version.hlc, actor: version.actor)
+            }
+        }
+        self.fields = fields
+    }
 
     /// A record made by its creating change.
     public init(creating change: Change) throws {

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Runs the peers' CRDT benchmark (../shared/peers/crdt_bench.py) in the same run, when its
+/// environment is set up (see ../shared/peers/setup.sh), and reads back the figures it writes.
+enum PeerRun {
+    struct Figures: Codable {
+        let yrsMergeRecordsPerSecond: Double
+        let loroMergeRecordsPerSecond: Double
+    }
+
+    /// The peers' merge throughput, or `nil` with the reason printed when the peers are not set up.
+    static func crdtMerge(peersDirectory: String, quick: Bool) -> Figures? {
+        let python = peersDirectory + "/.venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            print("peers: \(python) is missing; run bash setup.sh in a scratch copy of ../shared/peers to compare")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [peersDirectory + "/crdt_bench.py", "--runs", "1"] + (quick ? ["--quick"] : [])
+        process.currentDirectoryURL = URL(fileURLWithPath: peersDirectory)
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+            let data = try Data(contentsOf: URL(fileURLWithPath: peersDirectory + "/results/crdt.json"))
+            guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let yrs = json.first(where: { $0.key.hasPrefix("pycrdt") })?.value as? [String: Any],
+                let loro = json.first(where: { $0.key.hasPrefix("loro") })?.value as? [String: Any],
+                let yrsRate = yrs["merge_rps"] as? Double, let loroRate = loro["merge_rps"] as? Double
+            else {
+                print("peers: results/crdt.json has no merge figures")
+                return nil
+            }
+            return Figures(yrsMergeRecordsPerSecond: yrsRate, loroMergeRecordsPerSecond: loroRate)
+        } catch {
+            print("peers: could not run crdt_bench.py: \(error)")
+            return nil
+        }
+    }
+}
