@@ -29,10 +29,11 @@ public struct ReplicaState: Sendable {
     /// Drafts a new report; returns the change it made.
     @discardableResult
     public mutating func draft(id: String, _ content: ReportContent, by actor: Member, now: Date) throws -> Change {
+        if records[id] != nil { throw ReportSyncError(.alreadyExists, "report \(id) already exists") }
         let target = try content.followUpOf.map { try record($0) }
         let change = try LocalWrites.draft(
             id: id, content: content, by: actor, followUpTarget: target, policy: policy, stamp: stamp(now))
-        commit([change])
+        try commit([change])
         return change
     }
 
@@ -41,10 +42,10 @@ public struct ReplicaState: Sendable {
     public mutating func edit(_ id: String, _ patch: ReportPatch, by actor: Member, now: Date) throws -> [Change] {
         let record = try record(id)
         let target = try (try record.content()).followUpOf.map { try self.record($0) }
-        var stamps: [LocalWrites.Stamp] = [stamp(now), stamp(now)]
+        let policy = policy
         let changes = try LocalWrites.edit(
-            record, with: patch, by: actor, policy: policy, followUpTarget: target, stamps: { stamps.removeFirst() })
-        commit(changes)
+            record, with: patch, by: actor, policy: policy, followUpTarget: target, stamps: { self.stamp(now) })
+        try commit(changes)
         return changes
     }
 
@@ -57,7 +58,7 @@ public struct ReplicaState: Sendable {
         let target = try (try record.content()).followUpOf.map { try self.record($0) }
         let change = try LocalWrites.transition(
             action, on: record, by: actor, comment: comment, policy: policy, followUpTarget: target, stamp: stamp(now))
-        commit([change])
+        try commit([change])
         return change
     }
 
@@ -72,10 +73,13 @@ public struct ReplicaState: Sendable {
         return (Dot(replica: replicaID, counter: counter), clock.tick(now: now))
     }
 
-    private mutating func commit(_ changes: [Change]) {
+    private mutating func commit(_ changes: [Change]) throws {
         for change in changes {
             let outcome = offer(change, now: change.hlc.date)
-            precondition(outcome == .applied, "a local change must apply: \(outcome)")
+            if case .rejected(let error) = outcome { throw error }
+            guard outcome == .applied else {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) did not apply here: \(outcome)")
+            }
         }
     }
 
