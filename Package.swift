@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: reports, units, members, policy, rules, clocks, merge. No I/O.
@@ -22,13 +26,28 @@ let package = Package(
         // A replica persisted in SQLite: records, change log, history.
         .target(
             name: "Store",
-            dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SyncCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The sync protocol: wire types, the central server (Hummingbird) and the field client.
+        .target(
+            name: "SyncService",
+            dependencies: [
+                "SyncCore", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         // The commands of report-cli, as a library so tests can run them in-process.
         .target(
             name: "ReportCLI",
             dependencies: [
-                "SyncCore", "Store",
+                "SyncCore", "Store", "SyncService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,7 +62,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "syncd",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SyncCore", "Store", "SyncService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "SyncCoreTests",
@@ -51,6 +73,13 @@ let package = Package(
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SyncCore"]),
         .testTarget(name: "ReportCLITests", dependencies: ["ReportCLI", "Store", "SyncCore"]),
+        .testTarget(
+            name: "SyncServiceTests",
+            dependencies: [
+                "SyncService", "Store", "SyncCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -154,6 +154,14 @@ final class ApplySession {
         return .applied
     }
 
+    /// The records this session changed so far.
+    var touchedRecords: Set<String> { touched }
+
+    /// Records that `change` was refused before it was looked at (for example by authorisation).
+    func refuse(_ change: Change, _ error: ReportSyncError) throws -> ApplyOutcome {
+        try reject(change, body: change.canonicalJSON, error)
+    }
+
     private func reject(_ change: Change, body: String, _ error: ReportSyncError) throws -> ApplyOutcome {
         try db.executeCached(sql: """
                 INSERT INTO rejected_changes(replica, counter, record, reason, body, rejected_at) VALUES (?, ?, ?, ?, ?, ?)

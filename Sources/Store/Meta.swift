@@ -18,6 +18,17 @@ enum Meta {
         case previousReplicaIDs = "previous_replica_ids"
         /// Device and inode of the file when last opened: a copy or a restored backup has others.
         case fileIdentity = "file_identity"
+        /// `central` for the bureau's replica, `field` for one bound to a central, absent for a standalone one.
+        case replicaRole = "replica_role"
+        /// A field replica's central server and its bearer token.
+        case centralURL = "central_url"
+        case centralToken = "central_token"
+        /// The highest local sequence the central has answered for, and the highest central sequence applied.
+        case pushCursor = "push_cursor"
+        case pullCursor = "pull_cursor"
+        /// When the last sync finished, and the last sync error.
+        case lastSyncAt = "last_sync_at"
+        case lastSyncError = "last_sync_error"
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {

@@ -28,6 +28,7 @@ extension Replica {
     /// Adds a unit (for example a sub-squad) under a known parent.
     public func addUnit(_ unit: OrgUnit) throws {
         try session { s in
+            try Self.checkReferenceIsLocal(s.db)
             if try OrgUnit.exists(s.db, key: unit.id) { throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists") }
             if let parent = unit.parent, try !OrgUnit.exists(s.db, key: parent) {
                 throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
@@ -42,6 +43,7 @@ extension Replica {
             throw ReportSyncError(.invalidInput, "a member needs an --id and a --name")
         }
         try session { s in
+            try Self.checkReferenceIsLocal(s.db)
             if let existing = try Member.fetchOne(s.db, key: member.id) {
                 throw ReportSyncError(
                     .alreadyExists, "member \(member.id) already exists (\(existing.name), \(existing.role.rawValue)); choose another --id")
@@ -81,6 +83,15 @@ extension Replica {
             throw ReportSyncError(.notFound, "unknown member '\(id)': see report-cli member list, or add one with report-cli member add")
         }
         return member
+    }
+
+    /// Refuses a local change of units, members or policy on a replica that receives them from a central.
+    static func checkReferenceIsLocal(_ db: Database) throws {
+        if try Meta.get(.replicaRole, db) == "field" {
+            throw ReportSyncError(
+                .forbidden,
+                "units, members and policy change only at the central office (syncd unit add, syncd member add); they reach this replica on its next sync")
+        }
     }
 
     static func unitIDs(_ db: Database) throws -> String {

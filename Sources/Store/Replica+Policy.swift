@@ -12,7 +12,10 @@ extension Replica {
     /// Replaces the policy; it is validated first and recorded as a change.
     public func setPolicy(_ policy: Policy) throws {
         try policy.validate()
-        try session { s in try s.commitLocal([Self.referenceChange(.policy(policy), unit: "*", s)]) }
+        try session { s in
+            try Self.checkReferenceIsLocal(s.db)
+            try s.commitLocal([Self.referenceChange(.policy(policy), unit: "*", s)])
+        }
     }
 
     static func policy(_ db: Database) throws -> Policy {

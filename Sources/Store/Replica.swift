@@ -21,6 +21,14 @@ public final class Replica: Sendable {
     public static func create(
         at path: String, unit: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Replica {
+        try create(at: path, unit: unit, seedUnit: true, now: now)
+    }
+
+    /// Creates a new replica file; `seedUnit` writes the unit as this replica's own reference change
+    /// (a field replica bound to a central receives it from there instead).
+    static func create(
+        at path: String, unit: OrgUnit, seedUnit: Bool, now: @escaping @Sendable () -> Date
+    ) throws -> Replica {
         if FileManager.default.fileExists(atPath: path) {
             if let existing = try? open(at: path, now: now), let identity = try? existing.identity() {
                 throw ReportSyncError(
@@ -32,7 +40,7 @@ public final class Replica: Sendable {
         }
         do {
             let replica = Replica(writer: try DatabasePool(path: path, configuration: configuration()), path: path, now: now)
-            try replica.initialize(unit: unit)
+            try replica.initialize(unit: unit, seedUnit: seedUnit)
             return replica
         } catch {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -66,7 +74,7 @@ public final class Replica: Sendable {
     /// A replica in memory, for tests.
     public static func inMemory(unit: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }) throws -> Replica {
         let replica = Replica(writer: try DatabaseQueue(configuration: configuration()), path: nil, now: now)
-        try replica.initialize(unit: unit)
+        try replica.initialize(unit: unit, seedUnit: true)
         return replica
     }
 
@@ -96,7 +104,7 @@ public final class Replica: Sendable {
         }
     }
 
-    private func initialize(unit: OrgUnit) throws {
+    private func initialize(unit: OrgUnit, seedUnit: Bool) throws {
         try ReplicaSchema.migrator.migrate(writer)
         try writer.write { db in
             let at = now()
@@ -108,7 +116,7 @@ public final class Replica: Sendable {
             try Meta.set(.policy, JSONCoding.string(Policy.standard), db)
             if let path, let identity = FileIdentity.of(path) { try Meta.set(.fileIdentity, identity, db) }
         }
-        try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) }
+        if seedUnit { try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) } }
     }
 
     /// Gives the replica a new id when its file is not where it was (copied, or restored from a backup),

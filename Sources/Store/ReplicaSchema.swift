@@ -94,6 +94,32 @@ enum ReplicaSchema {
                     BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v2-sync") { db in
+            try db.execute(
+                sql: """
+                    -- Field devices enrolled at the central replica: only the SHA-256 of each token is kept.
+                    CREATE TABLE enrollments (
+                        token_hash TEXT PRIMARY KEY NOT NULL,
+                        unit TEXT NOT NULL,
+                        device TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER,
+                        last_seen_at INTEGER);
+                    CREATE INDEX enrollments_by_device ON enrollments(device);
+
+                    -- Local changes the central refused, with its reason: shown until someone acts on them.
+                    CREATE TABLE push_rejections (
+                        replica TEXT NOT NULL,
+                        counter INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        rejected_at INTEGER NOT NULL,
+                        PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+
+                    -- The central feed in one unit's scope: pulls read (unit, seq) ranges.
+                    CREATE INDEX changes_by_unit ON changes(unit, seq);
+                    """)
+        }
         return migrator
     }
 }

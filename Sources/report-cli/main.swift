@@ -1,3 +1,3 @@
 import ReportCLI
 
-ReportCLI.main()
+await ReportCLI.runFromCommandLine()

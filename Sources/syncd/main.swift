@@ -1,12 +1,167 @@
 import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+import SyncCore
+import SyncService
 
-/// `syncd`: the sync daemon. `serve` (central) and `run` (field) arrive with the sync issue; until
-/// then every replica works offline through report-cli.
-struct Syncd: ParsableCommand {
+/// `syncd`: the central server (`serve`), the bureau's setup (`init`, `unit`, `member`, `enroll`,
+/// `revoke`) and the field daemon (`run`). Parsing and wiring only; the work is in Store and SyncService.
+@main
+struct Syncd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "syncd",
-        abstract: "The ReportSync sync daemon (central server and field sync loop).",
-        discussion: "Not yet able to sync: replicas work offline through report-cli for now.")
+        abstract: "The ReportSync sync daemon: the bureau's central server and the field sync loop.",
+        subcommands: [
+            Serve.self, InitCentral.self, UnitCommand.self, MemberCommand.self, Enroll.self, Revoke.self, RunField.self,
+        ])
 }
 
-Syncd.main()
+/// Options every central command takes.
+struct CentralOptions: ParsableArguments {
+    @Option(help: "The central replica file.") var db: String
+    @Flag(help: "Print data as JSON.") var json = false
+
+    func open() throws -> Replica { try Replica.open(at: db) }
+}
+
+/// Runs `body`, printing a refusal as one `error:` line and exiting 1.
+func reporting<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as ReportSyncError {
+        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the sync API for field replicas.")
+    @Option(help: "The central replica file.") var db: String
+    @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:8080"
+
+    func run() async throws {
+        let parts = listen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else {
+            throw ValidationError("--listen takes HOST:PORT, for example 127.0.0.1:8080")
+        }
+        let replica = try await reporting { try Replica.open(at: db) }
+        guard try replica.isCentral() else {
+            throw ValidationError("\(db) is not a central replica; create one with syncd init --db FILE --bureau NAME")
+        }
+        var logger = Logger(label: "syncd")
+        logger.logLevel = .info
+        let app = CentralServer.buildApplication(replica: replica, host: String(parts[0]), port: port, logger: logger)
+        try await app.runService()
+    }
+}
+
+struct InitCentral: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the bureau's central replica.")
+    @Option(help: "The central replica file to create.") var db: String
+    @Option(help: "The bureau's name, e.g. 某某局.") var bureau: String
+    @Option(help: "The id of the bureau's own unit (its central office).") var bureauId = "bureau"
+
+    func run() async throws {
+        try await reporting {
+            let replica = try Replica.create(at: db, unit: OrgUnit(id: bureauId, name: bureau, kind: .centralOffice))
+            try replica.markCentral()
+            print("created the central replica of \(bureau) at \(db)")
+        }
+    }
+}
+
+struct UnitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unit", abstract: "Units of the bureau.", subcommands: [UnitAdd.self])
+}
+
+struct UnitAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a unit.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Unit id.") var id: String
+    @Option(help: "Unit name.") var name: String
+    @Option(help: "office, squad, sub-squad, station.") var kind: String = "squad"
+    @Option(help: "Parent unit (default: the bureau).") var parent: String?
+
+    func run() async throws {
+        try await reporting {
+            guard let kind = UnitKind(rawValue: kind) else {
+                throw ReportSyncError(.invalidInput, "unknown kind '\(kind)': use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let replica = try central.open()
+            try replica.addUnit(OrgUnit(id: id, name: name, kind: kind, parent: parent ?? replica.identity().unit.id))
+            print("added unit \(id) (\(name))")
+        }
+    }
+}
+
+struct MemberCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "member", abstract: "Members of the bureau.", subcommands: [MemberAdd.self])
+}
+
+struct MemberAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a member.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Member id.") var id: String
+    @Option(help: "Full name.") var name: String
+    @Option(help: "The member's unit (central office members: the bureau's id).") var unit: String
+    @Option(help: "drafter, unit-head, leader, central-editor, admin.") var role: String
+    @Option(help: "Phone.") var phone: String?
+
+    func run() async throws {
+        try await reporting {
+            guard let role = Role(rawValue: role) else {
+                throw ReportSyncError(.invalidInput, "unknown role '\(role)': use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            try central.open().addMember(Member(id: id, name: name, unit: unit, role: role, phone: phone))
+            print("added \(id) (\(name)) as \(role.rawValue) of \(unit)")
+        }
+    }
+}
+
+struct Enroll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Enroll a field device; prints its token once.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "The unit the device syncs for.") var unit: String
+    @Option(help: "A name for the device, e.g. squad-3-laptop.") var device: String
+
+    func run() async throws {
+        try await reporting {
+            let token = try central.open().enroll(unit: unit, device: device)
+            if central.json {
+                print(String(decoding: try JSONEncoder().encode(["token": token]), as: UTF8.self))
+            } else {
+                print(token)
+            }
+        }
+    }
+}
+
+struct Revoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Withdraw a device's token.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "The device to revoke.") var device: String
+
+    func run() async throws {
+        try await reporting {
+            try central.open().revoke(device: device)
+            print("revoked \(device)")
+        }
+    }
+}
+
+struct RunField: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Sync a field replica in the background.")
+    @Option(help: "The field replica file.") var db: String
+    @Option(help: "Seconds between scheduled syncs.") var interval = 60
+
+    func run() async throws {
+        let replica = try await reporting { try Replica.open(at: db) }
+        let (url, token) = try await reporting { try replica.central() }
+        var logger = Logger(label: "syncd-run")
+        logger.logLevel = .info
+        let service = FieldSyncService(
+            replica: replica, client: SyncClient(baseURL: url, token: token), interval: .seconds(interval), logger: logger)
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}

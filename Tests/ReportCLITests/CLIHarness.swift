@@ -25,19 +25,22 @@ final class CLIHarness: @unchecked Sendable {
 
     /// Parses `arguments` as report-cli would and runs the command, as the real binary does minus the process.
     @discardableResult
-    func run(_ arguments: String...) -> Outcome { run(arguments) }
+    func run(_ arguments: String...) async -> Outcome { await run(arguments) }
 
-    func run(_ arguments: [String]) -> Outcome {
+    func run(_ arguments: [String]) async -> Outcome {
         let out = Buffer()
         let err = Buffer()
         let context = CommandContext(
             environment: environment, workingDirectory: directory.path, out: { out.append($0) }, err: { err.append($0) })
         do {
             let command = try ReportCLI.parseAsRoot(arguments)
-            guard let runnable = command as? any ReplicaCommand else {
+            if let runnable = command as? any ReplicaCommand {
+                try type(of: runnable).runReportingRefusals(runnable, in: context)
+            } else if let runnable = command as? any AsyncReplicaCommand {
+                try await type(of: runnable).runReportingRefusals(runnable, in: context)
+            } else {
                 return Outcome(out: "", err: "not a replica command", exitCode: 64)
             }
-            try type(of: runnable).runReportingRefusals(runnable, in: context)
             return Outcome(out: out.text, err: err.text, exitCode: 0)
         } catch {
             let message = ReportCLI.message(for: error)
@@ -46,11 +49,11 @@ final class CLIHarness: @unchecked Sendable {
     }
 
     /// A member setup most tests start from: a squad replica with drafter, unit head and leader.
-    func staffedReplica() {
-        run("init", "--unit", "squad-3", "--unit-name", "第三中队")
-        run("member", "add", "--id", "wang", "--name", "王小明", "--role", "drafter", "--phone", "13800000000")
-        run("member", "add", "--id", "li", "--name", "李队长", "--role", "unit-head")
-        run("member", "add", "--id", "zhao", "--name", "赵局长", "--role", "leader")
+    func staffedReplica() async {
+        await run("init", "--unit", "squad-3", "--unit-name", "第三中队")
+        await run("member", "add", "--id", "wang", "--name", "王小明", "--role", "drafter", "--phone", "13800000000")
+        await run("member", "add", "--id", "li", "--name", "李队长", "--role", "unit-head")
+        await run("member", "add", "--id", "zhao", "--name", "赵局长", "--role", "leader")
     }
 
     final class Buffer: @unchecked Sendable {

@@ -1,26 +1,57 @@
 import ArgumentParser
+import Foundation
 import Store
 import SyncCore
+import SyncService
 
-/// `report-cli init`: creates a new local replica for one unit.
-struct InitCommand: ReplicaCommand {
+/// `report-cli init`: creates a new local replica, standalone for one unit or bound to a central.
+struct InitCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create a local replica (one SQLite file) for a unit.")
+        commandName: "init",
+        abstract: "Create a local replica (one SQLite file): for a unit, or for a device enrolled at a central.",
+        discussion: """
+            Standalone: report-cli init --unit squad-3 --unit-name 第三中队
+            Bound to the bureau's central: report-cli init --central http://HOST:8080 --token TOKEN
+            (the token comes from syncd enroll; the unit, members and policy come from the central).
+            """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The unit's id, e.g. squad-3.") var unit: String
-    @Option(help: "The unit's name, e.g. 第三中队.") var unitName: String
+    @Option(help: "The unit's id, e.g. squad-3 (standalone replicas).") var unit: String?
+    @Option(help: "The unit's name, e.g. 第三中队 (standalone replicas).") var unitName: String?
     @Option(help: "Unit kind: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: UnitKind = .squad
     @Option(help: "The parent unit's id, if any.") var parent: String?
+    @Option(help: "The central server's URL, e.g. http://10.0.0.5:8080.") var central: String?
+    @Option(help: "The device token printed by syncd enroll.") var token: String?
 
-    func execute(in context: CommandContext) throws {
+    func validate() throws {
+        if central != nil || token != nil {
+            guard central != nil, token != nil else { throw ValidationError("--central and --token go together") }
+        } else if unit == nil || unitName == nil {
+            throw ValidationError("give --unit and --unit-name for a standalone replica, or --central and --token")
+        }
+    }
+
+    func execute(in context: CommandContext) async throws {
         let path = global.databasePath(in: context)
-        let replica = try Replica.create(at: path, unit: OrgUnit(id: unit, name: unitName, kind: kind, parent: parent))
+        if let central, let token {
+            if FileManager.default.fileExists(atPath: path) {
+                throw ReportSyncError(.alreadyExists, "\(path) already exists; choose another --db")
+            }
+            let client = SyncClient(baseURL: central, token: token)
+            let me = try await client.whoami()
+            let replica = try Replica.createField(at: path, unit: me.unit, centralURL: central, token: token)
+            let summary = try await SyncRound.run(replica, client: client)
+            context.print("created replica \(try replica.identity().replicaID) for \(me.unit) (device \(me.device)) at \(path)")
+            context.print("pulled \(summary.pulled) changes: units, members, policy and the unit's reports")
+            return
+        }
+        let replica = try Replica.create(
+            at: path, unit: OrgUnit(id: unit ?? "", name: unitName ?? "", kind: kind, parent: parent))
         let identity = try replica.identity()
         if global.json {
             context.print(try Rendering.json(identity))
         } else {
-            context.print("created replica \(identity.replicaID) for \(unit) (\(unitName)) at \(path)")
+            context.print("created replica \(identity.replicaID) for \(identity.unit.id) (\(identity.unit.name)) at \(path)")
             context.print("next: report-cli member add --id ID --name NAME --role drafter")
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Store
 import SyncCore
@@ -10,9 +11,11 @@ struct ListCommand: ReplicaCommand {
     @Option(help: "Only reports in this state.") var state: ApprovalState?
     @Option(help: "Only reports of this category.") var category: ReportCategory?
     @Option(help: "Only reports of this unit.") var unit: String?
+    @Flag(help: "List the local changes the central refused, with its reasons, instead.") var rejected = false
 
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
+        if rejected { return try listRejected(replica, in: context) }
         let reports = try replica.reports(matching: ReportFilter(state: state, category: category, unit: unit))
         if global.json { return context.print(try Rendering.json(reports.map(ReportView.init))) }
         let timeZone = Rendering.timeZone(of: try replica.policy())
@@ -24,5 +27,23 @@ struct ListCommand: ReplicaCommand {
             ])
         }
         context.print(reports.isEmpty ? "no reports" : table.render())
+    }
+
+    func listRejected(_ replica: Replica, in context: CommandContext) throws {
+        let rejections = try replica.pushRejections()
+        if global.json {
+            struct Row: Encodable {
+                let report: String
+                let dot: String
+                let reason: String
+                let at: Date
+            }
+            return context.print(try Rendering.json(rejections.map { Row(report: $0.record, dot: $0.dot.description, reason: $0.reason, at: $0.at) }))
+        }
+        guard !rejections.isEmpty else { return context.print("the central has refused nothing") }
+        let timeZone = Rendering.timeZone(of: try replica.policy())
+        var table = TextTable(["REPORT", "WHEN", "CHANGE", "REASON"])
+        for r in rejections { table.add([r.record, Rendering.local(r.at, in: timeZone), r.dot.description, r.reason]) }
+        context.print(table.render())
     }
 }

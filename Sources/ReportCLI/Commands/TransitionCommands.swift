@@ -73,3 +73,50 @@ struct ReturnCommand: ReplicaCommand {
         try TransitionRunner(global: global, action: .return, id: id, comment: comment).run(in: context)
     }
 }
+
+/// `report-cli receive`: the central office acknowledges a signed report (回执); syncd does it on arrival.
+struct ReceiveCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "receive", abstract: "Receive a signed report (central office).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .receive, id: id, comment: nil).run(in: context)
+    }
+}
+
+/// `report-cli adopt`: the central office adopts a report at a level (采用).
+struct AdoptCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "adopt", abstract: "Adopt a received report (central office, 采用).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "county, city, province or national.") var level: String
+    @Option(help: "The outlet that adopted it, e.g. 政务信息快报.") var outlet: String?
+    func execute(in context: CommandContext) throws {
+        guard let level = AdoptionLevel(rawValue: level) else {
+            throw ReportSyncError(.invalidInput, "unknown level '\(level)': use county, city, province or national")
+        }
+        let comment = "adopted at \(level.rawValue) level" + (outlet.map { " by \($0)" } ?? "")
+        try TransitionRunner(global: global, action: .adopt, id: id, comment: comment).run(in: context)
+    }
+}
+
+/// `report-cli reject`: the central office declines a report (不采用), with a comment.
+struct RejectCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "reject", abstract: "Decline a received report (central office).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "Why it is not adopted.") var comment: String
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .reject, id: id, comment: comment).run(in: context)
+    }
+}
+
+/// `report-cli archive`: the central office files a finished report (归档).
+struct ArchiveCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "archive", abstract: "Archive an adopted or declined report.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .archive, id: id, comment: nil).run(in: context)
+    }
+}

@@ -22,3 +22,25 @@ extension ReplicaCommand {
         }
     }
 }
+
+/// A report-cli command that talks to the network, so its work is `async`.
+public protocol AsyncReplicaCommand: AsyncParsableCommand {
+    /// Does the command's work, writing to `context`; throws `ReportSyncError` on a refusal.
+    func execute(in context: CommandContext) async throws
+}
+
+extension AsyncReplicaCommand {
+    public mutating func run() async throws {
+        try await Self.runReportingRefusals(self, in: .standard)
+    }
+
+    /// Runs `command`; a refusal is printed as one `error:` line on stderr and becomes exit code 1.
+    public static func runReportingRefusals(_ command: any AsyncReplicaCommand, in context: CommandContext) async throws {
+        do {
+            try await command.execute(in: context)
+        } catch let error as ReportSyncError {
+            context.printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -10,6 +10,8 @@ public struct ReportSyncError: Error, Equatable, Sendable, CustomStringConvertib
         case alreadyExists = "already-exists"
         case storage
         case schemaTooNew = "schema-too-new"
+        /// The central could not be reached or did not answer as expected.
+        case unavailable
     }
 
     public let code: Code

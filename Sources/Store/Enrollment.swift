@@ -1,0 +1,9 @@
+import Foundation
+
+/// A field device enrolled at the central replica: which unit it syncs for, and whether it still may.
+public struct Enrollment: Sendable, Equatable {
+    public let unit: String
+    public let device: String
+    public let createdAt: Date
+    public let revokedAt: Date?
+}

@@ -1,0 +1,54 @@
+import GRDB
+import SyncCore
+
+/// The central's check of every change a field device pushes (DESIGN.md "Auth"): the change must be
+/// for the device's units, made by a member who may make it, and never carry a secret report.
+public enum PushAuthorization {
+    /// Throws why `change` may not come from a device enrolled for `scope`.
+    static func check(_ change: Change, scope: Set<String>, _ db: Database) throws {
+        if change.payload.isReference {
+            throw ReportSyncError(
+                .forbidden, "units, members and policy change only at the central office; change \(change.dot) was not applied")
+        }
+        guard scope.contains(change.unit) else {
+            throw ReportSyncError(
+                .forbidden, "change \(change.dot) is for unit \(change.unit), which this device does not sync for")
+        }
+        guard let actor = try Member.fetchOne(db, key: change.actor) else {
+            throw ReportSyncError(
+                .forbidden, "change \(change.dot) was made by \(change.actor), who is not a member at the central office; add them with syncd member add")
+        }
+        if actor.role.isUnitBound, actor.unit != change.unit {
+            throw ReportSyncError(
+                .forbidden, "\(actor.id) is a \(actor.role.rawValue) of \(actor.unit) and may not write reports of \(change.unit)")
+        }
+        switch change.payload {
+        case .content(let write):
+            guard [.drafter, .unitHead, .leader].contains(actor.role) else {
+                throw ReportSyncError(.forbidden, "a \(actor.role.rawValue) does not write report content")
+            }
+            if write.fields["classification"] == "\"secret\"" {
+                throw ReportSyncError(
+                    .forbidden, "secret reports never cross the network; carry report \(change.record) as a bundle file")
+            }
+        case .transition(let step):
+            guard step.role == actor.role else {
+                throw ReportSyncError(.forbidden, "change \(change.dot) claims the role \(step.role.rawValue), but \(actor.id) is a \(actor.role.rawValue)")
+            }
+            if actor.role == .centralEditor || actor.role == .admin {
+                throw ReportSyncError(
+                    .forbidden, "a field replica cannot receive, adopt, return (for the central office), reject or archive; those happen at the central office")
+            }
+        case .unit, .member, .policy:
+            break
+        }
+    }
+}
+
+extension Replica {
+    /// Takes in changes pushed by a device enrolled for `unit`: each is authorised, then merged.
+    public func receivePush(_ changes: [Change], fromUnit unit: String) throws -> [ApplyOutcome] {
+        let scope = try unitScope(of: unit)
+        return try receivePush(changes) { change, db in try PushAuthorization.check(change, scope: scope, db) }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The central replica's side of sync: taking in pushed changes under an authorisation check, the
+/// automatic receipt of signed reports, and the feed each unit pulls from.
+extension Replica {
+    /// The member the central office's automatic receipts are made by.
+    public static func receiptClerk(bureau: String) -> Member {
+        Member(id: "central-office", name: "Central office (automatic receipt)", unit: bureau, role: .centralEditor)
+    }
+
+    /// Makes this file the bureau's central replica.
+    public func markCentral() throws {
+        try write { db in try Meta.set(.replicaRole, "central", db) }
+    }
+
+    /// Whether this is the bureau's central replica.
+    public func isCentral() throws -> Bool {
+        try read { db in try Meta.get(.replicaRole, db) == "central" }
+    }
+
+    /// Takes in pushed changes in one transaction: each is first checked by `authorize` (a refusal is
+    /// recorded and answered), then merged; a report that arrives signed is received automatically.
+    func receivePush(_ changes: [Change], authorize: (Change, Database) throws -> Void) throws -> [ApplyOutcome] {
+        try session { s in
+            let outcomes = try changes.map { change in
+                do { try authorize(change, s.db) } catch let error as ReportSyncError {
+                    return try s.refuse(change, error)
+                }
+                return try s.offer(change)
+            }
+            let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
+            for id in s.touchedRecords {
+                guard let record = try s.record(id), record.state == .signed else { continue }
+                let receipt = try LocalWrites.transition(
+                    .receive, on: record, by: clerk, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
+                try s.commitLocal([receipt])
+            }
+            return outcomes
+        }
+    }
+
+    /// The units `unit` syncs for: itself and every unit below it.
+    public func unitScope(of unit: String) throws -> Set<String> {
+        try read { db in
+            let units = try OrgUnit.fetchAll(db)
+            var scope: Set<String> = [unit]
+            var grew = true
+            while grew {
+                grew = false
+                for u in units where u.parent.map(scope.contains) == true && !scope.contains(u.id) {
+                    scope.insert(u.id)
+                    grew = true
+                }
+            }
+            return scope
+        }
+    }
+
+    /// The next page of the central feed for `units`: their reports' changes and all reference data,
+    /// after central sequence `after`. Returns the changes and the sequence the page covered.
+    public func feed(after: Int64, limit: Int, units: Set<String>) throws -> (changes: [(seq: Int64, change: Change)], covered: Int64, more: Bool) {
+        try read { db in
+            let scope = Array(units) + ["*"]
+            let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR record LIKE 'unit/%' OR record LIKE 'member/%')
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
+            let page = rows.prefix(limit)
+            let changes = try page.map { (seq: $0["seq"] as Int64, change: try JSONCoding.value(Change.self, from: $0["body"])) }
+            let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
+            let more = rows.count > limit
+            return (changes, more ? changes.last?.seq ?? after : max(after, top), more)
+        }
+    }
+}

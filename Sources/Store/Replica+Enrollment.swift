@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import GRDB
+import SyncCore
+
+/// Enrolment of field devices at the central replica: bearer tokens, kept only as their SHA-256.
+extension Replica {
+    /// Enrolls a device for `unit` and returns its token, which is shown once and never stored.
+    public func enroll(unit: String, device: String) throws -> String {
+        guard !device.allSatisfy(\.isWhitespace) else { throw ReportSyncError(.invalidInput, "give the device a --device name") }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let token = "rs_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try write { db in
+            guard try OrgUnit.exists(db, key: unit) else {
+                throw ReportSyncError(.notFound, "unit \(unit) is unknown; add it with syncd unit add (known: \(try Self.unitIDs(db)))")
+            }
+            let active = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM enrollments WHERE device = ? AND revoked_at IS NULL", arguments: [device]) ?? 0
+            if active > 0 {
+                throw ReportSyncError(.alreadyExists, "device \(device) is already enrolled; revoke it first or choose another --device")
+            }
+            try db.execute(
+                sql: "INSERT INTO enrollments(token_hash, unit, device, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [Self.hash(token: token), unit, device, now().millisecondsSince1970])
+        }
+        return token
+    }
+
+    /// Withdraws a device's token; its next request is refused.
+    public func revoke(device: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE enrollments SET revoked_at = ? WHERE device = ? AND revoked_at IS NULL",
+                arguments: [now().millisecondsSince1970, device])
+            if db.changesCount == 0 {
+                throw ReportSyncError(.notFound, "no enrolled device named \(device); see which are enrolled with syncd enrollments")
+            }
+        }
+    }
+
+    /// The enrolment a bearer token belongs to, or an error that says whether it is unknown or revoked.
+    public func enrollment(forToken token: String) throws -> Enrollment {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM enrollments WHERE token_hash = ?", arguments: [Self.hash(token: token)])
+            else {
+                throw ReportSyncError(.forbidden, "the token is not known here; enroll the device with syncd enroll and use the token it prints")
+            }
+            let enrollment = Enrollment(
+                unit: row["unit"], device: row["device"], createdAt: Date(millisecondsSince1970: row["created_at"]),
+                revokedAt: (row["revoked_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
+            if enrollment.revokedAt != nil {
+                throw ReportSyncError(.forbidden, "the token of device \(enrollment.device) was revoked; ask the central office to enroll it again")
+            }
+            return enrollment
+        }
+    }
+
+    /// Every enrolment, newest first.
+    public func enrollments() throws -> [Enrollment] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM enrollments ORDER BY created_at DESC").map {
+                Enrollment(
+                    unit: $0["unit"], device: $0["device"], createdAt: Date(millisecondsSince1970: $0["created_at"]),
+                    revokedAt: ($0["revoked_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
+            }
+        }
+    }
+
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

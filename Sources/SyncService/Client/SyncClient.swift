@@ -1,0 +1,69 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SyncCore
+
+/// The field side of the sync API: one call per endpoint, errors turned into messages a person can act on.
+public struct SyncClient: Sendable {
+    public let baseURL: String
+    let token: String
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    public init(baseURL: String, token: String, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.http = http
+        self.timeout = timeout
+    }
+
+    /// Which unit and device the token belongs to.
+    public func whoami() async throws -> WhoAmI {
+        try await send(.GET, "/v1/whoami", body: Optional<PushRequest>.none)
+    }
+
+    /// Sends local changes; one answer per change.
+    public func push(_ changes: [Change]) async throws -> PushResponse {
+        try await send(.POST, "/v1/push", body: PushRequest(changes: changes))
+    }
+
+    /// The next page of the unit's feed after central sequence `after`.
+    public func pull(after: Int64, limit: Int = SyncProtocol.maxPage) async throws -> PullResponse {
+        try await send(.GET, "/v1/changes?after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
+    }
+
+    private func send<Answer: Decodable>(_ method: HTTPMethod, _ path: String, body: (some Encodable)?) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONCoding.encoder().encode(body)))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: timeout)
+            bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        } catch {
+            throw ReportSyncError(
+                .unavailable, "cannot reach the central at \(baseURL) (\(error)); your changes stay here and go with the next sync")
+        }
+        guard (200..<300).contains(response.status.code) else {
+            let detail = try? JSONDecoder().decode(ErrorBody.self, from: Data(buffer: bytes))
+            let message = detail?.error.message ?? "HTTP \(response.status.code)"
+            let code: ReportSyncError.Code =
+                switch response.status.code {
+                case 401, 403: .forbidden
+                case 404: .notFound
+                case 500...: .unavailable
+                default: .invalidInput
+                }
+            throw ReportSyncError(code, "the central refused the request: \(message)")
+        }
+        do { return try JSONCoding.decoder().decode(Answer.self, from: Data(buffer: bytes)) } catch {
+            throw ReportSyncError(.unavailable, "the central at \(baseURL) answered something this ReportSync cannot read; check both versions")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import SyncCore
+
+/// The sync protocol's version; the path carries it (`/v1/...`).
+public enum SyncProtocol {
+    public static let version = 1
+    /// The most changes one push may carry.
+    public static let maxBatch = 1000
+    /// The largest request body the server reads, in bytes.
+    public static let maxBodyBytes = 16 * 1024 * 1024
+    /// The most changes one pull page returns.
+    public static let maxPage = 1000
+}
+
+/// `GET /v1/whoami`: who the token belongs to, and the bureau it syncs with.
+public struct WhoAmI: Codable, Sendable, Equatable {
+    public let protocolVersion: Int
+    public let unit: String
+    public let device: String
+    public let bureau: String
+}
+
+/// `POST /v1/push`: local changes, oldest first.
+public struct PushRequest: Codable, Sendable {
+    public let changes: [Change]
+
+    public init(changes: [Change]) { self.changes = changes }
+}
+
+/// The central's answer for one pushed change.
+public struct PushResult: Codable, Sendable, Equatable {
+    /// What became of the change at the central replica.
+    public enum Status: String, Codable, Sendable {
+        /// Merged into the central replica.
+        case accepted
+        /// The central already had it.
+        case duplicate
+        /// Held at the central until what it depends on arrives.
+        case waiting
+        /// Refused; `reason` says why and what to do.
+        case rejected
+    }
+
+    public let dot: Dot
+    public let status: Status
+    public let reason: String?
+
+    public init(dot: Dot, status: Status, reason: String? = nil) {
+        self.dot = dot
+        self.status = status
+        self.reason = reason
+    }
+
+    /// The answer for an apply outcome.
+    public init(dot: Dot, outcome: ApplyOutcome) {
+        switch outcome {
+        case .applied: self.init(dot: dot, status: .accepted)
+        case .duplicate: self.init(dot: dot, status: .duplicate)
+        case .waiting: self.init(dot: dot, status: .waiting)
+        case .rejected(let error): self.init(dot: dot, status: .rejected, reason: error.message)
+        }
+    }
+}
+
+/// The answer to a push: one result per change, in the order sent.
+public struct PushResponse: Codable, Sendable {
+    public let results: [PushResult]
+}
+
+/// One change of the central feed with its central sequence number.
+public struct FeedChange: Codable, Sendable {
+    public let seq: Int64
+    public let change: Change
+}
+
+/// `GET /v1/changes?after=N&limit=M`: the next page of the central feed in the caller's scope.
+public struct PullResponse: Codable, Sendable {
+    public let changes: [FeedChange]
+    /// The cursor to ask from next time: the last central sequence this page covered.
+    public let next: Int64
+    /// Whether more changes follow.
+    public let more: Bool
+}
+
+/// The body of every error answer: `{ "error": { "code", "message" } }`.
+public struct ErrorBody: Codable, Sendable {
+    /// The error's stable code and its message.
+    public struct Detail: Codable, Sendable {
+        public let code: String
+        public let message: String
+    }
+
+    public let error: Detail
+
+    public init(code: String, message: String) { error = Detail(code: code, message: message) }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import SyncCore
+
+/// An error answer with the body `{ "error": { "code", "message" } }`.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// The answer for a library error: refusals are 403, missing things 404, bad input 422, storage 503.
+    public init(_ error: ReportSyncError) {
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case .forbidden: .forbidden
+            case .notFound: .notFound
+            case .invalidInput, .ruleViolated, .wrongState, .alreadyExists: .unprocessableContent
+            case .schemaTooNew: .conflict
+            case .storage, .unavailable: .serviceUnavailable
+            }
+        self.init(status, code: error.code.rawValue, error.message)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(ErrorBody(code: code, message: message))
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import Store
+import SyncCore
+
+/// The central office's HTTP server: field devices push their changes and pull their unit's feed.
+public enum CentralServer {
+    /// The application `syncd serve` runs and the tests drive.
+    public static func buildApplication(
+        replica: Replica, host: String, port: Int, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(replica: replica),
+            configuration: .init(address: .hostname(host, port: port), serverName: "syncd"),
+            logger: logger)
+    }
+
+    /// Every route of the sync API (docs/sync-protocol.md).
+    public static func buildRouter(replica: Replica) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(LogRequestsMiddleware(.info))
+        router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+
+        router.get("/v1/whoami") { request, _ in
+            let enrollment = try await authenticate(request, replica)
+            let bureau = try await offload { try replica.identity().unit.id }
+            return try json(
+                WhoAmI(protocolVersion: SyncProtocol.version, unit: enrollment.unit, device: enrollment.device, bureau: bureau))
+        }
+
+        router.post("/v1/push") { request, _ in
+            let enrollment = try await authenticate(request, replica)
+            let push: PushRequest = try await decodeBody(request)
+            guard push.changes.count <= SyncProtocol.maxBatch else {
+                throw APIError(
+                    .contentTooLarge, code: "batch-too-large",
+                    "a push may carry at most \(SyncProtocol.maxBatch) changes; this one has \(push.changes.count). Send them in smaller batches")
+            }
+            let outcomes = try await offload { try replica.receivePush(push.changes, fromUnit: enrollment.unit) }
+            return try json(
+                PushResponse(results: zip(push.changes, outcomes).map { PushResult(dot: $0.dot, outcome: $1) }))
+        }
+
+        router.get("/v1/changes") { request, _ in
+            let enrollment = try await authenticate(request, replica)
+            let after = try query(request, "after", default: 0)
+            let limit = try query(request, "limit", default: Int64(SyncProtocol.maxPage))
+            guard after >= 0, (1...Int64(SyncProtocol.maxPage)).contains(limit) else {
+                throw APIError(
+                    .badRequest, code: "invalid-input", "after must be 0 or more and limit between 1 and \(SyncProtocol.maxPage)")
+            }
+            let page = try await offload {
+                try replica.feed(after: after, limit: Int(limit), units: try replica.unitScope(of: enrollment.unit))
+            }
+            return try json(
+                PullResponse(
+                    changes: page.changes.map { FeedChange(seq: $0.seq, change: $0.change) }, next: page.covered, more: page.more))
+        }
+        return router
+    }
+
+    /// The enrolment behind the request's bearer token.
+    static func authenticate(_ request: Request, _ replica: Replica) async throws -> Enrollment {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIError(.unauthorized, code: "unauthorized", "send the device's token as 'Authorization: Bearer TOKEN'")
+        }
+        let token = String(header.dropFirst("Bearer ".count))
+        do { return try await offload { try replica.enrollment(forToken: token) } } catch let error as APIError {
+            throw APIError(.unauthorized, code: "unauthorized", error.message)
+        }
+    }
+
+    static func decodeBody<T: Decodable>(_ request: Request) async throws -> T {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: SyncProtocol.maxBodyBytes) } catch {
+            throw APIError(
+                .contentTooLarge, code: "body-too-large",
+                "the request body is over \(SyncProtocol.maxBodyBytes / 1024 / 1024) MiB; push fewer changes at a time")
+        }
+        do { return try JSONCoding.decoder().decode(T.self, from: Data(buffer: buffer)) } catch let error as DecodingError {
+            throw APIError(.badRequest, code: "malformed-request", "the body is not a valid \(T.self): \(error.readableDescription)")
+        } catch {
+            throw APIError(.badRequest, code: "malformed-request", "the body is not valid JSON")
+        }
+    }
+
+    static func query(_ request: Request, _ name: String, default value: Int64) throws -> Int64 {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int64(text) else {
+            throw APIError(.badRequest, code: "invalid-input", "query parameter \(name) must be a whole number, not '\(text)'")
+        }
+        return number
+    }
+
+    /// Runs blocking SQLite work on NIO's thread pool, off the event loops; library errors become API errors.
+    static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do { return try await NIOThreadPool.singleton.runIfActive(body) } catch let error as ReportSyncError {
+            throw APIError(error)
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONCoding.encoder().encode(value))))
+    }
+}
