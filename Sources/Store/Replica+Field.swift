@@ -31,6 +31,16 @@ extension Replica {
         }
     }
 
+    /// Points a field replica at its central's new address.
+    public func setCentralURL(_ url: String) throws {
+        try write { db in
+            guard try Meta.get(.centralURL, db) != nil else {
+                throw ReportSyncError(.invalidInput, "this replica is not bound to a central; create one with report-cli init --central URL --token T")
+            }
+            try Meta.set(.centralURL, url, db)
+        }
+    }
+
     /// Whether units, members and policy come from a central (and may not be changed here).
     func isFieldReplica(_ db: Database) throws -> Bool { try Meta.get(.replicaRole, db) == "field" }
 

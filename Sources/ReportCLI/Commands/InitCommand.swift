@@ -38,6 +38,7 @@ struct InitCommand: AsyncReplicaCommand {
                 throw ReportSyncError(.alreadyExists, "\(path) already exists; choose another --db")
             }
             let client = SyncClient(baseURL: central, token: token)
+            try await client.probe()
             let me = try await client.whoami()
             let replica = try Replica.createField(at: path, unit: me.unit, centralURL: central, token: token)
             let summary = try await SyncRound.run(replica, client: client)

@@ -10,9 +10,11 @@ struct SyncCommand: AsyncReplicaCommand {
         commandName: "sync", abstract: "Push local changes to the central and pull the unit's changes back.")
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "The central's URL, when it has moved; kept for later syncs.") var central: String?
 
     func execute(in context: CommandContext) async throws {
         let replica = try global.openReplica(in: context)
+        if let central { try replica.setCentralURL(central) }
         let (url, token) = try replica.central()
         let summary = try await SyncRound.run(replica, client: SyncClient(baseURL: url, token: token)) { line in
             if isatty(STDERR_FILENO) != 0 { context.printError(line) }

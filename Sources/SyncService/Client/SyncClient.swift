@@ -18,6 +18,13 @@ public struct SyncClient: Sendable {
         self.timeout = timeout
     }
 
+    /// Checks within a few seconds that the central answers at all. (The HTTP client retries a refused
+    /// connection until a request's deadline, so a long push must not be the first thing that finds
+    /// the central down.)
+    public func probe() async throws {
+        let _: [String: String] = try await send(.GET, "/healthz", body: Optional<PushRequest>.none, timeout: .seconds(5))
+    }
+
     /// Which unit and device the token belongs to.
     public func whoami() async throws -> WhoAmI {
         try await send(.GET, "/v1/whoami", body: Optional<PushRequest>.none)
@@ -33,7 +40,9 @@ public struct SyncClient: Sendable {
         try await send(.GET, "/v1/changes?after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
     }
 
-    private func send<Answer: Decodable>(_ method: HTTPMethod, _ path: String, body: (some Encodable)?) async throws -> Answer {
+    private func send<Answer: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: (some Encodable)?, timeout: TimeAmount? = nil
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -44,7 +53,7 @@ public struct SyncClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: timeout)
+            response = try await http.execute(request, timeout: timeout ?? self.timeout)
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             throw ReportSyncError(

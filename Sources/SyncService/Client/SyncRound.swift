@@ -23,6 +23,7 @@ public enum SyncRound {
     ) async throws -> SyncSummary {
         var summary = SyncSummary()
         do {
+            try await client.probe()
             while true {
                 let outgoing = try replica.outgoing(limit: batch)
                 guard let last = outgoing.last else { break }

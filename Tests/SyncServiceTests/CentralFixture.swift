@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Store
+import SyncCore
+import SyncService
+
+/// A central replica with two squads and their people, a device token per squad, and a field replica of squad-3.
+struct CentralFixture {
+    let central: Replica
+    let field: Replica
+    let squad3Token: String
+    let squad4Token: String
+
+    init() throws {
+        central = try Replica.inMemory(unit: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        try central.markCentral()
+        try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
+        try central.addUnit(OrgUnit(id: "squad-4", name: "第四中队", kind: .squad, parent: "bureau"))
+        try central.addMember(Member(id: "wang", name: "王小明", unit: "squad-3", role: .drafter))
+        try central.addMember(Member(id: "li", name: "李队长", unit: "squad-3", role: .unitHead))
+        try central.addMember(Member(id: "zhao", name: "赵局长", unit: "bureau", role: .leader))
+        try central.addMember(Member(id: "chen", name: "陈编辑", unit: "bureau", role: .centralEditor))
+        try central.addMember(Member(id: "sun", name: "孙信息员", unit: "squad-4", role: .drafter))
+        squad3Token = try central.enroll(unit: "squad-3", device: "laptop")
+        squad4Token = try central.enroll(unit: "squad-4", device: "tablet")
+        // The field replica starts from the central's reference data, as report-cli init --central does.
+        field = try Replica.inMemory(unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad))
+        _ = try field.receive(try central.changes().map(\.change))
+    }
+
+    var application: some ApplicationProtocol {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return Application(router: CentralServer.buildRouter(replica: central), logger: logger)
+    }
+
+    /// A report of squad-3 drafted, submitted, reviewed and signed on the field replica.
+    func signedReport() throws -> String {
+        let id = try field.draft(ReportContent(category: .dynamic, title: "夜查", body: "中队开展夜查。"), by: "wang").id
+        _ = try field.perform(.submit, on: id, by: "wang")
+        _ = try field.perform(.review, on: id, by: "li")
+        _ = try field.perform(.sign, on: id, by: "zhao")
+        return id
+    }
+
+    /// The field's report changes, as a push body.
+    func pushBody(_ changes: [Change]? = nil) throws -> ByteBuffer {
+        let changes = try changes ?? field.changes().map(\.change).filter { !$0.payload.isReference }
+        return ByteBuffer(bytes: try JSONCoding.encoder().encode(PushRequest(changes: changes)))
+    }
+}
+
+extension HTTPFields {
+    static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// A central `syncd serve` on a loopback port and field replicas driven through the real `report-cli`.
+@Suite("End to end across processes", .serialized)
+struct EndToEndTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func syncd(_ arguments: String...) throws -> String {
+        let result = try Binaries.run("syncd", arguments, in: directory)
+        #expect(result.status == 0, "syncd \(arguments): \(result.err)")
+        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @discardableResult
+    func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+        try Binaries.run("report-cli", arguments, in: directory)
+    }
+
+    func ok(_ arguments: String...) throws -> String {
+        let result = try Binaries.run("report-cli", arguments, in: directory)
+        #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A bureau with squad-3 and its people, and two enrolled devices of squad-3.
+    func bureau() throws -> (laptop: String, tablet: String) {
+        _ = try syncd("init", "--db", "central.sqlite", "--bureau", "某某局")
+        _ = try syncd("unit", "add", "--db", "central.sqlite", "--id", "squad-3", "--name", "第三中队")
+        for (id, unit, role) in [("wang", "squad-3", "drafter"), ("li", "squad-3", "unit-head"), ("zhao", "bureau", "leader"), ("chen", "bureau", "central-editor")] {
+            _ = try syncd("member", "add", "--db", "central.sqlite", "--id", id, "--name", id, "--unit", unit, "--role", role)
+        }
+        return (
+            try syncd("enroll", "--db", "central.sqlite", "--unit", "squad-3", "--device", "laptop"),
+            try syncd("enroll", "--db", "central.sqlite", "--unit", "squad-3", "--device", "tablet")
+        )
+    }
+
+    @Test("two devices edit offline, sync in different orders, and end with the central's digest; conflicts and returns reach the field")
+    func offlineEditsConverge() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", server.url, "--token", tokens.tablet)
+
+        let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "初稿")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        // Offline on both devices: the same field, and another field.
+        _ = try ok("edit", id, "--db", "laptop.sqlite", "--as", "wang", "--title", "笔记本的标题")
+        _ = try ok("edit", id, "--db", "tablet.sqlite", "--as", "li", "--title", "平板的标题", "--place", "城东")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let central = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
+        #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
+        let shown = try JSONSerialization.jsonObject(with: Data(try ok("show", id, "--db", "laptop.sqlite", "--json").utf8)) as? [String: Any]
+        #expect(shown?["title"] as? String == "平板的标题", "the later write wins")
+        #expect(shown?["place"] as? String == "城东", "a different field merges in")
+
+        // Up the workflow, received on arrival, returned by the central office, seen on the field.
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] {
+            _ = try ok(action, id, "--db", "laptop.sqlite", "--as", actor)
+        }
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("return", id, "--db", "central.sqlite", "--as", "chen", "--comment", "请补充数据")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let returned = try JSONSerialization.jsonObject(with: Data(try ok("show", id, "--db", "tablet.sqlite", "--json").utf8)) as? [String: Any]
+        #expect(returned?["state"] as? String == "returned")
+        #expect(returned?["lastComment"] as? String == "请补充数据")
+    }
+
+    @Test("a change the central refuses is shown on the field and does not block the rest")
+    func rejectionsVisible() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", "b")
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao"), ("receive", "chen")] {
+            _ = try ok(action, id, "--db", "laptop.sqlite", "--as", actor)
+        }
+        let other = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "t2", "--body", "b2")
+        let sync = try ok("sync", "--db", "laptop.sqlite")
+        #expect(sync.contains("rejected 1"))
+        let rejected = try JSONSerialization.jsonObject(with: Data(try ok("list", "--db", "laptop.sqlite", "--rejected", "--json").utf8)) as? [[String: Any]]
+        #expect(rejected?.count == 1 && rejected?.first?["report"] as? String == id)
+        #expect((rejected?.first?["reason"] as? String)?.contains("cannot receive") == true)
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("rejected by central:  1"))
+        #expect(try ok("show", other, "--db", "central.sqlite").contains("t2"), "the change after the refused one went through")
+    }
+
+    @Test("the server killed in the middle of a push: after a restart the next sync loses nothing and duplicates nothing")
+    func serverKilledMidPush() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        var server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        let file = directory.appendingPathComponent("report.json")
+        try Data(#"{"category": "dynamic", "title": "批量", "body": "正文"}"#.utf8).write(to: file)
+        for _ in 0..<40 { _ = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--from-file", file.path) }
+        let pushing = Task.detached { try Binaries.run("report-cli", ["sync", "--db", "laptop.sqlite"], in: directory) }
+        server.kill()
+        _ = try await pushing.value
+        server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        // The restarted server listens on another port: point the replica at it.
+        _ = try ok("sync", "--db", "laptop.sqlite", "--central", server.url)
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == ok("digest", "--db", "central.sqlite", "--unit", "squad-3"))
+        let listed = try JSONSerialization.jsonObject(with: Data(try ok("list", "--db", "central.sqlite", "--json").utf8)) as? [Any]
+        #expect(listed?.count == 40)
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// The built binaries beside this test bundle, run as real processes.
+enum Binaries {
+    static var directory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    /// Runs a binary to completion and returns its exit status and output.
+    @discardableResult
+    static func run(_ name: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = Self.directory.appendingPathComponent(name)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A `syncd serve` process on a loopback port, started and waited for by its own log line.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    private let lock = NSLock()
+    private var output = ""
+    private var waiter: CheckedContinuation<Bool, Never>?
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a server on a free port, trying a few random ones; throws if none comes up.
+    static func start(db: String, in directory: URL) async throws -> ServerProcess {
+        for _ in 0..<5 {
+            let server = ServerProcess(port: Int.random(in: 20_000...60_000))
+            if try await server.launch(db: db, in: directory) { return server }
+        }
+        throw CocoaError(.fileReadUnknown)
+    }
+
+    private init(port: Int) { self.port = port }
+
+    /// Launches and waits until the server logs that it listens, or exits.
+    private func launch(db: String, in directory: URL) async throws -> Bool {
+        process.executableURL = Binaries.directory.appendingPathComponent("syncd")
+        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"]
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.received(String(decoding: data, as: UTF8.self), ended: data.isEmpty)
+        }
+        return await withCheckedContinuation { continuation in
+            lock.withLock { waiter = continuation }
+            do { try process.run() } catch { received("", ended: true) }
+        }
+    }
+
+    private func received(_ text: String, ended: Bool) {
+        let continuation: CheckedContinuation<Bool, Never>? = lock.withLock {
+            output += text
+            let ready = output.contains("Server started")
+            guard ready || ended, let waiting = waiter else { return nil }
+            waiter = nil
+            return waiting
+        }
+        continuation?.resume(returning: !ended || output.contains("Server started"))
+    }
+
+    /// Kills the server at once, as a crash would.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Asks the server to shut down gracefully and waits for it.
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

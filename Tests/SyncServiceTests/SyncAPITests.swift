@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Store
+import SyncCore
+import SyncService
+import Testing
+
+/// The sync API at the router, with a real central replica behind it (no socket).
+@Suite("Sync API")
+struct SyncAPITests {
+    func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
+        try JSONCoding.decoder().decode(type, from: Data(buffer: buffer))
+    }
+
+    @Test("healthz answers without a token")
+    func health() async throws {
+        let fixture = try CentralFixture()
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test(
+        "a missing, unknown or revoked token gets 401 with an error code and message",
+        arguments: ["", "Bearer rs_unknown", "Basic abc", "revoked"])
+    func unauthorized(header: String) async throws {
+        let fixture = try CentralFixture()
+        var headers: HTTPFields = [:]
+        if header == "revoked" {
+            try fixture.central.revoke(device: "laptop")
+            headers = .bearer(fixture.squad3Token)
+        } else if !header.isEmpty {
+            headers[.authorization] = header
+        }
+        let sent = headers
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: sent) { response in
+                #expect(response.status == .unauthorized)
+                let body = try decode(ErrorBody.self, response.body)
+                #expect(body.error.code == "unauthorized" && !body.error.message.isEmpty)
+                if header == "revoked" { #expect(body.error.message.contains("revoked")) }
+            }
+        }
+    }
+
+    @Test("push merges the field's changes, a signed report is received at once, and a replay is all duplicates")
+    func pushAndReplay() async throws {
+        let fixture = try CentralFixture()
+        let id = try fixture.signedReport()
+        let body = try fixture.pushBody()
+        try await fixture.application.test(.router) { client in
+            for expected in [PushResult.Status.accepted, .duplicate] {
+                try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { response in
+                    #expect(response.status == .ok)
+                    let answer = try decode(PushResponse.self, response.body)
+                    #expect(answer.results.count == 4 && answer.results.allSatisfy { $0.status == expected })
+                }
+            }
+        }
+        #expect(try fixture.central.report(id).state == .received)
+    }
+
+    @Test("pull returns the unit's reports and reference data, never another unit's reports")
+    func scopedPull() async throws {
+        let fixture = try CentralFixture()
+        let other = try fixture.central.draft(ReportContent(category: .dynamic, title: "四中队", body: "b"), by: "sun").id
+        let id = try fixture.signedReport()
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: try fixture.pushBody()) { _ in }
+            try await client.execute(uri: "/v1/changes?after=0", method: .get, headers: .bearer(fixture.squad3Token)) { response in
+                let page = try decode(PullResponse.self, response.body)
+                let records = Set(page.changes.map(\.change.record))
+                #expect(records.contains(id) && !records.contains(other))
+                #expect(records.contains("member/sun"), "reference data goes to every unit")
+                #expect(page.changes.contains { if case .transition(let step) = $0.change.payload { step.action == .receive } else { false } })
+                #expect(!page.more)
+            }
+        }
+    }
+
+    @Test("refused changes are answered one by one with a reason; the rest of the batch is accepted")
+    func refusals() async throws {
+        let fixture = try CentralFixture()
+        _ = try fixture.signedReport()
+        var changes = try fixture.field.changes().map(\.change).filter { !$0.payload.isReference }
+        let reference = try fixture.field.changes().map(\.change).first { $0.payload.isReference }!
+        var foreign = changes[0]
+        foreign.dot = Dot(replica: "forged", counter: 1)
+        foreign.record = "elsewhere"
+        foreign.unit = "squad-4"
+        var secret = changes[0]
+        secret.dot = Dot(replica: "forged", counter: 2)
+        secret.record = "secret-report"
+        secret.payload = .content(ContentWrite(creates: true, fields: ["category": "\"dynamic\"", "title": "\"t\"", "classification": "\"secret\""]))
+        var editorStep = changes[1]
+        editorStep.dot = Dot(replica: "forged", counter: 3)
+        editorStep.actor = "chen"
+        if case .transition(var step) = editorStep.payload {
+            step.role = .centralEditor
+            editorStep.payload = .transition(step)
+        }
+        changes = [foreign, secret, reference, editorStep] + changes
+        let body = try fixture.pushBody(changes)
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { response in
+                let results = try decode(PushResponse.self, response.body).results
+                #expect(results.prefix(4).allSatisfy { $0.status == .rejected })
+                #expect(results[0].reason?.contains("does not sync for") == true)
+                #expect(results[1].reason?.contains("secret") == true)
+                #expect(results[2].reason?.contains("only at the central office") == true)
+                #expect(results[3].reason?.contains("cannot receive") == true)
+                #expect(results.dropFirst(4).allSatisfy { $0.status == .accepted })
+            }
+        }
+        #expect(try fixture.central.rejectedChanges().count == 4)
+    }
+
+    @Test(
+        "malformed requests get a 4xx JSON error and write nothing",
+        arguments: [
+            ("/v1/push", "{not json", HTTPResponse.Status.badRequest, "malformed-request"),
+            ("/v1/push", #"{"changes": [{"v": 1}]}"#, .badRequest, "malformed-request"),
+            ("/v1/changes?after=abc", "", .badRequest, "invalid-input"),
+            ("/v1/changes?limit=0", "", .badRequest, "invalid-input"),
+        ])
+    func malformed(uri: String, body: String, status: HTTPResponse.Status, code: String) async throws {
+        let fixture = try CentralFixture()
+        let before = try fixture.central.changes().count
+        try await fixture.application.test(.router) { client in
+            try await client.execute(
+                uri: uri, method: uri.hasPrefix("/v1/push") ? .post : .get, headers: .bearer(fixture.squad3Token),
+                body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == status)
+                let error = try decode(ErrorBody.self, response.body).error
+                #expect(error.code == code)
+            }
+        }
+        #expect(try fixture.central.changes().count == before)
+    }
+
+    @Test("a batch over the limit is refused with 413 and how to fix it")
+    func oversizedBatch() async throws {
+        let fixture = try CentralFixture()
+        _ = try fixture.signedReport()
+        let one = try fixture.field.changes().map(\.change).last!
+        let body = try fixture.pushBody(Array(repeating: one, count: SyncProtocol.maxBatch + 1))
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { response in
+                #expect(response.status == .contentTooLarge)
+                let error = try decode(ErrorBody.self, response.body).error
+                #expect(error.message.contains("smaller batches"))
+            }
+        }
+    }
+}
