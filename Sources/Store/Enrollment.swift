@@ -6,4 +6,6 @@ public struct Enrollment: Sendable, Equatable {
     public let device: String
     public let createdAt: Date
     public let revokedAt: Date?
+    /// When the device last made a request.
+    public let lastSeenAt: Date?
 }

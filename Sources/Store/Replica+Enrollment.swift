@@ -48,9 +48,7 @@ extension Replica {
             else {
                 throw ReportSyncError(.forbidden, "the token is not known here; enroll the device with syncd enroll and use the token it prints")
             }
-            let enrollment = Enrollment(
-                unit: row["unit"], device: row["device"], createdAt: Date(millisecondsSince1970: row["created_at"]),
-                revokedAt: (row["revoked_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
+            let enrollment = Self.enrollment(row)
             if enrollment.revokedAt != nil {
                 throw ReportSyncError(.forbidden, "the token of device \(enrollment.device) was revoked; ask the central office to enroll it again")
             }
@@ -61,12 +59,24 @@ extension Replica {
     /// Every enrolment, newest first.
     public func enrollments() throws -> [Enrollment] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM enrollments ORDER BY created_at DESC").map {
-                Enrollment(
-                    unit: $0["unit"], device: $0["device"], createdAt: Date(millisecondsSince1970: $0["created_at"]),
-                    revokedAt: ($0["revoked_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM enrollments ORDER BY created_at DESC").map(Self.enrollment)
         }
+    }
+
+    /// Notes that the device with this token just synced (for the lag metric).
+    public func markSeen(token: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE enrollments SET last_seen_at = ? WHERE token_hash = ?",
+                arguments: [now().millisecondsSince1970, Self.hash(token: token)])
+        }
+    }
+
+    static func enrollment(_ row: Row) -> Enrollment {
+        Enrollment(
+            unit: row["unit"], device: row["device"], createdAt: Date(millisecondsSince1970: row["created_at"]),
+            revokedAt: (row["revoked_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
+            lastSeenAt: (row["last_seen_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
     }
 
     static func hash(token: String) -> String {

@@ -156,4 +156,26 @@ struct SyncAPITests {
             }
         }
     }
+
+    @Test("metrics count changes by outcome and show each device's lag; the OpenAPI document is served")
+    func metricsAndDocument() async throws {
+        let fixture = try CentralFixture()
+        _ = try fixture.signedReport()
+        let body = try fixture.pushBody()
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"reportsync_changes_total{status="accepted"} 4"#))
+                #expect(text.contains(#"reportsync_replica_lag_seconds{device="laptop",unit="squad-3"}"#))
+                #expect(text.contains(#"reportsync_replica_lag_seconds{device="tablet",unit="squad-4"} -1"#))
+                #expect(text.contains("reportsync_push_duration_seconds_count 1"))
+                #expect(text.contains(#"reportsync_requests_total{path="/v1/push",status="200"} 1"#))
+            }
+            try await client.execute(uri: "/v1/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("openapi: 3.0.3"))
+            }
+        }
+    }
 }

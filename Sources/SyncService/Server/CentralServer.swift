@@ -12,16 +12,31 @@ public enum CentralServer {
         replica: Replica, host: String, port: Int, logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(replica: replica),
+            router: buildRouter(replica: replica, metrics: SyncMetrics()),
             configuration: .init(address: .hostname(host, port: port), serverName: "syncd"),
             logger: logger)
     }
 
     /// Every route of the sync API (docs/sync-protocol.md).
-    public static func buildRouter(replica: Replica) -> Router<BasicRequestContext> {
+    public static func buildRouter(replica: Replica, metrics: SyncMetrics = SyncMetrics()) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.info))
+        router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+
+        router.get("/metrics") { _, _ in
+            let text = try await offload { try metrics.render(replica: replica) }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
+
+        router.get("/v1/openapi.yaml") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+                let document = try? Data(contentsOf: url)
+            else { throw APIError(.notFound, code: "not-found", "the OpenAPI document is not installed beside syncd") }
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
+        }
 
         router.get("/v1/whoami") { request, _ in
             let enrollment = try await authenticate(request, replica)
@@ -38,9 +53,12 @@ public enum CentralServer {
                     .contentTooLarge, code: "batch-too-large",
                     "a push may carry at most \(SyncProtocol.maxBatch) changes; this one has \(push.changes.count). Send them in smaller batches")
             }
+            let started = ContinuousClock.now
             let outcomes = try await offload { try replica.receivePush(push.changes, fromUnit: enrollment.unit) }
-            return try json(
-                PushResponse(results: zip(push.changes, outcomes).map { PushResult(dot: $0.dot, outcome: $1) }))
+            let results = zip(push.changes, outcomes).map { PushResult(dot: $0.dot, outcome: $1) }
+            metrics.pushDuration.record(ContinuousClock.now - started)
+            metrics.countChanges(results)
+            return try json(PushResponse(results: results))
         }
 
         router.get("/v1/changes") { request, _ in
@@ -67,7 +85,13 @@ public enum CentralServer {
             throw APIError(.unauthorized, code: "unauthorized", "send the device's token as 'Authorization: Bearer TOKEN'")
         }
         let token = String(header.dropFirst("Bearer ".count))
-        do { return try await offload { try replica.enrollment(forToken: token) } } catch let error as APIError {
+        do {
+            return try await offload {
+                let enrollment = try replica.enrollment(forToken: token)
+                try replica.markSeen(token: token)
+                return enrollment
+            }
+        } catch let error as APIError {
             throw APIError(.unauthorized, code: "unauthorized", error.message)
         }
     }
