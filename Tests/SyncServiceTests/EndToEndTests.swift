@@ -120,4 +120,30 @@ struct EndToEndTests {
         #expect(listed?.count == 40)
         #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
     }
+
+    @Test("the field daemon killed at any moment: a later sync loses nothing and duplicates nothing")
+    func daemonKilled() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        let daemon = Process()
+        daemon.executableURL = Binaries.directory.appendingPathComponent("syncd")
+        daemon.arguments = ["run", "--db", "laptop.sqlite", "--interval", "1"]
+        daemon.currentDirectoryURL = directory
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        var ids: [String] = []
+        for i in 0..<15 {
+            ids.append(try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "t\(i)", "--body", "b"))
+        }
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == ok("digest", "--db", "central.sqlite", "--unit", "squad-3"))
+        let listed = try JSONSerialization.jsonObject(with: Data(try ok("list", "--db", "central.sqlite", "--json").utf8)) as? [[String: Any]]
+        #expect(Set(listed?.compactMap { $0["id"] as? String } ?? []) == Set(ids))
+    }
 }

@@ -125,6 +125,7 @@ struct SyncAPITests {
             ("/v1/push", #"{"changes": [{"v": 1}]}"#, .badRequest, "malformed-request"),
             ("/v1/changes?after=abc", "", .badRequest, "invalid-input"),
             ("/v1/changes?limit=0", "", .badRequest, "invalid-input"),
+            ("/v2/changes", "", .notFound, "not-found"),
         ])
     func malformed(uri: String, body: String, status: HTTPResponse.Status, code: String) async throws {
         let fixture = try CentralFixture()

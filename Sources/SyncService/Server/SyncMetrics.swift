@@ -61,6 +61,11 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as HTTPResponseError {
             metrics.countRequest(path: context.endpointPath ?? "unknown", status: error.status.code)
+            // Hummingbird's own errors (no route, wrong method) answer in this API's JSON form too.
+            if !(error is APIError) {
+                let hint = error.status == .notFound ? "; this server speaks protocol v\(SyncProtocol.version): /v1/..." : ""
+                throw APIError(error.status, code: error.status == .notFound ? "not-found" : "bad-request", "\(error.status.reasonPhrase)\(hint)")
+            }
             throw error
         }
     }
