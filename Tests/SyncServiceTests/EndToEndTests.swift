@@ -65,6 +65,9 @@ struct EndToEndTests {
         let shown = try JSONSerialization.jsonObject(with: Data(try ok("show", id, "--db", "laptop.sqlite", "--json").utf8)) as? [String: Any]
         #expect(shown?["title"] as? String == "平板的标题", "the later write wins")
         #expect(shown?["place"] as? String == "城东", "a different field merges in")
+        let conflicts = shown?["conflicts"] as? [[String: Any]]
+        #expect(conflicts?.count == 1 && conflicts?.first?["field"] as? String == "title")
+        #expect((conflicts?.first?["loser"] as? [String: Any])?["value"] as? String == "\"笔记本的标题\"", "the losing title is kept")
 
         // Up the workflow, received on arrival, returned by the central office, seen on the field.
         for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] {

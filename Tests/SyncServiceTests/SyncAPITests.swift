@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Store
 import SyncCore
-import SyncService
+@testable import SyncService
 import Testing
 
 /// The sync API at the router, with a real central replica behind it (no socket).
@@ -176,6 +176,31 @@ struct SyncAPITests {
             try await client.execute(uri: "/v1/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("openapi: 3.0.3"))
+            }
+        }
+    }
+
+    @Test("a gzip push is read, a large pull is answered in gzip when accepted, and a damaged gzip body is a 400")
+    func gzip() async throws {
+        let fixture = try CentralFixture()
+        for i in 0..<20 { _ = try fixture.field.draft(ReportContent(category: .dynamic, title: "t\(i)", body: String(repeating: "字", count: 300)), by: "wang") }
+        let compressed = try Gzip.compress(try fixture.pushBody())
+        var headers = HTTPFields.bearer(fixture.squad3Token)
+        headers[.contentEncoding] = "gzip"
+        headers[.acceptEncoding] = "gzip"
+        let sent = headers
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: sent, body: compressed) { response in
+                let results = try decode(PushResponse.self, response.body).results
+                #expect(results.count == 20 && results.allSatisfy { $0.status == .accepted })
+            }
+            try await client.execute(uri: "/v1/changes?after=0", method: .get, headers: sent) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+                let page = try decode(PullResponse.self, try Gzip.decompress(response.body, limit: 1 << 24))
+                #expect(page.changes.count >= 20)
+            }
+            try await client.execute(uri: "/v1/push", method: .post, headers: sent, body: ByteBuffer(string: "not gzip")) { response in
+                #expect(response.status == .badRequest)
             }
         }
     }

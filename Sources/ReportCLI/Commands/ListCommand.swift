@@ -17,7 +17,7 @@ struct ListCommand: ReplicaCommand {
         let replica = try global.openReplica(in: context)
         if rejected { return try listRejected(replica, in: context) }
         let reports = try replica.reports(matching: ReportFilter(state: state, category: category, unit: unit))
-        if global.json { return context.print(try Rendering.json(reports.map(ReportView.init))) }
+        if global.json { return context.print(try Rendering.json(reports.map { ReportView(report: $0) })) }
         let timeZone = Rendering.timeZone(of: try replica.policy())
         var table = TextTable(["ID", "STATE", "CATEGORY", "UNIT", "UPDATED", "TITLE"])
         for r in reports {

@@ -13,7 +13,8 @@ struct ShowCommand: ReplicaCommand {
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let report = try replica.report(id)
-        if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
+        let conflicts = try replica.conflicts(report: report.id)
+        if global.json { return context.print(try Rendering.json(ReportView(report: report, conflicts: conflicts))) }
         let timeZone = Rendering.timeZone(of: try replica.policy())
         let c = report.content
         var lines: [(String, String?)] = [
@@ -40,6 +41,13 @@ struct ShowCommand: ReplicaCommand {
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
         context.print("")
         context.print(c.body)
+        if !conflicts.isEmpty {
+            context.print("")
+            context.print("conflicts (\(conflicts.filter { $0.status == .open }.count) open):")
+            for conflict in conflicts {
+                context.print("  [\(conflict.status.rawValue)] \(conflict.kind.rawValue)\(conflict.field.map { " " + $0 } ?? ""): \(conflict.reason)")
+            }
+        }
         if c.category == .emergency, c.followUpOf == nil, report.state == .draft || report.state == .returned {
             let missing = ReportRules.missingEmergencyFacts(c)
             if !missing.isEmpty {

@@ -4,9 +4,11 @@ import SyncCore
 /// A report as `show --json` and `list --json` print it: one flat object, content fields beside id, unit and state.
 struct ReportView: Encodable {
     let report: Report
+    /// The report's conflicts, when the command shows them.
+    var conflicts: [Conflict]? = nil
 
     enum Keys: String, CodingKey {
-        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment
+        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -20,5 +22,6 @@ struct ReportView: Encodable {
         try container.encode(report.createdAt, forKey: .createdAt)
         try container.encode(report.updatedAt, forKey: .updatedAt)
         try container.encodeIfPresent(report.lastComment, forKey: .lastComment)
+        try container.encodeIfPresent(conflicts, forKey: .conflicts)
     }
 }

@@ -11,7 +11,12 @@ public struct SyncClient: Sendable {
     let http: HTTPClient
     let timeout: TimeAmount
 
-    public init(baseURL: String, token: String, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) {
+    /// One client for the process, which inflates gzip answers (up to 64 MiB, at most 100×).
+    public static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(decompression: .enabled(limit: .ratio(100))))
+
+    public init(baseURL: String, token: String, http: HTTPClient = SyncClient.http, timeout: TimeAmount = .seconds(60)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.http = http
@@ -46,9 +51,15 @@ public struct SyncClient: Sendable {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONCoding.encoder().encode(body)))
+            var bytes = ByteBuffer(bytes: try JSONCoding.encoder().encode(body))
+            if bytes.readableBytes > Gzip.threshold {
+                bytes = try Gzip.compress(bytes)
+                request.headers.add(name: "Content-Encoding", value: "gzip")
+            }
+            request.body = .bytes(bytes)
         }
         let response: HTTPClientResponse
         let bytes: ByteBuffer

@@ -74,7 +74,8 @@ public enum CentralServer {
             }
             return try json(
                 PullResponse(
-                    changes: page.changes.map { FeedChange(seq: $0.seq, change: $0.change) }, next: page.covered, more: page.more))
+                    changes: page.changes.map { FeedChange(seq: $0.seq, change: $0.change) }, next: page.covered, more: page.more),
+                gzipFor: request)
         }
         return router
     }
@@ -97,11 +98,16 @@ public enum CentralServer {
     }
 
     static func decodeBody<T: Decodable>(_ request: Request) async throws -> T {
-        let buffer: ByteBuffer
+        var buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: SyncProtocol.maxBodyBytes) } catch {
             throw APIError(
                 .contentTooLarge, code: "body-too-large",
                 "the request body is over \(SyncProtocol.maxBodyBytes / 1024 / 1024) MiB; push fewer changes at a time")
+        }
+        if request.headers[.contentEncoding]?.lowercased() == "gzip" {
+            do { buffer = try Gzip.decompress(buffer, limit: SyncProtocol.maxBodyBytes) } catch let error as ReportSyncError {
+                throw APIError(.badRequest, code: "malformed-request", error.message)
+            }
         }
         do { return try JSONCoding.decoder().decode(T.self, from: Data(buffer: buffer)) } catch let error as DecodingError {
             throw APIError(.badRequest, code: "malformed-request", "the body is not a valid \(T.self): \(error.readableDescription)")
@@ -125,9 +131,14 @@ public enum CentralServer {
         }
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONCoding.encoder().encode(value))))
+    /// A JSON answer, gzip-compressed when `request` accepts it and the body is large enough to gain.
+    static func json(_ value: some Encodable, gzipFor request: Request? = nil) throws -> Response {
+        var body = ByteBuffer(bytes: try JSONCoding.encoder().encode(value))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let accepted = request?.headers[.acceptEncoding], accepted.contains("gzip"), body.readableBytes > Gzip.threshold {
+            body = try Gzip.compress(body)
+            headers[.contentEncoding] = "gzip"
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 }
