@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "reportsync-bench",
             dependencies: [
-                "SyncCore", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                "SyncCore", "Store", "SyncService", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

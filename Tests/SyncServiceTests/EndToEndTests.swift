@@ -79,6 +79,16 @@ struct EndToEndTests {
         let returned = try JSONSerialization.jsonObject(with: Data(try ok("show", id, "--db", "tablet.sqlite", "--json").utf8)) as? [String: Any]
         #expect(returned?["state"] as? String == "returned")
         #expect(returned?["lastComment"] as? String == "请补充数据")
+
+        // Revised, submitted, reviewed and signed again, it goes back up and is received again.
+        _ = try ok("edit", id, "--db", "tablet.sqlite", "--as", "wang", "--body", "补充了数据")
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] {
+            _ = try ok(action, id, "--db", "tablet.sqlite", "--as", actor)
+        }
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let again = try JSONSerialization.jsonObject(with: Data(try ok("show", id, "--db", "central.sqlite", "--json").utf8)) as? [String: Any]
+        #expect(again?["state"] as? String == "received")
+        #expect(again?["body"] as? String == "补充了数据")
     }
 
     @Test("a change the central refuses is shown on the field and does not block the rest")

@@ -41,8 +41,9 @@ public struct SyncClient: Sendable {
     }
 
     /// The next page of the unit's feed after central sequence `after`.
-    public func pull(after: Int64, limit: Int = SyncProtocol.maxPage) async throws -> PullResponse {
-        try await send(.GET, "/v1/changes?after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
+    /// - Parameter timeout: a short one for the first request of a round, so that a central that is down is found fast.
+    public func pull(after: Int64, limit: Int = SyncProtocol.maxPage, timeout: TimeAmount? = nil) async throws -> PullResponse {
+        try await send(.GET, "/v1/changes?after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none, timeout: timeout)
     }
 
     private func send<Answer: Decodable>(

@@ -23,10 +23,13 @@ public enum SyncRound {
     ) async throws -> SyncSummary {
         var summary = SyncSummary()
         do {
-            try await client.probe()
+            // An idle round is a single pull; a round with changes to send first checks the central is up.
+            var firstRequest = true
             while true {
                 let outgoing = try replica.outgoing(limit: batch)
                 guard let last = outgoing.last else { break }
+                if firstRequest { try await client.probe() }
+                firstRequest = false
                 let answer = try await client.push(outgoing.map(\.change))
                 var refused: [(change: Change, reason: String)] = []
                 for (stored, result) in zip(outgoing, answer.results) {
@@ -43,7 +46,8 @@ public enum SyncRound {
             }
             var more = true
             while more {
-                let page = try await client.pull(after: try replica.pullCursor())
+                let page = try await client.pull(after: try replica.pullCursor(), timeout: firstRequest ? .seconds(5) : nil)
+                firstRequest = false
                 let outcomes = try replica.applyPulled(page.changes.map(\.change), next: page.next)
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import Store
+import SyncCore
+import SyncService
+
+/// A 100-change sync round (push and pull over loopback HTTP) into centrals holding different numbers
+/// of reports: the cost must follow the change, not the size of the central.
+enum IncrementalBenchmark {
+    struct Point: Codable {
+        let centralReports: Int
+        let roundMilliseconds: Double
+    }
+
+    static func run(sizes: [Int], changes: Int, in directory: URL) async throws -> [Point] {
+        var points: [Point] = []
+        for size in sizes {
+            points.append(Point(centralReports: size, roundMilliseconds: try await round(size: size, changes: changes, in: directory)))
+        }
+        return points
+    }
+
+    /// Fills a central with `size` reports of another unit, then times one field round of `changes` new writes.
+    static func round(size: Int, changes: Int, in directory: URL) async throws -> Double {
+        let central = try Replica.create(
+            at: directory.appendingPathComponent("central-\(size).sqlite").path,
+            unit: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
+        try central.markCentral()
+        try central.addUnit(OrgUnit(id: "squad", name: "squad", kind: .squad, parent: "bureau"))
+        try central.addUnit(OrgUnit(id: "other", name: "other", kind: .squad, parent: "bureau"))
+        try central.addMember(Member(id: "wang", name: "wang", unit: "squad", role: .drafter))
+        let hlc0 = Date().millisecondsSince1970 - 86_400_000
+        var index = 0
+        while index < size {
+            let batch = (index..<min(index + 5000, size)).map { i in
+                Change(
+                    dot: Dot(replica: "filler", counter: Int64(i + 1)), hlc: HybridTimestamp(wallMilliseconds: hlc0, logical: 0),
+                    record: String(format: "filler-%08d", i), unit: "other", actor: "filler", context: VersionVector(),
+                    payload: .content(
+                        ContentWrite(creates: true, fields: PeersWorkload.fields(title: "filler", body: "\"\(String(repeating: "x", count: 280))\""))))
+            }
+            _ = try central.receive(batch)
+            index += batch.count
+        }
+        let token = try central.enroll(unit: "squad", device: "field")
+        let field = try Replica.createField(
+            at: directory.appendingPathComponent("field-\(size).sqlite").path, unit: "squad", centralURL: "", token: token)
+        let port = Int.random(in: 20_000...60_000)
+        try field.setCentralURL("http://127.0.0.1:\(port)")
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let app = CentralServer.buildApplication(replica: central, host: "127.0.0.1", port: port, logger: logger)
+        let client = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: token)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            defer { group.cancelAll() }
+            var ready = false
+            for _ in 0..<100 where !ready {
+                ready = (try? await client.probe()) != nil
+                if !ready { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            _ = try await SyncRound.run(field, client: client)  // reference data; the central's reports are another unit's
+            for i in 0..<changes {
+                _ = try field.draft(ReportContent(category: .dynamic, title: "t\(i)", body: "b"), by: "wang")
+            }
+            let started = ContinuousClock.now
+            _ = try await SyncRound.run(field, client: client)
+            let elapsed = ContinuousClock.now - started
+            return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        }
+    }
+}
