@@ -67,7 +67,7 @@ final class ApplySession {
     }
 
     /// Offers a change received from elsewhere: applied, already held, held back, or refused and recorded.
-    func offer(_ change: Change) throws -> ApplyOutcome {
+    func offer(_ change: Change, checkClock: Bool = true) throws -> ApplyOutcome {
         let body = change.canonicalJSON
         let key: StatementArguments = [change.dot.replica, change.dot.counter]
         if let stored = try db.fetchCachedString(sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: key) {
@@ -78,7 +78,7 @@ final class ApplySession {
         {
             return waiting == body ? .waiting(missing: []) : try reject(change, body: body, Self.reused(change.dot))
         }
-        do { try ChangeValidation.check(change, now: now, policy: policy) } catch let error as ReportSyncError {
+        do { try ChangeValidation.check(change, now: now, policy: policy, checkClock: checkClock) } catch let error as ReportSyncError {
             return try reject(change, body: body, error)
         }
         let outcome = try tryApply(change, body: body, origin: .remote)

@@ -17,6 +17,11 @@ extension Replica {
         }
     }
 
+    /// The highest local sequence number of the change log (0 when empty).
+    public func lastSequence() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0 }
+    }
+
     /// Merges changes received from elsewhere in one transaction; one outcome per change, in order.
     ///
     /// Duplicates are no-ops, changes whose causes are missing wait (and apply when the causes come),

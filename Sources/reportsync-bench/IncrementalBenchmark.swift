@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Store
 import SyncCore
 import SyncService
@@ -45,20 +44,8 @@ enum IncrementalBenchmark {
         let token = try central.enroll(unit: "squad", device: "field")
         let field = try Replica.createField(
             at: directory.appendingPathComponent("field-\(size).sqlite").path, unit: "squad", centralURL: "", token: token)
-        let port = Int.random(in: 20_000...60_000)
-        try field.setCentralURL("http://127.0.0.1:\(port)")
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        let app = CentralServer.buildApplication(replica: central, host: "127.0.0.1", port: port, logger: logger)
-        let client = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: token)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            defer { group.cancelAll() }
-            var ready = false
-            for _ in 0..<100 where !ready {
-                ready = (try? await client.probe()) != nil
-                if !ready { try await Task.sleep(for: .milliseconds(50)) }
-            }
+        return try await withLoopbackServer(central, token: token) { client, port in
+            try field.setCentralURL("http://127.0.0.1:\(port)")
             _ = try await SyncRound.run(field, client: client)  // reference data; the central's reports are another unit's
             for i in 0..<changes {
                 _ = try field.draft(ReportContent(category: .dynamic, title: "t\(i)", body: "b"), by: "wang")

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import Logging
 import Store
 import SyncCore
 import SyncService
@@ -29,19 +28,7 @@ enum PushBenchmark {
             try central.addMember(Member(id: id, name: id, unit: "squad", role: .drafter))
         }
         let token = try central.enroll(unit: "squad", device: "bench")
-        let port = Int.random(in: 20_000...60_000)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        let app = CentralServer.buildApplication(replica: central, host: "127.0.0.1", port: port, logger: logger)
-        let client = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: token)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            defer { group.cancelAll() }
-            var ready = false
-            for _ in 0..<100 where !ready {
-                ready = (try? await client.probe()) != nil
-                if !ready { try await Task.sleep(for: .milliseconds(50)) }
-            }
+        return try await withLoopbackServer(central, token: token) { client, port in
             let started = ContinuousClock.now
             var index = 0
             while index < changes.count {
@@ -53,7 +40,7 @@ enum PushBenchmark {
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             // An idle sync: one pull after the last sequence.
-            let top = try central.changes(after: 0, limit: Int.max).last?.seq ?? 0
+            let top = try central.lastSequence()
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/changes?after=\(top)")
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             let response = try await SyncClient.http.execute(request, timeout: .seconds(10))

@@ -124,4 +124,26 @@ struct ReplicaSyncTests {
         #expect(!old.contains(written.contentDot), "no dot of the original is issued again")
         #expect(try Replica.open(at: original).identity().replicaID == oldID, "the original keeps its id")
     }
+
+    @Test("a field replica whose clock is an hour behind still takes the central's changes, while a pushed change from the future is refused")
+    func fieldClockBehind() throws {
+        let dir = try StoreFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let central = try StoreFixtures.inMemory()
+        let id = try central.draft(StoreFixtures.news(), by: "wang").id
+        let field = try Replica.createField(
+            at: dir.appendingPathComponent("field.sqlite").path, unit: "squad-3", centralURL: "http://central", token: "t",
+            now: { Date().addingTimeInterval(-3600) })
+        let feed = try central.changes().map(\.change)
+        let outcomes = try field.applyPulled(feed, next: 99)
+        #expect(outcomes.allSatisfy { $0 == .applied })
+        #expect(try field.report(id).content.title == StoreFixtures.news().title)
+        #expect(try field.pullCursor() == 99)
+        // The other way round, the central judges clocks: a change stamped an hour ahead of it is refused.
+        let late = try Replica.inMemory(unit: StoreFixtures.unit, now: { Date().addingTimeInterval(-3600) })
+        guard case .rejected = try late.receive([feed.last!])[0] else {
+            Issue.record("a change from an hour in the future must be refused on receipt")
+            return
+        }
+    }
 }

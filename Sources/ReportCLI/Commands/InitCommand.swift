@@ -41,7 +41,12 @@ struct InitCommand: AsyncReplicaCommand {
             try await client.probe()
             let me = try await client.whoami()
             let replica = try Replica.createField(at: path, unit: me.unit, centralURL: central, token: token)
-            let summary = try await SyncRound.run(replica, client: client)
+            let summary: SyncSummary
+            do { summary = try await SyncRound.run(replica, client: client) } catch {
+                // Without its first pull the replica knows no unit or member: leave nothing half made.
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                throw error
+            }
             context.print("created replica \(try replica.identity().replicaID) for \(me.unit) (device \(me.device)) at \(path)")
             context.print("pulled \(summary.pulled) changes: units, members, policy and the unit's reports")
             return

@@ -4,7 +4,10 @@ import Foundation
 /// A refused change gets a reason the sender can show; the rest of its batch goes on.
 public enum ChangeValidation {
     /// Throws the reason `change` may not be applied, judged at `now` under `policy`.
-    public static func check(_ change: Change, now: Date, policy: Policy) throws {
+    ///
+    /// - Parameter checkClock: false for changes from the central, which checked their clocks on arrival
+    ///   there: a field laptop whose own clock is behind must not refuse the bureau's changes.
+    public static func check(_ change: Change, now: Date, policy: Policy, checkClock: Bool = true) throws {
         if change.v > Change.encodingVersion {
             throw ReportSyncError(
                 .invalidInput,
@@ -24,7 +27,7 @@ public enum ChangeValidation {
                 "change \(change.dot) goes backwards: its writer claims to have seen counter \(change.context.counters[change.dot.replica] ?? 0) of its own replica already")
         }
         let maxSkew = TimeInterval(policy.maxClockSkewSeconds)
-        if change.hlc.wallMilliseconds > now.millisecondsSince1970 + Int64(maxSkew * 1000) {
+        if checkClock, change.hlc.wallMilliseconds > now.millisecondsSince1970 + Int64(maxSkew * 1000) {
             let ahead = Int(Double(change.hlc.wallMilliseconds - now.millisecondsSince1970) / 1000)
             throw ReportSyncError(
                 .invalidInput,
