@@ -5,7 +5,7 @@ import SyncCore
 /// for the device's units, made by a member who may make it, and never carry a secret report.
 public enum PushAuthorization {
     /// Throws why `change` may not come from a device enrolled for `scope`.
-    static func check(_ change: Change, scope: Set<String>, _ db: Database) throws {
+    static func check(_ change: Change, scope: Set<String>, members: MemberCache, _ db: Database) throws {
         if change.payload.isReference {
             throw ReportSyncError(
                 .forbidden, "units, members and policy change only at the central office; change \(change.dot) was not applied")
@@ -14,7 +14,7 @@ public enum PushAuthorization {
             throw ReportSyncError(
                 .forbidden, "change \(change.dot) is for unit \(change.unit), which this device does not sync for")
         }
-        guard let actor = try Member.fetchOne(db, key: change.actor) else {
+        guard let actor = try members.member(change.actor, db) else {
             throw ReportSyncError(
                 .forbidden, "change \(change.dot) was made by \(change.actor), who is not a member at the central office; add them with syncd member add")
         }
@@ -49,6 +49,21 @@ extension Replica {
     /// Takes in changes pushed by a device enrolled for `unit`: each is authorised, then merged.
     public func receivePush(_ changes: [Change], fromUnit unit: String) throws -> [ApplyOutcome] {
         let scope = try unitScope(of: unit)
-        return try receivePush(changes) { change, db in try PushAuthorization.check(change, scope: scope, db) }
+        let members = MemberCache()
+        return try receivePush(changes) { change, db in
+            try PushAuthorization.check(change, scope: scope, members: members, db)
+        }
+    }
+}
+
+/// Members looked up once per push: a batch of a thousand changes usually has a handful of actors.
+final class MemberCache {
+    private var known: [String: Member?] = [:]
+
+    func member(_ id: String, _ db: Database) throws -> Member? {
+        if let cached = known[id] { return cached }
+        let member = try Member.fetchOne(db, key: id)
+        known[id] = member
+        return member
     }
 }

@@ -55,7 +55,14 @@ public struct SyncClient: Sendable {
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            var bytes = ByteBuffer(bytes: try JSONCoding.encoder().encode(body))
+            var bytes: ByteBuffer
+            if let canonical = body as? any CanonicalEncodable {
+                var json = CanonicalJSON()
+                canonical.write(to: &json)
+                bytes = ByteBuffer(bytes: json.bytes)
+            } else {
+                bytes = ByteBuffer(bytes: try JSONCoding.encoder().encode(body))
+            }
             if bytes.readableBytes > Gzip.threshold {
                 bytes = try Gzip.compress(bytes)
                 request.headers.add(name: "Content-Encoding", value: "gzip")

@@ -20,10 +20,17 @@ public struct WhoAmI: Codable, Sendable, Equatable {
 }
 
 /// `POST /v1/push`: local changes, oldest first.
-public struct PushRequest: Codable, Sendable {
+public struct PushRequest: Codable, Sendable, CanonicalEncodable {
     public let changes: [Change]
 
     public init(changes: [Change]) { self.changes = changes }
+
+    /// Written by hand: the body of every push, where `JSONEncoder` would cost more than the network.
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("changes"); j.values(changes)
+        }
+    }
 }
 
 /// The central's answer for one pushed change.
@@ -62,8 +69,23 @@ public struct PushResult: Codable, Sendable, Equatable {
 }
 
 /// The answer to a push: one result per change, in the order sent.
-public struct PushResponse: Codable, Sendable {
+public struct PushResponse: Codable, Sendable, CanonicalEncodable {
     public let results: [PushResult]
+
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("results")
+            j.array { a in
+                for result in results {
+                    a.object { r in
+                        r.key("dot"); r.value(result.dot)
+                        if let reason = result.reason { r.key("reason"); r.string(reason) }
+                        r.key("status"); r.string(result.status.rawValue)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// One change of the central feed with its central sequence number.
@@ -73,12 +95,28 @@ public struct FeedChange: Codable, Sendable {
 }
 
 /// `GET /v1/changes?after=N&limit=M`: the next page of the central feed in the caller's scope.
-public struct PullResponse: Codable, Sendable {
+public struct PullResponse: Codable, Sendable, CanonicalEncodable {
     public let changes: [FeedChange]
     /// The cursor to ask from next time: the last central sequence this page covered.
     public let next: Int64
     /// Whether more changes follow.
     public let more: Bool
+
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("changes")
+            j.array { a in
+                for feed in changes {
+                    a.object { f in
+                        f.key("change"); f.value(feed.change)
+                        f.key("seq"); f.int(feed.seq)
+                    }
+                }
+            }
+            j.key("more"); j.bool(more)
+            j.key("next"); j.int(next)
+        }
+    }
 }
 
 /// The body of every error answer: `{ "error": { "code", "message" } }`.

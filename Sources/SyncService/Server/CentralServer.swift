@@ -133,7 +133,14 @@ public enum CentralServer {
 
     /// A JSON answer, gzip-compressed when `request` accepts it and the body is large enough to gain.
     static func json(_ value: some Encodable, gzipFor request: Request? = nil) throws -> Response {
-        var body = ByteBuffer(bytes: try JSONCoding.encoder().encode(value))
+        var body: ByteBuffer
+        if let canonical = value as? any CanonicalEncodable {
+            var json = CanonicalJSON()
+            canonical.write(to: &json)
+            body = ByteBuffer(bytes: json.bytes)
+        } else {
+            body = ByteBuffer(bytes: try JSONCoding.encoder().encode(value))
+        }
         var headers: HTTPFields = [.contentType: "application/json"]
         if let accepted = request?.headers[.acceptEncoding], accepted.contains("gzip"), body.readableBytes > Gzip.threshold {
             body = try Gzip.compress(body)
