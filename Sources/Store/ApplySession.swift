@@ -84,11 +84,7 @@ final class ApplySession {
         let outcome = try tryApply(change, body: body, origin: .remote)
         switch outcome {
         case .waiting(let missing):
-            var waitsFor = change.record
-            for required in change.requires where try record(required.record)?.vv.covers(required.dot) != true {
-                waitsFor = required.record
-                break
-            }
+            let waitsFor = try blockingRecord(of: change)
             try db.executeCached(sql: """
                     INSERT INTO pending_changes(replica, counter, record, waits_for, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
                     """,
@@ -115,7 +111,13 @@ final class ApplySession {
                 let body: String = row["body"]
                 let change = try JSONCoding.value(Change.self, from: body)
                 let outcome = try tryApply(change, body: body, origin: .remote)
-                if case .waiting = outcome { continue }
+                if case .waiting = outcome {
+                    // It may now wait on another record (its first report came, its own causes did not).
+                    try db.executeCached(
+                        sql: "UPDATE pending_changes SET waits_for = ? WHERE replica = ? AND counter = ?",
+                        arguments: [try blockingRecord(of: change), change.dot.replica, change.dot.counter])
+                    continue
+                }
                 try db.executeCached(sql: "DELETE FROM pending_changes WHERE replica = ? AND counter = ?",
                     arguments: [change.dot.replica, change.dot.counter])
                 if case .rejected(let error) = outcome { _ = try reject(change, body: body, error) }
@@ -125,6 +127,14 @@ final class ApplySession {
         for id in dirty.sorted() { try save(records[id]!) }
         try Meta.set(.counter, String(counter), db)
         try Meta.set(.hlc, String(clock.last.rawValue), db)
+    }
+
+    /// The record whose next write may let a waiting change apply: a record it requires, else its own.
+    private func blockingRecord(of change: Change) throws -> String {
+        for required in change.requires where try record(required.record)?.vv.covers(required.dot) != true {
+            return required.record
+        }
+        return change.record
     }
 
     private func tryApply(_ change: Change, body: String, origin: StoredChange.Origin) throws -> ApplyOutcome {

@@ -146,4 +146,26 @@ struct ReplicaSyncTests {
             return
         }
     }
+
+    @Test("a follow-up edit that waits first for its first report, then for its own report, applies when both arrive")
+    func waitsOnTwoRecords() throws {
+        let laptop = try StoreFixtures.inMemory()
+        let first = try laptop.draft(ReportContent(category: .emergency, title: "滑坡", body: "初报"), by: "wang").id
+        var followUp = ReportContent(category: .emergency, title: "续报", body: "进展")
+        followUp.followUpOf = first
+        let second = try laptop.draft(followUp, by: "wang").id
+        var patch = ReportPatch()
+        patch.body = "进展（更新）"
+        _ = try laptop.edit(second, with: patch, by: "wang")
+        let log = try laptop.changes().map(\.change).filter { !$0.payload.isReference }
+        let central = try StoreFixtures.inMemory()
+        // The edit of the follow-up first (it waits for the follow-up), then the follow-up (it waits for its
+        // first report), then the first report: everything must apply.
+        _ = try central.receive([log[2]])
+        _ = try central.receive([log[1]])
+        #expect(try central.pendingCount() == 2)
+        _ = try central.receive([log[0]])
+        #expect(try central.pendingCount() == 0)
+        #expect(try central.report(second).content.body == "进展（更新）")
+    }
 }
