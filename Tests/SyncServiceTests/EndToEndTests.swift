@@ -159,4 +159,16 @@ struct EndToEndTests {
         let listed = try JSONSerialization.jsonObject(with: Data(try ok("list", "--db", "central.sqlite", "--json").utf8)) as? [[String: Any]]
         #expect(Set(listed?.compactMap { $0["id"] as? String } ?? []) == Set(ids))
     }
+
+    @Test("SIGTERM shuts the server down cleanly, and what it accepted is on disk")
+    func gracefulShutdown() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", "b")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(server.stop() == 0)
+        #expect(try ok("show", id, "--db", "central.sqlite").contains("t"))
+    }
 }

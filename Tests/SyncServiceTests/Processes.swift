@@ -82,9 +82,11 @@ final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Asks the server to shut down gracefully and waits for it.
-    func stop() {
+    /// Asks the server to shut down gracefully (SIGTERM) and waits for it; returns its exit status.
+    @discardableResult
+    func stop() -> Int32 {
         process.terminate()
         process.waitUntilExit()
+        return process.terminationStatus
     }
 }
