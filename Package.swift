@@ -77,11 +77,13 @@ let package = Package(
             dependencies: ["SyncCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SyncCore"]),
-        .testTarget(name: "ReportCLITests", dependencies: ["ReportCLI", "Store", "SyncCore"]),
+        // Helpers shared by the test targets (running the built binaries).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ReportCLITests", dependencies: ["ReportCLI", "Store", "SyncCore", "TestSupport"]),
         .testTarget(
             name: "SyncServiceTests",
             dependencies: [
-                "SyncService", "Store", "SyncCore",
+                "SyncService", "Store", "SyncCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -113,9 +113,12 @@ final class ApplySession {
                 let outcome = try tryApply(change, body: body, origin: .remote)
                 if case .waiting = outcome {
                     // It may now wait on another record (its first report came, its own causes did not).
-                    try db.executeCached(
-                        sql: "UPDATE pending_changes SET waits_for = ? WHERE replica = ? AND counter = ?",
-                        arguments: [try blockingRecord(of: change), change.dot.replica, change.dot.counter])
+                    let blocking = try blockingRecord(of: change)
+                    if blocking != row["waits_for"] as String {
+                        try db.executeCached(
+                            sql: "UPDATE pending_changes SET waits_for = ? WHERE replica = ? AND counter = ?",
+                            arguments: [blocking, change.dot.replica, change.dot.counter])
+                    }
                     continue
                 }
                 try db.executeCached(sql: "DELETE FROM pending_changes WHERE replica = ? AND counter = ?",

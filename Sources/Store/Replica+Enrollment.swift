@@ -40,18 +40,20 @@ extension Replica {
         }
     }
 
-    /// The enrolment a bearer token belongs to, or an error that says whether it is unknown or revoked.
-    public func enrollment(forToken token: String) throws -> Enrollment {
-        try read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM enrollments WHERE token_hash = ?", arguments: [Self.hash(token: token)])
-            else {
+    /// The enrolment a bearer token belongs to, noting that the device was just seen (for the lag
+    /// metric), in one transaction; or an error that says whether the token is unknown or revoked.
+    public func authenticate(token: String) throws -> Enrollment {
+        try write { db in
+            let hash = Self.hash(token: token)
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE token_hash = ?", arguments: [hash]) else {
                 throw ReportSyncError(.forbidden, "the token is not known here; enroll the device with syncd enroll and use the token it prints")
             }
             let enrollment = Self.enrollment(row)
             if enrollment.revokedAt != nil {
                 throw ReportSyncError(.forbidden, "the token of device \(enrollment.device) was revoked; ask the central office to enroll it again")
             }
+            try db.execute(
+                sql: "UPDATE enrollments SET last_seen_at = ? WHERE token_hash = ?", arguments: [now().millisecondsSince1970, hash])
             return enrollment
         }
     }
@@ -63,15 +65,6 @@ extension Replica {
         }
     }
 
-    /// Notes that the device with this token just synced (for the lag metric).
-    public func markSeen(token: String) throws {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE enrollments SET last_seen_at = ? WHERE token_hash = ?",
-                arguments: [now().millisecondsSince1970, Self.hash(token: token)])
-        }
-    }
-
     static func enrollment(_ row: Row) -> Enrollment {
         Enrollment(
             unit: row["unit"], device: row["device"], createdAt: Date(millisecondsSince1970: row["created_at"]),
@@ -80,6 +73,6 @@ extension Replica {
     }
 
     static func hash(token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 }

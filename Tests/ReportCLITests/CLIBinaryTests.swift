@@ -1,41 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The built report-cli binary, run as a separate process in a temporary folder, as a person would.
 @Suite("report-cli binary")
 struct CLIBinaryTests {
-    /// The report-cli built beside this test bundle.
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("report-cli")
-    }
+    static var binary: URL { Binaries.directory.appendingPathComponent("report-cli") }
 
-    struct Result {
-        let status: Int32
-        let out: String
-        let err: String
-    }
-
-    static func run(_ arguments: [String], in directory: URL) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["REPORT_DB"] = nil
-        environment["REPORT_AS"] = nil
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-            err: String(decoding: errData, as: UTF8.self))
+    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
+        try Binaries.run("report-cli", arguments, in: directory)
     }
 
     @Test("draft → submit → review → sign → history through the real binary and a real file")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A central `syncd serve` on a loopback port and field replicas driven through the real `report-cli`.

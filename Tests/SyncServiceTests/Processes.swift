@@ -1,30 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// The built binaries beside this test bundle, run as real processes.
-enum Binaries {
-    static var directory: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    }
-
-    /// Runs a binary to completion and returns its exit status and output.
-    @discardableResult
-    static func run(_ name: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.directory.appendingPathComponent(name)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
-}
 
 /// A `syncd serve` process on a loopback port, started and waited for by its own log line.
 final class ServerProcess: @unchecked Sendable {

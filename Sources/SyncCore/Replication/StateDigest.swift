@@ -13,7 +13,7 @@ public enum StateDigest {
 
     /// SHA-256 of bytes already in canonical form, in hex.
     public static func hash(canonical bytes: [UInt8]) -> String {
-        hex(SHA256.hash(data: bytes))
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// The digest of records given as (id, record hash) pairs, in any order.
@@ -22,17 +22,6 @@ public enum StateDigest {
         for (id, hash) in hashes.sorted(by: { $0.id < $1.id }) {
             hasher.update(data: Data("\(id) \(hash)\n".utf8))
         }
-        return hex(hasher.finalize())
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return Hex.encode(hasher.finalize())
     }
 }

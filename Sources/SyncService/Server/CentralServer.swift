@@ -87,11 +87,7 @@ public enum CentralServer {
         }
         let token = String(header.dropFirst("Bearer ".count))
         do {
-            return try await offload {
-                let enrollment = try replica.enrollment(forToken: token)
-                try replica.markSeen(token: token)
-                return enrollment
-            }
+            return try await offload { try replica.authenticate(token: token) }
         } catch let error as APIError {
             throw APIError(.unauthorized, code: "unauthorized", error.message)
         }
