@@ -79,7 +79,12 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "SyncCore"]),
         // Helpers shared by the test targets (running the built binaries).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ReportCLITests", dependencies: ["ReportCLI", "Store", "SyncCore", "TestSupport"]),
+        .testTarget(
+            name: "ReportCLITests",
+            dependencies: [
+                "ReportCLI", "Store", "SyncCore", "SyncService", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "SyncServiceTests",
             dependencies: [

@@ -192,10 +192,11 @@ final class ApplySession {
             try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
         }
         for conflict in record.conflicts {
-            try db.executeCached(sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.executeCached(
+                sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body, short_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     conflict.id, record.id, conflict.kind.rawValue, conflict.status.rawValue,
-                    max(conflict.winner.hlc, conflict.loser.hlc).rawValue, conflict.canonicalJSON,
+                    max(conflict.winner.hlc, conflict.loser.hlc).rawValue, conflict.canonicalJSON, conflict.shortID, record.unit,
                 ])
         }
     }

@@ -39,6 +39,13 @@ public enum PushAuthorization {
                 throw ReportSyncError(
                     .forbidden, "a field replica cannot receive, adopt, return (for the central office), reject or archive; those happen at the central office")
             }
+        case .resolution(let step):
+            guard step.role == actor.role else {
+                throw ReportSyncError(.forbidden, "change \(change.dot) claims the role \(step.role.rawValue), but \(actor.id) is a \(actor.role.rawValue)")
+            }
+            if actor.role == .centralEditor || actor.role == .admin {
+                throw ReportSyncError(.forbidden, "conflicts that involve the central office's decisions are resolved at the central office")
+            }
         case .unit, .member, .policy:
             break
         }

@@ -13,7 +13,7 @@ enum ReferenceStore {
         case .unit(let unit): try unit.save(db)
         case .member(let member): try member.save(db)
         case .policy(let policy): try Meta.set(.policy, JSONCoding.string(policy), db)
-        case .content, .transition: return
+        case .content, .transition, .resolution: return
         }
         try db.executeCached(sql: """
                 INSERT INTO reference_versions(record, hlc, replica, counter, digest) VALUES (?, ?, ?, ?, ?)

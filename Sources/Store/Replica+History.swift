@@ -2,16 +2,81 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// A report's history: every version and every transition, oldest first.
+/// A report's whole story, as `report-cli history` shows it.
+public struct ReportHistory: Encodable, Sendable {
+    public let report: String
+    public let title: String
+    public let state: ApprovalState
+    /// Why the report is in `state`: the step that put it there.
+    public let because: String
+    /// Every version, transition, resolution, refused and waiting change, in causal order.
+    public let entries: [HistoryEntry]
+}
+
+/// A report's history: every version and every transition, the losers of conflicts, refusals and waits.
 extension Replica {
-    /// Every content version and transition of a report, in clock order (causes before effects).
-    public func history(of idOrPrefix: String) throws -> [HistoryEntry] {
+    /// Everything that happened to a report, in clock order (causes before effects), each entry marked
+    /// with whether it took effect and, when it did not, why.
+    public func history(of idOrPrefix: String) throws -> ReportHistory {
         let record = try record(idOrPrefix)
         let versions = record.versions.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
         let numbers = Dictionary(uniqueKeysWithValues: versions.enumerated().map { ($1.dot, $0 + 1) })
-        let entries =
-            versions.map { HistoryEntry($0, number: numbers[$0.dot] ?? 0) }
-            + record.transitions.map { HistoryEntry($0, sawVersion: numbers[$0.sawContent]) }
-        return entries.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
+        let lost = Dictionary(grouping: record.conflicts, by: \.loser.dot)
+        var entries = versions.map { HistoryEntry($0, number: numbers[$0.dot] ?? 0) }
+        entries += record.transitions.map { HistoryEntry($0, sawVersion: numbers[$0.sawContent]) }
+        entries += record.resolutions.map(HistoryEntry.init)
+        for i in entries.indices {
+            guard let conflicts = lost[entries[i].dot] else { continue }
+            let fieldLosses = conflicts.filter { $0.kind == .fieldValue }
+            if entries[i].kind == .version, !fieldLosses.isEmpty {
+                // A version loses field by field; it is `lost` only when no field it wrote is shown.
+                let shownSomewhere = (entries[i].changedFields ?? []).contains { field in
+                    !fieldLosses.contains { $0.field == field }
+                }
+                entries[i].outcome = shownSomewhere ? .applied : .lost
+                entries[i].note = fieldLosses.map { "\($0.field ?? "") lost to \($0.winner.actor) (\($0.winner.dot))" }
+                    .joined(separator: "; ")
+                entries[i].conflict = fieldLosses.first?.shortID
+            } else if let conflict = conflicts.first(where: { $0.kind != .fieldValue }) {
+                entries[i].outcome = .notApplied
+                entries[i].note = conflict.reason
+                entries[i].conflict = conflict.shortID
+            }
+        }
+        // A change the central refused still stands here, where it was made: it is marked, not repeated.
+        let refusedByCentral = try pushRejections(of: record.id)
+        for i in entries.indices {
+            guard let reason = refusedByCentral[entries[i].dot] else { continue }
+            entries[i].outcome = .refused
+            entries[i].note = "refused by the central: \(reason)"
+        }
+        entries += try unappliedChanges(of: record.id).map { HistoryEntry(unapplied: $0.change, refusedBecause: $0.reason) }
+        let folded = ApprovalFold.fold(report: record.id, transitions: record.transitions, versions: record.versions)
+        return ReportHistory(
+            report: record.id, title: try record.content().title, state: record.state, because: folded.because,
+            entries: entries.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) })
+    }
+
+    /// The report's received changes that were refused here or wait for their causes.
+    private func unappliedChanges(of id: String) throws -> [(change: Change, reason: String?)] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT body, reason FROM rejected_changes WHERE record = ?
+                    UNION ALL
+                    SELECT body, NULL FROM pending_changes WHERE record = ?
+                    """,
+                arguments: [id, id])
+            return try rows.map { (try JSONCoding.value(Change.self, from: $0["body"] as String), $0["reason"]) }
+        }
+    }
+
+    /// The central's reasons for refusing this replica's changes to a report, by dot.
+    private func pushRejections(of id: String) throws -> [Dot: String] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT replica, counter, reason FROM push_rejections WHERE record = ?", arguments: [id])
+            return Dictionary(rows.map { (Dot(replica: $0["replica"], counter: $0["counter"]), $0["reason"]) }, uniquingKeysWith: { a, _ in a })
+        }
     }
 }

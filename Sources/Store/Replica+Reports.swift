@@ -39,12 +39,22 @@ extension Replica {
         try session { s in
             let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
+            try Self.checkCentralStepsStayCentral(actor, s.db)
             let target = try (try record.content()).followUpOf.flatMap { try s.record($0) }
             let change = try LocalWrites.transition(
                 action, on: record, by: actor, comment: comment, policy: s.policy, followUpTarget: target, stamp: s.stamp())
             try s.commitLocal([change])
             return try Report(record: s.requireRecord(record.id))
         }
+    }
+
+    /// Refuses central-office work on a field replica: the central would refuse it, and every later
+    /// change of the report that saw it would wait there for it.
+    static func checkCentralStepsStayCentral(_ actor: Member, _ db: Database) throws {
+        guard actor.role == .centralEditor, try Meta.get(.replicaRole, db) == "field" else { return }
+        throw ReportSyncError(
+            .forbidden,
+            "\(actor.id) acts for the central office; receive, adopt, return, reject, archive and its conflict decisions are made on the central replica, not on a field device")
     }
 
     /// The report with this id (or unique id prefix).

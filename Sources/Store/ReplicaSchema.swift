@@ -1,4 +1,5 @@
 import GRDB
+import SyncCore
 
 /// The replica's schema as named, append-only migrations: never edit one that has shipped; add a new one.
 enum ReplicaSchema {
@@ -119,6 +120,26 @@ enum ReplicaSchema {
                     -- The central feed in one unit's scope: pulls read (unit, seq) ranges.
                     CREATE INDEX changes_by_unit ON changes(unit, seq);
                     """)
+        }
+        migrator.registerMigration("v3-conflict-handles") { db in
+            try db.execute(
+                sql: """
+                    -- Conflicts by their short handle (Conflict.shortID) and by unit, for report-cli conflicts.
+                    ALTER TABLE conflicts ADD COLUMN short_id TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE conflicts ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+                    UPDATE conflicts SET unit = COALESCE((SELECT unit FROM reports WHERE reports.id = conflicts.report_id), '');
+                    CREATE INDEX conflicts_by_short_id ON conflicts(short_id);
+                    CREATE INDEX conflicts_by_unit ON conflicts(unit, hlc);
+
+                    -- Refusals a person has looked at and dismissed (report-cli conflicts resolve --keep winner).
+                    ALTER TABLE push_rejections ADD COLUMN dismissed_by TEXT;
+                    ALTER TABLE push_rejections ADD COLUMN dismissed_at INTEGER;
+                    ALTER TABLE rejected_changes ADD COLUMN dismissed_by TEXT;
+                    ALTER TABLE rejected_changes ADD COLUMN dismissed_at INTEGER;
+                    """)
+            for id in try String.fetchAll(db, sql: "SELECT id FROM conflicts") {
+                try db.execute(sql: "UPDATE conflicts SET short_id = ? WHERE id = ?", arguments: [Conflict.shortID(of: id), id])
+            }
         }
         return migrator
     }

@@ -35,7 +35,9 @@ struct CLIBinaryTests {
         #expect(refused.err.hasPrefix("error: cannot sign a report that is awaiting-review"))
         _ = try ok("review", id, "--as", "li")
         _ = try ok("sign", id, "--as", "zhao")
-        let history = try JSONSerialization.jsonObject(with: Data(try ok("history", id, "--json").utf8)) as? [[String: Any]]
+        let object = try JSONSerialization.jsonObject(with: Data(try ok("history", id, "--json").utf8)) as? [String: Any]
+        #expect(object?["state"] as? String == "signed")
+        let history = object?["entries"] as? [[String: Any]]
         #expect(history?.compactMap { $0["to"] as? String } == ["awaiting-review", "reviewed", "signed"])
         #expect(history?.first?["kind"] as? String == "version")
         #expect(try ok("history", id).contains("sign: reviewed → signed"))

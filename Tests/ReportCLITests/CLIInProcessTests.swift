@@ -46,7 +46,8 @@ struct CLIInProcessTests {
         let id = await cli.run("draft", "--category", "dynamic", "--title", "t", "--body", "b").out.trimmingCharacters(in: .newlines)
         #expect(await cli.run("submit", id).succeeded)
         #expect(await cli.run("review", id, "--as", "li").succeeded)
-        let entries = try JSONSerialization.jsonObject(with: Data(await cli.run("history", id, "--json").out.utf8)) as? [[String: Any]]
+        let history = try JSONSerialization.jsonObject(with: Data(await cli.run("history", id, "--json").out.utf8)) as? [String: Any]
+        let entries = history?["entries"] as? [[String: Any]]
         let rows = try #require(entries)
         #expect(rows.map { $0["kind"] as? String } == ["version", "transition", "transition"])
         #expect(rows.map { $0["actor"] as? String } == ["wang", "wang", "li"])

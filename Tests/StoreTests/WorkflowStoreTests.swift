@@ -14,7 +14,7 @@ struct WorkflowStoreTests {
         _ = try replica.perform(.review, on: id, by: "li")
         let signed = try replica.perform(.sign, on: id, by: "zhao")
         #expect(signed.state == .signed)
-        let history = try replica.history(of: id)
+        let history = try replica.history(of: id).entries
         #expect(history.map(\.kind) == [.version, .transition, .transition, .transition])
         #expect(history.compactMap(\.to) == [.awaitingReview, .reviewed, .signed])
         #expect(history.map(\.actor) == ["wang", "wang", "li", "zhao"])
@@ -65,7 +65,7 @@ struct WorkflowStoreTests {
         #expect(throws: ReportSyncError.self) { try replica.perform(.review, on: id, by: "wang") }
         #expect(try replica.changes().count == before + 1)
         #expect(try replica.report(id).state == .draft)
-        #expect(try replica.history(of: id).count == 1)
+        #expect(try replica.history(of: id).entries.count == 1)
     }
 
     @Test("editing a reviewed report sends it back to awaiting review: the review saw other content")
@@ -79,7 +79,7 @@ struct WorkflowStoreTests {
         let edited = try replica.edit(id, with: patch, by: "wang")
         #expect(edited.state == .awaitingReview)
         #expect(edited.version == 2)
-        let last = try #require(try replica.history(of: id).last)
+        let last = try #require(try replica.history(of: id).entries.last)
         #expect(last.action == .revise && last.from == .reviewed && last.to == .awaitingReview)
         #expect(throws: ReportSyncError.self) { try replica.perform(.sign, on: id, by: "zhao") }
     }

@@ -14,6 +14,8 @@ struct ConvergenceProperties {
             var simulation = Simulation(seed: seed, replicas: replicas)
             for _ in 0..<operations { simulation.step() }
             try simulation.exchangeEverything()
+            simulation.resolveSome()
+            try simulation.exchangeEverything()
             try simulation.checkConvergence()
             try simulation.checkNoLostUpdate()
             try simulation.checkIdempotence()
@@ -30,15 +32,19 @@ extension ConvergenceProperties {
         var waits = 0
         var followUps = 0
         var rules: Set<String> = []
+        var settled: Set<Conflict.Resolution.How> = []
         for seed in 0..<40 as Range<UInt64> {
             var simulation = Simulation(seed: seed, replicas: 4)
             for _ in 0..<60 { simulation.step() }
             waits += simulation.replicas.map(\.pending.count).reduce(0, +)
             try simulation.exchangeEverything()
+            simulation.resolveSome()
+            try simulation.exchangeEverything()
             for record in simulation.replicas[0].records.values {
                 if (try record.content().followUpOf) != nil { followUps += 1 }
                 kinds.formUnion(record.conflicts.map(\.kind))
                 rules.formUnion(record.conflicts.map(\.rule))
+                settled.formUnion(record.conflicts.compactMap(\.resolution?.how))
                 states.insert(record.state)
             }
         }
@@ -46,6 +52,7 @@ extension ConvergenceProperties {
         #expect(waits > 0, "some changes arrived before their causes")
         #expect(states.count >= 5, "\(states)")
         #expect(followUps > 0)
+        #expect(settled.isSuperset(of: [.keptWinner, .keptLoser, .superseded]), "\(settled)")
         #expect(rules.contains("equal-clock-higher-replica-wins"), "\(rules)")
     }
 }
@@ -101,10 +108,36 @@ struct Simulation {
             guard !possible.isEmpty else { return }
             let action = possible[rng.next(upTo: possible.count)].action
             _ = try? replicas[r].perform(action, on: id, by: actor, comment: "意见", now: now)
+        case 6:
+            let open = replicas[r].records.values.sorted { $0.id < $1.id }.flatMap { record in
+                record.conflicts.filter { $0.status == .open }.map { (record.id, $0.id) }
+            }
+            guard !open.isEmpty else { return }
+            let (report, conflict) = open[rng.next(upTo: open.count)]
+            let keep: ResolutionStep.Keep = rng.next(upTo: 2) == 0 ? .winner : .loser
+            _ = try? replicas[r].resolve(conflict, on: report, keep: keep, by: Self.actors[rng.next(upTo: Self.actors.count)], now: now)
         default:
             sync(from: rng.next(upTo: replicas.count), to: r, now: now)
         }
         checkCausality()
+    }
+
+    /// People on random replicas decide about half of the open conflicts, each keeping a random side;
+    /// some decide the same conflict on two replicas at once.
+    mutating func resolveSome() {
+        clock += 10
+        for r in replicas.indices {
+            let open = replicas[r].records.values.sorted { $0.id < $1.id }.flatMap { record in
+                record.conflicts.filter { $0.status == .open }.map { (record.id, $0) }
+            }
+            for (report, conflict) in open where rng.next(upTo: 2) == 0 {
+                let allowed = Self.actors.filter { ConflictAuthority.mayResolve(conflict, role: $0.role) }
+                guard !allowed.isEmpty else { continue }
+                let keep: ResolutionStep.Keep = rng.next(upTo: 2) == 0 ? .winner : .loser
+                _ = try? replicas[r].resolve(
+                    conflict.id, on: report, keep: keep, by: allowed[rng.next(upTo: allowed.count)], now: Cast.at(clock))
+            }
+        }
     }
 
     func randomKnownReport(at r: Int) -> String? {

@@ -2,32 +2,46 @@ import ArgumentParser
 import Store
 import SyncCore
 
-/// `report-cli history`: every version and transition of a report, oldest first.
+/// `report-cli history`: everything that happened to a report, in causal order, and why it stands where it does.
 struct HistoryCommand: ReplicaCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Show every version and transition of a report: who, when, where.")
+        commandName: "history",
+        abstract: "Show every version and transition of a report — who, when, where — including conflict losers and refusals.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Report id (or a unique prefix).") var id: String
 
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
-        let entries = try replica.history(of: id)
-        if global.json { return context.print(try Rendering.json(entries)) }
+        let history = try replica.history(of: id)
+        if global.json { return context.print(try Rendering.json(history)) }
         let timeZone = Rendering.timeZone(of: try replica.policy())
-        var table = TextTable(["WHEN", "WHO", "REPLICA", "WHAT"])
-        for e in entries {
-            let what: String
-            switch e.kind {
-            case .version:
-                what = "version \(e.version ?? 0): \((e.changedFields ?? []).joined(separator: ", "))"
-            case .transition:
-                let saw = e.version.map { " (saw version \($0))" } ?? ""
-                what = "\(e.action?.rawValue ?? "?"): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")\(saw)"
-                    + (e.comment.map { " — \($0)" } ?? "")
-            }
-            table.add([Rendering.local(e.at, in: timeZone), e.actor, String(e.replica.suffix(12)), what])
+        context.print("\(history.report)  \(history.title)")
+        context.print("state: \(history.state.rawValue) — \(history.because)")
+        context.print("")
+        var table = TextTable(["WHEN", "WHO", "REPLICA", "OUTCOME", "WHAT"])
+        for e in history.entries {
+            table.add([
+                Rendering.local(e.at, in: timeZone), e.actor, ConflictText.replica(e.replica), e.outcome.rawValue,
+                Self.describe(e) + (e.note.map { " — \($0)" } ?? "") + (e.conflict.map { " [conflict \($0)]" } ?? ""),
+            ])
         }
         context.print(table.render())
+    }
+
+    static func describe(_ e: HistoryEntry) -> String {
+        switch e.kind {
+        case .version:
+            return "version \(e.version ?? 0): \((e.changedFields ?? []).joined(separator: ", "))"
+        case .transition:
+            let saw = e.version.map { " (saw version \($0))" } ?? ""
+            return "\(e.action?.rawValue ?? "?"): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")\(saw)"
+                + (e.comment.map { " “\($0)”" } ?? "")
+        case .resolution:
+            return "resolution"
+        case .refused, .waiting:
+            if let action = e.action { return "\(action.rawValue): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")" }
+            return "write of \((e.changedFields ?? []).joined(separator: ", "))"
+        }
     }
 }

@@ -1,11 +1,28 @@
 import Foundation
 
-/// One line of a report's history: a content version or a transition, with who, when and where.
+/// One line of a report's history: a content version, a transition, a conflict resolution, or a change
+/// that was refused or still waits, with who, when and where, and whether it took effect.
 public struct HistoryEntry: Codable, Sendable, Equatable {
-    /// Whether the entry is a content version or a workflow transition.
+    /// What the entry records.
     public enum Kind: String, Codable, Sendable {
         case version
         case transition
+        case resolution
+        /// A change refused by the central or on receipt: kept as evidence, not applied.
+        case refused
+        /// A change held back until the writes it depends on arrive.
+        case waiting
+    }
+
+    /// Whether the entry's change stands.
+    public enum Outcome: String, Codable, Sendable {
+        case applied
+        /// A field value that lost a conflict: kept, not shown.
+        case lost
+        /// A step that did not fit the merged state, or an approval that did not stand.
+        case notApplied = "not-applied"
+        case refused
+        case waiting
     }
 
     public let kind: Kind
@@ -21,36 +38,65 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public let from: ApprovalState?
     public let to: ApprovalState?
     public let comment: String?
+    public var outcome: Outcome
+    /// Why it did not take effect, or what it decided.
+    public var note: String?
+    /// The short id of the conflict the entry lost or resolved.
+    public var conflict: String?
+
+    private init(
+        kind: Kind, change: (actor: String, dot: Dot, hlc: HybridTimestamp), version: Int? = nil, changedFields: [String]? = nil,
+        step: (action: WorkflowAction, from: ApprovalState, to: ApprovalState, comment: String?)? = nil,
+        outcome: Outcome = .applied, note: String? = nil
+    ) {
+        self.kind = kind
+        actor = change.actor
+        replica = change.dot.replica
+        at = change.hlc.date
+        hlc = change.hlc
+        dot = change.dot
+        self.version = version
+        self.changedFields = changedFields
+        action = step?.action
+        from = step?.from
+        to = step?.to
+        comment = step?.comment
+        self.outcome = outcome
+        self.note = note
+    }
 
     /// The entry for a content version, numbered `number` in causal order.
     public init(_ version: ReportVersion, number: Int) {
-        kind = .version
-        actor = version.actor
-        replica = version.dot.replica
-        at = version.hlc.date
-        hlc = version.hlc
-        dot = version.dot
-        self.version = number
-        changedFields = version.changedFields
-        action = nil
-        from = nil
-        to = nil
-        comment = nil
+        self.init(kind: .version, change: (version.actor, version.dot, version.hlc), version: number, changedFields: version.changedFields)
     }
 
     /// The entry for a transition, with the number of the content version it saw.
     public init(_ event: TransitionEvent, sawVersion: Int?) {
-        kind = .transition
-        actor = event.actor
-        replica = event.dot.replica
-        at = event.hlc.date
-        hlc = event.hlc
-        dot = event.dot
-        version = sawVersion
-        changedFields = nil
-        action = event.action
-        from = event.from
-        to = event.to
-        comment = event.comment
+        self.init(
+            kind: .transition, change: (event.actor, event.dot, event.hlc), version: sawVersion,
+            step: (event.action, event.from, event.to, event.comment))
+    }
+
+    /// The entry for a person's decision on a conflict.
+    public init(_ resolution: ResolutionEvent) {
+        self.init(
+            kind: .resolution, change: (resolution.actor, resolution.dot, resolution.hlc),
+            note: "resolved conflict \(Conflict.shortID(of: resolution.conflict)): keep \(resolution.keep.rawValue)")
+        conflict = Conflict.shortID(of: resolution.conflict)
+    }
+
+    /// The entry for a change that was refused (`reason`) or waits for its causes.
+    public init(unapplied change: Change, refusedBecause reason: String?) {
+        var step: (WorkflowAction, ApprovalState, ApprovalState, String?)?
+        var fields: [String]?
+        switch change.payload {
+        case .transition(let s): step = (s.action, s.from, s.to, s.comment)
+        case .content(let write): fields = write.fields.keys.sorted()
+        case .resolution, .unit, .member, .policy: break
+        }
+        self.init(
+            kind: reason == nil ? .waiting : .refused, change: (change.actor, change.dot, change.hlc), changedFields: fields,
+            step: step, outcome: reason == nil ? .waiting : .refused,
+            note: reason ?? "waits for writes this replica has not received")
     }
 }

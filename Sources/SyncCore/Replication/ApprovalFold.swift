@@ -10,21 +10,33 @@ public enum ApprovalFold {
         public var conflicts: [Conflict]
         /// The comment of the last return or rejection that took effect.
         public var lastComment: String?
+        /// The last step that took effect (or that did not stand, when `staleBecauseOf` is set).
+        public var lastStep: TransitionEvent?
+        /// The concurrent edit that kept `lastStep`, an approval, from standing.
+        public var staleBecauseOf: ReportVersion?
+
+        /// Why the report is in `state`, in a sentence.
+        public var because: String {
+            guard let step = lastStep else { return "no workflow step has taken effect since it was drafted" }
+            if let edit = staleBecauseOf {
+                return "\(step.action.rawValue) by \(step.actor) (\(step.dot)) did not stand: \(edit.actor) changed the content concurrently (\(edit.dot)), so it awaits review again"
+            }
+            return "\(step.action.rawValue) by \(step.actor) (\(step.role.rawValue), \(step.dot)) took it from \(step.from.rawValue) to \(step.to.rawValue)"
+        }
     }
 
     /// Folds `transitions` over the report's content `versions`.
     public static func fold(report: String, transitions: [TransitionEvent], versions: [ReportVersion]) -> Result {
         var result = Result(state: .draft, conflicts: [], lastComment: nil)
         let creation = versions.first(where: \.creates)
-        var lastApplied: TransitionEvent?
         for event in causalOrder(transitions) {
             if event.to == result.state, event.from != result.state { continue }  // already in effect
             let fits =
                 event.from == result.state
                 && (try? ApprovalWorkflow.target(of: event.action, from: event.from, by: event.role)) == event.to
             guard fits else {
-                let winner = lastApplied.map(side) ?? creation.map(side) ?? side(event)
-                let after = lastApplied.map { " after \($0.action.rawValue) by \($0.actor)" } ?? ""
+                let winner = result.lastStep.map(side) ?? creation.map(side) ?? side(event)
+                let after = result.lastStep.map { " after \($0.action.rawValue) by \($0.actor)" } ?? ""
                 result.conflicts.append(
                     Conflict(
                         kind: .approvalTransition, report: report, field: nil, winner: winner, loser: side(event),
@@ -43,12 +55,14 @@ public enum ApprovalFold {
                         reason: "\(event.action.rawValue) by \(event.actor) approved content without the concurrent change of \(edit.changedFields.joined(separator: ", ")) by \(edit.actor); it does not stand and the report is awaiting review again"
                     ))
                 result.state = .awaitingReview
-                lastApplied = event
+                result.lastStep = event
+                result.staleBecauseOf = edit
                 continue
             }
             result.state = event.to
+            result.lastStep = event
+            result.staleBecauseOf = nil
             if event.action == .return || event.action == .reject { result.lastComment = event.comment }
-            lastApplied = event
         }
         return result
     }
@@ -95,7 +109,7 @@ public enum ApprovalFold {
     }
 
     static func side(_ event: TransitionEvent) -> Conflict.Side {
-        Conflict.Side(dot: event.dot, hlc: event.hlc, actor: event.actor, action: event.action)
+        Conflict.Side(dot: event.dot, hlc: event.hlc, actor: event.actor, action: event.action, role: event.role)
     }
 
     static func side(_ version: ReportVersion) -> Conflict.Side {

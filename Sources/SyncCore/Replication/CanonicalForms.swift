@@ -93,6 +93,43 @@ extension Conflict.Side: CanonicalEncodable {
             j.key("actor"); j.string(actor)
             j.key("dot"); j.value(dot)
             j.key("hlc"); j.value(hlc)
+            if let role { j.key("role"); j.string(role.rawValue) }
+            if let value { j.key("value"); j.string(value) }
+        }
+    }
+}
+
+extension Conflict.Resolution: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("by"); j.value(by)
+            j.key("how"); j.string(how.rawValue)
+        }
+    }
+}
+
+extension ResolutionEvent: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("actor"); j.string(actor)
+            j.key("conflict"); j.string(conflict)
+            j.key("context"); j.value(context)
+            j.key("dot"); j.value(dot)
+            j.key("hlc"); j.value(hlc)
+            j.key("keep"); j.string(keep.rawValue)
+            j.key("report"); j.string(report)
+            j.key("role"); j.string(role.rawValue)
+            if let value { j.key("value"); j.string(value) }
+        }
+    }
+}
+
+extension ResolutionStep: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("conflict"); j.string(conflict)
+            j.key("keep"); j.string(keep.rawValue)
+            j.key("role"); j.string(role.rawValue)
             if let value { j.key("value"); j.string(value) }
         }
     }
@@ -107,6 +144,7 @@ extension Conflict: CanonicalEncodable {
             j.key("loser"); j.value(loser)
             j.key("reason"); j.string(reason)
             j.key("report"); j.string(report)
+            if let resolution { j.key("resolution"); j.value(resolution) }
             j.key("rule"); j.string(rule)
             j.key("status"); j.string(status.rawValue)
             j.key("winner"); j.value(winner)
@@ -128,6 +166,7 @@ extension ReportRecord: CanonicalEncodable {
             }
             j.key("id"); j.string(id)
             if let lastComment { j.key("lastComment"); j.string(lastComment) }
+            j.key("resolutions"); j.values(resolutions)
             j.key("state"); j.string(state.rawValue)
             j.key("transitions"); j.values(transitions)
             j.key("unit"); j.string(unit)
@@ -172,6 +211,9 @@ extension ChangePayload: CanonicalEncodable {
             case .policy(let policy):
                 j.key("policy"); j.raw((try? JSONCoding.string(policy)) ?? "null")
                 j.key("type"); j.string("policy")
+            case .resolution(let step):
+                j.key("resolution"); j.value(step)
+                j.key("type"); j.string("resolution")
             case .transition(let step):
                 j.key("transition"); j.value(step)
                 j.key("type"); j.string("transition")

@@ -60,13 +60,15 @@ public enum ChangePayload: Codable, Sendable, Equatable {
     case member(Member)
     /// Reference data: the bureau's policy (last writer wins).
     case policy(Policy)
+    /// A person's decision on one of the report's conflicts.
+    case resolution(ResolutionStep)
 
-    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy }
+    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy, resolution }
 
     /// Whether this is reference data (units, members, policy) rather than a report write.
     public var isReference: Bool {
         switch self {
-        case .content, .transition: false
+        case .content, .transition, .resolution: false
         case .unit, .member, .policy: true
         }
     }
@@ -79,6 +81,7 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case "unit": self = .unit(try container.decode(OrgUnit.self, forKey: .unit))
         case "member": self = .member(try container.decode(Member.self, forKey: .member))
         case "policy": self = .policy(try container.decode(Policy.self, forKey: .policy))
+        case "resolution": self = .resolution(try container.decode(ResolutionStep.self, forKey: .resolution))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
@@ -103,6 +106,9 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case .policy(let policy):
             try container.encode("policy", forKey: .type)
             try container.encode(policy, forKey: .policy)
+        case .resolution(let step):
+            try container.encode("resolution", forKey: .type)
+            try container.encode(step, forKey: .resolution)
         }
     }
 }

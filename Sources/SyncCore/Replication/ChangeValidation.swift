@@ -49,6 +49,13 @@ public enum ChangeValidation {
             break
         case .policy(let policy):
             try policy.validate()
+        case .resolution(let step):
+            if change.context.isEmpty || step.conflict.isEmpty {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) resolves a conflict without naming it or saying what its author had seen")
+            }
+            if step.keep == .value, step.value == nil {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) keeps a new value but does not carry it")
+            }
         case .transition(let step):
             if change.context.isEmpty {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) moves report \(change.record) without saying what its actor had seen")

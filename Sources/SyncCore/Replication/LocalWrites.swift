@@ -30,6 +30,45 @@ public enum LocalWrites {
         stamps: () -> Stamp
     ) throws -> [Change] {
         if patch.isEmpty { throw ReportSyncError(.invalidInput, "nothing to change: give at least one field to edit") }
+        try checkMayEdit(record, by: actor)
+        let old = try record.content()
+        if let newFirst = patch.followUpOf, newFirst != old.followUpOf {
+            throw ReportSyncError(.ruleViolated, "a report's place in a follow-up chain cannot change; draft a new follow-up instead")
+        }
+        var content = old
+        patch.apply(to: &content)
+        let changed = try content.fields(changedSince: old)
+        if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
+        return try write(changed, into: record, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)
+    }
+
+    /// The changes that write `fields` (JSON texts) into an editable report, whose content becomes
+    /// `content`: the write, and a `revise` step when the report was reviewed.
+    static func write(
+        _ fields: [String: String], into record: ReportRecord, giving content: ReportContent, by actor: Member, policy: Policy,
+        followUpTarget: ReportRecord?, stamps: () -> Stamp
+    ) throws -> [Change] {
+        try ReportRules.checkWrite(
+            content, unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) }, policy: policy)
+        let stamp = stamps()
+        let write = Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: record.vv,
+            payload: .content(ContentWrite(creates: false, fields: fields)))
+        guard record.state == .reviewed else { return [write] }
+        var seen = record.vv
+        seen.add(write.dot)
+        let reviseStamp = stamps()
+        let revise = Change(
+            dot: reviseStamp.dot, hlc: reviseStamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: seen,
+            payload: .transition(
+                TransitionStep(
+                    action: .revise, from: .reviewed, to: .awaitingReview, role: actor.role,
+                    comment: "content changed after review", sawContent: write.dot)))
+        return [write, revise]
+    }
+
+    /// Throws why `actor` may not change the content of `record` now.
+    static func checkMayEdit(_ record: ReportRecord, by actor: Member) throws {
         let mayEdit =
             actor.role == .leader || ((actor.role == .drafter || actor.role == .unitHead) && actor.unit == record.unit)
         guard mayEdit else {
@@ -42,31 +81,6 @@ public enum LocalWrites {
                 "report \(record.id) is \(record.state.rawValue); its content is locked after sign-off. To change it, it must be returned first (report-cli return ID --comment ...)"
             )
         }
-        let old = try record.content()
-        if let newFirst = patch.followUpOf, newFirst != old.followUpOf {
-            throw ReportSyncError(.ruleViolated, "a report's place in a follow-up chain cannot change; draft a new follow-up instead")
-        }
-        var content = old
-        patch.apply(to: &content)
-        let changed = try content.fields(changedSince: old)
-        if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
-        try ReportRules.checkWrite(
-            content, unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) }, policy: policy)
-        let stamp = stamps()
-        let write = Change(
-            dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: record.vv,
-            payload: .content(ContentWrite(creates: false, fields: changed)))
-        guard record.state == .reviewed else { return [write] }
-        var seen = record.vv
-        seen.add(write.dot)
-        let reviseStamp = stamps()
-        let revise = Change(
-            dot: reviseStamp.dot, hlc: reviseStamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: seen,
-            payload: .transition(
-                TransitionStep(
-                    action: .revise, from: .reviewed, to: .awaitingReview, role: actor.role,
-                    comment: "content changed after review", sawContent: write.dot)))
-        return [write, revise]
     }
 
     /// The change that takes `action` on a report, after checking role, unit, state and (for submit) the content rules.

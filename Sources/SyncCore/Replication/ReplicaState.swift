@@ -62,6 +62,21 @@ public struct ReplicaState: Sendable {
         return change
     }
 
+    /// Resolves one of a report's conflicts; returns the changes it made.
+    @discardableResult
+    public mutating func resolve(
+        _ conflictID: String, on id: String, keep: ResolutionStep.Keep, value: String? = nil, by actor: Member, now: Date
+    ) throws -> [Change] {
+        let record = try record(id)
+        let target = try (try record.content()).followUpOf.map { try self.record($0) }
+        let policy = policy
+        let changes = try LocalWrites.resolve(
+            conflictID, of: record, keep: keep, value: value, comment: nil, by: actor, policy: policy, followUpTarget: target,
+            stamps: { self.stamp(now) })
+        try commit(changes)
+        return changes
+    }
+
     /// The record with this id, or a not-found error.
     public func record(_ id: String) throws -> ReportRecord {
         guard let record = records[id] else { throw ReportSyncError(.notFound, "no report \(id) in this replica") }

@@ -19,9 +19,11 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     public private(set) var state: ApprovalState
     public private(set) var approvalConflicts: [Conflict]
     public private(set) var lastComment: String?
+    /// Every decision on a conflict, by dot.
+    public private(set) var resolutions: [ResolutionEvent]
 
     enum CodingKeys: String, CodingKey {
-        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment
+        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment, resolutions
     }
 
     /// Reads a record written in canonical form, where each field's values are given by the dots of their versions.
@@ -36,6 +38,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         state = try c.decode(ApprovalState.self, forKey: .state)
         approvalConflicts = try c.decode([Conflict].self, forKey: .approvalConflicts)
         lastComment = try c.decodeIfPresent(String.self, forKey: .lastComment)
+        resolutions = try c.decodeIfPresent([ResolutionEvent].self, forKey: .resolutions) ?? []
         let byDot = Dictionary(versions.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
         var fields: [String: [FieldValue]] = [:]
         for (name, dots) in try c.decode([String: [Dot]].self, forKey: .fields) {
@@ -68,6 +71,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         state = .draft
         approvalConflicts = []
         lastComment = nil
+        resolutions = []
         applyContent(change, write)
         vv.add(change.dot)
     }
@@ -93,6 +97,8 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             applyContent(change, write)
         case .transition(let step):
             transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
+        case .resolution(let step):
+            resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
         case .unit, .member, .policy:
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
         }
@@ -108,6 +114,9 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
 
     /// Every conflict of this record, field conflicts first.
     public var conflicts: [Conflict] { fieldConflicts + approvalConflicts }
+
+    /// The conflict with this id, if the record holds it.
+    public func conflict(_ id: String) -> Conflict? { conflicts.first { $0.id == id } }
 
     /// The member who created the report.
     public var drafter: String { versions.first(where: \.creates)?.actor ?? "" }
@@ -139,19 +148,14 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         versions.insert(sorted: version, by: \.dot)
     }
 
-    /// Recomputes state and approval conflicts, and which field conflicts a later write has settled.
+    /// Recomputes state and approval conflicts, and which conflicts are settled.
     private mutating func refold() {
         let folded = ApprovalFold.fold(report: id, transitions: transitions, versions: versions)
         state = folded.state
         approvalConflicts = folded.conflicts
         lastComment = folded.lastComment
-        for i in fieldConflicts.indices {
-            let c = fieldConflicts[i]
-            let settled = versions.contains {
-                $0.fields[c.field ?? ""] != nil && $0.context.covers(c.winner.dot) && $0.context.covers(c.loser.dot)
-            }
-            fieldConflicts[i].status = settled ? .resolved : .open
-        }
+        ConflictSettlement.settle(&fieldConflicts, resolutions: resolutions, versions: versions, transitions: transitions)
+        ConflictSettlement.settle(&approvalConflicts, resolutions: resolutions, versions: versions, transitions: transitions)
     }
 
     static func side(_ value: FieldValue) -> Conflict.Side {

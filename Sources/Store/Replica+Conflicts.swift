@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The conflicts a person inspects and resolves: merge conflicts of reports, refused changes and
+/// changes waiting for their causes, under one short handle each.
+extension Replica {
+    /// The entries that match `filter`, newest first.
+    public func conflictEntries(matching filter: ConflictFilter = ConflictFilter()) throws -> [ConflictEntry] {
+        try read { db in
+            let reportID = try filter.report.map { try Self.resolveID($0, db) }
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let unit = filter.unit {
+                clauses.append("c.unit = ?")
+                arguments += [unit]
+            }
+            if let reportID {
+                clauses.append("c.report_id = ?")
+                arguments += [reportID]
+            }
+            if let status = filter.status {
+                clauses.append("c.status = ?")
+                arguments += [status.rawValue]
+            }
+            if let since = filter.since {
+                clauses.append("c.hlc >= ?")
+                arguments += [HybridTimestamp(wallMilliseconds: since.millisecondsSince1970, logical: 0).rawValue]
+            }
+            let mergeKinds = filter.kinds.compactMap { Conflict.Kind(rawValue: $0.rawValue) }
+            if !filter.kinds.isEmpty {
+                clauses.append("c.kind IN (\((mergeKinds.map { "'\($0.rawValue)'" } + ["''"]).joined(separator: ",")))")
+            }
+            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            var entries = try Self.mergeConflicts(db, whereSQL: whereSQL, arguments: arguments)
+            entries += try Self.refusedAndWaiting(db).filter { filter.admits($0, report: reportID) }
+            return entries.sorted { ($0.at, $0.key) > ($1.at, $1.key) }
+        }
+    }
+
+    /// The entry with this handle: its short id (or a unique prefix of it) or its full key.
+    public func conflictEntry(_ handle: String) throws -> ConflictEntry {
+        try read { db in try Self.conflictEntry(handle, db) }
+    }
+
+    /// Settles a conflict as `actorID` decided and returns it as it stands now.
+    ///
+    /// A merge conflict is settled by changes that sync like any other write (see `LocalWrites.resolve`);
+    /// a refusal can only be dismissed here, once its author has seen it; a waiting change settles itself.
+    public func resolveConflict(
+        _ handle: String, keep: ResolutionStep.Keep, value: String? = nil, comment: String? = nil, by actorID: String
+    ) throws -> ConflictEntry {
+        try session { s in
+            let entry = try Self.conflictEntry(handle, s.db)
+            let actor = try Self.member(actorID, s.db)
+            try Self.checkCentralStepsStayCentral(actor, s.db)
+            switch entry.kind {
+            case .pendingDependency:
+                throw ReportSyncError(
+                    .wrongState,
+                    "conflict \(entry.id) is a change waiting for writes this replica has not received; it applies by itself when they arrive (report-cli sync)")
+            case .rejectedByCentral, .rejectedOnReceipt:
+                try Self.dismiss(entry, keep: keep, by: actor, s)
+            case .fieldValue, .approvalTransition, .staleApproval:
+                let record = try s.requireRecord(entry.report)
+                let target = try (try record.content()).followUpOf.flatMap { try s.record($0) }
+                let changes = try LocalWrites.resolve(
+                    entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, policy: s.policy,
+                    followUpTarget: target, stamps: s.stamp)
+                try s.commitLocal(changes)
+            }
+        }
+        return try conflictEntry(handle)
+    }
+
+    static func conflictEntry(_ handle: String, _ db: Database) throws -> ConflictEntry {
+        let text = handle.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !text.isEmpty else { throw ReportSyncError(.invalidInput, "give a conflict id (see report-cli conflicts list)") }
+        let others = try refusedAndWaiting(db)
+        var matches: [ConflictEntry]
+        if text.contains("/") {
+            matches = try mergeConflicts(db, whereSQL: "WHERE c.id = ?", arguments: [handle.trimmingCharacters(in: .whitespaces)])
+            matches += others.filter { $0.key == text }
+        } else {
+            matches = try mergeConflicts(
+                db, whereSQL: "WHERE c.short_id >= ? AND c.short_id < ?", arguments: [text, text + "\u{10FFFF}"])
+            matches += others.filter { $0.id.hasPrefix(text) }
+        }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty { throw ReportSyncError(.notFound, "no conflict \(handle) in this replica; see report-cli conflicts list") }
+        throw ReportSyncError(.invalidInput, "more than one conflict starts with \(handle); give more of its id")
+    }
+
+    private static func mergeConflicts(_ db: Database, whereSQL: String, arguments: StatementArguments) throws -> [ConflictEntry] {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.body, r.title, r.unit FROM conflicts c LEFT JOIN reports r ON r.id = c.report_id
+                \(whereSQL) ORDER BY c.hlc DESC, c.id
+                """,
+            arguments: arguments)
+        var entries: [ConflictEntry] = []
+        while let row = try rows.next() {
+            let conflict = try JSONCoding.value(Conflict.self, from: row["body"] as String)
+            entries.append(ConflictEntry(conflict, title: row["title"], unit: row["unit"] ?? ""))
+        }
+        return entries
+    }
+
+    /// Refused and waiting changes as entries (few: they are kept only until someone acts on them).
+    private static func refusedAndWaiting(_ db: Database) throws -> [ConflictEntry] {
+        let central = try Meta.get(.replicaRole, db) == "central"
+        var entries: [ConflictEntry] = []
+        let refused = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT x.body, x.reason, x.rejected_at, x.dismissed_by, x.dismissed_at, r.title
+                FROM rejected_changes x LEFT JOIN reports r ON r.id = x.record
+                """)
+        for row in refused {
+            entries.append(
+                ConflictEntry(
+                    change: try JSONCoding.value(Change.self, from: row["body"] as String),
+                    kind: central ? .rejectedByCentral : .rejectedOnReceipt, rule: central ? "refused-by-central" : "refused-on-receipt",
+                    reason: row["reason"], at: Date(millisecondsSince1970: row["rejected_at"]), title: row["title"],
+                    counterpart: central ? nil : "central", dismissed: dismissal(row)))
+        }
+        let pushed = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.body, p.reason, p.rejected_at, p.dismissed_by, p.dismissed_at, r.title
+                FROM push_rejections p JOIN changes c ON c.replica = p.replica AND c.counter = p.counter
+                LEFT JOIN reports r ON r.id = p.record
+                """)
+        for row in pushed {
+            entries.append(
+                ConflictEntry(
+                    change: try JSONCoding.value(Change.self, from: row["body"] as String), kind: .rejectedByCentral,
+                    rule: "refused-by-central", reason: row["reason"], at: Date(millisecondsSince1970: row["rejected_at"]),
+                    title: row["title"], counterpart: "central", dismissed: dismissal(row)))
+        }
+        let waiting = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.body, p.waits_for, p.received_at, r.title FROM pending_changes p LEFT JOIN reports r ON r.id = p.record
+                """)
+        for row in waiting {
+            let change = try JSONCoding.value(Change.self, from: row["body"] as String)
+            let waitsFor: String = row["waits_for"]
+            let on = waitsFor == change.record ? "earlier writes to this report" : "report \(waitsFor)"
+            entries.append(
+                ConflictEntry(
+                    change: change, kind: .pendingDependency, rule: "wait-for-causes",
+                    reason: "\(change.actor)'s change \(change.dot) needs \(on), which this replica has not received; it applies by itself when they arrive (report-cli sync)",
+                    at: Date(millisecondsSince1970: row["received_at"]), title: row["title"], counterpart: nil))
+        }
+        return entries
+    }
+
+    private static func dismissal(_ row: Row) -> (actor: String, at: Date)? {
+        guard let actor: String = row["dismissed_by"], let at: Int64 = row["dismissed_at"] else { return nil }
+        return (actor, Date(millisecondsSince1970: at))
+    }
+
+    /// Marks a refusal as seen: the refused change stays in the log as evidence; the write must be made again.
+    private static func dismiss(_ entry: ConflictEntry, keep: ResolutionStep.Keep, by actor: Member, _ s: ApplySession) throws {
+        if let resolution = entry.resolution {
+            throw ReportSyncError(.wrongState, "conflict \(entry.id) is already resolved (dismissed by \(resolution.actor)); nothing to do")
+        }
+        guard keep == .winner else {
+            throw ReportSyncError(
+                .invalidInput,
+                "conflict \(entry.id) is a refused change (\(entry.reason)); it cannot be kept. Make the write again in a form that is accepted, then dismiss this with --keep winner")
+        }
+        if actor.role.isUnitBound, actor.unit != entry.unit {
+            throw ReportSyncError(
+                .forbidden, "\(actor.id) (\(actor.role.rawValue) of \(actor.unit)) may not dismiss a refusal of unit \(entry.unit)")
+        }
+        guard let dot = entry.change else { return }
+        let central = try Meta.get(.replicaRole, s.db) == "central"
+        let table = entry.kind == .rejectedByCentral && !central ? "push_rejections" : "rejected_changes"
+        try s.db.execute(
+            sql: "UPDATE \(table) SET dismissed_by = ?, dismissed_at = ? WHERE replica = ? AND counter = ?",
+            arguments: [actor.id, s.now.millisecondsSince1970, dot.replica, dot.counter])
+    }
+}
