@@ -22,8 +22,9 @@ struct HistoryCommand: ReplicaCommand {
         var table = TextTable(["WHEN", "WHO", "REPLICA", "OUTCOME", "WHAT"])
         for e in history.entries {
             table.add([
-                Rendering.local(e.at, in: timeZone), e.actor, ConflictText.replica(e.replica), e.outcome.rawValue,
-                Self.describe(e) + (e.note.map { " — \($0)" } ?? "") + (e.conflict.map { " [conflict \($0)]" } ?? ""),
+                Rendering.local(e.at, in: timeZone, seconds: true), e.actor, ConflictText.replica(e.replica), e.outcome.rawValue,
+                Self.describe(e) + (e.note.map { " — \($0)" } ?? "")
+                    + (e.kind == .resolution ? "" : e.conflict.map { " [conflict \($0)]" } ?? ""),
             ])
         }
         context.print(table.render())

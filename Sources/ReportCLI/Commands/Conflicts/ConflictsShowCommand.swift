@@ -49,7 +49,7 @@ struct ConflictsShowCommand: ReplicaCommand {
         row("author") { $0.actor }
         row("replica") { $0.replica }
         row("change") { $0.dot }
-        row("time") { Rendering.local($0.at, in: timeZone) }
+        row("time") { Rendering.local($0.at, in: timeZone, seconds: true) }
         context.print(table.render())
         if let diff {
             context.print("")
