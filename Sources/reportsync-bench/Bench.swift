@@ -6,76 +6,86 @@ import SyncCore
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reportsync-bench", abstract: "Measure merge and apply speed against the peers' anchors, in one run.")
+        commandName: "reportsync-bench",
+        abstract: "Measure sync speed side by side with the physical limits and the peers, in one run.",
+        discussion: "Parts: \(Part.allCases.map(\.rawValue).joined(separator: ", ")). See docs/performance.md.")
 
-    @Flag(help: "Smaller sizes; finishes in well under a minute.") var quick = false
+    /// The parts of a run, in the order they run.
+    enum Part: String, CaseIterable, ExpressibleByArgument {
+        case merge, apply, push, incremental, memory, wire, load
+    }
+
+    @Flag(help: "Smaller sizes; finishes in under a minute and writes the same JSON keys.") var quick = false
     @Option(help: "Write the figures as JSON here.") var json: String?
     @Option(help: "Received changes per transaction when applying into SQLite.") var batch = 1000
-    @Option(help: "Run only this part: merge, apply, push or incremental.") var only: String?
-    @Option(help: "A scratch copy of ../shared/peers with its .venv set up: its CRDT merge runs in the same run.")
+    @Option(help: "Run only these parts (repeatable).") var only: [Part] = []
+    @Option(help: "A scratch copy of ../shared/peers set up with its setup.sh: its CRDT merge and nginx ceiling run in the same run.")
     var peers: String?
 
-    /// Whether this run includes `part`.
-    func runs(_ part: String) -> Bool { only == nil || only == part }
+    /// Every figure of one run; a part that did not run is `null`.
+    struct Figures: Encodable {
+        let date: String
+        let quick: Bool
+        var merge: MergeBenchmark.Result?
+        var peers: PeerRun.Figures?
+        var apply: StoreApplyBenchmark.Result?
+        var push: PushBenchmark.Result?
+        var incremental: [IncrementalBenchmark.Point] = []
+        var memory: MemoryBenchmark.Result?
+        var wire: WireBenchmark.Result?
+        var load: LoadBenchmark.Result?
+        var httpCeiling: PeerRun.HTTPCeiling?
+
+        enum CodingKeys: String, CodingKey {
+            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, httpCeiling
+        }
+
+        /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(date, forKey: .date)
+            try c.encode(quick, forKey: .quick)
+            try c.encode(merge, forKey: .merge)
+            try c.encode(peers, forKey: .peers)
+            try c.encode(apply, forKey: .apply)
+            try c.encode(push, forKey: .push)
+            try c.encode(incremental, forKey: .incremental)
+            try c.encode(memory, forKey: .memory)
+            try c.encode(wire, forKey: .wire)
+            try c.encode(load, forKey: .load)
+            try c.encode(httpCeiling, forKey: .httpCeiling)
+        }
+    }
+
+    func runs(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }
 
     func run() async throws {
+        var figures = Figures(date: ISO8601DateFormatter().string(from: Date()), quick: quick)
         let workload = try PeersWorkload(replicas: 20, perReplica: quick ? 1000 : 5000, sharedPerReplica: quick ? 200 : 1000)
-        let merge = runs("merge") ? try MergeBenchmark.run(workload) : nil
-        if let merge {
-            print(String(format: "merge   %7d writes in memory   %8.1f ms  %10.0f rec/s  conflicts %d  converged %@",
-                merge.writes, merge.seconds * 1000, merge.recordsPerSecond, merge.conflicts, merge.converged ? "yes" : "NO"))
+        if runs(.merge) {
+            figures.merge = try MergeBenchmark.run(workload)
+            figures.peers = peers.flatMap { PeerRun.crdtMerge(peersDirectory: $0, quick: quick) }
         }
-
-        let peerFigures = runs("merge") ? peers.flatMap { PeerRun.crdtMerge(peersDirectory: $0, quick: quick) } : nil
-        if let peerFigures, let merge {
-            print(String(format: "peers   merge: Yrs %10.0f rec/s, Loro %10.0f rec/s   ReportSync/Yrs %.2f×",
-                peerFigures.yrsMergeRecordsPerSecond, peerFigures.loroMergeRecordsPerSecond,
-                merge.recordsPerSecond / peerFigures.yrsMergeRecordsPerSecond))
-        }
-
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let creations = workload.writes.flatMap { $0 }.filter {
-            if case .content(let w) = $0.payload { return w.creates } else { return false }
+        let creations = Array(workload.creations.prefix(quick ? 10_000 : 100_000))
+        if runs(.apply) { figures.apply = try StoreApplyBenchmark.run(changes: creations, batch: batch, in: directory) }
+        if runs(.push) { figures.push = try await PushBenchmark.run(changes: creations, replicas: workload.replicas, in: directory) }
+        let sizes = quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000]
+        if runs(.incremental) || runs(.memory) {
+            figures.incremental = try await IncrementalBenchmark.run(sizes: sizes, changes: 100, in: directory)
         }
-        let applyCount = quick ? 10_000 : 100_000
-        let apply = !runs("apply") ? nil : try StoreApplyBenchmark.run(
-            changes: Array(creations.prefix(applyCount)), batch: batch, in: directory)
-        if let apply {
-            print(String(format: "apply   %7d changes into SQLite %8.1f ms  %10.0f rec/s  raw upsert %10.0f rec/s  ratio %.2f×",
-                apply.changes, apply.replicaSeconds * 1000, apply.replicaPerSecond, apply.rawPerSecond, apply.ratio))
+        if runs(.memory), let largest = sizes.last {
+            figures.memory = try await MemoryBenchmark.run(
+                centralAt: IncrementalBenchmark.centralPath(size: largest, in: directory), reports: largest, pages: quick ? 10 : 100)
         }
-        let push = !runs("push") ? nil : try await PushBenchmark.run(
-            changes: Array(creations.prefix(applyCount)), replicas: workload.replicas, in: directory)
-        if let push {
-            print(String(format: "push    %7d reports over HTTP   %8.1f ms  %10.0f rec/s  raw insert %10.0f rec/s  ratio %.2f×  idle sync: %d round trip, %d B",
-                push.changes, push.seconds * 1000, push.perSecond, push.rawInsertPerSecond, push.ratio, push.idleRoundTrips, push.idleResponseBytes))
+        if runs(.wire) { figures.wire = try WireBenchmark.run(overwrites: quick ? 6_000 : 60_000) }
+        if runs(.load) {
+            figures.load = try await LoadBenchmark.run(devices: quick ? 50 : 200, rounds: quick ? 5 : 20, in: directory)
+            figures.httpCeiling = peers.flatMap { PeerRun.httpCeiling(peersDirectory: $0, quick: quick) }
         }
-        let incremental = runs("incremental")
-            ? try await IncrementalBenchmark.run(sizes: quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000], changes: 100, in: directory)
-            : []
-        for point in incremental {
-            print(String(format: "sync    100 changes into a central of %7d reports: %7.1f ms", point.centralReports, point.roundMilliseconds))
-        }
-        if let first = incremental.first, let last = incremental.last, incremental.count > 1 {
-            print(String(format: "sync    cost at %d / at %d: %.2f×", last.centralReports, first.centralReports, last.roundMilliseconds / first.roundMilliseconds))
-        }
-        if let json {
-            struct Output: Encodable {
-                let date: String
-                let quick: Bool
-                let merge: MergeBenchmark.Result?
-                let peers: PeerRun.Figures?
-                let apply: StoreApplyBenchmark.Result?
-                let push: PushBenchmark.Result?
-                let incremental: [IncrementalBenchmark.Point]
-            }
-            let output = Output(
-                date: ISO8601DateFormatter().string(from: Date()), quick: quick, merge: merge, peers: peerFigures, apply: apply,
-                push: push, incremental: incremental)
-            try JSONCoding.encoder(pretty: true).encode(output).write(to: URL(fileURLWithPath: json))
-        }
+        print(BenchTable(figures).render())
+        if let json { try JSONCoding.encoder(pretty: true).encode(figures).write(to: URL(fileURLWithPath: json)) }
     }
 }
-

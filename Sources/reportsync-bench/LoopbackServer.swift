@@ -1,25 +1,27 @@
 import Foundation
+import Hummingbird
 import Logging
+import NIOCore
 import Store
 import SyncService
 
-/// Runs a central server for `replica` on a random loopback port for the length of `body`.
+/// Runs a central server for `replica` on a free loopback port for the length of `body`.
 func withLoopbackServer<T: Sendable>(
     _ replica: Replica, token: String, _ body: @Sendable (SyncClient, Int) async throws -> T
 ) async throws -> T {
-    let port = Int.random(in: 20_000...60_000)
     var logger = Logger(label: "bench")
     logger.logLevel = .critical
-    let app = CentralServer.buildApplication(replica: replica, host: "127.0.0.1", port: port, logger: logger)
-    let client = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: token)
+    let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+    let app = Application(
+        router: CentralServer.buildRouter(replica: replica),
+        configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "syncd"),
+        onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) },
+        logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.runService(gracefulShutdownSignals: []) }
         defer { group.cancelAll() }
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = (try? await client.probe()) != nil
-            if !ready { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        return try await body(client, port)
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next() ?? 0
+        return try await body(SyncClient(baseURL: "http://127.0.0.1:\(port)", token: token), port)
     }
 }

@@ -8,6 +8,41 @@ enum PeerRun {
         let loroMergeRecordsPerSecond: Double
     }
 
+    /// nginx serving a 300-byte file on this box (../shared/peers/http_bench.py): the ceiling for the central.
+    struct HTTPCeiling: Codable {
+        let nginxRequestsPerSecond: Double
+        let nginxP99Milliseconds: Double
+    }
+
+    /// Runs http_bench.py (wrk against nginx) in the same run, or `nil` with the reason printed.
+    static func httpCeiling(peersDirectory: String, quick: Bool) -> HTTPCeiling? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
+            print("peers: wrk is missing; run bash setup.sh in the peers copy to measure the nginx ceiling")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", peersDirectory + "/http_bench.py", "--runs", "1", "--seconds", quick ? "3" : "10"]
+        process.currentDirectoryURL = URL(fileURLWithPath: peersDirectory)
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+            let data = try Data(contentsOf: URL(fileURLWithPath: peersDirectory + "/results/http.json"))
+            guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let nginx = json.first(where: { $0.key.hasPrefix("nginx 1 worker") })?.value as? [String: Any],
+                let rps = nginx["rps"] as? Double, let p99 = nginx["p99_ms"] as? Double
+            else {
+                print("peers: results/http.json has no nginx figures")
+                return nil
+            }
+            return HTTPCeiling(nginxRequestsPerSecond: rps, nginxP99Milliseconds: p99)
+        } catch {
+            print("peers: could not run http_bench.py: \(error)")
+            return nil
+        }
+    }
+
     /// The peers' merge throughput, or `nil` with the reason printed when the peers are not set up.
     static func crdtMerge(peersDirectory: String, quick: Bool) -> Figures? {
         let python = peersDirectory + "/.venv/bin/python"

@@ -17,6 +17,13 @@ struct PeersWorkload {
     /// Each replica's writes, in its own order.
     private(set) var writes: [[Change]] = []
 
+    /// The writes that create a record, in replica order: the reports a bulk push sends.
+    var creations: [Change] {
+        writes.joined().filter {
+            if case .content(let write) = $0.payload { write.creates } else { false }
+        }
+    }
+
     var sharedPool: Int { replicas * sharedPerReplica / 2 }
     var totalWrites: Int { writes.reduce(0) { $0 + $1.count } }
 

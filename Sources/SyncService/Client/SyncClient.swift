@@ -91,7 +91,9 @@ public struct SyncClient: Sendable {
             throw ReportSyncError(code, "the central refused the request: \(message)")
         }
         do { return try JSONCoding.decoder().decode(Answer.self, from: Data(buffer: bytes)) } catch {
-            throw ReportSyncError(.unavailable, "the central at \(baseURL) answered something this ReportSync cannot read; check both versions")
+            let detail = (error as? DecodingError)?.readableDescription ?? "\(error)"
+            throw ReportSyncError(
+                .unavailable, "the central at \(baseURL) answered something this ReportSync cannot read (\(detail)); check both versions")
         }
     }
 }

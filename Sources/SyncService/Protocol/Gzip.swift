@@ -3,11 +3,12 @@ import NIOCore
 import SyncCore
 
 /// gzip for request and response bodies: bodies over 1 KiB are compressed when the other side accepts it.
-enum Gzip {
+public enum Gzip {
     /// Bodies smaller than this go uncompressed: gzip's header would cost more than it saves.
     static let threshold = 1024
 
-    static func compress(_ buffer: ByteBuffer) throws -> ByteBuffer {
+    /// `buffer` gzipped.
+    public static func compress(_ buffer: ByteBuffer) throws -> ByteBuffer {
         var input = buffer
         return try input.compress(with: .gzip())
     }

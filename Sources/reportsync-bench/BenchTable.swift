@@ -1,0 +1,72 @@
+import Foundation
+
+/// The figures of one run as a table: each figure beside its anchor from the same run, the ratio, and the goal.
+struct BenchTable {
+    /// Rows of five cells: figure, value, anchor, ratio, goal.
+    private var rows: [[String]] = []
+
+    init(_ f: Bench.Figures) {
+        if let m = f.merge {
+            let yrs = f.peers?.yrsMergeRecordsPerSecond
+            add(
+                "merge \(m.writes) writes in memory", rate(m.recordsPerSecond), yrs.map { "Yrs " + rate($0) } ?? "Yrs: give --peers",
+                yrs.map { times(m.recordsPerSecond / $0) } ?? "", "≥ 1× Yrs")
+        }
+        if let a = f.apply {
+            add("apply \(a.changes) changes into SQLite", rate(a.replicaPerSecond), "raw upsert " + rate(a.rawPerSecond), times(a.ratio), "≥ 0.4×")
+        }
+        if let p = f.push {
+            add("push \(p.changes) reports over HTTP", rate(p.perSecond), "raw insert " + rate(p.rawInsertPerSecond), times(p.ratio),
+                "≥ 100k rec/s, ≥ 0.4×")
+            add("idle sync", "\(p.idleRoundTrips) round trip, \(p.idleResponseBytes) B", "", "", "1 round trip")
+        }
+        if let first = f.incremental.first {
+            for point in f.incremental {
+                add(
+                    "100-change sync into \(point.centralReports) reports", String(format: "%.1f ms", point.roundMilliseconds),
+                    "into \(first.centralReports): " + String(format: "%.1f ms", first.roundMilliseconds),
+                    times(point.roundMilliseconds / first.roundMilliseconds), "≤ 1.5× at 1M")
+            }
+        }
+        if let m = f.memory {
+            add("central peak RSS, \(m.centralReports) reports, \(m.pulledChanges) pulled", String(format: "%.0f MiB", m.peakRSSMebibytes),
+                "", "", "< 256 MiB at 1M")
+        }
+        if let w = f.wire {
+            add("wire bytes per changed record", String(format: "%.0f B (gzip %.0f B)", w.bytesPerChange, w.gzipBytesPerChange),
+                "payload \(w.payloadBytes) B; Yrs 325 B, Loro 314 B", String(format: "+%.0f B", w.overheadBytes), "≤ payload + 64 B")
+            add("100-change delta after \(w.overwrites) overwrites", "\(w.deltaBytesAfter) B", "before: \(w.deltaBytesBefore) B",
+                times(w.growth), "flat (Yrs 5×, Loro 1×)")
+        }
+        if let l = f.load {
+            let ceiling = f.httpCeiling
+            add("central: \(l.devices) devices × \(l.roundsPerDevice) rounds", String(format: "%.0f rounds/s", l.roundsPerSecond),
+                ceiling.map { "nginx static " + rate($0.nginxRequestsPerSecond) } ?? "nginx: give --peers",
+                ceiling.map { times(l.roundsPerSecond / $0.nginxRequestsPerSecond) } ?? "", "≥ 5,000 rounds/s")
+            add("  round latency p50 / p99", String(format: "%.1f / %.1f ms", l.p50Milliseconds, l.p99Milliseconds),
+                ceiling.map { String(format: "nginx p99 %.1f ms", $0.nginxP99Milliseconds) } ?? "", "", "p99 < 50 ms")
+        }
+    }
+
+    private mutating func add(_ figure: String, _ value: String, _ anchor: String, _ ratio: String, _ goal: String) {
+        rows.append([figure, value, anchor, ratio, goal])
+    }
+
+    func render() -> String {
+        let all = [["FIGURE", "VALUE", "ANCHOR (SAME RUN)", "RATIO", "GOAL"]] + rows
+        var widths = [Int](repeating: 0, count: 5)
+        for row in all {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        return all.map { row in
+            row.enumerated().map { i, cell in i == 4 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    private func rate(_ perSecond: Double) -> String {
+        perSecond >= 10_000 ? String(format: "%.0fk/s", perSecond / 1000) : String(format: "%.0f/s", perSecond)
+    }
+
+    private func times(_ ratio: Double) -> String { String(format: "%.2f×", ratio) }
+}
