@@ -11,7 +11,8 @@ public struct ReportCLI: AsyncParsableCommand {
             ShowCommand.self, SubmitCommand.self, ReviewCommand.self, SignCommand.self, WithdrawCommand.self,
             ReturnCommand.self, HistoryCommand.self, PolicyCommand.self, DigestCommand.self, SyncCommand.self,
             StatusCommand.self, ReceiveCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
-            ConflictsCommand.self,
+            ConflictsCommand.self, InstructCommand.self, ScoreCommand.self, QuotaCommand.self, DeadlinesCommand.self,
+            SolicitCommand.self, BulletinCommand.self,
         ])
 
     public init() {}

@@ -6,9 +6,9 @@ import SyncCore
 public enum PushAuthorization {
     /// Throws why `change` may not come from a device enrolled for `scope`.
     static func check(_ change: Change, scope: Set<String>, members: MemberCache, _ db: Database) throws {
-        if change.payload.isReference {
+        if change.payload.isReference, !isDecline(change) {
             throw ReportSyncError(
-                .forbidden, "units, members and policy change only at the central office; change \(change.dot) was not applied")
+                .forbidden, "units, members, policy and solicitations change only at the central office; change \(change.dot) was not applied")
         }
         guard scope.contains(change.unit) else {
             throw ReportSyncError(
@@ -46,9 +46,19 @@ public enum PushAuthorization {
             if actor.role == .centralEditor || actor.role == .admin {
                 throw ReportSyncError(.forbidden, "conflicts that involve the central office's decisions are resolved at the central office")
             }
+        case .solicitation(let s):
+            guard s.declined?.by == actor.id, actor.unit == s.unit || !actor.role.isUnitBound, actor.role != .centralEditor else {
+                throw ReportSyncError(.forbidden, "a field device may only decline its own unit's solicitation, in its member's name")
+            }
         case .unit, .member, .policy:
             break
         }
+    }
+
+    /// Whether a field change is a unit declining a solicitation (the one reference write a unit makes).
+    static func isDecline(_ change: Change) -> Bool {
+        if case .solicitation(let s) = change.payload { return s.declined != nil }
+        return false
     }
 }
 

@@ -1,7 +1,7 @@
 import GRDB
 import SyncCore
 
-/// Keeps reference data (units, members, policy) as last-writer-wins records.
+/// Keeps reference data (units, members, policy, solicitations) as last-writer-wins records.
 enum ReferenceStore {
     /// Stores the value `change` writes if it is newer than the one held.
     static func apply(_ change: Change, id: String, _ db: Database) throws {
@@ -13,6 +13,13 @@ enum ReferenceStore {
         case .unit(let unit): try unit.save(db)
         case .member(let member): try member.save(db)
         case .policy(let policy): try Meta.set(.policy, JSONCoding.string(policy), db)
+        case .solicitation(let s):
+            try db.executeCached(
+                sql: """
+                    INSERT INTO solicitations(id, unit, deadline, body) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id, unit) DO UPDATE SET deadline = excluded.deadline, body = excluded.body
+                    """,
+                arguments: [s.id, s.unit, s.deadline.millisecondsSince1970, try JSONCoding.string(s)])
         case .content, .transition, .resolution: return
         }
         try db.executeCached(sql: """

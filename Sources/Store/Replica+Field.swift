@@ -52,8 +52,9 @@ extension Replica {
                 db,
                 sql: """
                     SELECT c.seq, c.origin, c.body FROM changes c LEFT JOIN reports r ON r.id = c.record
-                    WHERE c.seq > ? AND c.origin = 'local' AND r.id IS NOT NULL
-                      AND json_extract(r.content, '$.classification') IS NOT 'secret'
+                    WHERE c.seq > ? AND c.origin = 'local'
+                      AND ((r.id IS NOT NULL AND json_extract(r.content, '$.classification') IS NOT 'secret')
+                           OR c.record LIKE 'solicitation/%')
                     ORDER BY c.seq LIMIT ?
                     """,
                 arguments: [cursor, limit])

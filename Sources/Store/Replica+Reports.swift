@@ -35,14 +35,17 @@ extension Replica {
     }
 
     /// Takes `action` on a report as `actorID`, after checking the role, the unit, the state and the content rules.
-    public func perform(_ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String? = nil) throws -> Report {
+    public func perform(
+        _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String? = nil, detail: StepDetail? = nil
+    ) throws -> Report {
         try session { s in
             let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
             try Self.checkCentralStepsStayCentral(actor, s.db)
             let target = try (try record.content()).followUpOf.flatMap { try s.record($0) }
             let change = try LocalWrites.transition(
-                action, on: record, by: actor, comment: comment, policy: s.policy, followUpTarget: target, stamp: s.stamp())
+                action, on: record, by: actor, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
+                stamp: s.stamp())
             try s.commitLocal([change])
             return try Report(record: s.requireRecord(record.id))
         }

@@ -141,6 +141,16 @@ enum ReplicaSchema {
                 try db.execute(sql: "UPDATE conflicts SET short_id = ? WHERE id = ?", arguments: [Conflict.shortID(of: id), id])
             }
         }
+        migrator.registerMigration("v4-office") { db in
+            try db.execute(
+                sql: """
+                    -- Solicitations (约稿), one row per target unit: the winning value of each record.
+                    CREATE TABLE solicitations (
+                        id TEXT NOT NULL, unit TEXT NOT NULL, deadline INTEGER NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (id, unit)) WITHOUT ROWID;
+                    CREATE INDEX solicitations_by_deadline ON solicitations(deadline);
+                    """)
+        }
         return migrator
     }
 }

@@ -69,7 +69,7 @@ struct Bench: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let creations = Array(workload.creations.prefix(quick ? 10_000 : 100_000))
+        let creations = try PeersWorkload.bulkCreations(count: quick ? 10_000 : 100_000, replicas: workload.replicas)
         if runs(.apply) { figures.apply = try StoreApplyBenchmark.run(changes: creations, batch: batch, in: directory) }
         if runs(.push) { figures.push = try await PushBenchmark.run(changes: creations, replicas: workload.replicas, in: directory) }
         let sizes = quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000]

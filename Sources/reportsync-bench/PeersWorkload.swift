@@ -17,13 +17,6 @@ struct PeersWorkload {
     /// Each replica's writes, in its own order.
     private(set) var writes: [[Change]] = []
 
-    /// The writes that create a record, in replica order: the reports a bulk push sends.
-    var creations: [Change] {
-        writes.joined().filter {
-            if case .content(let write) = $0.payload { write.creates } else { false }
-        }
-    }
-
     var sharedPool: Int { replicas * sharedPerReplica / 2 }
     var totalWrites: Int { writes.reduce(0) { $0 + $1.count } }
 
@@ -81,6 +74,22 @@ struct PeersWorkload {
     }
 
     /// A text body of about 300 bytes, like the peers' JSON value.
+    /// `count` new reports written by `replicas` offices in turn, with the peers' 300-byte bodies: the bulk push.
+    static func bulkCreations(count: Int, replicas: Int) throws -> [Change] {
+        var rng = SplitMix64(seed: 17)
+        let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+        return try (0..<count).map { i in
+            let r = i % replicas
+            let key = String(format: "bulk-%02d-%07d", r, i / replicas)
+            let body = try JSONCoding.string(Self.body(office: r, key: key, using: &rng))
+            return Change(
+                dot: Dot(replica: String(format: "office-%02d", r), counter: Int64(i / replicas + 1)),
+                hlc: HybridTimestamp(wallMilliseconds: t0.millisecondsSince1970 + Int64(i), logical: 0), record: key, unit: "squad",
+                actor: String(format: "office-%02d", r), context: VersionVector(),
+                payload: .content(ContentWrite(creates: true, fields: Self.fields(title: key, body: body))))
+        }
+    }
+
     static func body(office: Int, key: String, using rng: inout some RandomNumberGenerator) -> String {
         let head = "{\"id\":\"\(key)\",\"office\":\"office-\(office)\",\"status\":\"open\",\"body\":\""
         let letters = Array("abcdefghijklmnopqrstuvwxyz      ")

@@ -8,11 +8,12 @@ struct TransitionRunner {
     let action: WorkflowAction
     let id: String
     let comment: String?
+    var detail: StepDetail? = nil
 
     func run(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
-        let report = try replica.perform(action, on: id, by: actor, comment: comment)
+        let report = try replica.perform(action, on: id, by: actor, comment: comment, detail: detail)
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
         context.print("\(report.id): \(action.rawValue) by \(actor); now \(report.state.rawValue)")
     }
@@ -81,33 +82,6 @@ struct ReceiveCommand: ReplicaCommand {
     @Argument(help: "Report id (or a unique prefix).") var id: String
     func execute(in context: CommandContext) throws {
         try TransitionRunner(global: global, action: .receive, id: id, comment: nil).run(in: context)
-    }
-}
-
-/// `report-cli adopt`: the central office adopts a report at a level (采用).
-struct AdoptCommand: ReplicaCommand {
-    static let configuration = CommandConfiguration(commandName: "adopt", abstract: "Adopt a received report (central office, 采用).")
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "Report id (or a unique prefix).") var id: String
-    @Option(help: "county, city, province or national.") var level: String
-    @Option(help: "The outlet that adopted it, e.g. 政务信息快报.") var outlet: String?
-    func execute(in context: CommandContext) throws {
-        guard let level = AdoptionLevel(rawValue: level) else {
-            throw ReportSyncError(.invalidInput, "unknown level '\(level)': use county, city, province or national")
-        }
-        let comment = "adopted at \(level.rawValue) level" + (outlet.map { " by \($0)" } ?? "")
-        try TransitionRunner(global: global, action: .adopt, id: id, comment: comment).run(in: context)
-    }
-}
-
-/// `report-cli reject`: the central office declines a report (不采用), with a comment.
-struct RejectCommand: ReplicaCommand {
-    static let configuration = CommandConfiguration(commandName: "reject", abstract: "Decline a received report (central office).")
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "Report id (or a unique prefix).") var id: String
-    @Option(help: "Why it is not adopted.") var comment: String
-    func execute(in context: CommandContext) throws {
-        try TransitionRunner(global: global, action: .reject, id: id, comment: comment).run(in: context)
     }
 }
 

@@ -35,6 +35,8 @@ struct ReportFieldOptions: ParsableArguments {
     @Option(help: "Emergency: next measures.") var nextMeasures: String?
     @Option(help: "Emergency: reporter's name.") var reporter: String?
     @Option(help: "Emergency: reporter's contact.") var reporterContact: String?
+    @Option(help: "Emergency: when it was first reported by phone (电话首报), e.g. 2026-11-22T10:40; the written report is then due within a working day.")
+    var phoneReportedAt: String?
 
     @Option(help: "Read fields from a JSON file (keys as in show --json); options given beside it win.")
     var fromFile: String?
@@ -57,6 +59,10 @@ struct ReportFieldOptions: ParsableArguments {
         options.solicitation = solicitation
         if !attachments.isEmpty { options.attachments = attachments.map(Self.attachment) }
         options.emergency = emergency
+        if let phoneReportedAt {
+            options.emergency = options.emergency ?? EmergencyDetails()
+            options.emergency?.phoneReportedAt = try TimestampParser.require(phoneReportedAt, timeZone: timeZone, what: "--phone-reported-at")
+        }
         if options.followUpOf != nil, options.category == nil, patch.category == nil { options.category = .emergency }
         return patch.overridden(by: options)
     }

@@ -16,6 +16,8 @@ public struct TransitionEvent: Codable, Sendable, Equatable {
     public let sawContent: Dot
     /// What the actor had seen of the report (its version vector before this event).
     public let context: VersionVector
+    /// What the central office recorded with the step (adoption level, instruction, false report).
+    public let detail: StepDetail?
 
     /// The event a transition change carries.
     public init(_ change: Change, _ step: TransitionStep) {
@@ -30,5 +32,6 @@ public struct TransitionEvent: Codable, Sendable, Equatable {
         comment = step.comment
         sawContent = step.sawContent
         context = change.context
+        detail = step.detail
     }
 }

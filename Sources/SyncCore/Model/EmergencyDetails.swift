@@ -1,3 +1,5 @@
+import Foundation
+
 /// How grave an emergency is; decides its deadline (DOMAIN.md "Deadlines").
 public enum EmergencySeverity: String, CaseIterable, Codable, Sendable {
     /// 较大及以上: phone within 30 minutes, written within 1 hour.
@@ -38,6 +40,9 @@ public struct EmergencyDetails: Codable, Sendable, Equatable {
     public var nextMeasures: String?
     /// 报告人
     public var reporterName: String?
+    /// When it was first reported by phone (电话首报), if it was: the written report is then due within
+    /// a working day of the call rather than within the hour.
+    public var phoneReportedAt: Date?
     /// 报告人联系方式
     public var reporterContact: String?
 

@@ -94,6 +94,7 @@ extension EmergencyDetails {
         merged.nextMeasures = update.nextMeasures ?? merged.nextMeasures
         merged.reporterName = update.reporterName ?? merged.reporterName
         merged.reporterContact = update.reporterContact ?? merged.reporterContact
+        merged.phoneReportedAt = update.phoneReportedAt ?? merged.phoneReportedAt
         return merged
     }
 }

@@ -75,6 +75,7 @@ extension TransitionEvent: CanonicalEncodable {
             j.key("actor"); j.string(actor)
             if let comment { j.key("comment"); j.string(comment) }
             j.key("context"); j.value(context)
+            if let detail { j.key("detail"); j.raw((try? JSONCoding.string(detail)) ?? "null") }
             j.key("dot"); j.value(dot)
             j.key("from"); j.string(from.rawValue)
             j.key("hlc"); j.value(hlc)
@@ -190,6 +191,7 @@ extension TransitionStep: CanonicalEncodable {
         json.object { j in
             j.key("action"); j.string(action.rawValue)
             if let comment { j.key("comment"); j.string(comment) }
+            if let detail { j.key("detail"); j.raw((try? JSONCoding.string(detail)) ?? "null") }
             j.key("from"); j.string(from.rawValue)
             j.key("role"); j.string(role.rawValue)
             j.key("sawContent"); j.value(sawContent)
@@ -214,6 +216,9 @@ extension ChangePayload: CanonicalEncodable {
             case .resolution(let step):
                 j.key("resolution"); j.value(step)
                 j.key("type"); j.string("resolution")
+            case .solicitation(let solicitation):
+                j.key("solicitation"); j.raw((try? JSONCoding.string(solicitation)) ?? "null")
+                j.key("type"); j.string("solicitation")
             case .transition(let step):
                 j.key("transition"); j.value(step)
                 j.key("type"); j.string("transition")

@@ -62,14 +62,16 @@ public enum ChangePayload: Codable, Sendable, Equatable {
     case policy(Policy)
     /// A person's decision on one of the report's conflicts.
     case resolution(ResolutionStep)
+    /// A solicitation (约稿) to one unit, or that unit's decline (last writer wins).
+    case solicitation(Solicitation)
 
-    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy, resolution }
+    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy, resolution, solicitation }
 
     /// Whether this is reference data (units, members, policy) rather than a report write.
     public var isReference: Bool {
         switch self {
         case .content, .transition, .resolution: false
-        case .unit, .member, .policy: true
+        case .unit, .member, .policy, .solicitation: true
         }
     }
 
@@ -82,6 +84,7 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case "member": self = .member(try container.decode(Member.self, forKey: .member))
         case "policy": self = .policy(try container.decode(Policy.self, forKey: .policy))
         case "resolution": self = .resolution(try container.decode(ResolutionStep.self, forKey: .resolution))
+        case "solicitation": self = .solicitation(try container.decode(Solicitation.self, forKey: .solicitation))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
@@ -109,6 +112,9 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case .resolution(let step):
             try container.encode("resolution", forKey: .type)
             try container.encode(step, forKey: .resolution)
+        case .solicitation(let solicitation):
+            try container.encode("solicitation", forKey: .type)
+            try container.encode(solicitation, forKey: .solicitation)
         }
     }
 }
@@ -134,13 +140,19 @@ public struct TransitionStep: Codable, Sendable, Equatable {
     public var comment: String?
     /// The content write the actor saw: the latest content dot when acting.
     public var sawContent: Dot
+    /// Adoption level and outlet, instruction leader, false report: what the central office records with a step.
+    public var detail: StepDetail?
 
-    public init(action: WorkflowAction, from: ApprovalState, to: ApprovalState, role: Role, comment: String?, sawContent: Dot) {
+    public init(
+        action: WorkflowAction, from: ApprovalState, to: ApprovalState, role: Role, comment: String?, sawContent: Dot,
+        detail: StepDetail? = nil
+    ) {
         self.action = action
         self.from = from
         self.to = to
         self.role = role
         self.comment = comment
         self.sawContent = sawContent
+        self.detail = detail
     }
 }

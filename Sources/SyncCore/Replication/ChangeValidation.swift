@@ -47,6 +47,10 @@ public enum ChangeValidation {
             }
         case .unit, .member:
             break
+        case .solicitation(let s):
+            if change.record != s.recordID || change.unit != s.unit || s.topic.isEmpty {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) carries a solicitation that does not match its record or unit, or has no topic")
+            }
         case .policy(let policy):
             try policy.validate()
         case .resolution(let step):
@@ -59,6 +63,9 @@ public enum ChangeValidation {
         case .transition(let step):
             if change.context.isEmpty {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) moves report \(change.record) without saying what its actor had seen")
+            }
+            if step.action == .adopt || step.action == .instruct, step.detail?.level == nil {
+                throw ReportSyncError(.invalidInput, "change \(change.dot): \(step.action.rawValue) must name its level")
             }
             guard (try? ApprovalWorkflow.target(of: step.action, from: step.from, by: step.role)) == step.to else {
                 throw ReportSyncError(

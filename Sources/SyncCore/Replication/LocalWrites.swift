@@ -86,8 +86,14 @@ public enum LocalWrites {
     /// The change that takes `action` on a report, after checking role, unit, state and (for submit) the content rules.
     public static func transition(
         _ action: WorkflowAction, on record: ReportRecord, by actor: Member, comment: String?, policy: Policy,
-        followUpTarget: ReportRecord?, stamp: Stamp
+        followUpTarget: ReportRecord?, detail: StepDetail? = nil, stamp: Stamp
     ) throws -> Change {
+        if action == .adopt || action == .instruct, detail?.level == nil {
+            throw ReportSyncError(.invalidInput, "\(action.rawValue) needs --level (\(AdoptionLevel.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if action == .instruct, detail?.leader?.allSatisfy(\.isWhitespace) ?? true {
+            throw ReportSyncError(.invalidInput, "instruct needs --leader: the leader who wrote the instruction (批示)")
+        }
         if action == .revise {
             throw ReportSyncError(.invalidInput, "revise is recorded automatically when a reviewed report is edited; use report-cli edit")
         }
@@ -110,6 +116,6 @@ public enum LocalWrites {
             payload: .transition(
                 TransitionStep(
                     action: action, from: record.state, to: target, role: actor.role, comment: comment,
-                    sawContent: record.latestContent.dot)))
+                    sawContent: record.latestContent.dot, detail: detail)))
     }
 }

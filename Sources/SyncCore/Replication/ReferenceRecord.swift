@@ -7,6 +7,7 @@ public enum ReferenceRecord {
         case .unit(let unit): "unit/\(unit.id)"
         case .member(let member): "member/\(member.id)"
         case .policy: "policy"
+        case .solicitation(let solicitation): solicitation.recordID
         case .content, .transition, .resolution: nil
         }
     }

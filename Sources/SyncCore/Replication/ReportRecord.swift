@@ -99,7 +99,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
         case .resolution(let step):
             resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
-        case .unit, .member, .policy:
+        case .unit, .member, .policy, .solicitation:
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
         }
         vv.add(change.dot)

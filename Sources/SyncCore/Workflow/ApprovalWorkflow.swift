@@ -15,6 +15,7 @@ public enum ApprovalWorkflow {
         .init(action: .receive, from: [.signed], to: .received, roles: [.centralEditor]),
         .init(action: .adopt, from: [.received, .adopted], to: .adopted, roles: [.centralEditor]),
         .init(action: .reject, from: [.received], to: .rejected, roles: [.centralEditor]),
+        .init(action: .instruct, from: [.adopted], to: .adopted, roles: [.centralEditor]),
         .init(action: .archive, from: [.adopted, .rejected, .withdrawn], to: .archived, roles: [.centralEditor]),
     ]
 

@@ -16,6 +16,8 @@ public enum WorkflowAction: String, CaseIterable, Codable, Sendable {
     case `return`
     /// 不采用: the central office declines it.
     case reject
+    /// 批示: the central office records a leader's written instruction on an adopted report.
+    case instruct
     /// 归档
     case archive
     /// A reviewed report was edited, so its review no longer stands (recorded automatically).

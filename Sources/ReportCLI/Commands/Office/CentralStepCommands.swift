@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncCore
+
+extension AdoptionLevel: ExpressibleByArgument {}
+
+/// A day typed as `2026-10-15` (or a full time), read in the bureau's time zone.
+struct DayOption: ParsableArguments {
+    @Option(help: "The day it happened, if not today, e.g. 2026-10-15 (bureau time).") var date: String?
+
+    func value(policy: Policy, what: String = "--date") throws -> Date? {
+        let zone = Rendering.timeZone(of: policy)
+        return try date.map { try TimestampParser.require($0.count == 10 ? $0 + "T00:00" : $0, timeZone: zone, what: what) }
+    }
+}
+
+/// `report-cli adopt`: the central office adopts a report at a level (采用); it may be adopted again elsewhere.
+struct AdoptCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adopt", abstract: "Adopt a received report at a level (central office, 采用); repeat for each outlet.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "county, city, province or national.") var level: AdoptionLevel
+    @Option(help: "The outlet that adopted it, e.g. 政务信息快报.") var outlet: String?
+    @OptionGroup var day: DayOption
+    func execute(in context: CommandContext) throws {
+        let policy = try global.openReplica(in: context).policy()
+        let detail = StepDetail(level: level, outlet: outlet, date: try day.value(policy: policy))
+        try TransitionRunner(global: global, action: .adopt, id: id, comment: nil, detail: detail).run(in: context)
+    }
+}
+
+/// `report-cli instruct`: records a leader's written instruction (批示) on an adopted report.
+struct InstructCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instruct", abstract: "Record a leader's written instruction (批示) on an adopted report (central office).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "The leader's level: county, city, province or national.") var level: AdoptionLevel
+    @Option(help: "The leader who wrote it, e.g. 市长.") var leader: String
+    @Option(help: "What the instruction says.") var comment: String?
+    @OptionGroup var day: DayOption
+    func execute(in context: CommandContext) throws {
+        let policy = try global.openReplica(in: context).policy()
+        let detail = StepDetail(level: level, leader: leader, date: try day.value(policy: policy))
+        try TransitionRunner(global: global, action: .instruct, id: id, comment: comment, detail: detail).run(in: context)
+    }
+}
+
+/// `report-cli reject`: the central office declines a report (不采用), with a comment.
+struct RejectCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(commandName: "reject", abstract: "Decline a received report (central office).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "Why it is not adopted.") var comment: String
+    @Flag(help: "The report was false (虚假信息): the unit loses the policy's false-report points.") var falseReport = false
+    func execute(in context: CommandContext) throws {
+        let detail = falseReport ? StepDetail(falseReport: true) : nil
+        try TransitionRunner(global: global, action: .reject, id: id, comment: comment, detail: detail).run(in: context)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncCore
+
+/// `report-cli deadlines`: overdue and due-soon items (时限), judged by event and sign-off times.
+struct DeadlinesCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deadlines",
+        abstract: "Overdue and due-soon reports and solicitations; a field replica sees its unit, the central all units.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this unit.") var unit: String?
+    @Flag(help: "Also list items already met, late, declined or with time left.") var all = false
+    @Option(help: "Judge as of this time instead of now, e.g. 2026-10-15T09:00 (bureau time).") var at: String?
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let zone = Rendering.timeZone(of: try replica.policy())
+        let now = try at.map { try TimestampParser.require($0, timeZone: zone, what: "--at") } ?? Date()
+        let items = try replica.deadlines(now: now, unit: unit).filter { all || $0.status == .overdue || $0.status == .dueSoon }
+        if global.json { return context.print(try Rendering.json(items)) }
+        guard !items.isEmpty else { return context.print("nothing overdue or due soon") }
+        var table = TextTable(["STATUS", "DUE", "UNIT", "RULE", "SIGNED OFF", "ARRIVED", "REPORT"])
+        for d in items {
+            table.add([
+                d.status.rawValue, Rendering.local(d.due, in: zone), d.unit, d.rule, Rendering.local(d.signedAt, in: zone),
+                Rendering.local(d.receivedAt, in: zone), "\(String(d.report.prefix(13))) \(d.title)",
+            ])
+        }
+        context.print(table.render())
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+/// `--month 2026-10` or `--quarter 2026Q3`; this month in the bureau's time zone when neither is given.
+struct PeriodOptions: ParsableArguments {
+    @Option(help: "A month, e.g. 2026-10.") var month: String?
+    @Option(help: "A quarter, e.g. 2026Q3.") var quarter: String?
+
+    func validate() throws {
+        if month != nil, quarter != nil { throw ValidationError("give --month or --quarter, not both") }
+    }
+
+    func period(policy: Policy, now: Date) throws -> Period {
+        if let month {
+            let period = try Period.parse(month)
+            guard period.kind == .month else { throw ReportSyncError(.invalidInput, "--month takes a month like 2026-10; for a quarter use --quarter") }
+            return period
+        }
+        if let quarter {
+            let period = try Period.parse(quarter)
+            guard period.kind == .quarter else { throw ReportSyncError(.invalidInput, "--quarter takes a quarter like 2026Q3") }
+            return period
+        }
+        let zone = Rendering.timeZone(of: policy)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month], from: now)
+        return Period(month: c.month ?? 1, of: c.year ?? 2026)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncCore
+
+/// `report-cli score`: a unit's points for a month or quarter, and with `--explain` every line that makes them.
+struct ScoreCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Points (积分) per unit for a month or quarter; --explain lists every line of the total.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this unit.") var unit: String?
+    @OptionGroup var period: PeriodOptions
+    @Flag(help: "List every line that makes the total.") var explain = false
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let now = Date()
+        let cards = try replica.scorecards(period: try period.period(policy: try replica.policy(), now: now), unit: unit, now: now)
+        if global.json { return context.print(try Rendering.json(unit == nil ? AnyEncodable(cards) : AnyEncodable(cards[0]))) }
+        for card in cards {
+            context.print("\(card.unitName) (\(card.unit)) \(card.period): \(card.total) points")
+            guard explain else { continue }
+            var table = TextTable(["POINTS", "RULE", "WHAT"])
+            for line in card.lines { table.add([String(format: "%+d", line.points), line.rule, line.detail]) }
+            context.print(card.lines.isEmpty ? "  (no line earns or costs points)" : table.render())
+            context.print("")
+        }
+    }
+}
+
+/// Lets one command print either an array or a single object as JSON.
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}
+
+/// `report-cli quota`: who is short of the monthly quota (and, for a quarter, of research items).
+struct QuotaCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quota", abstract: "Reports sent against each unit's quota (每月报送不少于), shortest first.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var period: PeriodOptions
+
+    struct Row: Encodable {
+        let unit: String
+        let name: String
+        let quota: Int
+        let submitted: Int
+        let shortBy: Int
+        let research: Int
+        let researchQuota: Int
+    }
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let now = Date()
+        let p = try period.period(policy: try replica.policy(), now: now)
+        let rows = try replica.scorecards(period: p, now: now).map {
+            Row(unit: $0.unit, name: $0.unitName, quota: $0.quota, submitted: $0.submitted, shortBy: $0.shortBy, research: $0.research,
+                researchQuota: $0.researchQuota)
+        }.sorted { ($1.shortBy, $0.unit) < ($0.shortBy, $1.unit) }
+        if global.json { return context.print(try Rendering.json(rows)) }
+        var table = TextTable(["UNIT", "NAME", "QUOTA", "SENT", "SHORT BY"] + (p.kind == .quarter ? ["RESEARCH"] : []))
+        for r in rows {
+            table.add(
+                [r.unit, r.name, String(r.quota), String(r.submitted), r.shortBy == 0 ? "-" : String(r.shortBy)]
+                    + (p.kind == .quarter ? ["\(r.research)/\(r.researchQuota)"] : []))
+        }
+        context.print("\(p): reports signed off against the quota")
+        context.print(table.render())
+    }
+}

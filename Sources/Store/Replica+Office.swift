@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The central office's work on a replica: solicitations (约稿), deadlines, scores and quotas.
+/// A field replica sees its own unit's; the central replica sees every unit's.
+extension Replica {
+    /// Issues a solicitation to each of `units`; each unit receives only its own copy.
+    public func solicit(
+        topic: String, units: [String], deadline: Date, contact: String, format: String? = nil, purpose: String? = nil,
+        by actorID: String
+    ) throws -> [Solicitation] {
+        try session { s in
+            guard try Meta.get(.replicaRole, s.db) == "central" else {
+                throw ReportSyncError(.forbidden, "solicitations are issued on the central replica (syncd init), not on a unit's replica")
+            }
+            let actor = try Self.member(actorID, s.db)
+            guard actor.role == .centralEditor else {
+                throw ReportSyncError(.forbidden, "\(actor.id) is a \(actor.role.rawValue); only a central-editor issues solicitations")
+            }
+            if topic.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --topic") }
+            if contact.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --contact (who to ask)") }
+            if units.isEmpty { throw ReportSyncError(.invalidInput, "say which units are asked: --units squad-3,squad-4") }
+            for unit in units where try !OrgUnit.exists(s.db, key: unit) {
+                throw ReportSyncError(.notFound, "unit \(unit) is unknown; known units: \(try Self.unitIDs(s.db))")
+            }
+            guard deadline > s.now else {
+                throw ReportSyncError(.invalidInput, "the deadline \(ISO8601DateFormatter().string(from: deadline)) is already past; give a future --deadline")
+            }
+            let id = UUIDv7.make(at: s.now)
+            let issued = units.map { unit in
+                Solicitation(
+                    id: id, unit: unit, topic: topic, deadline: deadline, contact: contact, format: format, purpose: purpose,
+                    issuedBy: actor.id, issuedAt: s.now)
+            }
+            try s.commitLocal(issued.map { Self.solicitationChange($0, by: actor.id, s) })
+            return issued
+        }
+    }
+
+    /// The solicitations this replica holds (a field replica holds its unit's), by deadline.
+    public func solicitations(unit: String? = nil) throws -> [Solicitation] {
+        try read { db in
+            let sql = "SELECT body FROM solicitations" + (unit == nil ? "" : " WHERE unit = ?") + " ORDER BY deadline, id"
+            return try String.fetchAll(db, sql: sql, arguments: unit.map { [$0] } ?? []).map {
+                try JSONCoding.value(Solicitation.self, from: $0)
+            }
+        }
+    }
+
+    /// The unit declines a solicitation with a reason; it counts as answered, not as missed.
+    public func declineSolicitation(_ idOrPrefix: String, reason: String, by actorID: String) throws -> Solicitation {
+        try session { s in
+            let actor = try Self.member(actorID, s.db)
+            if reason.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "say why the unit declines: --reason") }
+            let candidates = try String.fetchAll(
+                s.db, sql: "SELECT body FROM solicitations WHERE unit = ? AND id >= ? AND id < ?",
+                arguments: [actor.unit, idOrPrefix, idOrPrefix + "\u{10FFFF}"]
+            ).map { try JSONCoding.value(Solicitation.self, from: $0) }
+            guard candidates.count == 1, var solicitation = candidates.first else {
+                throw ReportSyncError(
+                    candidates.isEmpty ? .notFound : .invalidInput,
+                    candidates.isEmpty
+                        ? "no solicitation \(idOrPrefix) for \(actor.unit); see report-cli solicit list"
+                        : "more than one solicitation starts with \(idOrPrefix); give more of the id")
+            }
+            guard [.drafter, .unitHead, .leader].contains(actor.role) else {
+                throw ReportSyncError(.forbidden, "a \(actor.role.rawValue) does not answer solicitations for a unit")
+            }
+            if let declined = solicitation.declined {
+                throw ReportSyncError(.wrongState, "solicitation \(solicitation.id) was already declined by \(declined.by): \(declined.reason)")
+            }
+            solicitation.declined = Solicitation.Decline(reason: reason, by: actor.id, at: s.now)
+            try s.commitLocal([Self.solicitationChange(solicitation, by: actor.id, s)])
+            return solicitation
+        }
+    }
+
+    /// What the central office counts about each report, read one record at a time.
+    public func reportFacts(unit: String? = nil) throws -> [ReportFacts] {
+        try read { db in
+            let sql = "SELECT record FROM reports" + (unit == nil ? "" : " WHERE unit = ?")
+            let rows = try String.fetchCursor(db, sql: sql, arguments: unit.map { [$0] } ?? [])
+            var facts: [ReportFacts] = []
+            while let json = try rows.next() { facts.append(try ReportFacts(record: try JSONCoding.value(ReportRecord.self, from: json))) }
+            return facts
+        }
+    }
+
+    /// Every deadline at `now` — reports' and unanswered solicitations' — of the units this replica judges.
+    public func deadlines(now: Date, unit: String? = nil) throws -> [Deadline] {
+        let policy = try policy()
+        let units = Set(try judgedUnits().map(\.id))
+        let scope = unit.map { units.contains($0) ? [$0] : [] } ?? units
+        if let unit, scope.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges; see syncd unit add") }
+        let solicitations = try self.solicitations().filter { scope.contains($0.unit) }
+        let byID = Dictionary(solicitations.map { ($0.id + "/" + $0.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        var items: [Deadline] = []
+        var answered: Set<String> = []
+        for facts in try reportFacts() where scope.contains(facts.unit) {
+            let own = facts.solicitation.flatMap { byID[$0 + "/" + facts.unit] }.map { [$0.id: $0] } ?? [:]
+            items += DeadlineRules.deadlines(of: facts, solicitations: own, policy: policy, now: now)
+            if let id = facts.solicitation { answered.insert(id + "/" + facts.unit) }
+        }
+        for s in solicitations where !answered.contains(s.id + "/" + s.unit) { items.append(DeadlineRules.unanswered(s, now: now)) }
+        return items.sorted { ($0.due, $0.report, $0.rule) < ($1.due, $1.report, $1.rule) }
+    }
+
+    /// The scorecard of each unit this replica judges (or only `unit`) for `period`, judged at `now`.
+    public func scorecards(period: Period, unit: String? = nil, now: Date) throws -> [Scorecard] {
+        let policy = try policy()
+        var units = try judgedUnits()
+        if let unit {
+            units = units.filter { $0.id == unit }
+            if units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges; known: \(try judgedUnits().map(\.id).joined(separator: ", "))") }
+        }
+        let facts = try reportFacts()
+        let solicitations = try self.solicitations()
+        return units.map { u in
+            Scorecard(
+                unit: u, period: period, reports: facts.filter { $0.unit == u.id }, solicitations: solicitations.filter { $0.unit == u.id },
+                policy: policy, now: now)
+        }
+    }
+
+    /// The units scored here: every unit but the central office's own on the central; on a field replica, its unit and those below.
+    public func judgedUnits() throws -> [OrgUnit] {
+        let all = try units()
+        if try isCentral() { return all.filter { $0.kind != .centralOffice } }
+        let scope = try unitScope(of: try identity().unit.id)
+        return all.filter { scope.contains($0.id) }
+    }
+
+    static func solicitationChange(_ solicitation: Solicitation, by actor: String, _ s: ApplySession) -> Change {
+        let stamp = s.stamp()
+        return Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: solicitation.recordID, unit: solicitation.unit, actor: actor,
+            context: VersionVector(), payload: .solicitation(solicitation))
+    }
+}

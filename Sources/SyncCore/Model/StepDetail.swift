@@ -1,0 +1,23 @@
+import Foundation
+
+/// What a central-office step records beside the move itself: the level and outlet of an adoption
+/// (采用), the leader and level of a written instruction (批示), a rejection for a false report.
+public struct StepDetail: Codable, Sendable, Equatable {
+    public var level: AdoptionLevel?
+    /// The publication that adopted it, e.g. 政务信息快报.
+    public var outlet: String?
+    /// For an instruction: the leader who wrote it.
+    public var leader: String?
+    /// The day it happened, when that is not the day it was recorded.
+    public var date: Date?
+    /// For a rejection: the report was false (虚假信息), which costs the unit points.
+    public var falseReport: Bool?
+
+    public init(level: AdoptionLevel? = nil, outlet: String? = nil, leader: String? = nil, date: Date? = nil, falseReport: Bool? = nil) {
+        self.level = level
+        self.outlet = outlet
+        self.leader = leader
+        self.date = date
+        self.falseReport = falseReport
+    }
+}

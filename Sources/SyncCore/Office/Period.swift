@@ -1,0 +1,65 @@
+import Foundation
+
+/// A month (`2026-10`) or quarter (`2026Q3`) in the bureau's time zone: the span quotas, scores and
+/// bulletins are counted over. Starts are inclusive, ends exclusive.
+public struct Period: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case month, quarter }
+
+    public let kind: Kind
+    public let year: Int
+    /// 1–12 for a month, 1–4 for a quarter.
+    public let index: Int
+
+    public init(month: Int, of year: Int) {
+        kind = .month
+        self.year = year
+        index = month
+    }
+
+    public init(quarter: Int, of year: Int) {
+        kind = .quarter
+        self.year = year
+        index = quarter
+    }
+
+    /// Reads `2026-10` or `2026Q3`; the error says what is expected.
+    public static func parse(_ text: String) throws -> Period {
+        let parts = text.uppercased().split(whereSeparator: { $0 == "-" || $0 == "Q" }).map(String.init)
+        if parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]), (2000...2100).contains(year) {
+            if text.uppercased().contains("Q"), (1...4).contains(number) { return Period(quarter: number, of: year) }
+            if text.contains("-"), (1...12).contains(number), parts[1].count == 2 { return Period(month: number, of: year) }
+        }
+        throw ReportSyncError(.invalidInput, "unknown period '\(text)': write a month as 2026-10 or a quarter as 2026Q3")
+    }
+
+    public var description: String {
+        kind == .month ? String(format: "%04d-%02d", year, index) : "\(year)Q\(index)"
+    }
+
+    /// Months the period spans (1 or 3).
+    public var months: Int { kind == .month ? 1 : 3 }
+
+    /// The first month of the period.
+    var firstMonth: Int { kind == .month ? index : (index - 1) * 3 + 1 }
+
+    /// The first moment of the period in `timeZone`.
+    public func start(in timeZone: TimeZone) -> Date {
+        Self.calendar(timeZone).date(from: DateComponents(year: year, month: firstMonth, day: 1))!
+    }
+
+    /// The first moment after the period in `timeZone`.
+    public func end(in timeZone: TimeZone) -> Date {
+        Self.calendar(timeZone).date(byAdding: .month, value: months, to: start(in: timeZone))!
+    }
+
+    /// Whether `date` falls in the period.
+    public func contains(_ date: Date, in timeZone: TimeZone) -> Bool {
+        date >= start(in: timeZone) && date < end(in: timeZone)
+    }
+
+    static func calendar(_ timeZone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+}

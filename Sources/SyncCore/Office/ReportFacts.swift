@@ -1,0 +1,60 @@
+import Foundation
+
+/// What the central office counts about one report: when it was signed off and received, its
+/// adoptions and instructions, and the facts its deadline depends on.
+public struct ReportFacts: Sendable, Equatable {
+    /// An adoption (采用) or a leader's written instruction (批示), with its level and day.
+    public struct Recognition: Sendable, Equatable {
+        public let level: AdoptionLevel
+        /// The outlet (adoption) or leader (instruction).
+        public let by: String?
+        public let at: Date
+    }
+
+    public let id: String
+    public let unit: String
+    public let title: String
+    public let category: ReportCategory
+    public let state: ApprovalState
+    public let createdAt: Date
+    public let eventTime: Date?
+    public let severity: EmergencySeverity?
+    public let phoneReportedAt: Date?
+    public let isFollowUp: Bool
+    public let solicitation: String?
+    /// When the unit finished with it: its leader's sign-off (签发). Deadlines are judged by this.
+    public let signedAt: Date?
+    /// When the central office had it (回执): shown beside the sign-off, never judged.
+    public let receivedAt: Date?
+    public let adoptions: [Recognition]
+    public let instructions: [Recognition]
+    /// When the central office rejected it as a false report (虚假信息), if it did.
+    public let falseReportAt: Date?
+
+    /// The facts of a merged record: only steps that took effect count.
+    public init(record: ReportRecord) throws {
+        let content = try record.content()
+        let lost = Set(record.approvalConflicts.map(\.loser.dot))
+        let steps = record.transitions.filter { !lost.contains($0.dot) }.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
+        func recognition(_ event: TransitionEvent, by: String?) -> Recognition? {
+            guard let level = event.detail?.level else { return nil }
+            return Recognition(level: level, by: by, at: event.detail?.date ?? event.hlc.date)
+        }
+        id = record.id
+        unit = record.unit
+        title = content.title
+        category = content.category
+        state = record.state
+        createdAt = record.versions.first(where: \.creates)?.hlc.date ?? Date(timeIntervalSince1970: 0)
+        eventTime = content.eventTime
+        severity = content.emergency?.severity
+        phoneReportedAt = content.emergency?.phoneReportedAt
+        isFollowUp = content.followUpOf != nil
+        solicitation = content.solicitation
+        signedAt = steps.last(where: { $0.action == .sign })?.hlc.date
+        receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
+        adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }
+        instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }
+        falseReportAt = steps.first { $0.action == .reject && $0.detail?.falseReport == true }?.hlc.date
+    }
+}

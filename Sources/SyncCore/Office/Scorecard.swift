@@ -1,0 +1,128 @@
+import Foundation
+
+/// One unit's numbers for a period, and the points they earn under the policy (DOMAIN.md "Quotas and
+/// scoring"): every point comes from one line, so the total can be explained.
+public struct Scorecard: Codable, Sendable, Equatable {
+    /// One reason for points, with the report or solicitation it is about.
+    public struct Line: Codable, Sendable, Equatable {
+        /// A stable slug: `submitted`, `research-item`, `quota-met`, `quota-missing`, `quota-extra`,
+        /// `adoption`, `instruction`, `late-or-missing-emergency`, `missed-solicitation`, `false-report`.
+        public let rule: String
+        public let report: String?
+        public let points: Int
+        public let detail: String
+    }
+
+    public let unit: String
+    public let unitName: String
+    public let period: String
+    /// Reports signed off (签发) in the period: what the unit sent.
+    public let submitted: Int
+    public let quota: Int
+    public let research: Int
+    public let researchQuota: Int
+    /// Adoptions in the period by level (`county`, `city`, …).
+    public let adoptions: [String: Int]
+    public let instructions: Int
+    /// Deadlines due in the period that were met late, and ones passed with nothing signed off.
+    public let late: Int
+    public let missing: Int
+    public let solicitationsDue: Int
+    public let solicitationsAnswered: Int
+    public let total: Int
+    public let lines: [Line]
+
+    /// Adopted reports over submitted ones (0 when nothing was submitted).
+    public var adoptionRate: Double {
+        submitted == 0 ? 0 : Double(Set(adoptedReports).count) / Double(submitted)
+    }
+
+    /// Reports adopted in the period (one per adoption line).
+    var adoptedReports: [String] { lines.filter { $0.rule == "adoption" }.compactMap(\.report) }
+
+    /// How many more reports the unit needed to meet its quota.
+    public var shortBy: Int { max(0, quota - submitted) }
+}
+
+extension Scorecard {
+    /// The scorecard of `unit` for `period`, from its reports and solicitations, judged at `now`.
+    public init(
+        unit: OrgUnit, period: Period, reports: [ReportFacts], solicitations: [Solicitation], policy: Policy, now: Date
+    ) {
+        let zone = WorkingCalendar(policy: policy).timeZone
+        let points = policy.points
+        let inPeriod = { (date: Date?) in date.map { period.contains($0, in: zone) } ?? false }
+        let day = { (date: Date) in WorkingCalendar(policy: policy).day(of: date) }
+        var lines: [Line] = []
+        func add(_ rule: String, _ report: String?, _ value: Int, _ detail: String) {
+            if value != 0 { lines.append(Line(rule: rule, report: report, points: value, detail: detail)) }
+        }
+        let mine = reports.filter { $0.unit == unit.id }.sorted { ($0.signedAt ?? $0.createdAt, $0.id) < ($1.signedAt ?? $1.createdAt, $1.id) }
+        let sent = mine.filter { inPeriod($0.signedAt) }
+        for report in sent {
+            add("submitted", report.id, points.submitted, "「\(report.title)」 signed off \(day(report.signedAt!))")
+            if report.category == .research {
+                add("research-item", report.id, points.researchItem, "research item 「\(report.title)」")
+            }
+        }
+        let quota = (policy.quotas.monthly[unit.kind.rawValue] ?? 0) * period.months
+        if quota > 0 {
+            if sent.count >= quota { add("quota-met", nil, points.quotaMet, "\(sent.count) sent, quota \(quota)") }
+            if sent.count < quota {
+                add("quota-missing", nil, points.perMissingItem * (quota - sent.count), "\(quota - sent.count) short of the quota of \(quota)")
+            } else {
+                add("quota-extra", nil, points.perExtraItem * (sent.count - quota), "\(sent.count - quota) beyond the quota of \(quota)")
+            }
+        }
+        var adoptions: [String: Int] = [:]
+        var instructions = 0
+        for report in mine {
+            for a in report.adoptions where inPeriod(a.at) {
+                adoptions[a.level.rawValue, default: 0] += 1
+                add("adoption", report.id, points.adoption[a.level.rawValue] ?? 0,
+                    "「\(report.title)」 adopted at \(a.level.rawValue) level\(a.by.map { " by \($0)" } ?? "") on \(day(a.at))")
+            }
+            for i in report.instructions where inPeriod(i.at) {
+                instructions += 1
+                add("instruction", report.id, points.instruction[i.level.rawValue] ?? 0,
+                    "\(i.level.rawValue)-level instruction\(i.by.map { " by \($0)" } ?? "") on 「\(report.title)」, \(day(i.at))")
+            }
+            if let at = report.falseReportAt, inPeriod(at) {
+                add("false-report", report.id, points.falseReport, "「\(report.title)」 rejected as false on \(day(at))")
+            }
+        }
+        let byID = Dictionary(solicitations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var late = 0
+        var missing = 0
+        for report in mine {
+            for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now) where inPeriod(deadline.due) {
+                if deadline.status == .late { late += 1 }
+                if deadline.status == .overdue { missing += 1 }
+                if deadline.rule != "solicitation", deadline.rule != "general-work", deadline.rule != "important-event",
+                    deadline.status == .late || deadline.status == .overdue
+                {
+                    add("late-or-missing-emergency", report.id, points.lateOrMissingEmergency,
+                        "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not reported") against \(deadline.rule)")
+                }
+            }
+        }
+        var solicitationsDue = 0
+        var answered = 0
+        for s in solicitations where s.unit == unit.id && inPeriod(s.deadline) {
+            solicitationsDue += 1
+            let answer = mine.first { $0.solicitation == s.id && ($0.signedAt.map { $0 <= s.deadline } ?? false) }
+            if answer != nil {
+                answered += 1
+            } else if s.declined == nil, now > s.deadline {
+                missing += 1
+                add("missed-solicitation", s.id, points.missedSolicitation, "no answer to 约稿 「\(s.topic)」 by \(day(s.deadline))")
+            }
+        }
+        self.init(
+            unit: unit.id, unitName: unit.name, period: period.description, submitted: sent.count, quota: quota,
+            research: sent.filter { $0.category == .research }.count,
+            researchQuota: period.kind == .quarter ? policy.quotas.quarterlyResearch : 0, adoptions: adoptions,
+            instructions: instructions, late: late, missing: missing, solicitationsDue: solicitationsDue,
+            solicitationsAnswered: answered, total: lines.reduce(0) { $0 + $1.points }, lines: lines)
+    }
+}
