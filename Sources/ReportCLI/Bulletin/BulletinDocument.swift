@@ -41,7 +41,7 @@ struct BulletinDocument: Encodable {
 
     static let headers = [
         "rank", "unit", "name", "submitted", "quota", "adopted county", "adopted city", "adopted province", "adopted national",
-        "adoption rate", "instructions", "points", "late", "missing", "solicitations answered",
+        "adoption rate", "instructions", "points", "late", "missing", "solicitations answered/due",
     ]
 
     /// The cells of a row, as every format shows them.

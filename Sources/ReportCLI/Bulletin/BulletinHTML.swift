@@ -6,7 +6,7 @@ extension BulletinDocument {
     var html: String {
         let head = Self.headers.map { "<th>\(escape($0))</th>" }.joined()
         let body = rows.map { row in
-            "<tr>" + Self.cells(row).enumerated().map { i, cell in i == 2 ? "<td>\(escape(cell))</td>" : "<td class=\"n\">\(escape(cell))</td>" }
+            "<tr>" + Self.cells(row).enumerated().map { i, cell in "<td class=\"\(i == 1 || i == 2 ? "t" : "n")\">\(escape(cell))</td>" }
                 .joined() + "</tr>"
         }.joined(separator: "\n")
         return """
@@ -22,6 +22,7 @@ extension BulletinDocument {
             th, td { border: 1px solid #999; padding: 0.3em 0.5em; }
             th { background: #eee; }
             td.n { text-align: right; font-variant-numeric: tabular-nums; }
+            td.t { white-space: nowrap; }
             svg text { font-size: 12px; }
             @media print { body { margin: 1cm; } @page { size: A4 landscape; } }
             </style>

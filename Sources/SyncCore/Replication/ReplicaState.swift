@@ -52,12 +52,13 @@ public struct ReplicaState: Sendable {
     /// Takes a workflow action; returns the change it made.
     @discardableResult
     public mutating func perform(
-        _ action: WorkflowAction, on id: String, by actor: Member, comment: String? = nil, now: Date
+        _ action: WorkflowAction, on id: String, by actor: Member, comment: String? = nil, detail: StepDetail? = nil, now: Date
     ) throws -> Change {
         let record = try record(id)
         let target = try (try record.content()).followUpOf.map { try self.record($0) }
         let change = try LocalWrites.transition(
-            action, on: record, by: actor, comment: comment, policy: policy, followUpTarget: target, stamp: stamp(now))
+            action, on: record, by: actor, comment: comment, policy: policy, followUpTarget: target, detail: detail,
+            stamp: stamp(now))
         try commit([change])
         return change
     }

@@ -1,0 +1,123 @@
+import Foundation
+import Store
+import SyncCore
+import Testing
+
+/// The central office's work end to end: report-cli on field replicas and the central, a real central
+/// over loopback HTTP. Adoptions, instructions and solicitations reach the unit; scores, quotas and
+/// deadlines read the same on both sides.
+@Suite("Central office from the command line")
+struct OfficeCommandTests {
+    let cli: CLIHarness
+    let central: LoopbackCentral
+
+    init() async throws {
+        cli = try CLIHarness()
+        central = try await LoopbackCentral(in: cli.directory)
+        try await ok("init", "--db", "laptop.sqlite", "--central", central.url, "--token", central.tokens[0])
+    }
+
+    @discardableResult
+    func ok(_ arguments: String...) async throws -> String { try await ok(arguments) }
+
+    @discardableResult
+    func ok(_ arguments: [String]) async throws -> String {
+        let outcome = await cli.run(arguments)
+        #expect(outcome.succeeded, "report-cli \(arguments.joined(separator: " ")): \(outcome.err)")
+        return outcome.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func json(_ arguments: String...) async throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(try await ok(arguments + ["--json"]).utf8))
+    }
+
+    /// A refusal: exit 1, one line naming `expected`, and the central's log unchanged.
+    func refused(_ expected: String, _ arguments: String...) async throws {
+        let before = try central.replica.lastSequence()
+        let outcome = await cli.run(arguments)
+        #expect(outcome.exitCode == 1, "report-cli \(arguments.joined(separator: " ")) should be refused")
+        #expect(outcome.err.contains(expected), "\(outcome.err)")
+        #expect(outcome.err.split(separator: "\n").count == 1)
+        #expect(try central.replica.lastSequence() == before, "nothing written")
+    }
+
+    static func bureauTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
+    }
+
+    @Test("a solicitation reaches only the units asked; a unit declines it and the central sees why; bad solicitations are refused")
+    func solicitations() async throws {
+        defer { central.stop() }
+        let due = Self.bureauTime(Date().addingTimeInterval(3 * 86_400))
+        let id = try await ok(
+            "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "安全生产经验", "--units", "squad-3",
+            "--deadline", due, "--contact", "陈编辑 13900000000")
+        try await refused("already past", "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "t", "--units", "squad-3", "--deadline", "2020-01-01T09:00", "--contact", "c")
+        try await refused("unit squad-9 is unknown", "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "t", "--units", "squad-9", "--deadline", due, "--contact", "c")
+        try await refused("central replica", "solicit", "new", "--db", "laptop.sqlite", "--as", "li", "--topic", "t", "--units", "squad-3", "--deadline", due, "--contact", "c")
+
+        try await ok("sync", "--db", "laptop.sqlite")
+        let onLaptop = try #require(try await json("solicit", "list", "--db", "laptop.sqlite") as? [[String: Any]])
+        #expect(onLaptop.count == 1 && onLaptop.first?["topic"] as? String == "安全生产经验")
+        let squad4 = try central.replica.enroll(unit: "squad-4", device: "s4-laptop")
+        try await ok("init", "--db", "squad4.sqlite", "--central", central.url, "--token", squad4)
+        #expect((try await json("solicit", "list", "--db", "squad4.sqlite") as? [[String: Any]])?.isEmpty == true, "squad-4 was not asked")
+
+        try await ok("solicit", "decline", String(id.prefix(12)), "--reason", "本月无相关工作", "--db", "laptop.sqlite", "--as", "li")
+        try await ok("sync", "--db", "laptop.sqlite")
+        let atCentral = try #require((try await json("solicit", "list", "--db", "central.sqlite") as? [[String: Any]])?.first)
+        #expect((atCentral["declined"] as? [String: Any])?["reason"] as? String == "本月无相关工作")
+        let deadlines = try #require(try await json("deadlines", "--db", "central.sqlite", "--all") as? [[String: Any]])
+        #expect(deadlines.contains { $0["rule"] as? String == "solicitation" && $0["status"] as? String == "declined" })
+    }
+
+    @Test("adoption at two levels and an instruction reach the unit; score --explain and --json agree on both sides; bad input is refused")
+    func adoptionAndScore() async throws {
+        defer { central.stop() }
+        let now = Self.bureauTime(Date())
+        let id = try await ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "中队开展夜查。", "--event-time", now)
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] { try await ok(action, id, "--db", "laptop.sqlite", "--as", actor) }
+        let draft = try await ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "草稿", "--body", "b")
+        try await ok("sync", "--db", "laptop.sqlite")
+        try await refused("cannot adopt a report that is draft", "adopt", draft, "--db", "central.sqlite", "--as", "chen", "--level", "city")
+        try await ok("adopt", id, "--db", "central.sqlite", "--as", "chen", "--level", "city", "--outlet", "政务信息快报")
+        try await ok("adopt", id, "--db", "central.sqlite", "--as", "chen", "--level", "province", "--outlet", "省政务信息")
+        try await refused("--leader", "instruct", id, "--db", "central.sqlite", "--as", "chen", "--level", "city", "--leader", " ")
+        try await ok("instruct", id, "--db", "central.sqlite", "--as", "chen", "--level", "city", "--leader", "市长")
+        try await ok("sync", "--db", "laptop.sqlite")
+
+        for db in ["central.sqlite", "laptop.sqlite"] {
+            let score = try #require(try await json("score", "--db", db, "--unit", "squad-3") as? [String: Any])
+            #expect(score["total"] as? Int == 15, "\(db): city 2 + province 3 + city instruction 10")
+            let lines = try #require(score["lines"] as? [[String: Any]])
+            #expect(lines.map { $0["rule"] as? String } == ["adoption", "adoption", "instruction"])
+            #expect(lines.allSatisfy { $0["report"] as? String == id })
+        }
+        #expect(try await ok("score", "--db", "central.sqlite", "--unit", "squad-3", "--explain").contains("adopted at province level by 省政务信息"))
+        try await refused("not one this replica judges", "score", "--db", "central.sqlite", "--unit", "squad-9")
+        try await refused("unknown period '2026-13'", "score", "--db", "central.sqlite", "--month", "2026-13")
+        let quota = try #require(try await json("quota", "--db", "central.sqlite") as? [[String: Any]])
+        #expect(quota.first { $0["unit"] as? String == "squad-3" }?["shortBy"] as? Int == 2, "one report sent of a squad's 3")
+    }
+
+    @Test("deadlines: an emergency drafted offline is overdue on the field before any sync, with report, unit, rule, due and status")
+    func deadlines() async throws {
+        defer { central.stop() }
+        let threeHoursAgo = Self.bureauTime(Date().addingTimeInterval(-3 * 3600))
+        let id = try await ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "emergency", "--title", "山体滑坡", "--body", "发生滑坡。",
+            "--severity", "general", "--event-time", threeHoursAgo)
+        let items = try #require(try await json("deadlines", "--db", "laptop.sqlite") as? [[String: Any]])
+        let item = try #require(items.first { $0["report"] as? String == id })
+        #expect(item["unit"] as? String == "squad-3" && item["rule"] as? String == "emergency-general-written")
+        #expect(item["status"] as? String == "overdue" && item["due"] is String)
+        try await ok("sync", "--db", "laptop.sqlite")
+        let atCentral = try #require(try await json("deadlines", "--db", "central.sqlite") as? [[String: Any]])
+        #expect(atCentral.contains { $0["report"] as? String == id && $0["status"] as? String == "overdue" })
+        try await refused("--at", "deadlines", "--db", "central.sqlite", "--at", "tomorrow")
+    }
+}

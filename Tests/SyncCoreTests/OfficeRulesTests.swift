@@ -1,0 +1,187 @@
+import Foundation
+import SyncCore
+import Testing
+
+/// The central office's rules with fixed clocks (DOMAIN.md "Deadlines" and "Quotas and scoring"),
+/// with the period and day boundaries where such systems go wrong.
+@Suite("Office rules: periods, working days, deadlines, points")
+struct OfficeRulesTests {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    /// A moment written in the bureau's time zone.
+    static func local(_ text: String) -> Date { TimestampParser.parse(text, timeZone: zone)! }
+
+    @Test("months and quarters start and end at local midnight; a late-evening UTC time belongs to the next local month")
+    func periods() throws {
+        let october = try Period.parse("2026-10")
+        #expect(october.start(in: Self.zone) == Self.local("2026-10-01T00:00"))
+        #expect(october.end(in: Self.zone) == Self.local("2026-11-01T00:00"))
+        #expect(october.contains(Self.local("2026-10-31T23:59:59"), in: Self.zone))
+        #expect(!october.contains(Self.local("2026-11-01T00:00"), in: Self.zone), "the end is exclusive")
+        // 2026-09-30T16:30Z is already 1 October in Beijing.
+        #expect(october.contains(Date(timeIntervalSince1970: 1_790_785_800), in: Self.zone))
+        let q3 = try Period.parse("2026Q3")
+        #expect(q3.start(in: Self.zone) == Self.local("2026-07-01T00:00") && q3.end(in: Self.zone) == Self.local("2026-10-01T00:00"))
+        #expect(q3.months == 3)
+        let q4 = try Period.parse("2026Q4")
+        #expect(q4.end(in: Self.zone) == Self.local("2027-01-01T00:00"), "the year rolls over at the end of Q4")
+        for bad in ["2026-13", "2026Q5", "Oct", "2026-1", ""] {
+            #expect(throws: ReportSyncError.self, "\(bad)") { try Period.parse(bad) }
+        }
+    }
+
+    @Test("a working day skips the weekend and a policy holiday (DOMAIN.md: phone-first, written within 1 working day)")
+    func workingDays() {
+        var policy = Policy.standard
+        policy.holidays = ["2026-11-23"]
+        let calendar = WorkingCalendar(policy: policy)
+        let friday = Self.local("2026-11-20T16:00")
+        #expect(calendar.adding(workingDays: 1, to: friday) == Self.local("2026-11-24T16:00"), "Sat, Sun and the Monday holiday skipped")
+        #expect(calendar.adding(workingDays: 1, to: Self.local("2026-11-18T09:00")) == Self.local("2026-11-19T09:00"))
+        #expect(!calendar.isWorkingDay(Self.local("2026-11-23T10:00")))
+        // 23:30 on Friday in Beijing is 15:30Z the same day: still a working day there.
+        #expect(calendar.isWorkingDay(Self.local("2026-11-20T23:30")))
+    }
+
+    /// A report drafted at `event` in squad-3, its deadline facts after the given steps.
+    func facts(
+        _ content: ReportContent, id: String = "r", signedAt: Date?, receivedAt: Date? = nil,
+        central: [(WorkflowAction, StepDetail?, Date)] = []
+    ) throws -> ReportFacts {
+        var field = ReplicaState(replicaID: "field")
+        let start = content.eventTime ?? Self.local("2026-10-01T08:00")
+        try field.draft(id: id, content, by: Cast.wang, now: start)
+        if let signedAt {
+            try field.perform(.submit, on: id, by: Cast.wang, now: signedAt.addingTimeInterval(-120))
+            try field.perform(.review, on: id, by: Cast.li, now: signedAt.addingTimeInterval(-60))
+            try field.perform(.sign, on: id, by: Cast.zhao, now: signedAt)
+        }
+        if let receivedAt {
+            try field.perform(.receive, on: id, by: Cast.chen, now: receivedAt)
+            for (action, detail, at) in central {
+                try field.perform(action, on: id, by: Cast.chen, comment: action == .reject ? "虚假" : nil, detail: detail, now: at)
+            }
+        }
+        return try ReportFacts(record: field.record(id))
+    }
+
+    func emergency(_ severity: EmergencySeverity, at event: String, phone: String? = nil) -> ReportContent {
+        var content = Fixtures.completeEmergency()
+        content.eventTime = Self.local(event)
+        content.emergency?.severity = severity
+        content.emergency?.phoneReportedAt = phone.map(Self.local)
+        return content
+    }
+
+    @Test("emergency: major written within 60 min, general within 120 min of the event, judged by sign-off not arrival (004 §四.三)")
+    func emergencyDeadlines() throws {
+        let major = try facts(emergency(.major, at: "2026-10-10T10:00"), signedAt: Self.local("2026-10-10T10:50"), receivedAt: Self.local("2026-10-10T15:00"))
+        let met = try #require(DeadlineRules.deadlines(of: major, solicitations: [:], policy: .standard, now: Self.local("2026-10-11T00:00")).first)
+        #expect(met.rule == "emergency-major-written" && met.due == Self.local("2026-10-10T11:00") && met.status == .met)
+        #expect(met.receivedAt == Self.local("2026-10-10T15:00"), "the late arrival is shown, not judged")
+
+        let late = try facts(emergency(.major, at: "2026-10-10T10:00"), signedAt: Self.local("2026-10-10T11:10"))
+        #expect(DeadlineRules.deadlines(of: late, solicitations: [:], policy: .standard, now: Self.local("2026-10-11T00:00")).first?.status == .late)
+
+        let general = try facts(emergency(.general, at: "2026-10-10T10:00"), signedAt: nil)
+        let at = { (time: String) in
+            DeadlineRules.deadlines(of: general, solicitations: [:], policy: .standard, now: Self.local(time)).first
+        }
+        #expect(at("2026-10-10T10:40")?.status == .open && at("2026-10-10T10:40")?.due == Self.local("2026-10-10T12:00"))
+        #expect(at("2026-10-10T11:10")?.status == .dueSoon, "within half of the two hours")
+        #expect(at("2026-10-10T12:01")?.status == .overdue)
+    }
+
+    @Test("phone first: the major phone call within 30 min, the written report within 1 working day of the call (000 §6)")
+    func phoneFirst() throws {
+        var policy = Policy.standard
+        policy.holidays = ["2026-11-23"]
+        let report = try facts(
+            emergency(.major, at: "2026-11-20T15:45", phone: "2026-11-20T16:00"), signedAt: Self.local("2026-11-24T15:00"))
+        let items = DeadlineRules.deadlines(of: report, solicitations: [:], policy: policy, now: Self.local("2026-11-25T00:00"))
+        #expect(items.map(\.rule) == ["emergency-major-phone", "phone-first-written"])
+        #expect(items[0].status == .met, "phoned 15 minutes after the event")
+        #expect(items[1].due == Self.local("2026-11-24T16:00") && items[1].status == .met, "across a weekend and a holiday")
+    }
+
+    @Test("a leader visit is due a day after the event, across the month end; general work within 2 days (000 §6, 004 §四.一)")
+    func dayDeadlines() throws {
+        var visit = ReportContent(category: .leaderVisit, title: "局长视察", body: "视察。")
+        visit.eventTime = Self.local("2026-10-31T20:00")
+        let item = try #require(
+            DeadlineRules.deadlines(of: try facts(visit, signedAt: nil), solicitations: [:], policy: .standard, now: Self.local("2026-11-01T21:00")).first)
+        #expect(item.rule == "important-event" && item.due == Self.local("2026-11-01T20:00") && item.status == .overdue)
+        var news = ReportContent(category: .dynamic, title: "夜查", body: "夜查。")
+        news.eventTime = Self.local("2026-10-30T09:00")
+        let general = try #require(
+            DeadlineRules.deadlines(of: try facts(news, signedAt: Self.local("2026-11-01T08:00")), solicitations: [:], policy: .standard, now: Self.local("2026-11-02T00:00")).first)
+        #expect(general.rule == "general-work" && general.due == Self.local("2026-11-01T09:00") && general.status == .met)
+    }
+
+    func solicitation(_ id: String, due: String, declined: Bool = false) -> Solicitation {
+        Solicitation(
+            id: id, unit: "squad-3", topic: "安全生产", deadline: Self.local(due), contact: "陈 138", issuedBy: "chen",
+            issuedAt: Self.local("2026-10-01T09:00"),
+            declined: declined ? Solicitation.Decline(reason: "本月无相关工作", by: "li", at: Self.local("2026-10-02T09:00")) : nil)
+    }
+
+    @Test("points (003 §三.三): adoptions at two levels accumulate, an instruction, a late emergency, a missed solicitation, a false report; each one line")
+    func points() throws {
+        var news = ReportContent(category: .dynamic, title: "夜查", body: "b")
+        news.eventTime = Self.local("2026-10-05T08:00")
+        var untrue = ReportContent(category: .dynamic, title: "不实信息", body: "b")
+        untrue.eventTime = Self.local("2026-10-16T08:00")
+        var answer = ReportContent(category: .solicited, title: "约稿答复", body: "答复。")
+        answer.solicitation = "s-answered"
+        let reports = [
+            try facts(
+                news, id: "r1", signedAt: Self.local("2026-10-05T10:00"),
+                receivedAt: Self.local("2026-10-05T11:00"),
+                central: [
+                    (.adopt, StepDetail(level: .city, outlet: "政务信息快报"), Self.local("2026-10-06T09:00")),
+                    (.adopt, StepDetail(level: .province, outlet: "省政务信息"), Self.local("2026-10-20T09:00")),
+                    (.instruct, StepDetail(level: .city, leader: "市长"), Self.local("2026-10-21T09:00")),
+                ]),
+            try facts(emergency(.general, at: "2026-10-12T10:00"), id: "r2", signedAt: Self.local("2026-10-12T13:00")),
+            try facts(answer, id: "r3", signedAt: Self.local("2026-10-14T10:00")),
+            try facts(
+                untrue, id: "r4", signedAt: Self.local("2026-10-16T10:00"),
+                receivedAt: Self.local("2026-10-16T11:00"), central: [(.reject, StepDetail(falseReport: true), Self.local("2026-10-17T09:00"))]),
+        ]
+        let solicitations = [
+            solicitation("s-answered", due: "2026-10-15T18:00"), solicitation("s-missed", due: "2026-10-25T18:00"),
+            solicitation("s-declined", due: "2026-10-26T18:00", declined: true),
+        ]
+        let unit = OrgUnit(id: "squad-3", name: "第三中队", kind: .squad)
+        let card = Scorecard(
+            unit: unit, period: try Period.parse("2026-10"), reports: reports,
+            solicitations: solicitations, policy: .standard, now: Self.local("2026-11-05T00:00"))
+        #expect(card.lines.map(\.rule) == [
+            "adoption", "adoption", "instruction", "false-report", "late-or-missing-emergency", "missed-solicitation",
+        ])
+        #expect(card.lines.map(\.points) == [2, 3, 10, -10, -20, -5])
+        #expect(card.total == -20)
+        #expect(card.submitted == 4 && card.quota == 3 && card.shortBy == 0)
+        #expect(card.adoptions == ["city": 1, "province": 1] && card.instructions == 1)
+        #expect(card.solicitationsDue == 3 && card.solicitationsAnswered == 1, "the declined one is neither answered nor missed")
+        #expect(card.late == 1 && card.missing == 1)
+    }
+
+    @Test("quota (002 §九 scheme in policy): each missing item −1, each extra +1; a quarter triples the monthly quota")
+    func quota() throws {
+        var policy = Policy.standard
+        policy.points.perMissingItem = -1
+        policy.points.perExtraItem = 1
+        policy.points.quotaMet = 5
+        var research = ReportContent(category: .research, title: "调研", body: "b")
+        research.eventTime = Self.local("2026-09-20T09:00")
+        let one = [try facts(research, signedAt: Self.local("2026-09-30T23:30"))]
+        let unit = OrgUnit(id: "squad-3", name: "第三中队", kind: .squad)
+        let september = Scorecard(unit: unit, period: try Period.parse("2026-09"), reports: one, solicitations: [], policy: policy, now: Self.local("2026-11-01T00:00"))
+        #expect(september.submitted == 1 && september.lines.map(\.points) == [-2], "signed 23:30 on the last day counts in September")
+        let october = Scorecard(unit: unit, period: try Period.parse("2026-10"), reports: one, solicitations: [], policy: policy, now: Self.local("2026-11-01T00:00"))
+        #expect(october.submitted == 0 && october.total == -3)
+        let quarter = Scorecard(unit: unit, period: try Period.parse("2026Q3"), reports: one, solicitations: [], policy: policy, now: Self.local("2026-11-01T00:00"))
+        #expect(quarter.quota == 9 && quarter.total == -8 && quarter.research == 1 && quarter.researchQuota == 1)
+    }
+}
