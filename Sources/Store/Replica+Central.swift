@@ -44,23 +44,21 @@ extension Replica {
     /// The units `unit` syncs for: itself and every unit below it.
     public func unitScope(of unit: String) throws -> Set<String> {
         try read { db in
-            let units = try OrgUnit.fetchAll(db)
-            var scope: Set<String> = [unit]
-            var grew = true
-            while grew {
-                grew = false
-                for u in units where u.parent.map(scope.contains) == true && !scope.contains(u.id) {
-                    scope.insert(u.id)
-                    grew = true
-                }
-            }
-            return scope
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        WITH RECURSIVE scope(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN scope s ON u.parent = s.id)
+                        SELECT id FROM scope
+                        """,
+                    arguments: [unit]))
         }
     }
 
     /// The next page of the central feed for `units`: their reports' changes and all reference data,
-    /// after central sequence `after`. Returns the changes and the sequence the page covered.
-    public func feed(after: Int64, limit: Int, units: Set<String>) throws -> (changes: [(seq: Int64, change: Change)], covered: Int64, more: Bool) {
+    /// after central sequence `after`. Returns each change's stored canonical JSON (sent as it is, never
+    /// decoded here) and the sequence the page covered.
+    public func feed(after: Int64, limit: Int, units: Set<String>) throws -> (changes: [(seq: Int64, body: String)], covered: Int64, more: Bool) {
         try read { db in
             let scope = Array(units) + ["*"]
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
@@ -72,7 +70,7 @@ extension Replica {
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
             let page = rows.prefix(limit)
-            let changes = try page.map { (seq: $0["seq"] as Int64, change: try JSONCoding.value(Change.self, from: $0["body"])) }
+            let changes = page.map { (seq: $0["seq"] as Int64, body: $0["body"] as String) }
             let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
             let more = rows.count > limit
             return (changes, more ? changes.last?.seq ?? after : max(after, top), more)

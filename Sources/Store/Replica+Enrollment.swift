@@ -41,22 +41,32 @@ extension Replica {
     }
 
     /// The enrolment a bearer token belongs to, noting that the device was just seen (for the lag
-    /// metric), in one transaction; or an error that says whether the token is unknown or revoked.
+    /// metric, to the nearest 30 s); or an error that says whether the token is unknown or revoked.
     public func authenticate(token: String) throws -> Enrollment {
-        try write { db in
-            let hash = Self.hash(token: token)
+        let hash = Self.hash(token: token)
+        let enrollment = try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE token_hash = ?", arguments: [hash]) else {
                 throw ReportSyncError(.forbidden, "the token is not known here; enroll the device with syncd enroll and use the token it prints")
             }
-            let enrollment = Self.enrollment(row)
-            if enrollment.revokedAt != nil {
-                throw ReportSyncError(.forbidden, "the token of device \(enrollment.device) was revoked; ask the central office to enroll it again")
-            }
-            try db.execute(
-                sql: "UPDATE enrollments SET last_seen_at = ? WHERE token_hash = ?", arguments: [now().millisecondsSince1970, hash])
-            return enrollment
+            return Self.enrollment(row)
         }
+        if enrollment.revokedAt != nil {
+            throw ReportSyncError(.forbidden, "the token of device \(enrollment.device) was revoked; ask the central office to enroll it again")
+        }
+        // A write per request would serialise every pull behind the writer; the stamp is kept to the
+        // resolution the lag metric needs.
+        let at = now()
+        if enrollment.lastSeenAt.map({ at.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
+            try write { db in
+                try db.execute(
+                    sql: "UPDATE enrollments SET last_seen_at = ? WHERE token_hash = ?", arguments: [at.millisecondsSince1970, hash])
+            }
+        }
+        return enrollment
     }
+
+    /// How stale a device's last-seen stamp may get before a request writes a new one.
+    static let lastSeenResolution: TimeInterval = 30
 
     /// Every enrolment, newest first.
     public func enrollments() throws -> [Enrollment] {

@@ -20,6 +20,21 @@ extension Replica {
 
     static func policy(_ db: Database) throws -> Policy {
         guard let json = try Meta.get(.policy, db) else { return .standard }
-        return try JSONCoding.value(Policy.self, from: json)
+        if let known = DecodedPolicy.shared.policy(for: json) { return known }
+        let policy = try JSONCoding.value(Policy.self, from: json)
+        DecodedPolicy.shared.remember(policy, for: json)
+        return policy
     }
+}
+
+/// The last policy decoded, by its JSON text: every write transaction reads the policy, which rarely changes.
+private final class DecodedPolicy: @unchecked Sendable {
+    static let shared = DecodedPolicy()
+    private let lock = NSLock()
+    private var json: String?
+    private var value: Policy?
+
+    func policy(for json: String) -> Policy? { lock.withLock { self.json == json ? value : nil } }
+
+    func remember(_ policy: Policy, for json: String) { lock.withLock { (self.json, value) = (json, policy) } }
 }

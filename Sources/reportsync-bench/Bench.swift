@@ -61,17 +61,18 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         var figures = Figures(date: ISO8601DateFormatter().string(from: Date()), quick: quick)
-        let workload = try PeersWorkload(replicas: 20, perReplica: quick ? 1000 : 5000, sharedPerReplica: quick ? 200 : 1000)
+        let replicas = 20
         if runs(.merge) {
+            let workload = try PeersWorkload(replicas: replicas, perReplica: quick ? 1000 : 5000, sharedPerReplica: quick ? 200 : 1000)
             figures.merge = try MergeBenchmark.run(workload)
             figures.peers = peers.flatMap { PeerRun.crdtMerge(peersDirectory: $0, quick: quick) }
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let creations = try PeersWorkload.bulkCreations(count: quick ? 10_000 : 100_000, replicas: workload.replicas)
+        let creations = runs(.apply) || runs(.push) ? try PeersWorkload.bulkCreations(count: quick ? 10_000 : 100_000, replicas: replicas) : []
         if runs(.apply) { figures.apply = try StoreApplyBenchmark.run(changes: creations, batch: batch, in: directory) }
-        if runs(.push) { figures.push = try await PushBenchmark.run(changes: creations, replicas: workload.replicas, in: directory) }
+        if runs(.push) { figures.push = try await PushBenchmark.run(changes: creations, replicas: replicas, in: directory) }
         let sizes = quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000]
         if runs(.incremental) || runs(.memory) {
             figures.incremental = try await IncrementalBenchmark.run(sizes: sizes, changes: 100, in: directory)

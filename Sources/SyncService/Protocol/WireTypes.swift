@@ -119,6 +119,30 @@ public struct PullResponse: Codable, Sendable, CanonicalEncodable {
     }
 }
 
+/// A pull answer as the server writes it: the stored canonical JSON of each change inserted as it is,
+/// the same bytes `PullResponse` would write after decoding and encoding each change again.
+struct FeedPage: CanonicalEncodable {
+    let changes: [(seq: Int64, body: String)]
+    let next: Int64
+    let more: Bool
+
+    func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("changes")
+            j.array { a in
+                for feed in changes {
+                    a.object { f in
+                        f.key("change"); f.raw(feed.body)
+                        f.key("seq"); f.int(feed.seq)
+                    }
+                }
+            }
+            j.key("more"); j.bool(more)
+            j.key("next"); j.int(next)
+        }
+    }
+}
+
 /// The body of every error answer: `{ "error": { "code", "message" } }`.
 public struct ErrorBody: Codable, Sendable {
     /// The error's stable code and its message.

@@ -72,10 +72,7 @@ public enum CentralServer {
             let page = try await offload {
                 try replica.feed(after: after, limit: Int(limit), units: try replica.unitScope(of: enrollment.unit))
             }
-            return try json(
-                PullResponse(
-                    changes: page.changes.map { FeedChange(seq: $0.seq, change: $0.change) }, next: page.covered, more: page.more),
-                gzipFor: request)
+            return try json(canonical: FeedPage(changes: page.changes, next: page.covered, more: page.more), gzipFor: request)
         }
         return router
     }
@@ -129,14 +126,19 @@ public enum CentralServer {
 
     /// A JSON answer, gzip-compressed when `request` accepts it and the body is large enough to gain.
     static func json(_ value: some Encodable, gzipFor request: Request? = nil) throws -> Response {
-        var body: ByteBuffer
-        if let canonical = value as? any CanonicalEncodable {
-            var json = CanonicalJSON()
-            canonical.write(to: &json)
-            body = ByteBuffer(bytes: json.bytes)
-        } else {
-            body = ByteBuffer(bytes: try JSONCoding.encoder().encode(value))
-        }
+        if let canonical = value as? any CanonicalEncodable { return try json(canonical: canonical, gzipFor: request) }
+        return try answer(ByteBuffer(bytes: try JSONCoding.encoder().encode(value)), gzipFor: request)
+    }
+
+    /// A JSON answer written by the canonical writer.
+    static func json(canonical value: any CanonicalEncodable, gzipFor request: Request? = nil) throws -> Response {
+        var json = CanonicalJSON()
+        value.write(to: &json)
+        return try answer(ByteBuffer(bytes: json.bytes), gzipFor: request)
+    }
+
+    private static func answer(_ body: ByteBuffer, gzipFor request: Request?) throws -> Response {
+        var body = body
         var headers: HTTPFields = [.contentType: "application/json"]
         if let accepted = request?.headers[.acceptEncoding], accepted.contains("gzip"), body.readableBytes > Gzip.threshold {
             body = try Gzip.compress(body)
