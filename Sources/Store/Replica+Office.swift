@@ -97,12 +97,19 @@ extension Replica {
         let byID = Dictionary(solicitations.map { ($0.id + "/" + $0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         var items: [Deadline] = []
         var answered: Set<String> = []
-        for facts in try reportFacts() where scope.contains(facts.unit) {
+        let allFacts = try reportFacts().filter { scope.contains($0.unit) }
+        for facts in allFacts {
             let own = facts.solicitation.flatMap { byID[$0 + "/" + facts.unit] }.map { [$0.id: $0] } ?? [:]
             items += DeadlineRules.deadlines(of: facts, solicitations: own, policy: policy, now: now)
             if let id = facts.solicitation { answered.insert(id + "/" + facts.unit) }
         }
         for s in solicitations where !answered.contains(s.id + "/" + s.unit) { items.append(DeadlineRules.unanswered(s, now: now)) }
+        let month = Period.month(containing: now, in: WorkingCalendar(policy: policy).timeZone)
+        for unit in scope.sorted() {
+            for m in [month.previousMonth, month] {
+                items.append(DeadlineRules.monthlyReport(unit: unit, month: m, reports: allFacts, policy: policy, now: now))
+            }
+        }
         return items.sorted { ($0.due, $0.report, $0.rule) < ($1.due, $1.report, $1.rule) }
     }
 

@@ -164,7 +164,7 @@ struct OfficeRulesTests {
         #expect(card.submitted == 4 && card.quota == 3 && card.shortBy == 0)
         #expect(card.adoptions == ["city": 1, "province": 1] && card.instructions == 1)
         #expect(card.solicitationsDue == 3 && card.solicitationsAnswered == 1, "the declined one is neither answered nor missed")
-        #expect(card.late == 1 && card.missing == 1)
+        #expect(card.late == 1 && card.missing == 2, "the late emergency; the missed solicitation and the October monthly report")
     }
 
     @Test("quota (002 §九 scheme in policy): each missing item −1, each extra +1; a quarter triples the monthly quota")
@@ -183,5 +183,22 @@ struct OfficeRulesTests {
         #expect(october.submitted == 0 && october.total == -3)
         let quarter = Scorecard(unit: unit, period: try Period.parse("2026Q3"), reports: one, solicitations: [], policy: policy, now: Self.local("2026-11-01T00:00"))
         #expect(quarter.quota == 9 && quarter.total == -8 && quarter.research == 1 && quarter.researchQuota == 1)
+    }
+}
+
+extension OfficeRulesTests {
+    @Test("the monthly report is due by the end of the 15th (001/#1 §7.一); the first monthly report signed off that month counts")
+    func monthlyReport() throws {
+        let october = try Period.parse("2026-10")
+        var monthly = ReportContent(category: .monthly, title: "九月工作报告", body: "b")
+        monthly.eventTime = Self.local("2026-10-14T09:00")
+        let onTime = try facts(monthly, id: "m1", signedAt: Self.local("2026-10-15T23:59"))
+        let item = DeadlineRules.monthlyReport(unit: "squad-3", month: october, reports: [onTime], policy: .standard, now: Self.local("2026-10-20T00:00"))
+        #expect(item.due == Self.local("2026-10-16T00:00") && item.status == .met && item.report == "m1")
+        let lateReport = try facts(monthly, id: "m2", signedAt: Self.local("2026-10-16T00:01"))
+        #expect(DeadlineRules.monthlyReport(unit: "squad-3", month: october, reports: [lateReport], policy: .standard, now: Self.local("2026-10-20T00:00")).status == .late)
+        let none = DeadlineRules.monthlyReport(unit: "squad-3", month: october, reports: [], policy: .standard, now: Self.local("2026-10-16T00:01"))
+        #expect(none.status == .overdue && none.report == "monthly/squad-3/2026-10")
+        #expect(try Period.parse("2026-01").previousMonth == Period(month: 12, of: 2025))
     }
 }

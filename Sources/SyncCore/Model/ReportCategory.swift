@@ -9,4 +9,6 @@ public enum ReportCategory: String, CaseIterable, Codable, Sendable, CodingKeyRe
     case leaderVisit = "leader-visit"
     case emergency
     case solicited
+    /// 月度工作报告: a unit's monthly work report, due by the 15th (001/#1 §7.一).
+    case monthly
 }

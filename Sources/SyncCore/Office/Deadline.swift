@@ -23,7 +23,7 @@ public struct Deadline: Codable, Sendable, Equatable {
     public let unit: String
     public let title: String
     /// A stable slug: `emergency-major-written`, `emergency-major-phone`, `emergency-general-written`,
-    /// `phone-first-written`, `important-event`, `general-work`, `solicitation`.
+    /// `phone-first-written`, `important-event`, `general-work`, `solicitation`, `monthly-report`.
     public let rule: String
     /// What the deadline counts from.
     public let from: Date
@@ -73,6 +73,21 @@ public enum DeadlineRules {
         default:
             return []
         }
+    }
+
+    /// A unit's monthly report for `month`: the first monthly report it signs off in that month, due by
+    /// the end of day `monthlyReportDayOfMonth` (the report covers the month before).
+    public static func monthlyReport(unit: String, month: Period, reports: [ReportFacts], policy: Policy, now: Date) -> Deadline {
+        let calendar = WorkingCalendar(policy: policy)
+        let start = month.start(in: calendar.timeZone)
+        let due = calendar.adding(days: policy.deadlines.monthlyReportDayOfMonth, to: start)
+        let report = reports.filter { r in
+            r.unit == unit && r.category == .monthly && (r.signedAt.map { month.contains($0, in: calendar.timeZone) } ?? false)
+        }.min { ($0.signedAt ?? start, $0.id) < ($1.signedAt ?? start, $1.id) }
+        return Deadline(
+            report: report?.id ?? "monthly/\(unit)/\(month)", unit: unit, title: report?.title ?? "月度报告 \(month)", rule: "monthly-report",
+            from: start, due: due, signedAt: report?.signedAt, receivedAt: report?.receivedAt,
+            status: status(due: due, from: start, done: report?.signedAt, now: now))
     }
 
     /// A solicitation no signed report of its unit answers: its deadline on its own.

@@ -36,6 +36,22 @@ public struct Period: Sendable, Equatable, CustomStringConvertible {
         kind == .month ? String(format: "%04d-%02d", year, index) : "\(year)Q\(index)"
     }
 
+    /// The month `date` falls in, in `timeZone`.
+    public static func month(containing date: Date, in timeZone: TimeZone) -> Period {
+        let c = calendar(timeZone).dateComponents([.year, .month], from: date)
+        return Period(month: c.month ?? 1, of: c.year ?? 2000)
+    }
+
+    /// The months of the period, in order.
+    public var monthsInside: [Period] {
+        (0..<months).map { Period(month: firstMonth + $0, of: year) }
+    }
+
+    /// The month before this one (a month period).
+    public var previousMonth: Period {
+        firstMonth == 1 ? Period(month: 12, of: year - 1) : Period(month: firstMonth - 1, of: year)
+    }
+
     /// Months the period spans (1 or 3).
     public var months: Int { kind == .month ? 1 : 3 }
 

@@ -106,6 +106,11 @@ extension Scorecard {
                 }
             }
         }
+        for month in period.monthsInside {
+            let deadline = DeadlineRules.monthlyReport(unit: unit.id, month: month, reports: mine, policy: policy, now: now)
+            if deadline.status == .late { late += 1 }
+            if deadline.status == .overdue { missing += 1 }
+        }
         var solicitationsDue = 0
         var answered = 0
         for s in solicitations where s.unit == unit.id && inPeriod(s.deadline) {
