@@ -11,6 +11,7 @@ extension Replica {
             let actor = try Self.member(actorID, s.db)
             var content = content
             let target = try Self.followUpTarget(&content, s)
+            content.solicitation = try content.solicitation.map { try Self.solicitationID($0, unit: actor.unit, s.db) }
             let id = UUIDv7.make(at: s.now)
             let change = try LocalWrites.draft(
                 id: id, content: content, by: actor, followUpTarget: target, policy: s.policy, stamp: s.stamp())
@@ -27,6 +28,8 @@ extension Replica {
             let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
             let target = try (try record.content()).followUpOf.flatMap { try s.record($0) }
+            var patch = patch
+            patch.solicitation = try patch.solicitation.map { $0.isEmpty ? $0 : try Self.solicitationID($0, unit: record.unit, s.db) }
             let changes = try LocalWrites.edit(
                 record, with: patch, by: actor, policy: s.policy, followUpTarget: target, stamps: s.stamp)
             try s.commitLocal(changes)
@@ -116,6 +119,18 @@ extension Replica {
         if matches.count == 1 || matches.first == text { return matches[0] }
         if matches.isEmpty { throw ReportSyncError(.notFound, "no report \(prefix) in this replica; see report-cli list") }
         throw ReportSyncError(.invalidInput, "more than one report starts with \(prefix); give more of the id")
+    }
+
+    /// The full id of the solicitation to `unit` whose id starts with `prefix`.
+    static func solicitationID(_ prefix: String, unit: String, _ db: Database) throws -> String {
+        let ids = try String.fetchAll(
+            db, sql: "SELECT id FROM solicitations WHERE unit = ? AND id >= ? AND id < ? LIMIT 2",
+            arguments: [unit, prefix, prefix + "\u{10FFFF}"])
+        if ids.count == 1 || ids.first == prefix { return ids[0] }
+        if ids.isEmpty {
+            throw ReportSyncError(.notFound, "no solicitation \(prefix) was sent to \(unit); see report-cli solicit list (sync first if it is new)")
+        }
+        throw ReportSyncError(.invalidInput, "more than one solicitation starts with \(prefix); give more of its id")
     }
 
     /// Points a follow-up at the first report of its chain and numbers it; returns that first report.

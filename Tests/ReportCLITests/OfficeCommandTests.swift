@@ -72,6 +72,13 @@ struct OfficeCommandTests {
         #expect((atCentral["declined"] as? [String: Any])?["reason"] as? String == "本月无相关工作")
         let deadlines = try #require(try await json("deadlines", "--db", "central.sqlite", "--all") as? [[String: Any]])
         #expect(deadlines.contains { $0["rule"] as? String == "solicitation" && $0["status"] as? String == "declined" })
+
+        // An answer names the solicitation by a prefix of its id; an unknown one is refused.
+        try await refused("no solicitation nope", "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "solicited", "--title", "t", "--body", "b", "--solicitation", "nope")
+        let answer = try await ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "solicited", "--title", "安全生产经验", "--body", "b",
+            "--solicitation", String(id.prefix(14)))
+        #expect((try await json("show", answer, "--db", "laptop.sqlite") as? [String: Any])?["solicitation"] as? String == id, "a prefix is resolved")
     }
 
     @Test("adoption at two levels and an instruction reach the unit; score --explain and --json agree on both sides; bad input is refused")
