@@ -50,6 +50,13 @@ public enum PushAuthorization {
             guard s.declined?.by == actor.id, actor.unit == s.unit || !actor.role.isUnitBound, actor.role != .centralEditor else {
                 throw ReportSyncError(.forbidden, "a field device may only decline its own unit's solicitation, in its member's name")
             }
+            let held = try String.fetchOne(db, sql: "SELECT body FROM solicitations WHERE id = ? AND unit = ?", arguments: [s.id, s.unit])
+                .map { try JSONCoding.value(Solicitation.self, from: $0) }
+            var asked = s
+            asked.declined = held?.declined
+            guard let held, asked == held else {
+                throw ReportSyncError(.forbidden, "a decline may not change the solicitation itself (topic, deadline, contact); change \(change.dot) was not applied")
+            }
         case .unit, .member, .policy:
             break
         }

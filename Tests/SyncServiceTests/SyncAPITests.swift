@@ -205,3 +205,36 @@ struct SyncAPITests {
         }
     }
 }
+
+extension SyncAPITests {
+    @Test("a unit's decline of its solicitation is accepted; one that also moves the deadline is refused")
+    func solicitationDecline() async throws {
+        let fixture = try CentralFixture()
+        let issued = try fixture.central.solicit(
+            topic: "安全生产", units: ["squad-3"], deadline: Date().addingTimeInterval(86_400), contact: "陈", by: "chen")[0]
+        _ = try fixture.field.receive(try fixture.central.changes().map(\.change))
+        let declined = try fixture.field.declineSolicitation(issued.id, reason: "本月无此项工作", by: "li")
+        let honest = try #require(try fixture.field.changes().last?.change)
+        var forged = honest
+        var moved = declined
+        moved.deadline = declined.deadline.addingTimeInterval(30 * 86_400)
+        forged.dot = Dot(replica: honest.dot.replica, counter: honest.dot.counter + 1)
+        forged.payload = .solicitation(moved)
+        let body = try fixture.pushBody([forged, honest])
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) {
+                response in
+                let results = try decode(PushResponse.self, response.body).results
+                #expect(results.map(\.status) == [.rejected, .accepted])
+                #expect(results[0].reason?.contains("may not change the solicitation") == true)
+            }
+        }
+        #expect(try fixture.central.solicitations().first?.declined?.reason == "本月无此项工作")
+        #expect(try fixture.central.solicitations().first?.deadline == issued.deadline.roundedToMilliseconds)
+    }
+}
+
+extension Date {
+    /// The date as JSON keeps it (milliseconds).
+    var roundedToMilliseconds: Date { Date(millisecondsSince1970: millisecondsSince1970) }
+}

@@ -22,7 +22,8 @@ public struct ReportFacts: Sendable, Equatable {
     public let phoneReportedAt: Date?
     public let isFollowUp: Bool
     public let solicitation: String?
-    /// When the unit finished with it: its leader's sign-off (签发). Deadlines are judged by this.
+    /// When the unit finished with it: its leader's first sign-off (签发) that stood. Deadlines are
+    /// judged by this; signing again after a return does not make a report late.
     public let signedAt: Date?
     /// When the central office had it (回执): shown beside the sign-off, never judged.
     public let receivedAt: Date?
@@ -51,7 +52,7 @@ public struct ReportFacts: Sendable, Equatable {
         phoneReportedAt = content.emergency?.phoneReportedAt
         isFollowUp = content.followUpOf != nil
         solicitation = content.solicitation
-        signedAt = steps.last(where: { $0.action == .sign })?.hlc.date
+        signedAt = steps.first(where: { $0.action == .sign })?.hlc.date
         receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }
         instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }
