@@ -67,3 +67,16 @@ struct ClockTests {
         #expect(CalendarDay("2026-12-31")?.description == "2026-12-31")
     }
 }
+
+extension ClockTests {
+    @Test("a date survives JSON and milliseconds unchanged: text → date → text is the same text")
+    func dateRoundTrip() throws {
+        for i in 0..<2000 {
+            let date = Date(timeIntervalSince1970: 1_795_000_000 + Double(i) * 0.0137 + 0.00011)
+            let text = JSONCoding.text(of: date)
+            let back = try JSONCoding.decoder().decode([Date].self, from: Data("[\"\(text)\"]".utf8))[0]
+            #expect(JSONCoding.text(of: back) == text)
+            #expect(Date(millisecondsSince1970: back.millisecondsSince1970).millisecondsSince1970 == back.millisecondsSince1970)
+        }
+    }
+}

@@ -225,7 +225,7 @@ extension SyncAPITests {
             try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) {
                 response in
                 let results = try decode(PushResponse.self, response.body).results
-                #expect(results.map(\.status) == [.rejected, .accepted])
+                #expect(results.map(\.status) == [.rejected, .accepted], "\(results.map { $0.reason ?? "" })")
                 #expect(results[0].reason?.contains("may not change the solicitation") == true)
             }
         }

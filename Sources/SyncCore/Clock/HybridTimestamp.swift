@@ -36,8 +36,8 @@ public struct HybridTimestamp: Codable, Sendable, Hashable, Comparable, CustomSt
 }
 
 extension Date {
-    /// Milliseconds since 1970, rounded down.
-    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Milliseconds since 1970, rounded to the nearest millisecond, so that a date made from milliseconds gives them back exactly.
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 
     /// The date at a whole number of milliseconds since 1970.
     public init(millisecondsSince1970 ms: Int64) { self.init(timeIntervalSince1970: Double(ms) / 1000) }

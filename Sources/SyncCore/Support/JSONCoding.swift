@@ -10,9 +10,20 @@ public enum JSONCoding {
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(dateStyle))
+            try container.encode(text(of: date))
         }
         return encoder
+    }
+
+    /// A date as ISO 8601 text with milliseconds, rounded to the nearest millisecond.
+    ///
+    /// The format style truncates, and a date read back from such text is often a hair below its
+    /// millisecond, so formatting the raw value would turn `.123` into `.122` on the next round trip (a
+    /// decline would no longer match the solicitation it declines). Formatting half a millisecond past the
+    /// rounded value makes the truncation exact.
+    public static func text(of date: Date) -> String {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        return Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000).formatted(dateStyle)
     }
 
     /// A decoder that reads dates in any form `TimestampParser` takes, local times in `timeZone`.
