@@ -10,7 +10,7 @@ struct ConflictsResolveCommand: ReplicaCommand {
         commandName: "resolve",
         abstract: "Settle a conflict: keep the winner, the loser, or a new value. The decision syncs like any change.",
         discussion: """
-            The unit decides conflicts of its reports' content and its own approvals; the central office decides
+            The unit decides conflicts of its reports' content and its own approvals; the central office decides \
             those that involve its steps. A refused change can only be dismissed (--keep winner) once it was redone.
             """)
 
