@@ -163,6 +163,7 @@ extension ConflictEntry.Side {
         case .content(let write): value = (write.creates ? "new report: " : "edit of ") + write.fields.keys.sorted().joined(separator: ", ")
         case .transition(let step): value = step.comment
         case .resolution(let step): value = "resolution of \(Conflict.shortID(of: step.conflict)) (keep \(step.keep.rawValue))"
+        case .void(let marker): value = "void of \(marker.dot)"
         case .unit, .member, .policy, .solicitation: value = "reference data"
         }
         if case .transition(let step) = change.payload {

@@ -57,6 +57,8 @@ public enum PushAuthorization {
             guard let held, asked == held else {
                 throw ReportSyncError(.forbidden, "a decline may not change the solicitation itself (topic, deadline, contact); change \(change.dot) was not applied")
             }
+        case .void:
+            throw ReportSyncError(.forbidden, "only the central voids a change it refused; change \(change.dot) was not applied")
         case .unit, .member, .policy:
             break
         }

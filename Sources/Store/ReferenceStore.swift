@@ -20,7 +20,7 @@ enum ReferenceStore {
                     ON CONFLICT(id, unit) DO UPDATE SET deadline = excluded.deadline, body = excluded.body
                     """,
                 arguments: [s.id, s.unit, s.deadline.millisecondsSince1970, try JSONCoding.string(s)])
-        case .content, .transition, .resolution: return
+        case .content, .transition, .resolution, .void: return
         }
         try db.executeCached(sql: """
                 INSERT INTO reference_versions(record, hlc, replica, counter, digest) VALUES (?, ?, ?, ?, ?)

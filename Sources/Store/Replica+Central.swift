@@ -24,13 +24,18 @@ extension Replica {
     /// recorded and answered), then merged; a report that arrives signed is received automatically.
     func receivePush(_ changes: [Change], authorize: (Change, Database) throws -> Void) throws -> [ApplyOutcome] {
         try session { s in
-            let outcomes = try changes.map { change in
-                do { try authorize(change, s.db) } catch let error as ReportSyncError {
-                    return try s.refuse(change, error)
-                }
-                return try s.offer(change)
-            }
             let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
+            let outcomes = try changes.map { change in
+                let outcome: ApplyOutcome
+                do {
+                    try authorize(change, s.db)
+                    outcome = try s.offer(change)
+                } catch let error as ReportSyncError {
+                    outcome = try s.refuse(change, error)
+                }
+                if case .rejected(let error) = outcome { try Self.void(change, because: error, by: clerk, s) }
+                return outcome
+            }
             for id in s.touchedRecords {
                 guard let record = try s.record(id), record.state == .signed else { continue }
                 let receipt = try LocalWrites.transition(
@@ -39,6 +44,24 @@ extension Replica {
             }
             return outcomes
         }
+    }
+
+    /// Tells every replica that a refused change of a report counts as seen without effect, so the
+    /// writer's later changes, which saw it, still apply everywhere (docs/sync-protocol.md). Only for a
+    /// change whose causes the central holds and whose dot is new here (never for a reused dot).
+    static func void(_ change: Change, because error: ReportSyncError, by clerk: Member, _ s: ApplySession) throws {
+        switch change.payload {
+        case .content(let write) where !write.creates: break
+        case .transition, .resolution: break
+        default: return
+        }
+        guard let record = try s.record(change.record), record.vv.covers(change.context), !record.vv.covers(change.dot) else { return }
+        let stamp = s.stamp()
+        try s.commitLocal([
+            Change(
+                dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: clerk.id, context: change.context,
+                payload: .void(VoidMarker(dot: change.dot, reason: error.message)))
+        ])
     }
 
     /// The units `unit` syncs for: itself and every unit below it.

@@ -51,6 +51,11 @@ extension Replica {
             entries[i].note = "refused by the central: \(reason)"
         }
         entries += try unappliedChanges(of: record.id).map { HistoryEntry(unapplied: $0.change, refusedBecause: $0.reason) }
+        // A change the central refused and voided is gone from the record; its writer still holds it.
+        for marker in record.voided {
+            guard let change = try localChange(marker.dot) else { continue }
+            entries.append(HistoryEntry(unapplied: change, refusedBecause: "refused by the central, now without effect: \(marker.reason)"))
+        }
         let folded = ApprovalFold.fold(report: record.id, transitions: record.transitions, versions: record.versions)
         return ReportHistory(
             report: record.id, title: try record.content().title, state: record.state, because: folded.because,
@@ -69,6 +74,14 @@ extension Replica {
                     """,
                 arguments: [id, id])
             return try rows.map { (try JSONCoding.value(Change.self, from: $0["body"] as String), $0["reason"]) }
+        }
+    }
+
+    /// A change this replica holds in its log, by dot.
+    private func localChange(_ dot: Dot) throws -> Change? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: [dot.replica, dot.counter])
+                .map { try JSONCoding.value(Change.self, from: $0) }
         }
     }
 

@@ -212,3 +212,42 @@ struct ConflictCommandTests {
         #expect(try await conflicts("central.sqlite", "--unit", "squad-4").isEmpty)
     }
 }
+
+extension ConflictCommandTests {
+    @Test("a change the central refuses is voided: the device's later edits still reach it, and every copy ends equal")
+    func refusedThenVoided() async throws {
+        defer { central.stop() }
+        var strict = try central.replica.policy()
+        strict.maxClockSkewSeconds = 60
+        try central.replica.setPolicy(strict)
+        let id = try await ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "初稿")
+        try await sync("laptop.sqlite", "tablet.sqlite")
+        // The laptop's clock runs two minutes ahead: beyond the 60 s the central tolerates today.
+        let laptopPath = cli.directory.appendingPathComponent("laptop.sqlite").path
+        let fast = try Replica.open(at: laptopPath, now: { Date().addingTimeInterval(120) })
+        var retitle = ReportPatch()
+        retitle.title = "快钟的标题"
+        _ = try fast.edit(id, with: retitle, by: "wang")
+        try await sync("laptop.sqlite")
+        let refused = try #require(try await conflicts("laptop.sqlite", "--kind", "rejected-by-central").first)
+        #expect((refused["reason"] as? String)?.contains("in the future") == true)
+        #expect((try await json("show", id, "--db", "laptop.sqlite") as? [String: Any])?["title"] as? String == "夜查", "the refused title is gone here too")
+
+        // The central relaxes; an edit that saw the refused one is accepted, not left waiting.
+        strict.maxClockSkewSeconds = 300
+        try central.replica.setPolicy(strict)
+        var rebody = ReportPatch()
+        rebody.body = "修改后的正文"
+        _ = try fast.edit(id, with: rebody, by: "wang")
+        try await sync("laptop.sqlite", "tablet.sqlite")
+        #expect(try await conflicts("central.sqlite", "--kind", "pending-dependency").isEmpty)
+        let central = try await ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try await ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
+        #expect(try await ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
+        #expect((try await json("show", id, "--db", "tablet.sqlite") as? [String: Any])?["body"] as? String == "修改后的正文")
+        let history = try #require(try await json("history", id, "--db", "laptop.sqlite") as? [String: Any])
+        #expect((history["entries"] as? [[String: Any]])?.contains {
+            $0["outcome"] as? String == "refused" && ($0["note"] as? String)?.contains("without effect") == true
+        } == true, "the refused write is still in its writer's history")
+    }
+}

@@ -125,6 +125,15 @@ extension ResolutionEvent: CanonicalEncodable {
     }
 }
 
+extension VoidMarker: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("dot"); j.value(dot)
+            j.key("reason"); j.string(reason)
+        }
+    }
+}
+
 extension ResolutionStep: CanonicalEncodable {
     public func write(to json: inout CanonicalJSON) {
         json.object { j in
@@ -172,6 +181,7 @@ extension ReportRecord: CanonicalEncodable {
             j.key("transitions"); j.values(transitions)
             j.key("unit"); j.string(unit)
             j.key("versions"); j.values(versions)
+            j.key("voided"); j.values(voided)
             j.key("vv"); j.value(vv)
         }
     }
@@ -219,6 +229,9 @@ extension ChangePayload: CanonicalEncodable {
             case .solicitation(let solicitation):
                 j.key("solicitation"); j.raw((try? JSONCoding.string(solicitation)) ?? "null")
                 j.key("type"); j.string("solicitation")
+            case .void(let marker):
+                j.key("type"); j.string("void")
+                j.key("void"); j.value(marker)
             case .transition(let step):
                 j.key("transition"); j.value(step)
                 j.key("type"); j.string("transition")

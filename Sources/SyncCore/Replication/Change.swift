@@ -64,13 +64,15 @@ public enum ChangePayload: Codable, Sendable, Equatable {
     case resolution(ResolutionStep)
     /// A solicitation (约稿) to one unit, or that unit's decline (last writer wins).
     case solicitation(Solicitation)
+    /// The central refused one of the report's changes: it counts as seen, without effect.
+    case void(VoidMarker)
 
-    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy, resolution, solicitation }
+    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy, resolution, solicitation, void }
 
     /// Whether this is reference data (units, members, policy) rather than a report write.
     public var isReference: Bool {
         switch self {
-        case .content, .transition, .resolution: false
+        case .content, .transition, .resolution, .void: false
         case .unit, .member, .policy, .solicitation: true
         }
     }
@@ -85,6 +87,7 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case "policy": self = .policy(try container.decode(Policy.self, forKey: .policy))
         case "resolution": self = .resolution(try container.decode(ResolutionStep.self, forKey: .resolution))
         case "solicitation": self = .solicitation(try container.decode(Solicitation.self, forKey: .solicitation))
+        case "void": self = .void(try container.decode(VoidMarker.self, forKey: .void))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
@@ -115,6 +118,9 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case .solicitation(let solicitation):
             try container.encode("solicitation", forKey: .type)
             try container.encode(solicitation, forKey: .solicitation)
+        case .void(let marker):
+            try container.encode("void", forKey: .type)
+            try container.encode(marker, forKey: .void)
         }
     }
 }

@@ -53,6 +53,10 @@ public enum ChangeValidation {
             }
         case .policy(let policy):
             try policy.validate()
+        case .void(let marker):
+            if marker.dot == change.dot || marker.reason.isEmpty {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) voids itself or gives no reason")
+            }
         case .resolution(let step):
             if change.context.isEmpty || step.conflict.isEmpty {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) resolves a conflict without naming it or saying what its author had seen")

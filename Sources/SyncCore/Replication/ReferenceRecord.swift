@@ -8,7 +8,7 @@ public enum ReferenceRecord {
         case .member(let member): "member/\(member.id)"
         case .policy: "policy"
         case .solicitation(let solicitation): solicitation.recordID
-        case .content, .transition, .resolution: nil
+        case .content, .transition, .resolution, .void: nil
         }
     }
 

@@ -21,9 +21,11 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     public private(set) var lastComment: String?
     /// Every decision on a conflict, by dot.
     public private(set) var resolutions: [ResolutionEvent]
+    /// Changes the central refused, by dot: seen, without effect.
+    public private(set) var voided: [VoidMarker]
 
     enum CodingKeys: String, CodingKey {
-        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment, resolutions
+        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment, resolutions, voided
     }
 
     /// Reads a record written in canonical form, where each field's values are given by the dots of their versions.
@@ -39,6 +41,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         approvalConflicts = try c.decode([Conflict].self, forKey: .approvalConflicts)
         lastComment = try c.decodeIfPresent(String.self, forKey: .lastComment)
         resolutions = try c.decodeIfPresent([ResolutionEvent].self, forKey: .resolutions) ?? []
+        voided = try c.decodeIfPresent([VoidMarker].self, forKey: .voided) ?? []
         let byDot = Dictionary(versions.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
         var fields: [String: [FieldValue]] = [:]
         for (name, dots) in try c.decode([String: [Dot]].self, forKey: .fields) {
@@ -72,12 +75,17 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         approvalConflicts = []
         lastComment = nil
         resolutions = []
+        voided = []
         applyContent(change, write)
         vv.add(change.dot)
     }
 
     /// Merges one change; returns whether it was applied, already held, waiting for causes, or refused.
     public mutating func apply(_ change: Change) -> ApplyOutcome {
+        if let marker = voided.first(where: { $0.dot == change.dot }) {
+            return .rejected(
+                ReportSyncError(.forbidden, "change \(change.dot) was refused by the central (\(marker.reason)); it has no effect"))
+        }
         if vv.covers(change.dot) { return .duplicate }
         guard change.record == id else {
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) is for report \(change.record), not \(id)"))
@@ -99,6 +107,10 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
         case .resolution(let step):
             resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
+        case .void(let marker):
+            vv.add(change.dot)
+            applyVoid(marker)
+            return .applied
         case .unit, .member, .policy, .solicitation:
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
         }
@@ -146,6 +158,27 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             fields[name] = siblings
         }
         versions.insert(sorted: version, by: \.dot)
+    }
+
+    /// Counts the refused change as seen; if this record holds its effect, rebuilds the record without it.
+    private mutating func applyVoid(_ marker: VoidMarker) {
+        voided.insert(sorted: marker, by: \.dot)
+        let held = versions.contains { $0.dot == marker.dot } || transitions.contains { $0.dot == marker.dot }
+            || resolutions.contains { $0.dot == marker.dot }
+        vv.add(marker.dot)
+        guard held else { return }
+        let void = Set(voided.map(\.dot))
+        let kept = (versions.map(\.change) + transitions.map { $0.change(unit: unit) } + resolutions.map { $0.change(unit: unit) })
+            .filter { !void.contains($0.dot) }
+            .sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
+        // A refused creation leaves nothing to rebuild from: the record stays as its writer made it.
+        guard let creation = kept.first, var rebuilt = try? ReportRecord(creating: creation) else { return }
+        rebuilt.voided = voided
+        for dot in void { rebuilt.vv.add(dot) }
+        for change in kept.dropFirst() { _ = rebuilt.apply(change) }
+        // Everything seen before (the void changes themselves included) stays seen.
+        for dot in vv.counters.map({ Dot(replica: $0.key, counter: $0.value) }) { rebuilt.vv.add(dot) }
+        self = rebuilt
     }
 
     /// Recomputes state and approval conflicts, and which conflicts are settled.

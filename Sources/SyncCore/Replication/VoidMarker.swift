@@ -1,0 +1,43 @@
+/// The central's word that it refused one change of a report: every replica then treats that change
+/// as seen but without effect, so the writer's later changes, which saw it, can still apply everywhere,
+/// and the writer's own copy drops the refused effect. The refused change itself stays in its writer's
+/// log as evidence.
+public struct VoidMarker: Codable, Sendable, Equatable {
+    /// The refused change.
+    public var dot: Dot
+    /// Why the central refused it.
+    public var reason: String
+
+    public init(dot: Dot, reason: String) {
+        self.dot = dot
+        self.reason = reason
+    }
+}
+
+extension ReportVersion {
+    /// The change that carried this version (without cross-record causes, which a record does not need).
+    var change: Change {
+        Change(
+            dot: dot, hlc: hlc, record: report, unit: unit, actor: actor, context: context,
+            payload: .content(ContentWrite(creates: creates, fields: fields)))
+    }
+}
+
+extension TransitionEvent {
+    /// The change that carried this step.
+    func change(unit: String) -> Change {
+        Change(
+            dot: dot, hlc: hlc, record: report, unit: unit, actor: actor, context: context,
+            payload: .transition(
+                TransitionStep(action: action, from: from, to: to, role: role, comment: comment, sawContent: sawContent, detail: detail)))
+    }
+}
+
+extension ResolutionEvent {
+    /// The change that carried this decision.
+    func change(unit: String) -> Change {
+        Change(
+            dot: dot, hlc: hlc, record: report, unit: unit, actor: actor, context: context,
+            payload: .resolution(ResolutionStep(conflict: conflict, keep: keep, role: role, value: value)))
+    }
+}
