@@ -48,7 +48,9 @@ extension Replica {
 
     /// Tells every replica that a refused change of a report counts as seen without effect, so the
     /// writer's later changes, which saw it, still apply everywhere (docs/sync-protocol.md). Only for a
-    /// change whose causes the central holds and whose dot is new here (never for a reused dot).
+    /// change whose causes the central holds and whose dot is new here (never for a reused dot). The void
+    /// has seen all the central holds of the report, so it follows the central's own earlier writes (a
+    /// record's vector assumes each replica's writes to it arrive in order).
     static func void(_ change: Change, because error: ReportSyncError, by clerk: Member, _ s: ApplySession) throws {
         switch change.payload {
         case .content(let write) where !write.creates: break
@@ -59,7 +61,7 @@ extension Replica {
         let stamp = s.stamp()
         try s.commitLocal([
             Change(
-                dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: clerk.id, context: change.context,
+                dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: clerk.id, context: record.vv,
                 payload: .void(VoidMarker(dot: change.dot, reason: error.message)))
         ])
     }

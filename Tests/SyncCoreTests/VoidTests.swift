@@ -21,7 +21,7 @@ struct VoidTests {
     func void(_ change: Change, at central: ReplicaState) -> Change {
         Change(
             dot: Dot(replica: "central", counter: central.counter + 1), hlc: HybridTimestamp(wallMilliseconds: Cast.at(30).millisecondsSince1970, logical: 0),
-            record: change.record, unit: change.unit, actor: "central-office", context: change.context,
+            record: change.record, unit: change.unit, actor: "central-office", context: (try? central.record(change.record).vv) ?? change.context,
             payload: .void(VoidMarker(dot: change.dot, reason: "stamped in the future")))
     }
 

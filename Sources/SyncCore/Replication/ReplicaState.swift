@@ -78,6 +78,21 @@ public struct ReplicaState: Sendable {
         return changes
     }
 
+    /// Refuses a received change as the central does and voids it (docs/sync-protocol.md): returns the
+    /// void change, or `nil` when the change cannot be voided here (a creation, causes missing, already held).
+    @discardableResult
+    public mutating func refuseAndVoid(_ change: Change, reason: String, now: Date) -> Change? {
+        if case .content(let write) = change.payload, write.creates { return nil }
+        guard !change.payload.isReference, logIndex[change.dot] == nil, let record = records[change.record],
+            record.vv.covers(change.context), !record.vv.covers(change.dot)
+        else { return nil }
+        let stamp = stamp(now)
+        let void = Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: replicaID, context: record.vv,
+            payload: .void(VoidMarker(dot: change.dot, reason: reason)))
+        return (try? commit([void])) != nil ? void : nil
+    }
+
     /// The record with this id, or a not-found error.
     public func record(_ id: String) throws -> ReportRecord {
         guard let record = records[id] else { throw ReportSyncError(.notFound, "no report \(id) in this replica") }

@@ -173,11 +173,19 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             .sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
         // A refused creation leaves nothing to rebuild from: the record stays as its writer made it.
         guard let creation = kept.first, var rebuilt = try? ReportRecord(creating: creation) else { return }
+        // Every kept change applied before, causes first; only its effect is taken again. Everything seen
+        // (the void changes themselves included) stays seen.
         rebuilt.voided = voided
-        for dot in void { rebuilt.vv.add(dot) }
-        for change in kept.dropFirst() { _ = rebuilt.apply(change) }
-        // Everything seen before (the void changes themselves included) stays seen.
-        for dot in vv.counters.map({ Dot(replica: $0.key, counter: $0.value) }) { rebuilt.vv.add(dot) }
+        rebuilt.vv = vv
+        for change in kept.dropFirst() {
+            switch change.payload {
+            case .content(let write): rebuilt.applyContent(change, write)
+            case .transition(let step): rebuilt.transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
+            case .resolution(let step): rebuilt.resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
+            case .void, .unit, .member, .policy, .solicitation: break
+            }
+        }
+        rebuilt.refold()
         self = rebuilt
     }
 
