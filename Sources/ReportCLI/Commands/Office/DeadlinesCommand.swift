@@ -24,7 +24,7 @@ struct DeadlinesCommand: ReplicaCommand {
         for d in items {
             table.add([
                 d.status.rawValue, Rendering.local(d.due, in: zone), d.unit, d.rule, Rendering.local(d.signedAt, in: zone),
-                Rendering.local(d.receivedAt, in: zone), "\(String(d.report.prefix(13))) \(d.title)",
+                Rendering.local(d.receivedAt, in: zone), "\(d.report.count == 36 ? String(d.report.prefix(13)) : d.report) \(d.title)",
             ])
         }
         context.print(table.render())
