@@ -94,33 +94,18 @@ public struct FeedChange: Codable, Sendable {
     public let change: Change
 }
 
-/// `GET /v1/changes?after=N&limit=M`: the next page of the central feed in the caller's scope.
-public struct PullResponse: Codable, Sendable, CanonicalEncodable {
+/// `GET /v1/changes?after=N&limit=M`: the next page of the central feed in the caller's scope, as the
+/// field reads it (the server writes it as `FeedPage`).
+public struct PullResponse: Codable, Sendable {
     public let changes: [FeedChange]
     /// The cursor to ask from next time: the last central sequence this page covered.
     public let next: Int64
     /// Whether more changes follow.
     public let more: Bool
-
-    public func write(to json: inout CanonicalJSON) {
-        json.object { j in
-            j.key("changes")
-            j.array { a in
-                for feed in changes {
-                    a.object { f in
-                        f.key("change"); f.value(feed.change)
-                        f.key("seq"); f.int(feed.seq)
-                    }
-                }
-            }
-            j.key("more"); j.bool(more)
-            j.key("next"); j.int(next)
-        }
-    }
 }
 
 /// A pull answer as the server writes it: the stored canonical JSON of each change inserted as it is,
-/// the same bytes `PullResponse` would write after decoding and encoding each change again.
+/// never decoded and encoded again.
 struct FeedPage: CanonicalEncodable {
     let changes: [(seq: Int64, body: String)]
     let next: Int64
