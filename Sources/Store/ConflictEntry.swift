@@ -177,9 +177,7 @@ extension ConflictEntry.Side {
 
     /// A JSON value as a person reads it: strings without quotes, `null` as empty, anything else as JSON.
     static func text(ofJSON json: String) -> String {
-        guard json.hasPrefix("\""), let text = try? JSONDecoder().decode(String.self, from: Data(json.utf8)) else {
-            return json == "null" ? "" : json
-        }
-        return text
+        if json == "null" { return "" }
+        return (json.hasPrefix("\"") ? try? JSONCoding.stringValue(json) : nil) ?? json
     }
 }

@@ -32,17 +32,13 @@ public enum PushAuthorization {
                     .forbidden, "secret reports never cross the network; carry report \(change.record) as a bundle file")
             }
         case .transition(let step):
-            guard step.role == actor.role else {
-                throw ReportSyncError(.forbidden, "change \(change.dot) claims the role \(step.role.rawValue), but \(actor.id) is a \(actor.role.rawValue)")
-            }
+            try checkRole(claimed: step.role, by: actor, in: change)
             if actor.role == .centralEditor || actor.role == .admin {
                 throw ReportSyncError(
                     .forbidden, "a field replica cannot receive, adopt, return (for the central office), reject or archive; those happen at the central office")
             }
         case .resolution(let step):
-            guard step.role == actor.role else {
-                throw ReportSyncError(.forbidden, "change \(change.dot) claims the role \(step.role.rawValue), but \(actor.id) is a \(actor.role.rawValue)")
-            }
+            try checkRole(claimed: step.role, by: actor, in: change)
             if actor.role == .centralEditor || actor.role == .admin {
                 throw ReportSyncError(.forbidden, "conflicts that involve the central office's decisions are resolved at the central office")
             }
@@ -61,6 +57,13 @@ public enum PushAuthorization {
             throw ReportSyncError(.forbidden, "only the central voids a change it refused; change \(change.dot) was not applied")
         case .unit, .member, .policy:
             break
+        }
+    }
+
+    /// Throws unless the role a step or decision claims is the one its actor holds.
+    static func checkRole(claimed role: Role, by actor: Member, in change: Change) throws {
+        guard role == actor.role else {
+            throw ReportSyncError(.forbidden, "change \(change.dot) claims the role \(role.rawValue), but \(actor.id) is a \(actor.role.rawValue)")
         }
     }
 

@@ -121,12 +121,10 @@ extension Replica {
             units = units.filter { $0.id == unit }
             if units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges; known: \(try judgedUnits().map(\.id).joined(separator: ", "))") }
         }
-        let facts = try reportFacts()
-        let solicitations = try self.solicitations()
+        let facts = Dictionary(grouping: try reportFacts(unit: unit), by: \.unit)
+        let solicitations = Dictionary(grouping: try self.solicitations(), by: \.unit)
         return units.map { u in
-            Scorecard(
-                unit: u, period: period, reports: facts.filter { $0.unit == u.id }, solicitations: solicitations.filter { $0.unit == u.id },
-                policy: policy, now: now)
+            Scorecard(unit: u, period: period, reports: facts[u.id] ?? [], solicitations: solicitations[u.id] ?? [], policy: policy, now: now)
         }
     }
 

@@ -20,27 +20,15 @@ enum PeerRun {
             print("peers: wrk is missing; run bash setup.sh in the peers copy to measure the nginx ceiling")
             return nil
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", peersDirectory + "/http_bench.py", "--runs", "1", "--seconds", quick ? "3" : "10"]
-        process.currentDirectoryURL = URL(fileURLWithPath: peersDirectory)
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-            process.waitUntilExit()
-            let data = try Data(contentsOf: URL(fileURLWithPath: peersDirectory + "/results/http.json"))
-            guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let nginx = json.first(where: { $0.key.hasPrefix("nginx 1 worker") })?.value as? [String: Any],
-                let rps = nginx["rps"] as? Double, let p99 = nginx["p99_ms"] as? Double
-            else {
-                print("peers: results/http.json has no nginx figures")
-                return nil
-            }
-            return HTTPCeiling(nginxRequestsPerSecond: rps, nginxP99Milliseconds: p99)
-        } catch {
-            print("peers: could not run http_bench.py: \(error)")
+        let arguments = ["python3", peersDirectory + "/http_bench.py", "--runs", "1", "--seconds", quick ? "3" : "10"]
+        guard let json = results(of: "/usr/bin/env", arguments, in: peersDirectory, file: "http.json"),
+            let nginx = json.first(where: { $0.key.hasPrefix("nginx 1 worker") })?.value as? [String: Any],
+            let rps = nginx["rps"] as? Double, let p99 = nginx["p99_ms"] as? Double
+        else {
+            print("peers: results/http.json has no nginx figures")
             return nil
         }
+        return HTTPCeiling(nginxRequestsPerSecond: rps, nginxP99Milliseconds: p99)
     }
 
     /// The peers' merge throughput, or `nil` with the reason printed when the peers are not set up.
@@ -50,26 +38,32 @@ enum PeerRun {
             print("peers: \(python) is missing; run bash setup.sh in a scratch copy of ../shared/peers to compare")
             return nil
         }
+        let arguments = [peersDirectory + "/crdt_bench.py", "--runs", "1"] + (quick ? ["--quick"] : [])
+        guard let json = results(of: python, arguments, in: peersDirectory, file: "crdt.json"),
+            let yrs = json.first(where: { $0.key.hasPrefix("pycrdt") })?.value as? [String: Any],
+            let loro = json.first(where: { $0.key.hasPrefix("loro") })?.value as? [String: Any],
+            let yrsRate = yrs["merge_rps"] as? Double, let loroRate = loro["merge_rps"] as? Double
+        else {
+            print("peers: results/crdt.json has no merge figures")
+            return nil
+        }
+        return Figures(yrsMergeRecordsPerSecond: yrsRate, loroMergeRecordsPerSecond: loroRate)
+    }
+
+    /// Runs one of the peers' scripts and reads the JSON it writes to `results/FILE`; `nil` if it could not.
+    private static func results(of executable: String, _ arguments: [String], in directory: String, file: String) -> [String: Any]? {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [peersDirectory + "/crdt_bench.py", "--runs", "1"] + (quick ? ["--quick"] : [])
-        process.currentDirectoryURL = URL(fileURLWithPath: peersDirectory)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle.nullDevice
         do {
             try process.run()
             process.waitUntilExit()
-            let data = try Data(contentsOf: URL(fileURLWithPath: peersDirectory + "/results/crdt.json"))
-            guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let yrs = json.first(where: { $0.key.hasPrefix("pycrdt") })?.value as? [String: Any],
-                let loro = json.first(where: { $0.key.hasPrefix("loro") })?.value as? [String: Any],
-                let yrsRate = yrs["merge_rps"] as? Double, let loroRate = loro["merge_rps"] as? Double
-            else {
-                print("peers: results/crdt.json has no merge figures")
-                return nil
-            }
-            return Figures(yrsMergeRecordsPerSecond: yrsRate, loroMergeRecordsPerSecond: loroRate)
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/results/" + file))
+            return try JSONSerialization.jsonObject(with: data) as? [String: Any]
         } catch {
-            print("peers: could not run crdt_bench.py: \(error)")
+            print("peers: could not run \(arguments.first { $0.hasSuffix(".py") } ?? executable): \(error)")
             return nil
         }
     }

@@ -8,12 +8,13 @@ struct TransitionRunner {
     let action: WorkflowAction
     let id: String
     let comment: String?
-    var detail: StepDetail? = nil
+    /// What the central office records with the step, read against the replica's policy (its time zone).
+    var detail: (Policy) throws -> StepDetail? = { _ in nil }
 
     func run(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
-        let report = try replica.perform(action, on: id, by: actor, comment: comment, detail: detail)
+        let report = try replica.perform(action, on: id, by: actor, comment: comment, detail: try detail(try replica.policy()))
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
         context.print("\(report.id): \(action.rawValue) by \(actor); now \(report.state.rawValue)")
     }

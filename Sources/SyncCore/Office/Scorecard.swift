@@ -49,10 +49,11 @@ extension Scorecard {
     public init(
         unit: OrgUnit, period: Period, reports: [ReportFacts], solicitations: [Solicitation], policy: Policy, now: Date
     ) {
-        let zone = WorkingCalendar(policy: policy).timeZone
+        let calendar = WorkingCalendar(policy: policy)
+        let zone = calendar.timeZone
         let points = policy.points
         let inPeriod = { (date: Date?) in date.map { period.contains($0, in: zone) } ?? false }
-        let day = { (date: Date) in WorkingCalendar(policy: policy).day(of: date) }
+        let day = calendar.day(of:)
         var lines: [Line] = []
         func add(_ rule: String, _ report: String?, _ value: Int, _ detail: String) {
             if value != 0 { lines.append(Line(rule: rule, report: report, points: value, detail: detail)) }

@@ -98,25 +98,30 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         let missing = vv.missing(from: change.context)
         if !missing.isEmpty { return .waiting(missing: missing) }
         switch change.payload {
-        case .content(let write):
-            if write.creates {
-                return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) creates report \(id) a second time"))
-            }
-            applyContent(change, write)
-        case .transition(let step):
-            transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
-        case .resolution(let step):
-            resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
+        case .content(let write) where write.creates:
+            return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) creates report \(id) a second time"))
         case .void(let marker):
             vv.add(change.dot)
             applyVoid(marker)
             return .applied
         case .unit, .member, .policy, .solicitation:
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
+        case .content, .transition, .resolution:
+            take(change)
         }
         vv.add(change.dot)
         refold()
         return .applied
+    }
+
+    /// Takes the effect of a content write, workflow step or decision into the record; its checks are made.
+    private mutating func take(_ change: Change) {
+        switch change.payload {
+        case .content(let write): applyContent(change, write)
+        case .transition(let step): transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
+        case .resolution(let step): resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
+        case .void, .unit, .member, .policy, .solicitation: break
+        }
     }
 
     /// The merged content: each field's winning value.
@@ -177,14 +182,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         // (the void changes themselves included) stays seen.
         rebuilt.voided = voided
         rebuilt.vv = vv
-        for change in kept.dropFirst() {
-            switch change.payload {
-            case .content(let write): rebuilt.applyContent(change, write)
-            case .transition(let step): rebuilt.transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
-            case .resolution(let step): rebuilt.resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
-            case .void, .unit, .member, .policy, .solicitation: break
-            }
-        }
+        for change in kept.dropFirst() { rebuilt.take(change) }
         rebuilt.refold()
         self = rebuilt
     }

@@ -26,6 +26,12 @@ public enum TimestampParser {
         return nil
     }
 
+    /// Like `require`, but a bare day (`2026-10-15`) is also taken, as the start of that day.
+    public static func require(dayOrTime text: String, timeZone: TimeZone, what: String) throws -> Date {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return try require(trimmed.count == 10 ? trimmed + "T00:00" : trimmed, timeZone: timeZone, what: what)
+    }
+
     /// Like `parse`, but throws an error that shows the accepted forms.
     public static func require(_ text: String, timeZone: TimeZone, what: String) throws -> Date {
         guard let date = parse(text, timeZone: timeZone) else {

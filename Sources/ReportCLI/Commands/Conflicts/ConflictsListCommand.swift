@@ -14,10 +14,10 @@ struct ConflictsListCommand: ReplicaCommand {
 
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
-        let entries = try replica.conflictEntries(matching: try filter.filter(timeZone: Rendering.timeZone(of: try replica.policy())))
+        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let entries = try replica.conflictEntries(matching: try filter.filter(timeZone: timeZone))
         if global.json { return context.print(try Rendering.json(entries)) }
         guard !entries.isEmpty else { return context.print("no conflicts") }
-        let timeZone = Rendering.timeZone(of: try replica.policy())
         var table = TextTable(["ID", "REPORT", "KIND", "STATUS", "WINNER", "WHEN", "REPLICAS"])
         table.maxCellWidth = 30
         for e in entries {
@@ -47,9 +47,7 @@ struct ConflictFilterOptions: ParsableArguments {
     }
 
     func filter(timeZone: TimeZone) throws -> ConflictFilter {
-        let sinceDate = try since.map { text in
-            try TimestampParser.require(text.count == 10 ? text + "T00:00" : text, timeZone: timeZone, what: "--since")
-        }
+        let sinceDate = try since.map { try TimestampParser.require(dayOrTime: $0, timeZone: timeZone, what: "--since") }
         return ConflictFilter(
             unit: unit, report: report, kinds: Set(kind), status: open ? .open : resolved ? .resolved : nil, since: sinceDate)
     }

@@ -9,9 +9,8 @@ extension AdoptionLevel: ExpressibleByArgument {}
 struct DayOption: ParsableArguments {
     @Option(help: "The day it happened, if not today, e.g. 2026-10-15 (bureau time).") var date: String?
 
-    func value(policy: Policy, what: String = "--date") throws -> Date? {
-        let zone = Rendering.timeZone(of: policy)
-        return try date.map { try TimestampParser.require($0.count == 10 ? $0 + "T00:00" : $0, timeZone: zone, what: what) }
+    func value(policy: Policy) throws -> Date? {
+        try date.map { try TimestampParser.require(dayOrTime: $0, timeZone: Rendering.timeZone(of: policy), what: "--date") }
     }
 }
 
@@ -25,9 +24,9 @@ struct AdoptCommand: ReplicaCommand {
     @Option(help: "The outlet that adopted it, e.g. 政务信息快报.") var outlet: String?
     @OptionGroup var day: DayOption
     func execute(in context: CommandContext) throws {
-        let policy = try global.openReplica(in: context).policy()
-        let detail = StepDetail(level: level, outlet: outlet, date: try day.value(policy: policy))
-        try TransitionRunner(global: global, action: .adopt, id: id, comment: nil, detail: detail).run(in: context)
+        try TransitionRunner(global: global, action: .adopt, id: id, comment: nil) { policy in
+            StepDetail(level: level, outlet: outlet, date: try day.value(policy: policy))
+        }.run(in: context)
     }
 }
 
@@ -42,9 +41,9 @@ struct InstructCommand: ReplicaCommand {
     @Option(help: "What the instruction says.") var comment: String?
     @OptionGroup var day: DayOption
     func execute(in context: CommandContext) throws {
-        let policy = try global.openReplica(in: context).policy()
-        let detail = StepDetail(level: level, leader: leader, date: try day.value(policy: policy))
-        try TransitionRunner(global: global, action: .instruct, id: id, comment: comment, detail: detail).run(in: context)
+        try TransitionRunner(global: global, action: .instruct, id: id, comment: comment) { policy in
+            StepDetail(level: level, leader: leader, date: try day.value(policy: policy))
+        }.run(in: context)
     }
 }
 
@@ -57,6 +56,6 @@ struct RejectCommand: ReplicaCommand {
     @Flag(help: "The report was false (虚假信息): the unit loses the policy's false-report points.") var falseReport = false
     func execute(in context: CommandContext) throws {
         let detail = falseReport ? StepDetail(falseReport: true) : nil
-        try TransitionRunner(global: global, action: .reject, id: id, comment: comment, detail: detail).run(in: context)
+        try TransitionRunner(global: global, action: .reject, id: id, comment: comment) { _ in detail }.run(in: context)
     }
 }

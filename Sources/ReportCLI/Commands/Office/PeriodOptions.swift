@@ -22,10 +22,6 @@ struct PeriodOptions: ParsableArguments {
             guard period.kind == .quarter else { throw ReportSyncError(.invalidInput, "--quarter takes a quarter like 2026Q3") }
             return period
         }
-        let zone = Rendering.timeZone(of: policy)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month], from: now)
-        return Period(month: c.month ?? 1, of: c.year ?? 2026)
+        return Period.month(containing: now, in: Rendering.timeZone(of: policy))
     }
 }
