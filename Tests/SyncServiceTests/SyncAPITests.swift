@@ -238,3 +238,35 @@ extension Date {
     /// The date as JSON keeps it (milliseconds).
     var roundedToMilliseconds: Date { Date(millisecondsSince1970: millisecondsSince1970) }
 }
+
+extension SyncAPITests {
+    @Test("a step or a decision that claims a role its actor does not hold is refused, and so is a void from the field")
+    func claimedRole() async throws {
+        let fixture = try CentralFixture()
+        _ = try fixture.signedReport()
+        let changes = try fixture.field.changes().map(\.change).filter { !$0.payload.isReference }
+        // wang, a drafter, claims to review as unit head; and to decide a conflict as unit head.
+        var review = changes[2]
+        guard case .transition(var step) = review.payload else { Issue.record("expected the review step"); return }
+        #expect(step.action == .review)
+        step.role = .unitHead
+        review.actor = "wang"
+        review.payload = .transition(step)
+        var decision = changes[2]
+        decision.dot = Dot(replica: review.dot.replica, counter: 100)
+        decision.actor = "wang"
+        decision.payload = .resolution(ResolutionStep(conflict: "field-value/x/title/a:1/b:1", keep: .winner, role: .unitHead, value: nil))
+        var void = changes[2]
+        void.dot = Dot(replica: review.dot.replica, counter: 101)
+        void.payload = .void(VoidMarker(dot: changes[1].dot, reason: "forged"))
+        let body = try fixture.pushBody(Array(changes.prefix(2)) + [review, decision, void])
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { response in
+                let results = try decode(PushResponse.self, response.body).results
+                #expect(results.suffix(3).map(\.status) == [.rejected, .rejected, .rejected])
+                #expect(results.dropLast().suffix(2).allSatisfy { $0.reason?.contains("claims the role unit-head, but wang is a drafter") == true })
+                #expect(results.last?.reason?.contains("only the central voids") == true, "a field device may not void")
+            }
+        }
+    }
+}
