@@ -26,10 +26,8 @@ enum IncrementalBenchmark {
 
     /// Fills a central with `size` reports of another unit, then times one field round of `changes` new writes.
     static func round(size: Int, changes: Int, in directory: URL) async throws -> Double {
-        let central = try Replica.create(
-            at: centralPath(size: size, in: directory),
-            unit: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
-        try central.markCentral()
+        let center = try CentralReplica.create(at: centralPath(size: size, in: directory), bureau: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
+        let central = center.replica
         try central.addUnit(OrgUnit(id: "squad", name: "squad", kind: .squad, parent: "bureau"))
         try central.addUnit(OrgUnit(id: "other", name: "other", kind: .squad, parent: "bureau"))
         try central.addMember(Member(id: "wang", name: "wang", unit: "squad", role: .drafter))
@@ -46,14 +44,14 @@ enum IncrementalBenchmark {
             _ = try central.receive(batch)
             index += batch.count
         }
-        let token = try central.enroll(unit: "squad", device: "field")
-        let field = try Replica.createField(
+        let token = try center.enroll(unit: "squad", device: "field")
+        let field = try FieldReplica.create(
             at: directory.appendingPathComponent("field-\(size).sqlite").path, unit: "squad", centralURL: "", token: token)
-        return try await withLoopbackServer(central, token: token) { client, port in
+        return try await withLoopbackServer(center, token: token) { client, port in
             try field.setCentralURL("http://127.0.0.1:\(port)")
             _ = try await SyncRound.run(field, client: client)  // reference data; the central's reports are another unit's
             for i in 0..<changes {
-                _ = try field.draft(ReportContent(category: .dynamic, title: "t\(i)", body: "b"), by: "wang")
+                _ = try field.replica.draft(ReportContent(category: .dynamic, title: "t\(i)", body: "b"), by: "wang")
             }
             let started = ContinuousClock.now
             _ = try await SyncRound.run(field, client: client)

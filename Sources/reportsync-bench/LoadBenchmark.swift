@@ -17,22 +17,20 @@ enum LoadBenchmark {
     }
 
     static func run(devices: Int, rounds: Int, in directory: URL) async throws -> Result {
-        let central = try Replica.create(
-            at: directory.appendingPathComponent("central-load.sqlite").path,
-            unit: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
-        try central.markCentral()
+        let center = try CentralReplica.create(at: directory.appendingPathComponent("central-load.sqlite").path, bureau: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
+        let central = center.replica
         let tokens = try (0..<devices).map { d in
             let unit = String(format: "unit-%03d", d)
             try central.addUnit(OrgUnit(id: unit, name: unit, kind: .squad, parent: "bureau"))
             try central.addMember(Member(id: "m-\(unit)", name: unit, unit: unit, role: .drafter))
-            return try central.enroll(unit: unit, device: "device-\(d)")
+            return try center.enroll(unit: unit, device: "device-\(d)")
         }
         let http = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: HTTPClient.Configuration(
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: devices + 8),
                 decompression: .enabled(limit: .ratio(100))))
-        let result = try await withLoopbackServer(central, token: tokens[0]) { _, port in
+        let result = try await withLoopbackServer(center, token: tokens[0]) { _, port in
             let clients = tokens.map { SyncClient(baseURL: "http://127.0.0.1:\(port)", token: $0, http: http) }
             // Each device first pulls the reference data, as `report-cli init --central` does.
             var cursors: [Int64] = []

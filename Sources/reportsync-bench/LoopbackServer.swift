@@ -5,15 +5,15 @@ import NIOCore
 import Store
 import SyncService
 
-/// Runs a central server for `replica` on a free loopback port for the length of `body`.
+/// Runs a central server for `store` on a free loopback port for the length of `body`.
 func withLoopbackServer<T: Sendable>(
-    _ replica: Replica, token: String, _ body: @Sendable (SyncClient, Int) async throws -> T
+    _ store: any CentralStore, token: String, _ body: @Sendable (SyncClient, Int) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "bench")
     logger.logLevel = .critical
     let (ports, listening) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
-        router: CentralServer.buildRouter(replica: replica),
+        router: CentralServer.buildRouter(store: store),
         configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "syncd"),
         onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) },
         logger: logger)

@@ -20,7 +20,7 @@ enum MemoryBenchmark {
             print("memory: \(syncd.path) is missing; build it too (swift build -c release) to measure the server's memory")
             return nil
         }
-        let token = try Replica.open(at: path).enroll(unit: "other", device: "memory-probe")
+        let token = try CentralReplica.open(at: path).enroll(unit: "other", device: "memory-probe")
         let port = Int.random(in: 20_000...60_000)
         let server = Process()
         server.executableURL = syncd

@@ -21,14 +21,14 @@ enum MergeBenchmark {
 
     static func run(_ workload: PeersWorkload) throws -> Result {
         let now = Date(timeIntervalSince1970: 1_795_100_000)
-        var central = ReplicaState(replicaID: "central")
+        var central = MemoryReplica(replicaID: "central")
         central.receive(workload.baseline, now: now)
         let started = DispatchTime.now()
         for changes in workload.writes { central.receive(changes, now: now) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let conflicts = central.records.values.reduce(0) { $0 + $1.fieldConflicts.count }
         // Convergence: a replica that takes the writes in the opposite order holds the same state.
-        var other = ReplicaState(replicaID: "other")
+        var other = MemoryReplica(replicaID: "other")
         other.receive(workload.baseline, now: now)
         for changes in workload.writes.reversed() { other.receive(changes.reversed(), now: now) }
         return Result(

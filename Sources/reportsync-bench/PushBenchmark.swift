@@ -19,16 +19,15 @@ enum PushBenchmark {
     }
 
     static func run(changes: [Change], replicas: Int, in directory: URL) async throws -> Result {
-        let central = try Replica.create(
-            at: directory.appendingPathComponent("central.sqlite").path, unit: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
-        try central.markCentral()
+        let center = try CentralReplica.create(at: directory.appendingPathComponent("central.sqlite").path, bureau: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
+        let central = center.replica
         try central.addUnit(OrgUnit(id: "squad", name: "squad", kind: .squad, parent: "bureau"))
         for r in 0..<replicas {
             let id = String(format: "office-%02d", r)
             try central.addMember(Member(id: id, name: id, unit: "squad", role: .drafter))
         }
-        let token = try central.enroll(unit: "squad", device: "bench")
-        return try await withLoopbackServer(central, token: token) { client, port in
+        let token = try center.enroll(unit: "squad", device: "bench")
+        return try await withLoopbackServer(center, token: token) { client, port in
             let started = ContinuousClock.now
             var index = 0
             while index < changes.count {

@@ -24,8 +24,8 @@ enum WireBenchmark {
     static func run(overwrites: Int) throws -> Result {
         let drafter = Member(id: "wang", name: "王小明", unit: "squad-3", role: .drafter, phone: "13800000000")
         let start = Date()
-        var field = ReplicaState(replicaID: UUIDv7.make(at: start))
-        var central = ReplicaState(replicaID: UUIDv7.make(at: start))
+        var field = MemoryReplica(replicaID: UUIDv7.make(at: start))
+        var central = MemoryReplica(replicaID: UUIDv7.make(at: start))
         let ids = (0..<100).map { _ in UUIDv7.make(at: start) }
         for id in ids { try field.draft(id: id, ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: drafter, now: start) }
         // A second writer, so every record's context names two replicas as in real use.

@@ -23,7 +23,7 @@ struct CentralOptions: ParsableArguments {
     @Option(help: "The central replica file.") var db: String
     @Flag(help: "Print data as JSON.") var json = false
 
-    func open() throws -> Replica { try Replica.open(at: db) }
+    func open() throws -> CentralReplica { try CentralReplica.open(at: db) }
 }
 
 /// Runs `body`, printing a refusal as one `error:` line and exiting 1.
@@ -44,13 +44,10 @@ struct Serve: AsyncParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]) else {
             throw ValidationError("--listen takes HOST:PORT, for example 127.0.0.1:8080")
         }
-        let replica = try await reporting { try Replica.open(at: db) }
-        guard try replica.isCentral() else {
-            throw ValidationError("\(db) is not a central replica; create one with syncd init --db FILE --bureau NAME")
-        }
+        let central = try await reporting { try CentralReplica.open(at: db) }
         var logger = Logger(label: "syncd")
         logger.logLevel = .info
-        let app = CentralServer.buildApplication(replica: replica, host: String(parts[0]), port: port, logger: logger)
+        let app = CentralServer.buildApplication(store: central, host: String(parts[0]), port: port, logger: logger)
         try await app.runService()
     }
 }
@@ -63,8 +60,7 @@ struct InitCentral: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let replica = try Replica.create(at: db, unit: OrgUnit(id: bureauId, name: bureau, kind: .centralOffice))
-            try replica.markCentral()
+            _ = try CentralReplica.create(at: db, bureau: OrgUnit(id: bureauId, name: bureau, kind: .centralOffice))
             print("created the central replica of \(bureau) at \(db)")
         }
     }
@@ -87,7 +83,7 @@ struct UnitAdd: AsyncParsableCommand {
             guard let kind = UnitKind(rawValue: kind) else {
                 throw ReportSyncError(.invalidInput, "unknown kind '\(kind)': use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let replica = try central.open()
+            let replica = try central.open().replica
             try replica.addUnit(OrgUnit(id: id, name: name, kind: kind, parent: parent ?? replica.identity().unit.id))
             print("added unit \(id) (\(name))")
         }
@@ -112,7 +108,7 @@ struct MemberAdd: AsyncParsableCommand {
             guard let role = Role(rawValue: role) else {
                 throw ReportSyncError(.invalidInput, "unknown role '\(role)': use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            try central.open().addMember(Member(id: id, name: name, unit: unit, role: role, phone: phone))
+            try central.open().replica.addMember(Member(id: id, name: name, unit: unit, role: role, phone: phone))
             print("added \(id) (\(name)) as \(role.rawValue) of \(unit)")
         }
     }
@@ -155,12 +151,12 @@ struct RunField: AsyncParsableCommand {
     @Option(help: "Seconds between scheduled syncs.") var interval = 60
 
     func run() async throws {
-        let replica = try await reporting { try Replica.open(at: db) }
-        let (url, token) = try await reporting { try replica.central() }
+        let field = try await reporting { try FieldReplica.open(at: db) }
+        let (url, token) = try await reporting { try field.central() }
         var logger = Logger(label: "syncd-run")
         logger.logLevel = .info
         let service = FieldSyncService(
-            replica: replica, client: SyncClient(baseURL: url, token: token), interval: .seconds(interval), logger: logger)
+            field: field, client: SyncClient(baseURL: url, token: token), interval: .seconds(interval), logger: logger)
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

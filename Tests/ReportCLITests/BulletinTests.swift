@@ -22,8 +22,8 @@ struct BulletinTests {
     static func fixture(at path: String) throws {
         let clock = Clock()
         clock.set("2026-10-01T08:00")
-        let c = try Replica.create(at: path, unit: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now })
-        try c.markCentral()
+        let c = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now })
+            .replica
         for (id, name, kind) in [("squad-3", "第三中队", UnitKind.squad), ("squad-4", "第四中队", .squad), ("office-1", "综合科", .office)] {
             try c.addUnit(OrgUnit(id: id, name: name, kind: kind, parent: "bureau"))
         }

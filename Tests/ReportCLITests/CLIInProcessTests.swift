@@ -76,7 +76,7 @@ struct CLIInProcessTests {
             (["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--event-time", "yesterday"], "--event-time 'yesterday'"),
             (["draft", "--as", "wang", "--category", "emergency", "--title", "续", "--follow-up-of", "01a2ffff"], "not in this replica"),
             (["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--disclosure", "exempt"], "--disclosure-reason"),
-            (["draft", "--as", "zhao", "--category", "dynamic", "--title", "t"], "only a drafter or unit-head"),
+            (["draft", "--as", "zhao", "--category", "dynamic", "--title", "t"], "may not draft reports; that needs a drafter or unit-head"),
             (["init", "--unit", "x", "--unit-name", "y"], "already exists"),
         ])
     func badInput(arguments: [String], message: String) async throws {

@@ -9,7 +9,8 @@ import SyncService
 /// A real central replica file served over HTTP on a loopback port, inside the test process, with
 /// squad-3's people and two enrolled devices: the place field replicas made by `report-cli init --central` sync with.
 final class LoopbackCentral: @unchecked Sendable {
-    let replica: Replica
+    let center: CentralReplica
+    var replica: Replica { center.replica }
     let path: String
     let url: String
     let tokens: [String]
@@ -18,8 +19,8 @@ final class LoopbackCentral: @unchecked Sendable {
     /// Creates `central.sqlite` in `directory` and serves it until `stop()`; returns once the server listens.
     init(in directory: URL) async throws {
         path = directory.appendingPathComponent("central.sqlite").path
-        replica = try Replica.create(at: path, unit: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
-        try replica.markCentral()
+        center = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        let replica = center.replica
         try replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         try replica.addUnit(OrgUnit(id: "squad-4", name: "第四中队", kind: .squad, parent: "bureau"))
         for member in [
@@ -31,12 +32,12 @@ final class LoopbackCentral: @unchecked Sendable {
         ] {
             try replica.addMember(member)
         }
-        tokens = [try replica.enroll(unit: "squad-3", device: "laptop"), try replica.enroll(unit: "squad-3", device: "tablet")]
+        tokens = [try center.enroll(unit: "squad-3", device: "laptop"), try center.enroll(unit: "squad-3", device: "tablet")]
         var logger = Logger(label: "central")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: CentralServer.buildRouter(replica: replica),
+            router: CentralServer.buildRouter(store: center),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)

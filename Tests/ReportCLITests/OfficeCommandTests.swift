@@ -62,7 +62,7 @@ struct OfficeCommandTests {
         try await ok("sync", "--db", "laptop.sqlite")
         let onLaptop = try #require(try await json("solicit", "list", "--db", "laptop.sqlite") as? [[String: Any]])
         #expect(onLaptop.count == 1 && onLaptop.first?["topic"] as? String == "安全生产经验")
-        let squad4 = try central.replica.enroll(unit: "squad-4", device: "s4-laptop")
+        let squad4 = try central.center.enroll(unit: "squad-4", device: "s4-laptop")
         try await ok("init", "--db", "squad4.sqlite", "--central", central.url, "--token", squad4)
         #expect((try await json("solicit", "list", "--db", "squad4.sqlite") as? [[String: Any]])?.isEmpty == true, "squad-4 was not asked")
 

@@ -40,7 +40,7 @@ struct ReplicaSyncTests {
         let (laptop, _) = try pair()
         let id = try laptop.draft(StoreFixtures.news(), by: "wang").id
         _ = try laptop.perform(.submit, on: id, by: "wang")
-        var memory = ReplicaState(replicaID: "memory")
+        var memory = MemoryReplica(replicaID: "memory")
         memory.receive(try laptop.changes().map(\.change), now: Date())
         #expect(try memory.digest() == laptop.digest())
     }
@@ -131,13 +131,13 @@ struct ReplicaSyncTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let central = try StoreFixtures.inMemory()
         let id = try central.draft(StoreFixtures.news(), by: "wang").id
-        let field = try Replica.createField(
+        let field = try FieldReplica.create(
             at: dir.appendingPathComponent("field.sqlite").path, unit: "squad-3", centralURL: "http://central", token: "t",
             now: { Date().addingTimeInterval(-3600) })
         let feed = try central.changes().map(\.change)
         let outcomes = try field.applyPulled(feed, next: 99)
         #expect(outcomes.allSatisfy { $0 == .applied })
-        #expect(try field.report(id).content.title == StoreFixtures.news().title)
+        #expect(try field.replica.report(id).content.title == StoreFixtures.news().title)
         #expect(try field.pullCursor() == 99)
         // The other way round, the central judges clocks: a change stamped an hour ahead of it is refused.
         let late = try Replica.inMemory(unit: StoreFixtures.unit, now: { Date().addingTimeInterval(-3600) })

@@ -5,8 +5,8 @@ import Testing
 /// Bad changes are refused with a reason the sender can show, and nothing else in the batch is lost.
 @Suite("Refused changes")
 struct ChangeRejectionTests {
-    func source() throws -> ReplicaState {
-        var a = ReplicaState(replicaID: "a")
+    func source() throws -> MemoryReplica {
+        var a = MemoryReplica(replicaID: "a")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         try a.edit("r1", Cast.patch(title: "新标题"), by: Cast.wang, now: Cast.at(1))
         return a
@@ -14,7 +14,7 @@ struct ChangeRejectionTests {
 
     func expectRefused(_ bad: Change, mentions text: String) throws {
         let a = try source()
-        var b = ReplicaState(replicaID: "b")
+        var b = MemoryReplica(replicaID: "b")
         let outcomes = b.receive([a.log[0], bad, a.log[1]], now: Cast.at(10))
         guard case .rejected(let error) = outcomes[1] else {
             Issue.record("expected a refusal, got \(outcomes[1])")
@@ -54,7 +54,7 @@ struct ChangeRejectionTests {
         var bad = try source().log[1]
         bad.payload = .content(ContentWrite(creates: false, fields: ["title": "\"别的\""]))
         let a = try source()
-        var b = ReplicaState(replicaID: "b")
+        var b = MemoryReplica(replicaID: "b")
         b.receive(a.log, now: Cast.at(10))
         guard case .rejected(let error) = b.receive([bad], now: Cast.at(11))[0] else {
             Issue.record("a reused dot must be refused")

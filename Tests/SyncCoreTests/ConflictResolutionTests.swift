@@ -7,9 +7,9 @@ import Testing
 @Suite("Conflict resolution")
 struct ConflictResolutionTests {
     /// Two replicas with a title conflict: wang's "王的标题" lost to li's later "李的标题".
-    func titleConflict() throws -> (ReplicaState, ReplicaState, Conflict) {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+    func titleConflict() throws -> (MemoryReplica, MemoryReplica, Conflict) {
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news("原标题"), by: Cast.wang, now: Cast.at(0))
         b.pull(from: a)
         try a.edit("r1", Cast.patch(title: "王的标题"), by: Cast.wang, now: Cast.at(10))
@@ -69,8 +69,8 @@ struct ConflictResolutionTests {
 
     @Test("a stale sign-off is settled by reviewing again: a later step that saw both sides supersedes it")
     func staleApprovalSuperseded() throws {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         try a.perform(.submit, on: "r1", by: Cast.wang, now: Cast.at(1))
         try a.perform(.review, on: "r1", by: Cast.li, now: Cast.at(2))
@@ -89,8 +89,8 @@ struct ConflictResolutionTests {
     @Test("a conflict with a central step is the central office's to decide; a unit head's decision does not count")
     func centralDecision() throws {
         // The unit head returns a signed report while the central office receives it.
-        var field = ReplicaState(replicaID: "field")
-        var central = ReplicaState(replicaID: "central")
+        var field = MemoryReplica(replicaID: "field")
+        var central = MemoryReplica(replicaID: "central")
         try field.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         for (action, actor) in [(WorkflowAction.submit, Cast.wang), (.review, Cast.li), (.sign, Cast.zhao)] {
             try field.perform(action, on: "r1", by: actor, now: Cast.at(1))

@@ -63,7 +63,7 @@ extension ConvergenceProperties {
 /// A seeded run of replicas doing random work and exchanging changes on a random schedule.
 struct Simulation {
     var rng: SplitMix64
-    var replicas: [ReplicaState]
+    var replicas: [MemoryReplica]
     var clock: Double = 0
     var reportIDs: [String] = []
     /// Changes replica 0, playing the central, refused and voided.
@@ -75,7 +75,7 @@ struct Simulation {
 
     init(seed: UInt64, replicas count: Int) {
         rng = SplitMix64(seed: seed)
-        replicas = (0..<count).map { ReplicaState(replicaID: "replica-\($0)") }
+        replicas = (0..<count).map { MemoryReplica(replicaID: "replica-\($0)") }
     }
 
     mutating func step() {
@@ -214,7 +214,7 @@ struct Simulation {
 
     /// A fresh replica fed the same changes in another order, and every fold of shuffled events, agree.
     mutating func checkDeterminism() throws {
-        var fresh = ReplicaState(replicaID: "fresh")
+        var fresh = MemoryReplica(replicaID: "fresh")
         var changes = allChanges
         changes.shuffle(using: &rng)
         fresh.receive(changes, now: Cast.at(clock + 3000))

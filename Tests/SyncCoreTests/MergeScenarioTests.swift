@@ -6,9 +6,9 @@ import Testing
 @Suite("Merge scenarios")
 struct MergeScenarioTests {
     /// A report signed-ready: drafted, submitted and reviewed on `a`, copied to `b`.
-    func reviewedOnTwoDevices() throws -> (ReplicaState, ReplicaState, String) {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+    func reviewedOnTwoDevices() throws -> (MemoryReplica, MemoryReplica, String) {
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         try a.perform(.submit, on: "r1", by: Cast.wang, now: Cast.at(1))
         try a.perform(.review, on: "r1", by: Cast.li, now: Cast.at(2))
@@ -50,8 +50,8 @@ struct MergeScenarioTests {
 
     @Test("two devices edit the same field: the later stamp wins, the loser is kept with both authors and dots")
     func sameField() throws {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news("原标题"), by: Cast.wang, now: Cast.at(0))
         b.pull(from: a)
         let early = try a.edit("r1", Cast.patch(title: "王的标题"), by: Cast.wang, now: Cast.at(10))[0]
@@ -69,8 +69,8 @@ struct MergeScenarioTests {
 
     @Test("equal clock stamps: the higher replica id wins, on every replica")
     func equalStamps() throws {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         b.pull(from: a)
         try a.edit("r1", Cast.patch(title: "A"), by: Cast.wang, now: Cast.at(50))
@@ -84,8 +84,8 @@ struct MergeScenarioTests {
 
     @Test("a later edit that saw both sides settles the conflict; the loser stays listed")
     func settled() throws {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         b.pull(from: a)
         try a.edit("r1", Cast.patch(title: "A"), by: Cast.wang, now: Cast.at(10))
@@ -102,7 +102,7 @@ struct MergeScenarioTests {
     @Test("the central office returns a report while the unit edits it on a device that had not seen the sign-off")
     func returnWhileEditing() throws {
         var (unit, laptop, id) = try reviewedOnTwoDevices()
-        var central = ReplicaState(replicaID: "central")
+        var central = MemoryReplica(replicaID: "central")
         try unit.perform(.sign, on: id, by: Cast.zhao, now: Cast.at(5))
         central.pull(from: unit)
         try central.perform(.receive, on: id, by: Cast.chen, now: Cast.at(6))
@@ -141,8 +141,8 @@ struct MergeScenarioTests {
 
     @Test("a follow-up that arrives before its first report waits, then applies")
     func followUpBeforeFirst() throws {
-        var unit = ReplicaState(replicaID: "unit")
-        var central = ReplicaState(replicaID: "central")
+        var unit = MemoryReplica(replicaID: "unit")
+        var central = MemoryReplica(replicaID: "central")
         try unit.draft(id: "first", ReportContent(category: .emergency, title: "滑坡", body: "初报"), by: Cast.wang, now: Cast.at(0))
         var followUp = ReportContent(category: .emergency, title: "续报", body: "进展")
         followUp.followUpOf = "first"
@@ -156,8 +156,8 @@ struct MergeScenarioTests {
 
     @Test("the same change arriving twice changes nothing the second time")
     func duplicate() throws {
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
         #expect(b.receive(a.log, now: Cast.at(1)) == [.applied])
         let digest = try b.digest()
@@ -188,8 +188,8 @@ struct MergeScenarioTests {
         }
         let older = memberChange("王小明", replica: "central", at: 10)
         let newer = memberChange("王晓明", replica: "other", at: 20)
-        var a = ReplicaState(replicaID: "a")
-        var b = ReplicaState(replicaID: "b")
+        var a = MemoryReplica(replicaID: "a")
+        var b = MemoryReplica(replicaID: "b")
         a.receive([older, newer], now: Cast.at(30))
         b.receive([newer, older], now: Cast.at(30))
         guard case .member(let member) = a.reference["member/wang"]?.payload else {

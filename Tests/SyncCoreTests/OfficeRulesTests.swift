@@ -48,7 +48,7 @@ struct OfficeRulesTests {
         _ content: ReportContent, id: String = "r", signedAt: Date?, receivedAt: Date? = nil,
         central: [(WorkflowAction, StepDetail?, Date)] = []
     ) throws -> ReportFacts {
-        var field = ReplicaState(replicaID: "field")
+        var field = MemoryReplica(replicaID: "field")
         let start = content.eventTime ?? Self.local("2026-10-01T08:00")
         try field.draft(id: id, content, by: Cast.wang, now: start)
         if let signedAt {

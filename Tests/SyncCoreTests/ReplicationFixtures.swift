@@ -26,9 +26,9 @@ enum Cast {
     }
 }
 
-extension ReplicaState {
+extension MemoryReplica {
     /// Receives everything `other` holds, in its order.
-    mutating func pull(from other: ReplicaState, now: Date = Cast.at(100_000)) {
+    mutating func pull(from other: MemoryReplica, now: Date = Cast.at(100_000)) {
         receive(other.log, now: now)
     }
 }

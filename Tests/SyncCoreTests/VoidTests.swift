@@ -8,9 +8,9 @@ import Testing
 struct VoidTests {
     /// The field drafts r1 (the central has it), then edits the title (C, to be refused) and then the body
     /// (D, which saw C). Returns the field, the central, C and D.
-    func refusedEdit() throws -> (field: ReplicaState, central: ReplicaState, refused: Change, later: Change) {
-        var field = ReplicaState(replicaID: "field")
-        var central = ReplicaState(replicaID: "central")
+    func refusedEdit() throws -> (field: MemoryReplica, central: MemoryReplica, refused: Change, later: Change) {
+        var field = MemoryReplica(replicaID: "field")
+        var central = MemoryReplica(replicaID: "central")
         try field.draft(id: "r1", Cast.news("原标题"), by: Cast.wang, now: Cast.at(0))
         central.pull(from: field)
         let refused = try field.edit("r1", Cast.patch(title: "被拒的标题"), by: Cast.wang, now: Cast.at(10))[0]
@@ -18,7 +18,7 @@ struct VoidTests {
         return (field, central, refused, later)
     }
 
-    func void(_ change: Change, at central: ReplicaState) -> Change {
+    func void(_ change: Change, at central: MemoryReplica) -> Change {
         Change(
             dot: Dot(replica: "central", counter: central.counter + 1), hlc: HybridTimestamp(wallMilliseconds: Cast.at(30).millisecondsSince1970, logical: 0),
             record: change.record, unit: change.unit, actor: "central-office", context: (try? central.record(change.record).vv) ?? change.context,
@@ -35,7 +35,7 @@ struct VoidTests {
         let content = try field.record("r1").content()
         #expect(content.title == "原标题" && content.body == "后来的正文")
         #expect(try field.digest() == central.digest())
-        var third = ReplicaState(replicaID: "third")
+        var third = MemoryReplica(replicaID: "third")
         third.receive([later, marker, field.log[0]], now: Cast.at(50))
         #expect(try third.digest() == central.digest(), "any order")
         #expect(try field.record("r1").voided.map(\.dot) == [refused.dot])

@@ -8,14 +8,15 @@ import SyncService
 
 /// A central replica with two squads and their people, a device token per squad, and a field replica of squad-3.
 struct CentralFixture {
-    let central: Replica
+    let store: CentralReplica
+    var central: Replica { store.replica }
     let field: Replica
     let squad3Token: String
     let squad4Token: String
 
     init() throws {
-        central = try Replica.inMemory(unit: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
-        try central.markCentral()
+        store = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        let central = store.replica
         try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         try central.addUnit(OrgUnit(id: "squad-4", name: "第四中队", kind: .squad, parent: "bureau"))
         try central.addMember(Member(id: "wang", name: "王小明", unit: "squad-3", role: .drafter))
@@ -23,8 +24,8 @@ struct CentralFixture {
         try central.addMember(Member(id: "zhao", name: "赵局长", unit: "bureau", role: .leader))
         try central.addMember(Member(id: "chen", name: "陈编辑", unit: "bureau", role: .centralEditor))
         try central.addMember(Member(id: "sun", name: "孙信息员", unit: "squad-4", role: .drafter))
-        squad3Token = try central.enroll(unit: "squad-3", device: "laptop")
-        squad4Token = try central.enroll(unit: "squad-4", device: "tablet")
+        squad3Token = try store.enroll(unit: "squad-3", device: "laptop")
+        squad4Token = try store.enroll(unit: "squad-4", device: "tablet")
         // The field replica starts from the central's reference data, as report-cli init --central does.
         field = try Replica.inMemory(unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad))
         _ = try field.receive(try central.changes().map(\.change))
@@ -33,7 +34,7 @@ struct CentralFixture {
     var application: some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Application(router: CentralServer.buildRouter(replica: central), logger: logger)
+        return Application(router: CentralServer.buildRouter(store: store), logger: logger)
     }
 
     /// A report of squad-3 drafted, submitted, reviewed and signed on the field replica.

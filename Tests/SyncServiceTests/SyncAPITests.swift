@@ -30,7 +30,7 @@ struct SyncAPITests {
         let fixture = try CentralFixture()
         var headers: HTTPFields = [:]
         if header == "revoked" {
-            try fixture.central.revoke(device: "laptop")
+            try fixture.store.revoke(device: "laptop")
             headers = .bearer(fixture.squad3Token)
         } else if !header.isEmpty {
             headers[.authorization] = header

@@ -40,14 +40,14 @@ struct InitCommand: AsyncReplicaCommand {
             let client = SyncClient(baseURL: central, token: token)
             try await client.probe()
             let me = try await client.whoami()
-            let replica = try Replica.createField(at: path, unit: me.unit, centralURL: central, token: token)
+            let field = try FieldReplica.create(at: path, unit: me.unit, centralURL: central, token: token)
             let summary: SyncSummary
-            do { summary = try await SyncRound.run(replica, client: client) } catch {
+            do { summary = try await SyncRound.run(field, client: client) } catch {
                 // Without its first pull the replica knows no unit or member: leave nothing half made.
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 throw error
             }
-            context.print("created replica \(try replica.identity().replicaID) for \(me.unit) (device \(me.device)) at \(path)")
+            context.print("created replica \(try field.replica.identity().replicaID) for \(me.unit) (device \(me.device)) at \(path)")
             context.print("pulled \(summary.pulled) changes: units, members, policy and the unit's reports")
             return
         }

@@ -30,7 +30,7 @@ struct ListCommand: ReplicaCommand {
     }
 
     func listRejected(_ replica: Replica, in context: CommandContext) throws {
-        let rejections = try replica.pushRejections()
+        let rejections = try replica.role() == .field ? FieldReplica(replica).pushRejections() : []
         if global.json {
             struct Row: Encodable {
                 let report: String

@@ -13,16 +13,17 @@ struct SyncCommand: AsyncReplicaCommand {
     @Option(help: "The central's URL, when it has moved; kept for later syncs.") var central: String?
 
     func execute(in context: CommandContext) async throws {
-        let replica = try global.openReplica(in: context)
-        if let central { try replica.setCentralURL(central) }
-        let (url, token) = try replica.central()
-        let summary = try await SyncRound.run(replica, client: SyncClient(baseURL: url, token: token)) { line in
+        let field = try FieldReplica(global.openReplica(in: context))
+        if let central { try field.setCentralURL(central) }
+        let (url, token) = try field.central()
+        let summary = try await SyncRound.run(field, client: SyncClient(baseURL: url, token: token)) { line in
             if isatty(STDERR_FILENO) != 0 { context.printError(line) }
         }
         if global.json { return context.print(try Rendering.json(summary)) }
         var line = "pushed \(summary.pushed) (accepted \(summary.accepted)"
         if summary.waitingAtCentral > 0 { line += ", waiting at central \(summary.waitingAtCentral)" }
         if summary.rejected > 0 { line += ", rejected \(summary.rejected): see report-cli list --rejected" }
+        if summary.unanswered > 0 { line += ", not answered \(summary.unanswered): kept in the outbox for the next sync" }
         context.print(line + "), pulled \(summary.pulled)")
     }
 }
@@ -36,11 +37,20 @@ struct StatusCommand: ReplicaCommand {
 
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
-        let state = try replica.syncState()
+        guard try replica.role() == .field else {
+            let what = try replica.role() == .central ? "the central replica: devices push to it" : "none (standalone replica)"
+            if global.json { return context.print(try Rendering.json(["role": try replica.role().rawValue])) }
+            return context.print("central:              \(what)")
+        }
+        let field = try FieldReplica(replica)
+        let state = try field.syncState()
         if global.json { return context.print(try Rendering.json(state)) }
         let timeZone = Rendering.timeZone(of: try replica.policy())
-        context.print("central:              \(state.centralURL ?? "none (standalone replica)")")
+        context.print("central:              \(state.centralURL ?? "none")")
         context.print("outgoing changes:     \(state.outgoing)")
+        if state.heldSecret > 0 {
+            context.print("held (secret):        \(state.heldSecret) (secret reports stay on this device; they go once declassified)")
+        }
         context.print("waiting for causes:   \(state.waiting)")
         context.print("rejected by central:  \(state.rejectedByCentral)\(state.rejectedByCentral > 0 ? " (report-cli list --rejected)" : "")")
         context.print("last successful sync: \(state.lastSyncAt.map { Rendering.local($0, in: timeZone) } ?? "never")")

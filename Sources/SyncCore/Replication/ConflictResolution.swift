@@ -61,10 +61,7 @@ public enum ConflictAuthority {
 
     /// The roles that may resolve `conflict`.
     public static func roles(for conflict: Conflict) -> Set<Role> {
-        switch conflict.kind {
-        case .fieldValue: [.drafter, .unitHead, .leader]
-        case .approvalTransition, .staleApproval: isCentralDecision(conflict) ? [.centralEditor] : [.unitHead, .leader]
-        }
+        Permissions.roles(for: .resolve(kind: conflict.kind, centralDecision: isCentralDecision(conflict))) ?? []
     }
 
     /// Whether a member in `role` may resolve `conflict`.

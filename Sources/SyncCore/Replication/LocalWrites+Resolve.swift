@@ -7,7 +7,7 @@ extension LocalWrites {
     /// the losing step taken again now; then the resolution itself, which has seen all of them.
     public static func resolve(
         _ conflictID: String, of record: ReportRecord, keep: ResolutionStep.Keep, value: String?, comment: String?,
-        by actor: Member, policy: Policy, followUpTarget: ReportRecord?, stamps: () -> Stamp
+        by actor: Member, at place: ReplicaRole, policy: Policy, followUpTarget: ReportRecord?, stamps: () -> Stamp
     ) throws -> [Change] {
         guard let conflict = record.conflict(conflictID) else {
             throw ReportSyncError(.notFound, "report \(record.id) has no conflict \(conflictID); see report-cli conflicts list")
@@ -17,7 +17,7 @@ extension LocalWrites {
             throw ReportSyncError(
                 .wrongState, "conflict \(name) is already resolved (\(resolution.how.rawValue) by \(resolution.by.actor)); nothing to do")
         }
-        try checkMayResolve(conflict, of: record, by: actor)
+        try checkMayResolve(conflict, of: record, by: actor, at: place)
         if keep == .value, value == nil { throw ReportSyncError(.invalidInput, "--keep value needs --value TEXT") }
         if keep != .value, value != nil { throw ReportSyncError(.invalidInput, "--value goes only with --keep value") }
         var changes: [Change] = []
@@ -39,7 +39,7 @@ extension LocalWrites {
             }
             kept = try content.encodedFields()[field]
             if kept != shown {
-                try checkMayEdit(record, by: actor)
+                try checkMayEdit(record, by: actor, at: place)
                 changes = try write(
                     [field: kept ?? "null"], into: record, giving: content, by: actor, policy: policy,
                     followUpTarget: followUpTarget, stamps: stamps)
@@ -54,8 +54,8 @@ extension LocalWrites {
                 }
                 changes.append(
                     try transition(
-                        action, on: record, by: actor, comment: comment, policy: policy, followUpTarget: followUpTarget,
-                        stamp: stamps()))
+                        action, on: record, by: actor, at: place, comment: comment, policy: policy,
+                        followUpTarget: followUpTarget, stamp: stamps()))
             }
         }
         var seen = record.vv
@@ -69,9 +69,11 @@ extension LocalWrites {
     }
 
     /// Throws why `actor` may not decide `conflict`.
-    static func checkMayResolve(_ conflict: Conflict, of record: ReportRecord, by actor: Member) throws {
+    static func checkMayResolve(_ conflict: Conflict, of record: ReportRecord, by actor: Member, at place: ReplicaRole) throws {
+        let act = Act.resolve(kind: conflict.kind, centralDecision: ConflictAuthority.isCentralDecision(conflict))
+        try Permissions.check(act, by: actor.role, at: place)
         let roles = ConflictAuthority.roles(for: conflict)
-        let inUnit = !actor.role.isUnitBound || actor.unit == record.unit
+        let inUnit = !Permissions.isUnitBound(act, actor.role) || actor.unit == record.unit
         guard roles.contains(actor.role), inUnit else {
             let whose = ConflictAuthority.isCentralDecision(conflict) ? "the central office" : "unit \(record.unit)"
             let allowed = roles.map(\.rawValue).sorted().joined(separator: " or ")

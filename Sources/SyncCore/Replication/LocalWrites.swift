@@ -8,11 +8,10 @@ public enum LocalWrites {
     ///
     /// - Parameter followUpTarget: the first report of the chain when `content.followUpOf` is set.
     public static func draft(
-        id: String, content: ReportContent, by actor: Member, followUpTarget: ReportRecord?, policy: Policy, stamp: Stamp
+        id: String, content: ReportContent, by actor: Member, at place: ReplicaRole, followUpTarget: ReportRecord?, policy: Policy,
+        stamp: Stamp
     ) throws -> Change {
-        guard actor.role == .drafter || actor.role == .unitHead else {
-            throw ReportSyncError(.forbidden, "\(actor.id) is a \(actor.role.rawValue); only a drafter or unit-head drafts reports")
-        }
+        try Permissions.check(.draft, by: actor, onUnit: actor.unit, at: place)
         var content = content
         if content.contact == nil { content.contact = actor.phone }
         let target = try followUpTarget.map { try Report(record: $0) }
@@ -26,11 +25,11 @@ public enum LocalWrites {
     /// The changes that apply `patch` to a report: the content write, and a `revise` step when the
     /// report was reviewed (the review saw other content).
     public static func edit(
-        _ record: ReportRecord, with patch: ReportPatch, by actor: Member, policy: Policy, followUpTarget: ReportRecord?,
-        stamps: () -> Stamp
+        _ record: ReportRecord, with patch: ReportPatch, by actor: Member, at place: ReplicaRole, policy: Policy,
+        followUpTarget: ReportRecord?, stamps: () -> Stamp
     ) throws -> [Change] {
         if patch.isEmpty { throw ReportSyncError(.invalidInput, "nothing to change: give at least one field to edit") }
-        try checkMayEdit(record, by: actor)
+        try checkMayEdit(record, by: actor, at: place)
         let old = try record.content()
         if let newFirst = patch.followUpOf, newFirst != old.followUpOf {
             throw ReportSyncError(.ruleViolated, "a report's place in a follow-up chain cannot change; draft a new follow-up instead")
@@ -68,13 +67,8 @@ public enum LocalWrites {
     }
 
     /// Throws why `actor` may not change the content of `record` now.
-    static func checkMayEdit(_ record: ReportRecord, by actor: Member) throws {
-        let mayEdit =
-            actor.role == .leader || ((actor.role == .drafter || actor.role == .unitHead) && actor.unit == record.unit)
-        guard mayEdit else {
-            throw ReportSyncError(
-                .forbidden, "\(actor.id) (\(actor.role.rawValue) of \(actor.unit)) may not edit a report of unit \(record.unit)")
-        }
+    static func checkMayEdit(_ record: ReportRecord, by actor: Member, at place: ReplicaRole) throws {
+        try Permissions.check(.editContent, by: actor, onUnit: record.unit, at: place)
         guard record.state.allowsContentEdit else {
             throw ReportSyncError(
                 .wrongState,
@@ -85,8 +79,8 @@ public enum LocalWrites {
 
     /// The change that takes `action` on a report, after checking role, unit, state and (for submit) the content rules.
     public static func transition(
-        _ action: WorkflowAction, on record: ReportRecord, by actor: Member, comment: String?, policy: Policy,
-        followUpTarget: ReportRecord?, detail: StepDetail? = nil, stamp: Stamp
+        _ action: WorkflowAction, on record: ReportRecord, by actor: Member, at place: ReplicaRole, comment: String?,
+        policy: Policy, followUpTarget: ReportRecord?, detail: StepDetail? = nil, stamp: Stamp
     ) throws -> Change {
         if action == .adopt || action == .instruct, detail?.level == nil {
             throw ReportSyncError(.invalidInput, "\(action.rawValue) needs --level (\(AdoptionLevel.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -101,10 +95,7 @@ public enum LocalWrites {
         if action.needsComment, comment == nil {
             throw ReportSyncError(.invalidInput, "\(action.rawValue) needs a --comment that tells the unit what to change or why")
         }
-        if actor.role.isUnitBound, actor.unit != record.unit {
-            throw ReportSyncError(
-                .forbidden, "\(actor.id) is a \(actor.role.rawValue) of \(actor.unit) and may not act on a report of \(record.unit)")
-        }
+        try Permissions.check(.step(action), by: actor, onUnit: record.unit, at: place)
         let target = try ApprovalWorkflow.target(of: action, from: record.state, by: actor.role)
         if action == .submit {
             try ReportRules.checkSubmission(

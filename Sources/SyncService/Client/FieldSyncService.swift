@@ -8,13 +8,13 @@ import SyncCore
 /// and with exponential backoff and jitter while the central cannot be reached. Stops between rounds on
 /// SIGTERM/SIGINT; a round cut off by a crash is simply run again after a restart.
 public struct FieldSyncService: Service {
-    let replica: Replica
+    let field: FieldReplica
     let client: SyncClient
     let interval: Duration
     let logger: Logger
 
-    public init(replica: Replica, client: SyncClient, interval: Duration, logger: Logger) {
-        self.replica = replica
+    public init(field: FieldReplica, client: SyncClient, interval: Duration, logger: Logger) {
+        self.field = field
         self.client = client
         self.interval = interval
         self.logger = logger
@@ -22,12 +22,12 @@ public struct FieldSyncService: Service {
 
     public func run() async throws {
         var failures = 0
-        var lastSeen = try replica.syncState().outgoing
+        var lastSeen = try field.syncState().outgoing
         var untilNextRound = Duration.zero
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if untilNextRound <= .zero {
                 do {
-                    let summary = try await SyncRound.run(replica, client: client)
+                    let summary = try await SyncRound.run(field, client: client)
                     logger.info(
                         "synced", metadata: ["pushed": "\(summary.pushed)", "rejected": "\(summary.rejected)", "pulled": "\(summary.pulled)"])
                     failures = 0
@@ -41,7 +41,7 @@ public struct FieldSyncService: Service {
             // Wake every second: a new local change brings the next round forward.
             try? await Task.sleep(for: .seconds(1))
             untilNextRound -= .seconds(1)
-            let outgoing = try replica.syncState().outgoing
+            let outgoing = try field.syncState().outgoing
             if outgoing > 0, outgoing != lastSeen, failures == 0 { untilNextRound = .zero }
             lastSeen = outgoing
         }

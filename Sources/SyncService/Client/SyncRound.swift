@@ -8,56 +8,66 @@ public struct SyncSummary: Codable, Sendable, Equatable {
     public var accepted = 0
     public var rejected = 0
     public var waitingAtCentral = 0
+    /// Changes sent that the central did not answer for: they stay in the outbox and go again.
+    public var unanswered = 0
+    /// Answers the central gave for changes this round did not send: ignored.
+    public var foreignAnswers = 0
     public var pulled = 0
     public var applied = 0
 
     public init() {}
 }
 
-/// One sync round of a field replica: push local changes in batches, then pull the unit's feed in pages.
-/// A cursor moves only after what it covers is durably recorded, so a round cut off anywhere can simply
-/// be run again: every request is idempotent.
+/// One sync round of a field replica: push the outbox in batches, then pull the unit's feed in pages.
+/// A change leaves the outbox only when the central answered for its very dot, and the pull cursor
+/// moves only in the transaction that applied its page, so a round cut off anywhere can simply be run
+/// again: every request is idempotent.
 public enum SyncRound {
     public static func run(
-        _ replica: Replica, client: SyncClient, batch: Int = SyncProtocol.maxBatch, progress: (String) -> Void = { _ in }
+        _ field: FieldReplica, client: SyncClient, batch: Int = SyncProtocol.maxBatch, progress: (String) -> Void = { _ in }
     ) async throws -> SyncSummary {
         var summary = SyncSummary()
         do {
             // An idle round is a single pull; a round with changes to send first checks the central is up.
             var firstRequest = true
             while true {
-                let outgoing = try replica.outgoing(limit: batch)
-                guard let last = outgoing.last else { break }
+                let outgoing = try field.nextPush(limit: batch)
+                if outgoing.isEmpty { break }
                 if firstRequest { try await client.probe() }
                 firstRequest = false
                 let answer = try await client.push(outgoing.map(\.change))
-                var refused: [(change: Change, reason: String)] = []
-                for (stored, result) in zip(outgoing, answer.results) {
-                    switch result.status {
-                    case .accepted, .duplicate: summary.accepted += 1
-                    case .waiting: summary.waitingAtCentral += 1
-                    case .rejected: refused.append((stored.change, result.reason ?? "refused"))
-                    }
-                }
-                try replica.acknowledgePush(upTo: last.seq, refused: refused)
+                let acknowledged = try field.acknowledge(sent: outgoing, answers: answer.results)
                 summary.pushed += outgoing.count
-                summary.rejected += refused.count
+                summary.accepted += acknowledged.accepted
+                summary.waitingAtCentral += acknowledged.waiting
+                summary.rejected += acknowledged.refused.count
+                summary.unanswered += acknowledged.unanswered.count
+                summary.foreignAnswers += acknowledged.foreign.count
                 progress("pushed \(summary.pushed)")
+                // Unanswered changes stay in the outbox; sending them again now would loop.
+                if !acknowledged.unanswered.isEmpty { break }
             }
             var more = true
             while more {
-                let page = try await client.pull(after: try replica.pullCursor(), timeout: firstRequest ? .seconds(5) : nil)
+                let page = try await client.pull(after: try field.pullCursor(), timeout: firstRequest ? .seconds(5) : nil)
                 firstRequest = false
-                let outcomes = try replica.applyPulled(page.changes.map(\.change), next: page.next)
+                let outcomes = try field.applyPulled(page.changes.map(\.change), next: page.next)
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count
                 more = page.more
                 if more { progress("pulled \(summary.pulled)") }
             }
-            try replica.recordSync(error: nil)
+            if summary.unanswered > 0 || summary.foreignAnswers > 0 {
+                let message =
+                    "the central did not answer for \(summary.unanswered) change(s) sent and answered for \(summary.foreignAnswers) not sent; the unanswered stay in the outbox and go again on the next sync"
+                try field.recordSync(error: message)
+                progress(message)
+            } else {
+                try field.recordSync(error: nil)
+            }
             return summary
         } catch let error as ReportSyncError {
-            try? replica.recordSync(error: error.message)
+            try? field.recordSync(error: error.message)
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import Store
 import SyncCore
 
 /// The sync protocol's version; the path carries it (`/v1/...`).
@@ -29,41 +30,6 @@ public struct PushRequest: Codable, Sendable, CanonicalEncodable {
     public func write(to json: inout CanonicalJSON) {
         json.object { j in
             j.key("changes"); j.values(changes)
-        }
-    }
-}
-
-/// The central's answer for one pushed change.
-public struct PushResult: Codable, Sendable, Equatable {
-    /// What became of the change at the central replica.
-    public enum Status: String, Codable, Sendable {
-        /// Merged into the central replica.
-        case accepted
-        /// The central already had it.
-        case duplicate
-        /// Held at the central until what it depends on arrives.
-        case waiting
-        /// Refused; `reason` says why and what to do.
-        case rejected
-    }
-
-    public let dot: Dot
-    public let status: Status
-    public let reason: String?
-
-    public init(dot: Dot, status: Status, reason: String? = nil) {
-        self.dot = dot
-        self.status = status
-        self.reason = reason
-    }
-
-    /// The answer for an apply outcome.
-    public init(dot: Dot, outcome: ApplyOutcome) {
-        switch outcome {
-        case .applied: self.init(dot: dot, status: .accepted)
-        case .duplicate: self.init(dot: dot, status: .duplicate)
-        case .waiting: self.init(dot: dot, status: .waiting)
-        case .rejected(let error): self.init(dot: dot, status: .rejected, reason: error.message)
         }
     }
 }
@@ -107,23 +73,23 @@ public struct PullResponse: Codable, Sendable {
 /// A pull answer as the server writes it: the stored canonical JSON of each change inserted as it is,
 /// never decoded and encoded again.
 struct FeedPage: CanonicalEncodable {
-    let changes: [(seq: Int64, body: String)]
-    let next: Int64
-    let more: Bool
+    let slice: FeedSlice
+
+    init(_ slice: FeedSlice) { self.slice = slice }
 
     func write(to json: inout CanonicalJSON) {
         json.object { j in
             j.key("changes")
             j.array { a in
-                for feed in changes {
+                for feed in slice.changes {
                     a.object { f in
                         f.key("change"); f.raw(feed.body)
                         f.key("seq"); f.int(feed.seq)
                     }
                 }
             }
-            j.key("more"); j.bool(more)
-            j.key("next"); j.int(next)
+            j.key("more"); j.bool(slice.more)
+            j.key("next"); j.int(slice.covered)
         }
     }
 }

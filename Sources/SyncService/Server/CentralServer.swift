@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import NIOPosix
 import Store
 import SyncCore
 
@@ -9,23 +8,23 @@ import SyncCore
 public enum CentralServer {
     /// The application `syncd serve` runs and the tests drive.
     public static func buildApplication(
-        replica: Replica, host: String, port: Int, logger: Logger
+        store: any CentralStore, host: String, port: Int, logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(replica: replica, metrics: SyncMetrics()),
+            router: buildRouter(store: store, metrics: SyncMetrics()),
             configuration: .init(address: .hostname(host, port: port), serverName: "syncd"),
             logger: logger)
     }
 
     /// Every route of the sync API (docs/sync-protocol.md).
-    public static func buildRouter(replica: Replica, metrics: SyncMetrics = SyncMetrics()) -> Router<BasicRequestContext> {
+    public static func buildRouter(store: any CentralStore, metrics: SyncMetrics = SyncMetrics()) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.info))
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
 
         router.get("/metrics") { _, _ in
-            let text = try await offload { try metrics.render(replica: replica) }
+            let text = metrics.render(try await storeCall { try await store.figures() })
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
@@ -39,14 +38,14 @@ public enum CentralServer {
         }
 
         router.get("/v1/whoami") { request, _ in
-            let enrollment = try await authenticate(request, replica)
-            let bureau = try await offload { try replica.identity().unit.id }
+            let enrollment = try await authenticate(request, store)
+            let bureau = try await storeCall { try await store.bureau() }
             return try json(
                 WhoAmI(protocolVersion: SyncProtocol.version, unit: enrollment.unit, device: enrollment.device, bureau: bureau))
         }
 
         router.post("/v1/push") { request, _ in
-            let enrollment = try await authenticate(request, replica)
+            let enrollment = try await authenticate(request, store)
             let push: PushRequest = try await decodeBody(request)
             guard push.changes.count <= SyncProtocol.maxBatch else {
                 throw APIError(
@@ -54,37 +53,34 @@ public enum CentralServer {
                     "a push may carry at most \(SyncProtocol.maxBatch) changes; this one has \(push.changes.count). Send them in smaller batches")
             }
             let started = ContinuousClock.now
-            let outcomes = try await offload { try replica.receivePush(push.changes, fromUnit: enrollment.unit) }
-            let results = zip(push.changes, outcomes).map { PushResult(dot: $0.dot, outcome: $1) }
+            let results = try await storeCall { try await store.receivePush(push.changes, from: enrollment) }
             metrics.pushDuration.record(ContinuousClock.now - started)
             metrics.countChanges(results)
             return try json(PushResponse(results: results))
         }
 
         router.get("/v1/changes") { request, _ in
-            let enrollment = try await authenticate(request, replica)
+            let enrollment = try await authenticate(request, store)
             let after = try query(request, "after", default: 0)
             let limit = try query(request, "limit", default: Int64(SyncProtocol.maxPage))
             guard after >= 0, (1...Int64(SyncProtocol.maxPage)).contains(limit) else {
                 throw APIError(
                     .badRequest, code: "invalid-input", "after must be 0 or more and limit between 1 and \(SyncProtocol.maxPage)")
             }
-            let page = try await offload {
-                try replica.feed(after: after, limit: Int(limit), units: try replica.unitScope(of: enrollment.unit))
-            }
-            return try json(canonical: FeedPage(changes: page.changes, next: page.covered, more: page.more), gzipFor: request)
+            let page = try await storeCall { try await store.feed(after: after, limit: Int(limit), for: enrollment) }
+            return try json(canonical: FeedPage(page), gzipFor: request)
         }
         return router
     }
 
     /// The enrolment behind the request's bearer token.
-    static func authenticate(_ request: Request, _ replica: Replica) async throws -> Enrollment {
+    static func authenticate(_ request: Request, _ store: any CentralStore) async throws -> Enrollment {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(.unauthorized, code: "unauthorized", "send the device's token as 'Authorization: Bearer TOKEN'")
         }
         let token = String(header.dropFirst("Bearer ".count))
         do {
-            return try await offload { try replica.authenticate(token: token) }
+            return try await storeCall { try await store.authenticate(token: token) }
         } catch let error as APIError {
             throw APIError(.unauthorized, code: "unauthorized", error.message)
         }
@@ -117,11 +113,9 @@ public enum CentralServer {
         return number
     }
 
-    /// Runs blocking SQLite work on NIO's thread pool, off the event loops; library errors become API errors.
-    static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        do { return try await NIOThreadPool.singleton.runIfActive(body) } catch let error as ReportSyncError {
-            throw APIError(error)
-        }
+    /// Calls the central store; its errors become API errors.
+    static func storeCall<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as ReportSyncError { throw APIError(error) }
     }
 
     /// A JSON answer, gzip-compressed when `request` accepts it and the body is large enough to gain.

@@ -34,12 +34,12 @@ public final class SyncMetrics: Sendable {
         }
     }
 
-    /// The text to serve, with the gauges read from the replica at scrape time.
-    func render(replica: Replica) throws -> [UInt8] {
+    /// The text to serve, with the gauges set from the central store's figures read at scrape time.
+    func render(_ figures: CentralFigures) -> [UInt8] {
         registry.makeGauge(name: "reportsync_open_conflicts", help: "Conflicts no later write has settled")
-            .set(Double(try replica.conflicts().filter { $0.status == .open }.count))
+            .set(Double(figures.openConflicts))
         let now = Date()
-        for enrollment in try replica.enrollments() where enrollment.revokedAt == nil {
+        for enrollment in figures.activeDevices {
             let lag = enrollment.lastSeenAt.map { now.timeIntervalSince($0) } ?? -1
             registry.makeGauge(
                 name: "reportsync_replica_lag_seconds", labels: [("device", enrollment.device), ("unit", enrollment.unit)],

@@ -18,13 +18,12 @@ enum Meta {
         case previousReplicaIDs = "previous_replica_ids"
         /// Device and inode of the file when last opened: a copy or a restored backup has others.
         case fileIdentity = "file_identity"
-        /// `central` for the bureau's replica, `field` for one bound to a central, absent for a standalone one.
+        /// `ReplicaRole`: `central` or `field`; absent for a standalone replica.
         case replicaRole = "replica_role"
         /// A field replica's central server and its bearer token.
         case centralURL = "central_url"
         case centralToken = "central_token"
-        /// The highest local sequence the central has answered for, and the highest central sequence applied.
-        case pushCursor = "push_cursor"
+        /// The highest central sequence applied (what is pushed is the outbox, not a cursor).
         case pullCursor = "pull_cursor"
         /// When the last sync finished, and the last sync error.
         case lastSyncAt = "last_sync_at"
@@ -46,6 +45,15 @@ enum Meta {
         try db.execute(
             sql: "INSERT INTO replica_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             arguments: [key.rawValue, value])
+    }
+
+    /// What the replica is to the bureau; a file without the key is a standalone replica.
+    static func role(_ db: Database) throws -> ReplicaRole {
+        guard let text = try get(.replicaRole, db) else { return .standalone }
+        guard let role = ReplicaRole(rawValue: text) else {
+            throw ReportSyncError(.schemaTooNew, "the replica's role '\(text)' is unknown to this ReportSync; install the newer one")
+        }
+        return role
     }
 
     static func remove(_ key: Key, _ db: Database) throws {

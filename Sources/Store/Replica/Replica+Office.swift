@@ -11,13 +11,9 @@ extension Replica {
         by actorID: String
     ) throws -> [Solicitation] {
         try session { s in
-            guard try Meta.get(.replicaRole, s.db) == "central" else {
-                throw ReportSyncError(.forbidden, "solicitations are issued on the central replica (syncd init), not on a unit's replica")
-            }
+            try Permissions.check(.issueSolicitation, at: s.role)
             let actor = try Self.member(actorID, s.db)
-            guard actor.role == .centralEditor else {
-                throw ReportSyncError(.forbidden, "\(actor.id) is a \(actor.role.rawValue); only a central-editor issues solicitations")
-            }
+            try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: s.role)
             if topic.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --topic") }
             if contact.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --contact (who to ask)") }
             if units.isEmpty { throw ReportSyncError(.invalidInput, "say which units are asked: --units squad-3,squad-4") }
@@ -64,9 +60,7 @@ extension Replica {
                         ? "no solicitation \(idOrPrefix) for \(actor.unit); see report-cli solicit list"
                         : "more than one solicitation starts with \(idOrPrefix); give more of the id")
             }
-            guard [.drafter, .unitHead, .leader].contains(actor.role) else {
-                throw ReportSyncError(.forbidden, "a \(actor.role.rawValue) does not answer solicitations for a unit")
-            }
+            try Permissions.check(.declineSolicitation, by: actor, onUnit: solicitation.unit, at: s.role)
             if let declined = solicitation.declined {
                 throw ReportSyncError(.wrongState, "solicitation \(solicitation.id) was already declined by \(declined.by): \(declined.reason)")
             }
@@ -131,7 +125,7 @@ extension Replica {
     /// The units scored here: every unit but the central office's own on the central; on a field replica, its unit and those below.
     public func judgedUnits() throws -> [OrgUnit] {
         let all = try units()
-        if try isCentral() { return all.filter { $0.kind != .centralOffice } }
+        if try role() == .central { return all.filter { $0.kind != .centralOffice } }
         let scope = try unitScope(of: try identity().unit.id)
         return all.filter { scope.contains($0.id) }
     }

@@ -12,8 +12,8 @@ public enum ReferenceRecord {
         }
     }
 
-    /// Whether `incoming` replaces the value written by `current`.
-    public static func replaces(_ incoming: Change, _ current: Change?) -> Bool {
+    /// Whether `incoming` replaces the value written by the write stamped `current`.
+    public static func replaces(_ incoming: Change, _ current: ReferenceVersion?) -> Bool {
         guard let current else { return true }
         return (incoming.hlc, incoming.dot) > (current.hlc, current.dot)
     }

@@ -151,6 +151,28 @@ enum ReplicaSchema {
                     CREATE INDEX solicitations_by_deadline ON solicitations(deadline);
                     """)
         }
+        migrator.registerMigration("v5-outbox") { db in
+            try db.execute(
+                sql: """
+                    -- A field replica's local changes the central has not answered for, by local sequence.
+                    CREATE TABLE outbox (
+                        seq INTEGER PRIMARY KEY NOT NULL, replica TEXT NOT NULL, counter INTEGER NOT NULL, record TEXT NOT NULL);
+                    CREATE INDEX outbox_by_record ON outbox(record);
+                    """)
+            // A field file from before the outbox: what its push cursor had not passed, and every local
+            // change of a report that is secret now (the old cursor skipped them for good).
+            guard try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = 'replica_role'") == "field" else { return }
+            let cursor = Int64(try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = 'push_cursor'") ?? "0") ?? 0
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox(seq, replica, counter, record)
+                    SELECT c.seq, c.replica, c.counter, c.record FROM changes c LEFT JOIN reports r ON r.id = c.record
+                    WHERE c.origin = 'local' AND (r.id IS NOT NULL OR c.record LIKE 'solicitation/%')
+                      AND (c.seq > ? OR json_extract(r.content, '$.classification') = 'secret')
+                    """,
+                arguments: [cursor])
+            try db.execute(sql: "DELETE FROM replica_meta WHERE key = 'push_cursor'")
+        }
         return migrator
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
 
-/// Where a field replica stands with its central: cursors, the last sync, and what is waiting.
+/// Where a field replica stands with its central: its outbox, the last sync, and what is waiting.
 public struct SyncState: Sendable, Equatable, Codable {
     public let centralURL: String?
-    /// The highest local sequence the central has answered for.
-    public let pushCursor: Int64
     /// The highest central sequence applied here.
     public let pullCursor: Int64
-    /// Local changes not yet answered by the central.
+    /// Local changes in the outbox ready for the next push (what the daemon wakes up for).
     public let outgoing: Int
+    /// Local changes held in the outbox because their report is secret.
+    public let heldSecret: Int
     /// Received changes waiting for their causes.
     public let waiting: Int
     /// Local changes the central refused.

@@ -53,7 +53,7 @@ extension Replica {
         try session { s in
             let entry = try Self.conflictEntry(handle, s.db)
             let actor = try Self.member(actorID, s.db)
-            try Self.checkCentralStepsStayCentral(actor, s.db)
+            try Permissions.check(.resolve(kind: nil, centralDecision: false), by: actor.role, at: s.role)
             switch entry.kind {
             case .pendingDependency:
                 throw ReportSyncError(
@@ -65,7 +65,7 @@ extension Replica {
                 let record = try s.requireRecord(entry.report)
                 let target = try (try record.content()).followUpOf.flatMap { try s.record($0) }
                 let changes = try LocalWrites.resolve(
-                    entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, policy: s.policy,
+                    entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, at: s.role, policy: s.policy,
                     followUpTarget: target, stamps: s.stamp)
                 try s.commitLocal(changes)
             }
@@ -109,7 +109,7 @@ extension Replica {
 
     /// Refused and waiting changes as entries (few: they are kept only until someone acts on them).
     private static func refusedAndWaiting(_ db: Database) throws -> [ConflictEntry] {
-        let central = try Meta.get(.replicaRole, db) == "central"
+        let central = try Meta.role(db) == .central
         var entries: [ConflictEntry] = []
         let refused = try Row.fetchAll(
             db,
@@ -177,7 +177,7 @@ extension Replica {
                 .forbidden, "\(actor.id) (\(actor.role.rawValue) of \(actor.unit)) may not dismiss a refusal of unit \(entry.unit)")
         }
         guard let dot = entry.change else { return }
-        let central = try Meta.get(.replicaRole, s.db) == "central"
+        let central = s.role == .central
         let table = entry.kind == .rejectedByCentral && !central ? "push_rejections" : "rejected_changes"
         try s.db.execute(
             sql: "UPDATE \(table) SET dismissed_by = ?, dismissed_at = ? WHERE replica = ? AND counter = ?",

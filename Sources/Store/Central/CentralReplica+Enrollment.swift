@@ -4,7 +4,7 @@ import GRDB
 import SyncCore
 
 /// Enrolment of field devices at the central replica: bearer tokens, kept only as their SHA-256.
-extension Replica {
+extension CentralReplica {
     /// Enrolls a device for `unit` and returns its token, which is shown once and never stored.
     public func enroll(unit: String, device: String) throws -> String {
         guard !device.allSatisfy(\.isWhitespace) else { throw ReportSyncError(.invalidInput, "give the device a --device name") }
@@ -12,9 +12,9 @@ extension Replica {
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let token = "rs_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        try write { db in
+        try replica.write { db in
             guard try OrgUnit.exists(db, key: unit) else {
-                throw ReportSyncError(.notFound, "unit \(unit) is unknown; add it with syncd unit add (known: \(try Self.unitIDs(db)))")
+                throw ReportSyncError(.notFound, "unit \(unit) is unknown; add it with syncd unit add (known: \(try Replica.unitIDs(db)))")
             }
             let active = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM enrollments WHERE device = ? AND revoked_at IS NULL", arguments: [device]) ?? 0
@@ -23,17 +23,17 @@ extension Replica {
             }
             try db.execute(
                 sql: "INSERT INTO enrollments(token_hash, unit, device, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [Self.hash(token: token), unit, device, now().millisecondsSince1970])
+                arguments: [Self.hash(token: token), unit, device, replica.now().millisecondsSince1970])
         }
         return token
     }
 
     /// Withdraws a device's token; its next request is refused.
     public func revoke(device: String) throws {
-        try write { db in
+        try replica.write { db in
             try db.execute(
                 sql: "UPDATE enrollments SET revoked_at = ? WHERE device = ? AND revoked_at IS NULL",
-                arguments: [now().millisecondsSince1970, device])
+                arguments: [replica.now().millisecondsSince1970, device])
             if db.changesCount == 0 {
                 throw ReportSyncError(.notFound, "no enrolled device named \(device); see which are enrolled with syncd enrollments")
             }
@@ -44,7 +44,7 @@ extension Replica {
     /// metric, to the nearest 30 s); or an error that says whether the token is unknown or revoked.
     public func authenticate(token: String) throws -> Enrollment {
         let hash = Self.hash(token: token)
-        let enrollment = try read { db in
+        let enrollment = try replica.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE token_hash = ?", arguments: [hash]) else {
                 throw ReportSyncError(.forbidden, "the token is not known here; enroll the device with syncd enroll and use the token it prints")
             }
@@ -55,9 +55,9 @@ extension Replica {
         }
         // A write per request would serialise every pull behind the writer; the stamp is kept to the
         // resolution the lag metric needs.
-        let at = now()
+        let at = replica.now()
         if enrollment.lastSeenAt.map({ at.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
-            try write { db in
+            try replica.write { db in
                 try db.execute(
                     sql: "UPDATE enrollments SET last_seen_at = ? WHERE token_hash = ?", arguments: [at.millisecondsSince1970, hash])
             }
@@ -70,7 +70,7 @@ extension Replica {
 
     /// Every enrolment, newest first.
     public func enrollments() throws -> [Enrollment] {
-        try read { db in
+        try replica.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM enrollments ORDER BY created_at DESC").map(Self.enrollment)
         }
     }

@@ -14,7 +14,7 @@ extension Replica {
             content.solicitation = try content.solicitation.map { try Self.solicitationID($0, unit: actor.unit, s.db) }
             let id = UUIDv7.make(at: s.now)
             let change = try LocalWrites.draft(
-                id: id, content: content, by: actor, followUpTarget: target, policy: s.policy, stamp: s.stamp())
+                id: id, content: content, by: actor, at: s.role, followUpTarget: target, policy: s.policy, stamp: s.stamp())
             try s.commitLocal([change])
             return try Report(record: s.requireRecord(id))
         }
@@ -31,7 +31,7 @@ extension Replica {
             var patch = patch
             patch.solicitation = try patch.solicitation.map { $0.isEmpty ? $0 : try Self.solicitationID($0, unit: record.unit, s.db) }
             let changes = try LocalWrites.edit(
-                record, with: patch, by: actor, policy: s.policy, followUpTarget: target, stamps: s.stamp)
+                record, with: patch, by: actor, at: s.role, policy: s.policy, followUpTarget: target, stamps: s.stamp)
             try s.commitLocal(changes)
             return try Report(record: s.requireRecord(record.id))
         }
@@ -44,23 +44,13 @@ extension Replica {
         try session { s in
             let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
-            try Self.checkCentralStepsStayCentral(actor, s.db)
             let target = try (try record.content()).followUpOf.flatMap { try s.record($0) }
             let change = try LocalWrites.transition(
-                action, on: record, by: actor, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
+                action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
                 stamp: s.stamp())
             try s.commitLocal([change])
             return try Report(record: s.requireRecord(record.id))
         }
-    }
-
-    /// Refuses central-office work on a field replica: the central would refuse it, and every later
-    /// change of the report that saw it would wait there for it.
-    static func checkCentralStepsStayCentral(_ actor: Member, _ db: Database) throws {
-        guard actor.role == .centralEditor, try Meta.get(.replicaRole, db) == "field" else { return }
-        throw ReportSyncError(
-            .forbidden,
-            "\(actor.id) acts for the central office; receive, adopt, return, reject, archive and its conflict decisions are made on the central replica, not on a field device")
     }
 
     /// The report with this id (or unique id prefix).

@@ -17,17 +17,19 @@ public final class Replica: Sendable {
         self.now = now
     }
 
-    /// Creates a new replica file for `unit`, refusing to touch a file that is already there.
+    /// Creates a new standalone replica file for `unit`, refusing to touch a file that is already there.
     public static func create(
         at path: String, unit: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Replica {
-        try create(at: path, unit: unit, seedUnit: true, now: now)
+        try create(at: path, unit: unit, role: .standalone, now: now)
     }
 
-    /// Creates a new replica file; `seedUnit` writes the unit as this replica's own reference change
-    /// (a field replica bound to a central receives it from there instead).
+    /// Creates a new replica file in `role`; `setUp` writes the role's own settings in the same
+    /// transaction. A standalone or central replica writes its unit as its own reference change; a field
+    /// replica receives it from its central.
     static func create(
-        at path: String, unit: OrgUnit, seedUnit: Bool, now: @escaping @Sendable () -> Date
+        at path: String, unit: OrgUnit, role: ReplicaRole, now: @escaping @Sendable () -> Date,
+        setUp: (Database) throws -> Void = { _ in }
     ) throws -> Replica {
         if FileManager.default.fileExists(atPath: path) {
             if let existing = try? open(at: path, now: now), let identity = try? existing.identity() {
@@ -40,7 +42,7 @@ public final class Replica: Sendable {
         }
         do {
             let replica = Replica(writer: try DatabasePool(path: path, configuration: configuration()), path: path, now: now)
-            try replica.initialize(unit: unit, seedUnit: seedUnit)
+            try replica.initialize(unit: unit, role: role, setUp: setUp)
             return replica
         } catch {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -71,10 +73,17 @@ public final class Replica: Sendable {
         }
     }
 
-    /// A replica in memory, for tests.
+    /// A standalone replica in memory, for tests.
     public static func inMemory(unit: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }) throws -> Replica {
+        try inMemory(unit: unit, role: .standalone, now: now)
+    }
+
+    /// A replica in `role` in memory, for tests.
+    static func inMemory(
+        unit: OrgUnit, role: ReplicaRole, now: @escaping @Sendable () -> Date, setUp: (Database) throws -> Void = { _ in }
+    ) throws -> Replica {
         let replica = Replica(writer: try DatabaseQueue(configuration: configuration()), path: nil, now: now)
-        try replica.initialize(unit: unit, seedUnit: true)
+        try replica.initialize(unit: unit, role: role, setUp: setUp)
         return replica
     }
 
@@ -104,7 +113,7 @@ public final class Replica: Sendable {
         }
     }
 
-    private func initialize(unit: OrgUnit, seedUnit: Bool) throws {
+    private func initialize(unit: OrgUnit, role: ReplicaRole, setUp: (Database) throws -> Void) throws {
         try ReplicaSchema.migrator.migrate(writer)
         try writer.write { db in
             let at = now()
@@ -115,8 +124,10 @@ public final class Replica: Sendable {
             try Meta.set(.hlc, "0", db)
             try Meta.set(.policy, JSONCoding.string(Policy.standard), db)
             if let path, let identity = FileIdentity.of(path) { try Meta.set(.fileIdentity, identity, db) }
+            if role != .standalone { try Meta.set(.replicaRole, role.rawValue, db) }
+            try setUp(db)
         }
-        if seedUnit { try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) } }
+        if role != .field { try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) } }
     }
 
     /// Gives the replica a new id when its file is not where it was (copied, or restored from a backup),
@@ -134,6 +145,11 @@ public final class Replica: Sendable {
         }
     }
 
+    /// What this replica is to the bureau.
+    public func role() throws -> ReplicaRole {
+        try read { db in try Meta.role(db) }
+    }
+
     /// Moves everything in the write-ahead log into the main file, so that copying the file alone copies it all.
     public func checkpoint() throws {
         do { _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
@@ -149,5 +165,15 @@ public final class Replica: Sendable {
     /// Runs `body` on a consistent snapshot, translating storage failures.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.read(body) } catch { throw StoreErrors.translate(error, path: path) }
+    }
+}
+
+extension Replica {
+    /// Runs blocking SQLite work on a dispatch queue and awaits it, so that neither an event loop nor a
+    /// thread of Swift's cooperative pool waits on the disk.
+    public func background<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 }

@@ -25,6 +25,20 @@ extension Replica {
         try read { db in try OrgUnit.order(Column("id")).fetchAll(db) }
     }
 
+    /// The units `unit` stands for: itself and every unit below it.
+    public func unitScope(of unit: String) throws -> Set<String> {
+        try read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        WITH RECURSIVE scope(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN scope s ON u.parent = s.id)
+                        SELECT id FROM scope
+                        """,
+                    arguments: [unit]))
+        }
+    }
+
     /// Adds a unit (for example a sub-squad) under a known parent.
     public func addUnit(_ unit: OrgUnit) throws {
         try session { s in
@@ -87,11 +101,7 @@ extension Replica {
 
     /// Refuses a local change of units, members or policy on a replica that receives them from a central.
     static func checkReferenceIsLocal(_ db: Database) throws {
-        if try Meta.get(.replicaRole, db) == "field" {
-            throw ReportSyncError(
-                .forbidden,
-                "units, members and policy change only at the central office (syncd unit add, syncd member add); they reach this replica on its next sync")
-        }
+        try Permissions.check(.writeReference, at: try Meta.role(db))
     }
 
     static func unitIDs(_ db: Database) throws -> String {

@@ -3,12 +3,9 @@ import SyncCore
 
 /// Keeps reference data (units, members, policy, solicitations) as last-writer-wins records.
 enum ReferenceStore {
-    /// Stores the value `change` writes if it is newer than the one held.
-    static func apply(_ change: Change, id: String, _ db: Database) throws {
-        if let row = try Row.fetchOne(db, sql: "SELECT * FROM reference_versions WHERE record = ?", arguments: [id]) {
-            let held = (HybridTimestamp(rawValue: row["hlc"]), Dot(replica: row["replica"], counter: row["counter"]))
-            guard (change.hlc, change.dot) > held else { return }
-        }
+    /// Stores the value `change` writes: the merge engine decided that it stands.
+    static func save(_ change: Change, _ db: Database) throws {
+        guard let id = ReferenceRecord.id(of: change.payload) else { return }
         switch change.payload {
         case .unit(let unit): try unit.save(db)
         case .member(let member): try member.save(db)

@@ -1,0 +1,32 @@
+import SyncCore
+
+/// The SQLite central replica behind the seam. GRDB runs each blocking call on its own serial queue
+/// (`asyncRead`/`asyncWrite` under the hood of these `async` calls), so no event loop waits on SQLite.
+extension CentralReplica: CentralStore {
+    public func bureau() async throws -> String {
+        try await replica.background { try replica.identity().unit.id }
+    }
+
+    public func authenticate(token: String) async throws -> Enrollment {
+        try await replica.background { try authenticate(token: token) as Enrollment }
+    }
+
+    public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
+        try await replica.background {
+            let outcomes = try receivePush(changes, fromUnit: device.unit)
+            return zip(changes, outcomes).map { PushResult(dot: $0.dot, outcome: $1) }
+        }
+    }
+
+    public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {
+        try await replica.background { try feed(after: after, limit: limit, units: try unitScope(of: device.unit)) }
+    }
+
+    public func figures() async throws -> CentralFigures {
+        try await replica.background {
+            CentralFigures(
+                openConflicts: try replica.conflicts().filter { $0.status == .open }.count,
+                activeDevices: try enrollments().filter { $0.revokedAt == nil })
+        }
+    }
+}

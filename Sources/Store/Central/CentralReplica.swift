@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The bureau's central replica in one SQLite file: it takes devices' pushes under the permission
+/// table, receives signed reports automatically, serves each unit's feed and enrols devices. The
+/// central office's own work (adopting, returning, soliciting) goes through `replica`. It is the SQLite
+/// implementation of `CentralStore`; only a file made as a central opens as one.
+public struct CentralReplica: Sendable {
+    /// The replica file, for the central office's local work and reads.
+    public let replica: Replica
+
+    /// The central side of `replica`, or an error that says the file is not a central replica.
+    public init(_ replica: Replica) throws {
+        guard try replica.role() == .central else {
+            throw ReportSyncError(
+                .invalidInput,
+                "\(replica.path ?? "this replica") is not a central replica; create one with syncd init --db FILE --bureau NAME")
+        }
+        self.replica = replica
+    }
+
+    /// Creates the bureau's central replica; `bureau` is the central office's own unit.
+    public static func create(
+        at path: String, bureau: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> CentralReplica {
+        try CentralReplica(Replica.create(at: path, unit: bureau, role: .central, now: now))
+    }
+
+    /// Opens the central replica at `path`.
+    public static func open(at path: String, now: @escaping @Sendable () -> Date = { Date() }) throws -> CentralReplica {
+        try CentralReplica(Replica.open(at: path, now: now))
+    }
+
+    /// A central replica in memory, for tests.
+    public static func inMemory(bureau: OrgUnit, now: @escaping @Sendable () -> Date = { Date() }) throws -> CentralReplica {
+        try CentralReplica(Replica.inMemory(unit: bureau, role: .central, now: now))
+    }
+
+    /// The member the central office's automatic receipts are made by.
+    public static func receiptClerk(bureau: String) -> Member {
+        Member(id: "central-office", name: "Central office (automatic receipt)", unit: bureau, role: .centralEditor)
+    }
+
+    /// Takes in changes pushed by a device enrolled for `unit` in one transaction: each is authorised
+    /// (`PushAuthorization`, the permission table), then merged by the engine; a refused report write
+    /// is voided so the writer's later changes still apply; a report that arrives signed is received.
+    public func receivePush(_ changes: [Change], fromUnit unit: String) throws -> [ApplyOutcome] {
+        let scope = try unitScope(of: unit)
+        return try replica.session { s in
+            let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
+            let authorization = PushAuthorization(scope: scope, batch: changes, db: s.db)
+            let outcomes = try changes.indices.map { index in
+                let change = changes[index]
+                let outcome: ApplyOutcome
+                do {
+                    try authorization.check(at: index)
+                    outcome = try s.offer(change)
+                } catch let error as ReportSyncError {
+                    outcome = s.refuse(change, error)
+                }
+                if case .rejected(let error) = outcome { try s.engine.void(change, reason: error.message, by: clerk.id) }
+                return outcome
+            }
+            for id in s.touchedRecords.sorted() {
+                guard let record = try s.record(id), record.state == .signed else { continue }
+                let receipt = try LocalWrites.transition(
+                    .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
+                try s.commitLocal([receipt])
+            }
+            return outcomes
+        }
+    }
+
+    /// The units `unit` syncs for: itself and every unit below it.
+    public func unitScope(of unit: String) throws -> Set<String> { try replica.unitScope(of: unit) }
+
+    /// The next page of the central feed for `units`: their reports' changes and all reference data,
+    /// after central sequence `after`. Each change is its stored canonical JSON, sent as it is.
+    public func feed(after: Int64, limit: Int, units: Set<String>) throws -> FeedSlice {
+        try replica.read { db in
+            let scope = Array(units) + ["*"]
+            let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR record LIKE 'unit/%' OR record LIKE 'member/%')
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
+            let page = rows.prefix(limit)
+            let changes = page.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) }
+            let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
+            let more = rows.count > limit
+            return FeedSlice(changes: changes, covered: more ? changes.last?.seq ?? after : max(after, top), more: more)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import GRDB
+import SyncCore
+
+/// The central's check of every change a field device pushes (DESIGN.md "Auth"): the change must be
+/// for the device's units, made by a member the central knows, allowed by the same permission table a
+/// local write obeys (`Permissions`, at a field device), and never carry a secret report (`Secrecy`).
+final class PushAuthorization {
+    private let scope: Set<String>
+    private let batch: [Change]
+    private let db: Database
+    /// Positions of changes that make a report secret with nothing in the push declassifying it.
+    private let secretWithoutRelease: Set<Int>
+    /// Members looked up once per push: a batch of a thousand changes usually has a handful of actors.
+    private var members: [String: Member?] = [:]
+
+    /// A check of `batch`, pushed by a device enrolled for `scope`, inside the push's transaction `db`.
+    init(scope: Set<String>, batch: [Change], db: Database) {
+        self.scope = scope
+        self.batch = batch
+        self.db = db
+        secretWithoutRelease = Set(Secrecy.uncovered(in: batch))
+    }
+
+    /// Throws why the change at `index` of the batch may not come from this device.
+    func check(at index: Int) throws {
+        let change = batch[index]
+        let act = Self.act(of: change)
+        // Reference data, solicitations and voids are never a field device's to write, whoever claims them.
+        if Permissions.roles(for: act) == nil || act == .issueSolicitation { try Permissions.check(act, at: .field) }
+        guard scope.contains(change.unit) else {
+            throw ReportSyncError(.forbidden, "change \(change.dot) is for unit \(change.unit), which this device does not sync for")
+        }
+        guard let actor = try member(change.actor) else {
+            throw ReportSyncError(
+                .forbidden,
+                "change \(change.dot) was made by \(change.actor), who is not a member at the central office; add them with syncd member add")
+        }
+        switch change.payload {
+        case .transition(let step): try Self.checkRole(claimed: step.role, by: actor, in: change)
+        case .resolution(let step): try Self.checkRole(claimed: step.role, by: actor, in: change)
+        default: break
+        }
+        try Permissions.check(act, by: actor, onUnit: change.unit, at: .field)
+        switch change.payload {
+        case .content:
+            _ = try Secrecy.classification(written: change)
+            if secretWithoutRelease.contains(index) {
+                throw ReportSyncError(
+                    .forbidden, "secret reports never cross the network; carry report \(change.record) as a bundle file")
+            }
+        case .solicitation(let asked):
+            try checkDecline(asked, by: actor, in: change)
+        case .transition, .resolution, .unit, .member, .policy, .void:
+            break
+        }
+    }
+
+    /// What a pushed change does, in the permission table's terms.
+    static func act(of change: Change) -> Act {
+        switch change.payload {
+        case .content(let write): write.creates ? .draft : .editContent
+        case .transition(let step): .step(step.action)
+        case .resolution: .resolve(kind: nil, centralDecision: false)
+        case .solicitation(let s) where s.declined != nil: .declineSolicitation
+        case .solicitation: .issueSolicitation
+        case .unit, .member, .policy: .writeReference
+        case .void: .void
+        }
+    }
+
+    /// Throws unless the role a step or decision claims is the one its actor holds.
+    static func checkRole(claimed role: Role, by actor: Member, in change: Change) throws {
+        guard role == actor.role else {
+            throw ReportSyncError(.forbidden, "change \(change.dot) claims the role \(role.rawValue), but \(actor.id) is a \(actor.role.rawValue)")
+        }
+    }
+
+    /// Throws unless a decline is in its member's name and changes nothing of the solicitation but the decline.
+    private func checkDecline(_ asked: Solicitation, by actor: Member, in change: Change) throws {
+        guard asked.declined?.by == actor.id else {
+            throw ReportSyncError(.forbidden, "a field device may only decline its own unit's solicitation, in its member's name")
+        }
+        let held = try String.fetchOne(db, sql: "SELECT body FROM solicitations WHERE id = ? AND unit = ?", arguments: [asked.id, asked.unit])
+            .map { try JSONCoding.value(Solicitation.self, from: $0) }
+        var undeclined = asked
+        undeclined.declined = held?.declined
+        guard let held, undeclined == held else {
+            throw ReportSyncError(
+                .forbidden, "a decline may not change the solicitation itself (topic, deadline, contact); change \(change.dot) was not applied")
+        }
+    }
+
+    private func member(_ id: String) throws -> Member? {
+        if let cached = members[id] { return cached }
+        let member = try Member.fetchOne(db, key: id)
+        members[id] = member
+        return member
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// A field unit's device replica, bound to the bureau's central: its outbox, its pull cursor and its
+/// central's address. The unit's own work (drafting, reviewing, signing) goes through `replica`; only
+/// a field replica has these operations, and only a file made as one opens as one.
+public struct FieldReplica: Sendable {
+    /// The replica file, for the unit's local work and reads.
+    public let replica: Replica
+
+    /// The field side of `replica`, or an error that says the file is not bound to a central.
+    public init(_ replica: Replica) throws {
+        guard try replica.role() == .field else {
+            throw ReportSyncError(
+                .invalidInput, "this replica is not bound to a central; create one with report-cli init --central URL --token T")
+        }
+        self.replica = replica
+    }
+
+    /// Creates a field replica for `unit`, bound to the central at `url` with `token`. Its units,
+    /// members and policy arrive from the central with the first pull.
+    public static func create(
+        at path: String, unit: String, centralURL url: String, token: String, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> FieldReplica {
+        let replica = try Replica.create(
+            at: path, unit: OrgUnit(id: unit, name: unit, kind: .squad), role: .field, now: now) { db in
+                try Meta.set(.centralURL, url, db)
+                try Meta.set(.centralToken, token, db)
+                try Meta.set(.pullCursor, "0", db)
+            }
+        return try FieldReplica(replica)
+    }
+
+    /// Opens the field replica at `path`.
+    public static func open(at path: String, now: @escaping @Sendable () -> Date = { Date() }) throws -> FieldReplica {
+        try FieldReplica(Replica.open(at: path, now: now))
+    }
+
+    /// The central this replica syncs with and its token.
+    public func central() throws -> (url: String, token: String) {
+        try replica.read { db in (try Meta.require(.centralURL, db), try Meta.require(.centralToken, db)) }
+    }
+
+    /// Points the replica at its central's new address.
+    public func setCentralURL(_ url: String) throws {
+        try replica.write { db in try Meta.set(.centralURL, url, db) }
+    }
+
+    // MARK: Pushing
+
+    /// Every outbox entry with its state, oldest first.
+    public func outbox() throws -> [OutboxEntry] {
+        try replica.read { db in
+            try Row.fetchAll(db, sql: Outbox.entriesSQL + " ORDER BY o.seq").map(Self.entry)
+        }
+    }
+
+    /// The next push: ready outbox entries, oldest first, at most `limit`. A change that makes a report
+    /// secret goes only with the later change that declassified it (`Secrecy`), so a batch ends before
+    /// one whose declassification would not fit — unless it is the first, when it goes as it is.
+    public func nextPush(limit: Int) throws -> [OutboxEntry] {
+        let ready = try replica.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM (\(Outbox.entriesSQL)) WHERE NOT held ORDER BY seq LIMIT ?", arguments: [limit])
+                .map(Self.entry)
+        }
+        let changes = ready.map(\.change)
+        guard ready.count == limit, let cut = Secrecy.uncovered(in: changes).first, cut > 0 else { return ready }
+        return Array(ready[..<cut])
+    }
+
+    /// Records the central's answers to the push of `sent`: each answered change leaves the outbox
+    /// (refusals are kept to be shown); an unanswered one stays, and answers for changes not sent are
+    /// ignored. The central is trusted for nothing it did not answer about the very dot sent.
+    @discardableResult
+    public func acknowledge(sent: [OutboxEntry], answers: [PushResult]) throws -> PushAcknowledgement {
+        var byDot: [Dot: PushResult] = [:]
+        var result = PushAcknowledgement()
+        let sentDots = Set(sent.map(\.change.dot))
+        for answer in answers {
+            if !sentDots.contains(answer.dot) {
+                result.foreign.append(answer.dot)
+            } else if byDot[answer.dot] == nil {
+                byDot[answer.dot] = answer
+            }
+        }
+        let at = replica.now().millisecondsSince1970
+        try replica.write { db in
+            for entry in sent {
+                let dot = entry.change.dot
+                guard let answer = byDot[dot] else {
+                    result.unanswered.append(dot)
+                    continue
+                }
+                switch answer.status {
+                case .accepted, .duplicate: result.accepted += 1
+                case .waiting: result.waiting += 1
+                case .rejected:
+                    let reason = answer.reason ?? "refused by the central without a reason"
+                    result.refused.append((dot, reason))
+                    try db.execute(
+                        sql: """
+                            INSERT INTO push_rejections(replica, counter, record, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason
+                            """,
+                        arguments: [dot.replica, dot.counter, entry.change.record, reason, at])
+                }
+                try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [entry.seq])
+            }
+        }
+        return result
+    }
+
+    // MARK: Pulling
+
+    /// Applies a page of the central feed and moves the pull cursor in the same transaction.
+    ///
+    /// The central checked every change's clock when it arrived there; this replica's own clock may be
+    /// wrong (field laptops often are), so it does not judge them again.
+    public func applyPulled(_ changes: [Change], next: Int64) throws -> [ApplyOutcome] {
+        try replica.session { s in
+            let outcomes = try changes.map { try s.offer($0, checkClock: false) }
+            let current = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
+            try Meta.set(.pullCursor, String(max(current, next)), s.db)
+            return outcomes
+        }
+    }
+
+    /// The central sequence to pull after.
+    public func pullCursor() throws -> Int64 {
+        try replica.read { db in Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0 }
+    }
+
+    // MARK: Where it stands
+
+    /// Notes the end of a sync: its time, and its error if it failed.
+    public func recordSync(error: String?) throws {
+        try replica.write { db in
+            if let error {
+                try Meta.set(.lastSyncError, error, db)
+            } else {
+                try Meta.set(.lastSyncAt, String(replica.now().millisecondsSince1970), db)
+                try Meta.remove(.lastSyncError, db)
+            }
+        }
+    }
+
+    /// Local changes the central refused, with its reasons, newest first.
+    public func pushRejections() throws -> [(record: String, dot: Dot, reason: String, at: Date)] {
+        try replica.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM push_rejections ORDER BY rejected_at DESC").map {
+                ($0["record"], Dot(replica: $0["replica"], counter: $0["counter"]), $0["reason"],
+                    Date(millisecondsSince1970: $0["rejected_at"]))
+            }
+        }
+    }
+
+    /// Where this replica stands with its central.
+    public func syncState() throws -> SyncState {
+        try replica.read { db in
+            let counts = try Outbox.counts(db)
+            return SyncState(
+                centralURL: try Meta.get(.centralURL, db),
+                pullCursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
+                outgoing: counts.ready, heldSecret: counts.held,
+                waiting: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_changes") ?? 0,
+                rejectedByCentral: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM push_rejections") ?? 0,
+                lastSyncAt: try Meta.get(.lastSyncAt, db).flatMap(Int64.init).map(Date.init(millisecondsSince1970:)),
+                lastError: try Meta.get(.lastSyncError, db))
+        }
+    }
+
+    private static func entry(_ row: Row) throws -> OutboxEntry {
+        OutboxEntry(
+            seq: row["seq"], change: try JSONCoding.value(Change.self, from: row["body"]),
+            state: (row["held"] as Bool) ? .heldSecret : .ready)
+    }
+}

@@ -1,0 +1,65 @@
+import GRDB
+import SyncCore
+
+/// A field replica's local changes that the central has not answered for yet, each with its push state.
+///
+/// Every change made on a field device that is meant for the central enters the outbox in the same
+/// transaction as the change itself, and leaves it only when the central has answered for that very
+/// dot. `status`, the push and the daemon's wake-up all read the outbox, so they count the same thing.
+public enum Outbox {
+    /// Where one outbox entry stands.
+    public enum State: String, Sendable, Codable {
+        /// Goes with the next push.
+        case ready
+        /// Its report is secret: it stays on this device until the report is declassified (or travels by bundle).
+        case heldSecret = "held-secret"
+    }
+
+    /// Whether a local change is meant for the central: report writes and a unit's declines of solicitations.
+    static func travels(_ change: Change) -> Bool {
+        switch change.payload {
+        case .content, .transition, .resolution: true
+        case .solicitation(let solicitation): solicitation.declined != nil
+        case .void, .unit, .member, .policy: false
+        }
+    }
+
+    /// The outbox entries with their states, oldest first.
+    static let entriesSQL = """
+        SELECT o.seq, c.body,
+               (r.id IS NOT NULL AND json_extract(r.content, '$.classification') = 'secret') AS held
+        FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
+        """
+
+    /// How many entries are in each state.
+    static func counts(_ db: Database) throws -> (ready: Int, held: Int) {
+        let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) - COALESCE(SUM(held), 0) AS ready, COALESCE(SUM(held), 0) AS held FROM (\(entriesSQL))")
+        return (row?["ready"] ?? 0, row?["held"] ?? 0)
+    }
+}
+
+/// A local change waiting in the outbox, with its local sequence number.
+public struct OutboxEntry: Sendable, Equatable {
+    public let seq: Int64
+    public let change: Change
+    public let state: Outbox.State
+}
+
+/// What the central's answers to one push did to the outbox.
+public struct PushAcknowledgement: Sendable, Equatable {
+    /// Answered accepted or duplicate: the central holds them.
+    public var accepted = 0
+    /// Answered waiting: held at the central until their causes arrive.
+    public var waiting = 0
+    /// Refused by the central, with its reasons (kept to be shown by `list --rejected`).
+    public var refused: [(dot: Dot, reason: String)] = []
+    /// Sent but not answered: they stay in the outbox and go again.
+    public var unanswered: [Dot] = []
+    /// Answers for changes this push did not send: ignored.
+    public var foreign: [Dot] = []
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.accepted == b.accepted && a.waiting == b.waiting && a.refused.map(\.dot) == b.refused.map(\.dot)
+            && a.refused.map(\.reason) == b.refused.map(\.reason) && a.unanswered == b.unanswered && a.foreign == b.foreign
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// One write transaction of a replica file: the merge engine over the file's tables, and the
+/// persistence of what it decided. Local writes and received changes both go through the engine,
+/// so a change means the same on every replica; this type only loads and saves.
+final class ApplySession {
+    let db: Database
+    let engine: MergeEngine
+    /// What the file is to the bureau (decides, for example, whether local changes enter an outbox).
+    let role: ReplicaRole
+    private let source: SQLiteMergeSource
+
+    init(_ db: Database, now: Date) throws {
+        self.db = db
+        source = SQLiteMergeSource(db)
+        role = try Meta.role(db)
+        engine = try MergeEngine(
+            source: source, replicaID: try Meta.require(.replicaID, db), counter: Int64(try Meta.require(.counter, db)) ?? 0,
+            clock: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0), policy: try Replica.policy(db), now: now)
+    }
+
+    var now: Date { engine.now }
+    var policy: Policy { engine.policy }
+    var replicaID: String { engine.replicaID }
+
+    /// This replica's next dot and clock reading, for a local write.
+    func stamp() -> LocalWrites.Stamp { engine.stamp() }
+
+    /// The record with this id, if the replica holds it.
+    func record(_ id: String) throws -> ReportRecord? { try engine.record(id) }
+
+    /// The record with this id, or an error that says how to find one.
+    func requireRecord(_ id: String) throws -> ReportRecord { try engine.requireRecord(id) }
+
+    /// Applies changes made here; each must apply, or the whole transaction fails.
+    func commitLocal(_ changes: [Change]) throws { try engine.commitLocal(changes) }
+
+    /// Offers a change received from elsewhere (see `MergeEngine.offer`).
+    func offer(_ change: Change, checkClock: Bool = true) throws -> ApplyOutcome {
+        try engine.offer(change, checkClock: checkClock)
+    }
+
+    /// Records that `change` was refused before the merge looked at it (for example by authorisation).
+    func refuse(_ change: Change, _ error: ReportSyncError) -> ApplyOutcome { engine.refuse(change, error) }
+
+    /// The records this session changed so far.
+    var touchedRecords: Set<String> { engine.touchedRecords }
+
+    /// Lets the engine finish the batch, then writes what it decided.
+    func finish() throws {
+        let effects = try engine.finish()
+        let at = now.millisecondsSince1970
+        for logged in effects.logged {
+            let change = logged.change
+            try db.executeCached(
+                sql: "INSERT INTO changes(replica, counter, record, unit, origin, body) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [change.dot.replica, change.dot.counter, change.record, change.unit, logged.origin.rawValue, logged.body])
+            if role == .field, logged.origin == .local, Outbox.travels(change) {
+                try db.executeCached(
+                    sql: "INSERT INTO outbox(seq, replica, counter, record) VALUES (?, ?, ?, ?)",
+                    arguments: [db.lastInsertedRowID, change.dot.replica, change.dot.counter, change.record])
+            }
+        }
+        for change in effects.references { try ReferenceStore.save(change, db) }
+        for wait in effects.waits {
+            try db.executeCached(
+                sql: "INSERT INTO pending_changes(replica, counter, record, waits_for, body, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [wait.change.dot.replica, wait.change.dot.counter, wait.change.record, wait.waitsFor, wait.body, at])
+        }
+        for wait in effects.rewaits {
+            try db.executeCached(
+                sql: "UPDATE pending_changes SET waits_for = ? WHERE replica = ? AND counter = ?",
+                arguments: [wait.waitsFor, wait.change.dot.replica, wait.change.dot.counter])
+        }
+        for dot in effects.released {
+            try db.executeCached(sql: "DELETE FROM pending_changes WHERE replica = ? AND counter = ?", arguments: [dot.replica, dot.counter])
+        }
+        for refusal in effects.refusals {
+            let change = refusal.change
+            try db.executeCached(
+                sql: """
+                    INSERT INTO rejected_changes(replica, counter, record, reason, body, rejected_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
+                    """,
+                arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, refusal.body, at])
+        }
+        for record in effects.records { try save(record) }
+        try Meta.set(.counter, String(effects.counter), db)
+        try Meta.set(.hlc, String(effects.clock.rawValue), db)
+    }
+
+    private func save(_ record: ReportRecord) throws {
+        try ReportRows.save(record, db)
+        if source.hadConflicts.contains(record.id) {
+            try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
+        }
+        for conflict in record.conflicts {
+            try db.executeCached(
+                sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body, short_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    conflict.id, record.id, conflict.kind.rawValue, conflict.status.rawValue,
+                    max(conflict.winner.hlc, conflict.loser.hlc).rawValue, conflict.canonicalJSON, conflict.shortID, record.unit,
+                ])
+        }
+    }
+}
+
+extension Replica {
+    /// Runs `body` in one write transaction with an apply session that is finished (waiting changes
+    /// retried, effects persisted) before the transaction commits.
+    func session<T>(_ body: (ApplySession) throws -> T) throws -> T {
+        let at = now()
+        return try write { db in
+            let session = try ApplySession(db, now: at)
+            let result = try body(session)
+            try session.finish()
+            return result
+        }
+    }
+}

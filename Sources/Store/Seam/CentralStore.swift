@@ -1,0 +1,32 @@
+import SyncCore
+
+/// What the central's HTTP server needs from the central store: authenticate a device, authorise and
+/// merge its push, serve its unit's feed, and the figures for `/metrics`. `SyncService` depends on this
+/// protocol, never on a concrete store. Every method is asynchronous, so a store on a database server
+/// (PostgreSQL through postgres-nio) can stand behind it without blocking a thread; every store runs
+/// the same `MergeEngine` and the same `PushAuthorization` rules.
+public protocol CentralStore: Sendable {
+    /// The id of the bureau (its central office's unit).
+    func bureau() async throws -> String
+    /// The enrolment a bearer token belongs to, or a `forbidden` error that says whether it is unknown or revoked.
+    func authenticate(token: String) async throws -> Enrollment
+    /// Authorises and merges changes pushed by `device`'s replica: one result per change, in the order sent.
+    func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult]
+    /// The next page of the feed in `device`'s scope (its unit and the units below it, and reference data).
+    func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice
+    /// What `/metrics` reports at scrape time.
+    func figures() async throws -> CentralFigures
+}
+
+/// The central's gauges at one moment.
+public struct CentralFigures: Sendable, Equatable {
+    /// Conflicts nobody has resolved yet.
+    public let openConflicts: Int
+    /// Devices whose token is still valid.
+    public let activeDevices: [Enrollment]
+
+    public init(openConflicts: Int, activeDevices: [Enrollment]) {
+        self.openConflicts = openConflicts
+        self.activeDevices = activeDevices
+    }
+}

@@ -1,0 +1,37 @@
+/// What one batch of the merge engine decided, for a store to persist in one transaction.
+///
+/// The store writes exactly this and nothing else: every merge decision was made by the engine.
+public struct MergeEffects: Sendable {
+    /// A change the replica now holds, with its canonical JSON and where it came from.
+    public struct Logged: Sendable {
+        public let change: Change
+        public let body: String
+        public let origin: ChangeOrigin
+    }
+
+    /// A change the replica refused, with the reason to show whoever sent it.
+    public struct Refusal: Sendable {
+        public let change: Change
+        public let body: String
+        public let error: ReportSyncError
+    }
+
+    /// Changes to append to the log, in the order they applied.
+    public internal(set) var logged: [Logged] = []
+    /// The records the batch changed, in their merged state, by id.
+    public internal(set) var records: [ReportRecord] = []
+    /// Reference writes (units, members, policy, solicitations) whose value now stands, in the order they applied.
+    public internal(set) var references: [Change] = []
+    /// Received changes that now wait for their causes.
+    public internal(set) var waits: [WaitingChange] = []
+    /// Changes that were already waiting and now wait on another record.
+    public internal(set) var rewaits: [WaitingChange] = []
+    /// Changes that were already waiting and left the queue (applied or refused).
+    public internal(set) var released: [Dot] = []
+    /// Refused changes, in the order they were refused.
+    public internal(set) var refusals: [Refusal] = []
+    /// The last dot counter this replica issued.
+    public internal(set) var counter: Int64 = 0
+    /// The last clock stamp issued or seen.
+    public internal(set) var clock: HybridTimestamp = .zero
+}

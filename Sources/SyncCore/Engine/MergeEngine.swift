@@ -1,0 +1,236 @@
+import Foundation
+
+/// The one merge of ReportSync: takes changes made here or received from elsewhere into the records
+/// they touch and decides what becomes of each — applied, already held, waiting for its causes, or
+/// refused — and what the central voids. Every replica runs it, whatever stores it (SQLite, memory,
+/// PostgreSQL): stores only load what it asks for and persist the `MergeEffects` it returns.
+///
+/// One engine serves one batch (one transaction): make it, offer or commit changes, then `finish()`.
+public final class MergeEngine {
+    public let replicaID: String
+    public let policy: Policy
+    /// The time the batch is judged at (clock skew of received changes).
+    public let now: Date
+    private let source: any MergeSource
+    private var counter: Int64
+    private var clock: HybridLogicalClock
+    private var records: [String: ReportRecord] = [:]
+    private var dirty: Set<String> = []
+    private var touched: Set<String> = []
+    /// Records written since the last round of retrying waiting changes began.
+    private var touchedSinceRound: Set<String> = []
+    private var effects = MergeEffects()
+    /// Canonical JSON of the changes this batch applied, by dot (the source does not hold them yet).
+    private var loggedBodies: [Dot: String] = [:]
+    /// Reference versions this batch set.
+    private var referenceVersions: [String: ReferenceVersion] = [:]
+    /// Waiting changes this batch added or moved, by dot, with where they wait now.
+    private var waitingNow: [Dot: WaitingChange] = [:]
+    /// Which of `waitingNow` the batch itself added (the others came from the source).
+    private var addedWaits: Set<Dot> = []
+    private var released: Set<Dot> = []
+    private var hasWaiting: Bool
+
+    /// An engine for one batch over `source`, continuing this replica's counter and clock.
+    public init(
+        source: any MergeSource, replicaID: String, counter: Int64, clock: HybridTimestamp, policy: Policy, now: Date
+    ) throws {
+        self.source = source
+        self.replicaID = replicaID
+        self.counter = counter
+        self.clock = HybridLogicalClock(last: clock)
+        self.policy = policy
+        self.now = now
+        hasWaiting = try source.hasWaiting()
+    }
+
+    /// This replica's next dot and clock reading, for a local write.
+    public func stamp() -> LocalWrites.Stamp {
+        counter += 1
+        return (Dot(replica: replicaID, counter: counter), clock.tick(now: now))
+    }
+
+    /// The record with this id as the batch sees it, if the replica holds it.
+    public func record(_ id: String) throws -> ReportRecord? {
+        if let cached = records[id] { return cached }
+        guard let record = try source.storedRecord(id) else { return nil }
+        records[id] = record
+        return record
+    }
+
+    /// The record with this id, or an error that says how to find one.
+    public func requireRecord(_ id: String) throws -> ReportRecord {
+        guard let record = try record(id) else {
+            throw ReportSyncError(.notFound, "no report \(id) in this replica; see report-cli list")
+        }
+        return record
+    }
+
+    /// The records this batch changed so far.
+    public var touchedRecords: Set<String> { touched }
+
+    /// Applies changes made here; each must apply, or the batch fails and nothing may be persisted.
+    public func commitLocal(_ changes: [Change]) throws {
+        for change in changes {
+            let outcome = try tryApply(change, body: change.canonicalJSON, origin: .local)
+            guard outcome == .applied else {
+                throw ReportSyncError(.storage, "a local change did not apply (\(outcome)); nothing was written")
+            }
+        }
+    }
+
+    /// Offers a change received from elsewhere: applied, already held, held back, or refused and recorded.
+    ///
+    /// - Parameter checkClock: false for changes from the central, which judged their clocks on arrival.
+    public func offer(_ change: Change, checkClock: Bool = true) throws -> ApplyOutcome {
+        let body = change.canonicalJSON
+        if let held = try heldBody(of: change.dot) {
+            return held == body ? .duplicate : refuse(change, body: body, Self.reused(change.dot))
+        }
+        if let waiting = try waitingBody(of: change.dot) {
+            return waiting == body ? .waiting(missing: []) : refuse(change, body: body, Self.reused(change.dot))
+        }
+        do { try ChangeValidation.check(change, now: now, policy: policy, checkClock: checkClock) } catch let error as ReportSyncError {
+            return refuse(change, body: body, error)
+        }
+        let outcome = try tryApply(change, body: body, origin: .remote)
+        switch outcome {
+        case .waiting(let missing):
+            let wait = WaitingChange(change: change, body: body, waitsFor: try blockingRecord(of: change))
+            waitingNow[change.dot] = wait
+            addedWaits.insert(change.dot)
+            hasWaiting = true
+            return .waiting(missing: missing)
+        case .rejected(let error):
+            return refuse(change, body: body, error)
+        case .applied, .duplicate:
+            return outcome
+        }
+    }
+
+    /// Records that `change` was refused before the merge looked at it (for example by authorisation).
+    @discardableResult
+    public func refuse(_ change: Change, _ error: ReportSyncError) -> ApplyOutcome {
+        refuse(change, body: change.canonicalJSON, error)
+    }
+
+    /// The central's answer to a change it refused: a void that every replica takes as "seen, without
+    /// effect", so the writer's later changes, which saw it, still apply everywhere
+    /// (docs/sync-protocol.md). Made only for a report write whose causes this replica holds and whose
+    /// dot is new here; returns the void, or `nil` when none can be made (a creation, causes missing,
+    /// already held). The void has seen all this replica holds of the report.
+    @discardableResult
+    public func void(_ change: Change, reason: String, by actor: String) throws -> Change? {
+        switch change.payload {
+        case .content(let write) where !write.creates: break
+        case .transition, .resolution: break
+        default: return nil
+        }
+        guard let record = try record(change.record), record.vv.covers(change.context), !record.vv.covers(change.dot) else {
+            return nil
+        }
+        let stamp = stamp()
+        let void = Change(
+            dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor, context: record.vv,
+            payload: .void(VoidMarker(dot: change.dot, reason: reason)))
+        try commitLocal([void])
+        return void
+    }
+
+    /// Retries the waiting changes whose causes may have arrived and returns everything the batch decided.
+    public func finish() throws -> MergeEffects {
+        var round = hasWaiting ? touched : []
+        while !round.isEmpty {
+            let stored = try source.waiting(on: round).filter { waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot) }
+            let moved = waitingNow.values.filter { round.contains($0.waitsFor) && !released.contains($0.change.dot) }
+            touchedSinceRound = []
+            for var wait in (stored + moved).sorted(by: { $0.change.dot < $1.change.dot }) {
+                let outcome = try tryApply(wait.change, body: wait.body, origin: .remote)
+                if case .waiting = outcome {
+                    // It may now wait on another record (its first report came, its own causes did not).
+                    let blocking = try blockingRecord(of: wait.change)
+                    if blocking != wait.waitsFor {
+                        wait.waitsFor = blocking
+                        waitingNow[wait.change.dot] = wait
+                    }
+                    continue
+                }
+                released.insert(wait.change.dot)
+                if case .rejected(let error) = outcome { _ = refuse(wait.change, body: wait.body, error) }
+            }
+            // A record written again in this round (even one already in it) may release more.
+            round = touchedSinceRound
+        }
+        for (dot, wait) in waitingNow.sorted(by: { $0.key < $1.key }) where !released.contains(dot) {
+            if addedWaits.contains(dot) { effects.waits.append(wait) } else { effects.rewaits.append(wait) }
+        }
+        effects.released = released.subtracting(addedWaits).sorted()
+        effects.records = dirty.sorted().map { records[$0]! }
+        effects.counter = counter
+        effects.clock = clock.last
+        return effects
+    }
+
+    private func heldBody(of dot: Dot) throws -> String? {
+        if let body = loggedBodies[dot] { return body }
+        return try source.heldBody(of: dot)
+    }
+
+    private func waitingBody(of dot: Dot) throws -> String? {
+        guard hasWaiting, !released.contains(dot) else { return nil }
+        if let wait = waitingNow[dot] { return wait.body }
+        return try source.waitingBody(of: dot)
+    }
+
+    /// The record whose next write may let a waiting change apply: a record it requires, else its own.
+    private func blockingRecord(of change: Change) throws -> String {
+        for required in change.requires where try record(required.record)?.vv.covers(required.dot) != true {
+            return required.record
+        }
+        return change.record
+    }
+
+    private func tryApply(_ change: Change, body: String, origin: ChangeOrigin) throws -> ApplyOutcome {
+        if let referenceID = ReferenceRecord.id(of: change.payload) {
+            let held = try referenceVersions[referenceID] ?? source.referenceVersion(referenceID)
+            if ReferenceRecord.replaces(change, held) {
+                referenceVersions[referenceID] = ReferenceVersion(hlc: change.hlc, dot: change.dot)
+                effects.references.append(change)
+            }
+        } else {
+            let unmet = try change.requires.filter { try record($0.record)?.vv.covers($0.dot) != true }
+            if !unmet.isEmpty { return .waiting(missing: unmet.map(\.dot)) }
+            if try record(change.record) != nil {
+                // Mutated in place in the cache: a copy would copy every array the record holds.
+                let outcome = records[change.record]!.apply(change)
+                if outcome == .duplicate { return .rejected(Self.reused(change.dot)) }
+                guard outcome == .applied else { return outcome }
+            } else if case .content(let write) = change.payload, write.creates {
+                do { records[change.record] = try ReportRecord(creating: change) } catch let error as ReportSyncError {
+                    return .rejected(error)
+                }
+            } else {
+                return .waiting(missing: change.context.counters.map { Dot(replica: $0.key, counter: $0.value) }.sorted())
+            }
+            dirty.insert(change.record)
+        }
+        effects.logged.append(MergeEffects.Logged(change: change, body: body, origin: origin))
+        loggedBodies[change.dot] = body
+        if change.hlc > clock.last { try clock.observe(change.hlc, now: change.hlc.date, maxSkew: 0) }
+        touched.insert(change.record)
+        touchedSinceRound.insert(change.record)
+        return .applied
+    }
+
+    private func refuse(_ change: Change, body: String, _ error: ReportSyncError) -> ApplyOutcome {
+        effects.refusals.append(MergeEffects.Refusal(change: change, body: body, error: error))
+        return .rejected(error)
+    }
+
+    /// The refusal of a change whose dot was already used for another one.
+    public static func reused(_ dot: Dot) -> ReportSyncError {
+        ReportSyncError(
+            .invalidInput,
+            "dot \(dot) was already used for a different change: replica \(dot.replica) reuses its identity (restored from a backup?); it was not applied")
+    }
+}
