@@ -79,7 +79,10 @@ let package = Package(
             name: "SyncCoreTests",
             dependencies: ["SyncCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SyncCore"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "SyncCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         // Helpers shared by the test targets (running the built binaries).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

@@ -24,12 +24,27 @@ public struct FieldReplica: Sendable {
         at path: String, unit: String, centralURL url: String, token: String, now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> FieldReplica {
         let replica = try Replica.create(
-            at: path, unit: OrgUnit(id: unit, name: unit, kind: .squad), role: .field, now: now) { db in
-                try Meta.set(.centralURL, url, db)
-                try Meta.set(.centralToken, token, db)
-                try Meta.set(.pullCursor, "0", db)
-            }
+            at: path, unit: OrgUnit(id: unit, name: unit, kind: .squad), role: .field, now: now,
+            setUp: settings(centralURL: url, token: token))
         return try FieldReplica(replica)
+    }
+
+    /// A field replica in memory, for tests; it receives its units and members with its first pull.
+    public static func inMemory(
+        unit: String, centralURL url: String = "memory", now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> FieldReplica {
+        let replica = try Replica.inMemory(
+            unit: OrgUnit(id: unit, name: unit, kind: .squad), role: .field, now: now, setUp: settings(centralURL: url, token: ""))
+        return try FieldReplica(replica)
+    }
+
+    /// What a new field replica records about its central.
+    private static func settings(centralURL url: String, token: String) -> (Database) throws -> Void {
+        { db in
+            try Meta.set(.centralURL, url, db)
+            try Meta.set(.centralToken, token, db)
+            try Meta.set(.pullCursor, "0", db)
+        }
     }
 
     /// Opens the field replica at `path`.
@@ -57,16 +72,27 @@ public struct FieldReplica: Sendable {
     }
 
     /// The next push: ready outbox entries, oldest first, at most `limit`. A change that makes a report
-    /// secret goes only with the later change that declassified it (`Secrecy`), so a batch ends before
-    /// one whose declassification would not fit — unless it is the first, when it goes as it is.
+    /// secret goes only with the later change that declassified it (`Secrecy`): a batch ends before one
+    /// whose declassification would not fit, and a batch that would start with one carries that report's
+    /// changes up to its declassification instead, however many (up to `Outbox.longestRun`). Only a
+    /// change declassified on another device, or a longer run, goes as it is, and the central refuses
+    /// and voids what it must.
     public func nextPush(limit: Int) throws -> [OutboxEntry] {
-        let ready = try replica.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM (\(Outbox.entriesSQL)) WHERE NOT held ORDER BY seq LIMIT ?", arguments: [limit])
-                .map(Self.entry)
+        let ready = try readyEntries(limit: limit)
+        guard let cut = Secrecy.uncovered(in: ready.map(\.change)).first else { return ready }
+        if cut > 0 { return ready.count == limit ? Array(ready[..<cut]) : ready }
+        let run = try readyEntries(limit: Outbox.longestRun, record: ready[0].change.record)
+        guard let release = Secrecy.release(of: 0, in: run.map(\.change)) else { return ready }
+        return Array(run[...release])
+    }
+
+    private func readyEntries(limit: Int, record: String? = nil) throws -> [OutboxEntry] {
+        try replica.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM (\(Outbox.entriesSQL)) WHERE NOT held AND (? IS NULL OR record = ?) ORDER BY seq LIMIT ?",
+                arguments: [record, record, limit]
+            ).map(Self.entry)
         }
-        let changes = ready.map(\.change)
-        guard ready.count == limit, let cut = Secrecy.uncovered(in: changes).first, cut > 0 else { return ready }
-        return Array(ready[..<cut])
     }
 
     /// Records the central's answers to the push of `sent`: each answered change leaves the outbox

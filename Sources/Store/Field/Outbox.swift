@@ -11,9 +11,14 @@ public enum Outbox {
     public enum State: String, Sendable, Codable {
         /// Goes with the next push.
         case ready
-        /// Its report is secret: it stays on this device until the report is declassified (or travels by bundle).
+        /// Its report (or the first report it follows up) is secret: it stays on this device until that
+        /// report is declassified (or travels by bundle).
         case heldSecret = "held-secret"
     }
+
+    /// The most changes of one report a push carries to take a declassified report's history to the
+    /// central in one piece: the sync protocol's largest batch.
+    public static let longestRun = 1000
 
     /// Whether a local change is meant for the central: report writes and a unit's declines of solicitations.
     static func travels(_ change: Change) -> Bool {
@@ -24,11 +29,14 @@ public enum Outbox {
         }
     }
 
-    /// The outbox entries with their states, oldest first.
+    /// The outbox entries with their states. An entry is held when its report is secret here, or is a
+    /// follow-up of a report that is (the central could not apply it without its first report).
     static let entriesSQL = """
-        SELECT o.seq, c.body,
-               (r.id IS NOT NULL AND json_extract(r.content, '$.classification') = 'secret') AS held
+        SELECT o.seq, o.record, c.body,
+               (COALESCE(json_extract(r.content, '$.classification') = 'secret', 0)
+                OR COALESCE(json_extract(f.content, '$.classification') = 'secret', 0)) AS held
         FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
+        LEFT JOIN reports f ON f.id = r.follow_up_of
         """
 
     /// How many entries are in each state.

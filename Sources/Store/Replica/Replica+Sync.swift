@@ -75,3 +75,23 @@ extension Replica {
         }
     }
 }
+
+extension Replica {
+    /// Every report's digest by id: what two replicas compare report by report when one holds reports
+    /// the other may not (a field's secret reports).
+    public func reportDigests() throws -> [String: String] {
+        try read { db in
+            var digests: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, digest FROM reports")
+            while let row = try rows.next() { digests[row["id"]] = row["digest"] }
+            return digests
+        }
+    }
+
+    /// Every report's merged record, by id.
+    public func records() throws -> [ReportRecord] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT record FROM reports ORDER BY id").map { try JSONCoding.value(ReportRecord.self, from: $0) }
+        }
+    }
+}

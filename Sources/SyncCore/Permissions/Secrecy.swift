@@ -5,8 +5,8 @@ import Foundation
 /// A report that is secret stays in its device's outbox. When it is declassified, its held changes go
 /// to the central in order, creation first, in one push with the change that declassified it: the
 /// declassification decides that the report's history may now leave the device (docs/sync-protocol.md).
-/// The central refuses a change that makes a report secret unless the same push carries the later
-/// change that made it non-secret again.
+/// The central refuses a change that makes a report secret unless the same push carries a change that
+/// saw it and made the report non-secret again.
 public enum Secrecy {
     /// The classification a content write sets, decoded as a typed value (escapes and all), if it sets one.
     public static func classification(written change: Change) throws -> Classification? {
@@ -22,16 +22,19 @@ public enum Secrecy {
         (try? classification(written: change)) == .secret
     }
 
-    /// The position in `batch` of each change that makes its report secret with no later change of the
-    /// same push (one that saw it) making the report non-secret again: what the central refuses.
-    public static func uncovered(in batch: [Change]) -> [Int] {
-        batch.indices.filter { index in
-            let change = batch[index]
-            guard makesSecret(change) else { return false }
-            return !batch[(index + 1)...].contains { later in
-                later.record == change.record && later.context.covers(change.dot)
-                    && (try? classification(written: later)).map { $0 != .secret } == true
-            }
+    /// The position of a change of `batch` that saw the change at `index` and makes its report
+    /// non-secret again, if there is one (wherever it stands: a push may arrive reordered).
+    public static func release(of index: Int, in batch: [Change]) -> Int? {
+        let change = batch[index]
+        return batch.indices.first { later in
+            batch[later].record == change.record && batch[later].context.covers(change.dot)
+                && (try? classification(written: batch[later])).map { $0 != .secret } == true
         }
+    }
+
+    /// The position in `batch` of each change that makes its report secret with no change of the same
+    /// push releasing it: what the central refuses.
+    public static func uncovered(in batch: [Change]) -> [Int] {
+        batch.indices.filter { makesSecret(batch[$0]) && release(of: $0, in: batch) == nil }
     }
 }

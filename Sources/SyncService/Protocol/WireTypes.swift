@@ -5,7 +5,7 @@ import SyncCore
 public enum SyncProtocol {
     public static let version = 1
     /// The most changes one push may carry.
-    public static let maxBatch = 1000
+    public static let maxBatch = Outbox.longestRun
     /// The largest request body the server reads, in bytes.
     public static let maxBodyBytes = 16 * 1024 * 1024
     /// The most changes one pull page returns.

@@ -1,0 +1,202 @@
+import Foundation
+import PropertyBased
+import Store
+import SyncCore
+import Testing
+
+/// DESIGN.md "Properties the tests must show", on the SQLite stores that ship: a central replica and
+/// field replicas synced by push and pull under random schedules (`BureauSimulation`).
+///
+/// `REPORTSYNC_SCHEDULES` sets how many schedules run (default 1,000, in four shards that run in
+/// parallel); docs/testing.md gives the command for a long run.
+@Suite("Convergence properties on the SQLite store")
+struct ConvergenceProperties {
+    static let schedules = ProcessInfo.processInfo.environment["REPORTSYNC_SCHEDULES"].flatMap(Int.init) ?? 1000
+    static let shards = 4
+    /// A limit no run reaches.
+    static let everything = 10_000_000
+
+    @Test(
+        "convergence, no lost update, nothing silently skipped, idempotence, determinism and causality",
+        arguments: 0..<shards)
+    func properties(shard: Int) async throws {
+        let count = (Self.schedules + Self.shards - 1) / Self.shards
+        await propertyCheck(count: count, input: Gen.uint64(in: 0...UInt64.max), Gen.int(in: 1...7), Gen.int(in: 5...60)) {
+            seed, fields, operations in
+            // One schedule in ten runs on files, where replicas are also closed and reopened.
+            let simulation = try BureauSimulation(seed: seed, fields: fields, onDisk: seed % 10 == 0)
+            for _ in 0..<operations { try simulation.step() }
+            try Self.checkCausality(simulation)
+            simulation.declassifyEverything()
+            try simulation.settle()
+            try Self.checkAll(simulation)
+        }
+    }
+
+    /// Every property of a settled run.
+    static func checkAll(_ simulation: BureauSimulation) throws {
+        try checkConvergence(simulation)
+        try checkNothingSilentlySkipped(simulation)
+        try checkNoLostUpdate(simulation)
+        try checkIdempotence(simulation)
+        try checkDeterminism(simulation)
+        try checkCausality(simulation)
+    }
+
+    /// Every field holds each of its unit's reports exactly as the central does, but for the reports it
+    /// keeps secret (made secret, then locked by a step before anyone declassified them, and their
+    /// follow-ups): those it holds with changes its outbox keeps back.
+    static func checkConvergence(_ simulation: BureauSimulation) throws {
+        let atCentral = try simulation.central.replica.reportDigests()
+        for (f, field) in simulation.fields.enumerated() {
+            let here = try field.replica.reportDigests()
+            let secret = Set(try field.outbox().filter { $0.state == .heldSecret }.map(\.change.record))
+            for (id, digest) in atCentral where !secret.contains(id) {
+                #expect(here[id] == digest, "field \(f) and the central differ on report \(id)\n\(simulation.trace.joined(separator: "\n"))")
+            }
+            for id in here.keys where atCentral[id] == nil {
+                #expect(secret.contains(id), "report \(id) of field \(f) never reached the central")
+            }
+        }
+    }
+
+    /// Every change a person made on a field is at the central, refused there with a reason the field
+    /// shows, or held in the field's outbox because its report is secret — never skipped.
+    static func checkNothingSilentlySkipped(_ simulation: BureauSimulation) throws {
+        let atCentral = Set(try simulation.central.replica.changes(limit: everything).map(\.change.dot))
+        for (f, field) in simulation.fields.enumerated() {
+            let refused = Set(try field.pushRejections().map(\.dot))
+            let outbox = try field.outbox()
+            #expect(outbox.allSatisfy { $0.state == .heldSecret }, "field \(f) settled with changes ready to send")
+            let held = Set(outbox.map(\.change.dot))
+            for stored in try field.replica.changes(limit: everything) where stored.origin == .local && isReportWrite(stored.change) {
+                let dot = stored.change.dot
+                #expect(
+                    atCentral.contains(dot) || refused.contains(dot) || held.contains(dot),
+                    "field \(f)'s change \(dot) is neither at the central, nor refused, nor held\n\(simulation.trace.joined(separator: "\n"))")
+            }
+        }
+    }
+
+    /// Every content write the central holds is shown, kept as a conflict's loser, or overwritten by
+    /// someone who saw it.
+    static func checkNoLostUpdate(_ simulation: BureauSimulation) throws {
+        let records = Dictionary(uniqueKeysWithValues: try simulation.central.replica.records().map { ($0.id, $0) })
+        for stored in try simulation.central.replica.changes(limit: everything) {
+            guard case .content(let write) = stored.change.payload, let record = records[stored.change.record],
+                !record.voided.contains(where: { $0.dot == stored.change.dot })
+            else { continue }
+            let dot = stored.change.dot
+            for (field, value) in write.fields {
+                let shown = record.fields[field]?.first?.dot == dot
+                let loser = record.fieldConflicts.contains { $0.field == field && $0.loser.dot == dot }
+                let superseded = record.versions.contains { version in
+                    version.fields[field] != nil && version.context.covers(dot) && !record.voided.contains { $0.dot == version.dot }
+                }
+                let sameValue = record.fields[field]?.first?.value == value
+                #expect(shown || loser || superseded || sameValue, "write \(dot) to \(field) was lost")
+            }
+        }
+    }
+
+    /// Pushing every field's changes again, and pulling the whole feed again, changes nothing.
+    static func checkIdempotence(_ simulation: BureauSimulation) throws {
+        let before = try simulation.replicas.map { try $0.digest() }
+        for field in simulation.fields {
+            let mine = try field.replica.changes(limit: everything).filter { $0.origin == .local && isReportWrite($0.change) }.map(\.change)
+            for outcome in try simulation.central.receivePush(mine.filter { !isHeldSecret($0, in: field) }, fromUnit: BureauSimulation.unit) {
+                switch outcome {
+                case .duplicate, .rejected: break
+                case .applied, .waiting: Issue.record("a replayed push changed the central: \(outcome)")
+                }
+            }
+            let feed = try simulation.central.feed(after: 0, limit: everything, units: [BureauSimulation.unit])
+            _ = try field.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
+        }
+        #expect(try simulation.replicas.map { try $0.digest() } == before, "replaying pushes and pulls changed a replica")
+    }
+
+    /// A fresh replica fed the central's changes in another order holds the same reports, and every fold
+    /// of shuffled events agrees.
+    static func checkDeterminism(_ simulation: BureauSimulation) throws {
+        var changes = try simulation.central.replica.changes(limit: everything).map(\.change)
+        changes.shuffle(using: &simulation.rng)
+        let fresh = try Replica.inMemory(unit: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        _ = try fresh.receive(changes)
+        #expect(try fresh.reportDigests() == simulation.central.replica.reportDigests(), "the same changes in another order give other reports")
+        for record in try simulation.central.replica.records() {
+            let reference = ApprovalFold.fold(report: record.id, transitions: record.transitions, versions: record.versions)
+            let shuffled = ApprovalFold.fold(
+                report: record.id, transitions: record.transitions.shuffled(using: &simulation.rng),
+                versions: record.versions.shuffled(using: &simulation.rng))
+            #expect(reference == shuffled)
+            #expect(reference.state == record.state)
+        }
+    }
+
+    /// No replica shows an effect without its cause.
+    static func checkCausality(_ simulation: BureauSimulation) throws {
+        for replica in simulation.replicas {
+            let records = try replica.records()
+            let ids = Set(records.map(\.id))
+            for record in records {
+                for version in record.versions { #expect(record.vv.covers(version.context)) }
+                for event in record.transitions { #expect(record.vv.covers(event.context)) }
+                if let first = try record.content().followUpOf { #expect(ids.contains(first), "a follow-up without its first report") }
+            }
+        }
+    }
+
+    /// Whether `change` is held in its field's outbox: such changes must not travel at all.
+    static func isHeldSecret(_ change: Change, in field: FieldReplica) -> Bool {
+        (try? field.outbox().contains { $0.change.dot == change.dot && $0.state == .heldSecret }) == true
+    }
+
+    /// Whether a change is a report write a field pushes.
+    static func isReportWrite(_ change: Change) -> Bool {
+        switch change.payload {
+        case .content, .transition, .resolution: true
+        case .void, .unit, .member, .policy, .solicitation: false
+        }
+    }
+}
+
+extension ConvergenceProperties {
+    @Test("the random schedules really produce every conflict kind, waits, voids, held secrets, lost answers and many states")
+    func coverage() throws {
+        var kinds: Set<Conflict.Kind> = []
+        var states: Set<ApprovalState> = []
+        var rules: Set<String> = []
+        var settled: Set<Conflict.Resolution.How> = []
+        var (waits, voids, held, unanswered, foreign, followUps, declassified) = (0, 0, 0, 0, 0, 0, 0)
+        for seed in 0..<100 as Range<UInt64> {
+            let simulation = try BureauSimulation(seed: seed, fields: 4, onDisk: false)
+            for _ in 0..<70 { try simulation.step() }
+            simulation.declassifyEverything()
+            try simulation.settle()
+            waits += simulation.waitsSeen
+            held += simulation.heldSeen
+            unanswered += simulation.unansweredSeen
+            foreign += simulation.foreignSeen
+            declassified += simulation.trace.filter { $0.contains("declassifies") }.count
+            for record in try simulation.central.replica.records() {
+                voids += record.voided.count
+                if try record.content().followUpOf != nil { followUps += 1 }
+                kinds.formUnion(record.conflicts.map(\.kind))
+                rules.formUnion(record.conflicts.map(\.rule))
+                settled.formUnion(record.conflicts.compactMap(\.resolution?.how))
+                states.insert(record.state)
+            }
+        }
+        #expect(kinds == Set(Conflict.Kind.allCases))
+        #expect(waits > 0, "some changes arrived before their causes")
+        #expect(states.count >= 5, "\(states)")
+        #expect(followUps > 0)
+        #expect(settled.isSuperset(of: [.keptWinner, .keptLoser, .superseded]), "\(settled)")
+        #expect(voids > 0, "the central refused and voided some changes")
+        #expect(held > 0, "secret reports were held in outboxes")
+        #expect(declassified > 0, "secret reports were declassified and sent")
+        #expect(unanswered > 0 && foreign > 0, "answers went missing and foreign answers came")
+        #expect(rules.contains("equal-clock-higher-replica-wins"), "\(rules)")
+    }
+}
