@@ -30,6 +30,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "SyncCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The sync protocol: wire types, the central server (Hummingbird) and the field client.

@@ -104,10 +104,10 @@ struct ConvergenceProperties {
         let before = try simulation.replicas.map { try $0.digest() }
         for field in simulation.fields {
             let mine = try field.replica.changes(limit: everything).filter { $0.origin == .local && isReportWrite($0.change) }.map(\.change)
-            for outcome in try simulation.central.receivePush(mine.filter { !isHeldSecret($0, in: field) }, fromUnit: BureauSimulation.unit) {
-                switch outcome {
+            for answer in try simulation.central.receivePush(mine.filter { !isHeldSecret($0, in: field) }, fromUnit: BureauSimulation.unit) {
+                switch answer.status {
                 case .duplicate, .rejected: break
-                case .applied, .waiting: Issue.record("a replayed push changed the central: \(outcome)")
+                case .accepted, .waiting, .held: Issue.record("a replayed push changed the central: \(answer.status)")
                 }
             }
             let feed = try simulation.central.feed(after: 0, limit: everything, units: [BureauSimulation.unit])

@@ -174,4 +174,28 @@ struct EndToEndTests {
         #expect(server.stop() == 0)
         #expect(try ok("show", id, "--db", "central.sqlite").contains("t"))
     }
+
+    @Test("a report drafted secret is held while a public one goes; made internal, it reaches the central over real processes")
+    func declassifiedReportReachesTheCentral() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        let secret = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "涉密", "--body", "b", "--classification", "secret")
+        let open = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "公开", "--body", "b")
+        let status = try ok("status", "--db", "laptop.sqlite")
+        #expect(status.contains("outgoing changes:     1") && status.contains("held (secret):        1"), "\(status)")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
+        #expect(try cli("show", secret, "--db", "central.sqlite").status == 1, "a secret report never crosses the network")
+        _ = try ok("show", open, "--db", "central.sqlite")
+        _ = try ok("edit", secret, "--db", "laptop.sqlite", "--as", "wang", "--classification", "internal")
+        let synced = try ok("sync", "--db", "laptop.sqlite")
+        #expect(synced.contains("pushed 2 (accepted 2)"), "\(synced)")
+        #expect(try ok("show", secret, "--db", "central.sqlite").contains("涉密"))
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == ok("digest", "--db", "central.sqlite", "--unit", "squad-3"))
+    }
 }

@@ -24,6 +24,7 @@ struct SyncCommand: AsyncReplicaCommand {
         if summary.waitingAtCentral > 0 { line += ", waiting at central \(summary.waitingAtCentral)" }
         if summary.rejected > 0 { line += ", rejected \(summary.rejected): see report-cli list --rejected" }
         if summary.unanswered > 0 { line += ", not answered \(summary.unanswered): kept in the outbox for the next sync" }
+        if summary.heldByCentral > 0 { line += ", held \(summary.heldByCentral): the report would be secret at the central; kept here" }
         context.print(line + "), pulled \(summary.pulled)")
     }
 }

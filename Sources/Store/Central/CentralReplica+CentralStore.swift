@@ -1,7 +1,7 @@
 import SyncCore
 
-/// The SQLite central replica behind the seam. GRDB runs each blocking call on its own serial queue
-/// (`asyncRead`/`asyncWrite` under the hood of these `async` calls), so no event loop waits on SQLite.
+/// The SQLite central replica behind the seam: each blocking call runs on NIO's pool of blocking
+/// threads (`Replica.background`), so no event loop waits on SQLite.
 extension CentralReplica: CentralStore {
     public func bureau() async throws -> String {
         try await replica.background { try replica.identity().unit.id }
@@ -12,10 +12,7 @@ extension CentralReplica: CentralStore {
     }
 
     public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
-        try await replica.background {
-            let outcomes = try receivePush(changes, fromUnit: device.unit)
-            return zip(changes, outcomes).map { PushResult(dot: $0.dot, outcome: $1) }
-        }
+        try await replica.background { try receivePush(changes, fromUnit: device.unit) }
     }
 
     public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {

@@ -42,25 +42,55 @@ public struct CentralReplica: Sendable {
         Member(id: "central-office", name: "Central office (automatic receipt)", unit: bureau, role: .centralEditor)
     }
 
-    /// Takes in changes pushed by a device enrolled for `unit` in one transaction: each is authorised
-    /// (`PushAuthorization`, the permission table), then merged by the engine; a refused report write
-    /// is voided so the writer's later changes still apply; a report that arrives signed is received.
-    public func receivePush(_ changes: [Change], fromUnit unit: String) throws -> [ApplyOutcome] {
+    /// Takes in changes pushed by a device enrolled for `unit` in one transaction: a change already
+    /// held is a duplicate; each other one is authorised (`PushAuthorization`, the permission table),
+    /// then merged by the engine; a refused report write is voided so the writer's later changes still
+    /// apply; a report that arrives signed is received.
+    ///
+    /// The central never keeps a secret report: secrecy is judged on the merged result, after the
+    /// push's waiting changes were retried. A push that would leave a report secret here is rolled
+    /// back and merged again without any change it carries for that report; those are answered `held`
+    /// (nothing of them is kept here, and the device keeps them in its outbox). One answer per change,
+    /// in the order sent.
+    public func receivePush(_ changes: [Change], fromUnit unit: String) throws -> [PushResult] {
         let scope = try unitScope(of: unit)
-        return try replica.session { s in
+        var withheld: Set<String> = []
+        while true {
+            do {
+                return try merge(changes, scope: scope, withholding: withheld)
+            } catch let secret as StaysSecret where !secret.records.isSubset(of: withheld) {
+                withheld.formUnion(secret.records)
+            }
+        }
+    }
+
+    /// The reports a merged push would leave secret at the central.
+    private struct StaysSecret: Error {
+        let records: Set<String>
+    }
+
+    private func merge(_ changes: [Change], scope: Set<String>, withholding withheld: Set<String>) throws -> [PushResult] {
+        let leftSecret: (MergeEffects) throws -> Void = { effects in
+            let secret = effects.records.filter { $0.classification == .secret }.map(\.id)
+            if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
+        }
+        return try replica.session(check: leftSecret) { s in
             let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
-            let authorization = PushAuthorization(scope: scope, batch: changes, db: s.db)
-            let outcomes = try changes.indices.map { index in
-                let change = changes[index]
+            let authorization = PushAuthorization(scope: scope, db: s.db)
+            let results = try changes.map { change in
+                if try s.engine.holds(change) { return PushResult(dot: change.dot, status: .duplicate) }
+                if withheld.contains(change.record) {
+                    return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
+                }
                 let outcome: ApplyOutcome
                 do {
-                    try authorization.check(at: index)
+                    try authorization.check(change)
                     outcome = try s.offer(change)
                 } catch let error as ReportSyncError {
                     outcome = s.refuse(change, error)
                 }
                 if case .rejected(let error) = outcome { try s.engine.void(change, reason: error.message, by: clerk.id) }
-                return outcome
+                return PushResult(dot: change.dot, outcome: outcome)
             }
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), record.state == .signed else { continue }
@@ -68,7 +98,7 @@ public struct CentralReplica: Sendable {
                     .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
                 try s.commitLocal([receipt])
             }
-            return outcomes
+            return results
         }
     }
 

@@ -3,27 +3,22 @@ import SyncCore
 
 /// The central's check of every change a field device pushes (DESIGN.md "Auth"): the change must be
 /// for the device's units, made by a member the central knows, allowed by the same permission table a
-/// local write obeys (`Permissions`, at a field device), and never carry a secret report (`Secrecy`).
+/// local write obeys (`Permissions`, at a field device), and write a classification that is one.
+/// (`CentralReplica.receivePush` refuses what would leave a report secret, judged after the merge.)
 final class PushAuthorization {
     private let scope: Set<String>
-    private let batch: [Change]
     private let db: Database
-    /// Positions of changes that make a report secret with nothing in the push declassifying it.
-    private let secretWithoutRelease: Set<Int>
     /// Members looked up once per push: a batch of a thousand changes usually has a handful of actors.
     private var members: [String: Member?] = [:]
 
-    /// A check of `batch`, pushed by a device enrolled for `scope`, inside the push's transaction `db`.
-    init(scope: Set<String>, batch: [Change], db: Database) {
+    /// A check of changes pushed by a device enrolled for `scope`, inside the push's transaction `db`.
+    init(scope: Set<String>, db: Database) {
         self.scope = scope
-        self.batch = batch
         self.db = db
-        secretWithoutRelease = Set(Secrecy.uncovered(in: batch))
     }
 
-    /// Throws why the change at `index` of the batch may not come from this device.
-    func check(at index: Int) throws {
-        let change = batch[index]
+    /// Throws why `change` may not come from this device.
+    func check(_ change: Change) throws {
         let act = Self.act(of: change)
         // Reference data, solicitations and voids are never a field device's to write, whoever claims them.
         if Permissions.roles(for: act) == nil || act == .issueSolicitation { try Permissions.check(act, at: .field) }
@@ -43,11 +38,8 @@ final class PushAuthorization {
         try Permissions.check(act, by: actor, onUnit: change.unit, at: .field)
         switch change.payload {
         case .content:
+            // Typed, escapes and all; whether the report ends secret is judged on the merged result.
             _ = try Secrecy.classification(written: change)
-            if secretWithoutRelease.contains(index) {
-                throw ReportSyncError(
-                    .forbidden, "secret reports never cross the network; carry report \(change.record) as a bundle file")
-            }
         case .solicitation(let asked):
             try checkDecline(asked, by: actor, in: change)
         case .transition, .resolution, .unit, .member, .policy, .void:

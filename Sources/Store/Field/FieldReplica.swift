@@ -119,6 +119,9 @@ public struct FieldReplica: Sendable {
                     continue
                 }
                 switch answer.status {
+                case .held:
+                    result.held.append(dot)
+                    continue
                 case .accepted, .duplicate: result.accepted += 1
                 case .waiting: result.waiting += 1
                 case .rejected:

@@ -63,11 +63,13 @@ public struct PushAcknowledgement: Sendable, Equatable {
     public var refused: [(dot: Dot, reason: String)] = []
     /// Sent but not answered: they stay in the outbox and go again.
     public var unanswered: [Dot] = []
+    /// Not taken because their report would be secret at the central: they stay in the outbox.
+    public var held: [Dot] = []
     /// Answers for changes this push did not send: ignored.
     public var foreign: [Dot] = []
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.accepted == b.accepted && a.waiting == b.waiting && a.refused.map(\.dot) == b.refused.map(\.dot)
+        a.accepted == b.accepted && a.waiting == b.waiting && a.held == b.held && a.refused.map(\.dot) == b.refused.map(\.dot)
             && a.refused.map(\.reason) == b.refused.map(\.reason) && a.unanswered == b.unanswered && a.foreign == b.foreign
     }
 }

@@ -48,9 +48,11 @@ final class ApplySession {
     /// The records this session changed so far.
     var touchedRecords: Set<String> { engine.touchedRecords }
 
-    /// Lets the engine finish the batch, then writes what it decided.
-    func finish() throws {
+    /// Lets the engine finish the batch, lets `check` refuse what it decided (throwing rolls the whole
+    /// transaction back), then writes it.
+    func finish(check: (MergeEffects) throws -> Void = { _ in }) throws {
         let effects = try engine.finish()
+        try check(effects)
         let at = now.millisecondsSince1970
         for logged in effects.logged {
             let change = logged.change
@@ -109,13 +111,13 @@ final class ApplySession {
 
 extension Replica {
     /// Runs `body` in one write transaction with an apply session that is finished (waiting changes
-    /// retried, effects persisted) before the transaction commits.
-    func session<T>(_ body: (ApplySession) throws -> T) throws -> T {
+    /// retried, `check` passed, effects persisted) before the transaction commits.
+    func session<T>(check: (MergeEffects) throws -> Void = { _ in }, _ body: (ApplySession) throws -> T) throws -> T {
         let at = now()
         return try write { db in
             let session = try ApplySession(db, now: at)
             let result = try body(session)
-            try session.finish()
+            try session.finish(check: check)
             return result
         }
     }

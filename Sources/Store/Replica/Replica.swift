@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOPosix
 import SyncCore
 
 /// A replica of the bureau's reports kept in one SQLite file: the facade every command goes through.
@@ -169,11 +170,10 @@ public final class Replica: Sendable {
 }
 
 extension Replica {
-    /// Runs blocking SQLite work on a dispatch queue and awaits it, so that neither an event loop nor a
-    /// thread of Swift's cooperative pool waits on the disk.
+    /// Runs blocking SQLite work on NIO's fixed pool of blocking threads and awaits it, so that neither
+    /// an event loop nor a thread of Swift's cooperative pool waits on the disk, and a burst of requests
+    /// cannot spawn a thread each.
     public func background<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
+        try await NIOThreadPool.singleton.runIfActive(body)
     }
 }

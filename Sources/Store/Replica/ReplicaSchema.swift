@@ -160,7 +160,8 @@ enum ReplicaSchema {
                     CREATE INDEX outbox_by_record ON outbox(record);
                     """)
             // A field file from before the outbox: what its push cursor had not passed, and every local
-            // change of a report that is secret now (the old cursor skipped them for good).
+            // change of a report that was ever made secret here (the old cursor skipped those for good;
+            // the central answers the ones it has as duplicates).
             guard try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = 'replica_role'") == "field" else { return }
             let cursor = Int64(try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = 'push_cursor'") ?? "0") ?? 0
             try db.execute(
@@ -168,7 +169,9 @@ enum ReplicaSchema {
                     INSERT INTO outbox(seq, replica, counter, record)
                     SELECT c.seq, c.replica, c.counter, c.record FROM changes c LEFT JOIN reports r ON r.id = c.record
                     WHERE c.origin = 'local' AND (r.id IS NOT NULL OR c.record LIKE 'solicitation/%')
-                      AND (c.seq > ? OR json_extract(r.content, '$.classification') = 'secret')
+                      AND (c.seq > ? OR c.record IN (
+                          SELECT record FROM changes WHERE origin = 'local'
+                            AND json_extract(body, '$.payload.content.fields.classification') = '"secret"'))
                     """,
                 arguments: [cursor])
             try db.execute(sql: "DELETE FROM replica_meta WHERE key = 'push_cursor'")

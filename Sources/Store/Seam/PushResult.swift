@@ -10,6 +10,9 @@ public struct PushResult: Codable, Sendable, Equatable {
         case duplicate
         /// Held at the central until what it depends on arrives.
         case waiting
+        /// Not taken: with it the report would be secret at the central. Nothing of it was kept there;
+        /// it stays in the device's outbox (`reason` says why).
+        case held
         /// Refused; `reason` says why and what to do.
         case rejected
     }

@@ -108,6 +108,11 @@ public final class MergeEngine {
         }
     }
 
+    /// Whether this replica already holds exactly this change (an answer that needs no other check).
+    public func holds(_ change: Change) throws -> Bool {
+        try heldBody(of: change.dot) == change.canonicalJSON
+    }
+
     /// Records that `change` was refused before the merge looked at it (for example by authorisation).
     @discardableResult
     public func refuse(_ change: Change, _ error: ReportSyncError) -> ApplyOutcome {

@@ -129,6 +129,12 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         try ReportContent.decode(fields: fields.compactMapValues { $0.first?.value })
     }
 
+    /// The merged classification (a value that is none of the known ones counts as secret: safest).
+    public var classification: Classification {
+        guard let json = fields["classification"]?.first?.value else { return .public }
+        return (try? JSONCoding.value(Classification.self, from: json)) ?? .secret
+    }
+
     /// Every conflict of this record, field conflicts first.
     public var conflicts: [Conflict] { fieldConflicts + approvalConflicts }
 

@@ -5,8 +5,8 @@ import Foundation
 /// A report that is secret stays in its device's outbox. When it is declassified, its held changes go
 /// to the central in order, creation first, in one push with the change that declassified it: the
 /// declassification decides that the report's history may now leave the device (docs/sync-protocol.md).
-/// The central refuses a change that makes a report secret unless the same push carries a change that
-/// saw it and made the report non-secret again.
+/// The central judges the merged result: a push that would leave a report secret there is refused
+/// for that report (`CentralReplica.receivePush`).
 public enum Secrecy {
     /// The classification a content write sets, decoded as a typed value (escapes and all), if it sets one.
     public static func classification(written change: Change) throws -> Classification? {
@@ -15,6 +15,13 @@ public enum Secrecy {
             throw ReportSyncError(
                 .invalidInput, "change \(change.dot) writes classification \(json), which is none of public, internal or secret")
         }
+    }
+
+    /// Why the central did not take a change that would leave its report secret there.
+    public static func refusal(of change: Change) -> ReportSyncError {
+        ReportSyncError(
+            .forbidden,
+            "secret reports never cross the network: with change \(change.dot), report \(change.record) would be secret at the central, so nothing of it was taken; it stays in the device's outbox until the report is declassified there (or goes by bundle)")
     }
 
     /// Whether `change` makes its report secret.
@@ -33,7 +40,7 @@ public enum Secrecy {
     }
 
     /// The position in `batch` of each change that makes its report secret with no change of the same
-    /// push releasing it: what the central refuses.
+    /// push releasing it: where a field ends a batch, so that a report goes with its declassification.
     public static func uncovered(in batch: [Change]) -> [Int] {
         batch.indices.filter { makesSecret(batch[$0]) && release(of: $0, in: batch) == nil }
     }

@@ -10,6 +10,8 @@ public struct SyncSummary: Codable, Sendable, Equatable {
     public var waitingAtCentral = 0
     /// Changes sent that the central did not answer for: they stay in the outbox and go again.
     public var unanswered = 0
+    /// Changes the central did not take because their report would be secret there: kept in the outbox.
+    public var heldByCentral = 0
     /// Answers the central gave for changes this round did not send: ignored.
     public var foreignAnswers = 0
     public var pulled = 0
@@ -42,10 +44,11 @@ public enum SyncRound {
                 summary.waitingAtCentral += acknowledged.waiting
                 summary.rejected += acknowledged.refused.count
                 summary.unanswered += acknowledged.unanswered.count
+                summary.heldByCentral += acknowledged.held.count
                 summary.foreignAnswers += acknowledged.foreign.count
                 progress("pushed \(summary.pushed)")
-                // Unanswered changes stay in the outbox; sending them again now would loop.
-                if !acknowledged.unanswered.isEmpty { break }
+                // Unanswered and held changes stay in the outbox; sending them again now would loop.
+                if !acknowledged.unanswered.isEmpty || !acknowledged.held.isEmpty { break }
             }
             var more = true
             while more {

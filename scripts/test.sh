@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command (README): installs what a fresh machine lacks, builds once, then runs every suite.
+# The property tests on the SQLite store run on their own after the rest, so that their random
+# schedules, which keep both cores busy, never starve the end-to-end tests' servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build --build-tests
+swift test --skip-build --skip "ConvergenceProperties"
+swift test --skip-build --filter "ConvergenceProperties"
