@@ -76,7 +76,7 @@ final class BureauSimulation {
     func step() throws {
         clock.advance(by: Double(rng.below(2)))
         let f = rng.below(fields.count)
-        switch rng.below(20) {
+        switch rng.below(21) {
         case 0, 1: draft(on: f)
         case 2, 3, 4: edit(on: f)
         case 5: reclassify(on: f)
@@ -87,6 +87,7 @@ final class BureauSimulation {
         case 15, 16: try pull(f, pageSize: 1 + rng.below(10), mangle: true)
         case 17: try crash(f)
         case 18: try forge(f)
+        case 19: concurrentEdit()
         default: try push(f, limit: 1 + rng.below(8), mangle: false)
         }
         waitsSeen += try replicas.map { try $0.pendingCount() }.reduce(0, +)
@@ -119,6 +120,21 @@ final class BureauSimulation {
         }
         let actor = Self.unitPeople[rng.below(3)].id
         if (try? fields[f].replica.edit(id, with: patch, by: actor)) != nil { trace.append("field \(f): \(actor) edits \(id)") }
+    }
+
+    /// Two devices whose clocks agree edit the same field of the same report in the same second: equal
+    /// stamps, so only the tie-break (replica id, then counter) decides.
+    func concurrentEdit() {
+        let pair = fields.indices.filter { Self.skew(of: $0) == 0 }
+        guard pair.count >= 2, let id = randomReport(on: fields[pair[0]].replica),
+            (try? fields[pair[1]].replica.report(id)) != nil
+        else { return }
+        clock.advance(by: 1)
+        for f in pair.prefix(2) {
+            var patch = ReportPatch()
+            patch.title = "f\(f)-\(rng.below(1000))"
+            if (try? fields[f].replica.edit(id, with: patch, by: "wang")) != nil { trace.append("field \(f): wang edits \(id) at the same moment") }
+        }
     }
 
     /// Makes a report secret, internal or public again: its changes are held, or released, by the outbox.
