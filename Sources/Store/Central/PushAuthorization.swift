@@ -21,7 +21,7 @@ final class PushAuthorization {
     func check(_ change: Change) throws {
         let act = Self.act(of: change)
         // Reference data, solicitations and voids are never a field device's to write, whoever claims them.
-        if Permissions.roles(for: act) == nil || act == .issueSolicitation { try Permissions.check(act, at: .field) }
+        try Permissions.check(act, at: .field)
         guard scope.contains(change.unit) else {
             throw ReportSyncError(.forbidden, "change \(change.dot) is for unit \(change.unit), which this device does not sync for")
         }

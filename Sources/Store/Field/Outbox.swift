@@ -54,7 +54,7 @@ public struct OutboxEntry: Sendable, Equatable {
 }
 
 /// What the central's answers to one push did to the outbox.
-public struct PushAcknowledgement: Sendable, Equatable {
+public struct PushAcknowledgement: Sendable {
     /// Answered accepted or duplicate: the central holds them.
     public var accepted = 0
     /// Answered waiting: held at the central until their causes arrive.
@@ -67,9 +67,4 @@ public struct PushAcknowledgement: Sendable, Equatable {
     public var held: [Dot] = []
     /// Answers for changes this push did not send: ignored.
     public var foreign: [Dot] = []
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.accepted == b.accepted && a.waiting == b.waiting && a.held == b.held && a.refused.map(\.dot) == b.refused.map(\.dot)
-            && a.refused.map(\.reason) == b.refused.map(\.reason) && a.unanswered == b.unanswered && a.foreign == b.foreign
-    }
 }
