@@ -13,6 +13,8 @@ final class BureauSimulation {
     let directory: URL?
     var central: CentralReplica
     var fields: [FieldReplica]
+    /// Each field's enrolment at the central: the device its pushes come from.
+    var devices: [Enrollment] = []
     /// What happened, step by step, for the message of a failing property.
     var trace: [String] = []
     /// Tallies for the coverage test.
@@ -57,6 +59,7 @@ final class BureauSimulation {
                     try FieldReplica.inMemory(unit: Self.unit, now: skewed)
                 }
             fields.append(field)
+            devices.append(try central.authenticate(token: try central.enroll(unit: Self.unit, device: "device-\(f)")))
             try pull(f, pageSize: 1000)
         }
     }
@@ -193,8 +196,8 @@ final class BureauSimulation {
         // Changes lost in transit: the central answers for the rest, and the lost ones go again later.
         if mangle, sent.count > 1, rng.below(3) == 0 { sent = sent.filter { _ in rng.below(3) != 0 } }
         guard !sent.isEmpty else { return trace.append("field \(f)'s push is lost on the way") }
-        var answers = try central.receivePush(sent.map(\.change), fromUnit: Self.unit)
-        if mangle, rng.below(5) == 0 { answers = try central.receivePush(sent.map(\.change), fromUnit: Self.unit) }
+        var answers = try central.receivePush(sent.map(\.change), from: devices[f])
+        if mangle, rng.below(5) == 0 { answers = try central.receivePush(sent.map(\.change), from: devices[f]) }
         trace.append("field \(f) pushes \(sent.map(\.change.dot)): \(answers.map(\.status.rawValue))")
         if mangle {
             switch rng.below(8) {
@@ -242,11 +245,11 @@ final class BureauSimulation {
         let record = try fields[f].replica.record(id)
         forged += 1
         let change = Change(
-            dot: Dot(replica: "forged", counter: forged), hlc: HybridTimestamp(wallMilliseconds: clock.reading().millisecondsSince1970, logical: 0),
+            dot: Dot(replica: "forged-\(f)", counter: forged), hlc: HybridTimestamp(wallMilliseconds: clock.reading().millisecondsSince1970, logical: 0),
             record: id, unit: Self.unit, actor: "wang", context: record.vv,
             payload: .transition(
                 TransitionStep(action: .review, from: .awaitingReview, to: .reviewed, role: .unitHead, comment: nil, sawContent: record.latestContent.dot)))
-        let answer = try central.receivePush([change], fromUnit: Self.unit)
+        let answer = try central.receivePush([change], from: devices[f])
         trace.append("field \(f) forges a review of \(id): \(answer.map(\.status.rawValue))")
     }
 

@@ -102,9 +102,9 @@ struct ConvergenceProperties {
     /// Pushing every field's changes again, and pulling the whole feed again, changes nothing.
     static func checkIdempotence(_ simulation: BureauSimulation) throws {
         let before = try simulation.replicas.map { try $0.digest() }
-        for field in simulation.fields {
+        for (f, field) in simulation.fields.enumerated() {
             let mine = try field.replica.changes(limit: everything).filter { $0.origin == .local && isReportWrite($0.change) }.map(\.change)
-            for answer in try simulation.central.receivePush(mine.filter { !isHeldSecret($0, in: field) }, fromUnit: BureauSimulation.unit) {
+            for answer in try simulation.central.receivePush(mine.filter { !isHeldSecret($0, in: field) }, from: simulation.devices[f]) {
                 switch answer.status {
                 case .duplicate, .rejected: break
                 case .accepted, .waiting, .held: Issue.record("a replayed push changed the central: \(answer.status)")

@@ -8,12 +8,15 @@ import Testing
 struct OutboxTests {
     let central: CentralReplica
     let field: FieldReplica
+    /// The field's enrolment at the central.
+    let device: Enrollment
 
     init() throws {
         central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
         try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         for person in BureauSimulation.people { try central.replica.addMember(person) }
         field = try FieldReplica.inMemory(unit: "squad-3")
+        device = try central.authenticate(token: try central.enroll(unit: "squad-3", device: "laptop"))
         let feed = try central.feed(after: 0, limit: 1000, units: ["squad-3"])
         _ = try field.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
     }
@@ -22,7 +25,7 @@ struct OutboxTests {
     @discardableResult
     func push(limit: Int = 1000) throws -> PushAcknowledgement {
         let batch = try field.nextPush(limit: limit)
-        return try field.acknowledge(sent: batch, answers: try central.receivePush(batch.map(\.change), fromUnit: "squad-3"))
+        return try field.acknowledge(sent: batch, answers: try central.receivePush(batch.map(\.change), from: device))
     }
 
     func draft(_ title: String, _ classification: Classification = .public) throws -> String {
@@ -64,7 +67,7 @@ struct OutboxTests {
     func answersMatchedByDot() throws {
         let ids = try (0..<3).map { try draft("t\($0)") }
         let batch = try field.nextPush(limit: 1000)
-        var answers = try central.receivePush(batch.map(\.change), fromUnit: "squad-3")
+        var answers = try central.receivePush(batch.map(\.change), from: device)
         answers.reverse()
         let unanswered = answers.removeFirst()
         answers.append(PushResult(dot: Dot(replica: "someone-else", counter: 1), status: .accepted))
@@ -85,8 +88,8 @@ struct OutboxTests {
         var forged = try field.nextPush(limit: 1).first!.change
         forged.dot = Dot(replica: "forged", counter: 1)
         forged.actor = "zhao"
-        forged.record = "leader-draft"
-        let answer = try central.receivePush([forged], fromUnit: "squad-3")[0]
+        forged.record = UUIDv7.make()
+        let answer = try central.receivePush([forged], from: device)[0]
         #expect(answer.status == .rejected, "the central took a leader's creating write")
         #expect(answer.reason?.contains("a leader may not draft reports") == true)
     }
@@ -118,7 +121,7 @@ struct OutboxTests {
         let fake = Change(
             dot: Dot(replica: creation.dot.replica, counter: creation.dot.counter + 50), hlc: creation.hlc, record: id, unit: "squad-3",
             actor: "wang", context: context, payload: .content(ContentWrite(creates: false, fields: ["classification": "\"internal\""])))
-        let answers = try central.receivePush([creation, fake], fromUnit: "squad-3")
+        let answers = try central.receivePush([creation, fake], from: device)
         #expect(answers.map(\.status) == [.held, .held])
         #expect(try central.replica.reportDigests()[id] == nil)
         #expect(try central.replica.rejectedChanges().isEmpty && central.replica.pendingCount() == 0, "nothing of the secret report is stored")
@@ -131,7 +134,7 @@ struct OutboxTests {
         patch.classification = .internal
         _ = try field.replica.edit(id, with: patch, by: "wang")
         let batch = try field.nextPush(limit: 1000)
-        #expect(try central.receivePush(batch.map(\.change), fromUnit: "squad-3").map(\.status) == [.accepted, .accepted])
-        #expect(try central.receivePush([batch[0].change], fromUnit: "squad-3").map(\.status) == [.duplicate])
+        #expect(try central.receivePush(batch.map(\.change), from: device).map(\.status) == [.accepted, .accepted])
+        #expect(try central.receivePush([batch[0].change], from: device).map(\.status) == [.duplicate])
     }
 }

@@ -86,14 +86,9 @@ struct SyncAPITests {
         let fixture = try CentralFixture()
         _ = try fixture.signedReport()
         var changes = try fixture.field.changes().map(\.change).filter { !$0.payload.isReference }
-        let reference = try fixture.field.changes().map(\.change).first { $0.payload.isReference }!
-        var foreign = changes[0]
-        foreign.dot = Dot(replica: "forged", counter: 1)
-        foreign.record = "elsewhere"
-        foreign.unit = "squad-4"
         var secret = changes[0]
         secret.dot = Dot(replica: "forged", counter: 2)
-        secret.record = "secret-report"
+        secret.record = UUIDv7.make()
         secret.payload = .content(ContentWrite(creates: true, fields: ["category": "\"dynamic\"", "title": "\"t\"", "classification": "\"secret\""]))
         var editorStep = changes[1]
         editorStep.dot = Dot(replica: "forged", counter: 3)
@@ -102,20 +97,48 @@ struct SyncAPITests {
             step.role = .centralEditor
             editorStep.payload = .transition(step)
         }
-        changes = [foreign, secret, reference, editorStep] + changes
+        changes = [secret, editorStep] + changes
         let body = try fixture.pushBody(changes)
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { response in
                 let results = try decode(PushResponse.self, response.body).results
-                #expect(results.prefix(4).map(\.status) == [.rejected, .held, .rejected, .rejected])
-                #expect(results[0].reason?.contains("does not sync for") == true)
-                #expect(results[1].reason?.contains("secret") == true, "a secret report is not taken, and the device keeps it")
-                #expect(results[2].reason?.contains("only at the central office") == true)
-                #expect(results[3].reason?.contains("cannot receive") == true)
-                #expect(results.dropFirst(4).allSatisfy { $0.status == .accepted })
+                #expect(results.prefix(2).map(\.status) == [.held, .rejected])
+                #expect(results[0].reason?.contains("secret") == true, "a secret report is not taken, and the device keeps it")
+                #expect(results[1].reason?.contains("cannot receive") == true)
+                #expect(results.dropFirst(2).allSatisfy { $0.status == .accepted })
             }
         }
-        #expect(try fixture.central.rejectedChanges().count == 3, "nothing of the secret report is stored at the central")
+        #expect(try fixture.central.rejectedChanges().count == 1, "nothing of the secret report is stored at the central")
+    }
+
+    @Test("a push with reference data or a void is refused whole with 403; a change for another unit is refused alone, with nothing written")
+    func refusedWhole() async throws {
+        let fixture = try CentralFixture()
+        _ = try fixture.signedReport()
+        let changes = try fixture.field.changes().map(\.change).filter { !$0.payload.isReference }
+        let reference = try fixture.field.changes().map(\.change).first { $0.payload.isReference }!
+        var foreign = changes[0]
+        foreign.record = UUIDv7.make()
+        foreign.unit = "squad-4"
+        let before = try fixture.central.changes(limit: 10_000).count
+        let foreignBody = try fixture.pushBody([foreign])
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: foreignBody) {
+                response in
+                let results = try decode(PushResponse.self, response.body).results
+                #expect(results.map(\.status) == [.rejected] && results[0].reason?.contains("does not sync for") == true)
+            }
+        }
+        #expect(try fixture.central.changes(limit: 10_000).count == before && fixture.central.rejectedChanges().isEmpty)
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: try fixture.pushBody(changes + [reference])) {
+                response in
+                #expect(response.status == .forbidden)
+                let message = try decode(ErrorBody.self, response.body).error.message
+                #expect(message.contains("only at the central office"))
+            }
+        }
+        #expect(try fixture.central.changes(limit: 10_000).count == before)
     }
 
     @Test(
@@ -259,13 +282,18 @@ extension SyncAPITests {
         var void = changes[2]
         void.dot = Dot(replica: review.dot.replica, counter: 101)
         void.payload = .void(VoidMarker(dot: changes[1].dot, reason: "forged"))
-        let body = try fixture.pushBody(Array(changes.prefix(2)) + [review, decision, void])
+        let body = try fixture.pushBody(Array(changes.prefix(2)) + [review, decision])
+        let voidBody = try fixture.pushBody([void])
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { response in
                 let results = try decode(PushResponse.self, response.body).results
-                #expect(results.suffix(3).map(\.status) == [.rejected, .rejected, .rejected])
-                #expect(results.dropLast().suffix(2).allSatisfy { $0.reason?.contains("claims the role unit-head, but wang is a drafter") == true })
-                #expect(results.last?.reason?.contains("only the central voids") == true, "a field device may not void")
+                #expect(results.suffix(2).map(\.status) == [.rejected, .rejected])
+                #expect(results.suffix(2).allSatisfy { $0.reason?.contains("claims the role unit-head, but wang is a drafter") == true })
+            }
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: voidBody) { response in
+                #expect(response.status == .forbidden, "a field device may not void")
+                let message = try decode(ErrorBody.self, response.body).error.message
+                #expect(message.contains("only the central voids"))
             }
         }
     }

@@ -12,7 +12,7 @@ extension CentralReplica: CentralStore {
     }
 
     public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
-        try await replica.background { try receivePush(changes, fromUnit: device.unit) }
+        try await replica.background { try receivePush(changes, from: device) }
     }
 
     public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {

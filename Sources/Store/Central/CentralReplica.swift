@@ -42,9 +42,14 @@ public struct CentralReplica: Sendable {
         Member(id: "central-office", name: "Central office (automatic receipt)", unit: bureau, role: .centralEditor)
     }
 
-    /// Takes in changes pushed by a device enrolled for `unit` in one transaction: a change already
-    /// held is a duplicate; each other one is authorised (`PushAuthorization`, the permission table),
-    /// then merged by the engine; a refused report write is voided so the writer's later changes still
+    /// Takes in changes pushed by `device` in one transaction.
+    ///
+    /// First the whole push must be what a device of ours sends, or it is refused with nothing written:
+    /// every change well formed (`ChangeShape`: typed, canonical, within limits), of a kind a field may
+    /// write, for the device's units, and under the device's own replica ids (`DeviceBinding`). Then a
+    /// change already held is a duplicate; each other one is authorised (`PushAuthorization`, the
+    /// permission table), then merged by the engine under the content rules of a local write
+    /// (`PushedContentRules`); a refused report write is voided so the writer's later changes still
     /// apply; a report that arrives signed is received.
     ///
     /// The central never keeps a secret report: secrecy is judged on the merged result, after the
@@ -52,12 +57,13 @@ public struct CentralReplica: Sendable {
     /// back and merged again without any change it carries for that report; those are answered `held`
     /// (nothing of them is kept here, and the device keeps them in its outbox). One answer per change,
     /// in the order sent.
-    public func receivePush(_ changes: [Change], fromUnit unit: String) throws -> [PushResult] {
-        let scope = try unitScope(of: unit)
+    public func receivePush(_ changes: [Change], from device: Enrollment) throws -> [PushResult] {
+        try ChangeShape.check(changes)
+        let scope = try unitScope(of: device.unit)
         var withheld: Set<String> = []
         while true {
             do {
-                return try merge(changes, scope: scope, withholding: withheld)
+                return try merge(changes, from: device, scope: scope, withholding: withheld)
             } catch let secret as StaysSecret where !secret.records.isSubset(of: withheld) {
                 withheld.formUnion(secret.records)
             }
@@ -69,7 +75,7 @@ public struct CentralReplica: Sendable {
         let records: Set<String>
     }
 
-    private func merge(_ changes: [Change], scope: Set<String>, withholding withheld: Set<String>) throws -> [PushResult] {
+    private func merge(_ changes: [Change], from device: Enrollment, scope: Set<String>, withholding withheld: Set<String>) throws -> [PushResult] {
         let leftSecret: (MergeEffects) throws -> Void = { effects in
             let secret = effects.records.filter { $0.classification == .secret }.map(\.id)
             if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
@@ -77,7 +83,11 @@ public struct CentralReplica: Sendable {
         return try replica.session(check: leftSecret) { s in
             let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
             let authorization = PushAuthorization(scope: scope, db: s.db)
+            try authorization.checkWhole(changes, from: device, at: s.now)
             let results = try changes.map { change in
+                if let outside = authorization.outsideScope(change, of: device) {
+                    return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
+                }
                 if try s.engine.holds(change) { return PushResult(dot: change.dot, status: .duplicate) }
                 if withheld.contains(change.record) {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
@@ -105,16 +115,18 @@ public struct CentralReplica: Sendable {
     /// The units `unit` syncs for: itself and every unit below it.
     public func unitScope(of unit: String) throws -> Set<String> { try replica.unitScope(of: unit) }
 
-    /// The next page of the central feed for `units`: their reports' changes and all reference data,
-    /// after central sequence `after`. Each change is its stored canonical JSON, sent as it is.
+    /// The next page of the central feed for `units`: their reports' and solicitations' changes and all
+    /// units, members and policy (by the kind each change writes), after central sequence `after`. Each
+    /// change is its stored canonical JSON, sent as it is.
     public func feed(after: Int64, limit: Int, units: Set<String>) throws -> FeedSlice {
         try replica.read { db in
-            let scope = Array(units) + ["*"]
+            let scope = units.sorted()
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+            let shared = RecordKind.allCases.filter(\.isSharedReference).map { "'\($0.rawValue)'" }.joined(separator: ",")
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR record LIKE 'unit/%' OR record LIKE 'member/%')
+                    SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR kind IN (\(shared)))
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SyncCore
 
@@ -17,14 +18,33 @@ final class PushAuthorization {
         self.db = db
     }
 
-    /// Throws why `change` may not come from this device.
+    /// Throws why a whole push may not come from `device`; nothing of it is written then. A device of
+    /// ours pushes only report writes and its unit's declines (never reference data, solicitations or
+    /// voids, whoever they claim to be from), and only under its own replica ids: a push that breaks one
+    /// of these was made by hand, and none of it is taken.
+    func checkWhole(_ changes: [Change], from device: Enrollment, at: Date) throws {
+        for change in changes {
+            // Reference data, solicitations and voids are never a field device's to write, whoever claims them.
+            do { try Permissions.check(Self.act(of: change), at: .field) } catch let error as ReportSyncError {
+                throw ReportSyncError(.forbidden, "change \(change.dot): \(error.message). Nothing of this push was taken")
+            }
+        }
+        try DeviceBinding(db: db).claim(Set(changes.map(\.dot.replica)), for: device, scope: scope, at: at)
+    }
+
+    /// Why `change` is outside the device's units, if it is. Such a change is answered `rejected` and
+    /// nothing of it is written anywhere — no refusal, no void in another unit's report — while the rest
+    /// of the push goes on (a person may draft for another unit on a device that cannot send it).
+    func outsideScope(_ change: Change, of device: Enrollment) -> ReportSyncError? {
+        scope.contains(change.unit)
+            ? nil
+            : ReportSyncError(.forbidden, "change \(change.dot) is for unit \(change.unit), which device \(device.device) does not sync for; nothing of it was taken")
+    }
+
+    /// Throws why `change`, of a push `checkWhole` let through, may not be merged: its actor, role and
+    /// the permission table (answered `rejected`, and voided).
     func check(_ change: Change) throws {
         let act = Self.act(of: change)
-        // Reference data, solicitations and voids are never a field device's to write, whoever claims them.
-        try Permissions.check(act, at: .field)
-        guard scope.contains(change.unit) else {
-            throw ReportSyncError(.forbidden, "change \(change.dot) is for unit \(change.unit), which this device does not sync for")
-        }
         guard let actor = try member(change.actor) else {
             throw ReportSyncError(
                 .forbidden,

@@ -16,9 +16,11 @@ final class ApplySession {
         self.db = db
         source = SQLiteMergeSource(db)
         role = try Meta.role(db)
-        engine = try MergeEngine(
+        let engine = try MergeEngine(
             source: source, replicaID: try Meta.require(.replicaID, db), counter: Int64(try Meta.require(.counter, db)) ?? 0,
             clock: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0), policy: try Replica.policy(db), now: now)
+        if role == .central { engine.admission = PushedContentRules() }
+        self.engine = engine
     }
 
     var now: Date { engine.now }
@@ -57,8 +59,11 @@ final class ApplySession {
         for logged in effects.logged {
             let change = logged.change
             try db.executeCached(
-                sql: "INSERT INTO changes(replica, counter, record, unit, origin, body) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [change.dot.replica, change.dot.counter, change.record, change.unit, logged.origin.rawValue, logged.body])
+                sql: "INSERT INTO changes(replica, counter, record, unit, kind, origin, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    change.dot.replica, change.dot.counter, change.record, change.unit, change.payload.kind.rawValue,
+                    logged.origin.rawValue, logged.body,
+                ])
             if role == .field, logged.origin == .local, Outbox.travels(change) {
                 try db.executeCached(
                     sql: "INSERT INTO outbox(seq, replica, counter, record) VALUES (?, ?, ?, ?)",
@@ -81,12 +86,15 @@ final class ApplySession {
         }
         for refusal in effects.refusals {
             let change = refusal.change
+            // The central keeps what it refused, never what the refused change said: the text stays on the
+            // device that wrote it (a secret-era body must not rest on the central's disk).
+            let body = role == .central ? change.withoutText.canonicalJSON : refusal.body
             try db.executeCached(
                 sql: """
                     INSERT INTO rejected_changes(replica, counter, record, reason, body, rejected_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
                     """,
-                arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, refusal.body, at])
+                arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, body, at])
         }
         for record in effects.records { try save(record) }
         try Meta.set(.counter, String(effects.counter), db)

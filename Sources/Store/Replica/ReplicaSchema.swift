@@ -176,6 +176,26 @@ enum ReplicaSchema {
                 arguments: [cursor])
             try db.execute(sql: "DELETE FROM replica_meta WHERE key = 'push_cursor'")
         }
+        migrator.registerMigration("v6-boundary") { db in
+            try db.execute(
+                sql: """
+                    -- What kind of record each change writes (RecordKind), decided by its payload, never by
+                    -- the look of its record id: the feed sends units, members and policy to every unit.
+                    DROP TRIGGER changes_no_update;
+                    ALTER TABLE changes ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';
+                    UPDATE changes SET kind = json_extract(body, '$.payload.type')
+                        WHERE json_extract(body, '$.payload.type') IN ('unit', 'member', 'policy', 'solicitation');
+                    CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes
+                    BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
+                    CREATE INDEX changes_shared ON changes(kind, seq) WHERE kind IN ('unit', 'member', 'policy');
+
+                    -- The central's binding of replica ids to enrolled devices (DeviceBinding): a device
+                    -- pushes only changes whose dots name one of its own replicas.
+                    CREATE TABLE device_replicas (
+                        replica TEXT PRIMARY KEY NOT NULL, device TEXT NOT NULL, bound_at INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE INDEX device_replicas_by_device ON device_replicas(device);
+                    """)
+        }
         return migrator
     }
 }

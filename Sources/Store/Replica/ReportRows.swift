@@ -14,12 +14,28 @@ enum ReportRows {
             throw ReportSyncError(
                 .schemaTooNew, "report \(row["id"] as String) is in state '\(stateName)', unknown to this program; install the newer report-cli")
         }
-        return Report(
-            id: row["id"], unit: row["unit"], content: try JSONCoding.value(ReportContent.self, from: row["content"]),
+        let (content, unreadable) = readableContent(row["content"])
+        var report = Report(
+            id: row["id"], unit: row["unit"], content: content,
             state: state, drafter: row["drafter"], version: row["version"],
             contentDot: Dot(replica: row["content_replica"], counter: row["content_counter"]),
             createdAt: Date(millisecondsSince1970: row["created_at"]),
             updatedAt: Date(millisecondsSince1970: row["updated_at"]), lastComment: row["last_comment"])
+        report.unreadableFields = unreadable.isEmpty ? nil : unreadable
+        return report
+    }
+
+    /// The `content` column read as far as it can be: a field an older central let in without checking
+    /// its type is shown empty and named, so that listing, scoring and repairing still work.
+    static func readableContent(_ json: String) -> (content: ReportContent, unreadable: [String]) {
+        if let content = try? JSONCoding.value(ReportContent.self, from: json) { return (content, []) }
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+        var fields: [String: String] = [:]
+        for (name, value) in object {
+            guard let data = try? JSONSerialization.data(withJSONObject: value, options: .fragmentsAllowed) else { continue }
+            fields[name] = String(decoding: data, as: UTF8.self)
+        }
+        return ReportContent.readable(fields: fields)
     }
 
     /// Stores a record and the columns derived from it, without decoding its content.

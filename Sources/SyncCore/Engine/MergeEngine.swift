@@ -11,6 +11,9 @@ public final class MergeEngine {
     public let policy: Policy
     /// The time the batch is judged at (clock skew of received changes).
     public let now: Date
+    /// The replica's own rules for received report writes (the central's: `PushedContentRules`); none
+    /// on a field replica, which takes what its central sends.
+    public var admission: (any ChangeAdmission)?
     private let source: any MergeSource
     private var counter: Int64
     private var clock: HybridLogicalClock
@@ -205,13 +208,21 @@ public final class MergeEngine {
         } else {
             let unmet = try change.requires.filter { try record($0.record)?.vv.covers($0.dot) != true }
             if !unmet.isEmpty { return .waiting(missing: unmet.map(\.dot)) }
-            if try record(change.record) != nil {
+            if let held = try record(change.record) {
+                if origin == .remote, let admission, held.awaitsOnlyAdmission(change) {
+                    do { try admission.admit(change, into: held, policy: policy, lookup: record) } catch let error as ReportSyncError {
+                        return .rejected(error)
+                    }
+                }
                 // Mutated in place in the cache: a copy would copy every array the record holds.
                 let outcome = records[change.record]!.apply(change)
                 if outcome == .duplicate { return .rejected(Self.reused(change.dot)) }
                 guard outcome == .applied else { return outcome }
             } else if case .content(let write) = change.payload, write.creates {
-                do { records[change.record] = try ReportRecord(creating: change) } catch let error as ReportSyncError {
+                do {
+                    if origin == .remote, let admission { try admission.admit(change, into: nil, policy: policy, lookup: record) }
+                    records[change.record] = try ReportRecord(creating: change)
+                } catch let error as ReportSyncError {
                     return .rejected(error)
                 }
             } else {

@@ -114,6 +114,11 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         return .applied
     }
 
+    /// Whether `change` would apply now if its writer may make it: new here, not voided, its causes held.
+    public func awaitsOnlyAdmission(_ change: Change) -> Bool {
+        !vv.covers(change.dot) && vv.missing(from: change.context).isEmpty && !voided.contains { $0.dot == change.dot }
+    }
+
     /// Takes the effect of a content write, workflow step or decision into the record; its checks are made.
     private mutating func take(_ change: Change) {
         switch change.payload {
@@ -124,10 +129,18 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         }
     }
 
-    /// The merged content: each field's winning value.
+    /// The merged content: each field's winning value; throws naming a field that holds no value of its type.
     public func content() throws -> ReportContent {
-        try ReportContent.decode(fields: fields.compactMapValues { $0.first?.value })
+        try ReportContent.decode(fields: currentValues)
     }
+
+    /// The merged content as far as it can be read, and the fields that cannot (`ReportContent.readable`).
+    public func readableContent() -> (content: ReportContent, unreadable: [String]) {
+        ReportContent.readable(fields: currentValues)
+    }
+
+    /// Each field's winning value as JSON text.
+    public var currentValues: [String: String] { fields.compactMapValues { $0.first?.value } }
 
     /// The merged classification (a value that is none of the known ones counts as secret: safest).
     public var classification: Classification {

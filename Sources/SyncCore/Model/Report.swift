@@ -17,6 +17,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var updatedAt: Date
     /// The comment of the last return (退回) or rejection, shown to the unit.
     public var lastComment: String?
+    /// Fields that hold no value of their type (written before the central checked types): shown empty,
+    /// to be written again with `report-cli edit`. `nil` when every field reads.
+    public var unreadableFields: [String]?
 
     public init(
         id: String, unit: String, content: ReportContent, state: ApprovalState, drafter: String,

@@ -21,6 +21,12 @@ public struct ReportPatch: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The names of the content fields this patch sets.
+    public func fieldsSet() throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: try JSONCoding.encoder().encode(self)) as? [String: Any]
+        return Set(object?.keys.map { $0 } ?? [])
+    }
+
     /// This patch with every field that `other` sets taken from `other`.
     public func overridden(by other: ReportPatch) -> ReportPatch {
         var merged = self

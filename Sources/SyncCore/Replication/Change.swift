@@ -162,3 +162,25 @@ public struct TransitionStep: Codable, Sendable, Equatable {
         self.detail = detail
     }
 }
+
+extension Change {
+    /// This change with what it says removed: content fields, a kept value, a comment, a decline's
+    /// reason. What a central keeps of a change it refused (its dot, record, writer and kind).
+    public var withoutText: Change {
+        var bare = self
+        switch payload {
+        case .content(let write): bare.payload = .content(ContentWrite(creates: write.creates, fields: [:]))
+        case .resolution(var step):
+            step.value = nil
+            bare.payload = .resolution(step)
+        case .transition(var step):
+            step.comment = nil
+            bare.payload = .transition(step)
+        case .solicitation(var asked):
+            asked.declined?.reason = ""
+            bare.payload = .solicitation(asked)
+        case .unit, .member, .policy, .void: break
+        }
+        return bare
+    }
+}

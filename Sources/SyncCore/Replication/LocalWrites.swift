@@ -30,13 +30,16 @@ public enum LocalWrites {
     ) throws -> [Change] {
         if patch.isEmpty { throw ReportSyncError(.invalidInput, "nothing to change: give at least one field to edit") }
         try checkMayEdit(record, by: actor, at: place)
-        let old = try record.content()
+        // Read as far as it can be: an edit is how a field that holds no value of its type is repaired.
+        let (old, unreadable) = record.readableContent()
         if let newFirst = patch.followUpOf, newFirst != old.followUpOf {
             throw ReportSyncError(.ruleViolated, "a report's place in a follow-up chain cannot change; draft a new follow-up instead")
         }
         var content = old
         patch.apply(to: &content)
-        let changed = try content.fields(changedSince: old)
+        var changed = try content.fields(changedSince: old)
+        let rewritten = try patch.fieldsSet().intersection(unreadable)
+        for (name, json) in try content.encodedFields() where rewritten.contains(name) { changed[name] = json }
         if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
         return try write(changed, into: record, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)
     }

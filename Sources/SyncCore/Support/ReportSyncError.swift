@@ -3,6 +3,10 @@ public struct ReportSyncError: Error, Equatable, Sendable, CustomStringConvertib
     /// The family of the error, stable for scripts and HTTP mapping.
     public enum Code: String, Sendable, Codable {
         case invalidInput = "invalid-input"
+        /// A change or request from outside that is not what this program sends (wrong type, id or form).
+        case malformed = "malformed-change"
+        /// A request, change or value over a size limit.
+        case tooLarge = "too-large"
         case notFound = "not-found"
         case forbidden
         case wrongState = "wrong-state"

@@ -3,6 +3,17 @@ import Foundation
 /// Time-ordered identifiers (RFC 9562 version 7): they sort by creation time, which keeps SQLite's
 /// primary-key index append-mostly.
 public enum UUIDv7 {
+    /// Whether `id` is written as this program writes a UUID: 8-4-4-4-12 lowercase hexadecimal digits
+    /// (the form of every report id).
+    public static func isWellFormed(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 36 else { return false }
+        return bytes.indices.allSatisfy { i in
+            [8, 13, 18, 23].contains(i)
+                ? bytes[i] == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(bytes[i])
+        }
+    }
+
     /// A new lowercase UUIDv7 string for the given time.
     public static func make(at date: Date = Date()) -> String {
         var generator = SystemRandomNumberGenerator()

@@ -14,13 +14,16 @@ public struct APIError: HTTPResponseError, Sendable {
         self.message = message
     }
 
-    /// The answer for a library error: refusals are 403, missing things 404, bad input 422, storage 503.
+    /// The answer for a library error: malformed input 400, refusals 403, missing things 404, too large
+    /// 413, rule violations 422, storage 503.
     public init(_ error: ReportSyncError) {
         let status: HTTPResponse.Status =
             switch error.code {
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .invalidInput, .ruleViolated, .wrongState, .alreadyExists: .unprocessableContent
+            case .malformed: .badRequest
+            case .tooLarge: .contentTooLarge
             case .schemaTooNew: .conflict
             case .storage, .unavailable: .serviceUnavailable
             }

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// Which replica ids each enrolled device writes under: a device may push only changes whose dots
+/// name one of its own replicas, so it can never write as another device (nor as the central).
+///
+/// A replica id is bound to a device by the first push that uses it: the id a device declares at its
+/// first sync, or the new id a field replica takes when it finds itself copied or restored (the token
+/// authenticates that step). Bindings belong to the device's name, so a device enrolled again keeps
+/// its replicas. An id whose changes the central already holds from before bindings existed may be
+/// bound only by a device whose units those changes are for.
+struct DeviceBinding {
+    /// The most replica ids one device may write under (each copy or restore of its file takes one).
+    static let maxReplicasPerDevice = 64
+
+    let db: Database
+
+    /// Binds the replicas of `dots` that are new here to `device`, or throws (`forbidden`) why the
+    /// device may not write under one of them; nothing is bound then.
+    func claim(_ replicas: Set<String>, for device: Enrollment, scope: Set<String>, at: Date) throws {
+        let central = Set([try Meta.require(.replicaID, db)] + (try Meta.get(.previousReplicaIDs, db)?.split(separator: ",").map(String.init) ?? []))
+        for replica in replicas.sorted() {
+            if central.contains(replica) {
+                throw ReportSyncError(.forbidden, "replica \(replica) is the central's own; a device pushes only changes made on its own replica. Nothing of this push was taken")
+            }
+            if let holder = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [replica]) {
+                guard holder == device.device else {
+                    throw ReportSyncError(
+                        .forbidden,
+                        "replica \(replica) writes for device \(holder), not \(device.device): a device pushes only changes made on its own replica. Nothing of this push was taken")
+                }
+                continue
+            }
+            let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+            let elsewhere = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS(SELECT 1 FROM changes WHERE replica = ? AND unit NOT IN (\(placeholders)))",
+                arguments: StatementArguments([replica] + scope.sorted())) ?? false
+            if elsewhere {
+                throw ReportSyncError(
+                    .forbidden,
+                    "replica \(replica) has written for units device \(device.device) does not sync for; it is not this device's. Nothing of this push was taken")
+            }
+            let bound = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device_replicas WHERE device = ?", arguments: [device.device]) ?? 0
+            guard bound < Self.maxReplicasPerDevice else {
+                throw ReportSyncError(
+                    .forbidden,
+                    "device \(device.device) has already written under \(bound) replica ids; ask the central office to look at it (syncd enroll again). Nothing of this push was taken")
+            }
+            try db.execute(
+                sql: "INSERT INTO device_replicas(replica, device, bound_at) VALUES (?, ?, ?)",
+                arguments: [replica, device.device, at.millisecondsSince1970])
+        }
+    }
+}

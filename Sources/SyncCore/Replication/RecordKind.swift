@@ -1,0 +1,25 @@
+/// What kind of record a change writes, decided by what it writes (its payload), never by the shape of
+/// its record id. The central's feed sends reference kinds to every unit and reports to their own.
+public enum RecordKind: String, Sendable, Codable, CaseIterable {
+    case report
+    case unit
+    case member
+    case policy
+    case solicitation
+
+    /// Whether every replica receives records of this kind (units, members and policy).
+    public var isSharedReference: Bool { self == .unit || self == .member || self == .policy }
+}
+
+extension ChangePayload {
+    /// The kind of record this payload writes.
+    public var kind: RecordKind {
+        switch self {
+        case .content, .transition, .resolution, .void: .report
+        case .unit: .unit
+        case .member: .member
+        case .policy: .policy
+        case .solicitation: .solicitation
+        }
+    }
+}

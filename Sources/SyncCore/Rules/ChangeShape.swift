@@ -1,0 +1,111 @@
+/// The shape every change from outside must have before anything else looks at it (a push, later a
+/// bundle): well-formed ids, a record id that matches what the change writes, sizes within bounds, and
+/// every content field decoded into its type and written in its one canonical form. A change that
+/// fails is not a change this program makes: the whole request is refused and nothing is written.
+///
+/// Permissions and the content rules of a local write come after, per change (`PushAuthorization`,
+/// `PushedContentRules`).
+public enum ChangeShape {
+    /// The most changes one record write may require first.
+    public static let maxRequires = 16
+    /// The most replicas a change may say its writer had seen of a record.
+    public static let maxContext = 1_000
+    /// The most characters of a comment, a reason or another free text beside the content.
+    public static let maxText = 4_000
+    /// The most characters of a conflict id (it names a report, a field and two dots).
+    public static let maxConflictID = 512
+
+    /// Throws why a batch of changes is not what this program sends: the first change at fault.
+    public static func check(_ changes: [Change]) throws {
+        for (index, change) in changes.enumerated() { try check(change, at: index) }
+    }
+
+    /// Throws why `change` (at `index` of its batch) is not well formed: `malformed` or `tooLarge`.
+    public static func check(_ change: Change, at index: Int = 0) throws {
+        guard Identifier.isWellFormed(change.dot.replica), change.dot.counter > 0 else {
+            throw ReportSyncError(
+                .malformed,
+                "change #\(index + 1): its dot names replica '\(Identifier.shown(change.dot.replica))' with counter \(change.dot.counter); a dot needs a well-formed replica id and a positive counter")
+        }
+        let name = "change \(change.dot) (#\(index + 1))"
+        func malformed(_ what: String) -> ReportSyncError { ReportSyncError(.malformed, "\(name): \(what)") }
+        func id(_ value: String, _ what: String) throws {
+            guard Identifier.isWellFormed(value) else {
+                throw malformed("\(what) '\(Identifier.shown(value))' is not a valid id (1 to \(Identifier.maxLength) letters, digits and - _ . : @)")
+            }
+        }
+        func text(_ value: String?, _ what: String, max: Int = maxText) throws {
+            guard let value, value.count > max else { return }
+            throw ReportSyncError(.tooLarge, "\(name): \(what) has \(value.count) characters; at most \(max) are taken")
+        }
+        try id(change.unit, "unit")
+        try id(change.actor, "actor")
+        guard change.requires.count <= maxRequires else {
+            throw ReportSyncError(.tooLarge, "\(name): requires lists \(change.requires.count) writes; at most \(maxRequires) are taken")
+        }
+        for required in change.requires {
+            try id(required.record, "a required record")
+            try id(required.dot.replica, "a required dot's replica")
+        }
+        guard change.context.counters.count <= maxContext else {
+            throw ReportSyncError(.tooLarge, "\(name): its context names \(change.context.counters.count) replicas; at most \(maxContext) are taken")
+        }
+        for (replica, counter) in change.context.counters where !Identifier.isWellFormed(replica) || counter <= 0 {
+            throw malformed("its context names replica '\(Identifier.shown(replica))' with counter \(counter)")
+        }
+        let kind = change.payload.kind
+        if kind == .report {
+            guard UUIDv7.isWellFormed(change.record) else {
+                throw malformed("report id '\(Identifier.shown(change.record))' is not a report id (a lowercase UUID, as report-cli makes them)")
+            }
+        } else if change.record != ReferenceRecord.id(of: change.payload) {
+            throw malformed("a \(kind.rawValue) change must write record '\(ReferenceRecord.id(of: change.payload) ?? "")', not '\(Identifier.shown(change.record))'")
+        }
+        switch change.payload {
+        case .content(let write):
+            for (field, json) in write.fields.sorted(by: { $0.key < $1.key }) {
+                guard let known = ReportField.named(field) else { throw malformed("it writes unknown field '\(Identifier.shown(field))'") }
+                do { try known.checkCanonical(json) } catch let problem as ReportField.FieldProblem {
+                    switch problem {
+                    case .tooLong(let max):
+                        throw ReportSyncError(.tooLarge, "\(name): field \(field) takes \(json.count) characters of JSON; at most \(max) are taken")
+                    case .wrongType(let expected):
+                        throw malformed("field \(field) is \(Identifier.shown(json)), which is not \(expected)")
+                    case .notCanonical(let canonical):
+                        throw malformed(
+                            "field \(field) is written \(Identifier.shown(json)); write it exactly as \(Identifier.shown(canonical)) (no escapes, spaces or other spellings)")
+                    }
+                }
+            }
+        case .transition(let step):
+            try text(step.comment, "the comment")
+            try text(step.detail?.outlet, "the outlet", max: 500)
+            try text(step.detail?.leader, "the leader", max: 500)
+            try id(step.sawContent.replica, "the content seen")
+        case .resolution(let step):
+            try text(step.conflict, "the conflict id", max: maxConflictID)
+            try text(step.value, "the kept value", max: 200_000)
+        case .solicitation(let asked):
+            try id(asked.id, "solicitation id")
+            try id(asked.issuedBy, "issuer")
+            for (value, what) in [(asked.topic, "the topic"), (asked.contact, "the contact"), (asked.format, "the format"), (asked.purpose, "the purpose"), (asked.declined?.reason, "the reason")] {
+                try text(value, what)
+            }
+            if let decline = asked.declined { try id(decline.by, "the member declining") }
+        case .void(let marker):
+            try text(marker.reason, "the reason")
+            try id(marker.dot.replica, "the voided dot's replica")
+        case .unit(let unit):
+            try id(unit.id, "unit id")
+            if let parent = unit.parent { try id(parent, "parent unit") }
+            try text(unit.name, "the unit's name", max: 500)
+        case .member(let member):
+            try id(member.id, "member id")
+            try id(member.unit, "the member's unit")
+            try text(member.name, "the member's name", max: 500)
+            try text(member.phone, "the member's phone", max: 500)
+        case .policy:
+            break
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The content rules of a local write, held to report writes a central receives (DOMAIN.md "The
+/// report"): what a device could not write on its own replica, it cannot push either.
+///
+/// - A content write must leave content that `ReportRules.checkWrite` accepts (title, length limits,
+///   exempt reasons, follow-up links), and may be made only while the report, as its writer had seen it,
+///   was still open for edits (content is locked after sign-off).
+/// - A submission must find content that `ReportRules.checkSubmission` accepts (emergency facts, captions).
+/// - A decision that keeps a typed value must keep a value of that field's type.
+///
+/// A write refused here is answered `rejected` with the rule, and voided, like any other refusal.
+public struct PushedContentRules: ChangeAdmission {
+    public init() {}
+
+    public func admit(_ change: Change, into record: ReportRecord?, policy: Policy, lookup: (String) throws -> ReportRecord?) throws {
+        func target(_ content: ReportContent) throws -> Report? {
+            try content.followUpOf.flatMap { try lookup($0) }.map { try Report(record: $0) }
+        }
+        switch change.payload {
+        case .content(let write):
+            var fields = write.fields
+            if let record {
+                let seen = ApprovalFold.fold(
+                    report: record.id, transitions: record.transitions.filter { change.context.covers($0.dot) },
+                    versions: record.versions.filter { change.context.covers($0.dot) }
+                ).state
+                guard seen.allowsContentEdit else {
+                    throw ReportSyncError(
+                        .wrongState,
+                        "change \(change.dot) edits report \(record.id) after it was \(seen.rawValue) (as its writer had seen it); content is locked after sign-off until the report is returned")
+                }
+                let current = record.fields.compactMapValues { $0.first?.value }
+                if let first = write.fields["followUpOf"], first != current["followUpOf"] ?? "null" {
+                    throw ReportSyncError(.ruleViolated, "change \(change.dot): a report's place in a follow-up chain cannot change")
+                }
+                fields = current.merging(write.fields) { _, written in written }
+            }
+            let content = try ReportContent.decode(fields: fields)
+            try ReportRules.checkWrite(content, unit: change.unit, followUpTarget: try target(content), policy: policy)
+        case .transition(let step) where step.action == .submit:
+            guard let record else { return }
+            let content = try record.content()
+            try ReportRules.checkSubmission(content, unit: record.unit, followUpTarget: try target(content), policy: policy)
+        case .resolution(let step):
+            guard let value = step.value, let field = record?.conflict(step.conflict)?.field, let known = ReportField.named(field) else { return }
+            do { try known.checkCanonical(value) } catch {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) keeps a value that is not a valid \(field)")
+            }
+        case .transition, .void, .unit, .member, .policy, .solicitation:
+            return
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Store
+import SyncCore
+@testable import SyncService
+import Testing
+
+/// What a device holding a valid token can send by hand (issue "The central trusts nothing it did not
+/// check"): each crafted push is refused with a 4xx JSON error and changes nothing at the central, nor
+/// in any unit's feed. One test per attack, at the router, with a real central replica behind it.
+@Suite("Push boundary: attacks with a valid token")
+struct PushBoundaryTests {
+    /// What the central holds that an attack could change: its digest, its change log and refusals,
+    /// and what each unit's device would pull.
+    struct Snapshot: Equatable {
+        let digest: String
+        let changes: Int
+        let refusals: Int
+        let feeds: [String: [String]]
+
+        init(_ fixture: CentralFixture) throws {
+            digest = try fixture.central.digest()
+            changes = try fixture.central.changes(limit: 100_000).count
+            refusals = try fixture.central.rejectedChanges().count
+            var feeds: [String: [String]] = [:]
+            for unit in ["squad-3", "squad-4"] {
+                feeds[unit] = try fixture.store.feed(after: 0, limit: 10_000, units: try fixture.store.unitScope(of: unit)).changes.map(\.body)
+            }
+            self.feeds = feeds
+        }
+    }
+
+    /// The answer to one push: status and, for a refusal, the error body.
+    struct Answer {
+        let status: HTTPResponse.Status
+        let error: ErrorBody.Detail?
+        let results: [PushResult]
+    }
+
+    func push(_ fixture: CentralFixture, token: String, body: ByteBuffer, headers extra: HTTPFields = [:]) async throws -> Answer {
+        var headers = HTTPFields.bearer(token)
+        for field in extra { headers[field.name] = field.value }
+        let sent = headers
+        return try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: sent, body: body) { response in
+                let error = try? JSONCoding.decoder().decode(ErrorBody.self, from: Data(buffer: response.body)).error
+                let results = (try? JSONCoding.decoder().decode(PushResponse.self, from: Data(buffer: response.body)).results) ?? []
+                return Answer(status: response.status, error: error, results: results)
+            }
+        }
+    }
+
+    func push(_ fixture: CentralFixture, token: String, _ changes: [Change]) async throws -> Answer {
+        try await push(fixture, token: token, body: try fixture.pushBody(changes))
+    }
+
+    /// A squad-3 report drafted on the field and pushed by its laptop, so that the central holds it.
+    func pushedDraft(_ fixture: CentralFixture) async throws -> String {
+        let id = try fixture.field.draft(ReportContent(category: .dynamic, title: "夜查", body: "中队开展夜查。"), by: "wang").id
+        _ = try fixture.field.perform(.submit, on: id, by: "wang")
+        let answer = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
+        #expect(answer.status == .ok && answer.results.allSatisfy { $0.status == .accepted })
+        return id
+    }
+
+    /// A creating write of squad-3 as the field would make it, with `fields` written over its own.
+    func creation(_ fixture: CentralFixture, record: String = "0190a0b0-0000-7000-8000-00000000c0de", fields: [String: String]) throws -> Change {
+        let content = ReportContent(category: .dynamic, title: "伪造", body: "正文")
+        var written = try content.encodedFields()
+        for (name, value) in fields { written[name] = value }
+        let replica = try fixture.field.identity().replicaID
+        return Change(
+            dot: Dot(replica: replica, counter: 900), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+            record: record, unit: "squad-3", actor: "wang", context: VersionVector(),
+            payload: .content(ContentWrite(creates: true, fields: written)))
+    }
+
+    func expectRefused(_ answer: Answer, _ status: HTTPResponse.Status, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(answer.status == status, "\(answer.status) \(answer.error?.message ?? "") \(answer.results)", sourceLocation: sourceLocation)
+        for word in words {
+            #expect(answer.error?.message.contains(word) == true, "'\(answer.error?.message ?? "")' lacks '\(word)'", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(
+        "a content field that is not its type is refused with 400 naming the change and the field",
+        arguments: [
+            ("category", #""weird""#), ("classification", #""SECRET""#), ("attachments", #"{"a":1}"#),
+            ("eventTime", #""yesterday""#), ("title", "42"), ("emergency", #"{"deaths":"many"}"#),
+        ])
+    func untypedField(field: String, value: String) async throws {
+        let fixture = try CentralFixture()
+        let before = try Snapshot(fixture)
+        let change = try creation(fixture, fields: [field: value])
+        let answer = try await push(fixture, token: fixture.squad3Token, [change])
+        expectRefused(answer, .badRequest, mentioning: [field, "\(change.dot)"])
+        #expect(answer.error?.code == "malformed-change")
+        #expect(try Snapshot(fixture) == before)
+    }
+
+    @Test("a report whose id looks like reference data is refused, and no unit's feed carries it", arguments: ["member/x", "unit/squad-4", "policy"])
+    func referenceLookingID(record: String) async throws {
+        let fixture = try CentralFixture()
+        let before = try Snapshot(fixture)
+        let answer = try await push(fixture, token: fixture.squad3Token, [try creation(fixture, record: record, fields: [:])])
+        expectRefused(answer, .badRequest, mentioning: [record])
+        #expect(try Snapshot(fixture) == before)
+    }
+
+    @Test("a classification written with escapes or spaces is refused: fields must be in their canonical form",
+          arguments: [#""\u0073ecret""#, #" "secret""#, #""secret" "#])
+    func disguisedSecret(value: String) async throws {
+        let fixture = try CentralFixture()
+        let before = try Snapshot(fixture)
+        let answer = try await push(fixture, token: fixture.squad3Token, [try creation(fixture, fields: ["classification": value])])
+        expectRefused(answer, .badRequest, mentioning: ["classification"])
+        #expect(try Snapshot(fixture) == before)
+    }
+
+    @Test("changes under another device's replica id are refused with 403; that device's own changes still go")
+    func anotherDevicesReplica() async throws {
+        let fixture = try CentralFixture()
+        let id = try await pushedDraft(fixture)
+        let phone = try fixture.store.enroll(unit: "squad-3", device: "phone")
+        let victim = try fixture.field.identity().replicaID
+        let before = try Snapshot(fixture)
+        // The next dots of the laptop's replica, claimed by another device of the same unit and by one of squad-4.
+        let counter = try fixture.reportChanges().map(\.dot.counter).max() ?? 0
+        let hlc = HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0)
+        var forged = try creation(fixture, fields: [:])
+        forged.dot = Dot(replica: victim, counter: counter + 1)
+        forged.hlc = hlc
+        for token in [phone, fixture.squad4Token] {
+            var change = forged
+            if token == fixture.squad4Token {
+                change.unit = "squad-4"
+                change.actor = "sun"
+            }
+            let answer = try await push(fixture, token: token, [change])
+            expectRefused(answer, .forbidden, mentioning: [victim])
+        }
+        #expect(try Snapshot(fixture) == before)
+        // The laptop's own next change takes that very dot, and is accepted.
+        _ = try fixture.field.perform(.review, on: id, by: "li")
+        let honest = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
+        #expect(honest.results.map(\.status).contains(.accepted), "\(honest.results)")
+        #expect(!honest.results.contains { $0.status == .rejected }, "\(honest.results)")
+        #expect(try fixture.central.report(id).state == .reviewed)
+    }
+
+    @Test("fifty edits aimed at another unit's report are refused with nothing written into it; its own unit's next step applies")
+    func editsAimedAtAnotherUnit() async throws {
+        let fixture = try CentralFixture()
+        let id = try await pushedDraft(fixture)
+        let victim = try fixture.field.identity().replicaID
+        let record = try fixture.field.records().first { $0.id == id }!
+        let before = try Snapshot(fixture)
+        let edits = (1...50).map { n in
+            Change(
+                dot: Dot(replica: victim, counter: 1_000 + Int64(n)), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+                record: id, unit: "squad-3", actor: "sun", context: record.vv,
+                payload: .content(ContentWrite(creates: false, fields: ["title": #""改掉""#])))
+        }
+        let answer = try await push(fixture, token: fixture.squad4Token, edits)
+        #expect(answer.status == .forbidden, "\(answer.status) \(answer.results.prefix(1))")
+        #expect(try Snapshot(fixture) == before, "nothing written: no void, no refusal, no feed entry")
+        _ = try fixture.field.perform(.review, on: id, by: "li")
+        let honest = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
+        #expect(!honest.results.contains { $0.status == .rejected }, "\(honest.results)")
+        #expect(try fixture.central.report(id).state == .reviewed)
+    }
+
+    @Test("sizes over the limits are refused before anything is read further")
+    func oversized() async throws {
+        let fixture = try CentralFixture()
+        let before = try Snapshot(fixture)
+        let title = try creation(fixture, fields: ["title": try JSONCoding.string(String(repeating: "题", count: 1_000_000))])
+        expectRefused(try await push(fixture, token: fixture.squad3Token, [title]), .contentTooLarge, mentioning: ["title"])
+        var longID = try creation(fixture, fields: [:])
+        longID.dot = Dot(replica: String(repeating: "r", count: 1_000_000), counter: 1)
+        let idAnswer = try await push(fixture, token: fixture.squad3Token, [longID])
+        #expect(idAnswer.status == .badRequest || idAnswer.status == .contentTooLarge, "\(idAnswer.status)")
+        var requires = try creation(fixture, fields: [:])
+        requires.requires = (1...20_000).map { RecordDot(record: "r\($0)", dot: Dot(replica: "x", counter: Int64($0))) }
+        let requiresAnswer = try await push(fixture, token: fixture.squad3Token, [requires])
+        expectRefused(requiresAnswer, .contentTooLarge, mentioning: ["requires"])
+        #expect(try Snapshot(fixture) == before)
+    }
+
+    @Test("a body over the policy's length limit is refused like a local write, and nothing of it is kept at the central")
+    func contentRules() async throws {
+        let fixture = try CentralFixture()
+        let before = try Snapshot(fixture)
+        let long = try creation(fixture, fields: ["body": try JSONCoding.string(String(repeating: "长", count: 5_000))])
+        let answer = try await push(fixture, token: fixture.squad3Token, [long])
+        #expect(answer.status == .ok && answer.results.map(\.status) == [.rejected], "\(answer.status) \(answer.results)")
+        #expect(answer.results.first?.reason?.contains("at most 600") == true)
+        let after = try Snapshot(fixture)
+        #expect(after.digest == before.digest && after.feeds == before.feeds && after.changes == before.changes)
+        #expect(try !fixture.central.rejectedChanges().contains { $0.change.canonicalJSON.contains("长长长") }, "the refused text is not kept")
+    }
+
+    @Test("a secret-era text the central refuses is never stored there: only its dot, report and reason")
+    func refusedSecretText() async throws {
+        let fixture = try CentralFixture()
+        let id = try await pushedDraft(fixture)
+        let record = try fixture.field.records().first { $0.id == id }!
+        // A write by someone the central does not know: refused, and its text must not stay.
+        let replica = try fixture.field.identity().replicaID
+        let secret = Change(
+            dot: Dot(replica: replica, counter: 500), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+            record: id, unit: "squad-3", actor: "nobody", context: record.vv,
+            payload: .content(ContentWrite(creates: false, fields: ["classification": #""secret""#, "body": #""机密正文""#])))
+        let answer = try await push(fixture, token: fixture.squad3Token, [secret])
+        #expect(answer.results.map(\.status) == [.rejected])
+        let refused = try fixture.central.rejectedChanges()
+        #expect(refused.count == 1 && refused[0].change.record == id && refused[0].change.dot == secret.dot)
+        #expect(!refused[0].change.canonicalJSON.contains("机密正文"))
+        #expect(try !fixture.central.changes(limit: 100_000).contains { $0.change.canonicalJSON.contains("机密正文") })
+    }
+
+    @Test("a truncated gzip body, or one with bytes after its end, is a 400 with nothing written", arguments: ["truncated", "trailing"])
+    func damagedGzip(damage: String) async throws {
+        let fixture = try CentralFixture()
+        _ = try fixture.field.draft(ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 500)), by: "wang")
+        var compressed = try Gzip.compress(try fixture.pushBody())
+        if damage == "truncated" {
+            compressed = compressed.getSlice(at: compressed.readerIndex, length: compressed.readableBytes - 4)!
+        } else {
+            compressed.writeString("garbage")
+        }
+        let before = try Snapshot(fixture)
+        let answer = try await push(fixture, token: fixture.squad3Token, body: compressed, headers: [.contentEncoding: "gzip"])
+        #expect(answer.status == .badRequest, "\(answer.status) \(answer.results)")
+        #expect(try Snapshot(fixture) == before)
+    }
+}
+
+extension CentralFixture {
+    /// The field's report writes (no reference data), oldest first.
+    func reportChanges() throws -> [Change] {
+        let own = try field.identity().replicaID
+        return try field.changes(limit: 100_000).map(\.change).filter { !$0.payload.isReference && $0.dot.replica == own }
+    }
+}
