@@ -38,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the sync API for field replicas.")
     @Option(help: "The central replica file.") var db: String
     @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:8080"
+    @Option(
+        help: "A file holding the token Prometheus sends to read /metrics (its credentials_file); without it, /metrics is not served.")
+    var metricsTokenFile: String?
 
     func run() async throws {
         let parts = listen.split(separator: ":")
@@ -45,9 +48,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--listen takes HOST:PORT, for example 127.0.0.1:8080")
         }
         let central = try await reporting { try CentralReplica.open(at: db) }
+        let scrapeToken = try await reporting { try metricsTokenFile.map(ScrapeToken.read(from:)) }
         var logger = Logger(label: "syncd")
         logger.logLevel = .info
-        let app = CentralServer.buildApplication(store: central, host: String(parts[0]), port: port, logger: logger)
+        let app = CentralServer.buildApplication(
+            store: central, host: String(parts[0]), port: port, scrapeToken: scrapeToken, logger: logger)
         try await app.runService()
     }
 }

@@ -13,6 +13,7 @@ struct CentralFixture {
     let field: Replica
     let squad3Token: String
     let squad4Token: String
+    let scrape: ScrapeToken
 
     init() throws {
         store = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
@@ -26,15 +27,19 @@ struct CentralFixture {
         try central.addMember(Member(id: "sun", name: "孙信息员", unit: "squad-4", role: .drafter))
         squad3Token = try store.enroll(unit: "squad-3", device: "laptop")
         squad4Token = try store.enroll(unit: "squad-4", device: "tablet")
+        scrape = try ScrapeToken(Self.scrapeToken)
         // The field replica starts from the central's reference data, as report-cli init --central does.
         field = try Replica.inMemory(unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad))
         _ = try field.receive(try central.changes().map(\.change))
     }
 
+    /// The token the test's Prometheus scrapes `/metrics` with.
+    static let scrapeToken = "scrape-token-of-the-tests"
+
     var application: some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Application(router: CentralServer.buildRouter(store: store), logger: logger)
+        return Application(router: CentralServer.buildRouter(store: store, scrapeToken: scrape), logger: logger)
     }
 
     /// A report of squad-3 drafted, submitted, reviewed and signed on the field replica.

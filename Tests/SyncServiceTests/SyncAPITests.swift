@@ -181,14 +181,21 @@ struct SyncAPITests {
         }
     }
 
-    @Test("metrics count changes by outcome and show each device's lag; the OpenAPI document is served")
+    @Test("metrics need the scrape token, count changes by outcome and show each device's lag; the OpenAPI document is served")
     func metricsAndDocument() async throws {
         let fixture = try CentralFixture()
         _ = try fixture.signedReport()
         let body = try fixture.pushBody()
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: body) { _ in }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            for header in ["", "Bearer \(fixture.squad3Token)", "Bearer wrong-scrape-token-000"] {
+                let headers: HTTPFields = header.isEmpty ? [:] : [.authorization: header]
+                try await client.execute(uri: "/metrics", method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized, "no token, a device's token or a wrong one: no metrics")
+                    #expect(!String(buffer: response.body).contains("laptop"))
+                }
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(CentralFixture.scrapeToken)"]) { response in
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"reportsync_changes_total{status="accepted"} 4"#))
                 #expect(text.contains(#"reportsync_replica_lag_seconds{device="laptop",unit="squad-3"}"#))
@@ -199,6 +206,19 @@ struct SyncAPITests {
             try await client.execute(uri: "/v1/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("openapi: 3.0.3"))
+            }
+        }
+    }
+
+    @Test("a server started without a scrape token does not serve /metrics, and says how to turn it on")
+    func metricsOff() async throws {
+        let fixture = try CentralFixture()
+        let app = Application(router: CentralServer.buildRouter(store: fixture.store))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(fixture.squad3Token)"]) { response in
+                #expect(response.status == .notFound)
+                let message = try decode(ErrorBody.self, response.body).error.message
+                #expect(message.contains("--metrics-token-file"))
             }
         }
     }

@@ -39,6 +39,13 @@ struct ShowCommand: ReplicaCommand {
         }
         for a in c.attachments { lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)]\(a.caption.map { " — \($0)" } ?? "")")) }
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
+        if let unreadable = report.unreadableFields {
+            context.print("")
+            context.print(
+                "unreadable: " + unreadable.joined(separator: ", ")
+                    + " (written before the central checked types); write them again with report-cli edit \(report.id.prefix(8)) "
+                    + unreadable.map { "--\(ReportField.option(for: $0)) …" }.joined(separator: " "))
+        }
         context.print("")
         context.print(c.body)
         if !conflicts.isEmpty {

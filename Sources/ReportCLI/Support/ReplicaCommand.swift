@@ -19,6 +19,9 @@ extension ReplicaCommand {
         } catch let error as ReportSyncError {
             context.printError("error: \(error.message)")
             throw ExitCode(1)
+        } catch let error as DecodingError {
+            context.printError("error: stored data could not be read (\(error.readableDescription)); this report-cli may be older than the one that wrote it: install the newer one")
+            throw ExitCode(1)
         }
     }
 }
@@ -40,6 +43,9 @@ extension AsyncReplicaCommand {
             try await command.execute(in: context)
         } catch let error as ReportSyncError {
             context.printError("error: \(error.message)")
+            throw ExitCode(1)
+        } catch let error as DecodingError {
+            context.printError("error: stored data could not be read (\(error.readableDescription)); this report-cli may be older than the one that wrote it: install the newer one")
             throw ExitCode(1)
         }
     }

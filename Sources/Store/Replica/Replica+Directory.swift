@@ -41,6 +41,7 @@ extension Replica {
 
     /// Adds a unit (for example a sub-squad) under a known parent.
     public func addUnit(_ unit: OrgUnit) throws {
+        try Identifier.check(unit.id, "unit id")
         try session { s in
             try Self.checkReferenceIsLocal(s.db)
             if try OrgUnit.exists(s.db, key: unit.id) { throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists") }
@@ -56,6 +57,7 @@ extension Replica {
         guard !member.id.isEmpty, !member.name.allSatisfy(\.isWhitespace) else {
             throw ReportSyncError(.invalidInput, "a member needs an --id and a --name")
         }
+        try Identifier.check(member.id, "member id")
         try session { s in
             try Self.checkReferenceIsLocal(s.db)
             if let existing = try Member.fetchOne(s.db, key: member.id) {

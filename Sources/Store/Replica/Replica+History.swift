@@ -58,7 +58,7 @@ extension Replica {
         }
         let folded = ApprovalFold.fold(report: record.id, transitions: record.transitions, versions: record.versions)
         return ReportHistory(
-            report: record.id, title: try record.content().title, state: record.state, because: folded.because,
+            report: record.id, title: record.readableContent().content.title, state: record.state, because: folded.because,
             entries: entries.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) })
     }
 

@@ -34,7 +34,7 @@ public struct ReportFacts: Sendable, Equatable {
 
     /// The facts of a merged record: only steps that took effect count.
     public init(record: ReportRecord) throws {
-        let content = try record.content()
+        let content = record.readableContent().content
         let lost = Set(record.approvalConflicts.map(\.loser.dot))
         let steps = record.transitions.filter { !lost.contains($0.dot) }.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
         func recognition(_ event: TransitionEvent, by: String?) -> Recognition? {

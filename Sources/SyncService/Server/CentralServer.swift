@@ -8,22 +8,33 @@ import SyncCore
 public enum CentralServer {
     /// The application `syncd serve` runs and the tests drive.
     public static func buildApplication(
-        store: any CentralStore, host: String, port: Int, logger: Logger
+        store: any CentralStore, host: String, port: Int, scrapeToken: ScrapeToken? = nil, logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(store: store, metrics: SyncMetrics()),
+            router: buildRouter(store: store, metrics: SyncMetrics(), scrapeToken: scrapeToken),
             configuration: .init(address: .hostname(host, port: port), serverName: "syncd"),
             logger: logger)
     }
 
-    /// Every route of the sync API (docs/sync-protocol.md).
-    public static func buildRouter(store: any CentralStore, metrics: SyncMetrics = SyncMetrics()) -> Router<BasicRequestContext> {
+    /// Every route of the sync API (docs/sync-protocol.md). `/metrics` is served only to a scraper that
+    /// sends `scrapeToken` (never to a device token: the figures name every unit and device).
+    public static func buildRouter(
+        store: any CentralStore, metrics: SyncMetrics = SyncMetrics(), scrapeToken: ScrapeToken? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.info))
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
 
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { request, _ in
+            guard let scrapeToken else {
+                throw APIError(
+                    .notFound, code: "not-found",
+                    "metrics are not served: start syncd serve with --metrics-token-file FILE and scrape with that token (docs/operations.md)")
+            }
+            guard let sent = bearer(request), scrapeToken.matches(sent) else {
+                throw APIError(.unauthorized, code: "unauthorized", "send the scrape token given to syncd serve --metrics-token-file as 'Authorization: Bearer TOKEN'")
+            }
             let text = metrics.render(try await storeCall { try await store.figures() })
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
@@ -75,15 +86,20 @@ public enum CentralServer {
 
     /// The enrolment behind the request's bearer token.
     static func authenticate(_ request: Request, _ store: any CentralStore) async throws -> Enrollment {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let token = bearer(request) else {
             throw APIError(.unauthorized, code: "unauthorized", "send the device's token as 'Authorization: Bearer TOKEN'")
         }
-        let token = String(header.dropFirst("Bearer ".count))
         do {
             return try await storeCall { try await store.authenticate(token: token) }
         } catch let error as APIError {
             throw APIError(.unauthorized, code: "unauthorized", error.message)
         }
+    }
+
+    /// The token of an `Authorization: Bearer TOKEN` header, if the request has one.
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
     }
 
     static func decodeBody<T: Decodable>(_ request: Request) async throws -> T {
