@@ -201,6 +201,33 @@ struct PushBoundaryTests {
         #expect(try !fixture.central.rejectedChanges().contains { $0.change.canonicalJSON.contains("长长长") }, "the refused text is not kept")
     }
 
+    @Test("an edit of signed content and a submission lacking emergency facts are refused at the central as they are locally")
+    func workflowContentRules() async throws {
+        let fixture = try CentralFixture()
+        let signed = try fixture.signedReport()
+        let emergency = try fixture.field.draft(ReportContent(category: .emergency, title: "突发", body: "火情"), by: "wang").id
+        #expect(try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges()).results.allSatisfy { $0.status == .accepted })
+        let replica = try fixture.field.identity().replicaID
+        var counter = try fixture.reportChanges().map(\.dot.counter).max() ?? 0
+        func next() -> Dot { counter += 1; return Dot(replica: replica, counter: counter) }
+        let now = HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0)
+        let signedRecord = try fixture.field.records().first { $0.id == signed }!
+        let lateEdit = Change(
+            dot: next(), hlc: now, record: signed, unit: "squad-3", actor: "wang", context: signedRecord.vv,
+            payload: .content(ContentWrite(creates: false, fields: ["body": #""签发后改的""#])))
+        let emergencyRecord = try fixture.field.records().first { $0.id == emergency }!
+        let submit = Change(
+            dot: next(), hlc: now, record: emergency, unit: "squad-3", actor: "wang", context: emergencyRecord.vv,
+            payload: .transition(
+                TransitionStep(action: .submit, from: .draft, to: .awaitingReview, role: .drafter, comment: nil, sawContent: emergencyRecord.latestContent.dot)))
+        let answer = try await push(fixture, token: fixture.squad3Token, [lateEdit, submit])
+        #expect(answer.results.map(\.status) == [.rejected, .rejected], "\(answer.results)")
+        #expect(answer.results.first?.reason?.contains("locked after sign-off") == true)
+        #expect(answer.results.last?.reason?.contains("every required fact") == true)
+        #expect(try fixture.central.report(signed).content.body == "中队开展夜查。")
+        #expect(try fixture.central.report(emergency).state == .draft)
+    }
+
     @Test("a secret-era text the central refuses is never stored there: only its dot, report and reason")
     func refusedSecretText() async throws {
         let fixture = try CentralFixture()
