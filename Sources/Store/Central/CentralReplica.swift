@@ -46,8 +46,9 @@ public struct CentralReplica: Sendable {
     ///
     /// First the whole push must be what a device of ours sends, or it is refused with nothing written:
     /// every change well formed (`ChangeShape`: typed, canonical, within limits), of a kind a field may
-    /// write, for the device's units, and under the device's own replica ids (`DeviceBinding`). Then a
-    /// change already held is a duplicate; each other one is authorised (`PushAuthorization`, the
+    /// write, and under the device's own replica ids (`DeviceBinding`). Then a change for a unit the
+    /// device does not sync for is refused with nothing written; a change already held is a duplicate;
+    /// each other one is authorised (`PushAuthorization`, the
     /// permission table), then merged by the engine under the content rules of a local write
     /// (`PushedContentRules`); a refused report write is voided so the writer's later changes still
     /// apply; a report that arrives signed is received.

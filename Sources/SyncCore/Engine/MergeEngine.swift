@@ -208,9 +208,9 @@ public final class MergeEngine {
         } else {
             let unmet = try change.requires.filter { try record($0.record)?.vv.covers($0.dot) != true }
             if !unmet.isEmpty { return .waiting(missing: unmet.map(\.dot)) }
-            if let held = try record(change.record) {
-                if origin == .remote, let admission, held.awaitsOnlyAdmission(change) {
-                    do { try admission.admit(change, into: held, policy: policy, lookup: record) } catch let error as ReportSyncError {
+            if let existing = try record(change.record) {
+                if origin == .remote, let admission, existing.isReadyToApply(change) {
+                    do { try admission.admit(change, into: existing, policy: policy, lookup: record) } catch let error as ReportSyncError {
                         return .rejected(error)
                     }
                 }

@@ -114,8 +114,8 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         return .applied
     }
 
-    /// Whether `change` would apply now if its writer may make it: new here, not voided, its causes held.
-    public func awaitsOnlyAdmission(_ change: Change) -> Bool {
+    /// Whether `change` would apply now, if its writer may make it: new here, not voided, its causes held.
+    public func isReadyToApply(_ change: Change) -> Bool {
         !vv.covers(change.dot) && vv.missing(from: change.context).isEmpty && !voided.contains { $0.dot == change.dot }
     }
 

@@ -11,25 +11,28 @@ public struct ReportField: Sendable {
     let encode: @Sendable (ReportContent, JSONEncoder) throws -> Data
     /// Decodes JSON text into the field of a content value.
     let read: @Sendable (String, inout ReportContent) throws -> Void
+    /// Whether a plain JSON string literal (`JSONCoding.plainString`) that `read` takes is already in
+    /// canonical form: true for text and choice fields, whose only canonical form is that literal.
+    let plainIsCanonical: Bool
     /// What the field must be, for an error message (`nil`: its type says it).
     let expected: String?
 
     /// Every field, in name order.
     public static let all: [ReportField] = [
         field("attachments", \.attachments, max: 100_000, expected: "a list of {name, kind, caption}"),
-        field("body", \.body, max: 200_000),
-        field("category", \.category, max: 40, expected: choices(ReportCategory.self)),
-        field("classification", \.classification, max: 40, expected: choices(Classification.self)),
-        field("contact", \.contact, max: 500),
+        text("body", \.body, max: 200_000),
+        choice("category", \.category, expected: choices(ReportCategory.self)),
+        choice("classification", \.classification, expected: choices(Classification.self)),
+        text("contact", \.contact, max: 500),
         field("disclosure", \.disclosure, max: 40, expected: choices(Disclosure.self) + " or null"),
-        field("disclosureReason", \.disclosureReason, max: 4_000),
+        text("disclosureReason", \.disclosureReason, max: 4_000),
         field("emergency", \.emergency, max: 40_000, expected: "an object of emergency facts"),
         field("eventTime", \.eventTime, max: 40, expected: "a time like \"2026-11-22T10:30:00.000Z\" or null"),
-        field("followUpOf", \.followUpOf, max: Identifier.maxLength + 2),
+        text("followUpOf", \.followUpOf, max: Identifier.maxLength + 2),
         field("followUpSequence", \.followUpSequence, max: 20),
-        field("place", \.place, max: 2_000),
-        field("solicitation", \.solicitation, max: Identifier.maxLength + 2),
-        field("title", \.title, max: 2_000),
+        text("place", \.place, max: 2_000),
+        text("solicitation", \.solicitation, max: Identifier.maxLength + 2),
+        text("title", \.title, max: 2_000),
     ]
 
     private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
@@ -53,6 +56,7 @@ public struct ReportField: Sendable {
         do { try read(json, &content) } catch {
             throw FieldProblem.wrongType(expected: expected ?? (error as? DecodingError)?.readableDescription ?? "a valid value")
         }
+        if plainIsCanonical, JSONCoding.plainString(json) != nil { return }
         let canonical = String(decoding: try encode(content, JSONCoding.encoder()), as: UTF8.self)
         guard canonical == json else { throw FieldProblem.notCanonical(canonical: canonical) }
     }
@@ -69,10 +73,45 @@ public struct ReportField: Sendable {
     ) -> ReportField {
         ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
-            read: { json, content in content[keyPath: path] = try JSONCoding.value(T.self, from: json) }, expected: expected)
+            read: { json, content in content[keyPath: path] = try JSONCoding.value(T.self, from: json) }, plainIsCanonical: false,
+            expected: expected)
+    }
+
+    /// A text field (`String` or `String?`): a plain literal is read without a JSON decoder.
+    private static func text<T: Codable & Sendable>(
+        _ name: String, _ path: WritableKeyPath<ReportContent, T> & Sendable, max: Int
+    ) -> ReportField where T: TextFieldValue {
+        ReportField(
+            name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
+            read: { json, content in
+                if let plain = JSONCoding.plainString(json) { content[keyPath: path] = T(text: plain) } else {
+                    content[keyPath: path] = try JSONCoding.value(T.self, from: json)
+                }
+            }, plainIsCanonical: true, expected: nil)
+    }
+
+    /// A field that is one of an enumeration's values: a plain literal is read by its raw value.
+    private static func choice<E: Codable & Sendable & CaseIterable & RawRepresentable>(
+        _ name: String, _ path: WritableKeyPath<ReportContent, E> & Sendable, expected: String
+    ) -> ReportField where E.RawValue == String {
+        ReportField(
+            name: name, maxJSONLength: 40, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
+            read: { json, content in
+                guard let raw = JSONCoding.plainString(json), let value = E(rawValue: raw) else {
+                    throw ReportSyncError(.invalidInput, "\(name) must be \(expected)")
+                }
+                content[keyPath: path] = value
+            }, plainIsCanonical: true, expected: expected)
     }
 
     private static func choices<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> String where E.RawValue == String {
         "one of " + E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
     }
 }
+
+/// The value of a text field, made from a plain string: `String` or `String?`.
+protocol TextFieldValue { init(text: String) }
+
+extension String: TextFieldValue { init(text: String) { self = text } }
+
+extension Optional: TextFieldValue where Wrapped == String { init(text: String) { self = text } }

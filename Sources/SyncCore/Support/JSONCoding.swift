@@ -60,6 +60,17 @@ public enum JSONCoding {
         return try decoder().decode(String.self, from: Data(bytes))
     }
 
+    /// The text of a JSON string literal that needs no escape at all (`"abc"` → `abc`), or `nil` for any
+    /// other JSON. Such a literal is exactly what `string(_:)` writes for its text: the cheap way to read
+    /// and check the commonest field values.
+    public static func plainString(_ json: String) -> String? {
+        let bytes = json.utf8
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") else { return nil }
+        let inner = bytes.dropFirst().dropLast()
+        guard !inner.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return nil }
+        return String(inner)
+    }
+
     /// A value read back from JSON text written by `string(_:)`.
     public static func value<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try decoder().decode(type, from: Data(text.utf8))

@@ -1,0 +1,63 @@
+import Foundation
+import SyncCore
+import Testing
+
+/// Every content field has one canonical form: what a local write makes passes the check a central
+/// applies to pushed fields, and any other spelling of the same value does not.
+@Suite("Report fields: typed and canonical")
+struct ReportFieldTests {
+    /// A report using every field, with text that needs escaping (quotes, newlines, slashes, tabs).
+    static let rich: ReportContent = {
+        var content = ReportContent(category: .emergency, title: "火情 \"北区\" / 续", body: "第一段\n第二段\t完")
+        content.eventTime = Date(timeIntervalSince1970: 1_764_000_000.1234)
+        content.place = "北区/仓库"
+        content.contact = "138-0000"
+        content.classification = .internal
+        content.disclosure = .exempt
+        content.disclosureReason = "涉及个人信息"
+        var facts = EmergencyDetails()
+        facts.severity = .major
+        facts.source = "巡查"
+        facts.deaths = 0
+        facts.injuries = 2
+        facts.leaderOnSite = true
+        content.emergency = facts
+        content.followUpOf = UUIDv7.make()
+        content.followUpSequence = 2
+        content.solicitation = "s-1"
+        content.attachments = [Attachment(name: "现场.jpg", caption: "火场"), Attachment(name: "a.mp4", caption: nil)]
+        return content
+    }()
+
+    @Test("every field a local write makes is accepted as it is")
+    func localWritesAreCanonical() throws {
+        for content in [Self.rich, ReportContent(category: .dynamic, title: "t", body: "")] {
+            for (name, json) in try content.encodedFields() {
+                let field = try #require(ReportField.named(name))
+                #expect(throws: Never.self, "\(name) = \(json)") { try field.checkCanonical(json) }
+            }
+            #expect(try ReportContent.decode(fields: try content.encodedFields()).encodedFields() == content.encodedFields())
+        }
+    }
+
+    @Test(
+        "another spelling or another type of a value is refused",
+        arguments: [
+            ("classification", #""\u0073ecret""#), ("classification", #" "secret""#), ("classification", #""SECRET""#),
+            ("category", #""weird""#), ("title", #""a\/b""#), ("title", "42"), ("body", #""\u7b2c""#),
+            ("eventTime", #""2025-11-24T16:00""#), ("eventTime", #""yesterday""#), ("attachments", #"{"a":1}"#),
+            ("emergency", #"{"deaths":"many"}"#), ("followUpSequence", "2.0"), ("place", #"null "#),
+        ])
+    func otherSpellingsRefused(name: String, json: String) throws {
+        let field = try #require(ReportField.named(name))
+        #expect(throws: ReportField.FieldProblem.self) { try field.checkCanonical(json) }
+    }
+
+    @Test("a field over its size is refused before it is decoded")
+    func tooLong() throws {
+        let title = try #require(ReportField.named("title"))
+        #expect(throws: ReportField.FieldProblem.tooLong(max: title.maxJSONLength)) {
+            try title.checkCanonical("\"" + String(repeating: "长", count: title.maxJSONLength) + "\"")
+        }
+    }
+}
