@@ -63,7 +63,7 @@ enum LoadBenchmark {
             let change = Change(
                 dot: Dot(replica: "device-\(d)", counter: Int64(r + 1)),
                 hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
-                record: "\(unit)-report-\(r)", unit: unit, actor: "m-\(unit)", context: VersionVector(),
+                record: UUIDv7.make(), unit: unit, actor: "m-\(unit)", context: VersionVector(),
                 payload: .content(ContentWrite(creates: true, fields: PeersWorkload.fields(title: "t\(r)", body: "\"巡查情况\""))))
             let started = ContinuousClock.now
             let pushed = try await client.push([change])

@@ -84,7 +84,8 @@ struct PeersWorkload {
             let body = try JSONCoding.string(Self.body(office: r, key: key, using: &rng))
             return Change(
                 dot: Dot(replica: String(format: "office-%02d", r), counter: Int64(i / replicas + 1)),
-                hlc: HybridTimestamp(wallMilliseconds: t0.millisecondsSince1970 + Int64(i), logical: 0), record: key, unit: "squad",
+                hlc: HybridTimestamp(wallMilliseconds: t0.millisecondsSince1970 + Int64(i), logical: 0),
+                record: UUIDv7.make(at: t0.addingTimeInterval(Double(i) / 1000), using: &rng), unit: "squad",
                 actor: String(format: "office-%02d", r), context: VersionVector(),
                 payload: .content(ContentWrite(creates: true, fields: Self.fields(title: key, body: body))))
         }
