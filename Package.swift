@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "SyncService", "Store", "SyncCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

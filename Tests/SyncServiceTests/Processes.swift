@@ -13,10 +13,11 @@ final class ServerProcess: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Starts a server on a free port, trying a few random ones; throws if none comes up.
-    static func start(db: String, in directory: URL) async throws -> ServerProcess {
+    /// `arguments` are added to `syncd serve`'s own.
+    static func start(db: String, in directory: URL, arguments: [String] = []) async throws -> ServerProcess {
         for _ in 0..<5 {
             let server = ServerProcess(port: Int.random(in: 20_000...60_000))
-            if try await server.launch(db: db, in: directory) { return server }
+            if try await server.launch(db: db, in: directory, arguments: arguments) { return server }
         }
         throw CocoaError(.fileReadUnknown)
     }
@@ -24,9 +25,9 @@ final class ServerProcess: @unchecked Sendable {
     private init(port: Int) { self.port = port }
 
     /// Launches and waits until the server logs that it listens, or exits.
-    private func launch(db: String, in directory: URL) async throws -> Bool {
+    private func launch(db: String, in directory: URL, arguments: [String]) async throws -> Bool {
         process.executableURL = Binaries.directory.appendingPathComponent("syncd")
-        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"] + arguments
         process.currentDirectoryURL = directory
         let pipe = Pipe()
         process.standardOutput = pipe
