@@ -171,6 +171,81 @@ struct PushBoundaryTests {
         #expect(try fixture.central.report(id).state == .reviewed)
     }
 
+    @Test("edits that claim their own unit but write another unit's report are refused with nothing written, and name no unit")
+    func ownUnitClaimedOnAnotherUnitsReport() async throws {
+        let fixture = try CentralFixture()
+        let id = try await pushedDraft(fixture)
+        let centralReplica = try fixture.central.identity().replicaID
+        let before = try Snapshot(fixture)
+        let edits = (1...5).map { n in
+            Change(
+                dot: Dot(replica: "tablet-own", counter: Int64(n)), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+                record: id, unit: "squad-4", actor: "sun", context: VersionVector([centralReplica: 1]),
+                payload: .content(ContentWrite(creates: false, fields: ["title": #""改掉""#])))
+        }
+        let answer = try await push(fixture, token: fixture.squad4Token, edits)
+        #expect(answer.status == .ok && answer.results.allSatisfy { $0.status == .rejected }, "\(answer.results)")
+        let reason = answer.results.first?.reason ?? ""
+        #expect(!reason.isEmpty && !reason.contains("squad-3"), "the answer does not say whose report it is")
+        #expect(try Snapshot(fixture) == before, "no void, no refusal, nothing in squad-3's feed")
+    }
+
+    @Test("a change that would make its report secret while it waits is held, and never blocks another unit's pushes")
+    func secretWaitingChange() async throws {
+        let fixture = try CentralFixture()
+        let squad3 = try await pushedDraft(fixture)
+        // squad-4's device drafts its own report, then an edit making it secret that waits for squad-3's next write.
+        let own = Change(
+            dot: Dot(replica: "tablet-own", counter: 1), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+            record: UUIDv7.make(), unit: "squad-4", actor: "sun", context: VersionVector(),
+            payload: .content(ContentWrite(creates: true, fields: try ReportContent(category: .dynamic, title: "四中队", body: "b").encodedFields())))
+        let laptop = try fixture.field.identity().replicaID
+        let next = (try fixture.reportChanges().map(\.dot.counter).max() ?? 0) + 1
+        var seen = VersionVector()
+        seen.add(own.dot)
+        let secret = Change(
+            dot: Dot(replica: "tablet-own", counter: 2), hlc: own.hlc, record: own.record, unit: "squad-4", actor: "sun", context: seen,
+            requires: [RecordDot(record: squad3, dot: Dot(replica: laptop, counter: next))],
+            payload: .content(ContentWrite(creates: false, fields: ["classification": #""secret""#, "body": #""机密""#])))
+        let answer = try await push(fixture, token: fixture.squad4Token, [own, secret])
+        #expect(answer.results.map(\.status) == [.held, .held], "nothing of a report that would be secret rests at the central: \(answer.results)")
+        #expect(try fixture.central.pendingCount() == 0)
+        // The same wait without the secrecy: it waits, and when squad-3's write comes it is refused, not applied.
+        var plain = secret
+        plain.payload = .content(ContentWrite(creates: false, fields: ["body": #""等三中队""#]))
+        #expect(try await push(fixture, token: fixture.squad4Token, [own, plain]).results.map(\.status) == [.accepted, .waiting])
+        _ = try fixture.field.perform(.review, on: squad3, by: "li")
+        let honest = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
+        #expect(honest.status == .ok && !honest.results.contains { $0.status == .rejected }, "\(honest.status) \(honest.results)")
+        #expect(try fixture.central.report(squad3).state == .reviewed)
+        #expect(try fixture.central.report(own.record).content.body == "b", "a wait on another unit's report does not apply")
+    }
+
+    @Test("a copied replica re-sending what its old self delivered is answered duplicate, whichever device sends it")
+    func copiedReplicaResends() async throws {
+        let fixture = try CentralFixture()
+        _ = try await pushedDraft(fixture)
+        let phone = try fixture.store.enroll(unit: "squad-3", device: "phone")
+        let answer = try await push(fixture, token: phone, try fixture.reportChanges())
+        #expect(answer.status == .ok && answer.results.allSatisfy { $0.status == .duplicate }, "\(answer.status) \(answer.results)")
+    }
+
+    @Test("a member whose id is from before the id rule (a space in it) still pushes; a kept value without a field conflict is refused")
+    func idsFromBefore() async throws {
+        let fixture = try CentralFixture()
+        try fixture.central.addMember(Member(id: "wang wei", name: "王伟", unit: "squad-3", role: .drafter))
+        _ = try fixture.field.receive(try fixture.central.changes().map(\.change))
+        let id = try fixture.field.draft(ReportContent(category: .dynamic, title: "t", body: "b"), by: "wang wei").id
+        let answer = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
+        #expect(answer.status == .ok && answer.results.allSatisfy { $0.status == .accepted }, "\(answer.status) \(answer.error?.message ?? "")")
+        let record = try fixture.field.records().first { $0.id == id }!
+        let decision = Change(
+            dot: Dot(replica: try fixture.field.identity().replicaID, counter: 900), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+            record: id, unit: "squad-3", actor: "wang wei", context: record.vv,
+            payload: .resolution(ResolutionStep(conflict: "approval-transition/\(id)/-/a:1/b:1", keep: .value, role: .drafter, value: String(repeating: "x", count: 1_000))))
+        expectRefused(try await push(fixture, token: fixture.squad3Token, [decision]), .badRequest, mentioning: ["keeps a value"])
+    }
+
     @Test("sizes over the limits are refused before anything is read further")
     func oversized() async throws {
         let fixture = try CentralFixture()

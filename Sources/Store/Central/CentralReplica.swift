@@ -65,7 +65,11 @@ public struct CentralReplica: Sendable {
         while true {
             do {
                 return try merge(changes, from: device, scope: scope, withholding: withheld)
-            } catch let secret as StaysSecret where !secret.records.isSubset(of: withheld) {
+            } catch let secret as StaysSecret {
+                // A withheld report takes nothing in this batch, so it cannot be what stays secret again.
+                guard !secret.records.isSubset(of: withheld) else {
+                    throw ReportSyncError(.storage, "the central could not settle the secrecy of reports \(secret.records.sorted()); nothing of this push was taken")
+                }
                 withheld.formUnion(secret.records)
             }
         }
@@ -77,16 +81,24 @@ public struct CentralReplica: Sendable {
     }
 
     private func merge(_ changes: [Change], from device: Enrollment, scope: Set<String>, withholding withheld: Set<String>) throws -> [PushResult] {
+        // Nothing secret rests here: not a report the merge leaves secret, nor a change that would make
+        // its report secret waiting for its causes (its text would be kept until they came).
         let leftSecret: (MergeEffects) throws -> Void = { effects in
             let secret = effects.records.filter { $0.classification == .secret }.map(\.id)
+                + effects.waits.map(\.change).filter(Secrecy.makesSecret).map(\.record)
             if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
         }
         return try replica.session(check: leftSecret) { s in
             let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
             let authorization = PushAuthorization(scope: scope, db: s.db)
-            try authorization.checkWhole(changes, from: device, at: s.now)
+            // A withheld report takes nothing in this batch, not even changes that waited here for their causes.
+            s.engine.heldBack = withheld
+            // A change the central already holds, byte for byte, is answered as a duplicate whoever sends
+            // it again (a restored or copied replica re-sending what its old self delivered).
+            let fresh = try changes.filter { try !s.engine.holds($0) }
+            try authorization.checkWhole(fresh, from: device, at: s.now)
             let results = try changes.map { change in
-                if let outside = authorization.outsideScope(change, of: device) {
+                if let outside = try authorization.outsideScope(change, of: device, held: s.record(change.record)) {
                     return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
                 }
                 if try s.engine.holds(change) { return PushResult(dot: change.dot, status: .duplicate) }

@@ -12,7 +12,7 @@ import SyncCore
 /// bound only by a device whose units those changes are for.
 struct DeviceBinding {
     /// The most replica ids one device may write under (each copy or restore of its file takes one).
-    static let maxReplicasPerDevice = 64
+    static let maxReplicasPerDevice = 1_000
 
     let db: Database
 
@@ -45,7 +45,7 @@ struct DeviceBinding {
             guard bound < Self.maxReplicasPerDevice else {
                 throw ReportSyncError(
                     .forbidden,
-                    "device \(device.device) has already written under \(bound) replica ids; ask the central office to look at it (syncd enroll again). Nothing of this push was taken")
+                    "device \(device.device) has already written under \(bound) replica ids, more than any device restored or copied now and then; the central office should find out why. Nothing of this push was taken")
             }
             try db.execute(
                 sql: "INSERT INTO device_replicas(replica, device, bound_at) VALUES (?, ?, ?)",

@@ -32,13 +32,21 @@ final class PushAuthorization {
         try DeviceBinding(db: db).claim(Set(changes.map(\.dot.replica)), for: device, scope: scope, at: at)
     }
 
-    /// Why `change` is outside the device's units, if it is. Such a change is answered `rejected` and
-    /// nothing of it is written anywhere — no refusal, no void in another unit's report — while the rest
-    /// of the push goes on (a person may draft for another unit on a device that cannot send it).
-    func outsideScope(_ change: Change, of device: Enrollment) -> ReportSyncError? {
-        scope.contains(change.unit)
-            ? nil
-            : ReportSyncError(.forbidden, "change \(change.dot) is for unit \(change.unit), which device \(device.device) does not sync for; nothing of it was taken")
+    /// Why `change` is outside the device's units, if it is: the unit it claims, or that of the report it
+    /// writes as the central holds it (`held`), is not one the device syncs for, or the two differ. Such
+    /// a change is answered `rejected` and nothing of it is written anywhere — no refusal, no void in
+    /// another unit's report — while the rest of the push goes on (a person may draft for another unit
+    /// on a device that cannot send it). The answer names no unit the device may not see.
+    func outsideScope(_ change: Change, of device: Enrollment, held: ReportRecord?) -> ReportSyncError? {
+        if let held, held.unit != change.unit || !scope.contains(held.unit) {
+            return ReportSyncError(
+                .forbidden, "change \(change.dot) writes report \(change.record), which is not of a unit device \(device.device) syncs for; nothing of it was taken")
+        }
+        guard scope.contains(change.unit) else {
+            return ReportSyncError(
+                .forbidden, "change \(change.dot) is for unit \(change.unit), which device \(device.device) does not sync for; nothing of it was taken")
+        }
+        return nil
     }
 
     /// Throws why `change`, of a push `checkWhole` let through, may not be merged: its actor, role and

@@ -14,6 +14,9 @@ public final class MergeEngine {
     /// The replica's own rules for received report writes (the central's: `PushedContentRules`); none
     /// on a field replica, which takes what its central sends.
     public var admission: (any ChangeAdmission)?
+    /// Records whose stored waiting changes this batch leaves waiting (the central's reports it withholds
+    /// from a push so that nothing secret rests there).
+    public var heldBack: Set<String> = []
     private let source: any MergeSource
     private var counter: Int64
     private var clock: HybridLogicalClock
@@ -134,7 +137,8 @@ public final class MergeEngine {
         case .transition, .resolution: break
         default: return nil
         }
-        guard let record = try record(change.record), record.vv.covers(change.context), !record.vv.covers(change.dot) else {
+        guard let record = try record(change.record), record.unit == change.unit, record.vv.covers(change.context), !record.vv.covers(change.dot)
+        else {
             return nil
         }
         let stamp = stamp()
@@ -149,7 +153,9 @@ public final class MergeEngine {
     public func finish() throws -> MergeEffects {
         var round = hasWaiting ? touched : []
         while !round.isEmpty {
-            let stored = try source.waiting(on: round).filter { waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot) }
+            let stored = try source.waiting(on: round).filter {
+                waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot) && !heldBack.contains($0.change.record)
+            }
             let moved = waitingNow.values.filter { round.contains($0.waitsFor) && !released.contains($0.change.dot) }
             touchedSinceRound = []
             for var wait in (stored + moved).sorted(by: { $0.change.dot < $1.change.dot }) {

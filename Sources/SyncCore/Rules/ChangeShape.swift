@@ -22,7 +22,7 @@ public enum ChangeShape {
 
     /// Throws why `change` (at `index` of its batch) is not well formed: `malformed` or `tooLarge`.
     public static func check(_ change: Change, at index: Int = 0) throws {
-        guard Identifier.isWellFormed(change.dot.replica), change.dot.counter > 0 else {
+        guard Identifier.isWellFormedReplica(change.dot.replica), change.dot.counter > 0 else {
             throw ReportSyncError(
                 .malformed,
                 "change #\(index + 1): its dot names replica '\(Identifier.shown(change.dot.replica))' with counter \(change.dot.counter); a dot needs a well-formed replica id and a positive counter")
@@ -31,7 +31,12 @@ public enum ChangeShape {
         func malformed(_ what: String) -> ReportSyncError { ReportSyncError(.malformed, "\(name): \(what)") }
         func id(_ value: String, _ what: String) throws {
             guard Identifier.isWellFormed(value) else {
-                throw malformed("\(what) '\(Identifier.shown(value))' is not a valid id (1 to \(Identifier.maxLength) letters, digits and - _ . : @)")
+                throw malformed("\(what) '\(Identifier.shown(value))' is not a valid id (1 to \(Identifier.maxLength) characters, no / or control characters)")
+            }
+        }
+        func replica(_ value: String, _ what: String) throws {
+            guard Identifier.isWellFormedReplica(value) else {
+                throw malformed("\(what) '\(Identifier.shown(value))' is not a replica id (1 to \(Identifier.maxLength) ASCII letters, digits and - _ . : @)")
             }
         }
         func text(_ value: String?, _ what: String, max: Int = maxText) throws {
@@ -44,14 +49,14 @@ public enum ChangeShape {
             throw ReportSyncError(.tooLarge, "\(name): requires lists \(change.requires.count) writes; at most \(maxRequires) are taken")
         }
         for required in change.requires {
-            try id(required.record, "a required record")
-            try id(required.dot.replica, "a required dot's replica")
+            guard UUIDv7.isWellFormed(required.record) else { throw malformed("it requires record '\(Identifier.shown(required.record))', which is not a report id") }
+            try replica(required.dot.replica, "a required dot's replica")
         }
         guard change.context.counters.count <= maxContext else {
             throw ReportSyncError(.tooLarge, "\(name): its context names \(change.context.counters.count) replicas; at most \(maxContext) are taken")
         }
-        for (replica, counter) in change.context.counters where !Identifier.isWellFormed(replica) || counter <= 0 {
-            throw malformed("its context names replica '\(Identifier.shown(replica))' with counter \(counter)")
+        for (seen, counter) in change.context.counters where !Identifier.isWellFormedReplica(seen) || counter <= 0 {
+            throw malformed("its context names replica '\(Identifier.shown(seen))' with counter \(counter)")
         }
         let kind = change.payload.kind
         if kind == .report {
@@ -81,10 +86,19 @@ public enum ChangeShape {
             try text(step.comment, "the comment")
             try text(step.detail?.outlet, "the outlet", max: 500)
             try text(step.detail?.leader, "the leader", max: 500)
-            try id(step.sawContent.replica, "the content seen")
+            try replica(step.sawContent.replica, "the content seen")
         case .resolution(let step):
             try text(step.conflict, "the conflict id", max: maxConflictID)
-            try text(step.value, "the kept value", max: 200_000)
+            if let value = step.value {
+                // A kept value belongs to a field conflict, whose id names the field: `field-value/REPORT/FIELD/…`.
+                let parts = step.conflict.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count >= 3, parts[0] == Conflict.Kind.fieldValue.rawValue, let field = ReportField.named(String(parts[2])) else {
+                    throw malformed("it keeps a value, which only a decision on a field conflict may")
+                }
+                do { try field.checkCanonical(value) } catch {
+                    throw malformed("the value it keeps is not a \(field.name) written as ReportSync writes one")
+                }
+            }
         case .solicitation(let asked):
             try id(asked.id, "solicitation id")
             try id(asked.issuedBy, "issuer")
@@ -94,7 +108,7 @@ public enum ChangeShape {
             if let decline = asked.declined { try id(decline.by, "the member declining") }
         case .void(let marker):
             try text(marker.reason, "the reason")
-            try id(marker.dot.replica, "the voided dot's replica")
+            try replica(marker.dot.replica, "the voided dot's replica")
         case .unit(let unit):
             try id(unit.id, "unit id")
             if let parent = unit.parent { try id(parent, "parent unit") }

@@ -12,6 +12,10 @@ public struct PushedContentRules: ChangeAdmission {
     public init() {}
 
     public func admit(_ change: Change, into record: ReportRecord?, policy: Policy, lookup: (String) throws -> ReportRecord?) throws {
+        // What a write waited for must be of its own unit: a follow-up's first report, never another unit's.
+        for required in change.requires where try lookup(required.record)?.unit != change.unit {
+            throw ReportSyncError(.forbidden, "change \(change.dot) requires report \(required.record), which is not of its unit")
+        }
         func target(_ content: ReportContent) throws -> Report? {
             try content.followUpOf.flatMap { try lookup($0) }.map { try Report(record: $0) }
         }
@@ -34,7 +38,9 @@ public struct PushedContentRules: ChangeAdmission {
                 }
                 fields = current.merging(write.fields) { _, written in written }
             }
-            let content = try ReportContent.decode(fields: fields)
+            // What the write itself says was checked field by field (`ChangeShape`); what it leaves as it
+            // was is read as far as it can be (data an older central let in must not block every edit).
+            let content = record == nil ? try ReportContent.decode(fields: fields) : ReportContent.readable(fields: fields).content
             try ReportRules.checkWrite(content, unit: change.unit, followUpTarget: try target(content), policy: policy)
         case .transition(let step) where step.action == .submit:
             guard let record else { return }
