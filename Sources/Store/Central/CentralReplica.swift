@@ -44,9 +44,10 @@ public struct CentralReplica: Sendable {
 
     /// Takes in changes pushed by `device` in one transaction.
     ///
-    /// First the whole push must be what a device of ours sends, or it is refused with nothing written:
-    /// every change well formed (`ChangeShape`: typed, canonical, within limits), of a kind a field may
-    /// write, and under the device's own replica ids (`DeviceBinding`). Then a change for a unit the
+    /// A change the central already holds or keeps waiting, byte for byte, or refused before, is answered
+    /// as it was, whoever sends it again. The rest must be what a device of ours sends, or the whole push
+    /// is refused with nothing written: every change well formed (`ChangeShape`: typed, canonical, within
+    /// limits), of a kind a field may write, and under the device's own replica ids (`DeviceBinding`). Then a change for a unit the
     /// device does not sync for is refused with nothing written; a change already held is a duplicate;
     /// each other one is authorised (`PushAuthorization`, the
     /// permission table), then merged by the engine under the content rules of a local write
@@ -54,25 +55,50 @@ public struct CentralReplica: Sendable {
     /// apply; a report that arrives signed is received.
     ///
     /// The central never keeps a secret report: secrecy is judged on the merged result, after the
-    /// push's waiting changes were retried. A push that would leave a report secret here is rolled
-    /// back and merged again without any change it carries for that report; those are answered `held`
-    /// (nothing of them is kept here, and the device keeps them in its outbox). One answer per change,
+    /// push's waiting changes were retried. A push that would leave a report secret here, or keep a change
+    /// that makes its report secret waiting, is rolled back and merged again without any change it carries
+    /// for that report or for a report that requires it; those are answered `held` (nothing of them is
+    /// kept here, and the device keeps them in its outbox). After a few such passes, which only a push
+    /// made by hand needs, every report the push makes secret is held at once. One answer per change,
     /// in the order sent.
     public func receivePush(_ changes: [Change], from device: Enrollment) throws -> [PushResult] {
-        try ChangeShape.check(changes)
         let scope = try unitScope(of: device.unit)
         var withheld: Set<String> = []
-        while true {
+        for _ in 0..<Self.secrecyPasses {
             do {
                 return try merge(changes, from: device, scope: scope, withholding: withheld)
             } catch let secret as StaysSecret {
-                // A withheld report takes nothing in this batch, so it cannot be what stays secret again.
-                guard !secret.records.isSubset(of: withheld) else {
-                    throw ReportSyncError(.storage, "the central could not settle the secrecy of reports \(secret.records.sorted()); nothing of this push was taken")
-                }
-                withheld.formUnion(secret.records)
+                // A withheld report takes nothing secret in this batch, so it cannot be what stays secret again.
+                guard !secret.records.isSubset(of: withheld) else { break }
+                withheld = Self.withDependents(withheld.union(secret.records), in: changes)
             }
         }
+        // Past a few passes (only a push made by hand gets here), every report the push makes secret is held.
+        let secretAnywhere = Set(changes.filter(Secrecy.makesSecret).map(\.record))
+        do {
+            return try merge(
+                changes, from: device, scope: scope, withholding: Self.withDependents(withheld.union(secretAnywhere), in: changes))
+        } catch is StaysSecret {
+            throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
+        }
+    }
+
+    /// How many times a push is merged again without the reports it would leave secret.
+    static let secrecyPasses = 4
+
+    /// `records` and every report of `changes` that requires one of them, however indirectly: what is
+    /// withheld with a withheld report (a follow-up cannot apply without its first report).
+    static func withDependents(_ records: Set<String>, in changes: [Change]) -> Set<String> {
+        var all = records
+        var grew = true
+        while grew {
+            grew = false
+            for change in changes where !all.contains(change.record) && change.requires.contains(where: { all.contains($0.record) }) {
+                all.insert(change.record)
+                grew = true
+            }
+        }
+        return all
     }
 
     /// The reports a merged push would leave secret at the central.
@@ -91,17 +117,21 @@ public struct CentralReplica: Sendable {
         return try replica.session(check: leftSecret) { s in
             let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
             let authorization = PushAuthorization(scope: scope, db: s.db)
-            // A withheld report takes nothing in this batch, not even changes that waited here for their causes.
+            // A withheld report takes nothing secret in this batch, not even a change that waited here.
             s.engine.heldBack = withheld
-            // A change the central already holds, byte for byte, is answered as a duplicate whoever sends
-            // it again (a restored or copied replica re-sending what its old self delivered).
-            let fresh = try changes.filter { try !s.engine.holds($0) }
+            // What the central already knows of, byte for byte (held, or waiting for its causes), or refused
+            // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
+            // what its old self delivered); the shape, kinds and binding are checked on the rest.
+            let refused = try Self.refusals(of: changes, s.db)
+            let fresh = try changes.filter { try refused[$0.dot] == nil && !s.engine.knows($0) }
+            try ChangeShape.check(fresh)
             try authorization.checkWhole(fresh, from: device, at: s.now)
             let results = try changes.map { change in
                 if let outside = try authorization.outsideScope(change, of: device, held: s.record(change.record)) {
                     return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
                 }
                 if try s.engine.holds(change) { return PushResult(dot: change.dot, status: .duplicate) }
+                if let reason = refused[change.dot] { return PushResult(dot: change.dot, status: .rejected, reason: reason) }
                 if withheld.contains(change.record) {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
                 }
@@ -123,6 +153,17 @@ public struct CentralReplica: Sendable {
             }
             return results
         }
+    }
+
+    /// The central's reasons for the changes of `changes` it refused before, by dot.
+    private static func refusals(of changes: [Change], _ db: Database) throws -> [Dot: String] {
+        var reasons: [Dot: String] = [:]
+        for change in changes {
+            let reason = try String.fetchOne(
+                db, sql: "SELECT reason FROM rejected_changes WHERE replica = ? AND counter = ?", arguments: [change.dot.replica, change.dot.counter])
+            if let reason { reasons[change.dot] = reason }
+        }
+        return reasons
     }
 
     /// The units `unit` syncs for: itself and every unit below it.

@@ -14,8 +14,8 @@ public final class MergeEngine {
     /// The replica's own rules for received report writes (the central's: `PushedContentRules`); none
     /// on a field replica, which takes what its central sends.
     public var admission: (any ChangeAdmission)?
-    /// Records whose stored waiting changes this batch leaves waiting (the central's reports it withholds
-    /// from a push so that nothing secret rests there).
+    /// Records whose stored waiting changes that would make them secret this batch leaves waiting (the
+    /// central's reports it withholds from a push so that nothing secret rests there).
     public var heldBack: Set<String> = []
     private let source: any MergeSource
     private var counter: Int64
@@ -119,6 +119,13 @@ public final class MergeEngine {
         try heldBody(of: change.dot) == change.canonicalJSON
     }
 
+    /// Whether this replica holds exactly this change, applied or waiting for its causes: a change sent
+    /// again, whose answer needs no other check.
+    public func knows(_ change: Change) throws -> Bool {
+        let body = change.canonicalJSON
+        return try heldBody(of: change.dot) == body || waitingBody(of: change.dot) == body
+    }
+
     /// Records that `change` was refused before the merge looked at it (for example by authorisation).
     @discardableResult
     public func refuse(_ change: Change, _ error: ReportSyncError) -> ApplyOutcome {
@@ -154,7 +161,8 @@ public final class MergeEngine {
         var round = hasWaiting ? touched : []
         while !round.isEmpty {
             let stored = try source.waiting(on: round).filter {
-                waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot) && !heldBack.contains($0.change.record)
+                waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot)
+                    && !(heldBack.contains($0.change.record) && Secrecy.makesSecret($0.change))
             }
             let moved = waitingNow.values.filter { round.contains($0.waitsFor) && !released.contains($0.change.dot) }
             touchedSinceRound = []

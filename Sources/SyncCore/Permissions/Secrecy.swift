@@ -21,7 +21,7 @@ public enum Secrecy {
     public static func refusal(of change: Change) -> ReportSyncError {
         ReportSyncError(
             .forbidden,
-            "secret reports never cross the network: with change \(change.dot), report \(change.record) would be secret at the central, so nothing of it was taken; it stays in the device's outbox until the report is declassified there (or goes by bundle)")
+            "secret reports never cross the network: with change \(change.dot), report \(change.record) would be secret at the central (or would wait there, secret, for writes the central lacks), so nothing of it was taken; it stays in the device's outbox and goes once the report is declassified and what it waits for has reached the central (or by bundle)")
     }
 
     /// Whether `change` makes its report secret.

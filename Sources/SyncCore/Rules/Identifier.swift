@@ -6,14 +6,23 @@ public enum Identifier {
     /// The most characters an id may have.
     public static let maxLength = 64
 
-    /// Whether `id` may name a member, unit or solicitation: 1 to 64 characters, none of them a control
-    /// character or `/`, no space at either end, and in Unicode's composed form (NFC), so that two ids
-    /// that look and compare the same are the same bytes wherever they are stored.
+    /// Whether `id` may name a member, unit or solicitation in a change received from elsewhere: 1 to 64
+    /// characters, none of them `/`, a control or invisible formatting character or a line separator,
+    /// in Unicode's composed form (NFC), so that two ids that compare the same are the same bytes
+    /// wherever they are stored. (Ids made before the stricter rule for new ids still pass.)
     public static func isWellFormed(_ id: String) -> Bool {
         guard !id.isEmpty, id.utf8.count <= maxLength * 4, id.count <= maxLength else { return false }
-        guard id.first?.isWhitespace == false, id.last?.isWhitespace == false else { return false }
-        guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" }) else { return false }
+        let forbidden: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
+        guard !id.unicodeScalars.contains(where: { forbidden.contains($0.properties.generalCategory) || $0 == "/" }) else { return false }
         return id.utf8.elementsEqual(id.precomposedStringWithCanonicalMapping.utf8)
+    }
+
+    private static let punctuation: Set<Character> = ["-", "_", ".", ":", "@"]
+
+    /// Whether `id` may name a new member or unit: well formed, and only letters and digits (of any
+    /// script) and `- _ . : @` — nothing that reads as two ids or needs quoting on a command line.
+    public static func isValidNew(_ id: String) -> Bool {
+        isWellFormed(id) && id.allSatisfy { $0.isLetter || $0.isNumber || punctuation.contains($0) }
     }
 
     private static let replicaCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:@".utf8)
@@ -24,12 +33,11 @@ public enum Identifier {
         (1...maxLength).contains(id.utf8.count) && id.utf8.allSatisfy(replicaCharacters.contains)
     }
 
-    /// Throws unless `id` is well formed; `what` names it ("member id", "unit id").
+    /// Throws unless `id` may name a new member or unit; `what` names it ("member id", "unit id").
     public static func check(_ id: String, _ what: String) throws {
-        guard !isWellFormed(id) else { return }
+        guard !isValidNew(id) else { return }
         throw ReportSyncError(
-            .invalidInput,
-            "\(what) '\(shown(id))' is not a valid id: use 1 to \(maxLength) characters, without / or control characters or spaces at either end")
+            .invalidInput, "\(what) '\(shown(id))' is not a valid id: use 1 to \(maxLength) letters, digits and - _ . : @ (no spaces)")
     }
 
     /// At most the first 40 characters of a text from outside, for an error message.
