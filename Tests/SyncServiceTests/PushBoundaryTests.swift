@@ -76,6 +76,22 @@ struct PushBoundaryTests {
             payload: .content(ContentWrite(creates: true, fields: written)))
     }
 
+    /// The unit head reviews `id` on the field and the laptop pushes: the review reaches the central.
+    func expectReviewGoesThrough(_ fixture: CentralFixture, _ id: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        _ = try fixture.field.perform(.review, on: id, by: "li")
+        let honest = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
+        #expect(honest.results.map(\.status).contains(.accepted), "\(honest.results)", sourceLocation: sourceLocation)
+        #expect(!honest.results.contains { $0.status == .rejected }, "\(honest.results)", sourceLocation: sourceLocation)
+        #expect(try fixture.central.report(id).state == .reviewed, sourceLocation: sourceLocation)
+    }
+
+    /// A content write to report `record`, stamped now.
+    func edit(_ record: String, dot: Dot, unit: String, actor: String, context: VersionVector, fields: [String: String]) -> Change {
+        Change(
+            dot: dot, hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0), record: record, unit: unit,
+            actor: actor, context: context, payload: .content(ContentWrite(creates: false, fields: fields)))
+    }
+
     func expectRefused(_ answer: Answer, _ status: HTTPResponse.Status, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(answer.status == status, "\(answer.status) \(answer.error?.message ?? "") \(answer.results)", sourceLocation: sourceLocation)
         for word in words {
@@ -142,11 +158,7 @@ struct PushBoundaryTests {
         }
         #expect(try Snapshot(fixture) == before)
         // The laptop's own next change takes that very dot, and is accepted.
-        _ = try fixture.field.perform(.review, on: id, by: "li")
-        let honest = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
-        #expect(honest.results.map(\.status).contains(.accepted), "\(honest.results)")
-        #expect(!honest.results.contains { $0.status == .rejected }, "\(honest.results)")
-        #expect(try fixture.central.report(id).state == .reviewed)
+        try await expectReviewGoesThrough(fixture, id)
     }
 
     @Test("fifty edits aimed at another unit's report are refused with nothing written into it; its own unit's next step applies")
@@ -157,18 +169,12 @@ struct PushBoundaryTests {
         let record = try fixture.field.records().first { $0.id == id }!
         let before = try Snapshot(fixture)
         let edits = (1...50).map { n in
-            Change(
-                dot: Dot(replica: victim, counter: 1_000 + Int64(n)), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
-                record: id, unit: "squad-3", actor: "sun", context: record.vv,
-                payload: .content(ContentWrite(creates: false, fields: ["title": #""改掉""#])))
+            edit(id, dot: Dot(replica: victim, counter: 1_000 + Int64(n)), unit: "squad-3", actor: "sun", context: record.vv, fields: ["title": #""改掉""#])
         }
         let answer = try await push(fixture, token: fixture.squad4Token, edits)
         #expect(answer.status == .forbidden, "\(answer.status) \(answer.results.prefix(1))")
         #expect(try Snapshot(fixture) == before, "nothing written: no void, no refusal, no feed entry")
-        _ = try fixture.field.perform(.review, on: id, by: "li")
-        let honest = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges())
-        #expect(!honest.results.contains { $0.status == .rejected }, "\(honest.results)")
-        #expect(try fixture.central.report(id).state == .reviewed)
+        try await expectReviewGoesThrough(fixture, id)
     }
 
     @Test("edits that claim their own unit but write another unit's report are refused with nothing written, and name no unit")
@@ -178,10 +184,8 @@ struct PushBoundaryTests {
         let centralReplica = try fixture.central.identity().replicaID
         let before = try Snapshot(fixture)
         let edits = (1...5).map { n in
-            Change(
-                dot: Dot(replica: "tablet-own", counter: Int64(n)), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
-                record: id, unit: "squad-4", actor: "sun", context: VersionVector([centralReplica: 1]),
-                payload: .content(ContentWrite(creates: false, fields: ["title": #""改掉""#])))
+            edit(id, dot: Dot(replica: "tablet-own", counter: Int64(n)), unit: "squad-4", actor: "sun", context: VersionVector([centralReplica: 1]),
+                 fields: ["title": #""改掉""#])
         }
         let answer = try await push(fixture, token: fixture.squad4Token, edits)
         #expect(answer.status == .ok && answer.results.allSatisfy { $0.status == .rejected }, "\(answer.results)")
@@ -229,9 +233,7 @@ struct PushBoundaryTests {
         let record = try fixture.field.records().first { $0.id == id }!
         var unseen = record.vv
         unseen.add(Dot(replica: "phantom", counter: 3))
-        let waits = Change(
-            dot: Dot(replica: replica, counter: 800), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
-            record: id, unit: "squad-3", actor: "wang", context: unseen, payload: .content(ContentWrite(creates: false, fields: ["title": #""等""#])))
+        let waits = edit(id, dot: Dot(replica: replica, counter: 800), unit: "squad-3", actor: "wang", context: unseen, fields: ["title": #""等""#])
         var leader = try creation(fixture, fields: [:])
         leader.actor = "zhao"
         let first = try await push(fixture, token: fixture.squad3Token, [waits, leader])
@@ -307,9 +309,7 @@ struct PushBoundaryTests {
         func next() -> Dot { counter += 1; return Dot(replica: replica, counter: counter) }
         let now = HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0)
         let signedRecord = try fixture.field.records().first { $0.id == signed }!
-        let lateEdit = Change(
-            dot: next(), hlc: now, record: signed, unit: "squad-3", actor: "wang", context: signedRecord.vv,
-            payload: .content(ContentWrite(creates: false, fields: ["body": #""签发后改的""#])))
+        let lateEdit = edit(signed, dot: next(), unit: "squad-3", actor: "wang", context: signedRecord.vv, fields: ["body": #""签发后改的""#])
         let emergencyRecord = try fixture.field.records().first { $0.id == emergency }!
         let submit = Change(
             dot: next(), hlc: now, record: emergency, unit: "squad-3", actor: "wang", context: emergencyRecord.vv,
@@ -330,10 +330,9 @@ struct PushBoundaryTests {
         let record = try fixture.field.records().first { $0.id == id }!
         // A write by someone the central does not know: refused, and its text must not stay.
         let replica = try fixture.field.identity().replicaID
-        let secret = Change(
-            dot: Dot(replica: replica, counter: 500), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
-            record: id, unit: "squad-3", actor: "nobody", context: record.vv,
-            payload: .content(ContentWrite(creates: false, fields: ["classification": #""secret""#, "body": #""机密正文""#])))
+        let secret = edit(
+            id, dot: Dot(replica: replica, counter: 500), unit: "squad-3", actor: "nobody", context: record.vv,
+            fields: ["classification": #""secret""#, "body": #""机密正文""#])
         let answer = try await push(fixture, token: fixture.squad3Token, [secret])
         #expect(answer.results.map(\.status) == [.rejected])
         let refused = try fixture.central.rejectedChanges()
