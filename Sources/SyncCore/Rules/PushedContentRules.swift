@@ -5,7 +5,9 @@
 ///   exempt reasons, follow-up links), and may be made only while the report, as its writer had seen it,
 ///   was still open for edits (content is locked after sign-off).
 /// - A submission must find content that `ReportRules.checkSubmission` accepts (emergency facts, captions).
-/// - A decision that keeps a typed value must keep a value of that field's type.
+/// - A write may wait only on reports of its own unit (a follow-up's first report).
+///
+/// (A decision's kept value is typed by `ChangeShape`, from the field its conflict id names.)
 ///
 /// A write refused here is answered `rejected` with the rule, and voided, like any other refusal.
 public struct PushedContentRules: ChangeAdmission {
@@ -32,7 +34,7 @@ public struct PushedContentRules: ChangeAdmission {
                         .wrongState,
                         "change \(change.dot) edits report \(record.id) after it was \(seen.rawValue) (as its writer had seen it); content is locked after sign-off until the report is returned")
                 }
-                let current = record.fields.compactMapValues { $0.first?.value }
+                let current = record.currentValues
                 if let first = write.fields["followUpOf"], first != current["followUpOf"] ?? "null" {
                     throw ReportSyncError(.ruleViolated, "change \(change.dot): a report's place in a follow-up chain cannot change")
                 }
@@ -46,12 +48,7 @@ public struct PushedContentRules: ChangeAdmission {
             guard let record else { return }
             let content = try record.content()
             try ReportRules.checkSubmission(content, unit: record.unit, followUpTarget: try target(content), policy: policy)
-        case .resolution(let step):
-            guard let value = step.value, let field = record?.conflict(step.conflict)?.field, let known = ReportField.named(field) else { return }
-            do { try known.checkCanonical(value) } catch {
-                throw ReportSyncError(.invalidInput, "change \(change.dot) keeps a value that is not a valid \(field)")
-            }
-        case .transition, .void, .unit, .member, .policy, .solicitation:
+        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation:
             return
         }
     }

@@ -30,7 +30,7 @@ public enum CentralServer {
             guard let scrapeToken else {
                 throw APIError(
                     .notFound, code: "not-found",
-                    "metrics are not served: start syncd serve with --metrics-token-file FILE and scrape with that token (docs/operations.md)")
+                    "metrics are not served: start syncd serve with --metrics-token-file FILE and scrape with that token (docs/sync-protocol.md, Observability)")
             }
             guard let sent = bearer(request), scrapeToken.matches(sent) else {
                 throw APIError(.unauthorized, code: "unauthorized", "send the scrape token given to syncd serve --metrics-token-file as 'Authorization: Bearer TOKEN'")
