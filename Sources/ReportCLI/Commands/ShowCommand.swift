@@ -44,7 +44,7 @@ struct ShowCommand: ReplicaCommand {
             context.print(
                 "unreadable: " + unreadable.joined(separator: ", ")
                     + " (written before the central checked types); write them again with report-cli edit \(report.id.prefix(8)) "
-                    + unreadable.map { "--\(ReportField.option(for: $0)) …" }.joined(separator: " "))
+                    + unreadable.map(Self.option(writing:)).joined(separator: " "))
         }
         context.print("")
         context.print(c.body)
@@ -61,6 +61,16 @@ struct ShowCommand: ReplicaCommand {
                 context.print("")
                 context.print("still missing before submit: " + missing.joined(separator: ", "))
             }
+        }
+    }
+
+    /// The `edit` option that writes a content field again.
+    static func option(writing field: String) -> String {
+        switch field {
+        case "attachments": "--attach NAME=CAPTION"
+        case "emergency": "--source … --cause … (the emergency facts)"
+        case "followUpSequence": "(its place in the follow-up chain: draft the follow-up again)"
+        default: "--" + field.reduce(into: "") { $0 += $1.isUppercase ? "-" + $1.lowercased() : String($1) } + " …"
         }
     }
 }

@@ -29,7 +29,7 @@ extension ReportContent {
             let shown = fields[name].map { $0.count > 60 ? $0.prefix(60) + "…" : $0 } ?? "nothing"
             throw ReportSyncError(
                 .invalidInput,
-                "the report's \(name) holds \(shown), which is not a valid \(name); fix it with report-cli edit ID --\(ReportField.option(for: name))")
+                "the report's \(name) holds \(shown), which is not a valid \(name); write it again with report-cli edit (report-cli show names the option)")
         }
         return readable.content
     }

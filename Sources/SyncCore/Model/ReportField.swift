@@ -40,13 +40,6 @@ public struct ReportField: Sendable {
     /// The field called `name`, if there is one.
     public static func named(_ name: String) -> ReportField? { byName[name] }
 
-    /// The `report-cli edit` option that writes the field.
-    public static func option(for name: String) -> String {
-        name.reduce(into: "") { text, character in
-            if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
-        }
-    }
-
     /// Throws unless `json` is a value of this field written exactly as this program writes it.
     public func checkCanonical(_ json: String) throws {
         guard json.count <= maxJSONLength else {
