@@ -17,11 +17,11 @@ extension ReplicaCommand {
         do {
             try command.execute(in: context)
         } catch let error as ReportSyncError {
-            context.printError("error: \(error.message)")
-            throw ExitCode(1)
+            throw refusal(error.message, in: context)
         } catch let error as DecodingError {
-            context.printError("error: stored data could not be read (\(error.readableDescription)); this report-cli may be older than the one that wrote it: install the newer one")
-            throw ExitCode(1)
+            throw refusal(
+                "stored data could not be read (\(error.readableDescription)); this report-cli may be older than the one that wrote it: install the newer one",
+                in: context)
         }
     }
 }
@@ -42,11 +42,17 @@ extension AsyncReplicaCommand {
         do {
             try await command.execute(in: context)
         } catch let error as ReportSyncError {
-            context.printError("error: \(error.message)")
-            throw ExitCode(1)
+            throw refusal(error.message, in: context)
         } catch let error as DecodingError {
-            context.printError("error: stored data could not be read (\(error.readableDescription)); this report-cli may be older than the one that wrote it: install the newer one")
-            throw ExitCode(1)
+            throw refusal(
+                "stored data could not be read (\(error.readableDescription)); this report-cli may be older than the one that wrote it: install the newer one",
+                in: context)
         }
     }
+}
+
+/// Prints a refusal as one `error:` line on stderr; the exit code 1 to throw.
+func refusal(_ message: String, in context: CommandContext) -> ExitCode {
+    context.printError("error: \(message)")
+    return ExitCode(1)
 }

@@ -122,15 +122,16 @@ public struct CentralReplica: Sendable {
             // What the central already knows of, byte for byte (held, or waiting for its causes), or refused
             // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
             // what its old self delivered); the shape, kinds and binding are checked on the rest.
-            let refused = try Self.refusals(of: changes, s.db)
-            let fresh = try changes.filter { try refused[$0.dot] == nil && !s.engine.knows($0) }
+            let held = Set(try changes.filter { try s.engine.holds($0) }.map(\.dot))
+            let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) }, s.db)
+            let fresh = try changes.filter { try !held.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0) }
             try ChangeShape.check(fresh)
             try authorization.checkWhole(fresh, from: device, at: s.now)
             let results = try changes.map { change in
                 if let outside = try authorization.outsideScope(change, of: device, held: s.record(change.record)) {
                     return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
                 }
-                if try s.engine.holds(change) { return PushResult(dot: change.dot, status: .duplicate) }
+                if held.contains(change.dot) { return PushResult(dot: change.dot, status: .duplicate) }
                 if let reason = refused[change.dot] { return PushResult(dot: change.dot, status: .rejected, reason: reason) }
                 if withheld.contains(change.record) {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
@@ -160,7 +161,8 @@ public struct CentralReplica: Sendable {
         var reasons: [Dot: String] = [:]
         for change in changes {
             let reason = try String.fetchOne(
-                db, sql: "SELECT reason FROM rejected_changes WHERE replica = ? AND counter = ?", arguments: [change.dot.replica, change.dot.counter])
+                db.cachedStatement(sql: "SELECT reason FROM rejected_changes WHERE replica = ? AND counter = ?"),
+                arguments: [change.dot.replica, change.dot.counter])
             if let reason { reasons[change.dot] = reason }
         }
         return reasons

@@ -63,7 +63,7 @@ extension Replica {
                 try Self.dismiss(entry, keep: keep, by: actor, s)
             case .fieldValue, .approvalTransition, .staleApproval:
                 let record = try s.requireRecord(entry.report)
-                let target = try record.readableContent().content.followUpOf.flatMap { try s.record($0) }
+                let target = try record.followUpOf.flatMap { try s.record($0) }
                 let changes = try LocalWrites.resolve(
                     entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, at: s.role, policy: s.policy,
                     followUpTarget: target, stamps: s.stamp)

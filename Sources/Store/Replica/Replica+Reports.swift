@@ -27,7 +27,7 @@ extension Replica {
         try session { s in
             let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
-            let target = try record.readableContent().content.followUpOf.flatMap { try s.record($0) }
+            let target = try record.followUpOf.flatMap { try s.record($0) }
             var patch = patch
             patch.solicitation = try patch.solicitation.map { $0.isEmpty ? $0 : try Self.solicitationID($0, unit: record.unit, s.db) }
             let changes = try LocalWrites.edit(
@@ -44,7 +44,7 @@ extension Replica {
         try session { s in
             let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
-            let target = try record.readableContent().content.followUpOf.flatMap { try s.record($0) }
+            let target = try record.followUpOf.flatMap { try s.record($0) }
             let change = try LocalWrites.transition(
                 action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
                 stamp: s.stamp())
@@ -132,7 +132,7 @@ extension Replica {
                 .notFound, "the report to follow up, \(named), is not in this replica; check the id with report-cli list")
         }
         var target = try s.requireRecord(namedID)
-        if let first = target.readableContent().content.followUpOf { target = try s.requireRecord(first) }
+        if let first = target.followUpOf { target = try s.requireRecord(first) }
         content.followUpOf = target.id
         let earlier = try Int.fetchOne(
             s.db, sql: "SELECT COUNT(*) FROM reports WHERE follow_up_of = ?", arguments: [target.id]) ?? 0

@@ -51,7 +51,7 @@ public struct MemoryReplica: Sendable {
         let role = role
         return try batch(now: now) { engine in
             let record = try engine.requireRecord(id)
-            let target = try record.readableContent().content.followUpOf.map { try engine.requireRecord($0) }
+            let target = try record.followUpOf.map { try engine.requireRecord($0) }
             let changes = try LocalWrites.edit(
                 record, with: patch, by: actor, at: role, policy: engine.policy, followUpTarget: target, stamps: engine.stamp)
             try engine.commitLocal(changes)
@@ -67,7 +67,7 @@ public struct MemoryReplica: Sendable {
         let role = role
         return try batch(now: now) { engine in
             let record = try engine.requireRecord(id)
-            let target = try record.readableContent().content.followUpOf.map { try engine.requireRecord($0) }
+            let target = try record.followUpOf.map { try engine.requireRecord($0) }
             let change = try LocalWrites.transition(
                 action, on: record, by: actor, at: role, comment: comment, policy: engine.policy, followUpTarget: target, detail: detail,
                 stamp: engine.stamp())
@@ -84,7 +84,7 @@ public struct MemoryReplica: Sendable {
         let role = role
         return try batch(now: now) { engine in
             let record = try engine.requireRecord(id)
-            let target = try record.readableContent().content.followUpOf.map { try engine.requireRecord($0) }
+            let target = try record.followUpOf.map { try engine.requireRecord($0) }
             let changes = try LocalWrites.resolve(
                 conflictID, of: record, keep: keep, value: value, comment: nil, by: actor, at: role, policy: engine.policy,
                 followUpTarget: target, stamps: engine.stamp)

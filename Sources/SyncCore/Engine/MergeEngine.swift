@@ -119,11 +119,11 @@ public final class MergeEngine {
         try heldBody(of: change.dot) == change.canonicalJSON
     }
 
-    /// Whether this replica holds exactly this change, applied or waiting for its causes: a change sent
-    /// again, whose answer needs no other check.
-    public func knows(_ change: Change) throws -> Bool {
-        let body = change.canonicalJSON
-        return try heldBody(of: change.dot) == body || waitingBody(of: change.dot) == body
+    /// Whether this replica keeps exactly this change waiting for its causes (an answer that needs no
+    /// other check).
+    public func keepsWaiting(_ change: Change) throws -> Bool {
+        guard let waiting = try waitingBody(of: change.dot) else { return false }
+        return waiting == change.canonicalJSON
     }
 
     /// Records that `change` was refused before the merge looked at it (for example by authorisation).

@@ -139,6 +139,9 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         ReportContent.readable(fields: currentValues)
     }
 
+    /// The first report of the follow-up chain this report continues, read from that one field.
+    public var followUpOf: String? { (try? JSONCoding.stringValue(fields["followUpOf"]?.first?.value)) ?? nil }
+
     /// Each field's winning value as JSON text.
     public var currentValues: [String: String] { fields.compactMapValues { $0.first?.value } }
 
