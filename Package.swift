@@ -24,7 +24,9 @@ let package = Package(
     ],
     targets: [
         // Pure domain: reports, units, members, policy, rules, clocks, merge. No I/O.
-        .target(name: "SyncCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "SyncCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // A replica persisted in SQLite: records, change log, history.
         .target(
             name: "Store",
@@ -83,10 +85,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "SyncCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["Store", "SyncCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        // Helpers shared by the test targets (running the built binaries).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (running the built binaries, the members' fixed test keys).
+        .target(
+            name: "TestSupport", dependencies: ["Store", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "ReportCLITests",
             dependencies: [

@@ -5,14 +5,14 @@ public struct ReportCLI: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report-cli",
         abstract: "Draft, review, sign and follow information reports (信息报送) on a local replica.",
-        discussion: "Every command takes --db PATH (default $REPORT_DB, else ./report.sqlite), --as MEMBER and --json.",
+        discussion: "Every command takes --db PATH (default $REPORT_DB, else ./report.sqlite), --as MEMBER, --pin-file FILE and --json.",
         subcommands: [
             InitCommand.self, MemberCommand.self, DraftCommand.self, EditCommand.self, ListCommand.self,
             ShowCommand.self, SubmitCommand.self, ReviewCommand.self, SignCommand.self, WithdrawCommand.self,
             ReturnCommand.self, HistoryCommand.self, PolicyCommand.self, DigestCommand.self, SyncCommand.self,
             StatusCommand.self, ReceiveCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
             ConflictsCommand.self, InstructCommand.self, ScoreCommand.self, QuotaCommand.self, DeadlinesCommand.self,
-            SolicitCommand.self, BulletinCommand.self,
+            SolicitCommand.self, BulletinCommand.self, KeyCommand.self, VerifyCommand.self,
         ])
 
     public init() {}

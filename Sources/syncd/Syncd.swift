@@ -96,7 +96,8 @@ struct UnitAdd: AsyncParsableCommand {
 }
 
 struct MemberCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "member", abstract: "Members of the bureau.", subcommands: [MemberAdd.self])
+    static let configuration = CommandConfiguration(commandName: "member", abstract: "Members of the bureau.",
+        subcommands: [MemberAdd.self, MemberInvite.self, MemberRevokeKey.self])
 }
 
 struct MemberAdd: AsyncParsableCommand {
@@ -115,6 +116,43 @@ struct MemberAdd: AsyncParsableCommand {
             }
             try central.open().replica.addMember(Member(id: id, name: name, unit: unit, role: role, phone: phone))
             print("added \(id) (\(name)) as \(role.rawValue) of \(unit)")
+        }
+    }
+}
+
+struct MemberInvite: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invite",
+        abstract: "Make a one-time code with which a member registers the signing key they set up (report-cli key setup).")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Member id.") var member: String
+    @Option(help: "Days the code stays valid (1-90).") var days: Int = 14
+
+    func run() async throws {
+        try await reporting {
+            let invite = try central.open().invite(member: member, validFor: TimeInterval(days) * 24 * 3600)
+            if central.json {
+                print(String(decoding: try JSONEncoder().encode(["code": invite.code, "expires": invite.expires.formatted(.iso8601)]), as: UTF8.self))
+            } else {
+                print(invite.code)
+                print("give this code to \(member) (it is shown once, valid until \(invite.expires.formatted(.iso8601))): report-cli key setup --as \(member) --code CODE")
+            }
+        }
+    }
+}
+
+struct MemberRevokeKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke-key",
+        abstract: "Revoke a member's signing keys (a person who left or lost a device); steps signed before still verify.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Member id.") var member: String
+    @Option(help: "Only the key whose id starts with this (default: every key of the member).") var key: String?
+
+    func run() async throws {
+        try await reporting {
+            let revoked = try central.open().revokeKeys(of: member, keyID: key)
+            print("revoked \(revoked.map { String($0.id.prefix(8)) }.joined(separator: ", ")) of \(member); a new key needs a new code (syncd member invite)")
         }
     }
 }

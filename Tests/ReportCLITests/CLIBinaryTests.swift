@@ -27,19 +27,25 @@ struct CLIBinaryTests {
         _ = try ok("member", "add", "--id", "wang", "--name", "王小明", "--role", "drafter")
         _ = try ok("member", "add", "--id", "li", "--name", "李队长", "--role", "unit-head")
         _ = try ok("member", "add", "--id", "zhao", "--name", "赵局长", "--role", "leader")
+        try "\(TestSigners.pin)\n".write(to: dir.appendingPathComponent("pin"), atomically: true, encoding: .utf8)
+        for member in ["wang", "li", "zhao"] { _ = try ok("key", "setup", "--as", member, "--pin-file", "pin") }
         let id = try ok("draft", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "中队开展夜查。")
             .trimmingCharacters(in: .newlines)
-        _ = try ok("submit", id, "--as", "wang")
-        let refused = try Self.run(["sign", id, "--as", "zhao"], in: dir)
+        _ = try ok("submit", id, "--as", "wang", "--pin-file", "pin")
+        let refused = try Self.run(["sign", id, "--as", "zhao", "--pin-file", "pin"], in: dir)
         #expect(refused.status == 1)
         #expect(refused.err.hasPrefix("error: cannot sign a report that is awaiting-review"))
-        _ = try ok("review", id, "--as", "li")
-        _ = try ok("sign", id, "--as", "zhao")
+        let noPIN = try Self.run(["review", id, "--as", "li"], in: dir)
+        #expect(noPIN.status == 1 && noPIN.err.contains("--pin-file"), "a step without a PIN is refused: \(noPIN.err)")
+        _ = try ok("review", id, "--as", "li", "--pin-file", "pin")
+        _ = try ok("sign", id, "--as", "zhao", "--pin-file", "pin")
         let object = try JSONSerialization.jsonObject(with: Data(try ok("history", id, "--json").utf8)) as? [String: Any]
         #expect(object?["state"] as? String == "signed")
         let history = object?["entries"] as? [[String: Any]]
         #expect(history?.compactMap { $0["to"] as? String } == ["awaiting-review", "reviewed", "signed"])
         #expect(history?.first?["kind"] as? String == "version")
         #expect(try ok("history", id).contains("sign: reviewed → signed"))
+        #expect(history?.compactMap { $0["signatureVerified"] as? Bool } == [true, true, true])
+        #expect(try ok("verify").contains("3 signed steps checked; all verify"))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReportCLI
+import TestSupport
 
 /// Runs report-cli commands in-process against a temporary folder and captures what they print.
 final class CLIHarness: @unchecked Sendable {
@@ -18,7 +19,7 @@ final class CLIHarness: @unchecked Sendable {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        environment = ["REPORT_DB": directory.appendingPathComponent("field.sqlite").path]
+        environment = ["REPORT_DB": directory.appendingPathComponent("field.sqlite").path, "REPORT_PIN": TestSigners.pin]
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -54,6 +55,7 @@ final class CLIHarness: @unchecked Sendable {
         await run("member", "add", "--id", "wang", "--name", "王小明", "--role", "drafter", "--phone", "13800000000")
         await run("member", "add", "--id", "li", "--name", "李队长", "--role", "unit-head")
         await run("member", "add", "--id", "zhao", "--name", "赵局长", "--role", "leader")
+        try? TestSigners.setUpKeys(["wang", "li", "zhao"], at: environment["REPORT_DB"]!)
     }
 
     final class Buffer: @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import SyncCore
+import TestSupport
 import Testing
 
 /// `report-cli conflicts` and `history` on two field replicas and a real central over loopback HTTP:
@@ -15,6 +16,9 @@ struct ConflictCommandTests {
         central = try await LoopbackCentral(in: cli.directory)
         try await ok("init", "--db", "laptop.sqlite", "--central", central.url, "--token", central.tokens[0])
         try await ok("init", "--db", "tablet.sqlite", "--central", central.url, "--token", central.tokens[1])
+        for db in ["laptop.sqlite", "tablet.sqlite"] { try central.setUpKeys(["wang", "li", "zhao"], on: db, in: cli.directory) }
+        try central.setUpKeys(["chen"], on: "central.sqlite", in: cli.directory)
+        try await sync("laptop.sqlite", "tablet.sqlite")
     }
 
     @discardableResult

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Store
 import SyncCore
+import TestSupport
 import SyncService
 
 /// A real central replica file served over HTTP on a loopback port, inside the test process, with
@@ -47,4 +48,10 @@ final class LoopbackCentral: @unchecked Sendable {
     }
 
     func stop() { server.cancel() }
+
+    /// Sets up PIN-sealed keys for `members` on the replica `db` of `directory` (a field replica, or
+    /// `central.sqlite`), each with a fresh code from the central; a field's keys are registered on its next sync.
+    func setUpKeys(_ members: [String], on db: String, in directory: URL) throws {
+        try TestSigners.setUpKeys(members, at: directory.appendingPathComponent(db).path) { try center.invite(member: $0).code }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import SyncCore
+import TestSupport
 import Testing
 
 /// The central office's work end to end: report-cli on field replicas and the central, a real central
@@ -15,6 +16,9 @@ struct OfficeCommandTests {
         cli = try CLIHarness()
         central = try await LoopbackCentral(in: cli.directory)
         try await ok("init", "--db", "laptop.sqlite", "--central", central.url, "--token", central.tokens[0])
+        try central.setUpKeys(["wang", "li", "zhao"], on: "laptop.sqlite", in: cli.directory)
+        try central.setUpKeys(["chen"], on: "central.sqlite", in: cli.directory)
+        try await ok("sync", "--db", "laptop.sqlite")
     }
 
     @discardableResult

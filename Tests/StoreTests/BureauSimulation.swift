@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Store
 import SyncCore
@@ -47,6 +48,7 @@ final class BureauSimulation {
             }
         try central.replica.addUnit(OrgUnit(id: Self.unit, name: "第三中队", kind: .squad, parent: "bureau"))
         for person in Self.people { try central.replica.addMember(person) }
+        try TestSigners.register(Self.people.map(\.id), on: central.replica)
         fields = []
         for f in 0..<fieldCount {
             let skewed = clock.reading(aheadBy: Self.skew(of: f))

@@ -156,7 +156,7 @@ struct ConvergenceProperties {
     static func isReportWrite(_ change: Change) -> Bool {
         switch change.payload {
         case .content, .transition, .resolution: true
-        case .void, .unit, .member, .policy, .solicitation: false
+        case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest: false
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import SyncCore
+import TestSupport
 import Testing
 
 /// The field's outbox against the real central store: what is held, what goes, and what an answer may move.
@@ -15,6 +16,7 @@ struct OutboxTests {
         central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
         try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         for person in BureauSimulation.people { try central.replica.addMember(person) }
+        try TestSigners.register(BureauSimulation.people.map(\.id), on: central.replica)
         field = try FieldReplica.inMemory(unit: "squad-3")
         device = try central.authenticate(token: try central.enroll(unit: "squad-3", device: "laptop"))
         let feed = try central.feed(after: 0, limit: 1000, units: ["squad-3"])

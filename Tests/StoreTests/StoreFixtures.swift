@@ -1,8 +1,10 @@
 import Foundation
 import Store
 import SyncCore
+import TestSupport
 
-/// A replica of squad-3 with a drafter, a unit head and a leader, in memory or in a temporary file.
+/// A replica of squad-3 with a drafter, a unit head and a leader (each with a registered test key), in
+/// memory or in a temporary file.
 enum StoreFixtures {
     static let unit = OrgUnit(id: "squad-3", name: "第三中队", kind: .squad)
 
@@ -10,6 +12,7 @@ enum StoreFixtures {
         try replica.addMember(Member(id: "wang", name: "王小明", unit: unit.id, role: .drafter, phone: "13800000000"))
         try replica.addMember(Member(id: "li", name: "李队长", unit: unit.id, role: .unitHead))
         try replica.addMember(Member(id: "zhao", name: "赵局长", unit: unit.id, role: .leader))
+        try TestSigners.register(["wang", "li", "zhao"], on: replica)
         return replica
     }
 

@@ -38,6 +38,7 @@ struct BoundaryEndToEndTests {
         defer { server.stop() }
         _ = try run("report-cli", "init", "--db", "laptop.sqlite", "--central", server.url, "--token", laptop)
         _ = try run("report-cli", "init", "--db", "tablet.sqlite", "--central", server.url, "--token", tablet)
+        try Binaries.setUpKeys(["wang"], on: "laptop.sqlite", in: directory)
 
         let id = try run("report-cli", "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "初稿")
         _ = try run("report-cli", "sync", "--db", "laptop.sqlite")

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -25,6 +26,7 @@ struct CentralFixture {
         try central.addMember(Member(id: "zhao", name: "赵局长", unit: "bureau", role: .leader))
         try central.addMember(Member(id: "chen", name: "陈编辑", unit: "bureau", role: .centralEditor))
         try central.addMember(Member(id: "sun", name: "孙信息员", unit: "squad-4", role: .drafter))
+        try TestSigners.register(["wang", "li", "zhao", "chen", "sun"], on: central)
         squad3Token = try store.enroll(unit: "squad-3", device: "laptop")
         squad4Token = try store.enroll(unit: "squad-4", device: "tablet")
         scrape = try ScrapeToken(Self.scrapeToken)

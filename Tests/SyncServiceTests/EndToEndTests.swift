@@ -54,6 +54,8 @@ struct EndToEndTests {
         defer { server.stop() }
         _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
         _ = try ok("init", "--db", "tablet.sqlite", "--central", server.url, "--token", tokens.tablet)
+        for db in ["laptop.sqlite", "tablet.sqlite"] { try Binaries.setUpKeys(["wang", "li", "zhao"], on: db, in: directory) }
+        try Binaries.setUpKeys(["chen"], on: "central.sqlite", in: directory)
 
         let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "初稿")
         _ = try ok("sync", "--db", "laptop.sqlite")

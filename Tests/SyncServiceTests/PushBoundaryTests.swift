@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -315,7 +316,7 @@ struct PushBoundaryTests {
             dot: next(), hlc: now, record: emergency, unit: "squad-3", actor: "wang", context: emergencyRecord.vv,
             payload: .transition(
                 TransitionStep(action: .submit, from: .draft, to: .awaitingReview, role: .drafter, comment: nil, sawContent: emergencyRecord.latestContent.dot)))
-        let answer = try await push(fixture, token: fixture.squad3Token, [lateEdit, submit])
+        let answer = try await push(fixture, token: fixture.squad3Token, [lateEdit, try TestSigners.signer("wang").sign(submit)])
         #expect(answer.results.map(\.status) == [.rejected, .rejected], "\(answer.results)")
         #expect(answer.results.first?.reason?.contains("locked after sign-off") == true)
         #expect(answer.results.last?.reason?.contains("every required fact") == true)

@@ -7,8 +7,12 @@ public enum Binaries {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// The PIN file of tests that set keys up as a person does (`setUpKeys`).
+    public static let pinFile = "test.pin"
+
     /// Runs a built binary to completion in `directory`, without `REPORT_DB`/`REPORT_AS` from the test's
-    /// environment, and returns its exit status and output.
+    /// environment (and with `REPORT_PIN_FILE` naming `pinFile` when the test wrote one there), and
+    /// returns its exit status and output.
     @discardableResult
     public static func run(_ name: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
@@ -18,6 +22,9 @@ public enum Binaries {
         var environment = ProcessInfo.processInfo.environment
         environment["REPORT_DB"] = nil
         environment["REPORT_AS"] = nil
+        let pin = directory.appendingPathComponent(pinFile).path
+        environment["REPORT_PIN_FILE"] = FileManager.default.fileExists(atPath: pin) ? pin : nil
+        environment["REPORT_PIN"] = nil
         process.environment = environment
         let out = Pipe()
         let err = Pipe()
@@ -28,5 +35,28 @@ public enum Binaries {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension Binaries {
+    /// Sets up signing keys for `members` on replica `db` as people do: a one-time code from
+    /// `syncd member invite` on `central`, then `report-cli key setup` with the PIN in `pinFile`. Keys set up
+    /// on a field replica are registered by its next sync.
+    public static func setUpKeys(_ members: [String], on db: String, central: String = "central.sqlite", in directory: URL) throws {
+        try "\(TestSigners.pin)\n".write(to: directory.appendingPathComponent(pinFile), atomically: true, encoding: .utf8)
+        for member in members {
+            let invite = try run("syncd", ["member", "invite", "--db", central, "--member", member], in: directory)
+            guard invite.status == 0, let code = invite.out.split(separator: "\n").first.map(String.init) else {
+                throw SetupFailure(message: "syncd member invite \(member): \(invite.err)")
+            }
+            let setup = try run("report-cli", ["key", "setup", "--db", db, "--as", member, "--code", code], in: directory)
+            guard setup.status == 0 else { throw SetupFailure(message: "report-cli key setup \(member) on \(db): \(setup.err)") }
+        }
+    }
+
+    /// A fixture step that failed.
+    public struct SetupFailure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
     }
 }

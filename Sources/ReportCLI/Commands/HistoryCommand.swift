@@ -23,7 +23,7 @@ struct HistoryCommand: ReplicaCommand {
         for e in history.entries {
             table.add([
                 Rendering.local(e.at, in: timeZone, seconds: true), e.actor, ConflictText.replica(e.replica), e.outcome.rawValue,
-                Self.describe(e) + (e.note.map { " — \($0)" } ?? "")
+                Self.describe(e) + (e.note.map { " — \($0)" } ?? "") + (e.signature.map { " [\($0)]" } ?? "")
                     + (e.kind == .resolution ? "" : e.conflict.map { " [conflict \($0)]" } ?? ""),
             ])
         }

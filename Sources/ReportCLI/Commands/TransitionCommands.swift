@@ -14,9 +14,12 @@ struct TransitionRunner {
     func run(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
-        let report = try replica.perform(action, on: id, by: actor, comment: comment, detail: try detail(try replica.policy()))
+        let detail = try detail(try replica.policy())
+        try replica.checkStep(action, on: id, by: actor, comment: comment, detail: detail)
+        let signer = try global.signer(for: actor, on: replica, in: context)
+        let report = try replica.perform(action, on: id, as: signer, comment: comment, detail: detail)
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
-        context.print("\(report.id): \(action.rawValue) by \(actor); now \(report.state.rawValue)")
+        context.print("\(report.id): \(action.rawValue) by \(actor), signed with key \(signer.keyID.prefix(8)); now \(report.state.rawValue)")
     }
 }
 

@@ -9,15 +9,20 @@ public final class CommandContext: @unchecked Sendable {
     public let environment: [String: String]
     /// The working directory relative paths are read against.
     public let workingDirectory: String
+    /// Asks the person at the terminal for a secret (a PIN) without echoing it; `nil` when there is no
+    /// terminal to ask at (a script, a test).
+    public let askSecret: @Sendable (String) -> String?
 
     public init(
         environment: [String: String], workingDirectory: String,
-        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+        askSecret: @escaping @Sendable (String) -> String? = { _ in nil }
     ) {
         self.environment = environment
         self.workingDirectory = workingDirectory
         writeOut = out
         writeErr = err
+        self.askSecret = askSecret
     }
 
     /// The real terminal: stdout, stderr and the process environment.
@@ -26,7 +31,8 @@ public final class CommandContext: @unchecked Sendable {
             environment: ProcessInfo.processInfo.environment,
             workingDirectory: FileManager.default.currentDirectoryPath,
             out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            err: { FileHandle.standardError.write(Data($0.utf8)) })
+            err: { FileHandle.standardError.write(Data($0.utf8)) },
+            askSecret: TerminalSecret.ask)
     }
 
     /// Writes a line to standard output.

@@ -14,6 +14,11 @@ public struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print data as JSON for scripts.")
     public var json = false
 
+    @Option(
+        name: .customLong("pin-file"),
+        help: "A file whose first line is the PIN of the acting member's key, for scripts (default: $REPORT_PIN_FILE, $REPORT_PIN, else asked at the terminal).")
+    public var pinFile: String?
+
     public init() {}
 
     /// The replica file this command works on.
@@ -24,6 +29,11 @@ public struct GlobalOptions: ParsableArguments {
     /// Opens the replica this command works on.
     public func openReplica(in context: CommandContext) throws -> Replica {
         try Replica.open(at: databasePath(in: context))
+    }
+
+    /// The acting member's key, unlocked with their PIN, to sign a step (`PINEntry`).
+    public func signer(for member: String, on replica: Replica, in context: CommandContext) throws -> StepSigner {
+        try PINEntry(pinFile: pinFile, context: context).unlock(member, on: replica)
     }
 
     /// The member acting in this command.

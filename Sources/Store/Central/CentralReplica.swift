@@ -18,6 +18,7 @@ public struct CentralReplica: Sendable {
                 "\(replica.path ?? "this replica") is not a central replica; create one with syncd init --db FILE --bureau NAME")
         }
         self.replica = replica
+        try ensureServerKey()
     }
 
     /// Creates the bureau's central replica; `bureau` is the central office's own unit.
@@ -139,18 +140,23 @@ public struct CentralReplica: Sendable {
                 let outcome: ApplyOutcome
                 do {
                     try authorization.check(change)
-                    outcome = try s.offer(change)
+                    if case .keyRequest(let request) = change.payload {
+                        outcome = try Self.register(change, request, s)
+                    } else {
+                        outcome = try s.offer(change)
+                    }
                 } catch let error as ReportSyncError {
                     outcome = s.refuse(change, error)
                 }
                 if case .rejected(let error) = outcome { try s.engine.void(change, reason: error.message, by: clerk.id) }
                 return PushResult(dot: change.dot, outcome: outcome)
             }
+            let signer = try Self.serverSigner(s)
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), record.state == .signed else { continue }
                 let receipt = try LocalWrites.transition(
                     .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
-                try s.commitLocal([receipt])
+                try s.commitLocal([try signer.sign(receipt)])
             }
             return results
         }

@@ -70,7 +70,11 @@ final class PushAuthorization {
             _ = try Secrecy.classification(written: change)
         case .solicitation(let asked):
             try checkDecline(asked, by: actor, in: change)
-        case .transition, .resolution, .unit, .member, .policy, .void:
+        case .keyRequest(let request):
+            guard request.member == actor.id else {
+                throw ReportSyncError(.forbidden, "change \(change.dot) asks for a key of \(request.member) in the name of \(actor.id); each person sets up their own key")
+            }
+        case .transition, .resolution, .unit, .member, .policy, .void, .signingKey:
             break
         }
     }
@@ -83,8 +87,9 @@ final class PushAuthorization {
         case .resolution: .resolve(kind: nil, centralDecision: false)
         case .solicitation(let s) where s.declined != nil: .declineSolicitation
         case .solicitation: .issueSolicitation
-        case .unit, .member, .policy: .writeReference
+        case .unit, .member, .policy, .signingKey: .writeReference
         case .void: .void
+        case .keyRequest: .requestKey
         }
     }
 

@@ -23,9 +23,9 @@ public enum Outbox {
     /// Whether a local change is meant for the central: report writes and a unit's declines of solicitations.
     static func travels(_ change: Change) -> Bool {
         switch change.payload {
-        case .content, .transition, .resolution: true
+        case .content, .transition, .resolution, .keyRequest: true
         case .solicitation(let solicitation): solicitation.declined != nil
-        case .void, .unit, .member, .policy: false
+        case .void, .unit, .member, .policy, .signingKey: false
         }
     }
 

@@ -28,6 +28,8 @@ enum Meta {
         /// When the last sync finished, and the last sync error.
         case lastSyncAt = "last_sync_at"
         case lastSyncError = "last_sync_error"
+        /// The central's own private signing key (raw, base64), for the receipts it makes unattended.
+        case serverSigningKey = "server_signing_key"
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {

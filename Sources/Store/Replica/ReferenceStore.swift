@@ -17,6 +17,17 @@ enum ReferenceStore {
                     ON CONFLICT(id, unit) DO UPDATE SET deadline = excluded.deadline, body = excluded.body
                     """,
                 arguments: [s.id, s.unit, s.deadline.millisecondsSince1970, try JSONCoding.string(s)])
+        case .signingKey(let key):
+            try db.executeCached(
+                sql: """
+                    INSERT INTO signing_keys(id, member, public_key, revoked_at, body) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET member = excluded.member, public_key = excluded.public_key,
+                        revoked_at = excluded.revoked_at, body = excluded.body
+                    """,
+                arguments: [key.id, key.member, key.publicKey, key.revokedAt?.rawValue, try JSONCoding.string(key)])
+        case .keyRequest:
+            // Kept in the change log only: the central answers it with a `signingKey`.
+            break
         case .content, .transition, .resolution, .void: return
         }
         try db.executeCached(sql: """

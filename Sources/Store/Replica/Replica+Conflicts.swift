@@ -45,10 +45,12 @@ extension Replica {
 
     /// Settles a conflict as `actorID` decided and returns it as it stands now.
     ///
-    /// A merge conflict is settled by changes that sync like any other write (see `LocalWrites.resolve`);
-    /// a refusal can only be dismissed here, once its author has seen it; a waiting change settles itself.
+    /// A merge conflict is settled by changes that sync like any other write (see `LocalWrites.resolve`),
+    /// signed by `signer`, which must hold `actorID`'s key; a refusal can only be dismissed here, once its
+    /// author has seen it (no signature: nothing leaves the replica); a waiting change settles itself.
     public func resolveConflict(
-        _ handle: String, keep: ResolutionStep.Keep, value: String? = nil, comment: String? = nil, by actorID: String
+        _ handle: String, keep: ResolutionStep.Keep, value: String? = nil, comment: String? = nil, by actorID: String,
+        signer: StepSigner?
     ) throws -> ConflictEntry {
         try session { s in
             let entry = try Self.conflictEntry(handle, s.db)
@@ -64,10 +66,13 @@ extension Replica {
             case .fieldValue, .approvalTransition, .staleApproval:
                 let record = try s.requireRecord(entry.report)
                 let target = try record.followUpOf.flatMap { try s.record($0) }
+                guard let signer, signer.member == actor.id else {
+                    throw ReportSyncError(.invalidInput, "deciding conflict \(entry.id) is signed: it needs \(actor.id)'s key, unlocked with their PIN")
+                }
                 let changes = try LocalWrites.resolve(
                     entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, at: s.role, policy: s.policy,
                     followUpTarget: target, stamps: s.stamp)
-                try s.commitLocal(changes)
+                try s.commitLocal(try changes.map(signer.sign))
             }
         }
         return try conflictEntry(handle)

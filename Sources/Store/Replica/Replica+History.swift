@@ -43,6 +43,14 @@ extension Replica {
                 entries[i].conflict = conflict.shortID
             }
         }
+        // Every signed step says whether its signature verifies here, against what this file holds.
+        let checks = try read { db in try Self.stepChecks(of: record, db) }
+        for check in checks {
+            for i in entries.indices where entries[i].dot == check.dot {
+                entries[i].signature = check.verified ? "signed by \(check.actor): \(check.summary)" : check.summary
+                entries[i].signatureVerified = check.verified
+            }
+        }
         // A change the central refused still stands here, where it was made: it is marked, not repeated.
         let refusedByCentral = try pushRejections(of: record.id)
         for i in entries.indices {

@@ -37,20 +37,39 @@ extension Replica {
         }
     }
 
-    /// Takes `action` on a report as `actorID`, after checking the role, the unit, the state and the content rules.
+    /// Takes `action` on a report as the member whose key `signer` holds, signed with it, after
+    /// checking the role, the unit, the state and the content rules.
     public func perform(
-        _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String? = nil, detail: StepDetail? = nil
+        _ action: WorkflowAction, on idOrPrefix: String, as signer: StepSigner, comment: String? = nil, detail: StepDetail? = nil
     ) throws -> Report {
         try session { s in
-            let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
-            let actor = try Self.member(actorID, s.db)
-            let target = try record.followUpOf.flatMap { try s.record($0) }
-            let change = try LocalWrites.transition(
-                action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
-                stamp: s.stamp())
-            try s.commitLocal([change])
-            return try Report(record: s.requireRecord(record.id))
+            let change = try Self.step(action, on: idOrPrefix, by: signer.member, comment: comment, detail: detail, s)
+            try s.commitLocal([try signer.sign(change)])
+            return try Report(record: s.requireRecord(change.record))
         }
+    }
+
+    /// Throws why `actorID` may not take `action` on the report now (role, unit, state, content rules),
+    /// writing nothing: asked before a PIN is, so that nobody types one for a step that is refused anyway.
+    public func checkStep(
+        _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String? = nil, detail: StepDetail? = nil
+    ) throws {
+        try read { db in
+            let session = try ApplySession(db, now: now())
+            _ = try Self.step(action, on: idOrPrefix, by: actorID, comment: comment, detail: detail, session)
+        }
+    }
+
+    /// The unsigned change that takes `action` on a report as `actorID`, after every check.
+    private static func step(
+        _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String?, detail: StepDetail?, _ s: ApplySession
+    ) throws -> Change {
+        let record = try s.requireRecord(try resolveID(idOrPrefix, s.db))
+        let actor = try member(actorID, s.db)
+        let target = try record.followUpOf.flatMap { try s.record($0) }
+        return try LocalWrites.transition(
+            action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
+            stamp: s.stamp())
     }
 
     /// The report with this id (or unique id prefix).

@@ -196,6 +196,34 @@ enum ReplicaSchema {
                     CREATE INDEX device_replicas_by_device ON device_replicas(device);
                     """)
         }
+        migrator.registerMigration("v7-signing") { db in
+            try db.execute(
+                sql: """
+                    -- Registered public signing keys (SigningKey), reference data on every replica.
+                    CREATE TABLE signing_keys (
+                        id TEXT PRIMARY KEY NOT NULL, member TEXT NOT NULL, public_key TEXT NOT NULL,
+                        revoked_at INTEGER, body TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE INDEX signing_keys_by_member ON signing_keys(member);
+
+                    -- The private keys set up on this device, sealed under their owner's PIN (SealedKey),
+                    -- with the count of wrong PINs in a row and when the next try is allowed.
+                    CREATE TABLE private_keys (
+                        id TEXT PRIMARY KEY NOT NULL, member TEXT NOT NULL, salt BLOB NOT NULL, cost TEXT NOT NULL,
+                        box BLOB NOT NULL, created_at INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+                        retry_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                    CREATE INDEX private_keys_by_member ON private_keys(member);
+
+                    -- The central's open one-time codes for registering a key (InviteCode): the secret derived from each
+                    -- code, which keys the proof a device sends (the code itself is shown once, never kept).
+                    CREATE TABLE key_invites (
+                        secret BLOB PRIMARY KEY NOT NULL, member TEXT NOT NULL, created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL, redeemed_key TEXT) WITHOUT ROWID;
+
+                    -- Signing keys go to every replica with units, members and policy.
+                    DROP INDEX changes_shared;
+                    CREATE INDEX changes_shared ON changes(kind, seq) WHERE kind IN ('unit', 'member', 'policy', 'signing-key');
+                    """)
+        }
         return migrator
     }
 }

@@ -42,6 +42,12 @@ final class SQLiteMergeSource: MergeSource {
         }
     }
 
+    func signingKey(_ id: String) throws -> SigningKey? {
+        try db.fetchCachedString(sql: "SELECT body FROM signing_keys WHERE id = ?", arguments: [id]).map {
+            try JSONCoding.value(SigningKey.self, from: $0)
+        }
+    }
+
     func referenceVersion(_ id: String) throws -> ReferenceVersion? {
         try Row.fetchOne(db, sql: "SELECT hlc, replica, counter FROM reference_versions WHERE record = ?", arguments: [id]).map {
             ReferenceVersion(hlc: HybridTimestamp(rawValue: $0["hlc"]), dot: Dot(replica: $0["replica"], counter: $0["counter"]))

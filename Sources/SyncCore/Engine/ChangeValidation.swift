@@ -47,6 +47,14 @@ public enum ChangeValidation {
             }
         case .unit, .member:
             break
+        case .signingKey(let key):
+            if change.record != key.recordID || key.verifyingKey() == nil {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) registers a key that does not match its record or is not an Ed25519 key")
+            }
+        case .keyRequest(let request):
+            if change.record != request.recordID || request.signingKey == nil || change.actor != request.member {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) asks for a key that does not match its record, its actor, or its id")
+            }
         case .solicitation(let s):
             if change.record != s.recordID || change.unit != s.unit || s.topic.isEmpty {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) carries a solicitation that does not match its record or unit, or has no topic")

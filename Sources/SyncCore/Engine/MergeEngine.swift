@@ -17,6 +17,9 @@ public final class MergeEngine {
     /// Records whose stored waiting changes that would make them secret this batch leaves waiting (the
     /// central's reports it withholds from a push so that nothing secret rests there).
     public var heldBack: Set<String> = []
+    /// Whether every step and resolution must carry its actor's valid signature (`StepVerification`):
+    /// always, on every store that ships; off only for the in-memory scenarios of the merge rules.
+    public var checksSignatures = true
     private let source: any MergeSource
     private var counter: Int64
     private var clock: HybridLogicalClock
@@ -30,6 +33,8 @@ public final class MergeEngine {
     private var loggedBodies: [Dot: String] = [:]
     /// Reference versions this batch set.
     private var referenceVersions: [String: ReferenceVersion] = [:]
+    /// Signing keys this batch registered or revoked, by id.
+    private var keysNow: [String: SigningKey] = [:]
     /// Waiting changes this batch added or moved, by dot, with where they wait now.
     private var waitingNow: [Dot: WaitingChange] = [:]
     /// Which of `waitingNow` the batch itself added (the others came from the source).
@@ -79,6 +84,7 @@ public final class MergeEngine {
     public func commitLocal(_ changes: [Change]) throws {
         for change in changes {
             let outcome = try tryApply(change, body: change.canonicalJSON, origin: .local)
+            if case .rejected(let error) = outcome { throw error }
             guard outcome == .applied else {
                 throw ReportSyncError(.storage, "a local change did not apply (\(outcome)); nothing was written")
             }
@@ -193,6 +199,12 @@ public final class MergeEngine {
         return effects
     }
 
+    /// The registered signing key with this id, as the batch sees it.
+    public func signingKey(_ id: String) throws -> SigningKey? {
+        if let key = keysNow[id] { return key }
+        return try source.signingKey(id)
+    }
+
     private func heldBody(of dot: Dot) throws -> String? {
         if let body = loggedBodies[dot] { return body }
         return try source.heldBody(of: dot)
@@ -218,11 +230,18 @@ public final class MergeEngine {
             if ReferenceRecord.replaces(change, held) {
                 referenceVersions[referenceID] = ReferenceVersion(hlc: change.hlc, dot: change.dot)
                 effects.references.append(change)
+                if case .signingKey(let key) = change.payload { keysNow[key.id] = key }
             }
         } else {
             let unmet = try change.requires.filter { try record($0.record)?.vv.covers($0.dot) != true }
             if !unmet.isEmpty { return .waiting(missing: unmet.map(\.dot)) }
             if let existing = try record(change.record) {
+                // Judged once its report is here, like every rule: the step's key came with the reference data.
+                if checksSignatures, StepVerification.needsSignature(change), existing.isReadyToApply(change) {
+                    do { try StepVerification.check(change, key: try change.signature.flatMap { try signingKey($0.key) }) } catch let error as ReportSyncError {
+                        return .rejected(error)
+                    }
+                }
                 if origin == .remote, let admission, existing.isReadyToApply(change) {
                     do { try admission.admit(change, into: existing, policy: policy, lookup: record) } catch let error as ReportSyncError {
                         return .rejected(error)

@@ -14,6 +14,8 @@ public protocol MergeSource {
     func waiting(on records: Set<String>) throws -> [WaitingChange]
     /// The clock stamp and dot of the write whose value the store holds for reference record `id`.
     func referenceVersion(_ id: String) throws -> ReferenceVersion?
+    /// The registered signing key with this id, as the store holds it.
+    func signingKey(_ id: String) throws -> SigningKey?
 }
 
 /// The stamp of the write that set a reference record's current value.

@@ -8,6 +8,8 @@ public enum ReferenceRecord {
         case .member(let member): "member/\(member.id)"
         case .policy: "policy"
         case .solicitation(let solicitation): solicitation.recordID
+        case .signingKey(let key): key.recordID
+        case .keyRequest(let request): request.recordID
         case .content, .transition, .resolution, .void: nil
         }
     }

@@ -43,6 +43,10 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public var note: String?
     /// The short id of the conflict the entry lost or resolved.
     public var conflict: String?
+    /// For a signed step or resolution: who signed it and whether the signature verifies here.
+    public var signature: String?
+    /// For a signed step or resolution: whether its signature verifies.
+    public var signatureVerified: Bool?
 
     private init(
         kind: Kind, change: (actor: String, dot: Dot, hlc: HybridTimestamp), version: Int? = nil, changedFields: [String]? = nil,
@@ -92,7 +96,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         switch change.payload {
         case .transition(let s): step = (s.action, s.from, s.to, s.comment)
         case .content(let write): fields = write.fields.keys.sorted()
-        case .resolution, .unit, .member, .policy, .solicitation, .void: break
+        case .resolution, .unit, .member, .policy, .solicitation, .void, .signingKey, .keyRequest: break
         }
         self.init(
             kind: reason == nil ? .waiting : .refused, change: (change.actor, change.dot, change.hlc), changedFields: fields,

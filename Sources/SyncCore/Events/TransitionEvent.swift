@@ -18,6 +18,8 @@ public struct TransitionEvent: Codable, Sendable, Equatable {
     public let context: VersionVector
     /// What the central office recorded with the step (adoption level, instruction, false report).
     public let detail: StepDetail?
+    /// The actor's signature over the change (checked before the event was taken in).
+    public let signature: StepSignature?
 
     /// The event a transition change carries.
     public init(_ change: Change, _ step: TransitionStep) {
@@ -33,5 +35,6 @@ public struct TransitionEvent: Codable, Sendable, Equatable {
         sawContent = step.sawContent
         context = change.context
         detail = step.detail
+        signature = step.signature
     }
 }

@@ -17,6 +17,8 @@ public enum Act: Sendable, Hashable {
     case writeReference
     /// Void a refused change (the central's answer to a refusal).
     case void
+    /// Ask the central to register one's own new signing key (with the code it issued).
+    case requestKey
 }
 
 /// The one table of who may do what, where: local writes and the central's check of pushed changes
@@ -39,6 +41,7 @@ public enum Permissions {
         case .declineSolicitation: [.drafter, .unitHead, .leader]
         case .issueSolicitation: [.centralEditor]
         case .writeReference, .void: nil
+        case .requestKey: Set(Role.allCases)
         }
     }
 
@@ -48,7 +51,7 @@ public enum Permissions {
         let everywhere: Set<ReplicaRole> = [.standalone, .field, .central]
         let central: Set<ReplicaRole> = [.standalone, .central]
         switch act {
-        case .draft, .editContent, .declineSolicitation: return everywhere
+        case .draft, .editContent, .declineSolicitation, .requestKey: return everywhere
         case .step: return role == .centralEditor || role == .admin ? central : everywhere
         case .resolve(_, let centralDecision): return centralDecision || role == .centralEditor ? central : everywhere
         case .issueSolicitation, .void: return [.central]
@@ -88,7 +91,7 @@ public enum Permissions {
             throw ReportSyncError(.forbidden, "solicitations are issued on the central replica (syncd init), not on a unit's replica")
         case .void:
             throw ReportSyncError(.forbidden, "only the central voids a change it refused")
-        case .draft, .editContent, .step, .resolve, .declineSolicitation:
+        case .draft, .editContent, .step, .resolve, .declineSolicitation, .requestKey:
             throw ReportSyncError(
                 .forbidden,
                 "a field device cannot receive, adopt, return for the central office, reject or archive, nor decide conflicts that involve those steps: they are the central office's, made on the central replica")
@@ -105,6 +108,7 @@ public enum Permissions {
         case .issueSolicitation: "issue solicitations"
         case .writeReference: "change units, members or policy"
         case .void: "void a change"
+        case .requestKey: "register a signing key"
         }
     }
 }

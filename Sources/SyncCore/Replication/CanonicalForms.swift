@@ -82,7 +82,17 @@ extension TransitionEvent: CanonicalEncodable {
             j.key("report"); j.string(report)
             j.key("role"); j.string(role.rawValue)
             j.key("sawContent"); j.value(sawContent)
+            if let signature { j.key("signature"); j.value(signature) }
             j.key("to"); j.string(to.rawValue)
+        }
+    }
+}
+
+extension StepSignature: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("key"); j.string(key)
+            j.key("value"); j.string(value)
         }
     }
 }
@@ -120,6 +130,7 @@ extension ResolutionEvent: CanonicalEncodable {
             j.key("keep"); j.string(keep.rawValue)
             j.key("report"); j.string(report)
             j.key("role"); j.string(role.rawValue)
+            if let signature { j.key("signature"); j.value(signature) }
             if let value { j.key("value"); j.string(value) }
         }
     }
@@ -140,6 +151,7 @@ extension ResolutionStep: CanonicalEncodable {
             j.key("conflict"); j.string(conflict)
             j.key("keep"); j.string(keep.rawValue)
             j.key("role"); j.string(role.rawValue)
+            if let signature { j.key("signature"); j.value(signature) }
             if let value { j.key("value"); j.string(value) }
         }
     }
@@ -205,7 +217,30 @@ extension TransitionStep: CanonicalEncodable {
             j.key("from"); j.string(from.rawValue)
             j.key("role"); j.string(role.rawValue)
             j.key("sawContent"); j.value(sawContent)
+            if let signature { j.key("signature"); j.value(signature) }
             j.key("to"); j.string(to.rawValue)
+        }
+    }
+}
+
+extension SigningKey: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("id"); j.string(id)
+            j.key("member"); j.string(member)
+            j.key("publicKey"); j.string(publicKey)
+            if let revokedAt { j.key("revokedAt"); j.value(revokedAt) }
+        }
+    }
+}
+
+extension KeyRequest: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("key"); j.string(key)
+            j.key("member"); j.string(member)
+            j.key("proof"); j.string(proof)
+            j.key("publicKey"); j.string(publicKey)
         }
     }
 }
@@ -217,6 +252,9 @@ extension ChangePayload: CanonicalEncodable {
             case .content(let write):
                 j.key("content"); j.value(write)
                 j.key("type"); j.string("content")
+            case .keyRequest(let request):
+                j.key("keyRequest"); j.value(request)
+                j.key("type"); j.string("keyRequest")
             case .member(let member):
                 j.key("member"); j.raw((try? JSONCoding.string(member)) ?? "null")
                 j.key("type"); j.string("member")
@@ -226,6 +264,9 @@ extension ChangePayload: CanonicalEncodable {
             case .resolution(let step):
                 j.key("resolution"); j.value(step)
                 j.key("type"); j.string("resolution")
+            case .signingKey(let key):
+                j.key("signingKey"); j.value(key)
+                j.key("type"); j.string("signingKey")
             case .solicitation(let solicitation):
                 j.key("solicitation"); j.raw((try? JSONCoding.string(solicitation)) ?? "null")
                 j.key("type"); j.string("solicitation")

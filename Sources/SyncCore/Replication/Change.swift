@@ -66,14 +66,20 @@ public enum ChangePayload: Codable, Sendable, Equatable {
     case solicitation(Solicitation)
     /// The central refused one of the report's changes: it counts as seen, without effect.
     case void(VoidMarker)
+    /// Reference data: a person's public signing key as the central registered (or revoked) it.
+    case signingKey(SigningKey)
+    /// A device's request that the central register a person's new key, proved by an invite code.
+    case keyRequest(KeyRequest)
 
-    enum CodingKeys: String, CodingKey { case type, content, transition, unit, member, policy, resolution, solicitation, void }
+    enum CodingKeys: String, CodingKey {
+        case type, content, transition, unit, member, policy, resolution, solicitation, void, signingKey, keyRequest
+    }
 
     /// Whether this is reference data (units, members, policy) rather than a report write.
     public var isReference: Bool {
         switch self {
         case .content, .transition, .resolution, .void: false
-        case .unit, .member, .policy, .solicitation: true
+        case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest: true
         }
     }
 
@@ -88,6 +94,8 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case "resolution": self = .resolution(try container.decode(ResolutionStep.self, forKey: .resolution))
         case "solicitation": self = .solicitation(try container.decode(Solicitation.self, forKey: .solicitation))
         case "void": self = .void(try container.decode(VoidMarker.self, forKey: .void))
+        case "signingKey": self = .signingKey(try container.decode(SigningKey.self, forKey: .signingKey))
+        case "keyRequest": self = .keyRequest(try container.decode(KeyRequest.self, forKey: .keyRequest))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
@@ -121,6 +129,12 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case .void(let marker):
             try container.encode("void", forKey: .type)
             try container.encode(marker, forKey: .void)
+        case .signingKey(let key):
+            try container.encode("signingKey", forKey: .type)
+            try container.encode(key, forKey: .signingKey)
+        case .keyRequest(let request):
+            try container.encode("keyRequest", forKey: .type)
+            try container.encode(request, forKey: .keyRequest)
         }
     }
 }
@@ -148,10 +162,12 @@ public struct TransitionStep: Codable, Sendable, Equatable {
     public var sawContent: Dot
     /// Adoption level and outlet, instruction leader, false report: what the central office records with a step.
     public var detail: StepDetail?
+    /// The actor's signature over the whole change (`StepSignature`).
+    public var signature: StepSignature?
 
     public init(
         action: WorkflowAction, from: ApprovalState, to: ApprovalState, role: Role, comment: String?, sawContent: Dot,
-        detail: StepDetail? = nil
+        detail: StepDetail? = nil, signature: StepSignature? = nil
     ) {
         self.action = action
         self.from = from
@@ -160,6 +176,7 @@ public struct TransitionStep: Codable, Sendable, Equatable {
         self.comment = comment
         self.sawContent = sawContent
         self.detail = detail
+        self.signature = signature
     }
 }
 
@@ -179,7 +196,7 @@ extension Change {
         case .solicitation(var asked):
             asked.declined?.reason = ""
             bare.payload = .solicitation(asked)
-        case .unit, .member, .policy, .void: break
+        case .unit, .member, .policy, .void, .signingKey, .keyRequest: break
         }
         return bare
     }

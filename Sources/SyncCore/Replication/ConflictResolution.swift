@@ -15,12 +15,15 @@ public struct ResolutionStep: Codable, Sendable, Equatable {
     public var role: Role
     /// For field conflicts: the value that stands now, as JSON text.
     public var value: String?
+    /// The actor's signature over the whole change (`StepSignature`).
+    public var signature: StepSignature?
 
-    public init(conflict: String, keep: Keep, role: Role, value: String?) {
+    public init(conflict: String, keep: Keep, role: Role, value: String?, signature: StepSignature? = nil) {
         self.conflict = conflict
         self.keep = keep
         self.role = role
         self.value = value
+        self.signature = signature
     }
 }
 
@@ -36,6 +39,8 @@ public struct ResolutionEvent: Codable, Sendable, Equatable {
     public let hlc: HybridTimestamp
     /// What the person had seen of the report when deciding.
     public let context: VersionVector
+    /// The person's signature over the change (checked before the event was taken in).
+    public let signature: StepSignature?
 
     /// The event a resolution change carries.
     public init(_ change: Change, _ step: ResolutionStep) {
@@ -48,6 +53,7 @@ public struct ResolutionEvent: Codable, Sendable, Equatable {
         dot = change.dot
         hlc = change.hlc
         context = change.context
+        signature = step.signature
     }
 }
 

@@ -6,9 +6,13 @@ public enum RecordKind: String, Sendable, Codable, CaseIterable {
     case member
     case policy
     case solicitation
+    /// A person's registered public signing key.
+    case signingKey = "signing-key"
+    /// A device's request to register a key (kept with the member's unit).
+    case keyRequest = "key-request"
 
-    /// Whether every replica receives records of this kind (units, members and policy).
-    public var isSharedReference: Bool { self == .unit || self == .member || self == .policy }
+    /// Whether every replica receives records of this kind (units, members, policy and signing keys).
+    public var isSharedReference: Bool { self == .unit || self == .member || self == .policy || self == .signingKey }
 }
 
 extension ChangePayload {
@@ -20,6 +24,8 @@ extension ChangePayload {
         case .member: .member
         case .policy: .policy
         case .solicitation: .solicitation
+        case .signingKey: .signingKey
+        case .keyRequest: .keyRequest
         }
     }
 }

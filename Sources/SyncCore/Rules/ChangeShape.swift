@@ -120,6 +120,17 @@ public enum ChangeShape {
             try text(member.phone, "the member's phone", max: 500)
         case .policy:
             break
+        case .signingKey(let key):
+            try id(key.member, "the key's member")
+            guard key.verifyingKey() != nil else { throw malformed("it registers a key that is not an Ed25519 public key with that id") }
+        case .keyRequest(let request):
+            try id(request.member, "the key's member")
+            guard request.signingKey != nil else { throw malformed("it asks for a key that is not an Ed25519 public key with that id") }
+            guard request.proof.count == 64, request.proof.allSatisfy(\.isHexDigit) else { throw malformed("its proof is not an HMAC-SHA256 in hex") }
+        }
+        if let signature = change.signature {
+            try text(signature.key, "the signing key id", max: 64)
+            try text(signature.value, "the signature", max: 128)
         }
     }
 }

@@ -48,7 +48,7 @@ public struct PushedContentRules: ChangeAdmission {
             guard let record else { return }
             let content = try record.content()
             try ReportRules.checkSubmission(content, unit: record.unit, followUpTarget: try target(content), policy: policy)
-        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation:
+        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest:
             return
         }
     }

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import GRDB
+import SyncCore
+
+/// Signing keys at the central: the codes people register their keys with, revocation, and the
+/// central's own key for the receipts it makes unattended (docs/signing.md).
+extension CentralReplica {
+    /// A one-time code with which `member` registers a key set up on a device (`report-cli key setup`).
+    public func invite(member: String, validFor validity: TimeInterval? = nil) throws -> (code: String, expires: Date) {
+        let days = validity ?? KeyInvitations.defaultValidity
+        guard days > 0, days <= 90 * 24 * 3600 else { throw ReportSyncError(.invalidInput, "a code may be valid for 1 to 90 days") }
+        return try replica.write { db in
+            _ = try Replica.member(member, db)
+            let at = replica.now()
+            return (try KeyInvitations.make(for: member, validity: days, at: at, db), at.addingTimeInterval(days))
+        }
+    }
+
+    /// Revokes every key of `member` in force (or only `keyID`): steps they sign from now on are refused
+    /// everywhere; steps signed before still verify. Returns the keys revoked.
+    @discardableResult
+    public func revokeKeys(of member: String, keyID: String? = nil) throws -> [SigningKey] {
+        try replica.session { s in
+            _ = try Replica.member(member, s.db)
+            let bodies = try String.fetchAll(
+                s.db, sql: "SELECT body FROM signing_keys WHERE member = ? AND revoked_at IS NULL AND (? IS NULL OR id LIKE ? || '%')",
+                arguments: [member, keyID, keyID])
+            var revoked: [SigningKey] = []
+            for body in bodies {
+                var key = try JSONCoding.value(SigningKey.self, from: body)
+                let stamp = s.stamp()
+                key.revokedAt = stamp.hlc
+                let unit = try Replica.member(member, s.db).unit
+                try s.commitLocal([
+                    Change(
+                        dot: stamp.dot, hlc: stamp.hlc, record: key.recordID, unit: unit, actor: s.replicaID, context: VersionVector(),
+                        payload: .signingKey(key))
+                ])
+                revoked.append(key)
+            }
+            guard !revoked.isEmpty else {
+                throw ReportSyncError(.notFound, "\(member) has no key in force\(keyID.map { " starting with \($0)" } ?? ""); see report-cli key list")
+            }
+            return revoked
+        }
+    }
+
+    /// Gives the central its own signing key, registered for the receipt clerk, if it has none yet.
+    func ensureServerKey() throws {
+        guard try replica.read({ db in try Meta.get(.serverSigningKey, db) }) == nil else { return }
+        try replica.session { s in
+            guard try Meta.get(.serverSigningKey, s.db) == nil else { return }
+            let privateKey = Curve25519.Signing.PrivateKey()
+            try Meta.set(.serverSigningKey, privateKey.rawRepresentation.base64EncodedString(), s.db)
+            let bureau = try Meta.require(.unitID, s.db)
+            let key = StepSigner(member: Self.receiptClerk(bureau: bureau).id, privateKey: privateKey).publicKey
+            try s.commitLocal([Replica.referenceChange(.signingKey(key), unit: bureau, s)])
+        }
+    }
+
+    /// The central's own signer, for its automatic receipts.
+    static func serverSigner(_ s: ApplySession) throws -> StepSigner {
+        let bureau = try Meta.require(.unitID, s.db)
+        guard let raw = try Meta.get(.serverSigningKey, s.db).flatMap({ Data(base64Encoded: $0) }),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else { throw ReportSyncError(.storage, "the central has no signing key of its own; open it with this syncd once to make one") }
+        return StepSigner(member: receiptClerk(bureau: bureau).id, privateKey: key)
+    }
+
+    /// Registers the key a pushed `request` asks for, when it proves an open code of its member: the
+    /// request is kept, and the central's registration follows it to every replica.
+    static func register(_ change: Change, _ request: KeyRequest, _ s: ApplySession) throws -> ApplyOutcome {
+        let key = try KeyInvitations.redeem(request, s)
+        let outcome = try s.offer(change)
+        guard outcome == .applied else {
+            try s.db.execute(sql: "UPDATE key_invites SET redeemed_key = NULL WHERE redeemed_key = ?", arguments: [key.id])
+            return outcome
+        }
+        try s.commitLocal([Replica.referenceChange(.signingKey(key), unit: change.unit, s)])
+        return outcome
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import SyncCore
+
+/// A member's signing key as a replica knows it: registered at the central (or only asked for), and
+/// whether its private half is on this device.
+public struct KeyInfo: Sendable, Equatable, Codable {
+    /// Where a key stands.
+    public enum Status: String, Sendable, Codable {
+        /// Registered and in force.
+        case active
+        /// Registered, then revoked.
+        case revoked
+        /// Set up on this device; the central has not registered it yet (it will on the next sync).
+        case awaitingRegistration = "awaiting-registration"
+    }
+
+    public let id: String
+    public let member: String
+    public let status: Status
+    /// Whether the private key is on this device (sealed under its owner's PIN).
+    public let onThisDevice: Bool
+    public let revokedAt: Date?
+}

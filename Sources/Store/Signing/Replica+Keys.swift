@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+import GRDB
+import SyncCore
+
+/// Signing keys on a replica: setting one up for a person, unlocking it with their PIN to take a
+/// step, and the registered keys every replica holds (docs/signing.md).
+extension Replica {
+    /// Sets up a new signing key for `memberID` on this device, sealed under `pin`, and returns it.
+    ///
+    /// On a field replica the key is asked for with `code` (from `syncd member invite`) and can sign
+    /// once the central registered it (the next sync); on the central the code is redeemed at once; a
+    /// standalone replica registers it itself. `cost` is the key derivation's (tests take a cheap one).
+    @discardableResult
+    public func setUpKey(for memberID: String, pin: String, code: String?, cost: SealedKey.Cost = .standard) throws -> KeyInfo {
+        try SealedKey.checkStrength(pin)
+        let privateKey = Curve25519.Signing.PrivateKey()
+        let sealed = try SealedKey.seal(privateKey, member: memberID, pin: pin, cost: cost)
+        let signer = StepSigner(member: memberID, privateKey: privateKey)
+        try session { s in
+            let member = try Self.member(memberID, s.db)
+            let key = signer.publicKey
+            try s.db.execute(
+                sql: "INSERT INTO private_keys(id, member, salt, cost, box, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [key.id, member.id, sealed.salt, sealed.cost.text, sealed.box, s.now.millisecondsSince1970])
+            switch s.role {
+            case .standalone:
+                try s.commitLocal([Self.referenceChange(.signingKey(key), unit: member.unit, s)])
+            case .central:
+                let secret = try Self.inviteSecret(code)
+                try KeyInvitations.redeem(secret: secret, member: member.id, key: key, s)
+                try s.commitLocal([Self.referenceChange(.signingKey(key), unit: member.unit, s)])
+            case .field:
+                let secret = try Self.inviteSecret(code)
+                let request = KeyRequest(
+                    key: key.id, member: member.id, publicKey: key.publicKey,
+                    proof: InviteCode.proof(secret: secret, member: member.id, publicKey: key.publicKey))
+                // Asked for under this device's unit: a leader of the bureau signs a squad's reports on its laptop.
+                let stamp = s.stamp()
+                try s.commitLocal([
+                    Change(
+                        dot: stamp.dot, hlc: stamp.hlc, record: request.recordID, unit: try Meta.require(.unitID, s.db), actor: member.id,
+                        context: VersionVector(), payload: .keyRequest(request))
+                ])
+            }
+        }
+        return try keys(of: memberID).first { $0.id == signer.keyID }!
+    }
+
+    /// Registers `key` directly: what a standalone replica or the central's operator may do (tests set
+    /// keys up this way); a field replica asks its central instead (`setUpKey`).
+    public func registerKey(_ key: SigningKey) throws {
+        try session { s in
+            try Self.checkReferenceIsLocal(s.db)
+            let member = try Self.member(key.member, s.db)
+            try s.commitLocal([Self.referenceChange(.signingKey(key), unit: member.unit, s)])
+        }
+    }
+
+    /// Unlocks `memberID`'s signing key on this device with `pin`. A wrong PIN counts; after a few in
+    /// a row the next try must wait (`PINLockout`), and the error says how long.
+    public func unlockKey(of memberID: String, pin: String) throws -> StepSigner {
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.id, p.salt, p.cost, p.box, p.failures, p.retry_at FROM private_keys p
+                    JOIN signing_keys k ON k.id = p.id AND k.revoked_at IS NULL
+                    WHERE p.member = ? ORDER BY p.created_at DESC
+                    """,
+                arguments: [memberID])
+        }
+        guard let row = rows.first else {
+            try requireSigningKey(of: memberID)
+            throw ReportSyncError(.forbidden, "\(memberID) has no signing key in force on this device; set one up with report-cli key setup")
+        }
+        let id: String = row["id"]
+        let retryAt = Date(millisecondsSince1970: row["retry_at"])
+        let at = now()
+        if at < retryAt {
+            throw ReportSyncError(
+                .forbidden,
+                "too many wrong PINs for \(memberID)'s key on this device; try again in \(Int(retryAt.timeIntervalSince(at).rounded(.up))) s")
+        }
+        guard let cost = SealedKey.Cost(text: row["cost"]) else {
+            throw ReportSyncError(.storage, "\(memberID)'s key on this device is sealed in a form this ReportSync does not know; set up a new key")
+        }
+        let sealed = SealedKey(salt: row["salt"], cost: cost, box: row["box"])
+        guard let privateKey = try sealed.open(member: memberID, pin: pin) else {
+            let failures = (row["failures"] as Int) + 1
+            let wait = PINLockout.delay(afterFailures: failures)
+            try write { db in
+                try db.execute(
+                    sql: "UPDATE private_keys SET failures = ?, retry_at = ? WHERE id = ?",
+                    arguments: [failures, at.addingTimeInterval(wait).millisecondsSince1970, id])
+            }
+            let then = wait > 0 ? "; wait \(Int(wait)) s before the next try" : ""
+            throw ReportSyncError(.forbidden, "wrong PIN for \(memberID)'s key (\(failures) in a row)\(then)")
+        }
+        if (row["failures"] as Int) > 0 {
+            try write { db in try db.execute(sql: "UPDATE private_keys SET failures = 0, retry_at = 0 WHERE id = ?", arguments: [id]) }
+        }
+        return StepSigner(member: memberID, privateKey: privateKey)
+    }
+
+    /// Whether `memberID` has a key on this device that can sign now.
+    public func hasUsableKey(_ memberID: String) throws -> Bool {
+        try keys(of: memberID).contains { $0.status == .active && $0.onThisDevice }
+    }
+
+    /// The keys this replica knows of, registered or set up here (all members, or one).
+    public func keys(of memberID: String? = nil) throws -> [KeyInfo] {
+        try read { db in
+            let filter = memberID == nil ? "" : "WHERE member = ?"
+            let arguments: StatementArguments = memberID.map { [$0, $0] } ?? []
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, member, revoked_at, 1 AS registered, EXISTS (SELECT 1 FROM private_keys p WHERE p.id = k.id) AS here
+                    FROM signing_keys k \(filter)
+                    UNION ALL
+                    SELECT id, member, NULL, 0, 1 FROM private_keys p
+                    WHERE NOT EXISTS (SELECT 1 FROM signing_keys k WHERE k.id = p.id) \(memberID == nil ? "" : "AND member = ?")
+                    ORDER BY member, id
+                    """,
+                arguments: arguments
+            ).map { row in
+                let revoked: Int64? = row["revoked_at"]
+                let status: KeyInfo.Status = !(row["registered"] as Bool) ? .awaitingRegistration : revoked == nil ? .active : .revoked
+                return KeyInfo(
+                    id: row["id"], member: row["member"], status: status, onThisDevice: row["here"],
+                    revokedAt: revoked.map { HybridTimestamp(rawValue: $0).date })
+            }
+        }
+    }
+
+    /// Throws why `memberID` cannot sign on this device, if they cannot: no key here, or one the
+    /// central has not registered yet or has revoked.
+    public func requireSigningKey(of memberID: String) throws {
+        _ = try member(memberID)
+        let keys = try keys(of: memberID).filter(\.onThisDevice)
+        if keys.contains(where: { $0.status == .active }) { return }
+        if keys.contains(where: { $0.status == .awaitingRegistration }) {
+            throw ReportSyncError(
+                .forbidden,
+                "\(memberID)'s key on this device is not registered yet: run report-cli sync so the central registers it, then take the step again")
+        }
+        if keys.contains(where: { $0.status == .revoked }) {
+            throw ReportSyncError(
+                .forbidden,
+                "\(memberID)'s key on this device was revoked at the central; ask for a new code (syncd member invite) and run report-cli key setup again")
+        }
+        throw ReportSyncError(
+            .forbidden,
+            "\(memberID) has no signing key on this device: ask the central office for a code (syncd member invite), then run report-cli key setup --as \(memberID) --code CODE")
+    }
+
+    static func inviteSecret(_ code: String?) throws -> Data {
+        guard let code else {
+            throw ReportSyncError(.invalidInput, "give the one-time code from the central office: --code CODE (syncd member invite makes one)")
+        }
+        guard let normalized = InviteCode.normalized(code) else {
+            throw ReportSyncError(.invalidInput, "\(code) is not a code from syncd member invite (16 letters and digits, like K7QM-3XPA-9D2F-RT8W)")
+        }
+        return InviteCode.secret(of: normalized)
+    }
+}

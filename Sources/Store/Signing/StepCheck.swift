@@ -1,0 +1,16 @@
+import Foundation
+import SyncCore
+
+/// What re-checking one signed step of a report found (`report-cli verify`, `history`, `show`).
+public struct StepCheck: Sendable, Codable, Equatable {
+    public let report: String
+    public let dot: Dot
+    /// The step (`review`, `sign` …) or `resolution`.
+    public let step: String
+    public let actor: String
+    /// Whether the step is signed by its actor's key, in force at its stamp, over exactly what the
+    /// replica holds.
+    public let verified: Bool
+    /// The finding in a few words.
+    public let summary: String
+}
