@@ -100,7 +100,8 @@ struct SigningTests {
         // A replica that receives the rewritten log refuses the forged sign-off.
         let other = try StoreFixtures.inMemory()
         let outcomes = try other.receive(try replica.changes().map(\.change))
-        #expect(outcomes.contains { if case .rejected(let e) = $0 { e.message.contains("DOES NOT MATCH") } else { false } })
+        let refusals = outcomes.compactMap { if case .rejected(let e) = $0 { e.message } else { nil } }
+        #expect(refusals.count == 1 && refusals[0].contains("sign by li") && refusals[0].contains("of zhao, not of the actor"), "\(refusals)")
         #expect(try other.report(id).state == .reviewed)
     }
 

@@ -14,7 +14,10 @@ struct ShowCommand: ReplicaCommand {
         let replica = try global.openReplica(in: context)
         let report = try replica.report(id)
         let conflicts = try replica.conflicts(report: report.id)
-        if global.json { return context.print(try Rendering.json(ReportView(report: report, conflicts: conflicts))) }
+        let signatures = try replica.verifySteps(report: report.id)
+        if global.json {
+            return context.print(try Rendering.json(ReportView(report: report, conflicts: conflicts, signatures: signatures)))
+        }
         let timeZone = Rendering.timeZone(of: try replica.policy())
         let c = report.content
         var lines: [(String, String?)] = [
@@ -48,6 +51,11 @@ struct ShowCommand: ReplicaCommand {
         }
         context.print("")
         context.print(c.body)
+        if !signatures.isEmpty {
+            context.print("")
+            context.print("signed steps:")
+            for step in signatures { context.print("  \(step.step) by \(step.actor): \(step.summary)") }
+        }
         if !conflicts.isEmpty {
             context.print("")
             context.print("conflicts (\(conflicts.filter { $0.status == .open }.count) open):")

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import SyncCore
 
 /// A report as `show --json` and `list --json` print it: one flat object, content fields beside id, unit and state.
@@ -6,9 +7,11 @@ struct ReportView: Encodable {
     let report: Report
     /// The report's conflicts, when the command shows them.
     var conflicts: [Conflict]? = nil
+    /// Who signed each step and whether it verifies, when the command shows them.
+    var signatures: [StepCheck]? = nil
 
     enum Keys: String, CodingKey {
-        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts
+        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts, signatures
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -23,5 +26,6 @@ struct ReportView: Encodable {
         try container.encode(report.updatedAt, forKey: .updatedAt)
         try container.encodeIfPresent(report.lastComment, forKey: .lastComment)
         try container.encodeIfPresent(conflicts, forKey: .conflicts)
+        try container.encodeIfPresent(signatures, forKey: .signatures)
     }
 }

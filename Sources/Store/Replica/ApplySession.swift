@@ -19,7 +19,10 @@ final class ApplySession {
         let engine = try MergeEngine(
             source: source, replicaID: try Meta.require(.replicaID, db), counter: Int64(try Meta.require(.counter, db)) ?? 0,
             clock: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0), policy: try Replica.policy(db), now: now)
-        if role == .central { engine.admission = PushedContentRules() }
+        if role == .central {
+            engine.admission = PushedContentRules()
+            engine.registersKeys = true
+        }
         self.engine = engine
     }
 

@@ -20,6 +20,9 @@ public final class MergeEngine {
     /// Whether every step and resolution must carry its actor's valid signature (`StepVerification`):
     /// always, on every store that ships; off only for the in-memory scenarios of the merge rules.
     public var checksSignatures = true
+    /// Whether this replica registers every key itself (the central): a step signed by a key it does not
+    /// hold is refused here, while elsewhere it waits for the key's registration to arrive.
+    public var registersKeys = false
     private let source: any MergeSource
     private var counter: Int64
     private var clock: HybridLogicalClock
@@ -221,6 +224,11 @@ public final class MergeEngine {
         for required in change.requires where try record(required.record)?.vv.covers(required.dot) != true {
             return required.record
         }
+        if checksSignatures, let signature = change.signature, try record(change.record)?.isReadyToApply(change) == true,
+            try signingKey(signature.key) == nil
+        {
+            return SigningKey.recordID(of: signature.key)
+        }
         return change.record
     }
 
@@ -238,7 +246,9 @@ public final class MergeEngine {
             if let existing = try record(change.record) {
                 // Judged once its report is here, like every rule: the step's key came with the reference data.
                 if checksSignatures, StepVerification.needsSignature(change), existing.isReadyToApply(change) {
-                    do { try StepVerification.check(change, key: try change.signature.flatMap { try signingKey($0.key) }) } catch let error as ReportSyncError {
+                    let key = try change.signature.flatMap { try signingKey($0.key) }
+                    if key == nil, change.signature != nil, origin == .remote, !registersKeys { return .waiting(missing: []) }
+                    do { try StepVerification.check(change, key: key) } catch let error as ReportSyncError {
                         return .rejected(error)
                     }
                 }

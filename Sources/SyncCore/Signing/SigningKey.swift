@@ -27,7 +27,10 @@ public struct SigningKey: Codable, Sendable, Equatable {
     }
 
     /// The record a key is kept under.
-    public var recordID: String { "key/\(id)" }
+    public var recordID: String { Self.recordID(of: id) }
+
+    /// The record the key with this id is kept under.
+    public static func recordID(of id: String) -> String { "key/\(id)" }
 
     /// The key's public bytes, if they are an Ed25519 public key whose id is `id`.
     public func verifyingKey() -> Curve25519.Signing.PublicKey? {
