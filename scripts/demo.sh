@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds report-cli and walks an emergency report through a field unit's offline workflow in a local
 # SQLite replica: drafted with a fact missing, refused at submit, completed, reviewed, signed, and its
-# history read back. Usage: scripts/demo.sh [FOLDER] (default: a new temporary folder).
+# history read back. Every step is signed with its actor's key, unlocked by a PIN (here from a PIN file,
+# so that the demo runs unattended). Usage: scripts/demo.sh [FOLDER] (default: a new temporary folder).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/setup.sh"
@@ -21,6 +22,11 @@ say member add --id li --name 李队长 --role unit-head
 say member add --id zhao --name 赵局长 --role leader
 say member use wang
 
+# Each person sets up a signing key sealed under a PIN they choose (at a terminal it is asked; here a file).
+export REPORT_PIN_FILE="$work/pin"
+printf '2468-demo-pin\n' > "$REPORT_PIN_FILE"
+for who in wang li zhao; do say key setup --as "$who"; done
+
 printf '\n\033[1m$ report-cli draft --category emergency … (no trend, no reporter yet)\033[0m\n'
 id=$("$bin" draft --category emergency --title "国道318线K100处山体滑坡" \
   --body "11月22日9时10分许，国道318线K100处发生山体滑坡，约300立方米土石阻断道路。" \
@@ -39,4 +45,5 @@ say review "$id" --as li
 say sign "$id" --as zhao
 say show "$id"
 say history "$id"
+say verify
 printf '\nreplica file: %s\n' "$REPORT_DB"

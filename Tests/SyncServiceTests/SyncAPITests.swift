@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -138,7 +139,20 @@ struct SyncAPITests {
                 #expect(message.contains("only at the central office"))
             }
         }
+        // A key registration is the central's to write: a device that pushes one for li is refused whole.
+        let own = try fixture.field.identity().replicaID
+        let mine = StepSigner(member: "li", privateKey: Curve25519.Signing.PrivateKey()).publicKey
+        let registration = Change(
+            dot: Dot(replica: own, counter: 500), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+            record: mine.recordID, unit: "squad-3", actor: "li", context: VersionVector(), payload: .signingKey(mine))
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/v1/push", method: .post, headers: .bearer(fixture.squad3Token), body: try fixture.pushBody([registration])) {
+                response in
+                #expect(response.status == .forbidden)
+            }
+        }
         #expect(try fixture.central.changes(limit: 10_000).count == before)
+        #expect(try fixture.central.keys(of: "li").count == 1)
     }
 
     @Test(
