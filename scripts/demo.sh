@@ -24,7 +24,7 @@ say member use wang
 
 # Each person sets up a signing key sealed under a PIN they choose (at a terminal it is asked; here a file).
 export REPORT_PIN_FILE="$work/pin"
-printf '2468-demo-pin\n' > "$REPORT_PIN_FILE"
+printf 'demo passphrase 2468\n' > "$REPORT_PIN_FILE"
 for who in wang li zhao; do say key setup --as "$who"; done
 
 printf '\n\033[1m$ report-cli draft --category emergency … (no trend, no reporter yet)\033[0m\n'

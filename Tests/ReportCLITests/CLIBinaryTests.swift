@@ -46,6 +46,6 @@ struct CLIBinaryTests {
         #expect(history?.first?["kind"] as? String == "version")
         #expect(try ok("history", id).contains("sign: reviewed → signed"))
         #expect(history?.compactMap { $0["signatureVerified"] as? Bool } == [true, true, true])
-        #expect(try ok("verify").contains("3 signed steps checked; all verify"))
+        #expect(try ok("verify").contains("3 signed steps and 1 other writes checked; all verify"))
     }
 }

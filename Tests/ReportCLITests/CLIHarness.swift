@@ -19,7 +19,9 @@ final class CLIHarness: @unchecked Sendable {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        environment = ["REPORT_DB": directory.appendingPathComponent("field.sqlite").path, "REPORT_PIN": TestSigners.pin]
+        let pinFile = directory.appendingPathComponent("pin")
+        try "\(TestSigners.pin)\n".write(to: pinFile, atomically: true, encoding: .utf8)
+        environment = ["REPORT_DB": directory.appendingPathComponent("field.sqlite").path, "REPORT_PIN_FILE": pinFile.path]
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

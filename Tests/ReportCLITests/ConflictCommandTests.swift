@@ -140,7 +140,8 @@ struct ConflictCommandTests {
         let id = try await reviewedReport()
         try await ok("edit", id, "--db", "laptop.sqlite", "--as", "wang", "--body", "中队开展夜查，检查场所12处。")
         try await ok("sign", id, "--db", "tablet.sqlite", "--as", "zhao")
-        try await sync("tablet.sqlite", "laptop.sqlite", "tablet.sqlite")
+        // The edit reaches the central first (a sign-off that got there first would stand, and the edit be refused).
+        try await sync("laptop.sqlite", "tablet.sqlite", "laptop.sqlite")
         let stale = try #require(try await conflicts("tablet.sqlite", "--kind", "stale-approval").first)
         #expect((stale["loser"] as? [String: Any])?["actor"] as? String == "zhao")
         #expect((stale["winner"] as? [String: Any])?["actor"] as? String == "wang")

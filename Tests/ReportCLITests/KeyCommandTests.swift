@@ -47,10 +47,9 @@ struct KeyCommandTests {
         // li sets a key up on the laptop with a PIN only li knows; the drafter guesses.
         try central.setUpKeys(["li"], on: "laptop.sqlite", in: cli.directory)
         try await ok("sync", "--db", "laptop.sqlite")
-        cli.environment["REPORT_PIN"] = "not-lis-pin"
-        await refused("wrong PIN for li's key", "review", id, "--db", "laptop.sqlite", "--as", "li")
+        try "not li's passphrase\n".write(to: cli.directory.appendingPathComponent("guess"), atomically: true, encoding: .utf8)
+        await refused("wrong PIN for li's key", "review", id, "--db", "laptop.sqlite", "--as", "li", "--pin-file", "guess")
         #expect(try await state(id, on: "laptop.sqlite") == "awaiting-review")
-        cli.environment["REPORT_PIN"] = TestSigners.pin
         let reviewed = try await ok("review", id, "--db", "laptop.sqlite", "--as", "li")
         #expect(reviewed.contains("signed with key"))
         try await ok("sync", "--db", "laptop.sqlite")

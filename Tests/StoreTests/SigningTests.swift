@@ -80,7 +80,7 @@ struct SigningTests {
         try replica.perform(.submit, on: id, by: "wang")
         try replica.perform(.review, on: id, by: "li")
         try replica.perform(.sign, on: id, by: "zhao")
-        #expect(try replica.verifySteps().count == 3 && replica.verifySteps().allSatisfy(\.verified))
+        #expect(try replica.verifySteps().filter(\.isSignedStep).count == 3 && replica.verifySteps().allSatisfy(\.verified))
 
         // Someone with the file rewrites the log: the sign-off now names the unit head.
         try replica.writer.write { db in
@@ -89,12 +89,16 @@ struct SigningTests {
         }
         let forged = try replica.verifySteps(report: id).filter { !$0.verified }
         #expect(forged.map(\.step) == ["sign"], "\(forged)")
+
         // And the stored record: the review now claims another content version.
         try replica.writer.write { db in
             let json = try String.fetchOne(db, sql: "SELECT record FROM reports WHERE id = ?", arguments: [id])!
             try db.execute(sql: "UPDATE reports SET record = ? WHERE id = ?", arguments: [json.replacingOccurrences(of: #""action":"review","actor":"li""#, with: #""action":"review","actor":"zhao""#), id])
         }
         #expect(try replica.verifySteps(report: id).filter { !$0.verified }.map(\.step).sorted() == ["review", "sign"])
+        // And the listed state, set past what the steps give.
+        try replica.writer.write { db in try db.execute(sql: "UPDATE reports SET state = 'adopted' WHERE id = ?", arguments: [id]) }
+        #expect(try replica.verifySteps(report: id).filter { !$0.verified }.map(\.step).sorted() == ["review", "sign", "state"])
         #expect(try replica.history(of: id).entries.contains { $0.signatureVerified == false })
 
         // A replica that receives the rewritten log refuses the forged sign-off.
@@ -136,7 +140,9 @@ struct SigningTests {
         let clock = TestClock(Date(timeIntervalSince1970: 1_790_000_000))
         let replica = try Replica.inMemory(unit: StoreFixtures.unit, now: { clock.now })
         try replica.addMember(Member(id: "li", name: "李队长", unit: StoreFixtures.unit.id, role: .unitHead))
-        #expect(throws: ReportSyncError.self) { try replica.setUpKey(for: "li", pin: "123", code: nil, cost: TestSigners.cheapCost) }
+        for weak in ["123", "1234567", "12345678"] {
+            #expect(throws: ReportSyncError.self) { try replica.setUpKey(for: "li", pin: weak, code: nil, cost: TestSigners.cheapCost) }
+        }
         let key = try replica.setUpKey(for: "li", pin: "correct horse", code: nil, cost: TestSigners.cheapCost)
         #expect(key.status == .active && key.onThisDevice)
         var messages: [String] = []

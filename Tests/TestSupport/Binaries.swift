@@ -24,7 +24,6 @@ public enum Binaries {
         environment["REPORT_AS"] = nil
         let pin = directory.appendingPathComponent(pinFile).path
         environment["REPORT_PIN_FILE"] = FileManager.default.fileExists(atPath: pin) ? pin : nil
-        environment["REPORT_PIN"] = nil
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -7,7 +7,7 @@ import SyncCore
 /// derived from the member's id, so that tests take signed steps without a PIN.
 public enum TestSigners {
     /// The PIN the command-line tests seal their keys under.
-    public static let pin = "246810-test"
+    public static let pin = "pin-for-tests-246810"
     /// The cheapest key derivation a sealed key may use: tests that set keys up through the library
     /// take it, so that each step's unlock stays fast (`report-cli key setup` always takes the standard).
     public static let cheapCost = SealedKey.Cost(logN: 10, r: 8, p: 1)

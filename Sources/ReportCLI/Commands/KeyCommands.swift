@@ -17,8 +17,8 @@ struct KeySetup: ReplicaCommand {
         abstract: "Set up a signing key for --as MEMBER on this device, protected by a PIN.",
         discussion: """
             On a unit's replica, give the one-time code the central office made with syncd member invite; the key can \
-            sign after the next sync, when the central has registered it. The PIN is asked twice at the terminal, or \
-            read from --pin-file / REPORT_PIN_FILE / REPORT_PIN.
+            sign after the next sync, when the central has registered it. The code is asked at the terminal when \
+            --code is left out; the PIN is asked twice there, or read from --pin-file / REPORT_PIN_FILE.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,6 +28,7 @@ struct KeySetup: ReplicaCommand {
         let replica = try global.openReplica(in: context)
         let member = try global.actingMember(on: replica, in: context)
         _ = try replica.member(member)
+        let code = try replica.role() == .standalone ? code : code ?? context.askSecret("one-time code from the central office for \(member): ")
         let pin = try PINEntry(pinFile: global.pinFile, context: context).newPIN(for: member)
         let key = try replica.setUpKey(for: member, pin: pin, code: code)
         if global.json { return context.print(try Rendering.json(key)) }

@@ -54,7 +54,7 @@ struct ShowCommand: ReplicaCommand {
         if !signatures.isEmpty {
             context.print("")
             context.print("signed steps:")
-            for step in signatures { context.print("  \(step.step) by \(step.actor): \(step.summary)") }
+            for step in signatures where step.isSignedStep || !step.verified { context.print("  \(step.step) by \(step.actor): \(step.summary)") }
         }
         if !conflicts.isEmpty {
             context.print("")

@@ -18,14 +18,15 @@ struct VerifyCommand: ReplicaCommand {
         if global.json {
             context.print(try Rendering.json(checks))
         } else if failed.isEmpty {
-            context.print("\(checks.count) signed step\(checks.count == 1 ? "" : "s") checked; all verify")
+            let steps = checks.filter(\.isSignedStep).count
+            context.print("\(steps) signed step\(steps == 1 ? "" : "s") and \(checks.count - steps) other writes checked; all verify")
         } else {
             var table = TextTable(["REPORT", "STEP", "ACTOR", "DOT", "PROBLEM"])
             for check in failed { table.add([String(check.report.prefix(13)), check.step, check.actor, check.dot.description, check.summary]) }
             context.print(table.render())
         }
         if !failed.isEmpty {
-            throw ReportSyncError(.forbidden, "\(failed.count) of \(checks.count) signed steps do not verify (listed above); this replica's file or what it received was altered")
+            throw ReportSyncError(.forbidden, "\(failed.count) of \(checks.count) writes and steps do not verify (listed above); this replica's file or what it received was altered")
         }
     }
 }

@@ -16,7 +16,7 @@ public struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .customLong("pin-file"),
-        help: "A file whose first line is the PIN of the acting member's key, for scripts (default: $REPORT_PIN_FILE, $REPORT_PIN, else asked at the terminal).")
+        help: "A file whose first line is the PIN of the acting member's key, for scripts (default: $REPORT_PIN_FILE, else asked at the terminal).")
     public var pinFile: String?
 
     public init() {}

@@ -3,8 +3,8 @@ import Store
 import SyncCore
 
 /// Where a command gets the PIN that unlocks a person's signing key: `--pin-file`, then
-/// `$REPORT_PIN_FILE`, then `$REPORT_PIN` (for scripts), else asked at the terminal, never on the
-/// command line. At the terminal a wrong PIN may be typed again, up to three times; every wrong PIN
+/// `$REPORT_PIN_FILE` (for scripts), else asked at the terminal — never on the command line or in the
+/// environment itself, where shell history and the next person's session would keep it. At the terminal a wrong PIN may be typed again, up to three times; every wrong PIN
 /// counts towards the device's growing wait (`report-cli key`, docs/signing.md).
 struct PINEntry {
     let pinFile: String?
@@ -48,7 +48,7 @@ struct PINEntry {
             }
             return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
         }
-        return context.environment["REPORT_PIN"]
+        return nil
     }
 
     private static func noPIN(_ member: String) -> ReportSyncError {

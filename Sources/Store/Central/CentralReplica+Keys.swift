@@ -42,6 +42,8 @@ extension CentralReplica {
             guard !revoked.isEmpty else {
                 throw ReportSyncError(.notFound, "\(member) has no key in force\(keyID.map { " starting with \($0)" } ?? ""); see report-cli key list")
             }
+            // A code not yet used would let whoever holds it register a new key for the person revoked.
+            try s.db.execute(sql: "DELETE FROM key_invites WHERE member = ? AND redeemed_key IS NULL", arguments: [member])
             return revoked
         }
     }

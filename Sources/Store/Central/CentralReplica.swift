@@ -120,6 +120,7 @@ public struct CentralReplica: Sendable {
             let authorization = PushAuthorization(scope: scope, db: s.db)
             // A withheld report takes nothing secret in this batch, not even a change that waited here.
             s.engine.heldBack = withheld
+            s.engine.voidsRefusalsAs = clerk.id
             // What the central already knows of, byte for byte (held, or waiting for its causes), or refused
             // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
             // what its old self delivered); the shape, kinds and binding are checked on the rest.

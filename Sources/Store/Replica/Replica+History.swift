@@ -45,7 +45,7 @@ extension Replica {
         }
         // Every signed step says whether its signature verifies here, against what this file holds.
         let checks = try read { db in try Self.stepChecks(of: record, db) }
-        for check in checks {
+        for check in checks where check.isSignedStep || !check.verified {
             for i in entries.indices where entries[i].dot == check.dot {
                 entries[i].signature = check.verified ? "signed by \(check.actor): \(check.summary)" : check.summary
                 entries[i].signatureVerified = check.verified

@@ -57,31 +57,40 @@ extension Replica {
         }
     }
 
-    /// Unlocks `memberID`'s signing key on this device with `pin`. A wrong PIN counts; after a few in
-    /// a row the next try must wait (`PINLockout`), and the error says how long.
+    /// Unlocks `memberID`'s signing key on this device with `pin`. Every try is counted as wrong before
+    /// the PIN is even tried (in one transaction, so tries in parallel each count), and cleared when it
+    /// was right; after a few wrong ones in a row the next try must wait (`PINLockout`), and the error
+    /// says how long.
     public func unlockKey(of memberID: String, pin: String) throws -> StepSigner {
-        let rows = try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.id, p.salt, p.cost, p.box, p.failures, p.retry_at FROM private_keys p
-                    JOIN signing_keys k ON k.id = p.id AND k.revoked_at IS NULL
-                    WHERE p.member = ? ORDER BY p.created_at DESC
-                    """,
-                arguments: [memberID])
+        let at = now()
+        let row: Row? = try write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.id, p.salt, p.cost, p.box, p.failures, p.retry_at FROM private_keys p
+                        JOIN signing_keys k ON k.id = p.id AND k.revoked_at IS NULL
+                        WHERE p.member = ? ORDER BY p.created_at DESC LIMIT 1
+                        """,
+                    arguments: [memberID])
+            else { return nil }
+            let retryAt = Date(millisecondsSince1970: row["retry_at"])
+            if at < retryAt {
+                throw ReportSyncError(
+                    .forbidden,
+                    "too many wrong PINs for \(memberID)'s key on this device; try again in \(Int(retryAt.timeIntervalSince(at).rounded(.up))) s")
+            }
+            let failures = (row["failures"] as Int) + 1
+            try db.execute(
+                sql: "UPDATE private_keys SET failures = ?, retry_at = ? WHERE id = ?",
+                arguments: [failures, at.addingTimeInterval(PINLockout.delay(afterFailures: failures)).millisecondsSince1970, row["id"] as String])
+            return row
         }
-        guard let row = rows.first else {
+        guard let row else {
             try requireSigningKey(of: memberID)
             throw ReportSyncError(.forbidden, "\(memberID) has no signing key in force on this device; set one up with report-cli key setup")
         }
         let id: String = row["id"]
-        let retryAt = Date(millisecondsSince1970: row["retry_at"])
-        let at = now()
-        if at < retryAt {
-            throw ReportSyncError(
-                .forbidden,
-                "too many wrong PINs for \(memberID)'s key on this device; try again in \(Int(retryAt.timeIntervalSince(at).rounded(.up))) s")
-        }
         guard let cost = SealedKey.Cost(text: row["cost"]) else {
             throw ReportSyncError(.storage, "\(memberID)'s key on this device is sealed in a form this ReportSync does not know; set up a new key")
         }
@@ -89,17 +98,10 @@ extension Replica {
         guard let privateKey = try sealed.open(member: memberID, pin: pin) else {
             let failures = (row["failures"] as Int) + 1
             let wait = PINLockout.delay(afterFailures: failures)
-            try write { db in
-                try db.execute(
-                    sql: "UPDATE private_keys SET failures = ?, retry_at = ? WHERE id = ?",
-                    arguments: [failures, at.addingTimeInterval(wait).millisecondsSince1970, id])
-            }
             let then = wait > 0 ? "; wait \(Int(wait)) s before the next try" : ""
             throw ReportSyncError(.forbidden, "wrong PIN for \(memberID)'s key (\(failures) in a row)\(then)")
         }
-        if (row["failures"] as Int) > 0 {
-            try write { db in try db.execute(sql: "UPDATE private_keys SET failures = 0, retry_at = 0 WHERE id = ?", arguments: [id]) }
-        }
+        try write { db in try db.execute(sql: "UPDATE private_keys SET failures = 0, retry_at = 0 WHERE id = ?", arguments: [id]) }
         return StepSigner(member: memberID, privateKey: privateKey)
     }
 

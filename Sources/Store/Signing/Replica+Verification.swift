@@ -2,29 +2,38 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// Re-checking the signed steps a replica holds: each step and resolution in a report's record must be
-/// the one its logged change carries, and that change must be signed by its actor's registered key.
-/// A file edited by hand (an actor or a version changed in SQLite) fails here.
+/// Re-checking the signed steps a replica holds: each step, resolution and content version in a
+/// report's record must be the one its logged change carries; each step and resolution must be signed by
+/// its actor's registered key (a `revise` must accompany its actor's own edit); and the stored state must
+/// be the one the steps give. A file edited by hand (an actor, a version or a state changed in SQLite)
+/// fails here.
 extension Replica {
     /// The check of every signed step of one report (by id or prefix), or of every report.
     public func verifySteps(report idOrPrefix: String? = nil) throws -> [StepCheck] {
         try read { db in
             let ids = try idOrPrefix.map { [try Self.resolveID($0, db)] } ?? String.fetchAll(db, sql: "SELECT id FROM reports ORDER BY id")
             return try ids.flatMap { id in
-                let json = try String.fetchOne(db, sql: "SELECT record FROM reports WHERE id = ?", arguments: [id]) ?? ""
-                guard let record = try? JSONCoding.value(ReportRecord.self, from: json) else {
+                let row = try Row.fetchOne(db, sql: "SELECT record, state FROM reports WHERE id = ?", arguments: [id])
+                guard let json: String = row?["record"], let record = try? JSONCoding.value(ReportRecord.self, from: json) else {
                     return [StepCheck(report: id, dot: Dot(replica: "?", counter: 0), step: "record", actor: "?", verified: false,
                                       summary: "the stored record cannot be read: the file was damaged or altered")]
                 }
-                return try Self.stepChecks(of: record, db)
+                return try Self.stepChecks(of: record, listedAs: row?["state"], db)
             }
         }
     }
 
-    /// The checks of `record`'s steps and resolutions, in clock order.
-    static func stepChecks(of record: ReportRecord, _ db: Database) throws -> [StepCheck] {
+    /// The checks of `record`'s steps, resolutions and versions, in clock order, and of its state (also
+    /// as the reports table lists it, `listedAs`).
+    static func stepChecks(of record: ReportRecord, listedAs listed: String? = nil, _ db: Database) throws -> [StepCheck] {
         var held: [(dot: Dot, hlc: HybridTimestamp, step: String, actor: String, matches: (Change) -> Bool)] = []
-        for event in record.transitions where event.action != .revise {
+        for version in record.versions {
+            held.append((version.dot, version.hlc, "version", version.actor, { change in
+                guard case .content(let write) = change.payload else { return false }
+                return ReportVersion(change, write) == version
+            }))
+        }
+        for event in record.transitions {
             held.append((event.dot, event.hlc, event.action.rawValue, event.actor, { change in
                 guard case .transition(let step) = change.payload else { return false }
                 return TransitionEvent(change, step) == event
@@ -36,7 +45,7 @@ extension Replica {
                 return ResolutionEvent(change, step) == event
             }))
         }
-        return try held.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }.map { entry in
+        var checks = try held.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }.map { entry in
             func check(_ verified: Bool, _ summary: String) -> StepCheck {
                 StepCheck(report: record.id, dot: entry.dot, step: entry.step, actor: entry.actor, verified: verified, summary: summary)
             }
@@ -51,8 +60,18 @@ extension Replica {
                 try String.fetchOne(db, sql: "SELECT body FROM signing_keys WHERE id = ?", arguments: [signature.key])
                     .map { try JSONCoding.value(SigningKey.self, from: $0) }
             }
+            if case .content = change.payload { return check(true, "as logged") }
+            if StepVerification.accompaniesItsEdit(change, in: record) { return check(true, "recorded with \(change.actor)'s edit") }
             let verdict = StepVerification.verdict(on: change, key: key)
             return check(verdict.isAcceptable, verdict.summary)
         }
+        let folded = ApprovalFold.fold(report: record.id, transitions: record.transitions, versions: record.versions).state
+        if folded != record.state || (listed != nil && listed != folded.rawValue) {
+            checks.append(
+                StepCheck(
+                    report: record.id, dot: record.latestContent.dot, step: "state", actor: "-", verified: false,
+                    summary: "STORED STATE \(listed ?? record.state.rawValue) IS NOT WHAT ITS STEPS GIVE (\(folded.rawValue)): the record was altered in the file"))
+        }
+        return checks
     }
 }

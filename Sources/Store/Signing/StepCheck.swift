@@ -5,7 +5,7 @@ import SyncCore
 public struct StepCheck: Sendable, Codable, Equatable {
     public let report: String
     public let dot: Dot
-    /// The step (`review`, `sign` …) or `resolution`.
+    /// The step (`review`, `sign` …), `resolution`, `version` (a content write) or `state`.
     public let step: String
     public let actor: String
     /// Whether the step is signed by its actor's key, in force at its stamp, over exactly what the
@@ -13,4 +13,7 @@ public struct StepCheck: Sendable, Codable, Equatable {
     public let verified: Bool
     /// The finding in a few words.
     public let summary: String
+
+    /// Whether this is the check of a signed step or decision (not of a content version or the state).
+    public var isSignedStep: Bool { !["version", "state", WorkflowAction.revise.rawValue].contains(step) }
 }

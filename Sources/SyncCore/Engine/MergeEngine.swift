@@ -23,6 +23,9 @@ public final class MergeEngine {
     /// Whether this replica registers every key itself (the central): a step signed by a key it does not
     /// hold is refused here, while elsewhere it waits for the key's registration to arrive.
     public var registersKeys = false
+    /// The central's clerk, when this batch voids what it refuses: a report write that waited for its
+    /// causes and is refused once they came is voided here too (`void`), like one refused on arrival.
+    public var voidsRefusalsAs: String?
     private let source: any MergeSource
     private var counter: Int64
     private var clock: HybridLogicalClock
@@ -187,7 +190,10 @@ public final class MergeEngine {
                     continue
                 }
                 released.insert(wait.change.dot)
-                if case .rejected(let error) = outcome { _ = refuse(wait.change, body: wait.body, error) }
+                if case .rejected(let error) = outcome {
+                    _ = refuse(wait.change, body: wait.body, error)
+                    if let clerk = voidsRefusalsAs { try void(wait.change, reason: error.message, by: clerk) }
+                }
             }
             // A record written again in this round (even one already in it) may release more.
             round = touchedSinceRound

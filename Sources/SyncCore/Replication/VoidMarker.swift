@@ -29,7 +29,9 @@ extension TransitionEvent {
         Change(
             dot: dot, hlc: hlc, record: report, unit: unit, actor: actor, context: context,
             payload: .transition(
-                TransitionStep(action: action, from: from, to: to, role: role, comment: comment, sawContent: sawContent, detail: detail)))
+                TransitionStep(
+                    action: action, from: from, to: to, role: role, comment: comment, sawContent: sawContent, detail: detail,
+                    signature: signature)))
     }
 }
 
@@ -38,6 +40,6 @@ extension ResolutionEvent {
     func change(unit: String) -> Change {
         Change(
             dot: dot, hlc: hlc, record: report, unit: unit, actor: actor, context: context,
-            payload: .resolution(ResolutionStep(conflict: conflict, keep: keep, role: role, value: value)))
+            payload: .resolution(ResolutionStep(conflict: conflict, keep: keep, role: role, value: value, signature: signature)))
     }
 }

@@ -4,7 +4,12 @@
 /// - A content write must leave content that `ReportRules.checkWrite` accepts (title, length limits,
 ///   exempt reasons, follow-up links), and may be made only while the report, as its writer had seen it,
 ///   was still open for edits (content is locked after sign-off).
+/// - A content write is refused, too, when the report as the central holds it is signed off (or further):
+///   an edit that claims to be concurrent with a sign-off the central already took cannot undo it.
 /// - A submission must find content that `ReportRules.checkSubmission` accepts (emergency facts, captions).
+/// - A `revise` (unsigned) must accompany its actor's own edit (`StepVerification.accompaniesItsEdit`).
+/// - A write must be stamped later than every write of the report it says it had seen (as every honest
+///   clock stamps it), so that nobody backdates a step before a revocation on what came after it.
 /// - A write may wait only on reports of its own unit (a follow-up's first report).
 ///
 /// (A decision's kept value is typed by `ChangeShape`, from the field its conflict id names.)
@@ -21,6 +26,10 @@ public struct PushedContentRules: ChangeAdmission {
         func target(_ content: ReportContent) throws -> Report? {
             try content.followUpOf.flatMap { try lookup($0) }.map { try Report(record: $0) }
         }
+        if let record, let seen = Self.latestStamp(of: record, seenBy: change), change.hlc <= seen {
+            throw ReportSyncError(
+                .invalidInput, "change \(change.dot) is stamped before a write of report \(record.id) it says it had seen; its writer's clock went back")
+        }
         switch change.payload {
         case .content(let write):
             var fields = write.fields
@@ -33,6 +42,11 @@ public struct PushedContentRules: ChangeAdmission {
                     throw ReportSyncError(
                         .wrongState,
                         "change \(change.dot) edits report \(record.id) after it was \(seen.rawValue) (as its writer had seen it); content is locked after sign-off until the report is returned")
+                }
+                guard record.state.allowsContentEdit else {
+                    throw ReportSyncError(
+                        .wrongState,
+                        "change \(change.dot) edits report \(record.id), which the central already holds \(record.state.rawValue); a sign-off that reached the central first stands, and content is locked until the report is returned")
                 }
                 let current = record.currentValues
                 if let first = write.fields["followUpOf"], first != current["followUpOf"] ?? "null" {
@@ -48,8 +62,22 @@ public struct PushedContentRules: ChangeAdmission {
             guard let record else { return }
             let content = try record.content()
             try ReportRules.checkSubmission(content, unit: record.unit, followUpTarget: try target(content), policy: policy)
+        case .transition(let step) where step.action == .revise:
+            guard let record, StepVerification.accompaniesItsEdit(change, in: record) else {
+                throw ReportSyncError(
+                    .forbidden, "change \(change.dot) is a revise that accompanies no edit of its actor; a step nobody signed is not taken")
+            }
         case .transition, .resolution, .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest:
             return
         }
+    }
+
+    /// The latest clock stamp among the writes of `record` that `change` says it had seen.
+    static func latestStamp(of record: ReportRecord, seenBy change: Change) -> HybridTimestamp? {
+        let context = change.context
+        let stamps = record.versions.filter { context.covers($0.dot) }.map(\.hlc)
+            + record.transitions.filter { context.covers($0.dot) }.map(\.hlc)
+            + record.resolutions.filter { context.covers($0.dot) }.map(\.hlc)
+        return stamps.max()
     }
 }

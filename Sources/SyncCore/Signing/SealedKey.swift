@@ -34,8 +34,10 @@ public struct SealedKey: Sendable, Equatable {
         }
     }
 
-    /// The shortest PIN accepted.
-    public static let minimumPINLength = 6
+    /// The shortest PIN accepted; a PIN of digits only must be longer (`checkStrength`).
+    public static let minimumPINLength = 8
+    /// The shortest PIN of digits only accepted.
+    public static let minimumDigitsOnlyLength = 12
 
     public let salt: Data
     public let cost: Cost
@@ -68,10 +70,15 @@ public struct SealedKey: Sendable, Equatable {
         return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
     }
 
-    /// Throws unless `pin` is long enough to be worth deriving a key from.
+    /// Throws unless `pin` is strong enough to be worth deriving a key from: whoever copies the replica
+    /// file can try PINs offline, where only the key derivation slows them (docs/signing.md).
     public static func checkStrength(_ pin: String) throws {
         guard pin.count >= minimumPINLength else {
-            throw ReportSyncError(.invalidInput, "a PIN needs at least \(minimumPINLength) characters (a passphrase is better)")
+            throw ReportSyncError(.invalidInput, "a PIN needs at least \(minimumPINLength) characters; a short passphrase is best")
+        }
+        guard !pin.allSatisfy(\.isNumber) || pin.count >= minimumDigitsOnlyLength else {
+            throw ReportSyncError(
+                .invalidInput, "a PIN of digits only needs at least \(minimumDigitsOnlyLength) of them; or mix in letters (\(minimumPINLength) characters)")
         }
     }
 

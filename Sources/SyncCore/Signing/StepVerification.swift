@@ -65,6 +65,16 @@ public enum StepVerification {
         return .verified(key: key.id)
     }
 
+    /// Whether an unsigned `revise` is what an edit of a reviewed report records: made right after its
+    /// actor's own content write (the previous dot of the same replica), which `record` holds and which
+    /// is the content it names as seen. A revise that accompanies no such edit is a step nobody signed.
+    public static func accompaniesItsEdit(_ change: Change, in record: ReportRecord) -> Bool {
+        guard case .transition(let step) = change.payload, step.action == .revise else { return false }
+        let edit = step.sawContent
+        return edit.replica == change.dot.replica && edit.counter == change.dot.counter - 1 && change.context.covers(edit)
+            && record.versions.contains { $0.dot == edit && $0.actor == change.actor && !$0.creates }
+    }
+
     /// Throws why `change` may not be taken in, when its signature does not verify.
     public static func check(_ change: Change, key: SigningKey?) throws {
         let verdict = verdict(on: change, key: key)
