@@ -65,9 +65,9 @@ struct KeyCommandTests {
         #expect(setUp.contains("run report-cli sync"))
         try await ok("sync", "--db", "laptop.sqlite")
         let keys = try JSONSerialization.jsonObject(with: Data(try await ok("key", "list", "--db", "laptop.sqlite", "--as", "li", "--json").utf8)) as? [[String: Any]]
-        #expect(keys?.map { $0["status"] as? String } == ["awaiting-registration"])
+        #expect(keys?.map { $0["status"] as? String } == ["refused"])
         let id = try await ok("draft", "--db", "laptop.sqlite", "--as", "li", "--category", "dynamic", "--title", "t", "--body", "b")
-        await refused("not registered yet", "submit", id, "--db", "laptop.sqlite", "--as", "li")
+        await refused("the central refused to register li's key", "submit", id, "--db", "laptop.sqlite", "--as", "li")
         await refused("not a code from syncd member invite", "key", "setup", "--db", "laptop.sqlite", "--as", "li", "--code", "1234")
 
         let code = try central.center.invite(member: "li").code
@@ -78,8 +78,17 @@ struct KeyCommandTests {
         try await ok("key", "setup", "--db", "tablet.sqlite", "--as", "li", "--code", code)
         try await ok("sync", "--db", "tablet.sqlite")
         let onTablet = try JSONSerialization.jsonObject(with: Data(try await ok("key", "list", "--db", "tablet.sqlite", "--as", "li", "--json").utf8)) as? [[String: Any]]
-        #expect(onTablet?.filter { $0["onThisDevice"] as? Bool == true }.map { $0["status"] as? String } == ["awaiting-registration"])
+        #expect(onTablet?.filter { $0["onThisDevice"] as? Bool == true }.map { $0["status"] as? String } == ["refused"])
         let atCentral = try central.center.replica.keys(of: "li")
         #expect(atCentral.map(\.status) == [.active], "only the key of the valid code is registered")
+
+        // li leaves: the key is revoked, and a code made before the revocation registers nothing.
+        let spare = try central.center.invite(member: "li").code
+        try central.center.revokeKeys(of: "li")
+        try await ok("sync", "--db", "laptop.sqlite")
+        await refused("revoked", "withdraw", id, "--db", "laptop.sqlite", "--as", "li")
+        try await ok("key", "setup", "--db", "laptop.sqlite", "--as", "li", "--code", spare)
+        try await ok("sync", "--db", "laptop.sqlite")
+        #expect(try central.center.replica.keys(of: "li").map(\.status) == [.revoked])
     }
 }

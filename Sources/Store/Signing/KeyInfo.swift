@@ -12,6 +12,8 @@ public struct KeyInfo: Sendable, Equatable, Codable {
         case revoked
         /// Set up on this device; the central has not registered it yet (it will on the next sync).
         case awaitingRegistration = "awaiting-registration"
+        /// Set up on this device; the central refused to register it (`refusal` says why).
+        case refused
     }
 
     public let id: String
@@ -20,4 +22,6 @@ public struct KeyInfo: Sendable, Equatable, Codable {
     /// Whether the private key is on this device (sealed under its owner's PIN).
     public let onThisDevice: Bool
     public let revokedAt: Date?
+    /// Why the central refused to register it.
+    public let refusal: String?
 }

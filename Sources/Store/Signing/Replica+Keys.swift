@@ -118,20 +118,24 @@ extension Replica {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, member, revoked_at, 1 AS registered, EXISTS (SELECT 1 FROM private_keys p WHERE p.id = k.id) AS here
+                    SELECT id, member, revoked_at, 1 AS registered, EXISTS (SELECT 1 FROM private_keys p WHERE p.id = k.id) AS here,
+                        NULL AS refusal
                     FROM signing_keys k \(filter)
                     UNION ALL
-                    SELECT id, member, NULL, 0, 1 FROM private_keys p
+                    SELECT id, member, NULL, 0, 1, (SELECT reason FROM push_rejections r WHERE r.record = 'key-request/' || p.id LIMIT 1)
+                    FROM private_keys p
                     WHERE NOT EXISTS (SELECT 1 FROM signing_keys k WHERE k.id = p.id) \(memberID == nil ? "" : "AND member = ?")
                     ORDER BY member, id
                     """,
                 arguments: arguments
             ).map { row in
                 let revoked: Int64? = row["revoked_at"]
-                let status: KeyInfo.Status = !(row["registered"] as Bool) ? .awaitingRegistration : revoked == nil ? .active : .revoked
+                let refusal: String? = row["refusal"]
+                let status: KeyInfo.Status =
+                    row["registered"] as Bool ? (revoked == nil ? .active : .revoked) : refusal == nil ? .awaitingRegistration : .refused
                 return KeyInfo(
                     id: row["id"], member: row["member"], status: status, onThisDevice: row["here"],
-                    revokedAt: revoked.map { HybridTimestamp(rawValue: $0).date })
+                    revokedAt: revoked.map { HybridTimestamp(rawValue: $0).date }, refusal: refusal)
             }
         }
     }
@@ -151,6 +155,11 @@ extension Replica {
             throw ReportSyncError(
                 .forbidden,
                 "\(memberID)'s key on this device was revoked at the central; ask for a new code (syncd member invite) and run report-cli key setup again")
+        }
+        if let refused = keys.last(where: { $0.status == .refused }) {
+            throw ReportSyncError(
+                .forbidden,
+                "the central refused to register \(memberID)'s key on this device (\(refused.refusal ?? "")); ask the central office for a new code (syncd member invite) and run report-cli key setup again")
         }
         throw ReportSyncError(
             .forbidden,
