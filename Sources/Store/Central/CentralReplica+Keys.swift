@@ -22,7 +22,7 @@ extension CentralReplica {
     @discardableResult
     public func revokeKeys(of member: String, keyID: String? = nil) throws -> [SigningKey] {
         try replica.session { s in
-            _ = try Replica.member(member, s.db)
+            let unit = try Replica.member(member, s.db).unit
             let bodies = try String.fetchAll(
                 s.db, sql: "SELECT body FROM signing_keys WHERE member = ? AND revoked_at IS NULL AND (? IS NULL OR id LIKE ? || '%')",
                 arguments: [member, keyID, keyID])
@@ -31,7 +31,6 @@ extension CentralReplica {
                 var key = try JSONCoding.value(SigningKey.self, from: body)
                 let stamp = s.stamp()
                 key.revokedAt = stamp.hlc
-                let unit = try Replica.member(member, s.db).unit
                 try s.commitLocal([
                     Change(
                         dot: stamp.dot, hlc: stamp.hlc, record: key.recordID, unit: unit, actor: s.replicaID, context: VersionVector(),
