@@ -145,10 +145,22 @@ public struct FieldReplica: Sendable {
     /// Applies a page of the central feed and moves the pull cursor in the same transaction.
     ///
     /// The central checked every change's clock when it arrived there; this replica's own clock may be
-    /// wrong (field laptops often are), so it does not judge them again.
+    /// wrong (field laptops often are), so it does not judge them again. A void of one of this device's
+    /// own changes is its refusal too (the central refused it after it had answered `waiting`, once its
+    /// causes came): it is kept with the other refusals, to be shown, and the change leaves the outbox.
     public func applyPulled(_ changes: [Change], next: Int64) throws -> [ApplyOutcome] {
         try replica.session { s in
             let outcomes = try changes.map { try s.offer($0, checkClock: false) }
+            for case .void(let marker) in changes.map(\.payload) {
+                try s.db.execute(
+                    sql: """
+                        INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
+                        SELECT replica, counter, record, ?, ? FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'
+                        ON CONFLICT(replica, counter) DO NOTHING
+                        """,
+                    arguments: [marker.reason, s.now.millisecondsSince1970, marker.dot.replica, marker.dot.counter])
+                try s.db.execute(sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [marker.dot.replica, marker.dot.counter])
+            }
             let current = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
             try Meta.set(.pullCursor, String(max(current, next)), s.db)
             return outcomes
