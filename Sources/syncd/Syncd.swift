@@ -126,11 +126,11 @@ struct MemberInvite: AsyncParsableCommand {
         abstract: "Make a one-time code with which a member registers the signing key they set up (report-cli key setup).")
     @OptionGroup var central: CentralOptions
     @Option(help: "Member id.") var member: String
-    @Option(help: "Days the code stays valid (1-90).") var days: Int = 14
+    @Option(help: "Days the code stays valid (1-90).") var days: Int = KeyInvitations.defaultDays
 
     func run() async throws {
         try await reporting {
-            let invite = try central.open().invite(member: member, validFor: TimeInterval(days) * 24 * 3600)
+            let invite = try central.open().invite(member: member, days: days)
             if central.json {
                 print(String(decoding: try JSONEncoder().encode(["code": invite.code, "expires": invite.expires.formatted(.iso8601)]), as: UTF8.self))
             } else {

@@ -27,9 +27,9 @@ struct SigningTests {
         // A key nobody registered, claiming to be li's.
         let stranger = StepSigner(member: "li", privateKey: Curve25519.Signing.PrivateKey())
         let refused = #expect(throws: ReportSyncError.self) { try replica.perform(.review, on: id, as: stranger) }
-        #expect(refused?.message.contains("not signed by a key registered for li") == true, "\(refused?.message ?? "")")
+        #expect(refused?.message.contains("not registered here: not a key registered for li") == true, "\(refused?.message ?? "")")
         // wang's registered key, passed off as li's: the signature names wang's key.
-        let borrowed = StepSigner(member: "li", privateKey: TestSigners.signer("wang").privateKey)
+        let borrowed = StepSigner(member: "li", privateKey: TestSigners.privateKey("wang"))
         let wrongMember = #expect(throws: ReportSyncError.self) { try replica.perform(.review, on: id, as: borrowed) }
         #expect(wrongMember?.message.contains("of wang, not of the actor") == true, "\(wrongMember?.message ?? "")")
         // Received from elsewhere, unsigned: refused on receipt.
@@ -124,7 +124,9 @@ struct SigningTests {
         _ = try central.replica.receive(try squad.changes().map(\.change))
         #expect(try central.replica.report(first).state == .reviewed)
 
-        try central.revokeKeys(of: "li")
+        for pattern in ["%", "", "_"] { #expect(throws: ReportSyncError.self) { try central.revokeKeys(of: "li", keyID: pattern) } }
+        #expect(try central.replica.keys(of: "li").map(\.status) == [.active], "a pattern revokes nothing")
+        try central.revokeKeys(of: "li", keyID: String(TestSigners.signer("li").keyID.prefix(6)))
         // The squad has not heard of the revocation yet: its later review is signed with the old key.
         try squad.perform(.review, on: second, by: "li")
         let outcomes = try central.replica.receive(try squad.changes().map(\.change))

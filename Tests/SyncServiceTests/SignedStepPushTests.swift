@@ -32,7 +32,7 @@ extension PushBoundaryTests {
         }
         let forged = [
             ("unsigned", try review(signedWith: nil)),
-            ("signed with the drafter's key", try review(signedWith: TestSigners.signer("wang").privateKey)),
+            ("signed with the drafter's key", try review(signedWith: TestSigners.privateKey("wang"))),
             ("signed with a key nobody registered", try review(signedWith: Curve25519.Signing.PrivateKey())),
         ]
         for (what, change) in forged {

@@ -22,8 +22,12 @@ public enum TestSigners {
 
     /// `member`'s fixed key.
     public static func signer(_ member: String) -> StepSigner {
-        let seed = SHA256.hash(data: Data("test-key/\(member)".utf8))
-        return StepSigner(member: member, privateKey: try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(seed)))
+        StepSigner(member: member, privateKey: privateKey(member))
+    }
+
+    /// `member`'s fixed private key (to pass it off as someone else's, or sign by hand).
+    public static func privateKey(_ member: String) -> Curve25519.Signing.PrivateKey {
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(SHA256.hash(data: Data("test-key/\(member)".utf8))))
     }
 
     /// Registers the fixed keys of `members` on a replica that registers keys itself (a standalone

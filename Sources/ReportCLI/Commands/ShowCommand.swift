@@ -51,10 +51,11 @@ struct ShowCommand: ReplicaCommand {
         }
         context.print("")
         context.print(c.body)
-        if !signatures.isEmpty {
+        let shown = signatures.filter { $0.isSignedStep || !$0.verified }
+        if !shown.isEmpty {
             context.print("")
             context.print("signed steps:")
-            for step in signatures where step.isSignedStep || !step.verified { context.print("  \(step.step) by \(step.actor): \(step.summary)") }
+            for step in shown { context.print("  \(step.step) by \(step.actor): \(step.summary)") }
         }
         if !conflicts.isEmpty {
             context.print("")

@@ -7,13 +7,13 @@ import SyncCore
 /// central's own key for the receipts it makes unattended (docs/signing.md).
 extension CentralReplica {
     /// A one-time code with which `member` registers a key set up on a device (`report-cli key setup`).
-    public func invite(member: String, validFor validity: TimeInterval? = nil) throws -> (code: String, expires: Date) {
-        let days = validity ?? KeyInvitations.defaultValidity
-        guard days > 0, days <= 90 * 24 * 3600 else { throw ReportSyncError(.invalidInput, "a code may be valid for 1 to 90 days") }
+    public func invite(member: String, days: Int = KeyInvitations.defaultDays) throws -> (code: String, expires: Date) {
+        guard (1...90).contains(days) else { throw ReportSyncError(.invalidInput, "a code may be valid for 1 to 90 days") }
+        let validity = TimeInterval(days) * 24 * 3600
         return try replica.write { db in
             _ = try Replica.member(member, db)
             let at = replica.now()
-            return (try KeyInvitations.make(for: member, validity: days, at: at, db), at.addingTimeInterval(days))
+            return (try KeyInvitations.make(for: member, validity: validity, at: at, db), at.addingTimeInterval(validity))
         }
     }
 
@@ -21,21 +21,27 @@ extension CentralReplica {
     /// everywhere; steps signed before still verify. Returns the keys revoked.
     @discardableResult
     public func revokeKeys(of member: String, keyID: String? = nil) throws -> [SigningKey] {
-        try replica.session { s in
+        if let keyID, keyID.isEmpty || !keyID.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+            throw ReportSyncError(.invalidInput, "--key takes the start of a key id in lowercase hex (see report-cli key list)")
+        }
+        return try replica.session { s in
             let unit = try Replica.member(member, s.db).unit
             let bodies = try String.fetchAll(
-                s.db, sql: "SELECT body FROM signing_keys WHERE member = ? AND revoked_at IS NULL AND (? IS NULL OR id LIKE ? || '%')",
-                arguments: [member, keyID, keyID])
+                s.db,
+                sql: "SELECT body FROM signing_keys WHERE member = ? AND revoked_at IS NULL AND (? IS NULL OR substr(id, 1, length(?)) = ?)",
+                arguments: [member, keyID, keyID, keyID])
+            if keyID != nil, bodies.count > 1 {
+                throw ReportSyncError(.invalidInput, "more than one key of \(member) starts with \(keyID!); give more of its id")
+            }
             var revoked: [SigningKey] = []
             for body in bodies {
                 var key = try JSONCoding.value(SigningKey.self, from: body)
-                let stamp = s.stamp()
-                key.revokedAt = stamp.hlc
-                try s.commitLocal([
-                    Change(
-                        dot: stamp.dot, hlc: stamp.hlc, record: key.recordID, unit: unit, actor: s.replicaID, context: VersionVector(),
-                        payload: .signingKey(key))
-                ])
+                // The revocation is stamped with the very clock reading it takes effect from.
+                let change = Replica.referenceChange(.signingKey(key), unit: unit, s)
+                key.revokedAt = change.hlc
+                var revocation = change
+                revocation.payload = .signingKey(key)
+                try s.commitLocal([revocation])
                 revoked.append(key)
             }
             guard !revoked.isEmpty else {
@@ -72,13 +78,21 @@ extension CentralReplica {
     /// Registers the key a pushed `request` asks for, when it proves an open code of its member: the
     /// request is kept, and the central's registration follows it to every replica.
     static func register(_ change: Change, _ request: KeyRequest, _ s: ApplySession) throws -> ApplyOutcome {
+        let unit = try Replica.member(request.member, s.db).unit
         let key = try KeyInvitations.redeem(request, s)
-        let outcome = try s.offer(change)
-        guard outcome == .applied else {
-            try s.db.execute(sql: "UPDATE key_invites SET redeemed_key = NULL WHERE redeemed_key = ?", arguments: [key.id])
+        // The code is used only if the key is registered: reopened when the request does not apply.
+        func reopen() throws { try s.db.execute(sql: "UPDATE key_invites SET redeemed_key = NULL WHERE redeemed_key = ?", arguments: [key.id]) }
+        do {
+            let outcome = try s.offer(change)
+            guard outcome == .applied else {
+                try reopen()
+                return outcome
+            }
+            try s.commitLocal([Replica.referenceChange(.signingKey(key), unit: unit, s)])
             return outcome
+        } catch {
+            try reopen()
+            throw error
         }
-        try s.commitLocal([Replica.referenceChange(.signingKey(key), unit: change.unit, s)])
-        return outcome
     }
 }

@@ -16,6 +16,10 @@ public struct ConflictEntry: Encodable, Sendable, Equatable {
         /// A change held back until the writes it depends on arrive.
         case pendingDependency = "pending-dependency"
 
+        /// Whether deciding it makes changes, signed by the person deciding (a merge conflict); a refusal is
+        /// dismissed on this replica only, and a wait settles itself.
+        public var isSignedDecision: Bool { self == .fieldValue || self == .approvalTransition || self == .staleApproval }
+
         init(_ kind: Conflict.Kind) {
             switch kind {
             case .fieldValue: self = .fieldValue

@@ -16,11 +16,14 @@ public struct KeyInfo: Sendable, Equatable, Codable {
         case refused
     }
 
+    /// The key's id (`SigningKey.id`).
     public let id: String
+    /// The member whose key it is.
     public let member: String
     public let status: Status
     /// Whether the private key is on this device (sealed under its owner's PIN).
     public let onThisDevice: Bool
+    /// When the central revoked it.
     public let revokedAt: Date?
     /// Why the central refused to register it.
     public let refusal: String?

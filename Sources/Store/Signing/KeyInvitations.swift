@@ -3,11 +3,11 @@ import GRDB
 import SyncCore
 
 /// The central's one-time codes for key registration: made by `syncd member invite`, redeemed once,
-/// within their validity, by the key whose request proves it knows the code. The central keeps the
+/// within their validity, by the key whose request proves it knows the code. (Public for its default only.) The central keeps the
 /// secret derived from each code (it keys the proof), never the code as typed.
-enum KeyInvitations {
-    /// How long a code stays valid by default.
-    static let defaultValidity: TimeInterval = 14 * 24 * 3600
+public enum KeyInvitations {
+    /// How many days a code stays valid by default.
+    public static let defaultDays = 14
 
     /// Makes a code for `member`, valid for `validity`; returns the code, which is shown once.
     static func make(for member: String, validity: TimeInterval, at now: Date, _ db: Database) throws -> String {
@@ -34,7 +34,7 @@ enum KeyInvitations {
         let open = try Row.fetchAll(
             s.db, sql: "SELECT * FROM key_invites WHERE member = ? AND redeemed_key IS NULL", arguments: [request.member])
         let match = open.first { row in
-            InviteCode.proof(secret: row["secret"], member: request.member, publicKey: request.publicKey) == request.proof
+            InviteCode.isValid(proof: request.proof, secret: row["secret"], member: request.member, publicKey: request.publicKey)
         }
         try redeem(match, member: request.member, key: key, s)
         return key

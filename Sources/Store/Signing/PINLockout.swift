@@ -1,7 +1,7 @@
 import Foundation
 
-/// How long a device makes a person wait after wrong PINs in a row: the first two cost nothing, then
-/// 30 s, doubling to at most an hour. It slows a person at the keyboard; a copied file is slowed by the
+/// How long a device makes a person wait after wrong PINs in a row: after each of the first two, no
+/// wait; after the third, 30 s before the next try, doubling with each further one to at most an hour. It slows a person at the keyboard; a copied file is slowed by the
 /// key derivation instead (docs/signing.md).
 enum PINLockout {
     /// Wrong PINs in a row allowed before any wait.

@@ -29,7 +29,19 @@ public enum InviteCode {
 
     /// The proof that whoever asks to register `publicKey` for `member` knows the code whose secret is `secret`.
     public static func proof(secret: Data, member: String, publicKey: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(member)\n\(publicKey)".utf8), using: SymmetricKey(data: secret))
-        return Hex.encode(mac)
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data("\(member)\n\(publicKey)".utf8), using: SymmetricKey(data: secret)))
+    }
+
+    /// Whether `proof` (hex) is the proof of `secret` for `member` and `publicKey`, compared in constant time.
+    public static func isValid(proof: String, secret: Data, member: String, publicKey: String) -> Bool {
+        let digits = Array(proof.utf8)
+        guard digits.count == 64 else { return false }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return false }
+            bytes.append(byte)
+        }
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            bytes, authenticating: Data("\(member)\n\(publicKey)".utf8), using: SymmetricKey(data: secret))
     }
 }

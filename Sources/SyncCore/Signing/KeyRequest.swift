@@ -1,8 +1,11 @@
+import Foundation
+
 /// A device's request that the central register a person's new public key, proved by the one-time
 /// code the central issued for that person. The central answers it with a `SigningKey` of its own.
 public struct KeyRequest: Codable, Sendable, Equatable {
     /// The id of the key asked for (`SigningKey.id(of:)` of `publicKey`).
     public var key: String
+    /// The member whose key it is (the request's actor).
     public var member: String
     /// The raw 32-byte Ed25519 public key, base64.
     public var publicKey: String
@@ -25,5 +28,3 @@ public struct KeyRequest: Codable, Sendable, Equatable {
         return key.id == self.key && key.verifyingKey() != nil ? key : nil
     }
 }
-
-import Foundation

@@ -9,13 +9,16 @@ public struct SealedKey: Sendable, Equatable {
     /// The scrypt cost: N = 2^15, r = 8, p = 1 (32 MiB and about a tenth of a second per try in a
     /// release build: the scrypt paper's interactive setting, doubled).
     public struct Cost: Sendable, Equatable {
+        /// log2 of scrypt's N (its rounds, and with `r` its memory).
         public var logN: Int
+        /// scrypt's block size.
         public var r: Int
+        /// scrypt's parallelism.
         public var p: Int
 
         public static let standard = Cost(logN: 15, r: 8, p: 1)
 
-        /// The parameters as stored: `scrypt:16:8:1`.
+        /// The parameters as stored: `scrypt:15:8:1`.
         public var text: String { "scrypt:\(logN):\(r):\(p)" }
 
         /// The parameters stored as `text`, within bounds this program will spend.
@@ -27,6 +30,7 @@ public struct SealedKey: Sendable, Equatable {
             self.init(logN: logN, r: r, p: p)
         }
 
+        /// A cost of N = 2^`logN`, block size `r`, parallelism `p`.
         public init(logN: Int, r: Int, p: Int) {
             self.logN = logN
             self.r = r
@@ -39,11 +43,14 @@ public struct SealedKey: Sendable, Equatable {
     /// The shortest PIN of digits only accepted.
     public static let minimumDigitsOnlyLength = 12
 
+    /// The 16 random bytes the derivation is salted with.
     public let salt: Data
+    /// The derivation's cost, stored with the key.
     public let cost: Cost
     /// Nonce, ciphertext and tag of the 32-byte private key.
     public let box: Data
 
+    /// A sealed key as stored.
     public init(salt: Data, cost: Cost, box: Data) {
         self.salt = salt
         self.cost = cost

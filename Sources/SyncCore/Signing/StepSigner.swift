@@ -7,7 +7,7 @@ import Foundation
 public struct StepSigner: @unchecked Sendable {
     /// The member the key belongs to.
     public let member: String
-    public let privateKey: Curve25519.Signing.PrivateKey
+    private let privateKey: Curve25519.Signing.PrivateKey
 
     public init(member: String, privateKey: Curve25519.Signing.PrivateKey) {
         self.member = member

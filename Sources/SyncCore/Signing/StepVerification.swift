@@ -82,8 +82,10 @@ public enum StepVerification {
         let what = "\(change.kindName) by \(change.actor) (\(change.dot))"
         let message: String =
             switch verdict {
-            case .missing, .unknownKey:
+            case .missing:
                 "\(what) is not signed by a key registered for \(change.actor); set one up (report-cli key setup) and take the step again"
+            case .unknownKey(let key):
+                "\(what) is signed by key \(key.prefix(8)), which is not registered here: not a key registered for \(change.actor) (a key set up on a device signs once a sync has registered it)"
             case .revoked:
                 "\(what) is signed by a key of \(change.actor) that was revoked before it; set up a new key and take the step again"
             default:

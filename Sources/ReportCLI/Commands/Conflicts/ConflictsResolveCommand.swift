@@ -24,8 +24,7 @@ struct ConflictsResolveCommand: ReplicaCommand {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
         // Deciding a merge conflict is signed; dismissing a refusal or a wait stays on this replica.
-        let signed = [.fieldValue, .approvalTransition, .staleApproval].contains(try replica.conflictEntry(id).kind)
-        let signer = signed ? try global.signer(for: actor, on: replica, in: context) : nil
+        let signer = try replica.conflictEntry(id).kind.isSignedDecision ? try global.signer(for: actor, on: replica, in: context) : nil
         let entry = try replica.resolveConflict(id, keep: keep, value: value, comment: comment, by: actor, signer: signer)
         if global.json { return context.print(try Rendering.json(entry)) }
         context.print("conflict \(entry.id) resolved (\(entry.resolution?.how ?? keep.rawValue)) by \(actor); it reaches the other replicas with the next sync")
