@@ -88,17 +88,17 @@ struct SigningTests {
             try db.execute(sql: #"UPDATE changes SET body = replace(body, '"actor":"zhao"', '"actor":"li"') WHERE body LIKE '%"action":"sign"%'"#)
         }
         let forged = try replica.verifySteps(report: id).filter { !$0.verified }
-        #expect(forged.map(\.step) == ["sign"], "\(forged)")
+        #expect(forged.map(\.step) == [.step(.sign)], "\(forged)")
 
         // And the stored record: the review now claims another content version.
         try replica.writer.write { db in
             let json = try String.fetchOne(db, sql: "SELECT record FROM reports WHERE id = ?", arguments: [id])!
             try db.execute(sql: "UPDATE reports SET record = ? WHERE id = ?", arguments: [json.replacingOccurrences(of: #""action":"review","actor":"li""#, with: #""action":"review","actor":"zhao""#), id])
         }
-        #expect(try replica.verifySteps(report: id).filter { !$0.verified }.map(\.step).sorted() == ["review", "sign"])
+        #expect(try replica.verifySteps(report: id).filter { !$0.verified }.map(\.step.description).sorted() == ["review", "sign"])
         // And the listed state, set past what the steps give.
         try replica.writer.write { db in try db.execute(sql: "UPDATE reports SET state = 'adopted' WHERE id = ?", arguments: [id]) }
-        #expect(try replica.verifySteps(report: id).filter { !$0.verified }.map(\.step).sorted() == ["review", "sign", "state"])
+        #expect(try replica.verifySteps(report: id).filter { !$0.verified }.map(\.step.description).sorted() == ["review", "sign", "state"])
         #expect(try replica.history(of: id).entries.contains { $0.signatureVerified == false })
 
         // A replica that receives the rewritten log refuses the forged sign-off.

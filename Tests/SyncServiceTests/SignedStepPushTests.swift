@@ -46,7 +46,7 @@ extension PushBoundaryTests {
         #expect(reasons.contains { $0.contains("of wang, not of the actor") }, "\(reasons)")
         #expect(try fixture.central.verifySteps(report: id).allSatisfy(\.verified))
         try await expectReviewGoesThrough(fixture, id)
-        #expect(try fixture.central.verifySteps(report: id).filter { $0.step == "review" }.map(\.verified) == [true])
+        #expect(try fixture.central.verifySteps(report: id).filter { $0.step == .step(.review) }.map(\.verified) == [true])
     }
 
     @Test("a device cannot undo a sign-off the central holds: a forged unsigned revise, a backdated edit and a backdated step are refused")

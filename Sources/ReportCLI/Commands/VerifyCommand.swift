@@ -22,7 +22,7 @@ struct VerifyCommand: ReplicaCommand {
             context.print("\(steps) signed step\(steps == 1 ? "" : "s") and \(checks.count - steps) other writes checked; all verify")
         } else {
             var table = TextTable(["REPORT", "STEP", "ACTOR", "DOT", "PROBLEM"])
-            for check in failed { table.add([String(check.report.prefix(13)), check.step, check.actor, check.dot.description, check.summary]) }
+            for check in failed { table.add([String(check.report.prefix(13)), check.step.description, check.actor, check.dot?.description ?? "-", check.summary]) }
             context.print(table.render())
         }
         if !failed.isEmpty {

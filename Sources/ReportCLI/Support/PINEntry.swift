@@ -19,8 +19,9 @@ struct PINEntry {
         if let pin = try given() { return try replica.unlockKey(of: member, pin: pin) }
         for attempt in 1...Self.terminalTries {
             guard let pin = context.askSecret("PIN for \(member)'s signing key: ") else { throw Self.noPIN(member) }
+            // After a wrong PIN the next try is asked for; one that must wait first is refused with how long.
             do { return try replica.unlockKey(of: member, pin: pin) } catch let error as ReportSyncError
-                where attempt < Self.terminalTries && error.message.hasPrefix("wrong PIN") && !error.message.contains("wait")
+                where attempt < Self.terminalTries && error.code == .wrongPIN
             {
                 context.printError("error: \(error.message)")
             }

@@ -99,7 +99,7 @@ extension Replica {
             let failures = (row["failures"] as Int) + 1
             let wait = PINLockout.delay(afterFailures: failures)
             let then = wait > 0 ? "; wait \(Int(wait)) s before the next try" : ""
-            throw ReportSyncError(.forbidden, "wrong PIN for \(memberID)'s key (\(failures) in a row)\(then)")
+            throw ReportSyncError(.wrongPIN, "wrong PIN for \(memberID)'s key (\(failures) in a row)\(then)")
         }
         try write { db in try db.execute(sql: "UPDATE private_keys SET failures = 0, retry_at = 0 WHERE id = ?", arguments: [id]) }
         return StepSigner(member: memberID, privateKey: privateKey)

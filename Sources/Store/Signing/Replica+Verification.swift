@@ -15,7 +15,7 @@ extension Replica {
             return try ids.flatMap { id in
                 let row = try Row.fetchOne(db, sql: "SELECT record, state FROM reports WHERE id = ?", arguments: [id])
                 guard let json: String = row?["record"], let record = try? JSONCoding.value(ReportRecord.self, from: json) else {
-                    return [StepCheck(report: id, dot: Dot(replica: "?", counter: 0), step: "record", actor: "?", verified: false,
+                    return [StepCheck(report: id, dot: nil, step: .record, actor: "?", verified: false,
                                       summary: "the stored record cannot be read: the file was damaged or altered")]
                 }
                 return try Self.stepChecks(of: record, listedAs: row?["state"], db)
@@ -26,21 +26,21 @@ extension Replica {
     /// The checks of `record`'s steps, resolutions and versions, in clock order, and of its state (also
     /// as the reports table lists it, `listedAs`).
     static func stepChecks(of record: ReportRecord, listedAs listed: String? = nil, _ db: Database) throws -> [StepCheck] {
-        var held: [(dot: Dot, hlc: HybridTimestamp, step: String, actor: String, matches: (Change) -> Bool)] = []
+        var held: [(dot: Dot, hlc: HybridTimestamp, step: StepCheck.Subject, actor: String, matches: (Change) -> Bool)] = []
         for version in record.versions {
-            held.append((version.dot, version.hlc, "version", version.actor, { change in
+            held.append((version.dot, version.hlc, .version, version.actor, { change in
                 guard case .content(let write) = change.payload else { return false }
                 return ReportVersion(change, write) == version
             }))
         }
         for event in record.transitions {
-            held.append((event.dot, event.hlc, event.action.rawValue, event.actor, { change in
+            held.append((event.dot, event.hlc, .step(event.action), event.actor, { change in
                 guard case .transition(let step) = change.payload else { return false }
                 return TransitionEvent(change, step) == event
             }))
         }
         for event in record.resolutions {
-            held.append((event.dot, event.hlc, "resolution", event.actor, { change in
+            held.append((event.dot, event.hlc, .resolution, event.actor, { change in
                 guard case .resolution(let step) = change.payload else { return false }
                 return ResolutionEvent(change, step) == event
             }))
@@ -69,7 +69,7 @@ extension Replica {
         if folded != record.state || (listed != nil && listed != folded.rawValue) {
             checks.append(
                 StepCheck(
-                    report: record.id, dot: record.latestContent.dot, step: "state", actor: "-", verified: false,
+                    report: record.id, dot: record.latestContent.dot, step: .state, actor: "-", verified: false,
                     summary: "STORED STATE \(listed ?? record.state.rawValue) IS NOT WHAT ITS STEPS GIVE (\(folded.rawValue)): the record was altered in the file"))
         }
         return checks

@@ -9,6 +9,8 @@ public struct ReportSyncError: Error, Equatable, Sendable, CustomStringConvertib
         case tooLarge = "too-large"
         case notFound = "not-found"
         case forbidden
+        /// The PIN given does not open the signing key (another try may be made, after any wait).
+        case wrongPIN = "wrong-pin"
         case wrongState = "wrong-state"
         case ruleViolated = "rule-violated"
         case alreadyExists = "already-exists"

@@ -19,7 +19,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public init(_ error: ReportSyncError) {
         let status: HTTPResponse.Status =
             switch error.code {
-            case .forbidden: .forbidden
+            case .forbidden, .wrongPIN: .forbidden
             case .notFound: .notFound
             case .invalidInput, .ruleViolated, .wrongState, .alreadyExists: .unprocessableContent
             case .malformed: .badRequest
