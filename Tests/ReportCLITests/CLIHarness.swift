@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReportCLI
 import TestSupport
+import Testing
 
 /// Runs report-cli commands in-process against a temporary folder and captures what they print.
 final class CLIHarness: @unchecked Sendable {
@@ -49,6 +50,14 @@ final class CLIHarness: @unchecked Sendable {
             let message = ReportCLI.message(for: error)
             return Outcome(out: out.text, err: err.text + message, exitCode: ReportCLI.exitCode(for: error).rawValue)
         }
+    }
+
+    /// Runs a command that must succeed and returns what it printed, trimmed.
+    @discardableResult
+    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async -> String {
+        let outcome = await run(arguments)
+        #expect(outcome.succeeded, "report-cli \(arguments.joined(separator: " ")): \(outcome.err)", sourceLocation: sourceLocation)
+        return outcome.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A member setup most tests start from: a squad replica with drafter, unit head and leader.

@@ -152,12 +152,14 @@ public struct CentralReplica: Sendable {
                 if case .rejected(let error) = outcome { try s.engine.void(change, reason: error.message, by: clerk.id) }
                 return PushResult(dot: change.dot, outcome: outcome)
             }
-            let signer = try Self.serverSigner(s)
+            var signer: StepSigner?
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), record.state == .signed else { continue }
+                // Read only when a push brings a report to receive (most pushes bring none).
+                if signer == nil { signer = try Self.serverSigner(s) }
                 let receipt = try LocalWrites.transition(
                     .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
-                try s.commitLocal([try signer.sign(receipt)])
+                try s.commitLocal([try signer!.sign(receipt)])
             }
             return results
         }
