@@ -29,6 +29,9 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = Binaries.directory.appendingPathComponent("syncd")
         process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"] + arguments
         process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["REPORTSYNC_STATE_DIR"] = directory.appendingPathComponent(Binaries.stateFolder).path
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

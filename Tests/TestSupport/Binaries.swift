@@ -7,11 +7,15 @@ public enum Binaries {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// The folder, inside a test's folder, where the binaries keep the machine's state (counter watermarks).
+    public static let stateFolder = "state"
+
     /// The PIN file of tests that set keys up as a person does (`setUpKeys`).
     public static let pinFile = "test.pin"
 
     /// Runs a built binary to completion in `directory`, without `REPORT_DB`/`REPORT_AS` from the test's
-    /// environment (and with `REPORT_PIN_FILE` naming `pinFile` when the test wrote one there), and
+    /// environment (with `REPORT_PIN_FILE` naming `pinFile` when the test wrote one there, and the
+    /// machine state in `stateFolder` there), and
     /// returns its exit status and output.
     @discardableResult
     public static func run(_ name: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
@@ -24,6 +28,8 @@ public enum Binaries {
         environment["REPORT_AS"] = nil
         let pin = directory.appendingPathComponent(pinFile).path
         environment["REPORT_PIN_FILE"] = FileManager.default.fileExists(atPath: pin) ? pin : nil
+        // Each test folder is one machine: its own counter watermarks (`state/`), which a test may put back too.
+        environment["REPORTSYNC_STATE_DIR"] = directory.appendingPathComponent(stateFolder).path
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -20,6 +20,7 @@ struct SyncCommand: AsyncReplicaCommand {
             if isatty(STDERR_FILENO) != 0 { context.printError(line) }
         }
         if global.json { return context.print(try Rendering.json(summary)) }
+        for notice in summary.recovery { context.print(notice) }
         var line = "pushed \(summary.pushed) (accepted \(summary.accepted)"
         if summary.waitingAtCentral > 0 { line += ", waiting at central \(summary.waitingAtCentral)" }
         if summary.rejected > 0 { line += ", rejected \(summary.rejected): see report-cli list --rejected" }
@@ -56,5 +57,8 @@ struct StatusCommand: ReplicaCommand {
         context.print("rejected by central:  \(state.rejectedByCentral)\(state.rejectedByCentral > 0 ? " (report-cli list --rejected)" : "")")
         context.print("last successful sync: \(state.lastSyncAt.map { Rendering.local($0, in: timeZone) } ?? "never")")
         if let error = state.lastError { context.print("last error:           \(error)") }
+        if let epoch = state.lastEpoch {
+            context.print("new replica id:       \(Rendering.local(epoch.at, in: timeZone)): \(epoch.reason) (was \(epoch.old), now \(epoch.new))")
+        }
     }
 }

@@ -12,11 +12,25 @@ extension CentralReplica: CentralStore {
     }
 
     public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
-        try await replica.background { try receivePush(changes, from: device) }
+        try await replica.background {
+            try checkFileInPlace()
+            return try receivePush(changes, from: device)
+        }
     }
 
     public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {
-        try await replica.background { try feed(after: after, limit: limit, units: try unitScope(of: device.unit)) }
+        try await replica.background {
+            try checkFileInPlace()
+            return try feed(after: after, limit: limit, units: try unitScope(of: device.unit))
+        }
+    }
+
+    public func standing(for device: Enrollment) async throws -> CentralStanding {
+        try await replica.background { try standing(for: device) as CentralStanding }
+    }
+
+    public func checkHealth() async throws {
+        try await replica.background { try checkFileInPlace() }
     }
 
     public func figures() async throws -> CentralFigures {

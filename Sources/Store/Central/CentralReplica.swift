@@ -9,6 +9,9 @@ import SyncCore
 public struct CentralReplica: Sendable {
     /// The replica file, for the central office's local work and reads.
     public let replica: Replica
+    /// Device and inode of the file when it was opened: a server whose file is deleted, moved or
+    /// replaced underneath it must stop taking writes (`checkFileInPlace`).
+    let openedAs: String?
 
     /// The central side of `replica`, or an error that says the file is not a central replica.
     public init(_ replica: Replica) throws {
@@ -18,7 +21,9 @@ public struct CentralReplica: Sendable {
                 "\(replica.path ?? "this replica") is not a central replica; create one with syncd init --db FILE --bureau NAME")
         }
         self.replica = replica
+        openedAs = replica.path.flatMap(FileIdentity.of)
         try ensureServerKey()
+        try replica.write { db in try CentralIncarnation.ensure(db) }
     }
 
     /// Creates the bureau's central replica; `bureau` is the central office's own unit.
@@ -127,8 +132,10 @@ public struct CentralReplica: Sendable {
             let held = Set(try changes.filter { try s.engine.holds($0) }.map(\.dot))
             let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) }, s.db)
             let fresh = try changes.filter { try !held.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0) }
+            // The central's own changes, lost with its disk and sent back by a device that held them.
+            let own = Set(try ReplicaEpoch.previousIDs(s.db) + [s.replicaID])
             try ChangeShape.check(fresh)
-            try authorization.checkWhole(fresh, from: device, at: s.now)
+            try authorization.checkWhole(fresh.filter { !own.contains($0.dot.replica) }, from: device, at: s.now)
             let results = try changes.map { change in
                 if let outside = try authorization.outsideScope(change, of: device, held: s.record(change.record)) {
                     return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
@@ -137,6 +144,13 @@ public struct CentralReplica: Sendable {
                 if let reason = refused[change.dot] { return PushResult(dot: change.dot, status: .rejected, reason: reason) }
                 if withheld.contains(change.record) {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
+                }
+                if own.contains(change.dot.replica) {
+                    do { try authorization.checkReturned(change) } catch let error as ReportSyncError {
+                        return PushResult(dot: change.dot, status: .rejected, reason: error.message)
+                    }
+                    // Not the device's change: a refusal writes no void.
+                    return PushResult(dot: change.dot, outcome: try s.offer(change))
                 }
                 let outcome: ApplyOutcome
                 do {
@@ -152,6 +166,8 @@ public struct CentralReplica: Sendable {
                 if case .rejected(let error) = outcome { try s.engine.void(change, reason: error.message, by: clerk.id) }
                 return PushResult(dot: change.dot, outcome: outcome)
             }
+            // What the push released comes first: a receipt the central lost and a device gave back is one of them.
+            try s.engine.releaseWaiting()
             var signer: StepSigner?
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), record.state == .signed else { continue }

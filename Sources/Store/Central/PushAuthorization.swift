@@ -79,6 +79,28 @@ final class PushAuthorization {
         }
     }
 
+    /// Throws why a change under the central's own replica id, sent back by a device after the central
+    /// lost it with its disk, may not be taken back: only a signed step or decision of a member the
+    /// permission table lets act so at the central (the merge then checks the signature), so that a
+    /// device can give back what the central made and nothing else.
+    func checkReturned(_ change: Change) throws {
+        guard change.signature != nil else {
+            throw ReportSyncError(
+                .forbidden,
+                "change \(change.dot) is the central's own and unsigned; the central takes back only signed steps and decisions it lost, so the central office must make it again")
+        }
+        let clerk = CentralReplica.receiptClerk(bureau: try Meta.require(.unitID, db))
+        guard let actor = change.actor == clerk.id ? clerk : try member(change.actor) else {
+            throw ReportSyncError(.forbidden, "change \(change.dot) was made by \(change.actor), who is not a member at the central office")
+        }
+        switch change.payload {
+        case .transition(let step): try Self.checkRole(claimed: step.role, by: actor, in: change)
+        case .resolution(let step): try Self.checkRole(claimed: step.role, by: actor, in: change)
+        default: break
+        }
+        try Permissions.check(Self.act(of: change), by: actor, onUnit: change.unit, at: .central)
+    }
+
     /// What a pushed change does, in the permission table's terms.
     static func act(of change: Change) -> Act {
         switch change.payload {

@@ -112,6 +112,7 @@ public struct FieldReplica: Sendable {
         }
         let at = replica.now().millisecondsSince1970
         try replica.write { db in
+            let mine = Set(try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)])
             for entry in sent {
                 let dot = entry.change.dot
                 guard let answer = byDot[dot] else {
@@ -124,6 +125,9 @@ public struct FieldReplica: Sendable {
                     continue
                 case .accepted, .duplicate: result.accepted += 1
                 case .waiting: result.waiting += 1
+                case .rejected where !mine.contains(dot.replica):
+                    // A change of the central's own, sent back after it lost it (`reconcile`): it stays here as it is.
+                    result.notReturned.append(dot)
                 case .rejected:
                     let reason = answer.reason ?? "refused by the central without a reason"
                     result.refused.append((dot, reason))
@@ -149,7 +153,8 @@ public struct FieldReplica: Sendable {
     /// own changes is its refusal too (the central refused it after it had answered `waiting`, once its
     /// causes came): it is kept with the other refusals, to be shown, and the change leaves the outbox.
     public func applyPulled(_ changes: [Change], next: Int64) throws -> [ApplyOutcome] {
-        try replica.session { s in
+        try retireIfOwnChangeComesBack(in: changes)
+        return try replica.session { s in
             let outcomes = try changes.map { try s.offer($0, checkClock: false) }
             for case .void(let marker) in changes.map(\.payload) {
                 try s.db.execute(
@@ -164,6 +169,24 @@ public struct FieldReplica: Sendable {
             let current = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
             try Meta.set(.pullCursor, String(max(current, next)), s.db)
             return outcomes
+        }
+    }
+
+    /// A change under this replica's own id that it does not hold, coming from the central, shows that
+    /// the file is an older copy of itself: it takes a new id before taking the change in, so that it
+    /// never issues that dot again (the central's standing usually finds this first).
+    private func retireIfOwnChangeComesBack(in changes: [Change]) throws {
+        try replica.write { db in
+            let current = try Meta.require(.replicaID, db)
+            for change in changes where change.dot.replica == current {
+                let held = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS(SELECT 1 FROM changes WHERE replica = ? AND counter = ?)",
+                    arguments: [change.dot.replica, change.dot.counter]) ?? false
+                if !held {
+                    try ReplicaEpoch.begin(.ownChangeReceived(change.dot), db, at: replica.now())
+                    return
+                }
+            }
         }
     }
 
@@ -207,8 +230,16 @@ public struct FieldReplica: Sendable {
                 waiting: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_changes") ?? 0,
                 rejectedByCentral: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM push_rejections") ?? 0,
                 lastSyncAt: try Meta.get(.lastSyncAt, db).flatMap(Int64.init).map(Date.init(millisecondsSince1970:)),
-                lastError: try Meta.get(.lastSyncError, db))
+                lastError: try Meta.get(.lastSyncError, db),
+                lastEpoch: try Meta.get(.lastEpoch, db).flatMap(Self.epoch))
         }
+    }
+
+    /// The `lastEpoch` setting read back ("MILLIS OLD NEW reason").
+    private static func epoch(_ text: String) -> SyncState.Epoch? {
+        let parts = text.split(separator: " ", maxSplits: 3).map(String.init)
+        guard parts.count == 4, let millis = Int64(parts[0]) else { return nil }
+        return SyncState.Epoch(at: Date(millisecondsSince1970: millis), old: parts[1], new: parts[2], reason: parts[3])
     }
 
     private static func entry(_ row: Row) throws -> OutboxEntry {

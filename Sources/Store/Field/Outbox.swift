@@ -65,6 +65,8 @@ public struct PushAcknowledgement: Sendable {
     public var unanswered: [Dot] = []
     /// Not taken because their report would be secret at the central: they stay in the outbox.
     public var held: [Dot] = []
+    /// Changes of the central's own, sent back after it lost them, that it would not take back.
+    public var notReturned: [Dot] = []
     /// Answers for changes this push did not send: ignored.
     public var foreign: [Dot] = []
 }

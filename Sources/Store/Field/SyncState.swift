@@ -15,4 +15,14 @@ public struct SyncState: Sendable, Equatable, Codable {
     public let rejectedByCentral: Int
     public let lastSyncAt: Date?
     public let lastError: String?
+    /// The last time this replica took a new replica id, and why (`ReplicaEpoch`).
+    public let lastEpoch: Epoch?
+
+    /// One change of replica id.
+    public struct Epoch: Sendable, Equatable, Codable {
+        public let at: Date
+        public let old: String
+        public let new: String
+        public let reason: String
+    }
 }

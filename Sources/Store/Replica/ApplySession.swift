@@ -11,13 +11,17 @@ final class ApplySession {
     /// What the file is to the bureau (decides, for example, whether local changes enter an outbox).
     let role: ReplicaRole
     private let source: SQLiteMergeSource
+    /// The replica's dot counter when the session began, and after it finished.
+    private(set) var counters: (start: Int64, end: Int64)
 
     init(_ db: Database, now: Date) throws {
         self.db = db
         source = SQLiteMergeSource(db)
         role = try Meta.role(db)
+        let counter = Int64(try Meta.require(.counter, db)) ?? 0
+        counters = (counter, counter)
         let engine = try MergeEngine(
-            source: source, replicaID: try Meta.require(.replicaID, db), counter: Int64(try Meta.require(.counter, db)) ?? 0,
+            source: source, replicaID: try Meta.require(.replicaID, db), counter: counter,
             clock: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0), policy: try Replica.policy(db), now: now)
         if role == .central {
             engine.admission = PushedContentRules()
@@ -101,6 +105,7 @@ final class ApplySession {
         }
         for record in effects.records { try save(record) }
         try Meta.set(.counter, String(effects.counter), db)
+        counters.end = effects.counter
         try Meta.set(.hlc, String(effects.clock.rawValue), db)
     }
 
@@ -125,11 +130,16 @@ extension Replica {
     /// retried, `check` passed, effects persisted) before the transaction commits.
     func session<T>(check: (MergeEffects) throws -> Void = { _ in }, _ body: (ApplySession) throws -> T) throws -> T {
         let at = now()
-        return try write { db in
+        var issued: (replica: String, counter: Int64)?
+        let result = try write { db in
             let session = try ApplySession(db, now: at)
             let result = try body(session)
             try session.finish(check: check)
+            if session.counters.end > session.counters.start { issued = (session.replicaID, session.counters.end) }
             return result
         }
+        // After the commit, never before: the watermark must not get ahead of the file.
+        if path != nil, let issued { CounterWatermark.raise(replica: issued.replica, to: issued.counter) }
+        return result
     }
 }

@@ -28,6 +28,16 @@ enum Meta {
         /// When the last sync finished, and the last sync error.
         case lastSyncAt = "last_sync_at"
         case lastSyncError = "last_sync_error"
+        /// The last time the replica took a new id, and why (`ReplicaEpoch`): "MILLIS OLD NEW reason".
+        case lastEpoch = "last_epoch"
+        /// Set in a file made by `backup` ("REPLICA COUNTER MILLIS"): put in use, it takes a new replica id.
+        case backupOf = "backup_of"
+        /// A central's incarnation (`CentralIncarnation`): a new one whenever its store is restored or replaced.
+        case incarnation
+        /// The central sequence its incarnation began at: what every incarnation holds alike.
+        case incarnationBase = "incarnation_base"
+        /// A field replica's knowledge of its central's incarnation, as the central last named it.
+        case centralIncarnation = "central_incarnation"
         /// The central's own private signing key (raw, base64), for the receipts it makes unattended.
         case serverSigningKey = "server_signing_key"
     }

@@ -131,19 +131,10 @@ public final class Replica: Sendable {
         if role != .field { try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) } }
     }
 
-    /// Gives the replica a new id when its file is not where it was (copied, or restored from a backup),
-    /// so that it never issues a dot its old self may already have used.
+    /// Takes a new replica id when the file may be an older copy of itself (`ReplicaEpoch.checkOpened`).
     private func rekeyIfMoved() throws {
-        guard let path, let current = FileIdentity.of(path) else { return }
-        try write { db in
-            let recorded = try Meta.get(.fileIdentity, db)
-            try Meta.set(.fileIdentity, current, db)
-            guard let recorded, recorded != current else { return }
-            let old = try Meta.require(.replicaID, db)
-            let previous = (try Meta.get(.previousReplicaIDs, db)).map { $0 + "," } ?? ""
-            try Meta.set(.previousReplicaIDs, previous + old, db)
-            try Meta.set(.replicaID, UUIDv7.make(at: now()), db)
-        }
+        guard let path else { return }
+        try write { db in _ = try ReplicaEpoch.checkOpened(path: path, db, at: now()) }
     }
 
     /// What this replica is to the bureau.

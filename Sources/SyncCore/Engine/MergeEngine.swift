@@ -170,6 +170,13 @@ public final class MergeEngine {
 
     /// Retries the waiting changes whose causes may have arrived and returns everything the batch decided.
     public func finish() throws -> MergeEffects {
+        try releaseWaiting()
+        return try collectEffects()
+    }
+
+    /// Retries the waiting changes the batch's writes may have released, round after round, until no
+    /// more apply (`finish` does it too; a caller that acts on the merged state calls it first).
+    public func releaseWaiting() throws {
         var round = hasWaiting ? touched : []
         while !round.isEmpty {
             let stored = try source.waiting(on: round).filter {
@@ -198,6 +205,9 @@ public final class MergeEngine {
             // A record written again in this round (even one already in it) may release more.
             round = touchedSinceRound
         }
+    }
+
+    private func collectEffects() throws -> MergeEffects {
         for (dot, wait) in waitingNow.sorted(by: { $0.key < $1.key }) where !released.contains(dot) {
             if addedWaits.contains(dot) { effects.waits.append(wait) } else { effects.rewaits.append(wait) }
         }

@@ -28,6 +28,7 @@ public struct FieldSyncService: Service {
             if untilNextRound <= .zero {
                 do {
                     let summary = try await SyncRound.run(field, client: client)
+                    for line in summary.recovery { logger.warning("recovered", metadata: ["what": "\(line)"]) }
                     logger.info(
                         "synced", metadata: ["pushed": "\(summary.pushed)", "rejected": "\(summary.rejected)", "pulled": "\(summary.pulled)"])
                     failures = 0

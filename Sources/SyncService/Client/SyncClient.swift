@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Store
 import SyncCore
 
 /// The field side of the sync API: one call per endpoint, errors turned into messages a person can act on.
@@ -28,6 +29,12 @@ public struct SyncClient: Sendable {
     /// the central down.)
     public func probe() async throws {
         let _: [String: String] = try await send(.GET, "/healthz", body: Optional<PushRequest>.none, timeout: .seconds(5))
+    }
+
+    /// What the central holds for this device (its incarnation, its counters per replica id); the first
+    /// request of every round, with a short timeout, so that a central that is down is found fast.
+    public func standing() async throws -> CentralStanding {
+        try await send(.GET, "/v1/standing", body: Optional<PushRequest>.none, timeout: .seconds(5))
     }
 
     /// Which unit and device the token belongs to.

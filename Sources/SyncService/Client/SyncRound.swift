@@ -16,6 +16,8 @@ public struct SyncSummary: Codable, Sendable, Equatable {
     public var foreignAnswers = 0
     public var pulled = 0
     public var applied = 0
+    /// What the round repaired before it began, one line each (`FieldReplica.reconcile`).
+    public var recovery: [String] = []
 
     public init() {}
 }
@@ -30,13 +32,13 @@ public enum SyncRound {
     ) async throws -> SyncSummary {
         var summary = SyncSummary()
         do {
-            // An idle round is a single pull; a round with changes to send first checks the central is up.
-            var firstRequest = true
+            // First what the central holds (with a short timeout: a central that is down is found fast),
+            // and what either copy forgot is repaired before anything is pushed.
+            let standing = try await client.standing()
+            summary.recovery = try field.reconcile(with: standing).notices
             while true {
                 let outgoing = try field.nextPush(limit: batch)
                 if outgoing.isEmpty { break }
-                if firstRequest { try await client.probe() }
-                firstRequest = false
                 let answer = try await client.push(outgoing.map(\.change))
                 let acknowledged = try field.acknowledge(sent: outgoing, answers: answer.results)
                 summary.pushed += outgoing.count
@@ -52,8 +54,7 @@ public enum SyncRound {
             }
             var more = true
             while more {
-                let page = try await client.pull(after: try field.pullCursor(), timeout: firstRequest ? .seconds(5) : nil)
-                firstRequest = false
+                let page = try await client.pull(after: try field.pullCursor())
                 let outcomes = try field.applyPulled(page.changes.map(\.change), next: page.next)
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count

@@ -24,7 +24,13 @@ public enum CentralServer {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.info))
         router.middlewares.add(MetricsMiddleware(metrics: metrics))
-        router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+        router.get("/healthz") { _, context in
+            do { try await store.checkHealth() } catch let error as ReportSyncError {
+                context.logger.error("not healthy: \(error.message)")
+                throw APIError(error)
+            }
+            return try json(["status": "ok"])
+        }
 
         router.get("/metrics") { request, _ in
             guard let scrapeToken else {
@@ -53,6 +59,11 @@ public enum CentralServer {
             let bureau = try await storeCall { try await store.bureau() }
             return try json(
                 WhoAmI(protocolVersion: SyncProtocol.version, unit: enrollment.unit, device: enrollment.device, bureau: bureau))
+        }
+
+        router.get("/v1/standing") { request, _ in
+            let enrollment = try await authenticate(request, store)
+            return try json(try await storeCall { try await store.standing(for: enrollment) })
         }
 
         router.post("/v1/push") { request, _ in

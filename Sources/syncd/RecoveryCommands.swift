@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Store
+import SyncCore
+
+/// `syncd backup`: an online, consistent backup of the central (docs/operations.md).
+struct BackupCentral: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Write a consistent backup of the central replica while syncd serve keeps running.")
+    @Option(help: "The central replica file.") var db: String
+    @Option(help: "The backup file to create (never overwritten).") var out: String
+
+    func run() async throws {
+        try await reporting {
+            let info = try CentralReplica.open(at: db).replica.backup(to: out)
+            print("backed up the central \(db) to \(info.path) (\(info.bytes) bytes); put it back with syncd restore --from \(info.path) --db \(db)")
+        }
+    }
+}
+
+/// `syncd restore`: puts a central backup in use as a new incarnation.
+struct RestoreCentral: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Put a central backup in use (stop syncd serve first); the fields send back what it lacks at their next sync.")
+    @Option(help: "The backup to restore (written by syncd backup, or a copy of a central replica file).") var from: String
+    @Option(help: "The central replica file to restore to; a file already there is kept aside, never deleted.") var db: String
+
+    func run() async throws {
+        try await reporting {
+            let restored = try CentralReplica.restore(from: from, to: db)
+            if let kept = restored.replacedFileKeptAt { print("kept the file that was at \(db) as \(kept)") }
+            print(
+                "restored \(from) to \(db) as incarnation \(restored.incarnation) (up to sequence \(restored.base)); start syncd serve again: each field sends what the central lacks and pulls again at its next sync"
+            )
+        }
+    }
+}
