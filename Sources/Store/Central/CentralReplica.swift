@@ -146,7 +146,7 @@ public struct CentralReplica: Sendable {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
                 }
                 if own.contains(change.dot.replica) {
-                    do { try authorization.checkReturned(change) } catch let error as ReportSyncError {
+                    do { try authorization.checkReturned(change, from: device, held: s.record(change.record)) } catch let error as ReportSyncError {
                         return PushResult(dot: change.dot, status: .rejected, reason: error.message)
                     }
                     // Not the device's change: a refusal writes no void.

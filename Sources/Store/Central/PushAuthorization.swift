@@ -83,7 +83,19 @@ final class PushAuthorization {
     /// lost it with its disk, may not be taken back: only a signed step or decision of a member the
     /// permission table lets act so at the central (the merge then checks the signature), so that a
     /// device can give back what the central made and nothing else.
-    func checkReturned(_ change: Change) throws {
+    ///
+    /// A refusal (a void, unsigned) comes back only from the device whose change it refused, and only
+    /// while the central does not hold that change (`held`): a device may give up its own change, never
+    /// undo one the central took.
+    func checkReturned(_ change: Change, from device: Enrollment, held: ReportRecord?) throws {
+        if case .void(let marker) = change.payload {
+            let owner = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [marker.dot.replica])
+            guard owner == device.device, held?.vv.covers(marker.dot) != true else {
+                throw ReportSyncError(
+                    .forbidden, "change \(change.dot) is the central's refusal of a change that is not this device's, or that the central holds; it was not taken back")
+            }
+            return
+        }
         guard change.signature != nil else {
             throw ReportSyncError(
                 .forbidden,

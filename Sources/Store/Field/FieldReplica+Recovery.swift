@@ -57,7 +57,7 @@ extension FieldReplica {
             try Meta.set(.pullCursor, String(from), db)
             let why = replaced ? "the central was restored from a backup or replaced" : "the central holds less than it had acknowledged to this device"
             var line = "\(why): sending again \(recovery.resent) change(s) it may lack"
-            if returned > 0 { line += ", returning \(returned) signed change(s) of its own it lost" }
+            if returned > 0 { line += ", returning \(returned) change(s) of its own it lost (signed steps, refusals of this device's changes)" }
             line += ", and pulling again from sequence \(from)"
             recovery.notices.append(line)
             if !lost.isEmpty {
@@ -105,12 +105,13 @@ extension FieldReplica {
         return count
     }
 
-    /// Puts the signed changes the central made past what it now holds of each of its replica ids in
-    /// the outbox, to go back to it; returns their count and the dots of the unsigned ones, which the
-    /// central cannot take back from a device.
+    /// Puts the changes the central made past what it now holds of each of its replica ids, and can
+    /// take back from this device, in the outbox: signed steps and decisions, and its refusals of this
+    /// device's own changes. Returns their count and the dots of the others, which it cannot.
     private static func enqueueCentralChangesItLost(_ standing: CentralStanding, _ db: Database) throws -> (Int, [Dot]) {
         var returned = 0
         var lost: [Dot] = []
+        let mine = Set(try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)])
         for held in standing.central {
             let rows = try Row.fetchAll(
                 db,
@@ -122,7 +123,8 @@ extension FieldReplica {
                 arguments: [held.replica, held.counter])
             for row in rows {
                 let change = try JSONCoding.value(Change.self, from: row["body"])
-                if change.signature != nil {
+                let refusalOfMine = if case .void(let marker) = change.payload { mine.contains(marker.dot.replica) } else { false }
+                if change.signature != nil || refusalOfMine {
                     try enqueue(row, db)
                     returned += 1
                 } else {
