@@ -7,7 +7,8 @@ import Testing
 /// A seeded run of the stores that ship: one central replica and 1–7 field replicas of squad-3, all
 /// SQLite (in memory, or files in a folder), doing random work and syncing by push and pull on a
 /// random schedule — batches cut, reordered and sent twice, answers lost, short, reordered or foreign,
-/// pages replayed or lost, and (on disk) replicas closed and reopened between any two transactions.
+/// pages replayed or lost, and (on disk) replicas closed and reopened between any two transactions,
+/// backed up, and once a run a field or the central put back from an older backup.
 final class BureauSimulation {
     var rng: SplitMix64
     let clock = SimulatedClock()
@@ -24,6 +25,14 @@ final class BureauSimulation {
     var unansweredSeen = 0
     var foreignSeen = 0
     private var forged: Int64 = 0
+    /// On disk: the last backup of each field (by index) and of the central (`centralBackup`), with the
+    /// replica id it was taken under, and whether this run already put one back (one restore a run: a
+    /// change lost by both its device and the central at once is truly lost, and no test can ask more).
+    private var fieldBackups: [Int: (path: String, replica: String)] = [:]
+    private var centralBackup: String?
+    private(set) var restored = false
+    /// What this run put back: "field" or "central".
+    private(set) var restoredWhat: String?
 
     static let unit = "squad-3"
     static let people = [
@@ -191,6 +200,7 @@ final class BureauSimulation {
     /// `mangle`, the batch may be reordered or sent twice, and the answer lost, cut short, reordered or
     /// padded with an answer for a change that was not sent.
     func push(_ f: Int, limit: Int, mangle: Bool) throws {
+        try reconcile(f)
         let batch = try fields[f].nextPush(limit: limit)
         guard !batch.isEmpty else { return }
         var sent = batch
@@ -221,6 +231,7 @@ final class BureauSimulation {
     /// applied), reordered, or applied twice (a crash before the cursor was read back).
     @discardableResult
     func pull(_ f: Int, pageSize: Int, mangle: Bool = false) throws -> Bool {
+        try reconcile(f)
         let page = try central.feed(after: try fields[f].pullCursor(), limit: pageSize, units: try central.unitScope(of: Self.unit))
         var changes = try page.changes.map { try JSONCoding.value(Change.self, from: $0.body) }
         if mangle, rng.below(6) == 0 {
@@ -237,6 +248,12 @@ final class BureauSimulation {
         _ = try fields[f].applyPulled(changes, next: page.covered)
         if mangle, rng.below(6) == 0 { _ = try fields[f].applyPulled(changes, next: page.covered) }
         return page.more
+    }
+
+    /// What a sync round does first: field `f` compares what it knows with the central's standing.
+    func reconcile(_ f: Int) throws {
+        let recovery = try fields[f].reconcile(with: try central.standing(for: devices[f]))
+        for line in recovery.notices { trace.append("field \(f): \(line)") }
     }
 
     /// A device pushes a change crafted by hand: a step on one of its unit's reports in the name of a
@@ -259,6 +276,12 @@ final class BureauSimulation {
     /// field device crashes after the central took its push but before the answer was recorded.
     func crash(_ f: Int) throws {
         guard let directory else { return try push(f, limit: 1 + rng.below(8), mangle: false) }
+        switch rng.below(8) {
+        case 0: return try backUp(f, in: directory)
+        case 1: return try backUpCentral(in: directory)
+        case 2, 3: return try restore(f, in: directory)
+        default: break
+        }
         if rng.below(3) == 0 {
             central = try CentralReplica.open(at: directory.appendingPathComponent("central.sqlite").path, now: clock.reading)
             trace.append("the central restarts")
@@ -267,6 +290,83 @@ final class BureauSimulation {
             fields[f] = try FieldReplica.open(at: directory.appendingPathComponent("field-\(f).sqlite").path, now: skewed)
             trace.append("field \(f) restarts")
         }
+    }
+
+    // MARK: Backups and restores
+
+    /// A backup of a random field or of the central, now (on disk only).
+    func backUpNow() throws {
+        guard let directory else { return }
+        if rng.below(2) == 0 { try backUpCentral(in: directory) } else { try backUp(rng.below(fields.count), in: directory) }
+    }
+
+    /// A restore of a field or of the central from its last backup, now (on disk only, once a run).
+    func restoreNow() throws {
+        guard let directory, !restored else { return }
+        let f = fieldBackups.keys.sorted().first ?? 0
+        if centralBackup != nil, fieldBackups.isEmpty || rng.below(2) == 0 { try restoreCentral(in: directory) } else { try restoreField(f, in: directory) }
+    }
+
+    /// Field `f`'s file is copied as it is (a plain `cp`), or backed up with `Replica.backup`.
+    private func backUp(_ f: Int, in directory: URL) throws {
+        let path = directory.appendingPathComponent("field-\(f).bak-\(trace.count)").path
+        let id = try fields[f].replica.identity().replicaID
+        if rng.below(2) == 0 {
+            try fields[f].replica.checkpoint()
+            try FileManager.default.copyItem(atPath: directory.appendingPathComponent("field-\(f).sqlite").path, toPath: path)
+            trace.append("field \(f) is copied to a backup (cp)")
+        } else {
+            _ = try fields[f].replica.backup(to: path)
+            trace.append("field \(f) is backed up (report-cli backup)")
+        }
+        fieldBackups[f] = (path, id)
+    }
+
+    private func backUpCentral(in directory: URL) throws {
+        let path = directory.appendingPathComponent("central.bak-\(trace.count)").path
+        _ = try central.replica.backup(to: path)
+        centralBackup = path
+        trace.append("the central is backed up (syncd backup)")
+    }
+
+    /// Field `f`'s last backup is put back, or the central's: each must then find out, by what it or
+    /// the central knows, what it lost.
+    private func restore(_ f: Int, in directory: URL) throws {
+        guard !restored else { return }
+        if rng.below(2) == 0, centralBackup != nil { try restoreCentral(in: directory) } else { try restoreField(f, in: directory) }
+    }
+
+    /// The central's last backup is put back with `syncd restore`.
+    private func restoreCentral(in directory: URL) throws {
+        guard let backup = centralBackup else { return }
+        let path = directory.appendingPathComponent("central.sqlite").path
+        try central.replica.close()
+        _ = try CentralReplica.restore(from: backup, to: path, now: clock.reading)
+        central = try CentralReplica.open(at: path, now: clock.reading)
+        trace.append("the central is restored from \(backup)")
+        restored = true
+        restoredWhat = "central"
+    }
+
+    /// Field `f`'s last backup is copied over its file in place (same inode); half the time its
+    /// watermark goes back too, as when a whole machine is restored.
+    private func restoreField(_ f: Int, in directory: URL) throws {
+        guard let backup = fieldBackups[f] else { return }
+        let path = directory.appendingPathComponent("field-\(f).sqlite").path
+        try fields[f].replica.close()
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: try Data(contentsOf: URL(fileURLWithPath: backup.path)))
+        try handle.close()
+        let machine = rng.below(2) == 0
+        if machine, let state = ProcessInfo.processInfo.environment["REPORTSYNC_STATE_DIR"] {
+            try? FileManager.default.removeItem(atPath: "\(state)/watermarks/\(backup.replica)")
+        }
+        fields[f] = try FieldReplica.open(at: path, now: clock.reading(aheadBy: Self.skew(of: f)))
+        trace.append("field \(f) is restored from \(backup.path) by cp over its file\(machine ? ", with its machine" : "")")
+        restored = true
+        restoredWhat = "field"
     }
 
     // MARK: The end of a run

@@ -162,6 +162,30 @@ struct ConvergenceProperties {
 }
 
 extension ConvergenceProperties {
+    @Test("schedules on disk put fields and the central back from older backups, and still hold every property")
+    func restores() throws {
+        var seen: [String: Int] = [:]
+        for seed in 0..<24 as Range<UInt64> {
+            let simulation = try BureauSimulation(seed: seed, fields: 3, onDisk: true)
+            for _ in 0..<20 { try simulation.step() }
+            try simulation.backUpNow()
+            for _ in 0..<25 { try simulation.step() }
+            do { try simulation.restoreNow() } catch {
+                Issue.record("\(error)\n\(simulation.trace.joined(separator: "\n"))")
+                throw error
+            }
+            do { for _ in 0..<15 { try simulation.step() } } catch {
+                Issue.record("\(error)\n\(simulation.trace.joined(separator: "\n"))")
+                throw error
+            }
+            simulation.declassifyEverything()
+            try simulation.settle()
+            try Self.checkAll(simulation)
+            if let what = simulation.restoredWhat { seen[what, default: 0] += 1 }
+        }
+        #expect(seen["field", default: 0] > 0 && seen["central", default: 0] > 0, "\(seen)")
+    }
+
     @Test("the random schedules really produce every conflict kind, waits, voids, held secrets, lost answers and many states")
     func coverage() throws {
         var kinds: Set<Conflict.Kind> = []

@@ -74,7 +74,7 @@ struct RecoveryEndToEndTests {
         try handle.close()
     }
 
-    @Test("a field put back by cp over its file and drafting before its next sync takes a new replica id first: nothing is refused, nothing is missing")
+    @Test("a field put back by rm and cp and drafting before its next sync takes a new replica id first: nothing is refused, nothing is missing")
     func fieldCopiedOverItsFile() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await bureau()
@@ -85,7 +85,8 @@ struct RecoveryEndToEndTests {
         for title in ["备份后一", "备份后二", "备份后三"] { try draft(title, on: "laptop.sqlite") }
         try run("report-cli", "sync", "--db", "laptop.sqlite")
 
-        try copyOver("laptop.bak", to: "laptop.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path("laptop.sqlite") + suffix) }
+        try FileManager.default.copyItem(atPath: path("laptop.bak"), toPath: path("laptop.sqlite"))
         try draft("恢复后", on: "laptop.sqlite")
         try syncAll()
 
@@ -95,7 +96,7 @@ struct RecoveryEndToEndTests {
         #expect(status?["rejectedByCentral"] as? Int == 0, "nothing the restored device wrote was refused")
     }
 
-    @Test("a field put back whole with its machine (rm and cp, watermarks too) learns from the central at its next sync that it is an older copy")
+    @Test("a field put back whole with its machine (cp over its file, watermarks too) learns from the central at its next sync that it is an older copy")
     func fieldRestoredWithItsMachine() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await bureau()
@@ -107,8 +108,8 @@ struct RecoveryEndToEndTests {
         for title in ["备份后一", "备份后二"] { try draft(title, on: "laptop.sqlite") }
         try run("report-cli", "sync", "--db", "laptop.sqlite")
 
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path("laptop.sqlite") + suffix) }
-        try FileManager.default.copyItem(atPath: path("laptop.bak"), toPath: path("laptop.sqlite"))
+        // The same file (same inode) and the same watermarks as at the backup: only the central can tell.
+        try copyOver("laptop.bak", to: "laptop.sqlite")
         try FileManager.default.removeItem(atPath: path(Binaries.stateFolder))
         try FileManager.default.copyItem(atPath: path("state.bak"), toPath: path(Binaries.stateFolder))
         let synced = try run("report-cli", "sync", "--db", "laptop.sqlite")

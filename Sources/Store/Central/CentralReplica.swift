@@ -126,6 +126,14 @@ public struct CentralReplica: Sendable {
             // A withheld report takes nothing secret in this batch, not even a change that waited here.
             s.engine.heldBack = withheld
             s.engine.voidsRefusalsAs = clerk.id
+            // The central's own key, read only when a push brings a report to receive or a change to refuse.
+            var signer: StepSigner?
+            func serverSigner() throws -> StepSigner {
+                if let signer { return signer }
+                signer = try Self.serverSigner(s)
+                return signer!
+            }
+            s.engine.voidSigner = { try serverSigner().sign($0) }
             // What the central already knows of, byte for byte (held, or waiting for its causes), or refused
             // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
             // what its old self delivered); the shape, kinds and binding are checked on the rest.
@@ -146,7 +154,7 @@ public struct CentralReplica: Sendable {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
                 }
                 if own.contains(change.dot.replica) {
-                    do { try authorization.checkReturned(change, from: device, held: s.record(change.record)) } catch let error as ReportSyncError {
+                    do { try authorization.checkReturned(change, from: device, held: s.record(change.record), key: s.engine.signingKey) } catch let error as ReportSyncError {
                         return PushResult(dot: change.dot, status: .rejected, reason: error.message)
                     }
                     // Not the device's change: a refusal writes no void.
@@ -168,14 +176,11 @@ public struct CentralReplica: Sendable {
             }
             // What the push released comes first: a receipt the central lost and a device gave back is one of them.
             try s.engine.releaseWaiting()
-            var signer: StepSigner?
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), record.state == .signed else { continue }
-                // Read only when a push brings a report to receive (most pushes bring none).
-                if signer == nil { signer = try Self.serverSigner(s) }
                 let receipt = try LocalWrites.transition(
                     .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
-                try s.commitLocal([try signer!.sign(receipt)])
+                try s.commitLocal([try serverSigner().sign(receipt)])
             }
             return results
         }

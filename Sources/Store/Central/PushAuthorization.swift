@@ -84,11 +84,18 @@ final class PushAuthorization {
     /// permission table lets act so at the central (the merge then checks the signature), so that a
     /// device can give back what the central made and nothing else.
     ///
-    /// A refusal (a void, unsigned) comes back only from the device whose change it refused, and only
+    /// A refusal (a void) comes back signed by the central's own key, from any device that holds it;
+    /// one from before signed refusals comes back only from the device whose change it refused, and only
     /// while the central does not hold that change (`held`): a device may give up its own change, never
     /// undo one the central took.
-    func checkReturned(_ change: Change, from device: Enrollment, held: ReportRecord?) throws {
+    func checkReturned(_ change: Change, from device: Enrollment, held: ReportRecord?, key: (String) throws -> SigningKey?) throws {
         if case .void(let marker) = change.payload {
+            if let signature = change.signature {
+                guard case .verified = StepVerification.signatureVerdict(on: change, key: try key(signature.key)) else {
+                    throw ReportSyncError(.forbidden, "change \(change.dot) is a refusal whose signature is not the central's; it was not taken back")
+                }
+                return
+            }
             let owner = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [marker.dot.replica])
             guard owner == device.device, held?.vv.covers(marker.dot) != true else {
                 throw ReportSyncError(

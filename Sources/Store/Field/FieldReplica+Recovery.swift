@@ -106,12 +106,13 @@ extension FieldReplica {
     }
 
     /// Puts the changes the central made past what it now holds of each of its replica ids, and can
-    /// take back from this device, in the outbox: signed steps and decisions, and its refusals of this
-    /// device's own changes. Returns their count and the dots of the others, which it cannot.
+    /// take back from this device, in the outbox: signed steps and decisions, and its refusals of
+    /// changes this device pushed. Returns their count and the dots of the others, which it cannot.
     private static func enqueueCentralChangesItLost(_ standing: CentralStanding, _ db: Database) throws -> (Int, [Dot]) {
         var returned = 0
         var lost: [Dot] = []
-        let mine = Set(try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)])
+        // This device's changes are those of every replica id the central bound to it.
+        let mine = Set(standing.device.map(\.replica))
         for held in standing.central {
             let rows = try Row.fetchAll(
                 db,

@@ -149,6 +149,12 @@ public final class Replica: Sendable {
         }
     }
 
+    /// Closes the file: every later call fails. For a process that is about to let another copy of
+    /// the file take its place (a restore).
+    public func close() throws {
+        do { try (writer as? DatabasePool)?.close() } catch { throw StoreErrors.translate(error, path: path) }
+    }
+
     /// Runs `body` in one write transaction, translating storage failures.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.write(body) } catch { throw StoreErrors.translate(error, path: path) }

@@ -26,6 +26,9 @@ public final class MergeEngine {
     /// The central's clerk, when this batch voids what it refuses: a report write that waited for its
     /// causes and is refused once they came is voided here too (`void`), like one refused on arrival.
     public var voidsRefusalsAs: String?
+    /// Signs the refusals this batch makes (the central's own key), so that any device holding one can
+    /// give it back to a central that lost it.
+    public var voidSigner: ((Change) throws -> Change)?
     private let source: any MergeSource
     private var counter: Int64
     private var clock: HybridLogicalClock
@@ -161,9 +164,10 @@ public final class MergeEngine {
             return nil
         }
         let stamp = stamp()
-        let void = Change(
+        var void = Change(
             dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor, context: record.vv,
             payload: .void(VoidMarker(dot: change.dot, reason: reason)))
+        if let voidSigner { void = try voidSigner(void) }
         try commitLocal([void])
         return void
     }

@@ -141,6 +141,7 @@ extension VoidMarker: CanonicalEncodable {
         json.object { j in
             j.key("dot"); j.value(dot)
             j.key("reason"); j.string(reason)
+            if let signature { j.key("signature"); j.value(signature) }
         }
     }
 }

@@ -7,10 +7,14 @@ public struct VoidMarker: Codable, Sendable, Equatable {
     public var dot: Dot
     /// Why the central refused it.
     public var reason: String
+    /// The central's signature (its own key, as on receipts), so that a device holding the refusal can
+    /// give it back to a central that lost it; refusals from before signed refusals carry none.
+    public var signature: StepSignature?
 
-    public init(dot: Dot, reason: String) {
+    public init(dot: Dot, reason: String, signature: StepSignature? = nil) {
         self.dot = dot
         self.reason = reason
+        self.signature = signature
     }
 }
 

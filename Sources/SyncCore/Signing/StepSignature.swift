@@ -1,6 +1,7 @@
 import Foundation
 
-/// A person's Ed25519 signature over one workflow step or conflict resolution: over the whole change
+/// A person's Ed25519 signature over one workflow step or conflict resolution (or the central's over
+/// one of its refusals): over the whole change
 /// as this program writes it (`message(for:)`), so over the report, the step, the content version the
 /// person saw, the actor, the dot and the clock stamp.
 public struct StepSignature: Codable, Sendable, Equatable {
@@ -30,6 +31,7 @@ extension Change {
             switch payload {
             case .transition(let step): step.signature
             case .resolution(let step): step.signature
+            case .void(let marker): marker.signature
             default: nil
             }
         }
@@ -41,6 +43,9 @@ extension Change {
             case .resolution(var step):
                 step.signature = newValue
                 payload = .resolution(step)
+            case .void(var marker):
+                marker.signature = newValue
+                payload = .void(marker)
             default: break
             }
         }

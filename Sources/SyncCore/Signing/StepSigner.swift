@@ -22,7 +22,7 @@ public struct StepSigner: @unchecked Sendable {
 
     /// `change` signed, when it is a change that is signed (`StepVerification.needsSignature`).
     public func sign(_ change: Change) throws -> Change {
-        guard StepVerification.needsSignature(change) else { return change }
+        guard StepVerification.isSignable(change) else { return change }
         guard change.actor == member else {
             throw ReportSyncError(.forbidden, "the key of \(member) cannot sign a step taken as \(change.actor)")
         }

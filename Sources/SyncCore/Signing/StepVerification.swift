@@ -52,9 +52,20 @@ public enum StepVerification {
         }
     }
 
+    /// Whether `change` is signed when made: what needs a signature, and the central's refusals.
+    public static func isSignable(_ change: Change) -> Bool {
+        if case .void = change.payload { return true }
+        return needsSignature(change)
+    }
+
     /// The verdict on `change`, with `key` the registered key its signature names (if held).
     public static func verdict(on change: Change, key: SigningKey?) -> Verdict {
         guard needsSignature(change) else { return .notSigned }
+        return signatureVerdict(on: change, key: key)
+    }
+
+    /// The verdict on the signature `change` carries, whether or not its kind needs one.
+    public static func signatureVerdict(on change: Change, key: SigningKey?) -> Verdict {
         guard let signature = change.signature else { return .missing }
         guard let key, key.id == signature.key, let verifying = key.verifyingKey() else { return .unknownKey(signature.key) }
         guard key.member == change.actor else { return .wrongMember(key: key.id, member: key.member) }
