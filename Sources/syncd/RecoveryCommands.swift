@@ -36,3 +36,19 @@ struct RestoreCentral: AsyncParsableCommand {
         }
     }
 }
+
+/// `syncd compact`: reclaims free space while the central keeps serving.
+struct CompactCentral: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Reclaim free space in the central replica while syncd serve keeps running.",
+        discussion: "The change log, waiting changes and refusals are kept: every device, however late, is served from them (docs/operations.md).")
+    @Option(help: "The central replica file.") var db: String
+
+    func run() async throws {
+        try await reporting {
+            let done = try CentralReplica.open(at: db).compact()
+            print("compacted \(db): \(done.bytesBefore) → \(done.bytesAfter) bytes; \(done.codesDropped) used or expired key code(s) dropped")
+        }
+    }
+}

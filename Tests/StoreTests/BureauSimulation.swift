@@ -252,7 +252,8 @@ final class BureauSimulation {
 
     /// What a sync round does first: field `f` compares what it knows with the central's standing.
     func reconcile(_ f: Int) throws {
-        let recovery = try fields[f].reconcile(with: try central.standing(for: devices[f]))
+        let known = try fields[f].knowledge()
+        let recovery = try fields[f].reconcile(with: try central.standing(for: devices[f]), known: known)
         for line in recovery.notices { trace.append("field \(f): \(line)") }
     }
 

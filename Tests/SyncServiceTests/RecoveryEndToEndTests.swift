@@ -124,6 +124,7 @@ struct RecoveryEndToEndTests {
     func centralRestoredFromOlderBackup() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         var server = try await bureau()
+        defer { server.stop() }
         try Binaries.setUpKeys(["wang", "li", "zhao"], on: "laptop.sqlite", in: directory)
         try draft("备份前", on: "laptop.sqlite")
         try syncAll()
@@ -140,7 +141,6 @@ struct RecoveryEndToEndTests {
         let restored = try run("syncd", "restore", "--from", "central.bak", "--db", "central.sqlite")
         #expect(restored.contains("incarnation"))
         server = try await ServerProcess.start(db: "central.sqlite", in: directory)
-        defer { server.stop() }
         try draft("恢复后", on: "tablet.sqlite")
         let first = try run("report-cli", "sync", "--db", "tablet.sqlite", "--central", server.url)
         #expect(first.contains("the central was restored"), "one line says what happened: \(first)")
@@ -156,6 +156,7 @@ struct RecoveryEndToEndTests {
     func centralDeletedWhileServing() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         var server = try await bureau()
+        defer { server.stop() }
         try draft("备份前", on: "laptop.sqlite")
         try syncAll()
         try run("syncd", "backup", "--db", "central.sqlite", "--out", "central.bak")
@@ -176,11 +177,32 @@ struct RecoveryEndToEndTests {
         // Put back as a person would without syncd restore: a copy of the backup file.
         try FileManager.default.copyItem(atPath: path("central.bak"), toPath: path("central.sqlite"))
         server = try await ServerProcess.start(db: "central.sqlite", in: directory)
-        defer { server.stop() }
         try syncAll(central: server.url)
         try draft("恢复后", on: "tablet.sqlite")
         try syncAll()
 
         try expectConverged(holding: ["备份前", "备份后", "删除后", "恢复后"])
+    }
+
+    @Test("syncd compact while the central serves keeps everything a lagging device needs: it catches up, and its own work goes in")
+    func compactionWithALaggingDevice() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try await bureau()
+        defer { server.stop() }
+        try draft("早前", on: "tablet.sqlite")
+        try syncAll()
+        // The tablet stays offline while the laptop writes and rewrites (free pages for VACUUM).
+        let id = try draft("笔记本", on: "laptop.sqlite")
+        for round in 0..<5 {
+            try run("report-cli", "edit", id, "--db", "laptop.sqlite", "--as", "wang", "--body", String(repeating: "长正文\(round)", count: 100))
+            try run("report-cli", "sync", "--db", "laptop.sqlite")
+        }
+        try draft("平板离线", on: "tablet.sqlite")
+        let compacted = try run("syncd", "compact", "--db", "central.sqlite")
+        #expect(compacted.contains("compacted"), "\(compacted)")
+
+        try syncAll()
+        try expectConverged(holding: ["早前", "笔记本", "平板离线"])
+        #expect(try run("report-cli", "digest", "--db", "tablet.sqlite") == (try run("report-cli", "digest", "--db", "laptop.sqlite")))
     }
 }

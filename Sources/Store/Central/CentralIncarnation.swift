@@ -2,44 +2,54 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// The central's incarnation: an id that changes whenever its store is restored, replaced or
-/// re-created (a new epoch of the central's replica id starts one), with the central sequence it began
-/// at. A field that meets a new incarnation sends again what the central may have lost and pulls again
-/// from that sequence (`FieldRecovery`).
+/// The central's incarnations: an id that changes whenever its store is restored, replaced or
+/// re-created (a new epoch of the central's replica id starts one), each with the central sequence it
+/// began at, and what the central held of its earlier replica ids when the current one began. A field
+/// that meets a new incarnation sends again what the central may have lost, gives back the central's own
+/// signed changes past those counters, and pulls again from the lowest base since the incarnation it
+/// knew (`FieldReplica.reconcile`).
 enum CentralIncarnation {
     /// Starts a new incarnation at the central's current highest sequence.
     static func renew(_ db: Database) throws {
-        try Meta.set(.incarnation, UUIDv7.make(at: Date()), db)
-        try Meta.set(.incarnationBase, String(try topSequence(db)), db)
+        let chain = try incarnations(db) + [CentralStanding.Incarnation(id: UUIDv7.make(at: Date()), base: try topSequence(db))]
+        try Meta.set(.incarnations, JSONCoding.string(chain), db)
+        let earlier = try ReplicaEpoch.previousIDs(db).map { CentralStanding.Held(replica: $0, counter: try highestCounter(of: $0, db)) }
+        try Meta.set(.returnableAfter, JSONCoding.string(earlier), db)
     }
 
     /// Gives a central from before incarnations its first one.
     static func ensure(_ db: Database) throws {
-        if try Meta.get(.incarnation, db) == nil { try renew(db) }
+        if try Meta.get(.incarnations, db) == nil { try renew(db) }
+    }
+
+    /// Every incarnation so far, oldest first.
+    static func incarnations(_ db: Database) throws -> [CentralStanding.Incarnation] {
+        try Meta.get(.incarnations, db).map { try JSONCoding.value([CentralStanding.Incarnation].self, from: $0) } ?? []
     }
 
     static func topSequence(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
     }
 
+    /// The highest counter of `replica` the central holds: applied, waiting or refused.
+    static func highestCounter(of replica: String, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(m) FROM (
+                    SELECT MAX(counter) AS m FROM changes WHERE replica = ?1
+                    UNION ALL SELECT MAX(counter) FROM pending_changes WHERE replica = ?1
+                    UNION ALL SELECT MAX(counter) FROM rejected_changes WHERE replica = ?1)
+                """,
+            arguments: [replica]) ?? 0
+    }
+
     /// What the central holds for `device`'s sync round.
     static func standing(for device: Enrollment, _ db: Database) throws -> CentralStanding {
         let own = try String.fetchAll(db, sql: "SELECT replica FROM device_replicas WHERE device = ? ORDER BY bound_at, replica", arguments: [device.device])
-        let central = try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)]
-        func held(_ replica: String) throws -> CentralStanding.Held {
-            let counter = try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT MAX(m) FROM (
-                        SELECT MAX(counter) AS m FROM changes WHERE replica = ?1
-                        UNION ALL SELECT MAX(counter) FROM pending_changes WHERE replica = ?1
-                        UNION ALL SELECT MAX(counter) FROM rejected_changes WHERE replica = ?1)
-                    """,
-                arguments: [replica])
-            return CentralStanding.Held(replica: replica, counter: counter ?? 0)
-        }
+        let earlier = try Meta.get(.returnableAfter, db).map { try JSONCoding.value([CentralStanding.Held].self, from: $0) } ?? []
         return CentralStanding(
-            incarnation: try Meta.require(.incarnation, db), base: Int64(try Meta.require(.incarnationBase, db)) ?? 0,
-            top: try topSequence(db), device: try own.map(held), central: try central.map(held))
+            incarnations: try incarnations(db), top: try topSequence(db),
+            device: try own.map { CentralStanding.Held(replica: $0, counter: try highestCounter(of: $0, db)) }, central: earlier)
     }
 }

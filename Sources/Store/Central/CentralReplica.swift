@@ -140,8 +140,9 @@ public struct CentralReplica: Sendable {
             let held = Set(try changes.filter { try s.engine.holds($0) }.map(\.dot))
             let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) }, s.db)
             let fresh = try changes.filter { try !held.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0) }
-            // The central's own changes, lost with its disk and sent back by a device that held them.
-            let own = Set(try ReplicaEpoch.previousIDs(s.db) + [s.replicaID])
+            // The central's own changes under an earlier replica id, lost with its disk and sent back by a
+            // device that held them (never under its current id: those it would issue again).
+            let own = Set(try ReplicaEpoch.previousIDs(s.db))
             try ChangeShape.check(fresh)
             try authorization.checkWhole(fresh.filter { !own.contains($0.dot.replica) }, from: device, at: s.now)
             let results = try changes.map { change in
@@ -154,11 +155,14 @@ public struct CentralReplica: Sendable {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
                 }
                 if own.contains(change.dot.replica) {
-                    do { try authorization.checkReturned(change, from: device, held: s.record(change.record), key: s.engine.signingKey) } catch let error as ReportSyncError {
+                    do { try authorization.checkReturned(change, held: s.record(change.record), key: s.engine.signingKey) } catch let error as ReportSyncError {
                         return PushResult(dot: change.dot, status: .rejected, reason: error.message)
                     }
-                    // Not the device's change: a refusal writes no void.
-                    return PushResult(dot: change.dot, outcome: try s.offer(change))
+                    // Not the device's change: its refusal is neither voided nor kept (it must not hold
+                    // the dot against the genuine change another device may still give back).
+                    let outcome = try s.offer(change)
+                    if case .rejected = outcome { s.engine.forgetRefusal(of: change.dot) }
+                    return PushResult(dot: change.dot, outcome: outcome)
                 }
                 let outcome: ApplyOutcome
                 do {

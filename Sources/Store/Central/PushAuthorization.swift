@@ -79,38 +79,33 @@ final class PushAuthorization {
         }
     }
 
-    /// Throws why a change under the central's own replica id, sent back by a device after the central
-    /// lost it with its disk, may not be taken back: only a signed step or decision of a member the
-    /// permission table lets act so at the central (the merge then checks the signature), so that a
-    /// device can give back what the central made and nothing else.
-    ///
-    /// A refusal (a void) comes back signed by the central's own key, from any device that holds it;
-    /// one from before signed refusals comes back only from the device whose change it refused, and only
-    /// while the central does not hold that change (`held`): a device may give up its own change, never
-    /// undo one the central took.
-    func checkReturned(_ change: Change, from device: Enrollment, held: ReportRecord?, key: (String) throws -> SigningKey?) throws {
+    /// Throws why a change under one of the central's earlier replica ids, sent back by a device after
+    /// the central lost it with its disk, may not be taken back. Only what the central itself made and
+    /// signed comes back, so that a device can give back what the central made and nothing else:
+    /// - a refusal (a void) signed with the central's own key (its receipt clerk's), of a change the
+    ///   central does not hold (a refusal never undoes a change the central took);
+    /// - a step or decision signed by a member of the central office (or its clerk) whom the
+    ///   permission table lets act so at the central.
+    /// The merge then checks the signature against the registered key (`key`, for a refusal here).
+    func checkReturned(_ change: Change, held: ReportRecord?, key: (String) throws -> SigningKey?) throws {
+        let bureau = try Meta.require(.unitID, db)
+        let clerk = CentralReplica.receiptClerk(bureau: bureau)
+        guard let signature = change.signature else {
+            throw ReportSyncError(
+                .forbidden,
+                "change \(change.dot) is the central's own and unsigned; the central takes back only what it signed, so the central office must make it again")
+        }
         if case .void(let marker) = change.payload {
-            if let signature = change.signature {
-                guard case .verified = StepVerification.signatureVerdict(on: change, key: try key(signature.key)) else {
-                    throw ReportSyncError(.forbidden, "change \(change.dot) is a refusal whose signature is not the central's; it was not taken back")
-                }
-                return
+            guard change.actor == clerk.id, case .verified = StepVerification.signatureVerdict(on: change, key: try key(signature.key)) else {
+                throw ReportSyncError(.forbidden, "change \(change.dot) is a refusal not signed with the central's own key; it was not taken back")
             }
-            let owner = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [marker.dot.replica])
-            guard owner == device.device, held?.vv.covers(marker.dot) != true else {
-                throw ReportSyncError(
-                    .forbidden, "change \(change.dot) is the central's refusal of a change that is not this device's, or that the central holds; it was not taken back")
+            guard held?.vv.covers(marker.dot) != true else {
+                throw ReportSyncError(.forbidden, "change \(change.dot) refuses a change the central holds; it was not taken back")
             }
             return
         }
-        guard change.signature != nil else {
-            throw ReportSyncError(
-                .forbidden,
-                "change \(change.dot) is the central's own and unsigned; the central takes back only signed steps and decisions it lost, so the central office must make it again")
-        }
-        let clerk = CentralReplica.receiptClerk(bureau: try Meta.require(.unitID, db))
-        guard let actor = change.actor == clerk.id ? clerk : try member(change.actor) else {
-            throw ReportSyncError(.forbidden, "change \(change.dot) was made by \(change.actor), who is not a member at the central office")
+        guard let actor = change.actor == clerk.id ? clerk : try member(change.actor), actor.unit == bureau else {
+            throw ReportSyncError(.forbidden, "change \(change.dot) was made by \(change.actor), who is not of the central office; it was not taken back")
         }
         switch change.payload {
         case .transition(let step): try Self.checkRole(claimed: step.role, by: actor, in: change)

@@ -9,110 +9,131 @@ public struct FieldRecovery: Sendable, Equatable {
     public var notices: [String] = []
     /// Local changes put in the outbox again because the central may have lost them.
     public var resent = 0
-    /// Signed changes the central made, lost with its disk and held here: sent back to it.
+    /// Signed changes the central made, lost with its disk and held here: given back to it.
     public var returned = 0
-    /// Unsigned changes the central made and lost (units, members, solicitations, refusals): this device
+    /// Unsigned changes the central made and lost (units, members, solicitations, key registrations,
+    /// refusals from before refusals were signed): this device
     /// holds them but cannot prove them, so the central office must make them again.
     public var lostAtCentral: [Dot] = []
 }
 
+/// What a field replica knew just before it asked the central for its standing: a standing is judged
+/// against this, so that another process syncing the same file meanwhile cannot look like a central
+/// that forgot.
+public struct FieldKnowledge: Sendable, Equatable {
+    /// The pull cursor.
+    let cursor: Int64
+    /// For each replica id this file wrote under, the highest counter of its local changes the central
+    /// had answered for (left the outbox, not refused).
+    let acknowledged: [String: Int64]
+}
+
 extension FieldReplica {
-    /// Compares what this replica knows with what the central holds (`CentralStanding`) before a
-    /// round pushes anything, and repairs what either side forgot (the Riak "kv679" family):
+    /// What this replica knows, read before the standing is asked for.
+    public func knowledge() throws -> FieldKnowledge {
+        try replica.read { db in
+            var acknowledged: [String: Int64] = [:]
+            for id in try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)] {
+                // Newest first along the (replica, counter) index: it stops at the first one answered for.
+                acknowledged[id] = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.counter FROM changes c
+                        WHERE c.replica = ? AND c.origin = 'local'
+                          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = c.seq)
+                          AND NOT EXISTS (SELECT 1 FROM push_rejections p WHERE p.replica = c.replica AND p.counter = c.counter)
+                        ORDER BY c.counter DESC LIMIT 1
+                        """,
+                    arguments: [id]) ?? 0
+            }
+            return FieldKnowledge(cursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0, acknowledged: acknowledged)
+        }
+    }
+
+    /// Compares what this replica knew (`known`, read before the request) with what the central holds
+    /// (`CentralStanding`) before a round pushes anything, and repairs what either side forgot (the
+    /// Riak "kv679" family):
     ///
     /// - **This file is behind its own history**: the central holds changes of this replica's id past
     ///   the file's counter, so the file is an older copy (restored, or copied back). It takes a new
     ///   replica id before issuing another dot; its own later changes come back with the pull.
     /// - **The central is behind**: a new incarnation (restored, replaced, re-created), a highest
-    ///   sequence below this replica's pull cursor, or fewer changes of one of this device's ids than the
-    ///   central had acknowledged. Every local change goes into the outbox again (the central answers
-    ///   `duplicate` for what it holds), the signed changes the central made and lost go back to it, and
-    ///   the pull starts again from where the two incarnations' feeds are the same (the new
-    ///   incarnation's base; from the start when the central cannot say).
-    public func reconcile(with standing: CentralStanding) throws -> FieldRecovery {
+    ///   sequence below this replica's pull cursor, or fewer changes of one of its ids than the central
+    ///   had answered for. Every local change of this device's ids goes into the outbox again (the
+    ///   central answers `duplicate` for what it holds), the changes the central made, lost and can take
+    ///   back (signed) go back to it, and the pull starts again from the lowest base of the central's
+    ///   incarnations since the one it knew (from the start when the central cannot say).
+    ///
+    /// A round that finds nothing wrong only reads.
+    public func reconcile(with standing: CentralStanding, known: FieldKnowledge) throws -> FieldRecovery {
+        let (current, counter, knownIncarnation) = try replica.read { db in
+            (try Meta.require(.replicaID, db), Int64(try Meta.require(.counter, db)) ?? 0, try Meta.get(.centralIncarnation, db))
+        }
+        let behindOwnHistory = standing.counter(of: current) > counter
+        let forgot = known.acknowledged.contains { standing.counter(of: $0.key) < $0.value && $0.value > 0 }
+        let replaced = knownIncarnation != nil && knownIncarnation != standing.incarnation
+        let centralBehind = replaced || standing.top < known.cursor || forgot
+        guard behindOwnHistory || centralBehind || knownIncarnation == nil else { return FieldRecovery() }
+
         var recovery = FieldRecovery()
         try replica.write { db in
-            let at = replica.now()
-            let current = try Meta.require(.replicaID, db)
-            let counter = Int64(try Meta.require(.counter, db)) ?? 0
-            let issued = standing.counter(of: current)
-            if issued > counter {
-                let reason = EpochReason.behindOwnHistory(issued: issued, file: counter)
-                let ids = try ReplicaEpoch.begin(reason, db, at: at)
+            try Meta.set(.centralIncarnation, standing.incarnation, db)
+            if behindOwnHistory {
+                let reason = EpochReason.behindOwnHistory(issued: standing.counter(of: current), file: counter)
+                let ids = try ReplicaEpoch.begin(reason, db, at: replica.now())
                 recovery.notices.append(
                     "\(reason.description); it now writes as replica \(ids.new) and takes its own later changes back from the central")
             }
-            let known = try Meta.get(.centralIncarnation, db)
-            try Meta.set(.centralIncarnation, standing.incarnation, db)
-            guard let known else { return }
-            let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
-            let forgot = try Self.acknowledgedPastStanding(standing, db)
-            let replaced = known != standing.incarnation
-            guard replaced || standing.top < cursor || forgot else { return }
-            recovery.resent = try Self.enqueueLocalChangesAgain(db)
+            guard centralBehind else { return }
+            let mine = Set(standing.device.map(\.replica) + [try Meta.require(.replicaID, db)])
+            recovery.resent = try Self.enqueueLocalChangesAgain(of: mine, db)
             let (returned, lost) = try Self.enqueueCentralChangesItLost(standing, db)
             recovery.returned = returned
             recovery.lostAtCentral = lost
-            let from = replaced ? min(cursor, standing.base) : 0
-            try Meta.set(.pullCursor, String(from), db)
+            let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
+            let from = replaced ? standing.pullFrom(knownIncarnation: knownIncarnation ?? "", cursor: cursor) : 0
+            try Meta.set(.pullCursor, String(min(cursor, from)), db)
             let why = replaced ? "the central was restored from a backup or replaced" : "the central holds less than it had acknowledged to this device"
             var line = "\(why): sending again \(recovery.resent) change(s) it may lack"
-            if returned > 0 { line += ", returning \(returned) change(s) of its own it lost (signed steps, refusals of this device's changes)" }
-            line += ", and pulling again from sequence \(from)"
+            if returned > 0 { line += ", giving back \(returned) signed change(s) of its own it lost" }
+            line += ", and pulling again from sequence \(min(cursor, from))"
             recovery.notices.append(line)
             if !lost.isEmpty {
                 recovery.notices.append(
-                    "\(lost.count) change(s) the central office made (units, members, solicitations or refusals) were lost with the central's disk and cannot be proved by this device (\(lost.prefix(3).map(\.description).joined(separator: ", "))\(lost.count > 3 ? ", …" : "")); the central office must make them again"
+                    "\(lost.count) change(s) the central office made (units, members, solicitations, key registrations or unsigned refusals) were lost with the central's disk and cannot be proved by this device (\(lost.prefix(3).map(\.description).joined(separator: ", "))\(lost.count > 3 ? ", …" : "")); the central office must make them again"
                 )
             }
         }
         return recovery
     }
 
-    /// Whether the central holds fewer changes of one of this device's replica ids than it had
-    /// answered for: a local change that left the outbox accepted has a higher counter than it holds.
-    private static func acknowledgedPastStanding(_ standing: CentralStanding, _ db: Database) throws -> Bool {
-        for held in standing.device {
-            let acknowledged = try Int64.fetchOne(
+    /// Puts every local change of `replicas` meant for the central back in the outbox, except those it
+    /// refused; returns how many went in.
+    private static func enqueueLocalChangesAgain(of replicas: Set<String>, _ db: Database) throws -> Int {
+        var count = 0
+        for replica in replicas.sorted() {
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT MAX(c.counter) FROM changes c
-                    WHERE c.replica = ? AND c.origin = 'local'
-                      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = c.seq)
+                    SELECT c.seq, c.replica, c.counter, c.record, c.body FROM changes c
+                    WHERE c.replica = ? AND c.origin = 'local' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = c.seq)
                       AND NOT EXISTS (SELECT 1 FROM push_rejections p WHERE p.replica = c.replica AND p.counter = c.counter)
                     """,
-                arguments: [held.replica]) ?? 0
-            if acknowledged > held.counter { return true }
-        }
-        return false
-    }
-
-    /// Puts every local change meant for the central back in the outbox, except those it refused;
-    /// returns how many went in.
-    private static func enqueueLocalChangesAgain(_ db: Database) throws -> Int {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT c.seq, c.replica, c.counter, c.record, c.body FROM changes c
-                WHERE c.origin = 'local' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = c.seq)
-                  AND NOT EXISTS (SELECT 1 FROM push_rejections p WHERE p.replica = c.replica AND p.counter = c.counter)
-                """)
-        var count = 0
-        for row in rows where Outbox.travels(try JSONCoding.value(Change.self, from: row["body"])) {
-            try enqueue(row, db)
-            count += 1
+                arguments: [replica])
+            for row in rows where Outbox.travels(try JSONCoding.value(Change.self, from: row["body"])) {
+                try enqueue(row, db)
+                count += 1
+            }
         }
         return count
     }
 
-    /// Puts the changes the central made past what it now holds of each of its replica ids, and can
-    /// take back from this device, in the outbox: signed steps and decisions, and its refusals of
-    /// changes this device pushed. Returns their count and the dots of the others, which it cannot.
+    /// Puts the signed changes the central made under its earlier replica ids, past what it held of
+    /// each when its incarnation began, in the outbox to go back to it; returns their count and the
+    /// dots of the unsigned ones, which it cannot take back from a device.
     private static func enqueueCentralChangesItLost(_ standing: CentralStanding, _ db: Database) throws -> (Int, [Dot]) {
         var returned = 0
         var lost: [Dot] = []
-        // This device's changes are those of every replica id the central bound to it.
-        let mine = Set(standing.device.map(\.replica))
         for held in standing.central {
             let rows = try Row.fetchAll(
                 db,
@@ -124,8 +145,7 @@ extension FieldReplica {
                 arguments: [held.replica, held.counter])
             for row in rows {
                 let change = try JSONCoding.value(Change.self, from: row["body"])
-                let refusalOfMine = if case .void(let marker) = change.payload { mine.contains(marker.dot.replica) } else { false }
-                if change.signature != nil || refusalOfMine {
+                if change.signature != nil {
                     try enqueue(row, db)
                     returned += 1
                 } else {

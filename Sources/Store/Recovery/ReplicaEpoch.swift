@@ -65,7 +65,11 @@ enum ReplicaEpoch {
         } else {
             let counter = Int64(try Meta.require(.counter, db)) ?? 0
             let id = try Meta.require(.replicaID, db)
-            reason = CounterWatermark.read(replica: id).flatMap { $0 > counter ? .behindOwnHistory(issued: $0, file: counter) : nil }
+            // The file's own log may hold a higher dot of its id than its counter (taken in from elsewhere
+            // by an older program): the next dot would collide with it.
+            let logged = try Int64.fetchOne(db, sql: "SELECT MAX(counter) FROM changes WHERE replica = ?", arguments: [id]) ?? 0
+            let issued = max(CounterWatermark.read(replica: id) ?? 0, logged)
+            reason = issued > counter ? .behindOwnHistory(issued: issued, file: counter) : nil
         }
         if let reason { try begin(reason, db, at: at) }
         return reason

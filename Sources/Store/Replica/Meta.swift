@@ -32,10 +32,10 @@ enum Meta {
         case lastEpoch = "last_epoch"
         /// Set in a file made by `backup` ("REPLICA COUNTER MILLIS"): put in use, it takes a new replica id.
         case backupOf = "backup_of"
-        /// A central's incarnation (`CentralIncarnation`): a new one whenever its store is restored or replaced.
-        case incarnation
-        /// The central sequence its incarnation began at: what every incarnation holds alike.
-        case incarnationBase = "incarnation_base"
+        /// A central's incarnations, oldest first, each with the sequence it began at (`CentralIncarnation`).
+        case incarnations
+        /// What the central held of each earlier replica id of its own when its incarnation began.
+        case returnableAfter = "returnable_after"
         /// A field replica's knowledge of its central's incarnation, as the central last named it.
         case centralIncarnation = "central_incarnation"
         /// The central's own private signing key (raw, base64), for the receipts it makes unattended.

@@ -1,8 +1,8 @@
 /// What the central holds, as a field device asks at the start of every sync round
 /// (`GET /v1/standing`): enough for the device to find out, by knowledge rather than by file identity,
-/// whether its own file or the central's was put back from an older copy (`FieldRecovery`).
+/// whether its own file or the central's was put back from an older copy (`FieldReplica.reconcile`).
 public struct CentralStanding: Codable, Sendable, Equatable {
-    /// One replica id and the highest dot counter of it the central holds (applied, waiting or refused).
+    /// One replica id and a dot counter of it.
     public struct Held: Codable, Sendable, Equatable {
         public let replica: String
         public let counter: Int64
@@ -13,27 +13,49 @@ public struct CentralStanding: Codable, Sendable, Equatable {
         }
     }
 
-    /// The central's incarnation: a new one whenever its store was restored, replaced or re-created.
-    public let incarnation: String
-    /// The central sequence the incarnation began at: every incarnation's feed is the same up to it.
-    public let base: Int64
+    /// One incarnation of the central and the central sequence it began at: every later feed is the
+    /// same as the earlier ones up to it.
+    public struct Incarnation: Codable, Sendable, Equatable {
+        public let id: String
+        public let base: Int64
+
+        public init(id: String, base: Int64) {
+            self.id = id
+            self.base = base
+        }
+    }
+
+    /// The central's incarnations, oldest first; the last is the current one. A new one begins whenever
+    /// its store is restored, replaced or re-created.
+    public let incarnations: [Incarnation]
     /// The highest central sequence now.
     public let top: Int64
-    /// The device's own replica ids (every one bound to it) with what the central holds of each.
+    /// The device's own replica ids (every one bound to it) with the highest counter of each the
+    /// central holds (applied, waiting or refused).
     public let device: [Held]
-    /// The central's own replica ids, current and earlier, with what it holds of each.
+    /// The central's earlier replica ids with the highest counter of each it held when its current
+    /// incarnation began: what a device holds past that, the central may have lost.
     public let central: [Held]
 
-    public init(incarnation: String, base: Int64, top: Int64, device: [Held], central: [Held]) {
-        self.incarnation = incarnation
-        self.base = base
+    public init(incarnations: [Incarnation], top: Int64, device: [Held], central: [Held]) {
+        self.incarnations = incarnations
         self.top = top
         self.device = device
         self.central = central
     }
 
-    /// The highest counter of `replica` the central holds, 0 for none.
+    /// The current incarnation.
+    public var incarnation: String { incarnations.last?.id ?? "" }
+
+    /// Where a reader that last knew incarnation `known` with cursor `cursor` must pull from: the
+    /// lowest base of every incarnation since, or the start when `known` is not one of them.
+    public func pullFrom(knownIncarnation known: String, cursor: Int64) -> Int64 {
+        guard let index = incarnations.firstIndex(where: { $0.id == known }) else { return 0 }
+        return incarnations[(index + 1)...].map(\.base).reduce(cursor, min)
+    }
+
+    /// The highest counter of the device's replica id `replica` the central holds, 0 for none.
     public func counter(of replica: String) -> Int64 {
-        (device + central).first { $0.replica == replica }?.counter ?? 0
+        device.first { $0.replica == replica }?.counter ?? 0
     }
 }

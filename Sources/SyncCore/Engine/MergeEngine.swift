@@ -301,6 +301,12 @@ public final class MergeEngine {
         return .applied
     }
 
+    /// Leaves the refusal of `dot` out of what this batch persists (a change given back to a central
+    /// that lost it, refused here, must not hold its dot against the genuine one).
+    public func forgetRefusal(of dot: Dot) {
+        effects.refusals.removeAll { $0.change.dot == dot }
+    }
+
     private func refuse(_ change: Change, body: String, _ error: ReportSyncError) -> ApplyOutcome {
         effects.refusals.append(MergeEffects.Refusal(change: change, body: body, error: error))
         return .rejected(error)

@@ -34,8 +34,9 @@ public enum SyncRound {
         do {
             // First what the central holds (with a short timeout: a central that is down is found fast),
             // and what either copy forgot is repaired before anything is pushed.
+            let known = try field.knowledge()
             let standing = try await client.standing()
-            summary.recovery = try field.reconcile(with: standing).notices
+            summary.recovery = try field.reconcile(with: standing, known: known).notices
             while true {
                 let outgoing = try field.nextPush(limit: batch)
                 if outgoing.isEmpty { break }
