@@ -29,8 +29,10 @@ extension CentralReplica: CentralStore {
         try await replica.background { try standing(for: device) as CentralStanding }
     }
 
+    /// One `stat` of the file, done here rather than on the pool of blocking threads: a health check
+    /// must answer at once even while every pool thread is busy with the database.
     public func checkHealth() async throws {
-        try await replica.background { try checkFileInPlace() }
+        try checkFileInPlace()
     }
 
     public func figures() async throws -> CentralFigures {
