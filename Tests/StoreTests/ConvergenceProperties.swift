@@ -165,7 +165,7 @@ extension ConvergenceProperties {
     @Test("schedules on disk put fields and the central back from older backups, and still hold every property")
     func restores() throws {
         var seen: [String: Int] = [:]
-        for seed in 0..<24 as Range<UInt64> {
+        for seed in 0..<12 as Range<UInt64> {
             let simulation = try BureauSimulation(seed: seed, fields: 3, onDisk: true)
             for _ in 0..<20 { try simulation.step() }
             try simulation.backUpNow()

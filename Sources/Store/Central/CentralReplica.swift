@@ -23,7 +23,9 @@ public struct CentralReplica: Sendable {
         self.replica = replica
         openedAs = replica.path.flatMap(FileIdentity.of)
         try ensureServerKey()
-        try replica.write { db in try CentralIncarnation.ensure(db) }
+        if try replica.read({ db in try Meta.get(.incarnations, db) }) == nil {
+            try replica.write { db in try CentralIncarnation.ensure(db) }
+        }
     }
 
     /// Creates the bureau's central replica; `bureau` is the central office's own unit.

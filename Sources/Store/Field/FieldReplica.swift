@@ -176,8 +176,10 @@ public struct FieldReplica: Sendable {
     /// the file is an older copy of itself: it takes a new id before taking the change in, so that it
     /// never issues that dot again (the central's standing usually finds this first).
     private func retireIfOwnChangeComesBack(in changes: [Change]) throws {
+        let current = try replica.read { db in try Meta.require(.replicaID, db) }
+        guard changes.contains(where: { $0.dot.replica == current }) else { return }
         try replica.write { db in
-            let current = try Meta.require(.replicaID, db)
+            guard try Meta.require(.replicaID, db) == current else { return }
             for change in changes where change.dot.replica == current {
                 let held = try Bool.fetchOne(
                     db, sql: "SELECT EXISTS(SELECT 1 FROM changes WHERE replica = ? AND counter = ?)",

@@ -30,7 +30,7 @@ enum Meta {
         case lastSyncError = "last_sync_error"
         /// The last time the replica took a new id, and why (`ReplicaEpoch`): "MILLIS OLD NEW reason".
         case lastEpoch = "last_epoch"
-        /// Set in a file made by `backup` ("REPLICA COUNTER MILLIS"): put in use, it takes a new replica id.
+        /// Set in a file made by `backup` or put in place by `restore`: put in use, it takes a new replica id.
         case backupOf = "backup_of"
         /// A central's incarnations, oldest first, each with the sequence it began at (`CentralIncarnation`).
         case incarnations
