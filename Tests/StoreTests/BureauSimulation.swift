@@ -253,7 +253,7 @@ final class BureauSimulation {
     /// What a sync round does first: field `f` compares what it knows with the central's standing.
     func reconcile(_ f: Int) throws {
         let known = try fields[f].knowledge()
-        let recovery = try fields[f].reconcile(with: try central.standing(for: devices[f]), known: known)
+        let recovery = try fields[f].reconcile(with: try central.standing(for: devices[f], asking: known.replicas), known: known)
         for line in recovery.notices { trace.append("field \(f): \(line)") }
     }
 

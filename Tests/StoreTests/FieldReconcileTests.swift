@@ -23,7 +23,8 @@ struct FieldReconcileTests {
     /// One round as `SyncRound` runs it, without the network: knowledge, standing, reconcile, push, pull.
     @discardableResult
     func round() throws -> FieldRecovery {
-        let recovery = try field.reconcile(with: try central.standing(for: device), known: try field.knowledge())
+        let known = try field.knowledge()
+        let recovery = try field.reconcile(with: try central.standing(for: device, asking: known.replicas), known: known)
         try pushAndPull()
         return recovery
     }
@@ -53,7 +54,7 @@ struct FieldReconcileTests {
         try draft("一")
         try round()
         let known = try field.knowledge()
-        let standing = try central.standing(for: device)
+        let standing = try central.standing(for: device, asking: known.replicas)
         // Meanwhile, the daemon syncs the same file: more pushed and acknowledged, the cursor past the standing's top.
         try draft("二")
         try pushAndPull()
@@ -74,7 +75,7 @@ struct FieldReconcileTests {
         // The same central, as if it had lost this device's changes but kept its incarnation.
         let forgetful = CentralStanding(
             incarnations: standing.incarnations, top: standing.top, device: standing.device.map { .init(replica: $0.replica, counter: 0) },
-            central: standing.central)
+            central: standing.central, centralNow: standing.centralNow, elsewhere: [])
         let recovery = try field.reconcile(with: forgetful, known: try field.knowledge())
         #expect(recovery.resent == 2)
         #expect(try field.pullCursor() == 0)
@@ -86,11 +87,29 @@ struct FieldReconcileTests {
     @Test("after several restores, a field pulls again from the lowest base of every incarnation since the one it knew")
     func pullFromAcrossIncarnations() {
         let standing = CentralStanding(
-            incarnations: [.init(id: "a", base: 0), .init(id: "b", base: 100), .init(id: "c", base: 150)], top: 160, device: [], central: [])
+            incarnations: [.init(id: "a", base: 0), .init(id: "b", base: 100), .init(id: "c", base: 150)], top: 160, device: [], central: [],
+            centralNow: .init(replica: "central", counter: 0), elsewhere: [])
         #expect(standing.pullFrom(knownIncarnation: "a", cursor: 140) == 100)
         #expect(standing.pullFrom(knownIncarnation: "b", cursor: 140) == 140)
         #expect(standing.pullFrom(knownIncarnation: "b", cursor: 155) == 150)
         #expect(standing.pullFrom(knownIncarnation: "c", cursor: 155) == 155)
         #expect(standing.pullFrom(knownIncarnation: "unknown", cursor: 155) == 0)
+    }
+
+    @Test("a copied file's old ids, which another device writes under, are neither sent again nor taken for a central that forgot")
+    func idsOfAnotherDevice() throws {
+        try round()
+        try draft("一")
+        try round()
+        let known = try field.knowledge()
+        let standing = try central.standing(for: device, asking: known.replicas)
+        let cursor = try field.pullCursor()
+        // As the central answers a copy enrolled as another device: this file's id is bound elsewhere.
+        let copied = CentralStanding(
+            incarnations: standing.incarnations, top: standing.top, device: [], central: standing.central, centralNow: standing.centralNow,
+            elsewhere: known.replicas)
+        let recovery = try field.reconcile(with: copied, known: known)
+        #expect(recovery.notices.isEmpty && recovery.resent == 0)
+        #expect(try field.pullCursor() == cursor)
     }
 }

@@ -44,12 +44,20 @@ enum CentralIncarnation {
             arguments: [replica]) ?? 0
     }
 
-    /// What the central holds for `device`'s sync round.
-    static func standing(for device: Enrollment, _ db: Database) throws -> CentralStanding {
+    /// What the central holds for `device`'s sync round; `asked` are the replica ids the device wrote
+    /// under (at most `CentralStanding.maxAsked`).
+    static func standing(for device: Enrollment, asking asked: [String], _ db: Database) throws -> CentralStanding {
         let own = try String.fetchAll(db, sql: "SELECT replica FROM device_replicas WHERE device = ? ORDER BY bound_at, replica", arguments: [device.device])
         let earlier = try Meta.get(.returnableAfter, db).map { try JSONCoding.value([CentralStanding.Held].self, from: $0) } ?? []
+        let current = try Meta.require(.replicaID, db)
+        var elsewhere: [String] = []
+        for replica in asked.prefix(CentralStanding.maxAsked) where !own.contains(replica) {
+            let holder = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [replica])
+            if let holder, holder != device.device { elsewhere.append(replica) }
+        }
         return CentralStanding(
             incarnations: try incarnations(db), top: try topSequence(db),
-            device: try own.map { CentralStanding.Held(replica: $0, counter: try highestCounter(of: $0, db)) }, central: earlier)
+            device: try own.map { CentralStanding.Held(replica: $0, counter: try highestCounter(of: $0, db)) }, central: earlier,
+            centralNow: CentralStanding.Held(replica: current, counter: try highestCounter(of: current, db)), elsewhere: elsewhere)
     }
 }

@@ -25,8 +25,8 @@ extension CentralReplica: CentralStore {
         }
     }
 
-    public func standing(for device: Enrollment) async throws -> CentralStanding {
-        try await replica.background { try standing(for: device) as CentralStanding }
+    public func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding {
+        try await replica.background { try standing(for: device, asking: asked) as CentralStanding }
     }
 
     /// One `stat` of the file, done here rather than on the pool of blocking threads: a health check

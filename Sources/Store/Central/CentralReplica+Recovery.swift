@@ -5,10 +5,11 @@ import SyncCore
 /// How the central keeps from losing what it acknowledged: what it holds per replica id (for the
 /// fields' checks), the check that its file is still the one it opened, and `restore`.
 extension CentralReplica {
-    /// What the central holds, for `device`'s sync round (`CentralStanding`).
-    public func standing(for device: Enrollment) throws -> CentralStanding {
+    /// What the central holds, for `device`'s sync round (`CentralStanding`); `asked` are the replica
+    /// ids the device wrote under.
+    public func standing(for device: Enrollment, asking asked: [String] = []) throws -> CentralStanding {
         try checkFileInPlace()
-        return try replica.read { db in try CentralIncarnation.standing(for: device, db) }
+        return try replica.read { db in try CentralIncarnation.standing(for: device, asking: asked, db) }
     }
 
     /// The central's current incarnation.
@@ -75,11 +76,11 @@ extension CentralReplica {
                 if try Meta.get(.backupOf, db) == nil { try Meta.set(.backupOf, "restored \(now().millisecondsSince1970)", db) }
             }
             try copy.close()
-            if FileManager.default.fileExists(atPath: path) {
-                let aside = "\(path).replaced-\(now().millisecondsSince1970)"
-                for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-                    try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
-                }
+            // The old file and its journal, each on its own: a journal left beside the restored file
+            // would be replayed onto it.
+            let aside = "\(path).replaced-\(now().millisecondsSince1970)"
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
                 keptAt = aside
             }
             guard rename(staging, path) == 0 else {
@@ -88,7 +89,10 @@ extension CentralReplica {
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             if let error = error as? ReportSyncError { throw error }
-            throw ReportSyncError(.storage, "cannot restore \(backup) to \(path): \((error as NSError).localizedDescription)")
+            if let translated = StoreErrors.translate(error, path: path) as? ReportSyncError { throw translated }
+            let where_ = keptAt.map { "; the file that was there is kept as \($0)" } ?? ""
+            throw ReportSyncError(
+                .storage, "cannot put \(backup) in place at \(path): check that the folder is writable and has room\(where_)")
         }
         let central = try CentralReplica.open(at: path, now: now)
         return try central.replica.read { db in

@@ -95,8 +95,12 @@ final class PushAuthorization {
                 .forbidden,
                 "change \(change.dot) is the central's own and unsigned; the central takes back only what it signed, so the central office must make it again")
         }
+        // Checked here, not left to the merge: a change whose key is unknown would wait there, holding its dot.
+        guard case .verified = StepVerification.signatureVerdict(on: change, key: try key(signature.key)) else {
+            throw ReportSyncError(.forbidden, "change \(change.dot) does not carry a valid signature of a key registered here; it was not taken back")
+        }
         if case .void(let marker) = change.payload {
-            guard change.actor == clerk.id, case .verified = StepVerification.signatureVerdict(on: change, key: try key(signature.key)) else {
+            guard change.actor == clerk.id else {
                 throw ReportSyncError(.forbidden, "change \(change.dot) is a refusal not signed with the central's own key; it was not taken back")
             }
             guard held?.vv.covers(marker.dot) != true else {

@@ -21,6 +21,8 @@ public struct FieldRecovery: Sendable, Equatable {
 /// against this, so that another process syncing the same file meanwhile cannot look like a central
 /// that forgot.
 public struct FieldKnowledge: Sendable, Equatable {
+    /// The replica ids this file wrote under, oldest first (what the standing is asked about).
+    public let replicas: [String]
     /// The pull cursor.
     let cursor: Int64
     /// For each replica id this file wrote under, the highest counter of its local changes the central
@@ -33,7 +35,8 @@ extension FieldReplica {
     public func knowledge() throws -> FieldKnowledge {
         try replica.read { db in
             var acknowledged: [String: Int64] = [:]
-            for id in try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)] {
+            let replicas = try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)]
+            for id in replicas.suffix(CentralStanding.maxAsked) {
                 // Newest first along the (replica, counter) index: it stops at the first one answered for.
                 acknowledged[id] = try Int64.fetchOne(
                     db,
@@ -46,7 +49,9 @@ extension FieldReplica {
                         """,
                     arguments: [id]) ?? 0
             }
-            return FieldKnowledge(cursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0, acknowledged: acknowledged)
+            return FieldKnowledge(
+                replicas: Array(replicas.suffix(CentralStanding.maxAsked)), cursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
+                acknowledged: acknowledged)
         }
     }
 
@@ -70,12 +75,22 @@ extension FieldReplica {
             (try Meta.require(.replicaID, db), Int64(try Meta.require(.counter, db)) ?? 0, try Meta.get(.centralIncarnation, db))
         }
         let behindOwnHistory = standing.counter(of: current) > counter
-        let forgot = known.acknowledged.contains { standing.counter(of: $0.key) < $0.value && $0.value > 0 }
+        // This device's ids: those of the file, but for a copied file's old ids another device writes under.
+        let mine = Set(known.replicas).subtracting(standing.elsewhere)
+        let forgot = known.acknowledged.contains { mine.contains($0.key) && standing.counter(of: $0.key) < $0.value }
+        let centralBehindItself = try replica.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(counter) FROM changes WHERE replica = ?", arguments: [standing.centralNow.replica]) ?? 0
+        } > standing.centralNow.counter
         let replaced = knownIncarnation != nil && knownIncarnation != standing.incarnation
         let centralBehind = replaced || standing.top < known.cursor || forgot
-        guard behindOwnHistory || centralBehind || knownIncarnation == nil else { return FieldRecovery() }
+        guard behindOwnHistory || centralBehind || centralBehindItself || knownIncarnation == nil else { return FieldRecovery() }
 
         var recovery = FieldRecovery()
+        if centralBehindItself {
+            recovery.notices.append(
+                "the central holds fewer of its own changes (replica \(standing.centralNow.replica)) than this device received from it: it was put back from an older copy without syncd restore. The central office should stop syncd serve, run syncd restore --from FILE --db FILE on its current file, and start it again; until then this device keeps what it has"
+            )
+        }
         try replica.write { db in
             try Meta.set(.centralIncarnation, standing.incarnation, db)
             if behindOwnHistory {
@@ -85,8 +100,7 @@ extension FieldReplica {
                     "\(reason.description); it now writes as replica \(ids.new) and takes its own later changes back from the central")
             }
             guard centralBehind else { return }
-            let mine = Set(standing.device.map(\.replica) + [try Meta.require(.replicaID, db)])
-            recovery.resent = try Self.enqueueLocalChangesAgain(of: mine, db)
+            recovery.resent = try Self.enqueueLocalChangesAgain(of: mine.union([try Meta.require(.replicaID, db)]), db)
             let (returned, lost) = try Self.enqueueCentralChangesItLost(standing, db)
             recovery.returned = returned
             recovery.lostAtCentral = lost

@@ -28,12 +28,14 @@ enum CounterWatermark {
         return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Raises the watermark of `replica` to `counter` (never lowers it). Failing to write it (a
-    /// read-only home, a full disk) loses only this first line of defence, so it is not an error.
+    /// Raises the watermark of `replica` to `counter`, written whole (a unique temporary file renamed
+    /// over it). Two writers racing may leave the lower of their two values, and failing to write (a
+    /// read-only home, a full disk) loses the mark: either only weakens this first line of defence,
+    /// never makes a file look older than it is, so neither is an error.
     static func raise(replica: String, to counter: Int64) {
         guard let dir = directory, counter > (read(replica: replica) ?? 0) else { return }
         let target = dir.appendingPathComponent(replica)
-        let temporary = dir.appendingPathComponent(".\(replica).\(getpid()).tmp")
+        let temporary = dir.appendingPathComponent(".\(replica).\(UUID().uuidString).tmp")
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try Data(String(counter).utf8).write(to: temporary)

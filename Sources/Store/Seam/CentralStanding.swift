@@ -36,13 +36,24 @@ public struct CentralStanding: Codable, Sendable, Equatable {
     /// The central's earlier replica ids with the highest counter of each it held when its current
     /// incarnation began: what a device holds past that, the central may have lost.
     public let central: [Held]
+    /// The central's current replica id and the highest counter of it it holds: a device holding more
+    /// of it knows the central was put back without starting a new epoch.
+    public let centralNow: Held
+    /// Of the replica ids the device asked about, those bound to another device (a copied file's old
+    /// ids): not this device's to send again.
+    public let elsewhere: [String]
 
-    public init(incarnations: [Incarnation], top: Int64, device: [Held], central: [Held]) {
+    public init(incarnations: [Incarnation], top: Int64, device: [Held], central: [Held], centralNow: Held, elsewhere: [String]) {
         self.incarnations = incarnations
         self.top = top
         self.device = device
         self.central = central
+        self.centralNow = centralNow
+        self.elsewhere = elsewhere
     }
+
+    /// The most replica ids a device asks about in one standing.
+    public static let maxAsked = 100
 
     /// The current incarnation.
     public var incarnation: String { incarnations.last?.id ?? "" }

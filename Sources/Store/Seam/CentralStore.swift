@@ -14,8 +14,9 @@ public protocol CentralStore: Sendable {
     func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult]
     /// The next page of the feed in `device`'s scope (its unit and the units below it, and reference data).
     func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice
-    /// What the central holds for `device`'s sync round: its incarnation and its counters per replica id.
-    func standing(for device: Enrollment) async throws -> CentralStanding
+    /// What the central holds for `device`'s sync round: its incarnations and its counters per replica
+    /// id; `asked` are the replica ids the device wrote under.
+    func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding
     /// Throws (`unavailable`) when the store cannot take writes: for `/healthz`.
     func checkHealth() async throws
     /// What `/metrics` reports at scrape time.

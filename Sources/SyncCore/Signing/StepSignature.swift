@@ -25,7 +25,7 @@ public struct StepSignature: Codable, Sendable, Equatable {
 }
 
 extension Change {
-    /// The signature a step or resolution carries (other changes carry none).
+    /// The signature a step, a resolution or a central's refusal carries (other changes carry none).
     public var signature: StepSignature? {
         get {
             switch payload {

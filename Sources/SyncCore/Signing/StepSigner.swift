@@ -20,7 +20,7 @@ public struct StepSigner: @unchecked Sendable {
     /// The registered form of the public half.
     public var publicKey: SigningKey { SigningKey(member: member, publicKey: privateKey.publicKey.rawRepresentation) }
 
-    /// `change` signed, when it is a change that is signed (`StepVerification.needsSignature`).
+    /// `change` signed, when it is a change that is signed (`StepVerification.isSignable`).
     public func sign(_ change: Change) throws -> Change {
         guard StepVerification.isSignable(change) else { return change }
         guard change.actor == member else {

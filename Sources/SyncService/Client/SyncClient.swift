@@ -33,8 +33,14 @@ public struct SyncClient: Sendable {
 
     /// What the central holds for this device (its incarnation, its counters per replica id); the first
     /// request of every round, with a short timeout, so that a central that is down is found fast.
-    public func standing() async throws -> CentralStanding {
-        try await send(.GET, "/v1/standing", body: Optional<PushRequest>.none, timeout: .seconds(5))
+    public func standing(asking replicas: [String]) async throws -> CentralStanding {
+        let asked = replicas.suffix(CentralStanding.maxAsked).joined(separator: ",")
+        do {
+            return try await send(.GET, "/v1/standing?replicas=\(asked)", body: Optional<PushRequest>.none, timeout: .seconds(5))
+        } catch let error as ReportSyncError where error.code == .notFound {
+            throw ReportSyncError(
+                .unavailable, "the central at \(baseURL) runs an older ReportSync (no /v1/standing); upgrade syncd on the central, then sync again")
+        }
     }
 
     /// Which unit and device the token belongs to.

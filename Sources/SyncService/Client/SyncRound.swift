@@ -18,6 +18,8 @@ public struct SyncSummary: Codable, Sendable, Equatable {
     public var applied = 0
     /// What the round repaired before it began, one line each (`FieldReplica.reconcile`).
     public var recovery: [String] = []
+    /// Changes of the central's own given back to it that it would not take back (kept here as they are).
+    public var notTakenBack = 0
 
     public init() {}
 }
@@ -35,7 +37,7 @@ public enum SyncRound {
             // First what the central holds (with a short timeout: a central that is down is found fast),
             // and what either copy forgot is repaired before anything is pushed.
             let known = try field.knowledge()
-            let standing = try await client.standing()
+            let standing = try await client.standing(asking: known.replicas)
             summary.recovery = try field.reconcile(with: standing, known: known).notices
             while true {
                 let outgoing = try field.nextPush(limit: batch)
@@ -49,6 +51,7 @@ public enum SyncRound {
                 summary.unanswered += acknowledged.unanswered.count
                 summary.heldByCentral += acknowledged.held.count
                 summary.foreignAnswers += acknowledged.foreign.count
+                summary.notTakenBack += acknowledged.notReturned.count
                 progress("pushed \(summary.pushed)")
                 // Unanswered and held changes stay in the outbox; sending them again now would loop.
                 if !acknowledged.unanswered.isEmpty || !acknowledged.held.isEmpty { break }
@@ -61,6 +64,10 @@ public enum SyncRound {
                 summary.applied += outcomes.filter { $0 == .applied }.count
                 more = page.more
                 if more { progress("pulled \(summary.pulled)") }
+            }
+            if summary.notTakenBack > 0 {
+                summary.recovery.append(
+                    "the central would not take back \(summary.notTakenBack) change(s) of its own that it lost (see the central's log); they stay on this device as they are")
             }
             if summary.unanswered > 0 || summary.foreignAnswers > 0 {
                 let message =

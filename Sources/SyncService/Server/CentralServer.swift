@@ -63,7 +63,11 @@ public enum CentralServer {
 
         router.get("/v1/standing") { request, _ in
             let enrollment = try await authenticate(request, store)
-            return try json(try await storeCall { try await store.standing(for: enrollment) })
+            let asked = (request.uri.queryParameters.get("replicas") ?? "").split(separator: ",").map(String.init)
+            guard asked.count <= CentralStanding.maxAsked, asked.allSatisfy({ $0.count <= 64 }) else {
+                throw APIError(.badRequest, code: "invalid-input", "replicas lists at most \(CentralStanding.maxAsked) replica ids, comma-separated")
+            }
+            return try json(try await storeCall { try await store.standing(for: enrollment, asking: asked) })
         }
 
         router.post("/v1/push") { request, _ in
