@@ -90,7 +90,7 @@ struct ReturnedChangeTests {
         #expect(try snapshot() == before, "no change of the device's is refused before it is made")
     }
 
-    @Test("a change under the central's earlier id that is unsigned, or signed but refused by the merge, is not kept: its dot stays free for the genuine one")
+    @Test("a change under the central's earlier id that is unsigned, or signed but refused by the merge, is not kept: no refusal holds its dot")
     func refusedReturnedChangesAreNotKept() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let record = try reviewedReport()

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import SyncService
 import TestSupport
 import Testing
@@ -79,8 +80,18 @@ extension EndToEndTests {
             try handle.close()
         }
 
-        @Test("a field put back by rm and cp and drafting before its next sync takes a new replica id first: nothing is refused, nothing is missing")
-        func fieldCopiedOverItsFile() async throws {
+        /// How a person puts a field's backup back.
+        enum PutBack: String, CaseIterable, Sendable {
+            /// `rm field.sqlite*; cp backup field.sqlite`: a new file (usually another inode).
+            case removeAndCopy
+            /// `cp backup field.sqlite`: the same file, new bytes; only the watermark tells.
+            case copyOver
+        }
+
+        @Test(
+            "a field put back from a plain copy and drafting before its next sync takes a new replica id first: nothing is refused, nothing is missing",
+            arguments: PutBack.allCases)
+        func fieldPutBack(_ how: PutBack) async throws {
             defer { try? FileManager.default.removeItem(at: directory) }
             let server = try await bureau()
             defer { server.stop() }
@@ -90,8 +101,13 @@ extension EndToEndTests {
             for title in ["备份后一", "备份后二", "备份后三"] { try draft(title, on: "laptop.sqlite") }
             try run("report-cli", "sync", "--db", "laptop.sqlite")
 
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path("laptop.sqlite") + suffix) }
-            try FileManager.default.copyItem(atPath: path("laptop.bak"), toPath: path("laptop.sqlite"))
+            switch how {
+            case .removeAndCopy:
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path("laptop.sqlite") + suffix) }
+                try FileManager.default.copyItem(atPath: path("laptop.bak"), toPath: path("laptop.sqlite"))
+            case .copyOver:
+                try copyOver("laptop.bak", to: "laptop.sqlite")
+            }
             try draft("恢复后", on: "laptop.sqlite")
             try syncAll()
 
@@ -167,6 +183,7 @@ extension EndToEndTests {
             try run("syncd", "backup", "--db", "central.sqlite", "--out", "central.bak")
             try draft("备份后", on: "laptop.sqlite")
             try syncAll()
+            let probe = try run("syncd", "enroll", "--db", "central.sqlite", "--unit", "squad-3", "--device", "probe")
 
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path("central.sqlite") + suffix) }
             try draft("删除后", on: "laptop.sqlite")
@@ -175,6 +192,12 @@ extension EndToEndTests {
             #expect(refused.err.contains("was deleted or moved away while syncd was serving it"), "\(refused.err)")
             let health = try await SyncClient.http.execute(HTTPClientRequest(url: server.url + "/healthz"), timeout: .seconds(10))
             #expect(health.status.code == 503, "/healthz fails once the file is gone")
+            var push = HTTPClientRequest(url: server.url + "/v1/push")
+            push.method = .POST
+            push.headers.add(name: "Authorization", value: "Bearer \(probe)")
+            push.headers.add(name: "Content-Type", value: "application/json")
+            push.body = .bytes(ByteBuffer(string: #"{"changes":[]}"#))
+            #expect(try await SyncClient.http.execute(push, timeout: .seconds(10)).status.code == 503, "a push is refused too")
             let outbox = try JSONSerialization.jsonObject(with: Data(try run("report-cli", "status", "--db", "laptop.sqlite", "--json").utf8)) as? [String: Any]
             #expect(outbox?["outgoing"] as? Int == 1, "the refused push left the draft in the outbox")
 
@@ -204,7 +227,8 @@ extension EndToEndTests {
             }
             try draft("平板离线", on: "tablet.sqlite")
             let compacted = try run("syncd", "compact", "--db", "central.sqlite")
-            #expect(compacted.contains("compacted"), "\(compacted)")
+            let sizes = compacted.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            #expect(sizes.count >= 2 && sizes[1] <= sizes[0], "the file does not grow: \(compacted)")
 
             try syncAll()
             try expectConverged(holding: ["早前", "笔记本", "平板离线"])
