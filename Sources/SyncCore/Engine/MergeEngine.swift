@@ -37,6 +37,9 @@ public final class MergeEngine {
     private var touched: Set<String> = []
     /// Records written since the last round of retrying waiting changes began.
     private var touchedSinceRound: Set<String> = []
+    /// Records whose waiting changes were retried to the end and that nothing wrote since: a second
+    /// `releaseWaiting` in the same batch need not look at them again.
+    private var settled: Set<String> = []
     private var effects = MergeEffects()
     /// Canonical JSON of the changes this batch applied, by dot (the source does not hold them yet).
     private var loggedBodies: [Dot: String] = [:]
@@ -181,7 +184,7 @@ public final class MergeEngine {
     /// Retries the waiting changes the batch's writes may have released, round after round, until no
     /// more apply (`finish` does it too; a caller that acts on the merged state calls it first).
     public func releaseWaiting() throws {
-        var round = hasWaiting ? touched : []
+        var round = hasWaiting ? touched.subtracting(settled) : []
         while !round.isEmpty {
             let stored = try source.waiting(on: round).filter {
                 waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot)
@@ -209,6 +212,7 @@ public final class MergeEngine {
             // A record written again in this round (even one already in it) may release more.
             round = touchedSinceRound
         }
+        settled = touched
     }
 
     private func collectEffects() throws -> MergeEffects {
@@ -298,6 +302,7 @@ public final class MergeEngine {
         if change.hlc > clock.last { try clock.observe(change.hlc, now: change.hlc.date, maxSkew: 0) }
         touched.insert(change.record)
         touchedSinceRound.insert(change.record)
+        settled.remove(change.record)
         return .applied
     }
 
