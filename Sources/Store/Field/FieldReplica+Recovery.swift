@@ -2,34 +2,6 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// What a field replica did when the central's standing showed that one of the two copies is older
-/// than what it had acknowledged (`FieldReplica.reconcile`).
-public struct FieldRecovery: Sendable, Equatable {
-    /// One line each for the person at the device; empty when nothing was wrong.
-    public var notices: [String] = []
-    /// Local changes put in the outbox again because the central may have lost them.
-    public var resent = 0
-    /// Signed changes the central made, lost with its disk and held here: given back to it.
-    public var returned = 0
-    /// Unsigned changes the central made and lost (units, members, solicitations, key registrations,
-    /// refusals from before refusals were signed): this device
-    /// holds them but cannot prove them, so the central office must make them again.
-    public var lostAtCentral: [Dot] = []
-}
-
-/// What a field replica knew just before it asked the central for its standing: a standing is judged
-/// against this, so that another process syncing the same file meanwhile cannot look like a central
-/// that forgot.
-public struct FieldKnowledge: Sendable, Equatable {
-    /// The replica ids this file wrote under, oldest first (what the standing is asked about).
-    public let replicas: [String]
-    /// The pull cursor.
-    let cursor: Int64
-    /// For each replica id this file wrote under, the highest counter of its local changes the central
-    /// had answered for (left the outbox, not refused).
-    let acknowledged: [String: Int64]
-}
-
 extension FieldReplica {
     /// What this replica knows, read before the standing is asked for.
     public func knowledge() throws -> FieldKnowledge {

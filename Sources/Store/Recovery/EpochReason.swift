@@ -1,0 +1,25 @@
+import SyncCore
+
+/// Why a replica stopped writing under its replica id and took a new one.
+public enum EpochReason: Sendable, Equatable {
+    /// The file is not where it was (device and inode differ): a copy, or a backup put back.
+    case fileMoved
+    /// The file was made by `backup` and has now been put in use.
+    case backupRestored
+    /// The file's counter is behind the highest this replica id is known to have issued (the
+    /// watermark kept beside it, or the central): it is an older copy of itself.
+    case behindOwnHistory(issued: Int64, file: Int64)
+    /// A change under this replica's own id came from elsewhere: an older copy of the file is in use.
+    case ownChangeReceived(Dot)
+
+    /// One line for the person at the device.
+    public var description: String {
+        switch self {
+        case .fileMoved: "the replica file was copied or put back from a backup"
+        case .backupRestored: "the replica was restored from a backup"
+        case .behindOwnHistory(let issued, let file):
+            "the replica file is older than what this replica had written (it had made \(issued) changes, the file knows \(file)): it was restored from a backup or copied"
+        case .ownChangeReceived(let dot): "change \(dot), made under this replica's own id, came back from the central: the file is an older copy"
+        }
+    }
+}
