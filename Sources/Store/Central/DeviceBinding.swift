@@ -19,7 +19,7 @@ struct DeviceBinding {
     /// Binds the replicas of `dots` that are new here to `device`, or throws (`forbidden`) why the
     /// device may not write under one of them; nothing is bound then.
     func claim(_ replicas: Set<String>, for device: Enrollment, scope: Set<String>, at: Date) throws {
-        let central = Set([try Meta.require(.replicaID, db)] + (try Meta.get(.previousReplicaIDs, db)?.split(separator: ",").map(String.init) ?? []))
+        let central = Set([try Meta.require(.replicaID, db)] + (try ReplicaEpoch.previousIDs(db)))
         for replica in replicas.sorted() {
             if central.contains(replica) {
                 throw ReportSyncError(.forbidden, "replica \(replica) is the central's own; a device pushes only changes made on its own replica. Nothing of this push was taken")

@@ -12,7 +12,7 @@ extension Replica {
             guard let unit = try OrgUnit.fetchOne(db, key: unitID) else {
                 throw ReportSyncError(.storage, "the replica's unit \(unitID) is missing; the file is damaged, restore it from a backup")
             }
-            let previous = try Meta.get(.previousReplicaIDs, db)?.split(separator: ",").map(String.init) ?? []
+            let previous = try ReplicaEpoch.previousIDs(db)
             return ReplicaIdentity(
                 replicaID: try Meta.require(.replicaID, db), unit: unit,
                 createdAt: Date(millisecondsSince1970: Int64(try Meta.require(.createdAt, db)) ?? 0),
