@@ -105,7 +105,7 @@ final class BureauSimulation {
         default: try push(f, limit: 1 + rng.below(8), mangle: false)
         }
         waitsSeen += try replicas.map { try $0.pendingCount() }.reduce(0, +)
-        heldSeen += try fields.map { try $0.syncState().heldSecret }.reduce(0, +)
+        heldSeen += try fields[f].syncState().heldSecret
     }
 
     func draft(on f: Int) {

@@ -43,7 +43,8 @@ enum Meta {
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM replica_meta WHERE key = ?", arguments: [key.rawValue])
+        // A cached statement: read several times in every transaction, it is not parsed again each time.
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM replica_meta WHERE key = ?"), arguments: [key.rawValue])
     }
 
     static func require(_ key: Key, _ db: Database) throws -> String {
@@ -54,9 +55,8 @@ enum Meta {
     }
 
     static func set(_ key: Key, _ value: String, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO replica_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            arguments: [key.rawValue, value])
+        try db.cachedStatement(sql: "INSERT INTO replica_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .execute(arguments: [key.rawValue, value])
     }
 
     /// What the replica is to the bureau; a file without the key is a standalone replica.

@@ -32,6 +32,8 @@ public enum JSONCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
+            // The form this project writes, read fast; any other form people type, through the parser.
+            if let date = try? dateStyle.parse(text) { return date }
             guard let date = TimestampParser.parse(text, timeZone: timeZone) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "'\(text)' is not a date and time; write it like 2026-11-22T10:30 or 2026-11-22T10:30:00+08:00")
