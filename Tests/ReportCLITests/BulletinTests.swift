@@ -22,7 +22,8 @@ struct BulletinTests {
     /// a late emergency, a false report, an answered and a missed solicitation.
     static func fixture(at path: String) throws {
         let clock = Clock()
-        clock.set("2026-10-01T08:00")
+        // The bureau and its units were set up before the month, so each owes October's monthly report.
+        clock.set("2026-09-01T08:00")
         let c = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now })
             .replica
         for (id, name, kind) in [("squad-3", "第三中队", UnitKind.squad), ("squad-4", "第四中队", .squad), ("office-1", "综合科", .office)] {

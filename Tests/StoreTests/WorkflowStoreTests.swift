@@ -196,3 +196,21 @@ struct WorkflowStoreTests {
         #expect(try replica.reports().count == 2)
     }
 }
+
+/// The monthly report a unit owes starts with the first month after it was set up (the newcomer issue:
+/// a replica created minutes ago showed last month's report as overdue).
+@Suite("A new unit's deadlines")
+struct NewUnitDeadlineTests {
+    static func local(_ text: String) -> Date { TimestampParser.parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)! }
+
+    @Test("a unit set up today owes no monthly report for this month or the last; next month's it does")
+    func newUnitOwesNothingYet() throws {
+        let setUp = Self.local("2026-12-03T10:00")
+        let replica = try Replica.inMemory(unit: StoreFixtures.unit, now: { setUp })
+        #expect(try replica.units().first?.since == setUp)
+        let today = try replica.deadlines(now: setUp).filter { $0.rule == "monthly-report" }
+        #expect(today.isEmpty, "\(today.map(\.report))")
+        let later = try replica.deadlines(now: Self.local("2027-02-10T10:00")).filter { $0.rule == "monthly-report" }
+        #expect(later.map(\.report) == ["monthly/squad-3/2027-01", "monthly/squad-3/2027-02"])
+    }
+}

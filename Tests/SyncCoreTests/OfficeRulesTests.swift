@@ -167,6 +167,20 @@ struct OfficeRulesTests {
         #expect(card.late == 1 && card.missing == 2, "the late emergency; the missed solicitation and the October monthly report")
     }
 
+    @Test("a unit owes no monthly report for a month that began before it was set up")
+    func noMonthlyReportBeforeTheUnitExisted() throws {
+        let period = try Period.parse("2026-10")
+        let now = Self.local("2026-11-05T00:00")
+        let new = OrgUnit(id: "squad-9", name: "第九中队", kind: .squad, since: Self.local("2026-10-20T09:00"))
+        let card = Scorecard(unit: new, period: period, reports: [], solicitations: [], policy: .standard, now: now)
+        #expect(card.missing == 0, "set up on 20 October: October's report was never its to make")
+        var older = new
+        older.since = Self.local("2026-09-30T09:00")
+        #expect(Scorecard(unit: older, period: period, reports: [], solicitations: [], policy: .standard, now: now).missing == 1)
+        older.since = nil
+        #expect(Scorecard(unit: older, period: period, reports: [], solicitations: [], policy: .standard, now: now).missing == 1, "no date kept: owes")
+    }
+
     @Test("quota (002 §九 scheme in policy): each missing item −1, each extra +1; a quarter triples the monthly quota")
     func quota() throws {
         var policy = Policy.standard

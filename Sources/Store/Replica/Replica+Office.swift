@@ -21,7 +21,7 @@ extension Replica {
                 throw ReportSyncError(.notFound, "unit \(unit) is unknown; known units: \(try Self.unitIDs(s.db))")
             }
             guard deadline > s.now else {
-                throw ReportSyncError(.invalidInput, "the deadline \(ISO8601DateFormatter().string(from: deadline)) is already past; give a future --deadline")
+                throw ReportSyncError(.invalidInput, "the deadline \(BureauTime.text(deadline, policy: try Self.policy(s.db))) is already past (it is now \(BureauTime.text(s.now, policy: try Self.policy(s.db)))); give a future --deadline")
             }
             let id = UUIDv7.make(at: s.now)
             let issued = units.map { unit in
@@ -99,8 +99,10 @@ extension Replica {
         }
         for s in solicitations where !answered.contains(s.id + "/" + s.unit) { items.append(DeadlineRules.unanswered(s, now: now)) }
         let month = Period.month(containing: now, in: WorkingCalendar(policy: policy).timeZone)
+        let judged = Dictionary(try judgedUnits().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let timeZone = WorkingCalendar(policy: policy).timeZone
         for unit in scope.sorted() {
-            for m in [month.previousMonth, month] {
+            for m in [month.previousMonth, month] where judged[unit]?.existed(before: m.start(in: timeZone)) ?? true {
                 items.append(DeadlineRules.monthlyReport(unit: unit, month: m, reports: allFacts, policy: policy, now: now))
             }
         }

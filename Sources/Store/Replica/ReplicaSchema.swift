@@ -224,6 +224,10 @@ enum ReplicaSchema {
                     CREATE INDEX changes_shared ON changes(kind, seq) WHERE kind IN ('unit', 'member', 'policy', 'signing-key');
                     """)
         }
+        migrator.registerMigration("v8-unit-since") { db in
+            // When a unit was set up (OrgUnit.since): it owes no periodic report for the time before.
+            try db.execute(sql: "ALTER TABLE units ADD COLUMN since TEXT")
+        }
         return migrator
     }
 }

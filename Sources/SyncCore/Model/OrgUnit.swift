@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kind of an organisational unit; decides its default monthly quota.
 public enum UnitKind: String, CaseIterable, Codable, Sendable, CodingKeyRepresentable {
     case office
@@ -13,11 +15,20 @@ public struct OrgUnit: Codable, Sendable, Equatable {
     public var name: String
     public var kind: UnitKind
     public var parent: String?
+    /// When the unit was set up: it owes no periodic report for a period that began before (absent for
+    /// units set up before this was kept, which owe every period).
+    public var since: Date?
 
-    public init(id: String, name: String, kind: UnitKind, parent: String? = nil) {
+    public init(id: String, name: String, kind: UnitKind, parent: String? = nil, since: Date? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.parent = parent
+        self.since = since
+    }
+
+    /// True when the unit existed before `moment`, so that a period starting then is its to report on.
+    public func existed(before moment: Date) -> Bool {
+        since.map { $0 < moment } ?? true
     }
 }

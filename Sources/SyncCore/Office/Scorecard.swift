@@ -107,7 +107,7 @@ extension Scorecard {
                 }
             }
         }
-        for month in period.monthsInside {
+        for month in period.monthsInside where unit.existed(before: month.start(in: WorkingCalendar(policy: policy).timeZone)) {
             let deadline = DeadlineRules.monthlyReport(unit: unit.id, month: month, reports: mine, policy: policy, now: now)
             if deadline.status == .late { late += 1 }
             if deadline.status == .overdue { missing += 1 }
