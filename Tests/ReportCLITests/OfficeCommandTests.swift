@@ -57,7 +57,7 @@ struct OfficeCommandTests {
         let id = try await ok(
             "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "安全生产经验", "--units", "squad-3",
             "--deadline", due, "--contact", "陈编辑 13900000000")
-        try await refused("already past", "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "t", "--units", "squad-3", "--deadline", "2020-01-01T09:00", "--contact", "c")
+        try await refused("the deadline 2020-01-01 09:00 +08:00 is already past", "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "t", "--units", "squad-3", "--deadline", "2020-01-01T09:00", "--contact", "c")
         try await refused("unit squad-9 is unknown", "solicit", "new", "--db", "central.sqlite", "--as", "chen", "--topic", "t", "--units", "squad-9", "--deadline", due, "--contact", "c")
         try await refused("central replica", "solicit", "new", "--db", "laptop.sqlite", "--as", "li", "--topic", "t", "--units", "squad-3", "--deadline", due, "--contact", "c")
 

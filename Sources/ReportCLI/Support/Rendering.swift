@@ -3,14 +3,9 @@ import SyncCore
 
 /// How dates and JSON look on the terminal.
 enum Rendering {
-    /// A date as people read it in the bureau's time zone: `2026-11-22 10:30` (with `:05` seconds when asked).
+    /// A date as people read it in the bureau's time zone, which it names (`BureauTime`).
     static func local(_ date: Date?, in timeZone: TimeZone, seconds: Bool = false) -> String {
-        guard let date else { return "" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        date.map { BureauTime.text($0, in: timeZone, seconds: seconds) } ?? ""
     }
 
     /// Pretty JSON for `--json` output.

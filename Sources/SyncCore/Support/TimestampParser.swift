@@ -5,6 +5,8 @@ public enum TimestampParser {
     static let zonedFormats = [
         "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mmXXXXX",
         "yyyy-MM-dd HH:mm:ssXXXXX", "yyyy-MM-dd HH:mmXXXXX",
+        // The form every time is printed in (`BureauTime`), so a time copied from the screen reads back.
+        "yyyy-MM-dd HH:mm:ss XXXXX", "yyyy-MM-dd HH:mm XXXXX",
     ]
     static let localFormats = [
         "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm",

@@ -1,0 +1,19 @@
+import Foundation
+
+/// How a moment reads to people: in the bureau's time zone, with the zone's offset named, so that no
+/// time on a screen or in a message is ambiguous (`2026-11-22 10:30 +08:00`).
+public enum BureauTime {
+    /// `date` in `timeZone`, as `2026-11-22 10:30 +08:00` (with `:05` seconds when asked).
+    public static func text(_ date: Date, in timeZone: TimeZone, seconds: Bool = false) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = seconds ? "yyyy-MM-dd HH:mm:ss xxx" : "yyyy-MM-dd HH:mm xxx"
+        return formatter.string(from: date)
+    }
+
+    /// `date` in the time zone of `policy`.
+    public static func text(_ date: Date, policy: Policy, seconds: Bool = false) -> String {
+        text(date, in: TimeZone(identifier: policy.timeZone) ?? TimeZone(identifier: "UTC")!, seconds: seconds)
+    }
+}
