@@ -52,6 +52,9 @@ public final class Replica: Sendable {
     }
 
     /// Opens an existing replica file, checking that it is one and that this program knows its schema.
+    ///
+    /// A file this process may not write (a backup on a read-only mount, another user's file) opens
+    /// read-only: it can be read, and every write is refused with a clear error.
     public static func open(at path: String, now: @escaping @Sendable () -> Date = { Date() }) throws -> Replica {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ReportSyncError(
@@ -59,6 +62,7 @@ public final class Replica: Sendable {
                 "no replica at \(path): create one with 'report-cli init --unit ID --unit-name NAME', or point --db (or REPORT_DB) at an existing file"
             )
         }
+        if !isWritable(path) { return try openReadOnly(at: path, now: now) }
         do {
             // Look before opening for writing: a foreign or damaged file must be left exactly as it was.
             var readOnly = configuration()
@@ -71,6 +75,41 @@ public final class Replica: Sendable {
             return replica
         } catch {
             throw StoreErrors.translate(error, path: path)
+        }
+    }
+
+    /// True when this process may write the file and create its journal beside it.
+    static func isWritable(_ path: String) -> Bool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return access(path, W_OK) == 0 && access(folder, W_OK) == 0
+    }
+
+    /// Opens a file this process may not write, for reading only: no migration, no new epoch. SQLite
+    /// cannot make the shared-memory file a WAL reader needs beside a file on a read-only mount, so
+    /// when there is no journal to read with it, the file is opened as immutable.
+    static func openReadOnly(at path: String, now: @escaping @Sendable () -> Date) throws -> Replica {
+        var readOnly = configuration()
+        readOnly.readonly = true
+        func opened(_ location: String) throws -> Replica {
+            let queue = try DatabaseQueue(path: location, configuration: readOnly)
+            try queue.read { db in
+                try checkCompatible(db, path: path)
+                guard try ReplicaSchema.migrator.hasCompletedMigrations(db) else {
+                    throw ReportSyncError(
+                        .storage,
+                        "\(path) is read-only here and was written by an older ReportSync; open it once where it can be written, so that it is brought up to date")
+                }
+            }
+            return Replica(writer: queue, path: path, now: now)
+        }
+        do {
+            return try opened(path)
+        } catch let error as DatabaseError {
+            let journal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            guard journal == 0, let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else {
+                throw StoreErrors.translate(error, path: path)
+            }
+            do { return try opened("file:\(encoded)?immutable=1") } catch { throw StoreErrors.translate(error, path: path) }
         }
     }
 
@@ -128,7 +167,13 @@ public final class Replica: Sendable {
             if role != .standalone { try Meta.set(.replicaRole, role.rawValue, db) }
             try setUp(db)
         }
-        if role != .field { try session { s in try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)]) } }
+        if role != .field {
+            try session { s in
+                var unit = unit
+                unit.since = unit.since ?? s.now
+                try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)])
+            }
+        }
     }
 
     /// Takes a new replica id when the file may be an older copy of itself (`ReplicaEpoch.checkOpened`).
