@@ -76,7 +76,7 @@ let package = Package(
             name: "syncd",
             dependencies: [
                 "SyncCore", "Store", "SyncService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

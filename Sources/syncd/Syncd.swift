@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Store
 import SyncCore
@@ -14,7 +15,7 @@ struct Syncd: AsyncParsableCommand {
         commandName: "syncd",
         abstract: "The ReportSync sync daemon: the bureau's central server and the field sync loop.",
         subcommands: [
-            Serve.self, InitCentral.self, UnitCommand.self, MemberCommand.self, Enroll.self, Revoke.self, RunField.self,
+            Serve.self, InitCentral.self, UnitCommand.self, MemberCommand.self, Enroll.self, Devices.self, Revoke.self, RunField.self,
             BackupCentral.self, RestoreCentral.self, CompactCentral.self,
         ])
 }
@@ -54,7 +55,14 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .info
         let app = CentralServer.buildApplication(
             store: central, host: String(parts[0]), port: port, scrapeToken: scrapeToken, logger: logger)
-        try await app.runService()
+        do { try await app.runService() } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
+            let why =
+                error.errnoCode == EADDRINUSE
+                ? "\(listen) is already in use (another syncd serve, or another server); stop it, or choose another port with --listen HOST:PORT"
+                : "this user may not listen on \(listen) (ports below 1024 need privileges); choose a port above 1023 with --listen HOST:PORT"
+            FileHandle.standardError.write(Data("error: \(why)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -135,8 +143,10 @@ struct MemberInvite: AsyncParsableCommand {
             if central.json {
                 print(String(decoding: try JSONEncoder().encode(["code": invite.code, "expires": invite.expires.formatted(.iso8601)]), as: UTF8.self))
             } else {
+                // The code alone on standard output, so that code=$(syncd member invite …) works; the hint on standard error.
                 print(invite.code)
-                print("give this code to \(member) (it is shown once, valid until \(invite.expires.formatted(.iso8601))): report-cli key setup --as \(member) --code CODE")
+                FileHandle.standardError.write(
+                    Data("give this code to \(member) (it is shown once, valid until \(invite.expires.formatted(.iso8601))): report-cli key setup --as \(member) --code CODE\n".utf8))
             }
         }
     }
@@ -171,6 +181,32 @@ struct Enroll: AsyncParsableCommand {
                 print(String(decoding: try JSONEncoder().encode(["token": token]), as: UTF8.self))
             } else {
                 print(token)
+            }
+        }
+    }
+}
+
+struct Devices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List enrolled devices: unit, enrolment, last request, revocation.")
+    @OptionGroup var central: CentralOptions
+
+    func run() async throws {
+        try await reporting {
+            let enrollments = try central.open().enrollments()
+            if central.json {
+                let rows = enrollments.map { e in
+                    [
+                        "device": e.device, "unit": e.unit, "enrolledAt": e.createdAt.formatted(.iso8601),
+                        "lastSeenAt": e.lastSeenAt?.formatted(.iso8601) ?? "", "revokedAt": e.revokedAt?.formatted(.iso8601) ?? "",
+                    ]
+                }
+                return print(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
+            }
+            if enrollments.isEmpty { return print("no device is enrolled; enroll one with syncd enroll --unit U --device NAME") }
+            for e in enrollments {
+                let seen = e.lastSeenAt.map { "last seen \($0.formatted(.iso8601))" } ?? "never seen"
+                let revoked = e.revokedAt.map { ", revoked \($0.formatted(.iso8601))" } ?? ""
+                print("\(e.device)  \(e.unit)  enrolled \(e.createdAt.formatted(.iso8601)), \(seen)\(revoked)")
             }
         }
     }

@@ -35,7 +35,7 @@ extension CentralReplica {
                 sql: "UPDATE enrollments SET revoked_at = ? WHERE device = ? AND revoked_at IS NULL",
                 arguments: [replica.now().millisecondsSince1970, device])
             if db.changesCount == 0 {
-                throw ReportSyncError(.notFound, "no enrolled device named \(device); see which are enrolled with syncd enrollments")
+                throw ReportSyncError(.notFound, "no enrolled device named \(device); see which are enrolled with syncd devices --db FILE")
             }
         }
     }
