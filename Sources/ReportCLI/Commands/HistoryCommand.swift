@@ -33,7 +33,8 @@ struct HistoryCommand: ReplicaCommand {
     static func describe(_ e: HistoryEntry) -> String {
         switch e.kind {
         case .version:
-            return "version \(e.version ?? 0): \((e.changedFields ?? []).joined(separator: ", "))"
+            let what = e.version == 1 ? "created" : "edited"
+            return "\(what) (v\(e.version ?? 0)): \(Self.fieldList(e.changedFields ?? []))"
         case .transition:
             let saw = e.version.map { " (saw version \($0))" } ?? ""
             return "\(e.action?.rawValue ?? "?"): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")\(saw)"
@@ -42,7 +43,15 @@ struct HistoryCommand: ReplicaCommand {
             return "resolution"
         case .refused, .waiting:
             if let action = e.action { return "\(action.rawValue): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")" }
-            return "write of \((e.changedFields ?? []).joined(separator: ", "))"
+            return "write of \(Self.fieldList(e.changedFields ?? []))"
         }
+    }
+
+    /// Up to five field names, title and body first, then how many more (`history --json` gives them all).
+    static func fieldList(_ fields: [String]) -> String {
+        let first = ["title", "body", "category"]
+        let ordered = first.filter(fields.contains) + fields.filter { !first.contains($0) }
+        let shown = ordered.prefix(5).joined(separator: ", ")
+        return ordered.count > 5 ? "\(shown) +\(ordered.count - 5) more" : shown
     }
 }

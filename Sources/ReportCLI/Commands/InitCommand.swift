@@ -24,16 +24,18 @@ struct InitCommand: AsyncReplicaCommand {
     @Option(help: "The device token printed by syncd enroll.") var token: String?
 
     func validate() throws {
-        if central != nil || token != nil {
-            guard central != nil, token != nil else { throw ValidationError("--central and --token go together") }
-        } else if unit == nil || unitName == nil {
+        if central != nil, token == nil { throw ValidationError("--central needs --token (printed by syncd enroll)") }
+        if token == nil, unit == nil || unitName == nil {
             throw ValidationError("give --unit and --unit-name for a standalone replica, or --central and --token")
         }
     }
 
     func execute(in context: CommandContext) async throws {
-        let path = global.databasePath(in: context)
-        if let central, let token {
+        let path = try global.databasePath(in: context)
+        if let token {
+            guard let central = try central ?? context.settings().central else {
+                throw ReportSyncError(.invalidInput, "say where the central is: --central URL, or report-cli config set central URL")
+            }
             if FileManager.default.fileExists(atPath: path) {
                 throw ReportSyncError(.alreadyExists, "\(path) already exists; choose another --db")
             }

@@ -16,9 +16,12 @@ struct SyncCommand: AsyncReplicaCommand {
         let field = try FieldReplica(global.openReplica(in: context))
         if let central { try field.setCentralURL(central) }
         let (url, token) = try field.central()
-        let summary = try await SyncRound.run(field, client: SyncClient(baseURL: url, token: token)) { line in
-            if isatty(STDERR_FILENO) != 0 { context.printError(line) }
+        let progress = ProgressLine()
+        defer { progress.finish() }
+        let summary = try await SyncRound.run(field, client: SyncClient(baseURL: url, token: token)) { so in
+            progress.show([("pushed", so.pushed), ("pulled", so.pulled)])
         }
+        progress.finish()
         if global.json { return context.print(try Rendering.json(summary)) }
         for notice in summary.recovery { context.print(notice) }
         var line = "pushed \(summary.pushed) (accepted \(summary.accepted)"
@@ -40,9 +43,13 @@ struct StatusCommand: ReplicaCommand {
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         guard try replica.role() == .field else {
-            let what = try replica.role() == .central ? "the central replica: devices push to it" : "none (standalone replica)"
-            if global.json { return context.print(try Rendering.json(["role": try replica.role().rawValue])) }
-            return context.print("central:              \(what)")
+            let what = try replica.role() == .central ? "the central replica: devices push to it" : "none (standalone replica: nothing leaves this file)"
+            let secret = try replica.secretReportCount()
+            if global.json {
+                return context.print(try Rendering.json(StandaloneStatus(role: try replica.role().rawValue, secretReports: secret)))
+            }
+            context.print("central:              \(what)")
+            return context.print("secret reports:       \(secret)\(secret > 0 ? " (never sent over the network)" : "")")
         }
         let field = try FieldReplica(replica)
         let state = try field.syncState()
@@ -50,9 +57,9 @@ struct StatusCommand: ReplicaCommand {
         let timeZone = Rendering.timeZone(of: try replica.policy())
         context.print("central:              \(state.centralURL ?? "none")")
         context.print("outgoing changes:     \(state.outgoing)")
-        if state.heldSecret > 0 {
-            context.print("held (secret):        \(state.heldSecret) (secret reports stay on this device; they go once declassified)")
-        }
+        context.print(
+            "held (secret):        \(state.heldSecret) changes of \(state.heldSecretReports) reports"
+                + (state.heldSecret > 0 ? " (secret reports stay on this device; they go once declassified)" : ""))
         context.print("waiting for causes:   \(state.waiting)")
         context.print("rejected by central:  \(state.rejectedByCentral)\(state.rejectedByCentral > 0 ? " (report-cli list --rejected)" : "")")
         context.print("last successful sync: \(state.lastSyncAt.map { Rendering.local($0, in: timeZone) } ?? "never")")
@@ -61,4 +68,10 @@ struct StatusCommand: ReplicaCommand {
             context.print("new replica id:       \(Rendering.local(epoch.at, in: timeZone)): \(epoch.reason) (was \(epoch.old), now \(epoch.new))")
         }
     }
+}
+
+/// What `status --json` says of a replica that does not sync with a central.
+struct StandaloneStatus: Encodable {
+    let role: String
+    let secretReports: Int
 }

@@ -35,14 +35,21 @@ public final class CommandContext: @unchecked Sendable {
             askSecret: TerminalSecret.ask)
     }
 
-    /// Writes a line to standard output.
+    /// Writes a line to standard output, its control characters escaped (`TerminalEscaping`).
     public func print(_ line: String) {
+        let line = TerminalEscaping.escaped(line)
         lock.withLock { writeOut(line + "\n") }
     }
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error, its control characters escaped.
     public func printError(_ line: String) {
+        let line = TerminalEscaping.escaped(line)
         lock.withLock { writeErr(line + "\n") }
+    }
+
+    /// The person's settings file (`PersonalSettings`), read each time it is asked for.
+    func settings() throws -> PersonalSettings {
+        try PersonalSettings.load(from: PersonalSettings.path(environment: environment))
     }
 
     /// `path` made absolute against the working directory.

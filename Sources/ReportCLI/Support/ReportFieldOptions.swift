@@ -17,8 +17,10 @@ struct ReportFieldOptions: ParsableArguments {
     @Option(help: "Why an exempt item is not disclosed (required with exempt).") var disclosureReason: String?
     @Option(help: "For a follow-up (续报): the id of the emergency report it continues.") var followUpOf: String?
     @Option(help: "The solicitation (约稿) this report answers.") var solicitation: String?
-    @Option(name: .customLong("attach"), help: "Attach a file's metadata as NAME or NAME=CAPTION (repeatable).")
+    @Option(name: .customLong("attach"), help: "Attach a file's metadata as NAME or NAME=CAPTION (repeatable); the name of one already attached replaces it.")
     var attachments: [String] = []
+    @Option(name: .customLong("remove-attachment"), help: "Remove the attachment of this name (repeatable).")
+    var removedAttachments: [String] = []
 
     @Option(help: "Emergency: major or general.") var severity: EmergencySeverity?
     @Option(help: "Emergency: source of the information.") var source: String?
@@ -58,6 +60,7 @@ struct ReportFieldOptions: ParsableArguments {
         options.followUpOf = followUpOf
         options.solicitation = solicitation
         if !attachments.isEmpty { options.attachments = attachments.map(Self.attachment) }
+        if !removedAttachments.isEmpty { options.removeAttachments = removedAttachments }
         options.emergency = emergency
         if let phoneReportedAt {
             options.emergency = options.emergency ?? EmergencyDetails()
@@ -95,6 +98,13 @@ struct ReportFieldOptions: ParsableArguments {
     static func readFile(_ path: String, timeZone: TimeZone) throws -> ReportPatch {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportSyncError(.notFound, "cannot read \(path): check the --from-file path")
+        }
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let unknown = KnownKeys.unknown(in: object)
+            if !unknown.isEmpty {
+                throw ReportSyncError(
+                    .invalidInput, "\(path): \(unknown.joined(separator: "; ")) (the keys are those of show --json)")
+            }
         }
         do {
             return try JSONCoding.decoder(timeZone: timeZone).decode(ReportPatch.self, from: data)

@@ -228,7 +228,7 @@ public struct FieldReplica: Sendable {
             return SyncState(
                 centralURL: try Meta.get(.centralURL, db),
                 pullCursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
-                outgoing: counts.ready, heldSecret: counts.held,
+                outgoing: counts.ready, heldSecret: counts.held, heldSecretReports: counts.heldReports,
                 waiting: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_changes") ?? 0,
                 rejectedByCentral: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM push_rejections") ?? 0,
                 lastSyncAt: try Meta.get(.lastSyncAt, db).flatMap(Int64.init).map(Date.init(millisecondsSince1970:)),

@@ -40,9 +40,15 @@ public enum Outbox {
         """
 
     /// How many entries are in each state.
-    static func counts(_ db: Database) throws -> (ready: Int, held: Int) {
-        let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) - COALESCE(SUM(held), 0) AS ready, COALESCE(SUM(held), 0) AS held FROM (\(entriesSQL))")
-        return (row?["ready"] ?? 0, row?["held"] ?? 0)
+    static func counts(_ db: Database) throws -> (ready: Int, held: Int, heldReports: Int) {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) - COALESCE(SUM(held), 0) AS ready, COALESCE(SUM(held), 0) AS held,
+                       COUNT(DISTINCT CASE WHEN held THEN record END) AS heldReports
+                FROM (\(entriesSQL))
+                """)
+        return (row?["ready"] ?? 0, row?["held"] ?? 0, row?["heldReports"] ?? 0)
     }
 }
 

@@ -9,6 +9,8 @@ public struct SyncState: Sendable, Equatable, Codable {
     public let outgoing: Int
     /// Local changes held in the outbox because their report is secret.
     public let heldSecret: Int
+    /// The reports those held changes belong to.
+    public let heldSecretReports: Int
     /// Received changes waiting for their causes.
     public let waiting: Int
     /// Local changes the central refused.

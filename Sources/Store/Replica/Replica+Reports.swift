@@ -158,4 +158,11 @@ extension Replica {
         content.followUpSequence = earlier + 1
         return target
     }
+
+    /// How many reports this replica holds as secret: they never leave it over the network.
+    public func secretReportCount() throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports WHERE json_extract(content, '$.classification') = 'secret'") ?? 0
+        }
+    }
 }

@@ -69,10 +69,15 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         self.note = note
     }
 
-    /// The entry for a content version, numbered `number` in causal order.
+    /// The entry for a content version, numbered `number` in causal order. The version that created the
+    /// report names only the fields it filled in, not those it left empty.
     public init(_ version: ReportVersion, number: Int) {
-        self.init(kind: .version, change: (version.actor, version.dot, version.hlc), version: number, changedFields: version.changedFields)
+        let fields = version.creates ? version.changedFields.filter { !Self.emptyValues.contains(version.fields[$0] ?? "") } : version.changedFields
+        self.init(kind: .version, change: (version.actor, version.dot, version.hlc), version: number, changedFields: fields)
     }
+
+    /// The JSON texts of a field left empty.
+    static let emptyValues: Set<String> = ["", "\"\"", "[]", "{}", "null"]
 
     /// The entry for a transition, with the number of the content version it saw.
     public init(_ event: TransitionEvent, sawVersion: Int?) {

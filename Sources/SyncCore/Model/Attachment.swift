@@ -27,3 +27,14 @@ public struct Attachment: Codable, Sendable, Equatable {
         self.init(name: name, kind: kind, caption: caption)
     }
 }
+
+extension Attachment {
+    /// `list` with each of `new` put in place of the attachment of the same name, or added at the end.
+    public static func replacing(_ list: [Attachment], with new: [Attachment]) -> [Attachment] {
+        var result = list
+        for attachment in new {
+            if let i = result.firstIndex(where: { $0.name == attachment.name }) { result[i] = attachment } else { result.append(attachment) }
+        }
+        return result
+    }
+}

@@ -75,9 +75,8 @@ public struct EmergencyDetails: Codable, Sendable, Equatable {
 }
 
 extension Optional where Wrapped == String {
-    /// True when the string is there and not only white space.
+    /// True when the string is there and has visible text (`hasVisibleText`).
     var isPresentText: Bool {
-        guard let self else { return false }
-        return !self.allSatisfy(\.isWhitespace)
+        self?.hasVisibleText ?? false
     }
 }

@@ -16,15 +16,18 @@ public struct ReportPatch: Codable, Sendable, Equatable {
     public var emergency: EmergencyDetails?
     public var followUpOf: String?
     public var solicitation: String?
-    /// Attachments to add to the report.
+    /// Attachments to add to the report; one named like an attachment the report has replaces it (a
+    /// caption added or corrected).
     public var attachments: [Attachment]?
+    /// Names of attachments to remove from the report.
+    public var removeAttachments: [String]?
 
     public init() {}
 
     /// The names of the content fields this patch sets.
     public func fieldsSet() throws -> Set<String> {
         let object = try JSONSerialization.jsonObject(with: try JSONCoding.encoder().encode(self)) as? [String: Any]
-        return Set(object?.keys.map { $0 } ?? [])
+        return Set(object?.keys.map { $0 == "removeAttachments" ? "attachments" : $0 } ?? [])
     }
 
     /// This patch with every field that `other` sets taken from `other`.
@@ -42,7 +45,8 @@ public struct ReportPatch: Codable, Sendable, Equatable {
         merged.emergency = EmergencyDetails.merging(emergency, other.emergency)
         merged.followUpOf = other.followUpOf ?? followUpOf
         merged.solicitation = other.solicitation ?? solicitation
-        if let more = other.attachments { merged.attachments = (attachments ?? []) + more }
+        if let more = other.attachments { merged.attachments = Attachment.replacing(attachments ?? [], with: more) }
+        if let more = other.removeAttachments { merged.removeAttachments = (removeAttachments ?? []) + more }
         return merged
     }
 
@@ -51,7 +55,7 @@ public struct ReportPatch: Codable, Sendable, Equatable {
         guard let category else {
             throw ReportSyncError(.invalidInput, "a report needs a category: give --category (one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard let title, !title.allSatisfy(\.isWhitespace) else {
+        guard let title, title.hasVisibleText else {
             throw ReportSyncError(.invalidInput, "a report needs a title: give --title")
         }
         var content = ReportContent(category: category, title: title, body: body ?? "")
@@ -73,7 +77,8 @@ public struct ReportPatch: Codable, Sendable, Equatable {
         if let emergency { content.emergency = EmergencyDetails.merging(content.emergency, emergency) }
         if let followUpOf { content.followUpOf = followUpOf.nilIfEmpty }
         if let solicitation { content.solicitation = solicitation.nilIfEmpty }
-        if let attachments { content.attachments += attachments }
+        if let removeAttachments { content.attachments.removeAll { removeAttachments.contains($0.name) } }
+        if let attachments { content.attachments = Attachment.replacing(content.attachments, with: attachments) }
     }
 
     /// True when the patch sets nothing.

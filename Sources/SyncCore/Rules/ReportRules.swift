@@ -4,8 +4,12 @@ public enum ReportRules {
     ///
     /// - Parameter followUpTarget: the report named by `content.followUpOf`, if the replica holds it.
     public static func checkWrite(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
-        if content.title.allSatisfy(\.isWhitespace) {
-            throw ReportSyncError(.ruleViolated, "a report needs a title: give --title")
+        if !content.title.hasVisibleText {
+            throw ReportSyncError(
+                .ruleViolated, "a report needs a title with visible text: give --title (spaces, zero-width and control characters do not count)")
+        }
+        if content.title.hasControlCharacters {
+            throw ReportSyncError(.ruleViolated, "a title is one line of text: remove its control characters (line breaks, tabs, escapes)")
         }
         try checkLength(content, policy: policy)
         if content.disclosure == .exempt, !content.disclosureReason.isPresentText {
@@ -21,7 +25,7 @@ public enum ReportRules {
     /// Checks before submission (提交): everything `checkWrite` checks, plus complete emergency facts and photo captions.
     public static func checkSubmission(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
         try checkWrite(content, unit: unit, followUpTarget: followUpTarget, policy: policy)
-        if content.body.allSatisfy(\.isWhitespace) {
+        if !content.body.hasVisibleText {
             throw ReportSyncError(.ruleViolated, "the report has no body text; add it with --body before submitting")
         }
         if content.category == .emergency, content.followUpOf == nil {
@@ -35,7 +39,7 @@ public enum ReportRules {
         }
         if let photo = content.attachments.first(where: { $0.kind == .photo && !$0.caption.isPresentText }) {
             throw ReportSyncError(
-                .ruleViolated, "photo '\(photo.name)' has no caption (图说, 004 §二); attach it again as NAME=CAPTION")
+                .ruleViolated, "photo '\(photo.name)' has no caption (图说, 004 §二); give it one with report-cli edit ID --attach '\(photo.name)=CAPTION', or remove it with --remove-attachment '\(photo.name)'")
         }
     }
 

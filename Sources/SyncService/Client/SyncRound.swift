@@ -27,10 +27,10 @@ public struct SyncSummary: Codable, Sendable, Equatable {
 /// One sync round of a field replica: push the outbox in batches, then pull the unit's feed in pages.
 /// A change leaves the outbox only when the central answered for its very dot, and the pull cursor
 /// moves only in the transaction that applied its page, so a round cut off anywhere can simply be run
-/// again: every request is idempotent.
+/// again: every request is idempotent. `progress` hears the counts so far after each batch and page.
 public enum SyncRound {
     public static func run(
-        _ field: FieldReplica, client: SyncClient, batch: Int = SyncProtocol.maxBatch, progress: (String) -> Void = { _ in }
+        _ field: FieldReplica, client: SyncClient, batch: Int = SyncProtocol.maxBatch, progress: (SyncSummary) -> Void = { _ in }
     ) async throws -> SyncSummary {
         var summary = SyncSummary()
         do {
@@ -52,7 +52,7 @@ public enum SyncRound {
                 summary.heldByCentral += acknowledged.held.count
                 summary.foreignAnswers += acknowledged.foreign.count
                 summary.notTakenBack += acknowledged.notReturned.count
-                progress("pushed \(summary.pushed)")
+                progress(summary)
                 // Unanswered and held changes stay in the outbox; sending them again now would loop.
                 if !acknowledged.unanswered.isEmpty || !acknowledged.held.isEmpty { break }
             }
@@ -63,7 +63,7 @@ public enum SyncRound {
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count
                 more = page.more
-                if more { progress("pulled \(summary.pulled)") }
+                progress(summary)
             }
             if summary.notTakenBack > 0 {
                 summary.recovery.append(
@@ -73,7 +73,6 @@ public enum SyncRound {
                 let message =
                     "the central did not answer for \(summary.unanswered) change(s) sent and answered for \(summary.foreignAnswers) not sent; the unanswered stay in the outbox and go again on the next sync"
                 try field.recordSync(error: message)
-                progress(message)
             } else {
                 try field.recordSync(error: nil)
             }

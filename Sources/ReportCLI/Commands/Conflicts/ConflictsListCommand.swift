@@ -11,12 +11,14 @@ struct ConflictsListCommand: ReplicaCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var filter: ConflictFilterOptions
+    @Flag(name: [.short, .long], help: "Print only the conflicts' ids, one a line, for scripts.") var quiet = false
 
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let timeZone = Rendering.timeZone(of: try replica.policy())
         let entries = try replica.conflictEntries(matching: try filter.filter(timeZone: timeZone))
         if global.json { return context.print(try Rendering.json(entries)) }
+        if quiet { return entries.forEach { context.print($0.id) } }
         guard !entries.isEmpty else { return context.print("no conflicts") }
         var table = TextTable(["ID", "REPORT", "KIND", "STATUS", "WINNER", "WHEN", "REPLICAS"])
         table.maxCellWidth = 30
