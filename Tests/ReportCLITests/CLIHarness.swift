@@ -22,7 +22,11 @@ final class CLIHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pinFile = directory.appendingPathComponent("pin")
         try "\(TestSigners.pin)\n".write(to: pinFile, atomically: true, encoding: .utf8)
-        environment = ["REPORT_DB": directory.appendingPathComponent("field.sqlite").path, "REPORT_PIN_FILE": pinFile.path]
+        environment = [
+            "REPORT_DB": directory.appendingPathComponent("field.sqlite").path, "REPORT_PIN_FILE": pinFile.path,
+            // Never the config file of the person running the tests.
+            "REPORTSYNC_CONFIG": directory.appendingPathComponent("config.json").path,
+        ]
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -37,7 +41,7 @@ final class CLIHarness: @unchecked Sendable {
         let context = CommandContext(
             environment: environment, workingDirectory: directory.path, out: { out.append($0) }, err: { err.append($0) })
         do {
-            let command = try ReportCLI.parseAsRoot(arguments)
+            let command = try ReportCLI.parse(arguments)
             if let runnable = command as? any ReplicaCommand {
                 try type(of: runnable).runReportingRefusals(runnable, in: context)
             } else if let runnable = command as? any AsyncReplicaCommand {

@@ -13,14 +13,14 @@ public enum Binaries {
     /// The PIN file of tests that set keys up as a person does (`setUpKeys`).
     public static let pinFile = "test.pin"
 
-    /// Runs a built binary to completion in `directory`, without `REPORT_DB`/`REPORT_AS` from the test's
+    /// Runs a built binary (or a program at an absolute path) to completion in `directory`, without `REPORT_DB`/`REPORT_AS` from the test's
     /// environment (with `REPORT_PIN_FILE` naming `pinFile` when the test wrote one there, and the
     /// machine state in `stateFolder` there), and
     /// returns its exit status and output.
     @discardableResult
     public static func run(_ name: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
-        process.executableURL = Self.directory.appendingPathComponent(name)
+        process.executableURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : Self.directory.appendingPathComponent(name)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
