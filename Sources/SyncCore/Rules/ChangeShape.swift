@@ -102,9 +102,13 @@ public enum ChangeShape {
         case .solicitation(let asked):
             try id(asked.id, "solicitation id")
             try id(asked.issuedBy, "issuer")
-            for (value, what) in [(asked.topic, "the topic"), (asked.contact, "the contact"), (asked.format, "the format"), (asked.purpose, "the purpose"), (asked.declined?.reason, "the reason")] {
-                try text(value, what)
-            }
+            // One call each: the same checks as a loop over (String?, String) pairs, which the 6.3.1
+            // optimiser miscompiles (an ownership verifier crash in release builds).
+            try text(asked.topic, "the topic")
+            try text(asked.contact, "the contact")
+            try text(asked.format, "the format")
+            try text(asked.purpose, "the purpose")
+            try text(asked.declined?.reason, "the reason")
             if let decline = asked.declined { try id(decline.by, "the member declining") }
         case .void(let marker):
             try text(marker.reason, "the reason")
