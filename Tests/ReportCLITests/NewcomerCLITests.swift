@@ -119,6 +119,15 @@ struct NewcomerCLITests {
         #expect(json?["secretReports"] as? Int == 1)
     }
 
+    @Test("deadlines, score and bulletin asked of a unit's replica say on stderr that they cover that unit only")
+    func officeFiguresNameTheirReplica() async throws {
+        for command in [["deadlines"], ["score", "--month", "2026-10"], ["bulletin", "--month", "2026-10"]] {
+            let outcome = await cli.run(command)
+            #expect(outcome.succeeded, "\(command): \(outcome.err)")
+            #expect(outcome.err.contains("is squad-3's own replica, so these figures cover squad-3 only"), "\(command): \(outcome.err)")
+        }
+    }
+
     @Test("a config file gives the defaults; the environment and flags win over it; unknown keys are refused")
     func configFile() async throws {
         let db = cli.environment["REPORT_DB"]!

@@ -19,7 +19,7 @@ struct BulletinCommand: ReplicaCommand {
     @Option(help: "Write to this file instead of printing.") var out: String?
 
     func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
+        let replica = try OfficeScope.openReplica(global, in: context)
         let now = Date()
         let p = try period.period(policy: try replica.policy(), now: now)
         let bureau = try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name)

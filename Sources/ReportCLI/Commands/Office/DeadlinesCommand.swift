@@ -14,7 +14,7 @@ struct DeadlinesCommand: ReplicaCommand {
     @Option(help: "Judge as of this time instead of now, e.g. 2026-10-15T09:00 (bureau time).") var at: String?
 
     func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
+        let replica = try OfficeScope.openReplica(global, in: context)
         let zone = Rendering.timeZone(of: try replica.policy())
         let now = try at.map { try TimestampParser.require($0, timeZone: zone, what: "--at") } ?? Date()
         let items = try replica.deadlines(now: now, unit: unit).filter { all || $0.status == .overdue || $0.status == .dueSoon }

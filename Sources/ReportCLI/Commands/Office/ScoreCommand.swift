@@ -13,7 +13,7 @@ struct ScoreCommand: ReplicaCommand {
     @Flag(help: "List every line that makes the total.") var explain = false
 
     func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
+        let replica = try OfficeScope.openReplica(global, in: context)
         let now = Date()
         let cards = try replica.scorecards(period: try period.period(policy: try replica.policy(), now: now), unit: unit, now: now)
         if global.json { return context.print(try Rendering.json(unit == nil ? AnyEncodable(cards) : AnyEncodable(cards[0]))) }
@@ -53,7 +53,7 @@ struct QuotaCommand: ReplicaCommand {
     }
 
     func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
+        let replica = try OfficeScope.openReplica(global, in: context)
         let now = Date()
         let p = try period.period(policy: try replica.policy(), now: now)
         let rows = try replica.scorecards(period: p, now: now).map {
