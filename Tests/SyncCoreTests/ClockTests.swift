@@ -76,7 +76,7 @@ extension ClockTests {
             let text = JSONCoding.text(of: date)
             let back = try JSONCoding.decoder().decode([Date].self, from: Data("[\"\(text)\"]".utf8))[0]
             #expect(JSONCoding.text(of: back) == text)
-            #expect(Date(millisecondsSince1970: back.millisecondsSince1970).millisecondsSince1970 == back.millisecondsSince1970)
+            #expect(back == Date(millisecondsSince1970: date.millisecondsSince1970), "read back as the one date of its milliseconds")
         }
     }
 }

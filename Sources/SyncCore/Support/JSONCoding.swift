@@ -33,7 +33,9 @@ public enum JSONCoding {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             // The form this project writes, read fast; any other form people type, through the parser.
-            if let date = try? dateStyle.parse(text) { return date }
+            // Its parse is off by a rounding step from whole milliseconds: snap it to the one value
+            // every other reading of that text gives (`Date(millisecondsSince1970:)`).
+            if let date = try? dateStyle.parse(text) { return Date(millisecondsSince1970: date.millisecondsSince1970) }
             guard let date = TimestampParser.parse(text, timeZone: timeZone) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "'\(text)' is not a date and time; write it like 2026-11-22T10:30 or 2026-11-22T10:30:00+08:00")
