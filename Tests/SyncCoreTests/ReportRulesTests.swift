@@ -10,10 +10,10 @@ struct ReportRulesTests {
     @Test("Length limits (000 §二.6): a dynamic item may have 600 characters, counted as characters not bytes")
     func dynamicLimit() throws {
         let ok = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 600))
-        try ReportRules.checkWrite(ok, unit: "u", followUpTarget: nil, policy: policy)
+        try ReportRules.checkWrite(ok, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
         let long = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 601))
         let error = #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(long, unit: "u", followUpTarget: nil, policy: policy)
+            try ReportRules.checkWrite(long, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
         }
         #expect(error?.message.contains("601") == true)
         #expect(error?.message.contains("600") == true)
@@ -24,11 +24,11 @@ struct ReportRulesTests {
         arguments: [ReportCategory.experience, .problem, .suggestion])
     func longFormLimit(category: ReportCategory) throws {
         try ReportRules.checkWrite(
-            ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2000)), unit: "u",
+            ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2000)), replacing: nil, unit: "u",
             followUpTarget: nil, policy: policy)
         #expect(throws: ReportSyncError.self) {
             try ReportRules.checkWrite(
-                ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2001)), unit: "u",
+                ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2001)), replacing: nil, unit: "u",
                 followUpTarget: nil, policy: policy)
         }
     }
@@ -38,7 +38,7 @@ struct ReportRulesTests {
         var relaxed = Policy.standard
         relaxed.lengthLimits["dynamic"] = 800
         try ReportRules.checkWrite(
-            ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 700)), unit: "u",
+            ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 700)), replacing: nil, unit: "u",
             followUpTarget: nil, policy: relaxed)
     }
 
@@ -59,20 +59,55 @@ struct ReportRulesTests {
         #expect(ReportRules.missingEmergencyFacts(zeroCasualties).isEmpty, "zero deaths is a fact, not a missing one")
     }
 
+    @Test("a title is checked when a write sets it: one an older version let in blocks no edit of another field, here or at the central")
+    func titleCheckedWhenWritten() throws {
+        // An older version let a title with an escape in; it reaches this replica from an old device.
+        var field = MemoryReplica(replicaID: "field")
+        try field.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
+        var old = Cast.news("\u{1B}[2J夜查")
+        old.body = "中队开展夜查。"
+        let oldTitle = try #require(try old.encodedFields()["title"])
+        let oldWrite = Change(
+            dot: Dot(replica: "old-device", counter: 1), hlc: HybridTimestamp(wallMilliseconds: Cast.at(5).millisecondsSince1970, logical: 0),
+            record: "r1", unit: "squad-3", actor: "wang", context: try field.record("r1").vv,
+            payload: .content(ContentWrite(creates: false, fields: ["title": oldTitle])))
+        field.receive([oldWrite], now: Cast.at(6))
+        let before = try field.record("r1")
+        #expect(try before.content().title == "\u{1B}[2J夜查")
+
+        let bodyEdit = try field.edit("r1", Cast.patch(body: "补充了正文。"), by: Cast.wang, now: Cast.at(10))
+        #expect(bodyEdit.count == 1, "an edit of the body is taken although the title it keeps has a control character")
+        try PushedContentRules().admit(bodyEdit[0], into: before, policy: policy) { _ in nil }
+
+        let error = #expect(throws: ReportSyncError.self) {
+            _ = try field.edit("r1", Cast.patch(title: "夜查\u{1B}[31m"), by: Cast.wang, now: Cast.at(20))
+        }
+        #expect(error?.message.contains("control characters") == true)
+        var crafted = Cast.news("\u{200B}")
+        crafted.body = "中队开展夜查。"
+        let titleWrite = Change(
+            dot: Dot(replica: "field", counter: 9), hlc: HybridTimestamp(wallMilliseconds: Cast.at(30).millisecondsSince1970, logical: 0),
+            record: "r1", unit: "squad-3", actor: "wang", context: before.vv,
+            payload: .content(ContentWrite(creates: false, fields: ["title": try #require(try crafted.encodedFields()["title"])])))
+        #expect(throws: ReportSyncError.self, "a pushed write that sets an invisible title is refused") {
+            try PushedContentRules().admit(titleWrite, into: before, policy: policy) { _ in nil }
+        }
+    }
+
     @Test("an incomplete emergency report may still be saved as a draft")
     func incompleteDraftSaves() throws {
         try ReportRules.checkWrite(
-            ReportContent(category: .emergency, title: "滑坡", body: ""), unit: "u", followUpTarget: nil, policy: policy)
+            ReportContent(category: .emergency, title: "滑坡", body: ""), replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
     }
 
     @Test("Disclosure attribute (000 政府信息公开报送审核制度 §4): exempt needs a reason")
     func exemptReason() throws {
         var content = ReportContent(category: .dynamic, title: "t", body: "b", disclosure: .exempt)
         #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(content, unit: "u", followUpTarget: nil, policy: policy)
+            try ReportRules.checkWrite(content, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
         }
         content.disclosureReason = "涉及个人隐私"
-        try ReportRules.checkWrite(content, unit: "u", followUpTarget: nil, policy: policy)
+        try ReportRules.checkWrite(content, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
     }
 
     @Test("Follow-up reports (001/#1 §5): a follow-up continues an emergency report of the same unit")
@@ -82,20 +117,20 @@ struct ReportRulesTests {
         try ReportRules.checkSubmission(followUp, unit: "squad-3", followUpTarget: first, policy: policy)
 
         let missing = #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(followUp, unit: "squad-3", followUpTarget: nil, policy: policy)
+            try ReportRules.checkWrite(followUp, replacing: nil, unit: "squad-3", followUpTarget: nil, policy: policy)
         }
         #expect(missing?.code == .notFound)
         let otherUnit = #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(followUp, unit: "squad-4", followUpTarget: first, policy: policy)
+            try ReportRules.checkWrite(followUp, replacing: nil, unit: "squad-4", followUpTarget: first, policy: policy)
         }
         #expect(otherUnit?.code == .ruleViolated)
         let news = Fixtures.report("first", unit: "squad-3", content: ReportContent(category: .dynamic, title: "t", body: "b"))
         #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(followUp, unit: "squad-3", followUpTarget: news, policy: policy)
+            try ReportRules.checkWrite(followUp, replacing: nil, unit: "squad-3", followUpTarget: news, policy: policy)
         }
         followUp.category = .dynamic
         #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(followUp, unit: "squad-3", followUpTarget: first, policy: policy)
+            try ReportRules.checkWrite(followUp, replacing: nil, unit: "squad-3", followUpTarget: first, policy: policy)
         }
     }
 

@@ -108,7 +108,7 @@ struct PushMutationTests {
         for record in try fixture.central.records() {
             #expect(record.readableContent().unreadable.isEmpty, "report \(record.id) holds an unreadable field")
             let content = try record.content()
-            try ReportRules.checkWrite(content, unit: record.unit, followUpTarget: nil, policy: policy)
+            try ReportRules.checkWrite(content, replacing: nil, unit: record.unit, followUpTarget: nil, policy: policy)
             #expect(UUIDv7.isWellFormed(record.id))
         }
         let squad4 = try fixture.store.feed(after: 0, limit: 1_000_000, units: try fixture.store.unitScope(of: "squad-4"))

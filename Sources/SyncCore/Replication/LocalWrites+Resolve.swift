@@ -41,7 +41,7 @@ extension LocalWrites {
             if kept != shown {
                 try checkMayEdit(record, by: actor, at: place)
                 changes = try write(
-                    [field: kept ?? "null"], into: record, giving: content, by: actor, policy: policy,
+                    [field: kept ?? "null"], into: record, replacing: record.readableContent().content, giving: content, by: actor, policy: policy,
                     followUpTarget: followUpTarget, stamps: stamps)
             }
         case .approvalTransition, .staleApproval:

@@ -15,7 +15,7 @@ public enum LocalWrites {
         var content = content
         if content.contact == nil { content.contact = actor.phone }
         let target = try followUpTarget.map { try Report(record: $0) }
-        try ReportRules.checkWrite(content, unit: actor.unit, followUpTarget: target, policy: policy)
+        try ReportRules.checkWrite(content, replacing: nil, unit: actor.unit, followUpTarget: target, policy: policy)
         let requires = followUpTarget.map { [RecordDot(record: $0.id, dot: $0.versions.first(where: \.creates)!.dot)] } ?? []
         return Change(
             dot: stamp.dot, hlc: stamp.hlc, record: id, unit: actor.unit, actor: actor.id, context: VersionVector(),
@@ -41,17 +41,17 @@ public enum LocalWrites {
         let rewritten = try patch.fieldsSet().intersection(unreadable)
         for (name, json) in try content.encodedFields() where rewritten.contains(name) { changed[name] = json }
         if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
-        return try write(changed, into: record, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)
+        return try write(changed, into: record, replacing: old, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)
     }
 
     /// The changes that write `fields` (JSON texts) into an editable report, whose content becomes
-    /// `content`: the write, and a `revise` step when the report was reviewed.
+    /// `content` (from `old`): the write, and a `revise` step when the report was reviewed.
     static func write(
-        _ fields: [String: String], into record: ReportRecord, giving content: ReportContent, by actor: Member, policy: Policy,
+        _ fields: [String: String], into record: ReportRecord, replacing old: ReportContent, giving content: ReportContent, by actor: Member, policy: Policy,
         followUpTarget: ReportRecord?, stamps: () -> Stamp
     ) throws -> [Change] {
         try ReportRules.checkWrite(
-            content, unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) }, policy: policy)
+            content, replacing: old, unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) }, policy: policy)
         let stamp = stamps()
         let write = Change(
             dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor.id, context: record.vv,

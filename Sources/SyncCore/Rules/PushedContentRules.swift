@@ -33,6 +33,7 @@ public struct PushedContentRules: ChangeAdmission {
         switch change.payload {
         case .content(let write):
             var fields = write.fields
+            var previous: ReportContent?
             if let record {
                 let seen = ApprovalFold.fold(
                     report: record.id, transitions: record.transitions.filter { change.context.covers($0.dot) },
@@ -53,11 +54,12 @@ public struct PushedContentRules: ChangeAdmission {
                     throw ReportSyncError(.ruleViolated, "change \(change.dot): a report's place in a follow-up chain cannot change")
                 }
                 fields = current.merging(write.fields) { _, written in written }
+                previous = ReportContent.readable(fields: current).content
             }
             // What the write itself says was checked field by field (`ChangeShape`); what it leaves as it
             // was is read as far as it can be (data an older central let in must not block every edit).
             let content = record == nil ? try ReportContent.decode(fields: fields) : ReportContent.readable(fields: fields).content
-            try ReportRules.checkWrite(content, unit: change.unit, followUpTarget: try target(content), policy: policy)
+            try ReportRules.checkWrite(content, replacing: previous, unit: change.unit, followUpTarget: try target(content), policy: policy)
         case .transition(let step) where step.action == .submit:
             guard let record else { return }
             let content = try record.content()

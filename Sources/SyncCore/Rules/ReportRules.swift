@@ -1,16 +1,16 @@
 /// The content rules of DOMAIN.md, checked on every write and, more strictly, before a report leaves its drafter.
 public enum ReportRules {
-    /// Checks that hold for every saved version, draft or not: length limits, exempt reasons, follow-up links.
+    /// Checks that hold for every saved version, draft or not: a title a person can see, length limits,
+    /// exempt reasons, follow-up links.
     ///
-    /// - Parameter followUpTarget: the report named by `content.followUpOf`, if the replica holds it.
-    public static func checkWrite(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
-        if !content.title.hasVisibleText {
-            throw ReportSyncError(
-                .ruleViolated, "a report needs a title with visible text: give --title (spaces, zero-width and control characters do not count)")
-        }
-        if content.title.hasControlCharacters {
-            throw ReportSyncError(.ruleViolated, "a title is one line of text: remove its control characters (line breaks, tabs, escapes)")
-        }
+    /// - Parameters:
+    ///   - previous: the content this write replaces (nil for a new report). The title is checked only when
+    ///     the write changes it, so that a title an older version let in never blocks an edit of another field.
+    ///   - followUpTarget: the report named by `content.followUpOf`, if the replica holds it.
+    public static func checkWrite(
+        _ content: ReportContent, replacing previous: ReportContent?, unit: String, followUpTarget: Report?, policy: Policy
+    ) throws {
+        if content.title != previous?.title { try checkTitle(content.title) }
         try checkLength(content, policy: policy)
         if content.disclosure == .exempt, !content.disclosureReason.isPresentText {
             throw ReportSyncError(
@@ -22,9 +22,10 @@ public enum ReportRules {
         }
     }
 
-    /// Checks before submission (提交): everything `checkWrite` checks, plus complete emergency facts and photo captions.
+    /// Checks before submission (提交): everything `checkWrite` checks of the content as it stands, plus body
+    /// text, complete emergency facts and photo captions.
     public static func checkSubmission(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
-        try checkWrite(content, unit: unit, followUpTarget: followUpTarget, policy: policy)
+        try checkWrite(content, replacing: content, unit: unit, followUpTarget: followUpTarget, policy: policy)
         if !content.body.hasVisibleText {
             throw ReportSyncError(.ruleViolated, "the report has no body text; add it with --body before submitting")
         }
@@ -53,6 +54,17 @@ public enum ReportRules {
             missing.append("\(requirement.name) (\(requirement.option))")
         }
         return missing
+    }
+
+    /// A title is one line a person can see: not only spaces, zero-width or control characters.
+    static func checkTitle(_ title: String) throws {
+        if !title.hasVisibleText {
+            throw ReportSyncError(
+                .ruleViolated, "a report needs a title with visible text: give --title (spaces, zero-width and control characters do not count)")
+        }
+        if title.hasControlCharacters {
+            throw ReportSyncError(.ruleViolated, "a title is one line of text: remove its control characters (line breaks, tabs, escapes)")
+        }
     }
 
     static func checkLength(_ content: ReportContent, policy: Policy) throws {
