@@ -213,4 +213,26 @@ struct NewUnitDeadlineTests {
         let later = try replica.deadlines(now: Self.local("2027-02-10T10:00")).filter { $0.rule == "monthly-report" }
         #expect(later.map(\.report) == ["monthly/squad-3/2027-01", "monthly/squad-3/2027-02"])
     }
+
+    @Test("since does not travel in a unit's definition: a replica takes it from the first definition it stores, and a later one keeps it")
+    func sinceFromFirstDefinition() throws {
+        let setUp = Self.local("2026-10-20T09:00")
+        let central = try Replica.inMemory(unit: StoreFixtures.unit, now: { setUp })
+        try central.addUnit(OrgUnit(id: "squad-9", name: "第九中队", kind: .squad))
+        let definitions = try central.changes().filter { if case .unit = $0.change.payload { true } else { false } }
+        let squad9 = try #require(definitions.last?.change)
+        #expect(!squad9.canonicalJSON.contains("since"), "an older version would drop the key and hold another definition")
+
+        let other = try Replica.inMemory(unit: OrgUnit(id: "squad-4", name: "第四中队", kind: .squad), now: { Self.local("2026-12-03T10:00") })
+        _ = try other.receive(definitions.map(\.change))
+        #expect(try other.units().first { $0.id == "squad-9" }?.since == setUp)
+
+        var renamed = squad9
+        renamed.payload = .unit(OrgUnit(id: "squad-9", name: "第九中队（新）", kind: .squad))
+        renamed.dot.counter += 1
+        renamed.hlc = HybridTimestamp(wallMilliseconds: Self.local("2026-11-15T09:00").millisecondsSince1970, logical: 0)
+        _ = try other.receive([renamed])
+        let unit = try #require(try other.units().first { $0.id == "squad-9" })
+        #expect(unit.name == "第九中队（新）" && unit.since == setUp, "a renamed unit was still set up when it was")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SyncCore
 
@@ -7,7 +8,10 @@ enum ReferenceStore {
     static func save(_ change: Change, _ db: Database) throws {
         guard let id = ReferenceRecord.id(of: change.payload) else { return }
         switch change.payload {
-        case .unit(let unit): try unit.save(db)
+        case .unit(let unit):
+            let known = try OrgUnit.exists(db, key: unit.id)
+            try unit.save(db)
+            try keepSince(of: unit.id, from: change.hlc.date, new: known == false, db)
         case .member(let member): try member.save(db)
         case .policy(let policy): try Meta.set(.policy, JSONCoding.string(policy), db)
         case .solicitation(let s):
@@ -36,5 +40,14 @@ enum ReferenceStore {
                     counter = excluded.counter, digest = excluded.digest
                 """,
             arguments: [id, change.hlc.rawValue, change.dot.replica, change.dot.counter, StateDigest.hash(change)])
+    }
+
+    /// A unit's `since` is the stamp of the earliest definition of it this replica stored. A unit this
+    /// replica held before it kept `since` (NULL) stays without one: it owes every period.
+    static func keepSince(of unit: String, from stamp: Date, new: Bool, _ db: Database) throws {
+        let sql = new
+            ? "UPDATE units SET since = ? WHERE id = ?"
+            : "UPDATE units SET since = ? WHERE id = ? AND since > ?"
+        try db.executeCached(sql: sql, arguments: new ? [stamp, unit] : [stamp, unit, stamp])
     }
 }

@@ -48,8 +48,6 @@ extension Replica {
             if let parent = unit.parent, try !OrgUnit.exists(s.db, key: parent) {
                 throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
             }
-            var unit = unit
-            unit.since = unit.since ?? s.now
             try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)])
         }
     }

@@ -169,8 +169,6 @@ public final class Replica: Sendable {
         }
         if role != .field {
             try session { s in
-                var unit = unit
-                unit.since = unit.since ?? s.now
                 try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)])
             }
         }

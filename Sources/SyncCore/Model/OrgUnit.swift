@@ -17,7 +17,16 @@ public struct OrgUnit: Codable, Sendable, Equatable {
     public var parent: String?
     /// When the unit was set up: it owes no periodic report for a period that began before (absent for
     /// units set up before this was kept, which owe every period).
+    ///
+    /// Not part of the replicated definition: each replica takes it from the clock stamp of the first
+    /// definition of the unit it stores, so that a replica of an older version, which would drop an
+    /// unknown key, holds the same definition as everyone else (`ReferenceStore`).
     public var since: Date?
+
+    /// The replicated definition: everything but `since`.
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, parent
+    }
 
     public init(id: String, name: String, kind: UnitKind, parent: String? = nil, since: Date? = nil) {
         self.id = id
