@@ -87,6 +87,12 @@ extension EndToEndTests {
             #expect(written.status == 1 && written.err.contains("cannot write"), "\(written.err)")
             #expect(try Data(contentsOf: folder.appendingPathComponent("f.sqlite")) == before)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["f.sqlite"], "no journal left beside it")
+            // Writes still in a journal beside it cannot be read without writing: said, not ignored.
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+            try Data(repeating: 7, count: 4096).write(to: folder.appendingPathComponent("f.sqlite-wal"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+            let pending = try asAnotherUser("report-cli", "list", "--db", folder.appendingPathComponent("f.sqlite").path)
+            #expect(pending.status == 1 && pending.err.contains("still in its journal"), "\(pending.err)")
         }
 
         /// Runs a binary as a user that may not write the test's files: `nobody` when the tests run as root

@@ -105,12 +105,26 @@ public final class Replica: Sendable {
         do {
             return try opened(path)
         } catch let error as DatabaseError {
-            let journal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-            guard journal == 0, let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else {
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            var journal = stat()
+            if stat(absolute + "-wal", &journal) == 0, journal.st_size > 0 {
+                throw ReportSyncError(
+                    .storage,
+                    "\(path) is read-only here and its last writes are still in its journal (\(path)-wal), which cannot be read without writing beside it: copy both files to a folder you may write, or open it once where it can be written")
+            }
+            guard mayOpenImmutable(absolute), let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else {
                 throw StoreErrors.translate(error, path: path)
             }
-            do { return try opened("file:\(encoded)?immutable=1") } catch { throw StoreErrors.translate(error, path: path) }
+            do { return try opened("file://\(encoded)?immutable=1") } catch { throw StoreErrors.translate(error, path: path) }
         }
+    }
+
+    /// True when nothing can change the file while it is read as immutable (its journal, if any, is
+    /// empty): it is on a read-only mount, or no connection has it open (no shared-memory file).
+    static func mayOpenImmutable(_ path: String) -> Bool {
+        var mount = statvfs()
+        if statvfs(path, &mount) == 0, mount.f_flag & UInt(ST_RDONLY) != 0 { return true }
+        return access(path + "-shm", F_OK) != 0
     }
 
     /// A standalone replica in memory, for tests.
