@@ -8,7 +8,7 @@ public struct ReportCLI: AsyncParsableCommand {
         discussion: """
             Every command takes --db PATH (default $REPORT_DB, else the config file's db, else ./report.sqlite), \
             --as MEMBER, --pin-file FILE and --json, before or after the subcommand.
-            Exit codes: 0 done, 1 refused (nothing written; one error: line says why), 64 usage \
+            Exit codes: 0 done, 1 refused (one error: line says why; a write refused leaves the replica as it was), 64 usage \
             (an unknown or missing option or argument).
             """,
         subcommands: [
@@ -27,7 +27,7 @@ public struct ReportCLI: AsyncParsableCommand {
 extension ReportCLI {
     /// The command `arguments` (without the program name) name, with global options allowed before the subcommand.
     public static func parse(_ arguments: [String]) throws -> ParsableCommand {
-        try parseAsRoot(GlobalArgumentOrder.reordered(arguments))
+        try parseAsRoot(GlobalArgumentOrder.reordered(arguments, root: Self.self))
     }
 
     /// Parses the process's arguments and runs the command, async or not; the executable calls only this.

@@ -30,6 +30,10 @@ struct NewcomerCLITests {
         #expect((try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [Any])?.count == 1)
         #expect(await cli.run("--db", db, "conflicts", "list").succeeded)
         #expect(await cli.run("--db", db, "--as", "wang", "--pin-file", cli.environment["REPORT_PIN_FILE"]!, "submit", id).succeeded)
+        // Given again after the subcommand, the later one wins, as it would with both after it.
+        #expect(await cli.run("--db", "/nonexistent/x.sqlite", "list", "--db", db).succeeded)
+        #expect(await cli.run("--db", "/nonexistent/x.sqlite", "conflicts", "list", "--db", db).succeeded)
+        #expect(await cli.run("--db", db, "list", "--db", "/nonexistent/x.sqlite").exitCode == 1)
         // An argument that looks like a global option after the subcommand is left where it is.
         #expect(await cli.run("list", "--db", db).succeeded)
         #expect(await cli.run("--db", db).exitCode == 64, "no subcommand: a usage error")
@@ -64,6 +68,22 @@ struct NewcomerCLITests {
         #expect(nested.err.contains(#""attachments[0].captoin": did you mean "attachments[0].caption"?"#), "\(nested.err)")
     }
 
+    @Test("what show --json prints reads back through --from-file: its own keys are taken back without being written")
+    func showJSONRoundTrip() async throws {
+        let id = await draft("原标题", "--place", "北门")
+        let shown = await cli.ok(["show", id, "--json"])
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any])
+        #expect(object["state"] as? String == "draft" && object["drafter"] as? String == "wang")
+        object["title"] = "改过的标题"
+        object["state"] = "adopted"
+        let file = cli.directory.appendingPathComponent("edited.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        await cli.ok(["edit", id, "--as", "wang", "--from-file", file.path])
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(await cli.ok(["show", id, "--json"]).utf8)) as? [String: Any])
+        #expect(after["title"] as? String == "改过的标题" && after["place"] as? String == "北门")
+        #expect(after["state"] as? String == "draft", "the state is the workflow's, not the file's")
+    }
+
     @Test("a photo without a caption is fixed by attaching it again under its name, or removed; no duplicate")
     func attachmentsReplaceAndRemove() async throws {
         let id = await draft("现场", "--attach", "scene.jpg", "--attach", "note.pdf")
@@ -94,7 +114,7 @@ struct NewcomerCLITests {
 
     @Test("a title of only zero-width, space or control characters is refused; control characters are escaped on output")
     func invisibleTitlesAndEscapes() async throws {
-        for title in ["\u{200B}\u{200B}", " \u{3000} ", "\u{1B}[2J", "\u{FEFF}\u{200D}"] {
+        for title in ["\u{200B}\u{200B}", " \u{3000} ", "\u{1B}[2J", "\u{FEFF}\u{200D}", "\u{2800}\u{2800}", "\u{0301}\u{20DD}", "\u{3164}"] {
             let outcome = await cli.run("draft", "--as", "wang", "--category", "dynamic", "--title", title)
             #expect(outcome.exitCode == 1, "title \(title.unicodeScalars.map { String($0.value, radix: 16) }) should be refused")
         }

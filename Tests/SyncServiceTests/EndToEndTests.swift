@@ -189,6 +189,8 @@ struct EndToEndTests {
         let open = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "公开", "--body", "b")
         let status = try ok("status", "--db", "laptop.sqlite")
         #expect(status.contains("outgoing changes:     1") && status.contains("held (secret):        1"), "\(status)")
+        let json = try JSONSerialization.jsonObject(with: Data(try ok("status", "--db", "laptop.sqlite", "--json").utf8)) as? [String: Any]
+        #expect(json?["role"] as? String == "field" && json?["secretReports"] as? Int == 1 && json?["heldSecret"] as? Int == 1, "\(String(describing: json))")
         _ = try ok("sync", "--db", "laptop.sqlite")
         #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
         #expect(try cli("show", secret, "--db", "central.sqlite").status == 1, "a secret report never crosses the network")

@@ -79,7 +79,7 @@ extension EndToEndTests {
             process.arguments = ["-x", "tour.sh"]
             process.currentDirectoryURL = directory
             var environment = ProcessInfo.processInfo.environment
-            for name in ["REPORT_DB", "REPORT_AS"] { environment[name] = nil }
+            for name in ["REPORT_DB", "REPORT_AS", "REPORTSYNC_CONFIG"] { environment[name] = nil }
             environment["PATH"] = Binaries.directory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
             environment["HOME"] = directory.path
             environment["XDG_CONFIG_HOME"] = directory.appendingPathComponent("config").path

@@ -26,6 +26,8 @@ public enum Binaries {
         var environment = ProcessInfo.processInfo.environment
         environment["REPORT_DB"] = nil
         environment["REPORT_AS"] = nil
+        // A config file of the person running the tests must not choose a test's replica or member.
+        environment["REPORTSYNC_CONFIG"] = directory.appendingPathComponent("config.json").path
         let pin = directory.appendingPathComponent(pinFile).path
         environment["REPORT_PIN_FILE"] = FileManager.default.fileExists(atPath: pin) ? pin : nil
         // Each test folder is one machine: its own counter watermarks (`state/`), which a test may put back too.

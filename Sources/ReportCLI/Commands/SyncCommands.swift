@@ -45,15 +45,15 @@ struct StatusCommand: ReplicaCommand {
         guard try replica.role() == .field else {
             let what = try replica.role() == .central ? "the central replica: devices push to it" : "none (standalone replica: nothing leaves this file)"
             let secret = try replica.secretReportCount()
-            if global.json {
-                return context.print(try Rendering.json(StandaloneStatus(role: try replica.role().rawValue, secretReports: secret)))
-            }
+            if global.json { return context.print(try Rendering.json(StatusView(role: try replica.role(), secretReports: secret))) }
             context.print("central:              \(what)")
             return context.print("secret reports:       \(secret)\(secret > 0 ? " (never sent over the network)" : "")")
         }
         let field = try FieldReplica(replica)
         let state = try field.syncState()
-        if global.json { return context.print(try Rendering.json(state)) }
+        if global.json {
+            return context.print(try Rendering.json(StatusView(role: .field, secretReports: try replica.secretReportCount(), sync: state)))
+        }
         let timeZone = Rendering.timeZone(of: try replica.policy())
         context.print("central:              \(state.centralURL ?? "none")")
         context.print("outgoing changes:     \(state.outgoing)")
@@ -70,8 +70,19 @@ struct StatusCommand: ReplicaCommand {
     }
 }
 
-/// What `status --json` says of a replica that does not sync with a central.
-struct StandaloneStatus: Encodable {
-    let role: String
+/// What `status --json` says: the replica's role and the secret reports it keeps, and on a field
+/// its sync state beside them.
+struct StatusView: Encodable {
+    let role: ReplicaRole
     let secretReports: Int
+    var sync: SyncState? = nil
+
+    enum Keys: String, CodingKey { case role, secretReports }
+
+    func encode(to encoder: any Encoder) throws {
+        try sync?.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(role.rawValue, forKey: .role)
+        try container.encode(secretReports, forKey: .secretReports)
+    }
 }

@@ -3,8 +3,9 @@ import SyncCore
 /// The keys a `--from-file` JSON may use, read off the types it decodes into, so a misspelt key is
 /// refused with the nearest known one instead of being dropped.
 enum KnownKeys {
-    /// Top-level keys: the fields of `ReportPatch`.
-    static let report = keys(of: ReportPatch())
+    /// Top-level keys: the fields of `ReportPatch`, and those `show --json` adds, so that its output can
+    /// be edited and read back.
+    static let report = keys(of: ReportPatch()) + ReportView.Keys.allCases.map(\.rawValue)
     /// Keys inside `"emergency"`.
     static let emergency = keys(of: EmergencyDetails())
     /// Keys of each entry of `"attachments"`.

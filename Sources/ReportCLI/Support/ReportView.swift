@@ -10,7 +10,9 @@ struct ReportView: Encodable {
     /// Who signed each step and whether it verifies, when the command shows them.
     var signatures: [StepCheck]? = nil
 
-    enum Keys: String, CodingKey {
+    /// The keys `show --json` adds to the content's: what the replica says of the report, which
+    /// `--from-file` takes back without reading (they are not the writer's to set).
+    enum Keys: String, CodingKey, CaseIterable {
         case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts, signatures
     }
 

@@ -2,11 +2,14 @@
 /// characters looks empty on every screen, so it counts as missing.
 extension String {
     /// True when some character of the string is visible: not white space, a control or format
-    /// character (zero-width space, joiners, direction marks), a separator or an unassigned code point.
+    /// character (zero-width space, joiners, direction marks), a separator, a combining mark with
+    /// nothing to combine with, the blank Braille pattern or an unassigned code point.
     public var hasVisibleText: Bool {
         unicodeScalars.contains { scalar in
+            if scalar == "\u{2800}" { return false }
             switch scalar.properties.generalCategory {
-            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse:
+            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse,
+                .nonspacingMark, .enclosingMark, .spacingMark:
                 return false
             default:
                 return !scalar.properties.isWhitespace && !scalar.properties.isDefaultIgnorableCodePoint
