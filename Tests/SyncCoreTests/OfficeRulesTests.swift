@@ -167,6 +167,25 @@ struct OfficeRulesTests {
         #expect(card.late == 1 && card.missing == 2, "the late emergency; the missed solicitation and the October monthly report")
     }
 
+    @Test("the same report adopted twice at one outlet on one day counts once; at another outlet or on another day it counts again")
+    func adoptionRecordedTwice() throws {
+        let news = ReportContent(category: .dynamic, title: "夜查", body: "b")
+        let quick = StepDetail(level: .city, outlet: "政务信息快报")
+        let report = try facts(
+            news, id: "r1", signedAt: Self.local("2026-10-05T10:00"), receivedAt: Self.local("2026-10-05T11:00"),
+            central: [
+                (.adopt, quick, Self.local("2026-10-06T09:00")),
+                (.adopt, quick, Self.local("2026-10-06T16:30")),
+                (.adopt, StepDetail(level: .city, outlet: "每日要情"), Self.local("2026-10-06T17:00")),
+                (.adopt, quick, Self.local("2026-10-08T09:00")),
+            ])
+        let card = Scorecard(
+            unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad), period: try Period.parse("2026-10"), reports: [report],
+            solicitations: [], policy: .standard, now: Self.local("2026-11-05T00:00"))
+        #expect(card.adoptions == ["city": 3], "\(card.lines.map(\.detail))")
+        #expect(card.lines.filter { $0.rule == "adoption" }.count == 3)
+    }
+
     @Test("a unit owes no monthly report for a month that began before it was set up")
     func noMonthlyReportBeforeTheUnitExisted() throws {
         let period = try Period.parse("2026-10")

@@ -78,7 +78,9 @@ extension Scorecard {
         var adoptions: [String: Int] = [:]
         var instructions = 0
         for report in mine {
-            for a in report.adoptions where inPeriod(a.at) {
+            // An adoption recorded twice — same level, same outlet, same day — is one adoption (issue 18).
+            var recorded: Set<[String]> = []
+            for a in report.adoptions where inPeriod(a.at) && recorded.insert([a.level.rawValue, a.by ?? "", day(a.at)]).inserted {
                 adoptions[a.level.rawValue, default: 0] += 1
                 add("adoption", report.id, points.adoption[a.level.rawValue] ?? 0,
                     "「\(report.title)」 adopted at \(a.level.rawValue) level\(a.by.map { " by \($0)" } ?? "") on \(day(a.at))")
