@@ -99,6 +99,20 @@ struct OfficeCommandTests {
         try await ok("instruct", id, "--db", "central.sqlite", "--as", "chen", "--level", "city", "--leader", "市长")
         try await ok("sync", "--db", "laptop.sqlite")
 
+        // The result reaches the unit: what was adopted where and when, and who wrote an instruction.
+        let today = String(now.prefix(10))
+        let shown = try await ok("show", id, "--db", "laptop.sqlite")
+        #expect(shown.contains("result:") && shown.contains("received"), "\(shown)")
+        #expect(shown.contains("adopted         city level, 政务信息快报, on \(today)"), "\(shown)")
+        #expect(shown.contains("adopted         province level, 省政务信息, on \(today)"))
+        #expect(shown.contains("instruction     city level, 市长, on \(today)"))
+        let history = try await ok("history", id, "--db", "laptop.sqlite")
+        #expect(history.contains("adopt: received → adopted (city level, 政务信息快报)"), "\(history)")
+        #expect(history.contains("instruct: adopted → adopted (city level, by 市长)") || history.contains("(city level, by 市长)"), "\(history)")
+        let results = try #require((try await json("show", id, "--db", "laptop.sqlite") as? [String: Any])?["results"] as? [String: Any])
+        #expect((results["adoptions"] as? [[String: Any]])?.map { $0["by"] as? String } == ["政务信息快报", "省政务信息"])
+        #expect(results["receivedAt"] is String)
+
         for db in ["central.sqlite", "laptop.sqlite"] {
             let score = try #require(try await json("score", "--db", db, "--unit", "squad-3") as? [String: Any])
             #expect(score["total"] as? Int == 15, "\(db): city 2 + province 3 + city instruction 10")

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Store
 import SyncCore
@@ -23,26 +24,27 @@ struct HistoryCommand: ReplicaCommand {
         for e in history.entries {
             table.add([
                 Rendering.local(e.at, in: timeZone, seconds: true), e.actor, ConflictText.replica(e.replica), e.outcome.rawValue,
-                Self.describe(e) + (e.note.map { " — \($0)" } ?? "") + (e.signature.map { " [\($0)]" } ?? "")
+                Self.describe(e, in: timeZone) + (e.note.map { " — \($0)" } ?? "") + (e.signature.map { " [\($0)]" } ?? "")
                     + (e.kind == .resolution ? "" : e.conflict.map { " [conflict \($0)]" } ?? ""),
             ])
         }
         context.print(table.render())
     }
 
-    static func describe(_ e: HistoryEntry) -> String {
+    static func describe(_ e: HistoryEntry, in timeZone: TimeZone) -> String {
+        let detail = e.detail.map { " (\(ResultText.describe($0, in: timeZone)))" } ?? ""
         switch e.kind {
         case .version:
             let what = e.version == 1 ? "created" : "edited"
             return "\(what) (v\(e.version ?? 0)): \(Self.fieldList(e.changedFields ?? []))"
         case .transition:
             let saw = e.version.map { " (saw version \($0))" } ?? ""
-            return "\(e.action?.rawValue ?? "?"): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")\(saw)"
+            return "\(e.action?.rawValue ?? "?"): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")\(detail)\(saw)"
                 + (e.comment.map { " “\($0)”" } ?? "")
         case .resolution:
             return "resolution"
         case .refused, .waiting:
-            if let action = e.action { return "\(action.rawValue): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")" }
+            if let action = e.action { return "\(action.rawValue): \(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")\(detail)" }
             return "write of \(Self.fieldList(e.changedFields ?? []))"
         }
     }

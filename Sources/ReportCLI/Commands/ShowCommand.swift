@@ -15,8 +15,10 @@ struct ShowCommand: ReplicaCommand {
         let report = try replica.report(id)
         let conflicts = try replica.conflicts(report: report.id)
         let signatures = try replica.verifySteps(report: report.id)
+        let facts = try ReportFacts(record: try replica.record(report.id))
         if global.json {
-            return context.print(try Rendering.json(ReportView(report: report, conflicts: conflicts, signatures: signatures)))
+            return context.print(
+                try Rendering.json(ReportView(report: report, conflicts: conflicts, signatures: signatures, results: ReportResults(facts))))
         }
         let timeZone = Rendering.timeZone(of: try replica.policy())
         let c = report.content
@@ -48,6 +50,12 @@ struct ShowCommand: ReplicaCommand {
                 "unreadable: " + unreadable.joined(separator: ", ")
                     + " (written before the central checked types); write them again with report-cli edit \(report.id.prefix(8)) "
                     + unreadable.map(Self.option(writing:)).joined(separator: " "))
+        }
+        let results = ResultText.lines(of: facts, in: timeZone)
+        if !results.isEmpty {
+            context.print("")
+            context.print("result:")
+            for (label, value) in results { context.print("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }
         }
         context.print("")
         context.print(c.body)

@@ -9,11 +9,13 @@ struct ReportView: Encodable {
     var conflicts: [Conflict]? = nil
     /// Who signed each step and whether it verifies, when the command shows them.
     var signatures: [StepCheck]? = nil
+    /// The central office's result (receipt, adoptions, instructions), when the command shows it.
+    var results: ReportResults? = nil
 
     /// The keys `show --json` adds to the content's: what the replica says of the report, which
     /// `--from-file` takes back without reading (they are not the writer's to set).
     enum Keys: String, CodingKey, CaseIterable {
-        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts, signatures
+        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts, signatures, results
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -29,5 +31,6 @@ struct ReportView: Encodable {
         try container.encodeIfPresent(report.lastComment, forKey: .lastComment)
         try container.encodeIfPresent(conflicts, forKey: .conflicts)
         try container.encodeIfPresent(signatures, forKey: .signatures)
+        try container.encodeIfPresent(results, forKey: .results)
     }
 }

@@ -47,6 +47,9 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public var signature: String?
     /// For a signed step or resolution: whether its signature verifies.
     public var signatureVerified: Bool?
+    /// For a central-office step: the level, outlet or leader and day of an adoption or instruction, or a
+    /// false-report rejection (the result the unit gets back).
+    public var detail: StepDetail?
 
     private init(
         kind: Kind, change: (actor: String, dot: Dot, hlc: HybridTimestamp), version: Int? = nil, changedFields: [String]? = nil,
@@ -84,6 +87,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         self.init(
             kind: .transition, change: (event.actor, event.dot, event.hlc), version: sawVersion,
             step: (event.action, event.from, event.to, event.comment))
+        detail = event.detail
     }
 
     /// The entry for a person's decision on a conflict.
@@ -107,5 +111,6 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
             kind: reason == nil ? .waiting : .refused, change: (change.actor, change.dot, change.hlc), changedFields: fields,
             step: step, outcome: reason == nil ? .waiting : .refused,
             note: reason ?? "waits for writes this replica has not received")
+        if case .transition(let s) = change.payload { detail = s.detail }
     }
 }

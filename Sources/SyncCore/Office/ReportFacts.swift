@@ -4,7 +4,7 @@ import Foundation
 /// adoptions and instructions, and the facts its deadline depends on.
 public struct ReportFacts: Sendable, Equatable {
     /// An adoption (采用) or a leader's written instruction (批示), with its level and day.
-    public struct Recognition: Sendable, Equatable {
+    public struct Recognition: Sendable, Equatable, Encodable {
         public let level: AdoptionLevel
         /// The outlet (adoption) or leader (instruction).
         public let by: String?

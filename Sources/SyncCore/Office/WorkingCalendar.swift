@@ -36,7 +36,6 @@ public struct WorkingCalendar: Sendable {
 
     /// The local day of `date` as `YYYY-MM-DD`.
     public func day(of date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        BureauTime.day(date, in: timeZone)
     }
 }

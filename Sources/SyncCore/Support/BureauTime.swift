@@ -12,6 +12,14 @@ public enum BureauTime {
         return formatter.string(from: date)
     }
 
+    /// The bureau's calendar day of `date`, as `2026-11-22`.
+    public static func day(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+
     /// `date` in the time zone of `policy`.
     public static func text(_ date: Date, policy: Policy, seconds: Bool = false) -> String {
         text(date, in: TimeZone(identifier: policy.timeZone) ?? TimeZone(identifier: "UTC")!, seconds: seconds)

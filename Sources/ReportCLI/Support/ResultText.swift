@@ -1,0 +1,46 @@
+import Foundation
+import SyncCore
+
+/// How the central office's result for a report reads to its unit (000:155, 002:193): when it was
+/// received, each adoption's level, outlet and day, each instruction's level and leader, a false-report
+/// rejection.
+enum ResultText {
+    /// A step's detail in one phrase: `city level, 政务信息快报, on 2026-10-06`.
+    static func describe(_ detail: StepDetail, in timeZone: TimeZone) -> String {
+        var parts: [String] = []
+        if let level = detail.level { parts.append("\(level.rawValue) level") }
+        if let outlet = detail.outlet { parts.append(outlet) }
+        if let leader = detail.leader { parts.append("by \(leader)") }
+        if let date = detail.date { parts.append("on \(BureauTime.day(date, in: timeZone))") }
+        if detail.falseReport == true { parts.append("a false report (虚假信息)") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The lines `show` prints under "result", one per fact, in the order they happened.
+    static func lines(of facts: ReportFacts, in timeZone: TimeZone) -> [(String, String)] {
+        var lines: [(String, String)] = []
+        if let received = facts.receivedAt { lines.append(("received", BureauTime.text(received, in: timeZone))) }
+        func recognition(_ r: ReportFacts.Recognition) -> String {
+            "\(r.level.rawValue) level\(r.by.map { ", \($0)" } ?? ""), on \(BureauTime.day(r.at, in: timeZone))"
+        }
+        lines += facts.adoptions.map { ("adopted", recognition($0)) }
+        lines += facts.instructions.map { ("instruction", recognition($0)) }
+        if let at = facts.falseReportAt { lines.append(("false report", "rejected as false (虚假信息) on \(BureauTime.day(at, in: timeZone))")) }
+        return lines
+    }
+}
+
+/// What `show --json` says of the central office's result for a report (`ReportFacts`).
+struct ReportResults: Encodable {
+    let receivedAt: Date?
+    let adoptions: [ReportFacts.Recognition]
+    let instructions: [ReportFacts.Recognition]
+    let falseReportAt: Date?
+
+    init(_ facts: ReportFacts) {
+        receivedAt = facts.receivedAt
+        adoptions = facts.adoptions
+        instructions = facts.instructions
+        falseReportAt = facts.falseReportAt
+    }
+}
