@@ -104,6 +104,16 @@ struct OfficeRulesTests {
         #expect(items[1].due == Self.local("2026-11-24T16:00") && items[1].status == .met, "across a weekend and a holiday")
     }
 
+    @Test("phone first applies to a general emergency too: the call within 30 min of the event (004:21)")
+    func generalPhoneFirst() throws {
+        let report = try facts(
+            emergency(.general, at: "2026-11-20T15:00", phone: "2026-11-20T15:45"), signedAt: Self.local("2026-11-20T18:00"))
+        let items = DeadlineRules.deadlines(of: report, solicitations: [:], policy: .standard, now: Self.local("2026-11-21T00:00"))
+        #expect(items.map(\.rule) == ["emergency-general-phone", "phone-first-written"])
+        #expect(items[0].status == .late && items[0].due == Self.local("2026-11-20T15:30"), "phoned 45 minutes after the event")
+        #expect(items[1].status == .met)
+    }
+
     @Test("a leader visit is due a day after the event, across the month end; general work within 2 days (000 §6, 004 §四.一)")
     func dayDeadlines() throws {
         var visit = ReportContent(category: .leaderVisit, title: "局长视察", body: "视察。")

@@ -33,6 +33,7 @@ public struct Policy: Codable, Sendable, Equatable {
 
 /// Deadlines (时限) counted from the event (DOMAIN.md "Deadlines").
 public struct DeadlinePolicy: Codable, Sendable, Equatable {
+    /// The phone call of any emergency reported by phone first, major or general (004:21).
     public var emergencyMajorPhoneMinutes = 30
     public var emergencyMajorWrittenMinutes = 60
     public var emergencyGeneralWrittenMinutes = 120
