@@ -94,6 +94,29 @@ struct ReportRulesTests {
         }
     }
 
+    @Test("an internal or secret report cannot be disclosed proactively (000 第二条); what an older version let in blocks no other edit")
+    func proactiveOnlyWhenPublic() throws {
+        for classification in [Classification.internal, .secret] {
+            let content = ReportContent(category: .dynamic, title: "t", body: "b", classification: classification, disclosure: .proactive)
+            let error = #expect(throws: ReportSyncError.self) {
+                try ReportRules.checkWrite(content, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
+            }
+            #expect(error?.message.contains("主动公开") == true)
+            var madeSecret = ReportContent(category: .dynamic, title: "t", body: "b", disclosure: .proactive)
+            let before = madeSecret
+            madeSecret.classification = classification
+            #expect(throws: ReportSyncError.self, "making a proactive report \(classification) needs its disclosure changed too") {
+                try ReportRules.checkWrite(madeSecret, replacing: before, unit: "u", followUpTarget: nil, policy: policy)
+            }
+            var edited = content
+            edited.body = "新的正文"
+            try ReportRules.checkWrite(edited, replacing: content, unit: "u", followUpTarget: nil, policy: policy)
+            try ReportRules.checkWrite(
+                ReportContent(category: .dynamic, title: "t", body: "b", classification: classification, disclosure: .onRequest),
+                replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
+        }
+    }
+
     @Test("an incomplete emergency report may still be saved as a draft")
     func incompleteDraftSaves() throws {
         try ReportRules.checkWrite(

@@ -1,16 +1,20 @@
 /// The content rules of DOMAIN.md, checked on every write and, more strictly, before a report leaves its drafter.
 public enum ReportRules {
-    /// Checks that hold for every saved version, draft or not: a title a person can see, length limits,
-    /// exempt reasons, follow-up links.
+    /// Checks that hold for every saved version, draft or not: a title a person can see, a disclosure the
+    /// classification allows, length limits, exempt reasons, follow-up links.
     ///
     /// - Parameters:
-    ///   - previous: the content this write replaces (nil for a new report). The title is checked only when
-    ///     the write changes it, so that a title an older version let in never blocks an edit of another field.
+    ///   - previous: the content this write replaces (nil for a new report). The title, and the disclosure
+    ///     against the classification, are checked only when the write changes them, so that what an older
+    ///     version let in never blocks an edit of another field.
     ///   - followUpTarget: the report named by `content.followUpOf`, if the replica holds it.
     public static func checkWrite(
         _ content: ReportContent, replacing previous: ReportContent?, unit: String, followUpTarget: Report?, policy: Policy
     ) throws {
         if content.title != previous?.title { try checkTitle(content.title) }
+        if content.classification != previous?.classification || content.disclosure != previous?.disclosure {
+            try checkDisclosure(content)
+        }
         try checkLength(content, policy: policy)
         if content.disclosure == .exempt, !content.disclosureReason.isPresentText {
             throw ReportSyncError(
@@ -64,6 +68,16 @@ public enum ReportRules {
         }
         if title.hasControlCharacters {
             throw ReportSyncError(.ruleViolated, "a title is one line of text: remove its control characters (line breaks, tabs, escapes)")
+        }
+    }
+
+    /// Only a public item may be disclosed proactively (主动公开): an internal (内部掌握) or secret one may not
+    /// go on the web (000:171, 000:189).
+    static func checkDisclosure(_ content: ReportContent) throws {
+        if content.disclosure == .proactive, content.classification != .public {
+            throw ReportSyncError(
+                .ruleViolated,
+                "a \(content.classification.rawValue) report cannot be disclosed proactively (主动公开, 000 政府信息公开报送审核制度 第二条): give --disclosure on-request, or exempt with --disclosure-reason, or --classification public")
         }
     }
 
