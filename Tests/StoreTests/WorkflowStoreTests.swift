@@ -234,5 +234,8 @@ struct NewUnitDeadlineTests {
         _ = try other.receive([renamed])
         let unit = try #require(try other.units().first { $0.id == "squad-9" })
         #expect(unit.name == "第九中队（新）" && unit.since == setUp, "a renamed unit was still set up when it was")
+        let legacy = #"{"id":"squad-8","kind":"squad","name":"第八中队","since":"2026-12-01T00:00:00.000Z"}"#
+        #expect(try JSONCoding.string(try JSONCoding.value(OrgUnit.self, from: legacy)) == legacy,
+            "a definition of the one version that wrote since is re-encoded as it came, so its digest does not change")
     }
 }

@@ -76,12 +76,12 @@ enum Meta {
 extension OrgUnit: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "units"
 
-    /// Reads the replicated definition and the `since` column this replica keeps beside it.
-    public init(row: Row) throws {
-        guard let kind = UnitKind(rawValue: row["kind"]) else {
-            throw ReportSyncError(.storage, "unit \(row["id"] as String? ?? "?") has an unknown kind in this replica")
-        }
-        self.init(id: row["id"], name: row["name"], kind: kind, parent: row["parent"], since: row["since"])
+    /// The definition's columns; `since` is this replica's own, kept by `ReferenceStore.keepSince`.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["name"] = name
+        container["kind"] = kind.rawValue
+        container["parent"] = parent
     }
 }
 

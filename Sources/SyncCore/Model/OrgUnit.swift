@@ -18,15 +18,11 @@ public struct OrgUnit: Codable, Sendable, Equatable {
     /// When the unit was set up: it owes no periodic report for a period that began before (absent for
     /// units set up before this was kept, which owe every period).
     ///
-    /// Not part of the replicated definition: each replica takes it from the clock stamp of the first
-    /// definition of the unit it stores, so that a replica of an older version, which would drop an
-    /// unknown key, holds the same definition as everyone else (`ReferenceStore`).
+    /// Each replica takes it from the clock stamp of the first definition of the unit it stores
+    /// (`ReferenceStore`); a definition never carries it, so that a replica of an older version, which
+    /// would drop an unknown key, holds the same definition as everyone else. (The one version that
+    /// wrote it into definitions is still read and re-encoded byte for byte.)
     public var since: Date?
-
-    /// The replicated definition: everything but `since`.
-    enum CodingKeys: String, CodingKey {
-        case id, name, kind, parent
-    }
 
     public init(id: String, name: String, kind: UnitKind, parent: String? = nil, since: Date? = nil) {
         self.id = id
