@@ -196,6 +196,22 @@ struct OfficeRulesTests {
         #expect(card.lines.filter { $0.rule == "adoption" }.count == 3)
     }
 
+    @Test("a bulletin ranks by the share of the quota met, then by points: a unit that sent nothing never outranks one that sent (003 §三.五)")
+    func fairRanking() throws {
+        let period = try Period.parse("2026-10")
+        let now = Self.local("2026-11-05T00:00")
+        let sender = try facts(emergency(.general, at: "2026-10-12T10:00"), id: "r1", signedAt: Self.local("2026-10-12T18:00"))
+        func card(_ id: String, _ kind: UnitKind, _ reports: [ReportFacts]) -> Scorecard {
+            Scorecard(unit: OrgUnit(id: id, name: id, kind: kind), period: period, reports: reports, solicitations: [], policy: .standard, now: now)
+        }
+        let silent = card("squad-1", .squad, [])
+        let sent = card("squad-3", .squad, [sender])
+        #expect(sent.total < silent.total, "the late emergency costs the sender points: \(sent.total) against \(silent.total)")
+        let bureau = card("bureau", .centralOffice, [])
+        #expect(BulletinRanking.ranked([silent, sent, bureau]).map(\.unit) == ["bureau", "squad-3", "squad-1"],
+            "no quota counts as met; then the unit that sent ranks above the one that sent nothing")
+    }
+
     @Test("a unit owes no monthly report for a month that began before it was set up")
     func noMonthlyReportBeforeTheUnitExisted() throws {
         let period = try Period.parse("2026-10")

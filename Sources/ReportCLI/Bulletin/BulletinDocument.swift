@@ -1,7 +1,7 @@
 import Foundation
 import SyncCore
 
-/// A bulletin (通报): the period's table of units ranked by points, ready to render as Markdown, CSV or HTML.
+/// A bulletin (通报): the period's table of ranked units, ready to render as Markdown, CSV or HTML.
 struct BulletinDocument: Encodable {
     /// One unit's line.
     struct Row: Encodable, Equatable {
@@ -25,11 +25,11 @@ struct BulletinDocument: Encodable {
     let period: String
     let rows: [Row]
 
-    /// Ranks units by points (most first), then by unit id.
+    /// Ranks units as `BulletinRanking` orders them: the share of the quota met, then points.
     init(bureau: String, period: Period, cards: [Scorecard]) {
         self.bureau = bureau
         self.period = period.description
-        let ranked = cards.sorted { ($1.total, $0.unit) < ($0.total, $1.unit) }
+        let ranked = BulletinRanking.ranked(cards)
         rows = ranked.enumerated().map { i, c in
             Row(
                 rank: i + 1, unit: c.unit, name: c.unitName, submitted: c.submitted, quota: c.quota,
@@ -51,8 +51,11 @@ struct BulletinDocument: Encodable {
                 "\(r.solicitationsAnswered)/\(r.solicitationsDue)"]
     }
 
+    /// The sentence under the title that says how the table is ordered.
+    static let orderNote = "Units ranked by the share of their quota met, then by points (积分)."
+
     var markdown: String {
-        var lines = ["# \(bureau) 信息报送通报 \(period)", "", "Units ranked by points (积分).", ""]
+        var lines = ["# \(bureau) 信息报送通报 \(period)", "", Self.orderNote, ""]
         lines.append("| " + Self.headers.joined(separator: " | ") + " |")
         lines.append("|" + Self.headers.map { _ in " --- |" }.joined())
         for row in rows {

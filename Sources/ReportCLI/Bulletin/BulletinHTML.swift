@@ -29,7 +29,7 @@ extension BulletinDocument {
             </head>
             <body>
             <h1>\(escape(bureau)) 信息报送通报 \(escape(period))</h1>
-            <p>Units ranked by points (积分).</p>
+            <p>\(escape(BulletinDocument.orderNote))</p>
             \(chart)
             <table>
             <thead><tr>\(head)</tr></thead>
