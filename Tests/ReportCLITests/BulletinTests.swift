@@ -116,6 +116,11 @@ struct BulletinTests {
         #expect(out.succeeded, "\(out.err)")
         let html = try String(contentsOf: cli.directory.appendingPathComponent("bulletin.html"), encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("第三中队") && html.contains("第四中队") && html.contains("综合科"))
+        #expect(html.contains("<h2>点名") && html.contains("no answer to 约稿 「秋季安全检查」"), "the named items are in every format")
+        let json = try JSONSerialization.jsonObject(with: Data(await cli.run("bulletin", "--db", "central.sqlite", "--month", "2026-10", "--json").out.utf8)) as? [String: Any]
+        let named = try #require(json?["named"] as? [[String: Any]])
+        #expect(named.map { $0["unit"] as? String } == ["office-1", "squad-3", "squad-4"])
+        #expect((named.last?["items"] as? [[String: Any]])?.map { $0["reason"] as? String } == ["false-report", "missing", "missing"])
         #expect(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"), "self-contained: no external resources")
 
         let quarter = await cli.run("bulletin", "--db", "central.sqlite", "--quarter", "2026Q4", "--format", "csv")

@@ -24,12 +24,32 @@ struct BulletinDocument: Encodable {
     let bureau: String
     let period: String
     let rows: [Row]
+    /// The late, missing and false items, by unit in rank order (点名).
+    let named: [(unit: String, name: String, items: [Scorecard.NamedItem])]
+
+    enum Keys: String, CodingKey { case bureau, period, rows, named }
+
+    /// One unit's named items, as `--json` gives them.
+    struct NamedUnit: Encodable {
+        let unit: String
+        let name: String
+        let items: [Scorecard.NamedItem]
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(bureau, forKey: .bureau)
+        try container.encode(period, forKey: .period)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(named.map { NamedUnit(unit: $0.unit, name: $0.name, items: $0.items) }, forKey: .named)
+    }
 
     /// Ranks units as `BulletinRanking` orders them: the share of the quota met, then points.
     init(bureau: String, period: Period, cards: [Scorecard]) {
         self.bureau = bureau
         self.period = period.description
         let ranked = BulletinRanking.ranked(cards)
+        named = ranked.filter { !$0.named.isEmpty }.map { ($0.unit, $0.unitName, $0.named) }
         rows = ranked.enumerated().map { i, c in
             Row(
                 rank: i + 1, unit: c.unit, name: c.unitName, submitted: c.submitted, quota: c.quota,
@@ -61,7 +81,22 @@ struct BulletinDocument: Encodable {
         for row in rows {
             lines.append("| " + Self.cells(row).map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
         }
+        if !named.isEmpty {
+            lines += ["", "## 点名: late, missing and false items", ""]
+            for unit in named {
+                lines += unit.items.map { "- \(unit.name) (\(unit.unit)), \(Self.reasonText($0.reason)): \($0.detail)" }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How a reason for naming an item reads, with the rule books' word for it.
+    static func reasonText(_ reason: Scorecard.NamedItem.Reason) -> String {
+        switch reason {
+        case .late: "late (迟报)"
+        case .missing: "missing (漏报)"
+        case .falseReport: "false (虚假信息)"
+        }
     }
 
     var csv: String {

@@ -9,6 +9,10 @@ extension BulletinDocument {
             "<tr>" + Self.cells(row).enumerated().map { i, cell in "<td class=\"\(i == 1 || i == 2 ? "t" : "n")\">\(escape(cell))</td>" }
                 .joined() + "</tr>"
         }.joined(separator: "\n")
+        let namedItems = named.flatMap { unit in
+            unit.items.map { "<li>\(escape(unit.name)) (\(escape(unit.unit))), \(escape(Self.reasonText($0.reason))): \(escape($0.detail))</li>" }
+        }
+        let namedSection = namedItems.isEmpty ? "" : "<h2>点名: late, missing and false items</h2>\n<ul>\n" + namedItems.joined(separator: "\n") + "\n</ul>"
         return """
             <!DOCTYPE html>
             <html lang="zh-CN">
@@ -37,6 +41,7 @@ extension BulletinDocument {
             \(body)
             </tbody>
             </table>
+            \(namedSection)
             </body>
             </html>
 

@@ -31,6 +31,25 @@ public struct Scorecard: Codable, Sendable, Equatable {
     public let solicitationsAnswered: Int
     public let total: Int
     public let lines: [Line]
+    /// The late, missing and false items a bulletin names (点名, 002:35, 000:43), whatever points they cost.
+    public let named: [NamedItem]
+
+    /// One item a bulletin names.
+    public struct NamedItem: Codable, Sendable, Equatable {
+        /// Why it is named.
+        public enum Reason: String, Codable, Sendable {
+            /// Signed off after its deadline (迟报).
+            case late
+            /// Nothing signed off by its deadline (漏报), or a solicitation left unanswered.
+            case missing
+            /// Rejected by the central office as a false report (虚假信息).
+            case falseReport = "false-report"
+        }
+        public let reason: Reason
+        /// The report or solicitation it is about (`monthly/UNIT/MONTH` for a monthly report not sent).
+        public let subject: String
+        public let detail: String
+    }
 
     /// Adopted reports over submitted ones (0 when nothing was submitted).
     public var adoptionRate: Double {
@@ -97,10 +116,20 @@ extension Scorecard {
         let byID = Dictionary(solicitations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var late = 0
         var missing = 0
+        var named: [NamedItem] = []
         for report in mine {
+            if let at = report.falseReportAt, inPeriod(at) {
+                named.append(NamedItem(reason: .falseReport, subject: report.id, detail: "「\(report.title)」 rejected as false on \(day(at))"))
+            }
             for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now) where inPeriod(deadline.due) {
                 if deadline.status == .late { late += 1 }
                 if deadline.status == .overdue { missing += 1 }
+                if deadline.status == .late || deadline.status == .overdue {
+                    named.append(
+                        NamedItem(
+                            reason: deadline.status == .late ? .late : .missing, subject: report.id,
+                            detail: "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))"))
+                }
                 if deadline.rule != "solicitation", deadline.rule != "general-work", deadline.rule != "important-event",
                     deadline.status == .late || deadline.status == .overdue
                 {
@@ -113,6 +142,12 @@ extension Scorecard {
             let deadline = DeadlineRules.monthlyReport(unit: unit.id, month: month, reports: mine, policy: policy, now: now)
             if deadline.status == .late { late += 1 }
             if deadline.status == .overdue { missing += 1 }
+            if deadline.status == .late || deadline.status == .overdue {
+                named.append(
+                    NamedItem(
+                        reason: deadline.status == .late ? .late : .missing, subject: deadline.report,
+                        detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against monthly-report, due \(BureauTime.text(deadline.due, in: zone))"))
+            }
         }
         var solicitationsDue = 0
         var answered = 0
@@ -123,6 +158,7 @@ extension Scorecard {
                 answered += 1
             } else if s.declined == nil, now > s.deadline {
                 missing += 1
+                named.append(NamedItem(reason: .missing, subject: s.id, detail: "no answer to 约稿 「\(s.topic)」 by \(day(s.deadline))"))
                 add("missed-solicitation", s.id, points.missedSolicitation, "no answer to 约稿 「\(s.topic)」 by \(day(s.deadline))")
             }
         }
@@ -131,6 +167,6 @@ extension Scorecard {
             research: sent.filter { $0.category == .research }.count,
             researchQuota: period.kind == .quarter ? policy.quotas.quarterlyResearch : 0, adoptions: adoptions,
             instructions: instructions, late: late, missing: missing, solicitationsDue: solicitationsDue,
-            solicitationsAnswered: answered, total: lines.reduce(0) { $0 + $1.points }, lines: lines)
+            solicitationsAnswered: answered, total: lines.reduce(0) { $0 + $1.points }, lines: lines, named: named)
     }
 }
