@@ -43,6 +43,21 @@ struct OfficeRulesTests {
         #expect(calendar.isWorkingDay(Self.local("2026-11-20T23:30")))
     }
 
+    @Test("a make-up working day (调休) on a weekend counts; the holidays around it do not (issue 18: policy workingWeekendDays)")
+    func makeUpDays() throws {
+        let policy = try Policy.decode(
+            json: Data(#"{"holidays": ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"], "workingWeekendDays": ["2026-10-10"]}"#.utf8))
+        let calendar = WorkingCalendar(policy: policy)
+        #expect(calendar.isWorkingDay(Self.local("2026-10-10T09:00")), "Saturday 10 October is worked")
+        #expect(!calendar.isWorkingDay(Self.local("2026-10-11T09:00")))
+        #expect(calendar.adding(workingDays: 1, to: Self.local("2026-10-09T16:00")) == Self.local("2026-10-10T16:00"))
+        #expect(calendar.adding(workingDays: 1, to: Self.local("2026-09-30T16:00")) == Self.local("2026-10-08T16:00"), "the holidays and the weekend between are skipped")
+        let both = #expect(throws: ReportSyncError.self) {
+            try Policy.decode(json: Data(#"{"holidays": ["2026-10-10"], "workingWeekendDays": ["2026-10-10"]}"#.utf8))
+        }
+        #expect(both?.message.contains("workingWeekendDays") == true)
+    }
+
     /// A report drafted at `event` in squad-3, its deadline facts after the given steps.
     func facts(
         _ content: ReportContent, id: String = "r", signedAt: Date?, receivedAt: Date? = nil,

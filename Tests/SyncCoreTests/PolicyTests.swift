@@ -47,6 +47,25 @@ struct PolicyTests {
         #expect(p.points.adoption["national"] == 4)
     }
 
+    @Test("a policy stored or sent by an earlier version, without the keys added since, is read with their defaults")
+    func earlierPolicy() throws {
+        var stored = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy.standard)) as! [String: Any]
+        stored["lengthLimitEnforcement"] = nil
+        stored["workingWeekendDays"] = nil
+        var points = stored["points"] as! [String: Any]
+        points["adoptionByOutlet"] = nil
+        points["adoptionCounting"] = nil
+        points["falseReport"] = -30
+        stored["points"] = points
+        let policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored))
+        #expect(policy.points.falseReport == -30, "what it holds is kept")
+        #expect(policy.points.adoptionCounting == .accumulate && policy.workingWeekendDays.isEmpty && policy.lengthLimitEnforcement == .warn)
+        let wrongType = #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Policy.self, from: Data(#"{"holidays": "2026-10-01"}"#.utf8))
+        }
+        #expect(wrongType != nil, "a key of the wrong type is still an error")
+    }
+
     @Test(
         "a bad file is refused with the key and the reason",
         arguments: [
@@ -55,6 +74,10 @@ struct PolicyTests {
             (#"{"timeZone": "Mars/Olympus"}"#, "timeZone"),
             (#"{"lengthLimits": {"dynamc": 600}}"#, "lengthLimits.dynamc"),
             (#"{"holidays": ["2026-02-30"]}"#, "holidays"),
+            (#"{"workingWeekendDays": ["10-10"]}"#, "workingWeekendDays"),
+            (#"{"lengthLimitEnforcement": "block"}"#, "lengthLimitEnforcement"),
+            (#"{"points": {"adoptionCounting": "best"}}"#, "points.adoptionCounting"),
+            (#"{"points": {"adoptionByCategory": {"news": 2}}}"#, "points.adoptionByCategory.news"),
             (#"{"deadlines": {"monthlyReportDayOfMonth": 40}}"#, "deadlines.monthlyReportDayOfMonth"),
             (#"[1, 2]"#, "the policy"),
             (#"{"quotas": "#, "JSON"),

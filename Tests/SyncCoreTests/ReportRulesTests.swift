@@ -7,38 +7,56 @@ import Testing
 struct ReportRulesTests {
     let policy = Policy.standard
 
-    @Test("Length limits (000 §二.6): a dynamic item may have 600 characters, counted as characters not bytes")
+    /// The policy with hard length limits.
+    var refusing: Policy {
+        var p = Policy.standard
+        p.lengthLimitEnforcement = .refuse
+        return p
+    }
+
+    @Test("Length limits (000:673): a dynamic item may have 600 characters, counted as characters not bytes; the limit waits for the submission")
     func dynamicLimit() throws {
         let ok = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 600))
-        try ReportRules.checkWrite(ok, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
+        try ReportRules.checkSubmission(ok, unit: "u", followUpTarget: nil, policy: refusing)
         let long = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 601))
-        let error = #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(long, replacing: nil, unit: "u", followUpTarget: nil, policy: policy)
+        try ReportRules.checkWrite(long, replacing: nil, unit: "u", followUpTarget: nil, policy: refusing)
+        let error = #expect(throws: ReportSyncError.self, "a draft may be long; its submission may not") {
+            try ReportRules.checkSubmission(long, unit: "u", followUpTarget: nil, policy: refusing)
         }
         #expect(error?.message.contains("601") == true)
         #expect(error?.message.contains("600") == true)
     }
 
+    @Test("Length limits (000:673 原则上, in principle): by default a long body is a warning, and the submission goes ahead")
+    func limitIsAWarningByDefault() throws {
+        let long = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 601))
+        #expect(Policy.standard.lengthLimitEnforcement == .warn)
+        try ReportRules.checkSubmission(long, unit: "u", followUpTarget: nil, policy: policy)
+        #expect(ReportRules.lengthExcess(long, policy: policy)?.contains("at most 600") == true)
+        #expect(ReportRules.lengthExcess(ReportContent(category: .research, title: "t", body: String(repeating: "研", count: 9000)), policy: policy) == nil,
+            "only the categories the rule names have a limit")
+    }
+
     @Test(
-        "Length limits (000 §二.6): experience, problem and suggestion items may have 2,000 characters",
+        "Length limits (000:673): experience, problem and suggestion items may have 2,000 characters",
         arguments: [ReportCategory.experience, .problem, .suggestion])
     func longFormLimit(category: ReportCategory) throws {
-        try ReportRules.checkWrite(
-            ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2000)), replacing: nil, unit: "u",
-            followUpTarget: nil, policy: policy)
+        try ReportRules.checkSubmission(
+            ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2000)), unit: "u",
+            followUpTarget: nil, policy: refusing)
         #expect(throws: ReportSyncError.self) {
-            try ReportRules.checkWrite(
-                ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2001)), replacing: nil, unit: "u",
-                followUpTarget: nil, policy: policy)
+            try ReportRules.checkSubmission(
+                ReportContent(category: category, title: "t", body: String(repeating: "经", count: 2001)), unit: "u",
+                followUpTarget: nil, policy: refusing)
         }
     }
 
     @Test("a length limit is a policy setting: a bureau may allow 800 characters for dynamic items")
     func limitFromPolicy() throws {
-        var relaxed = Policy.standard
+        var relaxed = refusing
         relaxed.lengthLimits["dynamic"] = 800
-        try ReportRules.checkWrite(
-            ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 700)), replacing: nil, unit: "u",
+        try ReportRules.checkSubmission(
+            ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 700)), unit: "u",
             followUpTarget: nil, policy: relaxed)
     }
 

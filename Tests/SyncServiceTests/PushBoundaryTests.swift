@@ -286,14 +286,19 @@ struct PushBoundaryTests {
         #expect(try Snapshot(fixture) == before)
     }
 
-    @Test("a body over the policy's length limit is refused like a local write, and nothing of it is kept at the central")
+    @Test("content a local write may not have (an internal report disclosed proactively) is refused like a local write, and nothing of it is kept at the central")
     func contentRules() async throws {
         let fixture = try CentralFixture()
         let before = try Snapshot(fixture)
-        let long = try creation(fixture, fields: ["body": try JSONCoding.string(String(repeating: "长", count: 5_000))])
+        let long = try creation(
+            fixture,
+            fields: [
+                "body": try JSONCoding.string(String(repeating: "长", count: 50)), "classification": try JSONCoding.string("internal"),
+                "disclosure": try JSONCoding.string("proactive"),
+            ])
         let answer = try await push(fixture, token: fixture.squad3Token, [long])
         #expect(answer.status == .ok && answer.results.map(\.status) == [.rejected], "\(answer.status) \(answer.results)")
-        #expect(answer.results.first?.reason?.contains("at most 600") == true)
+        #expect(answer.results.first?.reason?.contains("cannot be disclosed proactively") == true, "\(answer.results)")
         let after = try Snapshot(fixture)
         #expect(after.digest == before.digest && after.feeds == before.feeds && after.changes == before.changes)
         #expect(try !fixture.central.rejectedChanges().contains { $0.change.canonicalJSON.contains("长长长") }, "the refused text is not kept")

@@ -13,9 +13,10 @@ struct DraftCommand: ReplicaCommand {
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
-        let timeZone = Rendering.timeZone(of: try replica.policy())
-        let content = try fields.patch(timeZone: timeZone, context: context).makeContent()
+        let policy = try replica.policy()
+        let content = try fields.patch(timeZone: Rendering.timeZone(of: policy), context: context).makeContent()
         let report = try replica.draft(content, by: actor)
+        LengthWarning.report(report.content, policy: policy, at: .saving, in: context)
         context.print(global.json ? try Rendering.json(["id": report.id]) : report.id)
     }
 }
@@ -32,9 +33,10 @@ struct EditCommand: ReplicaCommand {
     func execute(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
-        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let policy = try replica.policy()
         let report = try replica.edit(
-            replica.resolveReportID(id), with: fields.patch(timeZone: timeZone, context: context), by: actor)
+            replica.resolveReportID(id), with: fields.patch(timeZone: Rendering.timeZone(of: policy), context: context), by: actor)
+        LengthWarning.report(report.content, policy: policy, at: .saving, in: context)
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
         context.print("saved version \(report.version) of \(report.id); state \(report.state.rawValue)")
     }

@@ -14,10 +14,12 @@ struct TransitionRunner {
     func run(in context: CommandContext) throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
-        let detail = try detail(try replica.policy())
+        let policy = try replica.policy()
+        let detail = try detail(policy)
         try replica.checkStep(action, on: id, by: actor, comment: comment, detail: detail)
         let signer = try global.signer(for: actor, on: replica, in: context)
         let report = try replica.perform(action, on: id, as: signer, comment: comment, detail: detail)
+        if action == .submit { LengthWarning.report(report.content, policy: policy, at: .submitted, in: context) }
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
         context.print("\(report.id): \(action.rawValue) by \(actor), signed with key \(signer.keyID.prefix(8)); now \(report.state.rawValue)")
     }

@@ -1,21 +1,26 @@
 import Foundation
 
-/// Working days in the bureau's time zone: weekends and the policy's holidays are not working days.
+/// Working days in the bureau's time zone: weekends and the policy's holidays are not working days,
+/// except the weekend days the policy names as make-up working days (调休).
 public struct WorkingCalendar: Sendable {
     public let timeZone: TimeZone
     let holidays: Set<String>
+    let workingWeekendDays: Set<String>
     let calendar: Calendar
 
     public init(policy: Policy) {
         timeZone = TimeZone(identifier: policy.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
         holidays = Set(policy.holidays)
+        workingWeekendDays = Set(policy.workingWeekendDays)
         calendar = Period.calendar(timeZone)
     }
 
     /// Whether the local day of `date` is a working day.
     public func isWorkingDay(_ date: Date) -> Bool {
+        let day = day(of: date)
+        if workingWeekendDays.contains(day) { return true }
         let weekday = calendar.component(.weekday, from: date)
-        return weekday != 1 && weekday != 7 && !holidays.contains(day(of: date))
+        return weekday != 1 && weekday != 7 && !holidays.contains(day)
     }
 
     /// The same local time `days` working days later (a day off in between does not count).

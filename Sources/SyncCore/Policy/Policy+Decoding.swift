@@ -21,7 +21,10 @@ extension Policy {
     }
 
     /// Maps whose keys are slugs chosen by the bureau; other objects have a fixed set of keys.
-    static let openMaps: Set<String> = ["lengthLimits", "quotas.monthly", "points.adoption", "points.instruction"]
+    static let openMaps: Set<String> = [
+        "lengthLimits", "quotas.monthly", "points.adoption", "points.instruction", "points.adoptionByOutlet",
+        "points.adoptionByCategory",
+    ]
 
     /// `user` laid over `defaults`, refusing keys that the policy does not have.
     static func mergePolicyJSON(_ defaults: Any, _ user: Any, path: [String]) throws -> Any {
@@ -72,8 +75,19 @@ extension Policy {
                 throw fail("\(name).\(slug)", "unknown level; use one of \(AdoptionLevel.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
-        for day in holidays where CalendarDay(day) == nil {
-            throw fail("holidays", "'\(day)' is not a date written YYYY-MM-DD")
+        for slug in points.adoptionByCategory.keys where ReportCategory(rawValue: slug) == nil {
+            throw fail("points.adoptionByCategory.\(slug)", "unknown category; use one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for outlet in points.adoptionByOutlet.keys where !outlet.hasVisibleText {
+            throw fail("points.adoptionByOutlet", "an outlet needs a name")
+        }
+        for (key, days) in [("holidays", holidays), ("workingWeekendDays", workingWeekendDays)] {
+            for day in days where CalendarDay(day) == nil {
+                throw fail(key, "'\(day)' is not a date written YYYY-MM-DD")
+            }
+        }
+        for day in Set(holidays).intersection(workingWeekendDays).sorted() {
+            throw fail("workingWeekendDays", "\(day) is also a holiday: a day is one or the other")
         }
         let d = deadlines
         for (key, value) in [

@@ -1,7 +1,9 @@
 /// Every number a bureau may set differently, with DOMAIN.md's values as defaults.
 ///
 /// Loaded from JSON with `Policy.decode(json:)`: keys left out keep their defaults, and an
-/// unknown key is an error (a typo must not silently keep the default).
+/// unknown key is an error (a typo must not silently keep the default). A policy another replica
+/// sends is read the same way, so a key added by a later version keeps its default when an earlier
+/// policy is read (`Policy+Decoding.swift`).
 public struct Policy: Codable, Sendable, Equatable {
     /// The bureau's time zone, for deadlines and months.
     public var timeZone: String = "Asia/Shanghai"
@@ -16,11 +18,16 @@ public struct Policy: Codable, Sendable, Equatable {
         ReportCategory.problem.rawValue: 2000,
         ReportCategory.suggestion.rawValue: 2000,
     ]
+    /// Whether a body over its limit is refused at submission or only warned about (000:673 says 原则上, "in
+    /// principle"). Limits are never checked while drafting.
+    public var lengthLimitEnforcement = LengthLimitEnforcement.warn
     public var deadlines = DeadlinePolicy()
     public var quotas = QuotaPolicy()
     public var points = PointsPolicy()
     /// Non-working days besides weekends, as `YYYY-MM-DD`.
     public var holidays: [String] = []
+    /// Weekend days that are working days (调休 make-up days), as `YYYY-MM-DD`.
+    public var workingWeekendDays: [String] = []
 
     public init() {}
 
@@ -29,6 +36,12 @@ public struct Policy: Codable, Sendable, Equatable {
 
     /// The length limit for a category, if it has one.
     public func lengthLimit(for category: ReportCategory) -> Int? { lengthLimits[category.rawValue] }
+}
+
+/// Whether a length limit stops a submission (`refuse`) or is shown as a warning (`warn`).
+public enum LengthLimitEnforcement: String, Codable, Sendable, CaseIterable {
+    case warn
+    case refuse
 }
 
 /// Deadlines (时限) counted from the event (DOMAIN.md "Deadlines").
@@ -57,6 +70,11 @@ public struct QuotaPolicy: Codable, Sendable, Equatable {
         UnitKind.centralOffice.rawValue: 0,
     ]
     public var quarterlyResearch = 1
+    /// Whether a report signed off after its deadline counts toward the quota (001:95 延期报送的信息将不予统计: false).
+    public var countLateItems = true
+    /// Whether a report the central office did not adopt (rejected, 不采用) counts toward the quota (001:95
+    /// 信息质量较差将不记入每月信息任务: false).
+    public var countRejectedItems = true
 
     public init() {}
 }
@@ -73,6 +91,92 @@ public struct PointsPolicy: Codable, Sendable, Equatable {
     public var missedSolicitation = -5
     public var falseReport = -10
     public var lateOrMissingEmergency = -20
+    /// Points per adoption at a named outlet, in place of the level's (000:639: 5/10/20/30/50 by outlet).
+    public var adoptionByOutlet: [String: Int] = [:]
+    /// Points per adoption of a report of a category, in place of the level's (002:199: work items 2,
+    /// research 5). An outlet's points come first.
+    public var adoptionByCategory: [String: Int] = [:]
+    /// Whether every adoption of a report earns points (003:66 累计计分) or only its best one (001:100 以最高奖励为标准).
+    public var adoptionCounting = AdoptionCounting.accumulate
 
     public init() {}
+}
+
+/// How several adoptions of one report earn points.
+public enum AdoptionCounting: String, Codable, Sendable, CaseIterable {
+    /// Each adoption earns its points (003:66).
+    case accumulate
+    /// Only the adoption worth the most points counts (001:100).
+    case highest
+}
+
+// A stored or received policy is read key by key: a key an earlier version did not write keeps its
+// default, so a replica that upgrades still reads the policy it holds.
+extension Policy {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        timeZone = try c.value(.timeZone, or: timeZone)
+        maxClockSkewSeconds = try c.value(.maxClockSkewSeconds, or: maxClockSkewSeconds)
+        lengthLimits = try c.value(.lengthLimits, or: lengthLimits)
+        lengthLimitEnforcement = try c.value(.lengthLimitEnforcement, or: lengthLimitEnforcement)
+        deadlines = try c.value(.deadlines, or: deadlines)
+        quotas = try c.value(.quotas, or: quotas)
+        points = try c.value(.points, or: points)
+        holidays = try c.value(.holidays, or: holidays)
+        workingWeekendDays = try c.value(.workingWeekendDays, or: workingWeekendDays)
+    }
+}
+
+extension DeadlinePolicy {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        emergencyMajorPhoneMinutes = try c.value(.emergencyMajorPhoneMinutes, or: emergencyMajorPhoneMinutes)
+        emergencyMajorWrittenMinutes = try c.value(.emergencyMajorWrittenMinutes, or: emergencyMajorWrittenMinutes)
+        emergencyGeneralWrittenMinutes = try c.value(.emergencyGeneralWrittenMinutes, or: emergencyGeneralWrittenMinutes)
+        phoneFirstWrittenWorkingDays = try c.value(.phoneFirstWrittenWorkingDays, or: phoneFirstWrittenWorkingDays)
+        importantEventDays = try c.value(.importantEventDays, or: importantEventDays)
+        generalDays = try c.value(.generalDays, or: generalDays)
+        monthlyReportDayOfMonth = try c.value(.monthlyReportDayOfMonth, or: monthlyReportDayOfMonth)
+        monthlyMediaSummaryDayOfMonth = try c.value(.monthlyMediaSummaryDayOfMonth, or: monthlyMediaSummaryDayOfMonth)
+    }
+}
+
+extension QuotaPolicy {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        monthly = try c.value(.monthly, or: monthly)
+        quarterlyResearch = try c.value(.quarterlyResearch, or: quarterlyResearch)
+        countLateItems = try c.value(.countLateItems, or: countLateItems)
+        countRejectedItems = try c.value(.countRejectedItems, or: countRejectedItems)
+    }
+}
+
+extension PointsPolicy {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        submitted = try c.value(.submitted, or: submitted)
+        adoption = try c.value(.adoption, or: adoption)
+        instruction = try c.value(.instruction, or: instruction)
+        researchItem = try c.value(.researchItem, or: researchItem)
+        quotaMet = try c.value(.quotaMet, or: quotaMet)
+        perMissingItem = try c.value(.perMissingItem, or: perMissingItem)
+        perExtraItem = try c.value(.perExtraItem, or: perExtraItem)
+        missedSolicitation = try c.value(.missedSolicitation, or: missedSolicitation)
+        falseReport = try c.value(.falseReport, or: falseReport)
+        lateOrMissingEmergency = try c.value(.lateOrMissingEmergency, or: lateOrMissingEmergency)
+        adoptionByOutlet = try c.value(.adoptionByOutlet, or: adoptionByOutlet)
+        adoptionByCategory = try c.value(.adoptionByCategory, or: adoptionByCategory)
+        adoptionCounting = try c.value(.adoptionCounting, or: adoptionCounting)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The value under `key`, or `fallback` when the key is absent (a present key of the wrong type is an error).
+    fileprivate func value<T: Decodable>(_ key: Key, or fallback: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
 }

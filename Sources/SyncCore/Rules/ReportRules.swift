@@ -1,7 +1,7 @@
 /// The content rules of DOMAIN.md, checked on every write and, more strictly, before a report leaves its drafter.
 public enum ReportRules {
     /// Checks that hold for every saved version, draft or not: a title a person can see, a disclosure the
-    /// classification allows, length limits, exempt reasons, follow-up links.
+    /// classification allows, exempt reasons, follow-up links. Length limits wait for the submission.
     ///
     /// - Parameters:
     ///   - previous: the content this write replaces (nil for a new report). The title, and the disclosure
@@ -15,7 +15,6 @@ public enum ReportRules {
         if content.classification != previous?.classification || content.disclosure != previous?.disclosure {
             try checkDisclosure(content)
         }
-        try checkLength(content, policy: policy)
         if content.disclosure == .exempt, !content.disclosureReason.isPresentText {
             throw ReportSyncError(
                 .ruleViolated,
@@ -27,11 +26,14 @@ public enum ReportRules {
     }
 
     /// Checks before submission (提交): everything `checkWrite` checks of the content as it stands, plus body
-    /// text, complete emergency facts and photo captions.
+    /// text, complete emergency facts, photo captions and — when the policy makes them hard — length limits.
     public static func checkSubmission(_ content: ReportContent, unit: String, followUpTarget: Report?, policy: Policy) throws {
         try checkWrite(content, replacing: content, unit: unit, followUpTarget: followUpTarget, policy: policy)
         if !content.body.hasVisibleText {
             throw ReportSyncError(.ruleViolated, "the report has no body text; add it with --body before submitting")
+        }
+        if policy.lengthLimitEnforcement == .refuse, let excess = lengthExcess(content, policy: policy) {
+            throw ReportSyncError(.ruleViolated, "\(excess). Shorten it before submitting")
         }
         if content.category == .emergency, content.followUpOf == nil {
             let missing = missingEmergencyFacts(content)
@@ -81,15 +83,13 @@ public enum ReportRules {
         }
     }
 
-    static func checkLength(_ content: ReportContent, policy: Policy) throws {
-        guard let limit = policy.lengthLimit(for: content.category) else { return }
+    /// What is wrong when the body is over its category's limit (000:673, "in principle" 600 or 2,000
+    /// characters); nil within it. A refusal at submission or a warning, as the policy says.
+    public static func lengthExcess(_ content: ReportContent, policy: Policy) -> String? {
+        guard let limit = policy.lengthLimit(for: content.category) else { return nil }
         let length = content.body.count
-        if length > limit {
-            throw ReportSyncError(
-                .ruleViolated,
-                "the body has \(length) characters; a \(content.category.rawValue) report may have at most \(limit) (000 局政务信息报送制度 §二.6). Shorten it"
-            )
-        }
+        guard length > limit else { return nil }
+        return "the body has \(length) characters; a \(content.category.rawValue) report should have at most \(limit) (000 局政务信息报送制度 §二.6)"
     }
 
     static func checkFollowUp(_ content: ReportContent, firstID: String, unit: String, target: Report?) throws {

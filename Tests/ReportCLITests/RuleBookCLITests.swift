@@ -1,0 +1,40 @@
+import Foundation
+import ReportCLI
+import SyncCore
+import Testing
+
+/// The rule books' settings as a person meets them through report-cli (the rule-book issue): each test
+/// names the seed line it follows.
+@Suite("Rule-book settings from the command line")
+struct RuleBookCLITests {
+    let cli: CLIHarness
+
+    init() async throws {
+        cli = try CLIHarness()
+        await cli.staffedReplica()
+    }
+
+    /// Loads `json` as the policy of the replica.
+    func loadPolicy(_ json: String) async throws {
+        let path = cli.directory.appendingPathComponent("policy.json").path
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        await cli.ok(["policy", "load", path])
+    }
+
+    @Test("000:673 原则上: a long body is drafted freely with a warning; by default it is submitted with a warning, under a hard policy refused")
+    func lengthLimitsAtSubmission() async throws {
+        let long = String(repeating: "报", count: 650)
+        let drafted = await cli.run("draft", "--as", "wang", "--category", "dynamic", "--title", "长动态", "--body", long)
+        #expect(drafted.succeeded && drafted.err.contains("650 characters") && drafted.err.contains("may still be submitted"), "\(drafted.err)")
+        let id = drafted.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let submitted = await cli.run("submit", id, "--as", "wang")
+        #expect(submitted.succeeded && submitted.err.contains("submitted all the same"), "\(submitted.err)")
+
+        try await loadPolicy(#"{"lengthLimitEnforcement": "refuse"}"#)
+        let second = await cli.ok(["draft", "--as", "wang", "--category", "dynamic", "--title", "又一条", "--body", long])
+        let refused = await cli.run("submit", second, "--as", "wang")
+        #expect(refused.exitCode == 1 && refused.err.contains("at most 600") && refused.err.contains("Shorten it"), "\(refused.err)")
+        await cli.ok(["edit", second, "--as", "wang", "--body", String(repeating: "报", count: 600)])
+        #expect(await cli.run("submit", second, "--as", "wang").succeeded)
+    }
+}
