@@ -15,9 +15,9 @@ public enum BulletinRanking {
         }
     }
 
-    /// The share of its quota a unit met, as a fraction: min(sent, quota) of quota; a unit with no quota
+    /// The share of its quota a unit met, as a fraction: min(counted, quota) of quota; a unit with no quota
     /// has met all of it.
     static func quotaShare(_ card: Scorecard) -> (met: Int, of: Int) {
-        card.quota == 0 ? (1, 1) : (min(card.submitted, card.quota), card.quota)
+        card.quota == 0 ? (1, 1) : (min(card.countedTowardQuota, card.quota), card.quota)
     }
 }

@@ -31,6 +31,8 @@ public struct ReportFacts: Sendable, Equatable {
     public let instructions: [Recognition]
     /// When the central office rejected it as a false report (虚假信息), if it did.
     public let falseReportAt: Date?
+    /// When the central office rejected it (不采用), false or not, if that step stands.
+    public let rejectedAt: Date?
 
     /// The facts of a merged record: only steps that took effect count.
     public init(record: ReportRecord) throws {
@@ -57,5 +59,6 @@ public struct ReportFacts: Sendable, Equatable {
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }
         instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }
         falseReportAt = steps.first { $0.action == .reject && $0.detail?.falseReport == true }?.hlc.date
+        rejectedAt = steps.first { $0.action == .reject }?.hlc.date
     }
 }

@@ -18,6 +18,9 @@ public struct Scorecard: Codable, Sendable, Equatable {
     public let period: String
     /// Reports signed off (签发) in the period: what the unit sent.
     public let submitted: Int
+    /// Of those, the ones that count toward the quota: all, unless the policy leaves out late or
+    /// rejected ones (001:95, `quotas.countLateItems`, `quotas.countRejectedItems`).
+    public let countedTowardQuota: Int
     public let quota: Int
     public let research: Int
     public let researchQuota: Int
@@ -60,7 +63,7 @@ public struct Scorecard: Codable, Sendable, Equatable {
     var adoptedReports: [String] { lines.filter { $0.rule == "adoption" }.compactMap(\.report) }
 
     /// How many more reports the unit needed to meet its quota.
-    public var shortBy: Int { max(0, quota - submitted) }
+    public var shortBy: Int { max(0, quota - countedTowardQuota) }
 }
 
 extension Scorecard {
@@ -85,13 +88,24 @@ extension Scorecard {
                 add("research-item", report.id, points.researchItem, "research item 「\(report.title)」")
             }
         }
+        let byID = Dictionary(solicitations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let counted = sent.filter { report in
+            if !policy.quotas.countRejectedItems, report.rejectedAt != nil { return false }
+            if !policy.quotas.countLateItems,
+                DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now).contains(where: { $0.status == .late })
+            {
+                return false
+            }
+            return true
+        }.count
         let quota = (policy.quotas.monthly[unit.kind.rawValue] ?? 0) * period.months
         if quota > 0 {
-            if sent.count >= quota { add("quota-met", nil, points.quotaMet, "\(sent.count) sent, quota \(quota)") }
-            if sent.count < quota {
-                add("quota-missing", nil, points.perMissingItem * (quota - sent.count), "\(quota - sent.count) short of the quota of \(quota)")
+            let left = sent.count == counted ? "" : " (\(sent.count - counted) late or rejected not counted)"
+            if counted >= quota { add("quota-met", nil, points.quotaMet, "\(counted) sent, quota \(quota)\(left)") }
+            if counted < quota {
+                add("quota-missing", nil, points.perMissingItem * (quota - counted), "\(quota - counted) short of the quota of \(quota)\(left)")
             } else {
-                add("quota-extra", nil, points.perExtraItem * (sent.count - quota), "\(sent.count - quota) beyond the quota of \(quota)")
+                add("quota-extra", nil, points.perExtraItem * (counted - quota), "\(counted - quota) beyond the quota of \(quota)")
             }
         }
         var adoptions: [String: Int] = [:]
@@ -99,9 +113,14 @@ extension Scorecard {
         for report in mine {
             // An adoption recorded twice — same level, same outlet, same day — is one adoption (issue 18).
             var recorded: Set<[String]> = []
-            for a in report.adoptions where inPeriod(a.at) && recorded.insert([a.level.rawValue, a.by ?? "", day(a.at)]).inserted {
+            let counted = report.adoptions.filter { a in inPeriod(a.at) && recorded.insert([a.level.rawValue, a.by ?? "", day(a.at)]).inserted }
+            let worth = counted.map { points.points(forAdoptionAt: $0.level, outlet: $0.by, of: report.category) }
+            // 001:100: several adoptions of one report earn only the best one's points (the first of equals).
+            let best = worth.indices.max { (worth[$0], $1) < (worth[$1], $0) }
+            for (i, a) in counted.enumerated() {
                 adoptions[a.level.rawValue, default: 0] += 1
-                add("adoption", report.id, points.adoption[a.level.rawValue] ?? 0,
+                let earns = points.adoptionCounting == .accumulate || i == best
+                add("adoption", report.id, earns ? worth[i] : 0,
                     "「\(report.title)」 adopted at \(a.level.rawValue) level\(a.by.map { " by \($0)" } ?? "") on \(day(a.at))")
             }
             for i in report.instructions where inPeriod(i.at) {
@@ -113,7 +132,6 @@ extension Scorecard {
                 add("false-report", report.id, points.falseReport, "「\(report.title)」 rejected as false on \(day(at))")
             }
         }
-        let byID = Dictionary(solicitations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var late = 0
         var missing = 0
         var named: [NamedItem] = []
@@ -163,7 +181,7 @@ extension Scorecard {
             }
         }
         self.init(
-            unit: unit.id, unitName: unit.name, period: period.description, submitted: sent.count, quota: quota,
+            unit: unit.id, unitName: unit.name, period: period.description, submitted: sent.count, countedTowardQuota: counted, quota: quota,
             research: sent.filter { $0.category == .research }.count,
             researchQuota: period.kind == .quarter ? policy.quotas.quarterlyResearch : 0, adoptions: adoptions,
             instructions: instructions, late: late, missing: missing, solicitationsDue: solicitationsDue,

@@ -102,6 +102,16 @@ public struct PointsPolicy: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension PointsPolicy {
+    /// What one adoption earns: the outlet's points if the policy lists the outlet, else the category's,
+    /// else the level's.
+    public func points(forAdoptionAt level: AdoptionLevel, outlet: String?, of category: ReportCategory) -> Int {
+        if let outlet, let points = adoptionByOutlet[outlet] { return points }
+        if let points = adoptionByCategory[category.rawValue] { return points }
+        return adoption[level.rawValue] ?? 0
+    }
+}
+
 /// How several adoptions of one report earn points.
 public enum AdoptionCounting: String, Codable, Sendable, CaseIterable {
     /// Each adoption earns its points (003:66).

@@ -47,6 +47,8 @@ struct QuotaCommand: ReplicaCommand {
         let name: String
         let quota: Int
         let submitted: Int
+        /// Those that count toward the quota (late or rejected ones may not: policy `quotas`).
+        let counted: Int
         let shortBy: Int
         let research: Int
         let researchQuota: Int
@@ -57,14 +59,14 @@ struct QuotaCommand: ReplicaCommand {
         let now = Date()
         let p = try period.period(policy: try replica.policy(), now: now)
         let rows = try replica.scorecards(period: p, now: now).map {
-            Row(unit: $0.unit, name: $0.unitName, quota: $0.quota, submitted: $0.submitted, shortBy: $0.shortBy, research: $0.research,
+            Row(unit: $0.unit, name: $0.unitName, quota: $0.quota, submitted: $0.submitted, counted: $0.countedTowardQuota, shortBy: $0.shortBy, research: $0.research,
                 researchQuota: $0.researchQuota)
         }.sorted { ($1.shortBy, $0.unit) < ($0.shortBy, $1.unit) }
         if global.json { return context.print(try Rendering.json(rows)) }
-        var table = TextTable(["UNIT", "NAME", "QUOTA", "SENT", "SHORT BY"] + (p.kind == .quarter ? ["RESEARCH"] : []))
+        var table = TextTable(["UNIT", "NAME", "QUOTA", "SENT", "COUNTED", "SHORT BY"] + (p.kind == .quarter ? ["RESEARCH"] : []))
         for r in rows {
             table.add(
-                [r.unit, r.name, String(r.quota), String(r.submitted), r.shortBy == 0 ? "-" : String(r.shortBy)]
+                [r.unit, r.name, String(r.quota), String(r.submitted), String(r.counted), r.shortBy == 0 ? "-" : String(r.shortBy)]
                     + (p.kind == .quarter ? ["\(r.research)/\(r.researchQuota)"] : []))
         }
         context.print("\(p): reports signed off against the quota")
