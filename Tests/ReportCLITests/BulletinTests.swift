@@ -17,6 +17,7 @@ struct BulletinTests {
     }
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/bulletin-2026-10.md")
+    static let goldenEnglish = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/bulletin-2026-10.en.md")
 
     /// October 2026 at a bureau with two squads and an office: adoptions at every level, an instruction,
     /// a late emergency, a false report, an answered and a missed solicitation.
@@ -97,26 +98,27 @@ struct BulletinTests {
         _ = try report(content(.dynamic, "月末检查", event: "2026-10-30T07:00"), by: "wu", head: "he", signed: "2026-10-30T16:00")
     }
 
-    @Test("the markdown bulletin of 2026-10 matches the golden file; CSV and HTML carry the same rows")
+    @Test("the markdown bulletin of 2026-10 matches the golden files, in Chinese by default and in English on request; CSV and HTML carry the same rows")
     func goldenMonth() async throws {
         let cli = try CLIHarness()
         try Self.fixture(at: cli.directory.appendingPathComponent("central.sqlite").path)
-        let markdown = await cli.run("bulletin", "--db", "central.sqlite", "--month", "2026-10")
-        #expect(markdown.succeeded, "\(markdown.err)")
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" { try Data(markdown.out.utf8).write(to: Self.golden) }
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8)
-        #expect(markdown.out == golden)
+        for (golden, language) in [(Self.golden, "zh"), (Self.goldenEnglish, "en")] {
+            let markdown = await cli.run(["bulletin", "--db", "central.sqlite", "--month", "2026-10"] + (language == "zh" ? [] : ["--language", language]))
+            #expect(markdown.succeeded, "\(markdown.err)")
+            if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" { try Data(markdown.out.utf8).write(to: golden) }
+            #expect(markdown.out == (try String(contentsOf: golden, encoding: .utf8)), "\(language)")
+        }
 
         let csv = await cli.run("bulletin", "--db", "central.sqlite", "--month", "2026-10", "--format", "csv")
         let rows = csv.out.trimmingCharacters(in: .newlines).components(separatedBy: "\r\n")
-        #expect(rows.count == 4 && rows[0].hasPrefix("rank,unit,name,submitted"))
+        #expect(rows.count == 4 && rows[0].hasPrefix("名次,单位代码,单位,报送"), "\(rows[0])")
         #expect(rows[1].hasPrefix("1,office-1,综合科,3,2,0,0,0,1,33%,1,19,1,0,0/0"), "\(rows[1])")
 
         let out = await cli.run("bulletin", "--db", "central.sqlite", "--month", "2026-10", "--format", "html", "--out", "bulletin.html")
         #expect(out.succeeded, "\(out.err)")
         let html = try String(contentsOf: cli.directory.appendingPathComponent("bulletin.html"), encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("第三中队") && html.contains("第四中队") && html.contains("综合科"))
-        #expect(html.contains("<h2>点名") && html.contains("no answer to 约稿 「秋季安全检查」"), "the named items are in every format")
+        #expect(html.contains("<h2>点名") && html.contains("约稿「秋季安全检查」未在时限（2026-10-25 18:00 +08:00）内答复"), "the named items are in every format")
         let json = try JSONSerialization.jsonObject(with: Data(await cli.run("bulletin", "--db", "central.sqlite", "--month", "2026-10", "--json").out.utf8)) as? [String: Any]
         let named = try #require(json?["named"] as? [[String: Any]])
         #expect(named.map { $0["unit"] as? String } == ["office-1", "squad-3", "squad-4"])

@@ -24,6 +24,8 @@ struct BulletinDocument: Encodable {
     let bureau: String
     let period: String
     let rows: [Row]
+    /// The language and time zone it is written in (not part of `--json`).
+    let wording: BulletinWording
     /// The late, missing and false items, by unit in rank order (点名).
     let named: [(unit: String, name: String, items: [Scorecard.NamedItem])]
 
@@ -45,8 +47,9 @@ struct BulletinDocument: Encodable {
     }
 
     /// Ranks units as `BulletinRanking` orders them: the share of the quota met, then points.
-    init(bureau: String, period: Period, cards: [Scorecard]) {
+    init(bureau: String, period: Period, cards: [Scorecard], wording: BulletinWording) {
         self.bureau = bureau
+        self.wording = wording
         self.period = period.description
         let ranked = BulletinRanking.ranked(cards)
         named = ranked.filter { !$0.named.isEmpty }.map { ($0.unit, $0.unitName, $0.named) }
@@ -59,11 +62,6 @@ struct BulletinDocument: Encodable {
         }
     }
 
-    static let headers = [
-        "rank", "unit", "name", "submitted", "quota", "adopted county", "adopted city", "adopted province", "adopted national",
-        "adoption rate", "instructions", "points", "late", "missing", "solicitations answered/due",
-    ]
-
     /// The cells of a row, as every format shows them.
     static func cells(_ r: Row) -> [String] {
         [String(r.rank), r.unit, r.name, String(r.submitted), String(r.quota)] + r.adopted.map(String.init)
@@ -71,38 +69,26 @@ struct BulletinDocument: Encodable {
                 "\(r.solicitationsAnswered)/\(r.solicitationsDue)"]
     }
 
-    /// The sentence under the title that says how the table is ordered.
-    static let orderNote = "Units ranked by the share of their quota met, then by points (积分)."
-
     var markdown: String {
-        var lines = ["# \(bureau) 信息报送通报 \(period)", "", Self.orderNote, ""]
-        lines.append("| " + Self.headers.joined(separator: " | ") + " |")
-        lines.append("|" + Self.headers.map { _ in " --- |" }.joined())
+        var lines = ["# " + wording.title(bureau: bureau, period: period), "", wording.orderNote, ""]
+        lines.append("| " + wording.headers.joined(separator: " | ") + " |")
+        lines.append("|" + wording.headers.map { _ in " --- |" }.joined())
         for row in rows {
             lines.append("| " + Self.cells(row).map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
         }
         if !named.isEmpty {
-            lines += ["", "## 点名: late, missing and false items", ""]
+            lines += ["", "## " + wording.namedHeading, ""]
             for unit in named {
-                lines += unit.items.map { "- \(unit.name) (\(unit.unit)), \(Self.reasonText($0.reason)): \($0.detail)" }
+                lines += unit.items.map { "- " + wording.namedLine($0, unit: unit.unit, name: unit.name) }
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// How a reason for naming an item reads, with the rule books' word for it.
-    static func reasonText(_ reason: Scorecard.NamedItem.Reason) -> String {
-        switch reason {
-        case .late: "late (迟报)"
-        case .missing: "missing (漏报)"
-        case .falseReport: "false (虚假信息)"
-        }
     }
 
     var csv: String {
         func field(_ text: String) -> String {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        return ([Self.headers] + rows.map(Self.cells)).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return ([wording.headers] + rows.map(Self.cells)).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 }

@@ -4,21 +4,21 @@ import Foundation
 /// chart of points per unit.
 extension BulletinDocument {
     var html: String {
-        let head = Self.headers.map { "<th>\(escape($0))</th>" }.joined()
+        let head = wording.headers.map { "<th>\(escape($0))</th>" }.joined()
         let body = rows.map { row in
             "<tr>" + Self.cells(row).enumerated().map { i, cell in "<td class=\"\(i == 1 || i == 2 ? "t" : "n")\">\(escape(cell))</td>" }
                 .joined() + "</tr>"
         }.joined(separator: "\n")
         let namedItems = named.flatMap { unit in
-            unit.items.map { "<li>\(escape(unit.name)) (\(escape(unit.unit))), \(escape(Self.reasonText($0.reason))): \(escape($0.detail))</li>" }
+            unit.items.map { "<li>\(escape(wording.namedLine($0, unit: unit.unit, name: unit.name)))</li>" }
         }
-        let namedSection = namedItems.isEmpty ? "" : "<h2>点名: late, missing and false items</h2>\n<ul>\n" + namedItems.joined(separator: "\n") + "\n</ul>"
+        let namedSection = namedItems.isEmpty ? "" : "<h2>\(escape(wording.namedHeading))</h2>\n<ul>\n" + namedItems.joined(separator: "\n") + "\n</ul>"
         return """
             <!DOCTYPE html>
-            <html lang="zh-CN">
+            <html lang="\(wording.language == .zh ? "zh-CN" : "en")">
             <head>
             <meta charset="utf-8">
-            <title>\(escape(bureau)) 信息报送通报 \(escape(period))</title>
+            <title>\(escape(wording.title(bureau: bureau, period: period)))</title>
             <style>
             body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #111; }
             h1 { font-size: 1.4em; }
@@ -32,8 +32,8 @@ extension BulletinDocument {
             </style>
             </head>
             <body>
-            <h1>\(escape(bureau)) 信息报送通报 \(escape(period))</h1>
-            <p>\(escape(BulletinDocument.orderNote))</p>
+            <h1>\(escape(wording.title(bureau: bureau, period: period)))</h1>
+            <p>\(escape(wording.orderNote))</p>
             \(chart)
             <table>
             <thead><tr>\(head)</tr></thead>
@@ -60,7 +60,7 @@ extension BulletinDocument {
         let zero = labelWidth + Int(Double(-low) * scale)
         let height = rowHeight * max(rows.count, 1) + 10
         var parts = [
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barSpace + 60)\" height=\"\(height)\" role=\"img\" aria-label=\"points per unit\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barSpace + 60)\" height=\"\(height)\" role=\"img\" aria-label=\"\(wording.language == .zh ? "各单位积分" : "points per unit")\">"
         ]
         for (i, row) in rows.enumerated() {
             let y = i * rowHeight + 5

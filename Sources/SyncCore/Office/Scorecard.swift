@@ -51,6 +51,13 @@ public struct Scorecard: Codable, Sendable, Equatable {
         public let reason: Reason
         /// The report or solicitation it is about (`monthly/UNIT/MONTH` for a monthly report not sent).
         public let subject: String
+        /// The report's title, or the solicitation's topic.
+        public let title: String
+        /// The deadline rule it missed (a `Deadline.rule` slug); nil for a false report.
+        public let rule: String?
+        /// When the deadline fell due, or when the report was rejected as false.
+        public let at: Date
+        /// The same in one English sentence.
         public let detail: String
     }
 
@@ -137,7 +144,10 @@ extension Scorecard {
         var named: [NamedItem] = []
         for report in mine {
             if let at = report.falseReportAt, inPeriod(at) {
-                named.append(NamedItem(reason: .falseReport, subject: report.id, detail: "「\(report.title)」 rejected as false on \(day(at))"))
+                named.append(
+                    NamedItem(
+                        reason: .falseReport, subject: report.id, title: report.title, rule: nil, at: at,
+                        detail: "「\(report.title)」 rejected as false on \(day(at))"))
             }
             for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now) where inPeriod(deadline.due) {
                 if deadline.status == .late { late += 1 }
@@ -145,7 +155,8 @@ extension Scorecard {
                 if deadline.status == .late || deadline.status == .overdue {
                     named.append(
                         NamedItem(
-                            reason: deadline.status == .late ? .late : .missing, subject: report.id,
+                            reason: deadline.status == .late ? .late : .missing, subject: report.id, title: report.title,
+                            rule: deadline.rule, at: deadline.due,
                             detail: "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))"))
                 }
                 if deadline.rule != "solicitation", deadline.rule != "general-work", deadline.rule != "important-event",
@@ -163,7 +174,8 @@ extension Scorecard {
             if deadline.status == .late || deadline.status == .overdue {
                 named.append(
                     NamedItem(
-                        reason: deadline.status == .late ? .late : .missing, subject: deadline.report,
+                        reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title,
+                        rule: deadline.rule, at: deadline.due,
                         detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against monthly-report, due \(BureauTime.text(deadline.due, in: zone))"))
             }
         }
@@ -176,7 +188,10 @@ extension Scorecard {
                 answered += 1
             } else if s.declined == nil, now > s.deadline {
                 missing += 1
-                named.append(NamedItem(reason: .missing, subject: s.id, detail: "no answer to 约稿 「\(s.topic)」 by \(day(s.deadline))"))
+                named.append(
+                    NamedItem(
+                        reason: .missing, subject: s.id, title: s.topic, rule: "solicitation", at: s.deadline,
+                        detail: "no answer to 约稿 「\(s.topic)」 by \(day(s.deadline))"))
                 add("missed-solicitation", s.id, points.missedSolicitation, "no answer to 约稿 「\(s.topic)」 by \(day(s.deadline))")
             }
         }

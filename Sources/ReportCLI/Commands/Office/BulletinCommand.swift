@@ -17,13 +17,17 @@ struct BulletinCommand: ReplicaCommand {
     @OptionGroup var period: PeriodOptions
     @Option(help: "markdown, csv or html.") var format: Format = .markdown
     @Option(help: "Write to this file instead of printing.") var out: String?
+    @Option(help: "zh (the headings the office publishes) or en.") var language: BulletinWording.Language = .zh
 
     func execute(in context: CommandContext) throws {
         let replica = try OfficeScope.openReplica(global, in: context)
         let now = Date()
-        let p = try period.period(policy: try replica.policy(), now: now)
+        let policy = try replica.policy()
+        let p = try period.period(policy: policy, now: now)
         let bureau = try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name)
-        let document = BulletinDocument(bureau: bureau, period: p, cards: try replica.scorecards(period: p, now: now))
+        let document = BulletinDocument(
+            bureau: bureau, period: p, cards: try replica.scorecards(period: p, now: now),
+            wording: BulletinWording(language: language, timeZone: Rendering.timeZone(of: policy)))
         if global.json { return context.print(try Rendering.json(document)) }
         let text =
             switch format {
