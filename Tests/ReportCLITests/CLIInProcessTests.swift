@@ -72,7 +72,7 @@ struct CLIInProcessTests {
         "bad input gets one clear line, a non-zero exit and nothing written",
         arguments: [
             (["draft", "--as", "ghost", "--category", "dynamic", "--title", "t", "--body", "b"], "unknown member 'ghost'"),
-            (["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", String(repeating: "字", count: 601)], "601 characters"),
+            (["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--classification", "internal", "--disclosure", "proactive"], "cannot be disclosed proactively"),
             (["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--event-time", "yesterday"], "--event-time 'yesterday'"),
             (["draft", "--as", "wang", "--category", "emergency", "--title", "续", "--follow-up-of", "01a2ffff"], "not in this replica"),
             (["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--disclosure", "exempt"], "--disclosure-reason"),
@@ -134,7 +134,7 @@ struct CLIInProcessTests {
         let cli = try CLIHarness()
         await cli.staffedReplica()
         let good = cli.directory.appendingPathComponent("p.json")
-        try Data(#"{"lengthLimits": {"dynamic": 5}}"#.utf8).write(to: good)
+        try Data(#"{"lengthLimits": {"dynamic": 5}, "lengthLimitEnforcement": "refuse"}"#.utf8).write(to: good)
         #expect(await cli.run("policy", "load", good.path).succeeded)
         let bad = cli.directory.appendingPathComponent("bad.json")
         try Data(#"{"quota": {}}"#.utf8).write(to: bad)
@@ -142,7 +142,8 @@ struct CLIInProcessTests {
         #expect(refused.exitCode == 1 && refused.err.contains("unknown key 'quota'"))
         let shown = try JSONSerialization.jsonObject(with: Data(await cli.run("policy", "show").out.utf8)) as? [String: Any]
         #expect((shown?["lengthLimits"] as? [String: Int])?["dynamic"] == 5)
-        #expect(await cli.run("draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", "六个字的正文").succeeded == false)
+        let id = await cli.ok(["draft", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", "六个字的正文"])
+        #expect(await cli.run("submit", id, "--as", "wang").err.contains("at most 5"), "the loaded limit is in force at the submission")
     }
 
     @Test("a missing replica file is refused with how to create one")

@@ -57,8 +57,9 @@ struct WorkflowStoreTests {
     func refusedWritesNothing() throws {
         let replica = try StoreFixtures.inMemory()
         let before = try replica.changes().count
-        let tooLong = ReportContent(category: .dynamic, title: "t", body: String(repeating: "字", count: 601))
-        #expect(throws: ReportSyncError.self) { try replica.draft(tooLong, by: "wang") }
+        var disclosed = ReportContent(category: .dynamic, title: "t", body: "b", classification: .secret)
+        disclosed.disclosure = .proactive
+        #expect(throws: ReportSyncError.self) { try replica.draft(disclosed, by: "wang") }
         #expect(throws: ReportSyncError.self) { try replica.draft(StoreFixtures.news(), by: "nobody") }
         #expect(throws: ReportSyncError.self) { try replica.draft(StoreFixtures.news(), by: "zhao") }
         let id = try replica.draft(StoreFixtures.news(), by: "wang").id
@@ -176,13 +177,15 @@ struct WorkflowStoreTests {
         let replica = try StoreFixtures.inMemory()
         var strict = Policy.standard
         strict.lengthLimits["dynamic"] = 10
+        strict.lengthLimitEnforcement = .refuse
         try replica.setPolicy(strict)
         #expect(try replica.policy().lengthLimit(for: .dynamic) == 10)
         guard case .policy = try replica.changes().last?.change.payload else {
             Issue.record("the policy change is not in the log")
             return
         }
-        #expect(throws: ReportSyncError.self) { try replica.draft(StoreFixtures.news(), by: "wang") }
+        let id = try replica.draft(StoreFixtures.news(), by: "wang").id
+        #expect(throws: ReportSyncError.self) { try replica.perform(.submit, on: id, by: "wang") }
     }
 
     @Test("list filters by state and category")
