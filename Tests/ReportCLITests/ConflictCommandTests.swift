@@ -222,7 +222,7 @@ extension ConflictCommandTests {
         defer { central.stop() }
         var strict = try central.replica.policy()
         strict.maxClockSkewSeconds = 60
-        try central.replica.setPolicy(strict)
+        try central.replica.setPolicy(strict, by: "qian")
         let id = try await ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "初稿")
         try await sync("laptop.sqlite", "tablet.sqlite")
         // The laptop's clock runs two minutes ahead: beyond the 60 s the central tolerates today.
@@ -238,7 +238,7 @@ extension ConflictCommandTests {
 
         // The central relaxes; an edit that saw the refused one is accepted, not left waiting.
         strict.maxClockSkewSeconds = 300
-        try central.replica.setPolicy(strict)
+        try central.replica.setPolicy(strict, by: "qian")
         var rebody = ReportPatch()
         rebody.body = "修改后的正文"
         _ = try fast.edit(id, with: rebody, by: "wang")

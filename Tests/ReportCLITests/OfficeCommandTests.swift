@@ -127,6 +127,27 @@ struct OfficeCommandTests {
         #expect(quota.first { $0["unit"] as? String == "squad-3" }?["shortBy"] as? Int == 2, "one report sent of a squad's 3")
     }
 
+    @Test("a policy version loaded by the central's admin reaches the field with its day and author; the field cannot load one; show --on reads a day's version")
+    func policyVersionsReachTheField() async throws {
+        defer { central.stop() }
+        let file = cli.directory.appendingPathComponent("scheme.json").path
+        try Data(#"{"points": {"falseReport": -30}}"#.utf8).write(to: URL(fileURLWithPath: file))
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        let tomorrow = BureauTime.day(Date().addingTimeInterval(86_400), in: zone)
+        try await refused("only an admin may change the policy", "policy", "load", file, "--db", "central.sqlite", "--as", "chen")
+        #expect(try await ok("policy", "load", file, "--db", "central.sqlite", "--as", "qian", "--effective", tomorrow).contains("in force from \(tomorrow)"))
+        try await ok("sync", "--db", "laptop.sqlite")
+        let history = try #require(try await json("policy", "history", "--db", "laptop.sqlite") as? [[String: Any]])
+        #expect(history.map { $0["effectiveFrom"] as? String } == [tomorrow] && history.first?["loadedBy"] as? String == "qian")
+        #expect(history.first?["changed"] as? [String] == ["points.falseReport"])
+        let today = try #require(try await json("policy", "show", "--db", "laptop.sqlite") as? [String: Any])
+        #expect((today["points"] as? [String: Any])?["falseReport"] as? Int == -10, "not in force before its day")
+        let then = try #require(try await json("policy", "show", "--db", "laptop.sqlite", "--on", tomorrow) as? [String: Any])
+        #expect((then["points"] as? [String: Any])?["falseReport"] as? Int == -30)
+        let onField = await cli.run("policy", "load", file, "--db", "laptop.sqlite", "--as", "wang")
+        #expect(onField.exitCode == 1 && onField.err.contains("central"), "\(onField.err)")
+    }
+
     @Test("deadlines: an emergency drafted offline is overdue on the field before any sync, with report, unit, rule, due and status")
     func deadlines() async throws {
         defer { central.stop() }

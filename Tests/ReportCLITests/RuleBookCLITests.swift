@@ -12,13 +12,14 @@ struct RuleBookCLITests {
     init() async throws {
         cli = try CLIHarness()
         await cli.staffedReplica()
+        await cli.ok(["member", "add", "--id", "qian", "--name", "钱管理员", "--role", "admin"])
     }
 
     /// Loads `json` as the policy of the replica.
     func loadPolicy(_ json: String) async throws {
         let path = cli.directory.appendingPathComponent("policy.json").path
         try Data(json.utf8).write(to: URL(fileURLWithPath: path))
-        await cli.ok(["policy", "load", path])
+        await cli.ok(["policy", "load", path, "--as", "qian"])
     }
 
     @Test("000:673 原则上: a long body is drafted freely with a warning; by default it is submitted with a warning, under a hard policy refused")

@@ -178,7 +178,9 @@ struct WorkflowStoreTests {
         var strict = Policy.standard
         strict.lengthLimits["dynamic"] = 10
         strict.lengthLimitEnforcement = .refuse
-        try replica.setPolicy(strict)
+        try replica.addMember(Member(id: "qian", name: "钱管理员", unit: StoreFixtures.unit.id, role: .admin))
+        #expect(throws: ReportSyncError.self, "only an admin may change the policy") { try replica.setPolicy(strict, by: "zhao") }
+        try replica.setPolicy(strict, by: "qian")
         #expect(try replica.policy().lengthLimit(for: .dynamic) == 10)
         guard case .policy = try replica.changes().last?.change.payload else {
             Issue.record("the policy change is not in the log")

@@ -22,7 +22,7 @@ final class ApplySession {
         counters = (counter, counter)
         let engine = try MergeEngine(
             source: source, replicaID: try Meta.require(.replicaID, db), counter: counter,
-            clock: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0), policy: try Replica.policy(db), now: now)
+            clock: HybridTimestamp(rawValue: Int64(try Meta.require(.hlc, db)) ?? 0), policy: try Replica.policy(db, at: now), now: now)
         if role == .central {
             engine.admission = PushedContentRules()
             engine.registersKeys = true

@@ -12,7 +12,6 @@ enum Meta {
         case counter
         /// The last hybrid logical clock stamp issued or seen.
         case hlc
-        case policy
         case defaultActor = "default_actor"
         /// Replica ids this file used before it was copied or restored (comma-separated).
         case previousReplicaIDs = "previous_replica_ids"

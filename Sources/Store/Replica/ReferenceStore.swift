@@ -13,7 +13,10 @@ enum ReferenceStore {
             try unit.save(db)
             try keepSince(of: unit.id, from: change.hlc.date, new: known == false, db)
         case .member(let member): try member.save(db)
-        case .policy(let policy): try Meta.set(.policy, JSONCoding.string(policy), db)
+        case .policy(let policy):
+            try db.executeCached(
+                sql: "INSERT INTO policy_versions(effective_from, body) VALUES (?, ?) ON CONFLICT(effective_from) DO UPDATE SET body = excluded.body",
+                arguments: [policy.effectiveFrom ?? "", try JSONCoding.string(policy)])
         case .solicitation(let s):
             try db.executeCached(
                 sql: """

@@ -21,7 +21,7 @@ extension Replica {
                 throw ReportSyncError(.notFound, "unit \(unit) is unknown; known units: \(try Self.unitIDs(s.db))")
             }
             guard deadline > s.now else {
-                throw ReportSyncError(.invalidInput, "the deadline \(BureauTime.text(deadline, policy: try Self.policy(s.db))) is already past (it is now \(BureauTime.text(s.now, policy: try Self.policy(s.db)))); give a future --deadline")
+                throw ReportSyncError(.invalidInput, "the deadline \(BureauTime.text(deadline, policy: s.policy)) is already past (it is now \(BureauTime.text(s.now, policy: s.policy))); give a future --deadline")
             }
             let id = UUIDv7.make(at: s.now)
             let issued = units.map { unit in
@@ -109,9 +109,10 @@ extension Replica {
         return items.sorted { ($0.due, $0.report, $0.rule) < ($1.due, $1.report, $1.rule) }
     }
 
-    /// The scorecard of each unit this replica judges (or only `unit`) for `period`, judged at `now`.
+    /// The scorecard of each unit this replica judges (or only `unit`) for `period`, judged at `now` under
+    /// the policy in force on the period's last day: a later version never changes a past period's scores.
     public func scorecards(period: Period, unit: String? = nil, now: Date) throws -> [Scorecard] {
-        let policy = try policy()
+        let policy = try policy(at: period.end(in: WorkingCalendar(policy: try policy()).timeZone).addingTimeInterval(-1))
         var units = try judgedUnits()
         if let unit {
             units = units.filter { $0.id == unit }

@@ -2,24 +2,75 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// The policy in force on a replica.
+/// The policy and its versions on a replica (000:603–609): each version takes effect on a local day and
+/// stays on record, so a past period is always judged by the version in force then.
 extension Replica {
-    /// The policy in force (DOMAIN.md defaults until one is loaded).
+    /// The policy in force now (DOMAIN.md defaults until one is loaded).
     public func policy() throws -> Policy {
-        try read { db in try Self.policy(db) }
+        let at = now()
+        return try read { db in try Self.policy(db, at: at) }
     }
 
-    /// Replaces the policy; it is validated first and recorded as a change.
-    public func setPolicy(_ policy: Policy) throws {
-        try policy.validate()
-        try session { s in
-            try Self.checkReferenceIsLocal(s.db)
-            try s.commitLocal([Self.referenceChange(.policy(policy), unit: "*", s)])
+    /// The policy in force at `date`: the version with the latest effective day on or before that day.
+    public func policy(at date: Date) throws -> Policy {
+        try read { db in try Self.policy(db, at: date) }
+    }
+
+    /// Every version loaded, oldest effective day first.
+    public func policyHistory() throws -> [Policy] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM policy_versions ORDER BY effective_from").map(Self.decodedPolicy)
         }
     }
 
-    static func policy(_ db: Database) throws -> Policy {
-        guard let json = try Meta.get(.policy, db) else { return .standard }
+    /// Records a new version of the policy, in force from `effectiveFrom` (today when nil), loaded by
+    /// `admin`. Only an admin, on the central (or a standalone replica), may; a version cannot take
+    /// effect on a day already past, so no past period changes its scores. Returns the version recorded.
+    @discardableResult
+    public func setPolicy(_ policy: Policy, effectiveFrom: CalendarDay? = nil, by admin: String) throws -> Policy {
+        try session { s in
+            try Self.checkReferenceIsLocal(s.db)
+            guard let member = try Member.fetchOne(s.db, key: admin) else {
+                throw ReportSyncError(.notFound, "unknown member '\(admin)'; see report-cli member list")
+            }
+            guard member.role == .admin else {
+                throw ReportSyncError(
+                    .forbidden,
+                    "\(member.id) is \(member.role.rawValue); only an admin may change the policy (000:603–609): give --as an admin")
+            }
+            var version = policy.settings
+            let zone = WorkingCalendar(policy: version).timeZone
+            let today = CalendarDay(BureauTime.day(s.now, in: zone))!
+            let day = effectiveFrom ?? today
+            if day < today {
+                throw ReportSyncError(
+                    .invalidInput,
+                    "a policy cannot take effect on \(day), a day already past (today is \(today) in \(zone.identifier)): past periods keep the rules they were judged by; give --effective \(today) or later")
+            }
+            version.effectiveFrom = day.description
+            version.loadedBy = member.id
+            try version.validate()
+            try s.commitLocal([Self.referenceChange(.policy(version), unit: "*", s)])
+            return version
+        }
+    }
+
+    /// The version in force at `date`. The day is counted in the time zone of the latest version, so
+    /// every replica picks the same one.
+    static func policy(_ db: Database, at date: Date) throws -> Policy {
+        guard let latest = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM policy_versions ORDER BY effective_from DESC LIMIT 1"))
+        else { return .standard }
+        let zone = WorkingCalendar(policy: try decodedPolicy(latest)).timeZone
+        let day = BureauTime.day(date, in: zone)
+        guard
+            let body = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT body FROM policy_versions WHERE effective_from <= ? ORDER BY effective_from DESC LIMIT 1"),
+                arguments: [day])
+        else { return .standard }
+        return try decodedPolicy(body)
+    }
+
+    static func decodedPolicy(_ json: String) throws -> Policy {
         if let known = DecodedPolicy.shared.policy(for: json) { return known }
         let policy = try JSONCoding.value(Policy.self, from: json)
         DecodedPolicy.shared.remember(policy, for: json)
@@ -27,14 +78,18 @@ extension Replica {
     }
 }
 
-/// The last policy decoded, by its JSON text: every write transaction reads the policy, which rarely changes.
+/// The last policies decoded, by their JSON text: every write transaction reads the policy, which rarely changes.
 private final class DecodedPolicy: @unchecked Sendable {
     static let shared = DecodedPolicy()
     private let lock = NSLock()
-    private var json: String?
-    private var value: Policy?
+    private var known: [String: Policy] = [:]
 
-    func policy(for json: String) -> Policy? { lock.withLock { self.json == json ? value : nil } }
+    func policy(for json: String) -> Policy? { lock.withLock { known[json] } }
 
-    func remember(_ policy: Policy, for json: String) { lock.withLock { (self.json, value) = (json, policy) } }
+    func remember(_ policy: Policy, for json: String) {
+        lock.withLock {
+            if known.count >= 16 { known.removeAll() }
+            known[json] = policy
+        }
+    }
 }

@@ -176,7 +176,6 @@ public final class Replica: Sendable {
             try Meta.set(.createdAt, String(at.millisecondsSince1970), db)
             try Meta.set(.counter, "0", db)
             try Meta.set(.hlc, "0", db)
-            try Meta.set(.policy, JSONCoding.string(Policy.standard), db)
             if let path, let identity = FileIdentity.of(path) { try Meta.set(.fileIdentity, identity, db) }
             if role != .standalone { try Meta.set(.replicaRole, role.rawValue, db) }
             try setUp(db)

@@ -228,6 +228,18 @@ enum ReplicaSchema {
             // When a unit was set up (OrgUnit.since): it owes no periodic report for the time before.
             try db.execute(sql: "ALTER TABLE units ADD COLUMN since TEXT")
         }
+        migrator.registerMigration("v9-policy-versions") { db in
+            // Every version of the policy, by the local day it takes effect ('' for the version from before
+            // policies had history, in force from the start): past periods are scored with the version
+            // in force then (Replica+Policy).
+            try db.execute(
+                sql: """
+                    CREATE TABLE policy_versions (effective_from TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID;
+                    INSERT INTO policy_versions(effective_from, body)
+                        SELECT '', value FROM replica_meta WHERE key = 'policy';
+                    DELETE FROM replica_meta WHERE key = 'policy';
+                    """)
+        }
         return migrator
     }
 }

@@ -5,7 +5,13 @@ extension Policy {
     public static func decode(json data: Data) throws -> Policy {
         let policy: Policy
         do {
-            let user = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            var user = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            // What `policy show` prints reads back: the version's day and author come from `policy load`.
+            if var object = user as? [String: Any] {
+                object["effectiveFrom"] = nil
+                object["loadedBy"] = nil
+                user = object
+            }
             let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy.standard))
             let merged = try mergePolicyJSON(defaults, user, path: [])
             policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: merged))
@@ -53,6 +59,9 @@ extension Policy {
     public func validate() throws {
         func fail(_ key: String, _ why: String) -> ReportSyncError {
             ReportSyncError(.invalidInput, "policy: key '\(key)': \(why)")
+        }
+        if let day = effectiveFrom, CalendarDay(day) == nil {
+            throw fail("effectiveFrom", "'\(day)' is not a date written YYYY-MM-DD")
         }
         if TimeZone(identifier: timeZone) == nil {
             throw fail("timeZone", "'\(timeZone)' is not a known time zone (for example Asia/Shanghai)")

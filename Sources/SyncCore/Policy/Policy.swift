@@ -29,10 +29,25 @@ public struct Policy: Codable, Sendable, Equatable {
     /// Weekend days that are working days (调休 make-up days), as `YYYY-MM-DD`.
     public var workingWeekendDays: [String] = []
 
+    /// The local day (`YYYY-MM-DD`) this version takes effect; nil for the one version kept from before
+    /// policies had history, in force from the start. Set by `policy load`, never read from a policy file.
+    public var effectiveFrom: String?
+    /// The admin who loaded this version (000:603–609: the rules are set by those with the authority and
+    /// kept on record). Set by `policy load`, never read from a policy file.
+    public var loadedBy: String?
+
     public init() {}
 
     /// The defaults of DOMAIN.md.
     public static let standard = Policy()
+
+    /// The numbers alone, without the version's effective day and author: what a policy file holds.
+    public var settings: Policy {
+        var copy = self
+        copy.effectiveFrom = nil
+        copy.loadedBy = nil
+        return copy
+    }
 
     /// The length limit for a category, if it has one.
     public func lengthLimit(for category: ReportCategory) -> Int? { lengthLimits[category.rawValue] }
@@ -135,6 +150,8 @@ extension Policy {
         points = try c.value(.points, or: points)
         holidays = try c.value(.holidays, or: holidays)
         workingWeekendDays = try c.value(.workingWeekendDays, or: workingWeekendDays)
+        effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
+        loadedBy = try c.decodeIfPresent(String.self, forKey: .loadedBy)
     }
 }
 

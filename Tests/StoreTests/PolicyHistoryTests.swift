@@ -1,0 +1,81 @@
+import Foundation
+import Store
+import SyncCore
+import Testing
+
+/// 000:603–609: the policy is set by an admin, kept as dated versions, and a past period is always
+/// scored with the version in force then (the rule-book issue).
+@Suite("Policy versions")
+struct PolicyHistoryTests {
+    /// A clock the test moves by hand, in the bureau's time zone.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var time = Date()
+        var now: Date { lock.withLock { time } }
+        func set(_ text: String) { lock.withLock { time = Self.local(text) } }
+        static func local(_ text: String) -> Date { TimestampParser.parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)! }
+    }
+
+    let clock = Clock()
+    let central: Replica
+
+    init() throws {
+        clock.set("2026-09-01T08:00")
+        let clock = self.clock
+        central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now }).replica
+        try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
+        for (id, unit, role) in [
+            ("wang", "squad-3", Role.drafter), ("li", "squad-3", .unitHead), ("zhao", "bureau", .leader), ("chen", "bureau", .centralEditor),
+            ("qian", "bureau", .admin),
+        ] {
+            try central.addMember(Member(id: id, name: id, unit: unit, role: role))
+        }
+    }
+
+    /// A news item drafted and signed off at `time`.
+    func signed(_ title: String, at time: String) throws {
+        clock.set(time)
+        let id = try central.draft(ReportContent(category: .experience, title: title, body: "\(title)。"), by: "wang").id
+        _ = try central.perform(.submit, on: id, by: "wang")
+        _ = try central.perform(.review, on: id, by: "li")
+        _ = try central.perform(.sign, on: id, by: "zhao")
+    }
+
+    func points(_ month: String) throws -> Int {
+        try central.scorecards(period: try Period.parse(month), unit: "squad-3", now: clock.now)[0].lines.filter { $0.rule == "submitted" }.map(\.points).reduce(0, +)
+    }
+
+    @Test("a version loaded for next month leaves this month's and last month's scores as they were; each month is scored by its own version")
+    func pastPeriodsKeepTheirRules() throws {
+        var one = Policy.standard
+        one.points.submitted = 1
+        try central.setPolicy(one, by: "qian")
+        try signed("十月信息", at: "2026-10-10T10:00")
+        clock.set("2026-10-20T09:00")
+        var five = Policy.standard
+        five.points.submitted = 5
+        let version = try central.setPolicy(five, effectiveFrom: CalendarDay("2026-11-01"), by: "qian")
+        #expect(version.effectiveFrom == "2026-11-01" && version.loadedBy == "qian")
+        #expect(try central.policy().points.submitted == 1, "not in force before its day")
+        try signed("十一月信息", at: "2026-11-10T10:00")
+        #expect(try central.policy().points.submitted == 5)
+        #expect(try points("2026-10") == 1, "October keeps the rules it was scored under")
+        #expect(try points("2026-11") == 5)
+        #expect(try central.policy(at: Clock.local("2026-10-31T23:59")).points.submitted == 1)
+        #expect(try central.policyHistory().map(\.effectiveFrom) == ["2026-09-01", "2026-11-01"])
+    }
+
+    @Test("only an admin on the central may load a version, and never for a day already past; a refusal writes nothing")
+    func authorityAndNoBackdating() throws {
+        clock.set("2026-11-20T09:00")
+        let before = try central.changes().count
+        var harsh = Policy.standard
+        harsh.points.falseReport = -100
+        let editor = #expect(throws: ReportSyncError.self) { try central.setPolicy(harsh, by: "chen") }
+        #expect(editor?.message.contains("only an admin may change the policy") == true)
+        let past = #expect(throws: ReportSyncError.self) { try central.setPolicy(harsh, effectiveFrom: CalendarDay("2026-10-01"), by: "qian") }
+        #expect(past?.message.contains("a day already past") == true, "\(past?.message ?? "")")
+        #expect(try central.changes().count == before)
+        #expect(try central.policyHistory().isEmpty && central.policy() == .standard)
+    }
+}
