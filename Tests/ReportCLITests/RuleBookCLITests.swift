@@ -38,4 +38,16 @@ struct RuleBookCLITests {
         await cli.ok(["edit", second, "--as", "wang", "--body", String(repeating: "报", count: 600)])
         #expect(await cli.run("submit", second, "--as", "wang").succeeded)
     }
+
+    @Test("001:52 a table due every day by 24:00 shows in deadlines with its rule once a policy asks for it; a unit set up today owes only the days to come")
+    func recurringDeadlinesListed() async throws {
+        try await loadPolicy(#"{"deadlines": {"recurring": [{"rule": "daily-table", "category": "problem", "weekdays": [1, 2, 3, 4, 5, 6, 7]}]}}"#)
+        let id = await cli.ok(["draft", "--as", "wang", "--category", "problem", "--title", "日报表", "--body", "今日情况。"])
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] { await cli.ok([action, id, "--as", actor]) }
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(await cli.ok(["deadlines", "--all", "--json"]).utf8)) as? [[String: Any]])
+        let tables = items.filter { $0["rule"] as? String == "daily-table" }
+        #expect(!tables.isEmpty && tables.allSatisfy { $0["unit"] as? String == "squad-3" }, "\(items)")
+        #expect(!tables.contains { $0["report"] as? String == id }, "the unit was set up today: today's table covers a day that began before it")
+        #expect(tables.allSatisfy { ["open", "due-soon"].contains($0["status"] as? String) }, "only days to come: \(tables)")
+    }
 }

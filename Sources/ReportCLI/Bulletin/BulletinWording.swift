@@ -74,6 +74,7 @@ struct BulletinWording {
         case "phone-first-written": "电话报告后的书面报告"
         case "important-event": "重要活动信息"
         case "general-work": "一般工作信息"
+        case "event-hours": "事件发生后时限"
         case "solicitation": "约稿"
         case "monthly-report": "月度报告"
         case let other?: other

@@ -105,6 +105,13 @@ extension Replica {
             for m in [month.previousMonth, month] where judged[unit]?.existed(before: m.start(in: timeZone)) ?? true {
                 items.append(DeadlineRules.monthlyReport(unit: unit, month: m, reports: allFacts, policy: policy, now: now))
             }
+            // Recurring deadlines: those of the past month and the week ahead.
+            guard let orgUnit = judged[unit] else { continue }
+            for rule in policy.deadlines.recurring {
+                items += DeadlineRules.recurring(
+                    rule, unit: orgUnit, from: now.addingTimeInterval(-31 * 86_400), to: now.addingTimeInterval(7 * 86_400), reports: allFacts,
+                    policy: policy, now: now)
+            }
         }
         return items.sorted { ($0.due, $0.report, $0.rule) < ($1.due, $1.report, $1.rule) }
     }

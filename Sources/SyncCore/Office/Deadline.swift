@@ -23,7 +23,8 @@ public struct Deadline: Codable, Sendable, Equatable {
     public let unit: String
     public let title: String
     /// A stable slug: `emergency-major-written`, `emergency-major-phone`, `emergency-general-written`,
-    /// `emergency-general-phone`, `phone-first-written`, `important-event`, `general-work`, `solicitation`, `monthly-report`.
+    /// `emergency-general-phone`, `phone-first-written`, `important-event`, `general-work`, `event-hours`,
+    /// `solicitation`, `monthly-report`, or the slug of a recurring deadline of the policy.
     public let rule: String
     /// What the deadline counts from.
     public let from: Date
@@ -31,10 +32,19 @@ public struct Deadline: Codable, Sendable, Equatable {
     public let signedAt: Date?
     public let receivedAt: Date?
     public let status: Status
+
+    /// Whether it is one of an emergency's deadlines (the call, the written report), which cost points when missed.
+    public var isEmergency: Bool { rule.hasPrefix("emergency-") || rule == "phone-first-written" }
 }
 
 /// The deadline rules of DOMAIN.md, with every number taken from `Policy`.
 public enum DeadlineRules {
+    /// The slugs of the rules written here; a recurring deadline of the policy takes another.
+    public static let builtInRules: Set<String> = [
+        "emergency-major-written", "emergency-major-phone", "emergency-general-written", "emergency-general-phone",
+        "phone-first-written", "important-event", "general-work", "event-hours", "solicitation", "monthly-report",
+    ]
+
     /// The deadlines of one report at `now`: none for categories without one and for follow-ups.
     public static func deadlines(of facts: ReportFacts, solicitations: [String: Solicitation], policy: Policy, now: Date) -> [Deadline] {
         let calendar = WorkingCalendar(policy: policy)
@@ -47,6 +57,9 @@ public enum DeadlineRules {
         }
         if let id = facts.solicitation, let solicitation = solicitations[id] {
             return [item("solicitation", from: solicitation.issuedAt, due: solicitation.deadline, done: facts.signedAt)]
+        }
+        if facts.category != .emergency, !facts.isFollowUp, let hours = rules.eventHours[facts.category.rawValue] {
+            return [item("event-hours", from: event, due: event.addingTimeInterval(Double(hours) * 3600), done: facts.signedAt)]
         }
         switch facts.category {
         case .emergency where !facts.isFollowUp:
@@ -88,6 +101,45 @@ public enum DeadlineRules {
             report: report?.id ?? "monthly/\(unit)/\(month)", unit: unit, title: report?.title ?? "月度报告 \(month)", rule: "monthly-report",
             from: start, due: due, signedAt: report?.signedAt, receivedAt: report?.receivedAt,
             status: status(due: due, from: start, done: report?.signedAt, now: now))
+    }
+
+    /// The due times of a recurring deadline that fall in [`start`, `end`) for `unit`, each met by the first
+    /// report of its category the unit signed off after the due time before it. One signed off after a due
+    /// time that had none, in the first half of the time to the next, is that one's, late; after that it is
+    /// the next one's. A report counts once; a due time whose period began before the unit existed is not owed.
+    public static func recurring(
+        _ rule: RecurringDeadline, unit: OrgUnit, from start: Date, to end: Date, reports: [ReportFacts], policy: Policy, now: Date
+    ) -> [Deadline] {
+        guard rule.applies(to: unit.kind) else { return [] }
+        let calendar = Period.calendar(WorkingCalendar(policy: policy).timeZone)
+        // Due times from well before `start`, so that the reports before it are used up in order.
+        let lookBack = calendar.date(byAdding: .day, value: -62, to: start)!
+        let lookAhead = calendar.date(byAdding: .day, value: 32, to: end)!
+        let dues = rule.dueTimes(from: lookBack, to: lookAhead, calendar: calendar)
+        let signed = reports.filter { $0.unit == unit.id && $0.category == rule.category && $0.signedAt != nil }
+            .sorted { ($0.signedAt!, $0.id) < ($1.signedAt!, $1.id) }
+        var next = 0
+        var items: [Deadline] = []
+        for (i, due) in dues.enumerated() where i > 0 {
+            let previous = dues[i - 1]
+            let following = i + 1 < dues.count ? dues[i + 1] : Date.distantFuture
+            while next < signed.count, signed[next].signedAt! <= previous { next += 1 }
+            var answer: ReportFacts?
+            // On time up to the due time; late up to halfway to the next one, after which a report is the next one's.
+            let graceEnd = following == .distantFuture ? following : due.addingTimeInterval(following.timeIntervalSince(due) / 2)
+            if next < signed.count, signed[next].signedAt! <= graceEnd {
+                answer = signed[next]
+                next += 1
+            }
+            guard due >= start, due < end, unit.existed(before: previous) else { continue }
+            let day = BureauTime.day(due, in: calendar.timeZone)
+            items.append(
+                Deadline(
+                    report: answer?.id ?? "\(rule.rule)/\(unit.id)/\(day)", unit: unit.id, title: answer?.title ?? "\(rule.rule) \(day)",
+                    rule: rule.rule, from: previous, due: due, signedAt: answer?.signedAt, receivedAt: answer?.receivedAt,
+                    status: status(due: due, from: previous, done: answer?.signedAt, now: now)))
+        }
+        return items
     }
 
     /// A solicitation no signed report of its unit answers: its deadline on its own.

@@ -159,9 +159,7 @@ extension Scorecard {
                             rule: deadline.rule, at: deadline.due,
                             detail: "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))"))
                 }
-                if deadline.rule != "solicitation", deadline.rule != "general-work", deadline.rule != "important-event",
-                    deadline.status == .late || deadline.status == .overdue
-                {
+                if deadline.isEmergency, deadline.status == .late || deadline.status == .overdue {
                     add("late-or-missing-emergency", report.id, points.lateOrMissingEmergency,
                         "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not reported") against \(deadline.rule)")
                 }
@@ -177,6 +175,18 @@ extension Scorecard {
                         reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title,
                         rule: deadline.rule, at: deadline.due,
                         detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against monthly-report, due \(BureauTime.text(deadline.due, in: zone))"))
+            }
+        }
+        let zoneStart = period.start(in: zone)
+        for rule in policy.deadlines.recurring {
+            for deadline in DeadlineRules.recurring(rule, unit: unit, from: zoneStart, to: period.end(in: zone), reports: mine, policy: policy, now: now)
+            where deadline.status == .late || deadline.status == .overdue {
+                if deadline.status == .late { late += 1 } else { missing += 1 }
+                named.append(
+                    NamedItem(
+                        reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title, rule: deadline.rule,
+                        at: deadline.due,
+                        detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))"))
             }
         }
         var solicitationsDue = 0

@@ -29,11 +29,20 @@ extension Policy {
     /// Maps whose keys are slugs chosen by the bureau; other objects have a fixed set of keys.
     static let openMaps: Set<String> = [
         "lengthLimits", "quotas.monthly", "points.adoption", "points.instruction", "points.adoptionByOutlet",
-        "points.adoptionByCategory",
+        "points.adoptionByCategory", "deadlines.eventHours",
     ]
 
     /// `user` laid over `defaults`, refusing keys that the policy does not have.
     static func mergePolicyJSON(_ defaults: Any, _ user: Any, path: [String]) throws -> Any {
+        if path == ["deadlines", "recurring"], let entries = user as? [Any] {
+            for (i, entry) in entries.enumerated() {
+                for key in (entry as? [String: Any] ?? [:]).keys where !RecurringDeadline.keys.contains(key) {
+                    throw ReportSyncError(
+                        .invalidInput,
+                        "policy: unknown key 'deadlines.recurring[\(i)].\(key)'; an entry has: \(RecurringDeadline.keys.sorted().joined(separator: ", "))")
+                }
+            }
+        }
         guard let defaultObject = defaults as? [String: Any] else { return user }
         let where_ = path.isEmpty ? "the policy" : "key '\(path.joined(separator: "."))'"
         guard let userObject = user as? [String: Any] else {
@@ -99,6 +108,19 @@ extension Policy {
             throw fail("workingWeekendDays", "\(day) is also a holiday: a day is one or the other")
         }
         let d = deadlines
+        for (slug, hours) in d.eventHours {
+            if ReportCategory(rawValue: slug) == nil {
+                throw fail("deadlines.eventHours.\(slug)", "unknown category; use one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if hours <= 0 { throw fail("deadlines.eventHours.\(slug)", "must be a positive number of hours") }
+        }
+        var slugs: Set<String> = []
+        for (i, entry) in d.recurring.enumerated() {
+            if let problem = entry.problem() { throw fail("deadlines.recurring[\(i)]", problem) }
+            if !slugs.insert(entry.rule).inserted || DeadlineRules.builtInRules.contains(entry.rule) {
+                throw fail("deadlines.recurring[\(i)].rule", "'\(entry.rule)' is already the name of a deadline rule; choose another")
+            }
+        }
         for (key, value) in [
             ("emergencyMajorPhoneMinutes", d.emergencyMajorPhoneMinutes),
             ("emergencyMajorWrittenMinutes", d.emergencyMajorWrittenMinutes),

@@ -71,6 +71,11 @@ public struct DeadlinePolicy: Codable, Sendable, Equatable {
     public var generalDays = 2
     public var monthlyReportDayOfMonth = 15
     public var monthlyMediaSummaryDayOfMonth = 28
+    /// Hours from the event, by category, in place of the day rules (001:113: economic data within 24
+    /// hours of its release). Rule slug `event-hours`.
+    public var eventHours: [String: Int] = [:]
+    /// Reports owed on a schedule: weekdays at a time, or a day of the month (none by default).
+    public var recurring: [RecurringDeadline] = []
 
     public init() {}
 }
@@ -167,6 +172,8 @@ extension DeadlinePolicy {
         generalDays = try c.value(.generalDays, or: generalDays)
         monthlyReportDayOfMonth = try c.value(.monthlyReportDayOfMonth, or: monthlyReportDayOfMonth)
         monthlyMediaSummaryDayOfMonth = try c.value(.monthlyMediaSummaryDayOfMonth, or: monthlyMediaSummaryDayOfMonth)
+        eventHours = try c.value(.eventHours, or: eventHours)
+        recurring = try c.value(.recurring, or: recurring)
     }
 }
 
