@@ -125,6 +125,15 @@ struct OfficeCommandTests {
         try await refused("unknown period '2026-13'", "score", "--db", "central.sqlite", "--month", "2026-13")
         let quota = try #require(try await json("quota", "--db", "central.sqlite") as? [[String: Any]])
         #expect(quota.first { $0["unit"] as? String == "squad-3" }?["shortBy"] as? Int == 2, "one report sent of a squad's 3")
+
+        // Per person (001:99, 000:581): the drafter's report earned the points; the unit head drafted nothing.
+        for db in ["central.sqlite", "laptop.sqlite"] {
+            let people = try #require(try await json("score", "--db", db, "--by-person", "--unit", "squad-3") as? [[String: Any]])
+            #expect(people.map { $0["member"] as? String } == ["wang", "li"], "\(db): \(people)")
+            #expect(people.first?["points"] as? Int == 15 && people.first?["submitted"] as? Int == 1)
+        }
+        let year = String(today.prefix(4))
+        #expect(try await ok("score", "--db", "central.sqlite", "--unit", "squad-3", "--year", year).contains("squad-3) \(year): 15 points"))
     }
 
     @Test("a policy version loaded by the central's admin reaches the field with its day and author; the field cannot load one; show --on reads a day's version")

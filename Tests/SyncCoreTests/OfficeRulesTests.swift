@@ -58,16 +58,16 @@ struct OfficeRulesTests {
         #expect(both?.message.contains("workingWeekendDays") == true)
     }
 
-    /// A report drafted at `event` in squad-3, its deadline facts after the given steps.
+    /// A report drafted at `event` in squad-3 (by wang unless told), its deadline facts after the given steps.
     func facts(
         _ content: ReportContent, id: String = "r", signedAt: Date?, receivedAt: Date? = nil,
-        central: [(WorkflowAction, StepDetail?, Date)] = []
+        central: [(WorkflowAction, StepDetail?, Date)] = [], drafter: Member = Cast.wang
     ) throws -> ReportFacts {
         var field = MemoryReplica(replicaID: "field")
         let start = content.eventTime ?? Self.local("2026-10-01T08:00")
-        try field.draft(id: id, content, by: Cast.wang, now: start)
+        try field.draft(id: id, content, by: drafter, now: start)
         if let signedAt {
-            try field.perform(.submit, on: id, by: Cast.wang, now: signedAt.addingTimeInterval(-120))
+            try field.perform(.submit, on: id, by: drafter, now: signedAt.addingTimeInterval(-120))
             try field.perform(.review, on: id, by: Cast.li, now: signedAt.addingTimeInterval(-60))
             try field.perform(.sign, on: id, by: Cast.zhao, now: signedAt)
         }

@@ -79,4 +79,39 @@ struct ScoringSchemeTests {
             try policy(#"{"quotas": {"countLateItems": false, "countRejectedItems": false}}"#))
         #expect(BulletinRanking.ranked([strict, twoGood]).first == twoGood, "the bulletin ranks by what counts, not by what was sent")
     }
+
+    @Test("001:99 each person two a month, 002:109 each person one adopted: per-person scores from the reports each drafted, ranked by points (先进个人, 000:581)")
+    func perPerson() throws {
+        let wangNews = try adopted("w1", [(.city, "政务信息快报", "2026-10-06T09:00")])
+        let wangPlain = try rules.facts(ReportContent(category: .experience, title: "w2", body: "b"), id: "w2", signedAt: at("2026-10-09T10:00"))
+        let liItem = try rules.facts(
+            ReportContent(category: .experience, title: "l1", body: "b"), id: "l1", signedAt: at("2026-10-09T10:00"), receivedAt: at("2026-10-09T11:00"),
+            central: [(.adopt, StepDetail(level: .province, outlet: "省政务信息"), at("2026-10-10T09:00"))], drafter: Cast.li)
+        let reports = [wangNews, wangPlain, liItem]
+        let office = OrgUnit(id: "squad-3", name: "第三中队", kind: .office)
+        let sent = try policy(#"{"quotas": {"perPersonMonthly": {"office": 2}}}"#)
+        let wang = PersonScore(member: Cast.wang, unit: office, period: october, reports: reports, policy: sent, now: now)
+        let li = PersonScore(member: Cast.li, unit: office, period: october, reports: reports, policy: sent, now: now)
+        #expect(wang.submitted == 2 && wang.adopted == 1 && wang.quota == 2 && wang.shortBy == 0 && wang.points == 2)
+        #expect(li.submitted == 1 && li.shortBy == 1 && li.points == 3)
+        #expect(PersonScore.ranked([wang, li]).map(\.member) == ["li", "wang"], "points first")
+        let unitTotal = Scorecard(unit: office, period: october, reports: reports, solicitations: [], policy: sent, now: now).lines
+            .filter { PersonScore.personalRules.contains($0.rule) }.reduce(0) { $0 + $1.points }
+        #expect(wang.points + li.points == unitTotal, "a person's points are their reports' share of the unit's")
+        let adoptedBasis = try policy(#"{"quotas": {"perPersonMonthly": {"office": 1}, "perPersonCounts": "adopted"}}"#)
+        let wangAdopted = PersonScore(member: Cast.wang, unit: office, period: october, reports: reports, policy: adoptedBasis, now: now)
+        #expect(wangAdopted.counted == 1 && wangAdopted.shortBy == 0)
+        let squad = PersonScore(member: Cast.wang, unit: self.squad, period: october, reports: reports, policy: sent, now: now)
+        #expect(squad.quota == 0, "the per-person quota is by unit kind")
+    }
+
+    @Test("000:631, 003:74 an annual target in points, by unit kind, judged over the year")
+    func annualTarget() throws {
+        let scheme = try policy(#"{"quotas": {"annualPoints": {"squad": 3}}}"#)
+        let report = try adopted("r1", [(.city, "a", "2026-10-06T09:00")])
+        let year = Scorecard(unit: squad, period: try Period.parse("2026"), reports: [report], solicitations: [], policy: scheme, now: now)
+        #expect(year.pointsTarget == 3 && year.quota == 36 && year.researchQuota == 4)
+        #expect(card([report], scheme).pointsTarget == nil, "a month has no annual target")
+        #expect(try Period.parse("2026").end(in: OfficeRulesTests.zone) == OfficeRulesTests.local("2027-01-01T00:00"))
+    }
 }

@@ -132,6 +132,25 @@ extension Replica {
         }
     }
 
+    /// The score of each person of the units this replica judges (or of `unit`) for `period`: everyone
+    /// who may draft there, and anyone else who drafted a report of it; ranked (先进个人, 000:581).
+    public func personScores(period: Period, unit: String? = nil, now: Date) throws -> [PersonScore] {
+        let policy = try policy(at: period.end(in: WorkingCalendar(policy: try policy()).timeZone).addingTimeInterval(-1))
+        let units = try judgedUnits().filter { unit == nil || $0.id == unit }
+        if let unit, units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges") }
+        let facts = Dictionary(grouping: try reportFacts(unit: unit), by: \.unit)
+        let members = try self.members()
+        var scores: [PersonScore] = []
+        for u in units {
+            let reports = facts[u.id] ?? []
+            let drafters = Set(reports.map(\.drafter))
+            for m in members where m.unit == u.id && (m.role == .drafter || m.role == .unitHead || drafters.contains(m.id)) {
+                scores.append(PersonScore(member: m, unit: u, period: period, reports: reports, policy: policy, now: now))
+            }
+        }
+        return PersonScore.ranked(scores)
+    }
+
     /// The units scored here: every unit but the central office's own on the central; on a field replica, its unit and those below.
     public func judgedUnits() throws -> [OrgUnit] {
         let all = try units()

@@ -13,6 +13,8 @@ public struct ReportFacts: Sendable, Equatable {
 
     public let id: String
     public let unit: String
+    /// The member who drafted it (拟稿人), whose personal score it counts toward.
+    public let drafter: String
     public let title: String
     public let category: ReportCategory
     public let state: ApprovalState
@@ -45,6 +47,7 @@ public struct ReportFacts: Sendable, Equatable {
         }
         id = record.id
         unit = record.unit
+        drafter = record.drafter
         title = content.title
         category = content.category
         state = record.state

@@ -33,6 +33,9 @@ public struct Scorecard: Codable, Sendable, Equatable {
     public let solicitationsDue: Int
     public let solicitationsAnswered: Int
     public let total: Int
+    /// The points the unit should reach in the year (003:74), for a year period with a target in the
+    /// policy; nil otherwise.
+    public let pointsTarget: Int?
     public let lines: [Line]
     /// The late, missing and false items a bulletin names (点名, 002:35, 000:43), whatever points they cost.
     public let named: [NamedItem]
@@ -208,8 +211,9 @@ extension Scorecard {
         self.init(
             unit: unit.id, unitName: unit.name, period: period.description, submitted: sent.count, countedTowardQuota: counted, quota: quota,
             research: sent.filter { $0.category == .research }.count,
-            researchQuota: period.kind == .quarter ? policy.quotas.quarterlyResearch : 0, adoptions: adoptions,
+            researchQuota: period.months / 3 * policy.quotas.quarterlyResearch, adoptions: adoptions,
             instructions: instructions, late: late, missing: missing, solicitationsDue: solicitationsDue,
-            solicitationsAnswered: answered, total: lines.reduce(0) { $0 + $1.points }, lines: lines, named: named)
+            solicitationsAnswered: answered, total: lines.reduce(0) { $0 + $1.points },
+            pointsTarget: period.kind == .year ? policy.quotas.annualPoints[unit.kind.rawValue] : nil, lines: lines, named: named)
     }
 }

@@ -29,7 +29,7 @@ extension Policy {
     /// Maps whose keys are slugs chosen by the bureau; other objects have a fixed set of keys.
     static let openMaps: Set<String> = [
         "lengthLimits", "quotas.monthly", "points.adoption", "points.instruction", "points.adoptionByOutlet",
-        "points.adoptionByCategory", "deadlines.eventHours",
+        "points.adoptionByCategory", "deadlines.eventHours", "quotas.annualPoints", "quotas.perPersonMonthly",
     ]
 
     /// `user` laid over `defaults`, refusing keys that the policy does not have.
@@ -81,6 +81,14 @@ extension Policy {
                 throw fail("lengthLimits.\(slug)", "unknown category; use one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if limit <= 0 { throw fail("lengthLimits.\(slug)", "must be a positive number of characters") }
+        }
+        for (name, table) in [("quotas.annualPoints", quotas.annualPoints), ("quotas.perPersonMonthly", quotas.perPersonMonthly)] {
+            for (slug, value) in table {
+                if UnitKind(rawValue: slug) == nil {
+                    throw fail("\(name).\(slug)", "unknown unit kind; use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if value < 0 { throw fail("\(name).\(slug)", "must not be negative") }
+            }
         }
         for (slug, quota) in quotas.monthly {
             if UnitKind(rawValue: slug) == nil {

@@ -95,8 +95,24 @@ public struct QuotaPolicy: Codable, Sendable, Equatable {
     /// Whether a report the central office did not adopt (rejected, 不采用) counts toward the quota (001:95
     /// 信息质量较差将不记入每月信息任务: false).
     public var countRejectedItems = true
+    /// Points a unit of each kind should reach in a year (003:74 全年达标分: towns 30, comprehensive
+    /// departments 40, others 20; 000:631 the office sets them each year). None by default.
+    public var annualPoints: [String: Int] = [:]
+    /// Reports each person who drafts must send a month, by the kind of their unit (001:99 局机关每人每月至少
+    /// 2篇: office 2). None by default.
+    public var perPersonMonthly: [String: Int] = [:]
+    /// What the per-person quota counts: reports signed off (001:99) or reports adopted (002:109 发表刊用).
+    public var perPersonCounts = PersonQuotaBasis.submitted
 
     public init() {}
+}
+
+/// What a per-person quota counts.
+public enum PersonQuotaBasis: String, Codable, Sendable, CaseIterable {
+    /// The person's reports their unit signed off in the period.
+    case submitted
+    /// The person's reports adopted in the period.
+    case adopted
 }
 
 /// Points (积分); the default is the scheme of seed 003 §三.三, the others fit the same keys.
@@ -185,6 +201,9 @@ extension QuotaPolicy {
         quarterlyResearch = try c.value(.quarterlyResearch, or: quarterlyResearch)
         countLateItems = try c.value(.countLateItems, or: countLateItems)
         countRejectedItems = try c.value(.countRejectedItems, or: countRejectedItems)
+        annualPoints = try c.value(.annualPoints, or: annualPoints)
+        perPersonMonthly = try c.value(.perPersonMonthly, or: perPersonMonthly)
+        perPersonCounts = try c.value(.perPersonCounts, or: perPersonCounts)
     }
 }
 

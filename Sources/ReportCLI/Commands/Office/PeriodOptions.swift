@@ -6,9 +6,10 @@ import SyncCore
 struct PeriodOptions: ParsableArguments {
     @Option(help: "A month, e.g. 2026-10.") var month: String?
     @Option(help: "A quarter, e.g. 2026Q3.") var quarter: String?
+    @Option(help: "A year, e.g. 2026 (annual targets, 000:631, 003:74).") var year: String?
 
     func validate() throws {
-        if month != nil, quarter != nil { throw ValidationError("give --month or --quarter, not both") }
+        if [month, quarter, year].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --month, --quarter or --year") }
     }
 
     func period(policy: Policy, now: Date) throws -> Period {
@@ -20,6 +21,11 @@ struct PeriodOptions: ParsableArguments {
         if let quarter {
             let period = try Period.parse(quarter)
             guard period.kind == .quarter else { throw ReportSyncError(.invalidInput, "--quarter takes a quarter like 2026Q3") }
+            return period
+        }
+        if let year {
+            let period = try Period.parse(year)
+            guard period.kind == .year else { throw ReportSyncError(.invalidInput, "--year takes a year like 2026") }
             return period
         }
         return Period.month(containing: now, in: Rendering.timeZone(of: policy))

@@ -11,19 +11,44 @@ struct ScoreCommand: ReplicaCommand {
     @Option(help: "Only this unit.") var unit: String?
     @OptionGroup var period: PeriodOptions
     @Flag(help: "List every line that makes the total.") var explain = false
+    @Flag(help: "Score each person instead, ranked (先进个人): reports drafted, adopted, per-person quota, points.") var byPerson = false
 
     func execute(in context: CommandContext) throws {
         let replica = try OfficeScope.openReplica(global, in: context)
         let now = Date()
-        let cards = try replica.scorecards(period: try period.period(policy: try replica.policy(), now: now), unit: unit, now: now)
+        let p = try period.period(policy: try replica.policy(), now: now)
+        if byPerson { return try printPeople(try replica.personScores(period: p, unit: unit, now: now), in: context) }
+        let cards = try replica.scorecards(period: p, unit: unit, now: now)
         if global.json { return context.print(try Rendering.json(unit == nil ? AnyEncodable(cards) : AnyEncodable(cards[0]))) }
         for card in cards {
-            context.print("\(card.unitName) (\(card.unit)) \(card.period): \(card.total) points")
+            let target = card.pointsTarget.map { " (annual target \($0): \(card.total >= $0 ? "met" : "not met"))" } ?? ""
+            context.print("\(card.unitName) (\(card.unit)) \(card.period): \(card.total) points\(target)")
             guard explain else { continue }
             var table = TextTable(["POINTS", "RULE", "WHAT"])
             for line in card.lines { table.add([String(format: "%+d", line.points), line.rule, line.detail]) }
             context.print(card.lines.isEmpty ? "  (no line earns or costs points)" : table.render())
             context.print("")
+        }
+    }
+}
+
+extension ScoreCommand {
+    /// People ranked, with `--explain` the lines behind each one's points.
+    func printPeople(_ people: [PersonScore], in context: CommandContext) throws {
+        if global.json { return context.print(try Rendering.json(people)) }
+        var table = TextTable(["RANK", "PERSON", "NAME", "UNIT", "SENT", "ADOPTED", "QUOTA", "SHORT BY", "POINTS"])
+        for (i, p) in people.enumerated() {
+            table.add([
+                String(i + 1), p.member, p.name, p.unit, String(p.submitted), String(p.adopted), p.quota == 0 ? "-" : String(p.quota),
+                p.shortBy == 0 ? "-" : String(p.shortBy), String(p.points),
+            ])
+        }
+        context.print(people.isEmpty ? "no one drafts in these units" : table.render())
+        guard explain else { return }
+        for p in people where !p.lines.isEmpty {
+            context.print("")
+            context.print("\(p.name) (\(p.member)):")
+            for line in p.lines { context.print("  \(String(format: "%+d", line.points))  \(line.rule)  \(line.detail)") }
         }
     }
 }
@@ -63,11 +88,11 @@ struct QuotaCommand: ReplicaCommand {
                 researchQuota: $0.researchQuota)
         }.sorted { ($1.shortBy, $0.unit) < ($0.shortBy, $1.unit) }
         if global.json { return context.print(try Rendering.json(rows)) }
-        var table = TextTable(["UNIT", "NAME", "QUOTA", "SENT", "COUNTED", "SHORT BY"] + (p.kind == .quarter ? ["RESEARCH"] : []))
+        var table = TextTable(["UNIT", "NAME", "QUOTA", "SENT", "COUNTED", "SHORT BY"] + (p.kind != .month ? ["RESEARCH"] : []))
         for r in rows {
             table.add(
                 [r.unit, r.name, String(r.quota), String(r.submitted), String(r.counted), r.shortBy == 0 ? "-" : String(r.shortBy)]
-                    + (p.kind == .quarter ? ["\(r.research)/\(r.researchQuota)"] : []))
+                    + (p.kind != .month ? ["\(r.research)/\(r.researchQuota)"] : []))
         }
         context.print("\(p): reports signed off against the quota")
         context.print(table.render())
