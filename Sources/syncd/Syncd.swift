@@ -89,15 +89,13 @@ struct UnitAdd: AsyncParsableCommand {
     @OptionGroup var central: CentralOptions
     @Option(help: "Unit id.") var id: String
     @Option(help: "Unit name.") var name: String
-    @Option(help: "office, squad, sub-squad, station.") var kind: String = "squad"
+    @Option(help: "office, squad, sub-squad, station, or a kind the policy declares (unitKinds).") var kind: String = "squad"
     @Option(help: "Parent unit (default: the bureau).") var parent: String?
 
     func run() async throws {
         try await reporting {
-            guard let kind = UnitKind(rawValue: kind) else {
-                throw ReportSyncError(.invalidInput, "unknown kind '\(kind)': use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
             let replica = try central.open().replica
+            let kind = try replica.policy().unitKind(kind)
             try replica.addUnit(OrgUnit(id: id, name: name, kind: kind, parent: parent ?? replica.identity().unit.id))
             print("added unit \(id) (\(name))")
         }

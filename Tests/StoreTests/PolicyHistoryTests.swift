@@ -78,4 +78,21 @@ struct PolicyHistoryTests {
         #expect(try central.changes().count == before)
         #expect(try central.policyHistory().isEmpty && central.policy() == .standard)
     }
+
+    @Test("003:54 unit kinds as policy: towns owe 8 a month and departments 4 once the policy declares them; an undeclared kind is refused")
+    func unitKindsFromThePolicy() throws {
+        let undeclared = #expect(throws: ReportSyncError.self) {
+            try central.addUnit(OrgUnit(id: "town-1", name: "城关镇", kind: UnitKind(rawValue: "town")!, parent: "bureau"))
+        }
+        #expect(undeclared?.message.contains("declare it in the policy's unitKinds") == true, "\(undeclared?.message ?? "")")
+        let badPolicy = #expect(throws: ReportSyncError.self) { try Policy.decode(json: Data(#"{"quotas": {"monthly": {"town": 8}}}"#.utf8)) }
+        #expect(badPolicy?.message.contains("quotas.monthly.town") == true)
+        let policy = try Policy.decode(json: Data(#"{"unitKinds": ["town", "department"], "quotas": {"monthly": {"town": 8, "department": 4}}}"#.utf8))
+        try central.setPolicy(policy, by: "qian")
+        try central.addUnit(OrgUnit(id: "town-1", name: "城关镇", kind: UnitKind(rawValue: "town")!, parent: "bureau"))
+        try central.addUnit(OrgUnit(id: "dept-1", name: "财政局", kind: UnitKind(rawValue: "department")!, parent: "bureau"))
+        #expect(try central.units().first { $0.id == "town-1" }?.kind.rawValue == "town", "stored and read back")
+        let quotas = Dictionary(uniqueKeysWithValues: try central.scorecards(period: try Period.parse("2026-09"), now: clock.now).map { ($0.unit, $0.quota) })
+        #expect(quotas["town-1"] == 8 && quotas["dept-1"] == 4 && quotas["squad-3"] == 3)
+    }
 }

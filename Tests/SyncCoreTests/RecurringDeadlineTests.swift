@@ -82,6 +82,16 @@ struct RecurringDeadlineTests {
         #expect(weekly.map(\.subject) == ["w2", "weekly-summary/squad-3/2026-11-20", "weekly-summary/squad-3/2026-11-27"])
     }
 
+    @Test("002:185 每周至少上报一篇: a recurring deadline without a category is a weekly quota any report meets")
+    func weeklyQuota() throws {
+        let p = try policy(#"{"deadlines": {"recurring": [{"rule": "weekly-item", "weekdays": [7]}]}}"#)
+        let items = DeadlineRules.recurring(
+            p.deadlines.recurring[0], unit: squad, from: at("2026-11-03T00:00"), to: at("2026-11-17T00:00"),
+            reports: [try signed("any", .experience, at: "2026-11-06T10:00")], policy: p, now: at("2026-11-20T00:00"))
+        #expect(items.map(\.status) == [.met, .overdue], "\(items.map { ($0.due, $0.status, $0.report) })")
+        #expect(items.map(\.report) == ["any", "weekly-item/squad-3/2026-11-15"], "named by the Sunday it ends")
+    }
+
     @Test(
         "a bad recurring entry is refused with the key and the reason",
         arguments: [

@@ -18,7 +18,7 @@ struct InitCommand: AsyncReplicaCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "The unit's id, e.g. squad-3 (standalone replicas).") var unit: String?
     @Option(help: "The unit's name, e.g. 第三中队 (standalone replicas).") var unitName: String?
-    @Option(help: "Unit kind: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: UnitKind = .squad
+    @Option(help: "Unit kind: \(UnitKind.builtIn.map(\.rawValue).joined(separator: ", ")).") var kind: UnitKind = .squad
     @Option(help: "The parent unit's id, if any.") var parent: String?
     @Option(help: "The central server's URL, e.g. http://10.0.0.5:8080.") var central: String?
     @Option(help: "The device token printed by syncd enroll.") var token: String?
@@ -54,7 +54,7 @@ struct InitCommand: AsyncReplicaCommand {
             return
         }
         let replica = try Replica.create(
-            at: path, unit: OrgUnit(id: unit ?? "", name: unitName ?? "", kind: kind, parent: parent))
+            at: path, unit: OrgUnit(id: unit ?? "", name: unitName ?? "", kind: try Policy.standard.unitKind(kind.rawValue), parent: parent))
         let identity = try replica.identity()
         if global.json {
             context.print(try Rendering.json(identity))

@@ -45,6 +45,7 @@ extension Replica {
         try session { s in
             try Self.checkReferenceIsLocal(s.db)
             if try OrgUnit.exists(s.db, key: unit.id) { throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists") }
+            _ = try s.policy.unitKind(unit.kind.rawValue)
             if let parent = unit.parent, try !OrgUnit.exists(s.db, key: parent) {
                 throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
             }

@@ -116,7 +116,7 @@ public enum DeadlineRules {
         let lookBack = calendar.date(byAdding: .day, value: -62, to: start)!
         let lookAhead = calendar.date(byAdding: .day, value: 32, to: end)!
         let dues = rule.dueTimes(from: lookBack, to: lookAhead, calendar: calendar)
-        let signed = reports.filter { $0.unit == unit.id && $0.category == rule.category && $0.signedAt != nil }
+        let signed = reports.filter { $0.unit == unit.id && rule.isMet(by: $0.category) && $0.signedAt != nil }
             .sorted { ($0.signedAt!, $0.id) < ($1.signedAt!, $1.id) }
         var next = 0
         var items: [Deadline] = []
@@ -132,7 +132,8 @@ public enum DeadlineRules {
                 next += 1
             }
             guard due >= start, due < end, unit.existed(before: previous) else { continue }
-            let day = BureauTime.day(due, in: calendar.timeZone)
+            // The day it belongs to: a due time at 24:00 is the end of the day before the midnight.
+            let day = BureauTime.day(due.addingTimeInterval(-1), in: calendar.timeZone)
             items.append(
                 Deadline(
                     report: answer?.id ?? "\(rule.rule)/\(unit.id)/\(day)", unit: unit.id, title: answer?.title ?? "\(rule.rule) \(day)",

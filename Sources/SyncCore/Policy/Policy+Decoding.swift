@@ -82,19 +82,23 @@ extension Policy {
             }
             if limit <= 0 { throw fail("lengthLimits.\(slug)", "must be a positive number of characters") }
         }
-        for (name, table) in [("quotas.annualPoints", quotas.annualPoints), ("quotas.perPersonMonthly", quotas.perPersonMonthly)] {
+        for slug in unitKinds where UnitKind(rawValue: slug) == nil {
+            throw fail("unitKinds", "'\(slug)' is not a slug of lowercase letters, digits and -")
+        }
+        let kinds = Set(knownUnitKinds.map(\.rawValue))
+        let unknownKind = "unknown unit kind; use one of \(knownUnitKinds.map(\.rawValue).joined(separator: ", ")), or declare it in unitKinds"
+        for (name, table) in [
+            ("quotas.monthly", quotas.monthly), ("quotas.annualPoints", quotas.annualPoints), ("quotas.perPersonMonthly", quotas.perPersonMonthly),
+        ] {
             for (slug, value) in table {
-                if UnitKind(rawValue: slug) == nil {
-                    throw fail("\(name).\(slug)", "unknown unit kind; use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                if !kinds.contains(slug) { throw fail("\(name).\(slug)", unknownKind) }
                 if value < 0 { throw fail("\(name).\(slug)", "must not be negative") }
             }
         }
-        for (slug, quota) in quotas.monthly {
-            if UnitKind(rawValue: slug) == nil {
-                throw fail("quotas.monthly.\(slug)", "unknown unit kind; use one of \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        for (i, entry) in deadlines.recurring.enumerated() {
+            for kind in entry.unitKinds ?? [] where !kinds.contains(kind.rawValue) {
+                throw fail("deadlines.recurring[\(i)].unitKinds", "'\(kind)': " + unknownKind)
             }
-            if quota < 0 { throw fail("quotas.monthly.\(slug)", "must not be negative") }
         }
         for (name, table) in [("points.adoption", points.adoption), ("points.instruction", points.instruction)] {
             for slug in table.keys where AdoptionLevel(rawValue: slug) == nil {

@@ -26,6 +26,8 @@ public struct Policy: Codable, Sendable, Equatable {
     public var points = PointsPolicy()
     /// Non-working days besides weekends, as `YYYY-MM-DD`.
     public var holidays: [String] = []
+    /// Unit kinds the bureau uses beyond the built-in ones (003:54: `town`, `department`), as slugs.
+    public var unitKinds: [String] = []
     /// Weekend days that are working days (调休 make-up days), as `YYYY-MM-DD`.
     public var workingWeekendDays: [String] = []
 
@@ -47,6 +49,19 @@ public struct Policy: Codable, Sendable, Equatable {
         copy.effectiveFrom = nil
         copy.loadedBy = nil
         return copy
+    }
+
+    /// The unit kinds a unit may have under this policy: the built-in ones and those it declares.
+    public var knownUnitKinds: [UnitKind] { UnitKind.builtIn + unitKinds.compactMap(UnitKind.init(rawValue:)) }
+
+    /// `slug` as a unit kind of this policy, or an error naming the kinds there are.
+    public func unitKind(_ slug: String) throws -> UnitKind {
+        guard let kind = UnitKind(rawValue: slug), knownUnitKinds.contains(kind) else {
+            throw ReportSyncError(
+                .invalidInput,
+                "unknown unit kind '\(slug)': use one of \(knownUnitKinds.map(\.rawValue).joined(separator: ", ")), or declare it in the policy's unitKinds")
+        }
+        return kind
     }
 
     /// The length limit for a category, if it has one.
@@ -171,6 +186,7 @@ extension Policy {
         points = try c.value(.points, or: points)
         holidays = try c.value(.holidays, or: holidays)
         workingWeekendDays = try c.value(.workingWeekendDays, or: workingWeekendDays)
+        unitKinds = try c.value(.unitKinds, or: unitKinds)
         effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
         loadedBy = try c.decodeIfPresent(String.self, forKey: .loadedBy)
     }

@@ -7,8 +7,8 @@ import Foundation
 public struct RecurringDeadline: Codable, Sendable, Equatable {
     /// The slug that names it in `deadlines`, scores and bulletins (`weekly-table`).
     public var rule: String
-    /// Reports of this category meet it.
-    public var category: ReportCategory
+    /// Reports of this category meet it; any report when left out (a weekly quota, 002:185 每周至少上报一篇).
+    public var category: ReportCategory?
     /// Weekly: the weekdays it falls due, 1 = Monday … 7 = Sunday.
     public var weekdays: [Int]?
     /// Monthly: the day of the month it falls due (the last day in a shorter month).
@@ -19,7 +19,7 @@ public struct RecurringDeadline: Codable, Sendable, Equatable {
     public var unitKinds: [UnitKind]?
 
     public init(
-        rule: String, category: ReportCategory, weekdays: [Int]? = nil, dayOfMonth: Int? = nil, time: String? = nil,
+        rule: String, category: ReportCategory? = nil, weekdays: [Int]? = nil, dayOfMonth: Int? = nil, time: String? = nil,
         unitKinds: [UnitKind]? = nil
     ) {
         self.rule = rule
@@ -32,6 +32,9 @@ public struct RecurringDeadline: Codable, Sendable, Equatable {
 
     /// The keys an entry may have (a policy file's entry with another key is refused).
     static let keys: Set<String> = ["rule", "category", "weekdays", "dayOfMonth", "time", "unitKinds"]
+
+    /// Whether a report of `category` meets it.
+    public func isMet(by category: ReportCategory) -> Bool { self.category.map { $0 == category } ?? true }
 
     /// Whether a unit of `kind` owes it.
     public func applies(to kind: UnitKind) -> Bool {
