@@ -129,6 +129,21 @@ struct OfficeRulesTests {
         #expect(items[1].status == .met)
     }
 
+    @Test("000:175 an item to be disclosed proactively reaches the disclosure group within 5 working days of the event, besides its own time limit")
+    func disclosureReview() throws {
+        var news = ReportContent(category: .dynamic, title: "公开信息", body: "b")
+        news.eventTime = Self.local("2026-11-05T09:00")
+        news.disclosure = .proactive
+        let late = try facts(news, signedAt: Self.local("2026-11-13T10:00"))
+        let items = DeadlineRules.deadlines(of: late, solicitations: [:], policy: .standard, now: Self.local("2026-11-20T00:00"))
+        #expect(items.map(\.rule) == ["disclosure-review", "general-work"])
+        #expect(items.first?.due == Self.local("2026-11-12T09:00"), "Thursday + 5 working days, the weekend skipped")
+        #expect(items.first?.status == .late)
+        news.disclosure = .onRequest
+        let onRequest = try facts(news, signedAt: Self.local("2026-11-13T10:00"))
+        #expect(DeadlineRules.deadlines(of: onRequest, solicitations: [:], policy: .standard, now: Self.local("2026-11-20T00:00")).map(\.rule) == ["general-work"])
+    }
+
     @Test("a leader visit is due a day after the event, across the month end; general work within 2 days (000 §6, 004 §四.一)")
     func dayDeadlines() throws {
         var visit = ReportContent(category: .leaderVisit, title: "局长视察", body: "视察。")

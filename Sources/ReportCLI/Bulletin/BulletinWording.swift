@@ -75,6 +75,7 @@ struct BulletinWording {
         case "important-event": "重要活动信息"
         case "general-work": "一般工作信息"
         case "event-hours": "事件发生后时限"
+        case "disclosure-review": "政府信息公开送审"
         case "solicitation": "约稿"
         case "monthly-report": "月度报告"
         case let other?: other

@@ -42,7 +42,7 @@ public enum DeadlineRules {
     /// The slugs of the rules written here; a recurring deadline of the policy takes another.
     public static let builtInRules: Set<String> = [
         "emergency-major-written", "emergency-major-phone", "emergency-general-written", "emergency-general-phone",
-        "phone-first-written", "important-event", "general-work", "event-hours", "solicitation", "monthly-report",
+        "phone-first-written", "important-event", "general-work", "event-hours", "disclosure-review", "solicitation", "monthly-report",
     ]
 
     /// The deadlines of one report at `now`: none for categories without one and for follow-ups.
@@ -58,6 +58,20 @@ public enum DeadlineRules {
         if let id = facts.solicitation, let solicitation = solicitations[id] {
             return [item("solicitation", from: solicitation.issuedAt, due: solicitation.deadline, done: facts.signedAt)]
         }
+        // 000:175: what is to be disclosed proactively reaches the disclosure group within 5 working days.
+        let disclosure =
+            facts.disclosure == .proactive
+            ? [item("disclosure-review", from: event, due: calendar.adding(workingDays: rules.disclosureWorkingDays, to: event), done: facts.signedAt)]
+            : []
+        return disclosure + timeLimits(of: facts, from: event, calendar: calendar, rules: rules, make: item)
+    }
+
+    /// The time limits of the report's category (and of an emergency's phone call).
+    private static func timeLimits(
+        of facts: ReportFacts, from event: Date, calendar: WorkingCalendar, rules: DeadlinePolicy,
+        make: (String, Date, Date, Date?) -> Deadline
+    ) -> [Deadline] {
+        func item(_ rule: String, from: Date, due: Date, done: Date?) -> Deadline { make(rule, from, due, done) }
         if facts.category != .emergency, !facts.isFollowUp, let hours = rules.eventHours[facts.category.rawValue] {
             return [item("event-hours", from: event, due: event.addingTimeInterval(Double(hours) * 3600), done: facts.signedAt)]
         }

@@ -21,6 +21,8 @@ public struct ReportFacts: Sendable, Equatable {
     public let createdAt: Date
     public let eventTime: Date?
     public let severity: EmergencySeverity?
+    /// Whether it is to be disclosed proactively (主动公开), on request, or exempt.
+    public let disclosure: Disclosure?
     public let phoneReportedAt: Date?
     public let isFollowUp: Bool
     public let solicitation: String?
@@ -54,6 +56,7 @@ public struct ReportFacts: Sendable, Equatable {
         createdAt = record.versions.first(where: \.creates)?.hlc.date ?? Date(timeIntervalSince1970: 0)
         eventTime = content.eventTime
         severity = content.emergency?.severity
+        disclosure = content.disclosure
         phoneReportedAt = content.emergency?.phoneReportedAt
         isFollowUp = content.followUpOf != nil
         solicitation = content.solicitation

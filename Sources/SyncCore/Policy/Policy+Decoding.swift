@@ -138,7 +138,7 @@ extension Policy {
             ("emergencyMajorWrittenMinutes", d.emergencyMajorWrittenMinutes),
             ("emergencyGeneralWrittenMinutes", d.emergencyGeneralWrittenMinutes),
             ("phoneFirstWrittenWorkingDays", d.phoneFirstWrittenWorkingDays),
-            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays),
+            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays), ("disclosureWorkingDays", d.disclosureWorkingDays),
         ] where value <= 0 {
             throw fail("deadlines.\(key)", "must be positive")
         }

@@ -86,6 +86,9 @@ public struct DeadlinePolicy: Codable, Sendable, Equatable {
     public var generalDays = 2
     public var monthlyReportDayOfMonth = 15
     public var monthlyMediaSummaryDayOfMonth = 28
+    /// An item to be disclosed proactively (主动公开) goes to the disclosure group for review within this
+    /// many working days of the event (000:175). Rule slug `disclosure-review`.
+    public var disclosureWorkingDays = 5
     /// Hours from the event, by category, in place of the day rules (001:113: economic data within 24
     /// hours of its release). Rule slug `event-hours`.
     public var eventHours: [String: Int] = [:]
@@ -204,6 +207,7 @@ extension DeadlinePolicy {
         generalDays = try c.value(.generalDays, or: generalDays)
         monthlyReportDayOfMonth = try c.value(.monthlyReportDayOfMonth, or: monthlyReportDayOfMonth)
         monthlyMediaSummaryDayOfMonth = try c.value(.monthlyMediaSummaryDayOfMonth, or: monthlyMediaSummaryDayOfMonth)
+        disclosureWorkingDays = try c.value(.disclosureWorkingDays, or: disclosureWorkingDays)
         eventHours = try c.value(.eventHours, or: eventHours)
         recurring = try c.value(.recurring, or: recurring)
     }
