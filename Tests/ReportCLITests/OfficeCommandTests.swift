@@ -112,6 +112,9 @@ struct OfficeCommandTests {
         let results = try #require((try await json("show", id, "--db", "laptop.sqlite") as? [String: Any])?["results"] as? [String: Any])
         #expect((results["adoptions"] as? [[String: Any]])?.map { $0["by"] as? String } == ["政务信息快报", "省政务信息"])
         #expect(results["receivedAt"] is String)
+        // 001:112: the central registered it at receipt; the number reached the unit with the receipt.
+        #expect(shown.contains("registered as \(today.prefix(4))-0001 (登记号)"), "\(shown)")
+        #expect(results["registration"] as? String == "\(today.prefix(4))-0001")
 
         for db in ["central.sqlite", "laptop.sqlite"] {
             let score = try #require(try await json("score", "--db", db, "--unit", "squad-3") as? [String: Any])

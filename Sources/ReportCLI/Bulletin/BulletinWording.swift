@@ -36,14 +36,17 @@ struct BulletinWording {
 
     /// One named item of `unit`, as a line of the list.
     func namedLine(_ item: Scorecard.NamedItem, unit: String, name: String) -> String {
-        guard language == .zh else { return "\(name) (\(unit)), \(Self.englishReason(item.reason)): \(item.detail)" }
+        guard language == .zh else {
+            return "\(name) (\(unit)), \(Self.englishReason(item.reason)): \(item.detail)" + (item.registration.map { " (No. \($0))" } ?? "")
+        }
         let when = BureauTime.text(item.at, in: timeZone)
+        let title = "「\(item.title)」" + (item.registration.map { "（\($0)）" } ?? "")
         let text: String
         switch (item.reason, item.rule) {
-        case (.falseReport, _): text = "「\(item.title)」经核实不实，\(BureauTime.day(item.at, in: timeZone)) 不予采用"
+        case (.falseReport, _): text = "\(title)经核实不实，\(BureauTime.day(item.at, in: timeZone)) 不予采用"
         case (.missing, "solicitation"): text = "约稿「\(item.title)」未在时限（\(when)）内答复"
-        case (.missing, let rule): text = "「\(item.title)」未在时限（\(Self.ruleName(rule))，\(when)）内签发"
-        case (.late, let rule): text = "「\(item.title)」签发晚于时限（\(Self.ruleName(rule))，\(when)）"
+        case (.missing, let rule): text = "\(title)未在时限（\(Self.ruleName(rule))，\(when)）内签发"
+        case (.late, let rule): text = "\(title)签发晚于时限（\(Self.ruleName(rule))，\(when)）"
         }
         return "\(name)（\(unit)）\(Self.chineseReason(item.reason))：\(text)"
     }

@@ -13,13 +13,16 @@ enum ResultText {
         if let leader = detail.leader { parts.append("by \(leader)") }
         if let date = detail.date { parts.append("on \(BureauTime.day(date, in: timeZone))") }
         if detail.falseReport == true { parts.append("a false report (虚假信息)") }
+        if let number = detail.registration { parts.append("registered as \(number)") }
         return parts.joined(separator: ", ")
     }
 
     /// The lines `show` prints under "result", one per fact, in the order they happened.
     static func lines(of facts: ReportFacts, in timeZone: TimeZone) -> [(String, String)] {
         var lines: [(String, String)] = []
-        if let received = facts.receivedAt { lines.append(("received", BureauTime.text(received, in: timeZone))) }
+        if let received = facts.receivedAt {
+            lines.append(("received", BureauTime.text(received, in: timeZone) + (facts.registration.map { ", registered as \($0) (登记号)" } ?? "")))
+        }
         func recognition(_ r: ReportFacts.Recognition) -> String {
             "\(r.level.rawValue) level\(r.by.map { ", \($0)" } ?? ""), on \(BureauTime.day(r.at, in: timeZone))"
         }
@@ -33,12 +36,15 @@ enum ResultText {
 /// What `show --json` says of the central office's result for a report (`ReportFacts`).
 struct ReportResults: Encodable {
     let receivedAt: Date?
+    /// The central's registration number (登记号, 001:112).
+    let registration: String?
     let adoptions: [ReportFacts.Recognition]
     let instructions: [ReportFacts.Recognition]
     let falseReportAt: Date?
 
     init(_ facts: ReportFacts) {
         receivedAt = facts.receivedAt
+        registration = facts.registration
         adoptions = facts.adoptions
         instructions = facts.instructions
         falseReportAt = facts.falseReportAt

@@ -185,7 +185,8 @@ public struct CentralReplica: Sendable {
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), record.state == .signed else { continue }
                 let receipt = try LocalWrites.transition(
-                    .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil, stamp: s.stamp())
+                    .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil,
+                    detail: try RegistrationNumbers.receiptDetail(for: record, s), stamp: s.stamp())
                 try s.commitLocal([try serverSigner().sign(receipt)])
             }
             return results

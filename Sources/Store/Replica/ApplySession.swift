@@ -71,6 +71,7 @@ final class ApplySession {
                     change.dot.replica, change.dot.counter, change.record, change.unit, change.payload.kind.rawValue,
                     logged.origin.rawValue, logged.body,
                 ])
+            if role == .central { try RegistrationNumbers.keep(change, db) }
             if role == .field, logged.origin == .local, Outbox.travels(change) {
                 try db.executeCached(
                     sql: "INSERT INTO outbox(seq, replica, counter, record) VALUES (?, ?, ?, ?)",

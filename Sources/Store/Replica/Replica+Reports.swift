@@ -43,7 +43,7 @@ extension Replica {
         _ action: WorkflowAction, on idOrPrefix: String, as signer: StepSigner, comment: String? = nil, detail: StepDetail? = nil
     ) throws -> Report {
         try session { s in
-            let change = try Self.step(action, on: idOrPrefix, by: signer.member, comment: comment, detail: detail, s)
+            let change = try Self.step(action, on: idOrPrefix, by: signer.member, comment: comment, detail: detail, registering: true, s)
             try s.commitLocal([try signer.sign(change)])
             return try Report(record: s.requireRecord(change.record))
         }
@@ -56,17 +56,20 @@ extension Replica {
     ) throws {
         try read { db in
             let session = try ApplySession(db, now: now())
-            _ = try Self.step(action, on: idOrPrefix, by: actorID, comment: comment, detail: detail, session)
+            _ = try Self.step(action, on: idOrPrefix, by: actorID, comment: comment, detail: detail, registering: false, session)
         }
     }
 
     /// The unsigned change that takes `action` on a report as `actorID`, after every check.
     private static func step(
-        _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String?, detail: StepDetail?, _ s: ApplySession
+        _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String?, detail: StepDetail?, registering: Bool,
+        _ s: ApplySession
     ) throws -> Change {
         let record = try s.requireRecord(try resolveID(idOrPrefix, s.db))
         let actor = try member(actorID, s.db)
         let target = try record.followUpOf.flatMap { try s.record($0) }
+        // A receipt on the central registers the report (a check writes nothing, so it takes no number).
+        let detail = registering && action == .receive && s.role == .central ? try RegistrationNumbers.receiptDetail(for: record, s) : detail
         return try LocalWrites.transition(
             action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
             stamp: s.stamp())

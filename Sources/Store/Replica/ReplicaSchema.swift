@@ -240,6 +240,10 @@ enum ReplicaSchema {
                     DELETE FROM replica_meta WHERE key = 'policy';
                     """)
         }
+        migrator.registerMigration("v10-registration-numbers") { db in
+            // The central's last registration number of each bureau year (RegistrationNumbers).
+            try db.execute(sql: "CREATE TABLE registrations (year INTEGER PRIMARY KEY NOT NULL, last INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

@@ -31,6 +31,8 @@ public struct ReportFacts: Sendable, Equatable {
     public let signedAt: Date?
     /// When the central office had it (回执): shown beside the sign-off, never judged.
     public let receivedAt: Date?
+    /// The number the central registered it under at receipt (登记、编号, 001:112), e.g. `2026-0123`.
+    public let registration: String?
     public let adoptions: [Recognition]
     public let instructions: [Recognition]
     /// When the central office rejected it as a false report (虚假信息), if it did.
@@ -62,6 +64,7 @@ public struct ReportFacts: Sendable, Equatable {
         solicitation = content.solicitation
         signedAt = steps.first(where: { $0.action == .sign })?.hlc.date
         receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
+        registration = steps.first(where: { $0.action == .receive && $0.detail?.registration != nil })?.detail?.registration
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }
         instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }
         falseReportAt = steps.first { $0.action == .reject && $0.detail?.falseReport == true }?.hlc.date

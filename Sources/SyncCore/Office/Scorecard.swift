@@ -62,6 +62,8 @@ public struct Scorecard: Codable, Sendable, Equatable {
         public let at: Date
         /// The same in one English sentence.
         public let detail: String
+        /// The central's registration number of the report (001:112), if it received it.
+        public var registration: String? = nil
     }
 
     /// Adopted reports over submitted ones (0 when nothing was submitted).
@@ -145,23 +147,27 @@ extension Scorecard {
         var late = 0
         var missing = 0
         var named: [NamedItem] = []
+        let registrations = Dictionary(mine.compactMap { r in r.registration.map { (r.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        /// Counts a deadline signed off late or not at all, and names it for the bulletin.
+        func countMissed(_ deadline: Deadline) {
+            guard deadline.status == .late || deadline.status == .overdue else { return }
+            if deadline.status == .late { late += 1 } else { missing += 1 }
+            named.append(
+                NamedItem(
+                    reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title, rule: deadline.rule,
+                    at: deadline.due,
+                    detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))",
+                    registration: registrations[deadline.report]))
+        }
         for report in mine {
             if let at = report.falseReportAt, inPeriod(at) {
                 named.append(
                     NamedItem(
                         reason: .falseReport, subject: report.id, title: report.title, rule: nil, at: at,
-                        detail: "「\(report.title)」 rejected as false on \(day(at))"))
+                        detail: "「\(report.title)」 rejected as false on \(day(at))", registration: report.registration))
             }
             for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now) where inPeriod(deadline.due) {
-                if deadline.status == .late { late += 1 }
-                if deadline.status == .overdue { missing += 1 }
-                if deadline.status == .late || deadline.status == .overdue {
-                    named.append(
-                        NamedItem(
-                            reason: deadline.status == .late ? .late : .missing, subject: report.id, title: report.title,
-                            rule: deadline.rule, at: deadline.due,
-                            detail: "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))"))
-                }
+                countMissed(deadline)
                 if deadline.isEmergency, deadline.status == .late || deadline.status == .overdue {
                     add("late-or-missing-emergency", report.id, points.lateOrMissingEmergency,
                         "「\(report.title)」 \(deadline.status == .late ? "signed off late" : "not reported") against \(deadline.rule)")
@@ -169,27 +175,12 @@ extension Scorecard {
             }
         }
         for month in period.monthsInside where unit.existed(before: month.start(in: WorkingCalendar(policy: policy).timeZone)) {
-            let deadline = DeadlineRules.monthlyReport(unit: unit.id, month: month, reports: mine, policy: policy, now: now)
-            if deadline.status == .late { late += 1 }
-            if deadline.status == .overdue { missing += 1 }
-            if deadline.status == .late || deadline.status == .overdue {
-                named.append(
-                    NamedItem(
-                        reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title,
-                        rule: deadline.rule, at: deadline.due,
-                        detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against monthly-report, due \(BureauTime.text(deadline.due, in: zone))"))
-            }
+            countMissed(DeadlineRules.monthlyReport(unit: unit.id, month: month, reports: mine, policy: policy, now: now))
         }
         let zoneStart = period.start(in: zone)
         for rule in policy.deadlines.recurring {
-            for deadline in DeadlineRules.recurring(rule, unit: unit, from: zoneStart, to: period.end(in: zone), reports: mine, policy: policy, now: now)
-            where deadline.status == .late || deadline.status == .overdue {
-                if deadline.status == .late { late += 1 } else { missing += 1 }
-                named.append(
-                    NamedItem(
-                        reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title, rule: deadline.rule,
-                        at: deadline.due,
-                        detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))"))
+            for deadline in DeadlineRules.recurring(rule, unit: unit, from: zoneStart, to: period.end(in: zone), reports: mine, policy: policy, now: now) {
+                countMissed(deadline)
             }
         }
         var solicitationsDue = 0

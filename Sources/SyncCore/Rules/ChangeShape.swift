@@ -86,6 +86,7 @@ public enum ChangeShape {
             try text(step.comment, "the comment")
             try text(step.detail?.outlet, "the outlet", max: 500)
             try text(step.detail?.leader, "the leader", max: 500)
+            try text(step.detail?.registration, "the registration number", max: 40)
             try replica(step.sawContent.replica, "the content seen")
         case .resolution(let step):
             try text(step.conflict, "the conflict id", max: maxConflictID)
