@@ -50,4 +50,19 @@ struct RuleBookCLITests {
         #expect(!tables.contains { $0["report"] as? String == id }, "the unit was set up today: today's table covers a day that began before it")
         #expect(tables.allSatisfy { ["open", "due-soon"].contains($0["status"] as? String) }, "only days to come: \(tables)")
     }
+
+    @Test("000:513 a new-media item from the command line: platform and publisher as options or in --from-file, shown, required at submission")
+    func newMediaItem() async throws {
+        let id = await cli.ok(["draft", "--as", "wang", "--category", "new-media", "--title", "公众号推送", "--body", "推送三篇。"])
+        let refused = await cli.run("submit", id, "--as", "wang")
+        #expect(refused.exitCode == 1 && refused.err.contains("the platform (--platform)"), "\(refused.err)")
+        await cli.ok(["edit", id, "--as", "wang", "--platform", "微信公众号", "--publisher", "马文", "--publisher-post", "宣传干事", "--event-time", "2026-11-05T21:00"])
+        let shown = await cli.ok(["show", id])
+        #expect(shown.contains("platform          微信公众号") && shown.contains("publisher         马文, 宣传干事"), "\(shown)")
+        #expect(await cli.run("submit", id, "--as", "wang").succeeded)
+        let file = cli.directory.appendingPathComponent("item.json")
+        try Data(#"{"category": "new-media", "title": "头条", "newMedia": {"platfrom": "今日头条"}}"#.utf8).write(to: file)
+        let misspelt = await cli.run("draft", "--as", "wang", "--from-file", file.path)
+        #expect(misspelt.exitCode == 1 && misspelt.err.contains(#"did you mean "newMedia.platform"?"#), "\(misspelt.err)")
+    }
 }

@@ -92,6 +92,23 @@ struct RecurringDeadlineTests {
         #expect(items.map(\.report) == ["any", "weekly-item/squad-3/2026-11-15"], "named by the Sunday it ends")
     }
 
+    @Test("000:513–517 a new-media item names when, where and by whom it was published, and is reported the same day")
+    func newMediaSameDay() throws {
+        var item = ReportContent(category: .newMedia, title: "公众号推送", body: "本周推送三篇。")
+        let error = #expect(throws: ReportSyncError.self) { try ReportRules.checkSubmission(item, unit: "u", followUpTarget: nil, policy: .standard) }
+        #expect(error?.message.contains("--platform") == true && error?.message.contains("--publisher") == true && error?.message.contains("--event-time") == true)
+        item.eventTime = at("2026-11-05T21:00")
+        item.newMedia = NewMediaDetails(platform: "微信公众号「法润永宁」", publisher: "马文", publisherPost: "宣传干事")
+        try ReportRules.checkSubmission(item, unit: "u", followUpTarget: nil, policy: .standard)
+        let sameDay = try rules.facts(item, id: "n1", signedAt: at("2026-11-05T23:30"))
+        let nextDay = try rules.facts(item, id: "n2", signedAt: at("2026-11-06T08:00"))
+        for (facts, status) in [(sameDay, Deadline.Status.met), (nextDay, .late)] {
+            let deadlines = DeadlineRules.deadlines(of: facts, solicitations: [:], policy: .standard, now: at("2026-11-20T00:00"))
+            #expect(deadlines.map(\.rule) == ["new-media-same-day"] && deadlines.first?.due == at("2026-11-06T00:00"))
+            #expect(deadlines.first?.status == status)
+        }
+    }
+
     @Test(
         "a bad recurring entry is refused with the key and the reason",
         arguments: [

@@ -79,6 +79,7 @@ struct BulletinWording {
         case "general-work": "一般工作信息"
         case "event-hours": "事件发生后时限"
         case "disclosure-review": "政府信息公开送审"
+        case "new-media-same-day": "新媒体信息当日报送"
         case "solicitation": "约稿"
         case "monthly-report": "月度报告"
         case let other?: other

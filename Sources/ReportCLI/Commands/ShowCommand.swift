@@ -42,6 +42,9 @@ struct ShowCommand: ReplicaCommand {
                 ("reporter", e.reporterName), ("reporter contact", e.reporterContact),
             ]
         }
+        if let m = c.newMedia {
+            lines += [("platform", m.platform), ("publisher", m.publisher.map { name in name + (m.publisherPost.map { ", \($0)" } ?? "") })]
+        }
         for a in c.attachments { lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)]\(a.caption.map { " — \($0)" } ?? "")")) }
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
         if let unreadable = report.unreadableFields {
@@ -86,6 +89,7 @@ struct ShowCommand: ReplicaCommand {
         switch field {
         case "attachments": "--attach NAME=CAPTION"
         case "emergency": "--source … --cause … (the emergency facts)"
+        case "newMedia": "--platform … --publisher …"
         case "followUpSequence": "(its place in the follow-up chain: draft the follow-up again)"
         default: "--" + field.reduce(into: "") { $0 += $1.isUppercase ? "-" + $1.lowercased() : String($1) } + " …"
         }

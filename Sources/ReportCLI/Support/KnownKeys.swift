@@ -8,6 +8,8 @@ enum KnownKeys {
     static let report = keys(of: ReportPatch()) + ReportView.Keys.allCases.map(\.rawValue)
     /// Keys inside `"emergency"`.
     static let emergency = keys(of: EmergencyDetails())
+    /// Keys inside `"newMedia"`.
+    static let newMedia = keys(of: NewMediaDetails())
     /// Keys of each entry of `"attachments"`.
     static let attachment = keys(of: Attachment(name: "", kind: .photo))
 
@@ -19,6 +21,9 @@ enum KnownKeys {
         var problems = check(object, against: report, at: "")
         if let emergency = object["emergency"] as? [String: Any] {
             problems += check(emergency, against: Self.emergency, at: "emergency.")
+        }
+        if let newMedia = object["newMedia"] as? [String: Any] {
+            problems += check(newMedia, against: Self.newMedia, at: "newMedia.")
         }
         for (i, entry) in ((object["attachments"] as? [Any]) ?? []).enumerated() {
             if let entry = entry as? [String: Any] { problems += check(entry, against: attachment, at: "attachments[\(i)].") }

@@ -40,6 +40,10 @@ struct ReportFieldOptions: ParsableArguments {
     @Option(help: "Emergency: when it was first reported by phone (电话首报), e.g. 2026-11-22T10:40; the written report is then due within a working day.")
     var phoneReportedAt: String?
 
+    @Option(help: "New-media item: the platform it was published on (发布平台).") var platform: String?
+    @Option(help: "New-media item: who published it (发布人员).") var publisher: String?
+    @Option(help: "New-media item: the publisher's post (职务).") var publisherPost: String?
+
     @Option(help: "Read fields from a JSON file (keys as in show --json); options given beside it win.")
     var fromFile: String?
 
@@ -62,6 +66,9 @@ struct ReportFieldOptions: ParsableArguments {
         if !attachments.isEmpty { options.attachments = attachments.map(Self.attachment) }
         if !removedAttachments.isEmpty { options.removeAttachments = removedAttachments }
         options.emergency = emergency
+        if platform != nil || publisher != nil || publisherPost != nil {
+            options.newMedia = NewMediaDetails(platform: platform, publisher: publisher, publisherPost: publisherPost)
+        }
         if let phoneReportedAt {
             options.emergency = options.emergency ?? EmergencyDetails()
             options.emergency?.phoneReportedAt = try TimestampParser.require(phoneReportedAt, timeZone: timeZone, what: "--phone-reported-at")

@@ -15,6 +15,8 @@ public struct ReportContent: Codable, Sendable, Equatable {
     /// Required when `disclosure` is `exempt`.
     public var disclosureReason: String?
     public var emergency: EmergencyDetails?
+    /// For a new-media item: where and by whom it was published.
+    public var newMedia: NewMediaDetails?
     /// For a follow-up (续报): the id of the first report of the chain.
     public var followUpOf: String?
     /// For a follow-up: its place in the chain, 1 for the first follow-up.
@@ -34,6 +36,7 @@ public struct ReportContent: Codable, Sendable, Equatable {
         disclosure: Disclosure? = nil,
         disclosureReason: String? = nil,
         emergency: EmergencyDetails? = nil,
+        newMedia: NewMediaDetails? = nil,
         followUpOf: String? = nil,
         followUpSequence: Int? = nil,
         solicitation: String? = nil,
@@ -49,6 +52,7 @@ public struct ReportContent: Codable, Sendable, Equatable {
         self.disclosure = disclosure
         self.disclosureReason = disclosureReason
         self.emergency = emergency
+        self.newMedia = newMedia
         self.followUpOf = followUpOf
         self.followUpSequence = followUpSequence
         self.solicitation = solicitation

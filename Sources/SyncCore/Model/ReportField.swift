@@ -29,6 +29,7 @@ public struct ReportField: Sendable {
         field("emergency", \.emergency, max: 40_000, expected: "an object of emergency facts"),
         field("eventTime", \.eventTime, max: 40, expected: "a time like \"2026-11-22T10:30:00.000Z\" or null"),
         text("followUpOf", \.followUpOf, max: Identifier.maxLength + 2),
+        field("newMedia", \.newMedia, max: 4_000, expected: "an object {platform, publisher, publisherPost} or null"),
         field("followUpSequence", \.followUpSequence, max: 20),
         text("place", \.place, max: 2_000),
         text("solicitation", \.solicitation, max: Identifier.maxLength + 2),

@@ -14,6 +14,7 @@ public struct ReportPatch: Codable, Sendable, Equatable {
     public var disclosure: Disclosure?
     public var disclosureReason: String?
     public var emergency: EmergencyDetails?
+    public var newMedia: NewMediaDetails?
     public var followUpOf: String?
     public var solicitation: String?
     /// Attachments to add to the report; one named like an attachment the report has replaces it (a
@@ -43,6 +44,14 @@ public struct ReportPatch: Codable, Sendable, Equatable {
         merged.disclosure = other.disclosure ?? disclosure
         merged.disclosureReason = other.disclosureReason ?? disclosureReason
         merged.emergency = EmergencyDetails.merging(emergency, other.emergency)
+        if let more = other.newMedia {
+            // Kept as given: an empty text in a patch clears the detail when the patch is applied.
+            var details = newMedia ?? NewMediaDetails()
+            details.platform = more.platform ?? details.platform
+            details.publisher = more.publisher ?? details.publisher
+            details.publisherPost = more.publisherPost ?? details.publisherPost
+            merged.newMedia = details
+        }
         merged.followUpOf = other.followUpOf ?? followUpOf
         merged.solicitation = other.solicitation ?? solicitation
         if let more = other.attachments { merged.attachments = Attachment.replacing(attachments ?? [], with: more) }
@@ -75,6 +84,7 @@ public struct ReportPatch: Codable, Sendable, Equatable {
         if let disclosure { content.disclosure = disclosure }
         if let disclosureReason { content.disclosureReason = disclosureReason.nilIfEmpty }
         if let emergency { content.emergency = EmergencyDetails.merging(content.emergency, emergency) }
+        if let newMedia { content.newMedia = NewMediaDetails.merging(content.newMedia, newMedia) }
         if let followUpOf { content.followUpOf = followUpOf.nilIfEmpty }
         if let solicitation { content.solicitation = solicitation.nilIfEmpty }
         if let removeAttachments { content.attachments.removeAll { removeAttachments.contains($0.name) } }

@@ -42,7 +42,7 @@ public enum DeadlineRules {
     /// The slugs of the rules written here; a recurring deadline of the policy takes another.
     public static let builtInRules: Set<String> = [
         "emergency-major-written", "emergency-major-phone", "emergency-general-written", "emergency-general-phone",
-        "phone-first-written", "important-event", "general-work", "event-hours", "disclosure-review", "solicitation", "monthly-report",
+        "phone-first-written", "important-event", "general-work", "event-hours", "disclosure-review", "new-media-same-day", "solicitation", "monthly-report",
     ]
 
     /// The deadlines of one report at `now`: none for categories without one and for follow-ups.
@@ -97,6 +97,10 @@ public enum DeadlineRules {
             return [item("important-event", from: event, due: calendar.adding(days: rules.importantEventDays, to: event), done: facts.signedAt)]
         case .dynamic:
             return [item("general-work", from: event, due: calendar.adding(days: rules.generalDays, to: event), done: facts.signedAt)]
+        case .newMedia:
+            // 000:517: reported the day it was published — by the end of that day, bureau time.
+            let endOfDay = Period.calendar(calendar.timeZone).date(byAdding: .day, value: 1, to: Period.calendar(calendar.timeZone).startOfDay(for: event))!
+            return [item("new-media-same-day", from: event, due: endOfDay, done: facts.signedAt)]
         default:
             return []
         }

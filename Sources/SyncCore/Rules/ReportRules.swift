@@ -44,6 +44,17 @@ public enum ReportRules {
                         + missing.joined(separator: ", ") + ". Add them with report-cli edit")
             }
         }
+        if content.category == .newMedia {
+            let details = content.newMedia ?? NewMediaDetails()
+            var missing: [String] = []
+            if content.eventTime == nil { missing.append("when it was published (--event-time)") }
+            if !details.platform.isPresentText { missing.append("the platform (--platform)") }
+            if !details.publisher.isPresentText { missing.append("who published it (--publisher)") }
+            if !missing.isEmpty {
+                throw ReportSyncError(
+                    .ruleViolated, "a new-media item names its publication before it is submitted (000:513); missing: \(missing.joined(separator: ", "))")
+            }
+        }
         if let photo = content.attachments.first(where: { $0.kind == .photo && !$0.caption.isPresentText }) {
             throw ReportSyncError(
                 .ruleViolated, "photo '\(photo.name)' has no caption (图说, 004 §二); give it one with report-cli edit ID --attach '\(photo.name)=CAPTION', or remove it with --remove-attachment '\(photo.name)'")

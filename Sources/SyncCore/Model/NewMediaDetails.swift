@@ -1,0 +1,29 @@
+import Foundation
+
+/// What a new-media item (新媒体信息) reports besides its title, text and time of publication (000:513):
+/// the platform it was published on and who published it, by name and post. Optional so a draft can be
+/// saved before all is known; a submission needs the platform and the publisher.
+public struct NewMediaDetails: Codable, Sendable, Equatable {
+    /// 发布平台: e.g. 微信公众号「法润永宁」, 今日头条.
+    public var platform: String?
+    /// 发布人员: the publisher's name.
+    public var publisher: String?
+    /// The publisher's post (职务).
+    public var publisherPost: String?
+
+    public init(platform: String? = nil, publisher: String? = nil, publisherPost: String? = nil) {
+        self.platform = platform
+        self.publisher = publisher
+        self.publisherPost = publisherPost
+    }
+
+    /// `base` with every detail `update` gives laid over it.
+    public static func merging(_ base: NewMediaDetails?, _ update: NewMediaDetails?) -> NewMediaDetails? {
+        guard let update else { return base }
+        var merged = base ?? NewMediaDetails()
+        if let platform = update.platform { merged.platform = platform.nilIfEmpty }
+        if let publisher = update.publisher { merged.publisher = publisher.nilIfEmpty }
+        if let post = update.publisherPost { merged.publisherPost = post.nilIfEmpty }
+        return merged == NewMediaDetails() ? nil : merged
+    }
+}
