@@ -13,7 +13,7 @@ public struct ReportCLI: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, MemberCommand.self, DraftCommand.self, EditCommand.self, ListCommand.self,
-            ShowCommand.self, SubmitCommand.self, ReviewCommand.self, SignCommand.self, WithdrawCommand.self,
+            ShowCommand.self, SubmitCommand.self, ReviewCommand.self, SignCommand.self, ApproveCommand.self, WithdrawCommand.self,
             ReturnCommand.self, HistoryCommand.self, PolicyCommand.self, DigestCommand.self, SyncCommand.self,
             StatusCommand.self, ReceiveCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
             ConflictsCommand.self, InstructCommand.self, ScoreCommand.self, QuotaCommand.self, DeadlinesCommand.self,

@@ -31,6 +31,7 @@ final class LoopbackCentral: @unchecked Sendable {
             Member(id: "chen", name: "陈编辑", unit: "bureau", role: .centralEditor),
             Member(id: "sun", name: "孙信息员", unit: "squad-4", role: .drafter),
             Member(id: "qian", name: "钱管理员", unit: "bureau", role: .admin),
+            Member(id: "ju", name: "鞠局长", unit: "bureau", role: .principalLeader),
         ] {
             try replica.addMember(member)
         }

@@ -160,6 +160,32 @@ struct OfficeCommandTests {
         #expect(onField.exitCode == 1 && onField.err.contains("central"), "\(onField.err)")
     }
 
+    @Test("001:112 a major emergency signed off on the field waits at the central for the principal leader; approved on the field, it is received on the next sync")
+    func principalLeaderApproval() async throws {
+        defer { central.stop() }
+        try central.setUpKeys(["ju"], on: "laptop.sqlite", in: cli.directory)
+        let file = cli.directory.appendingPathComponent("landslide.json")
+        try Data(
+            #"""
+            {"category": "emergency", "title": "山体滑坡", "body": "村道塌方。", "place": "某村", "emergency": {"severity": "major",
+             "source": "村委会", "cause": "降雨", "deaths": 0, "injuries": 1, "propertyLoss": "道路受损", "course": "凌晨塌方",
+             "consequences": "交通中断", "impact": "一个村", "trend": "稳定", "leaderOnSite": true, "initialMeasures": "封路",
+             "nextMeasures": "抢修", "reporterName": "王小明", "reporterContact": "13800000000"}}
+            """#.utf8
+        ).write(to: file)
+        let id = try await ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--from-file", file.path, "--event-time", Self.bureauTime(Date().addingTimeInterval(-600)))
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] { try await ok(action, id, "--db", "laptop.sqlite", "--as", actor) }
+        try await ok("sync", "--db", "laptop.sqlite")
+        #expect(try central.replica.report(id).state == .signed, "not received: the principal leader has not approved it")
+        try await refused("waits for the principal leader's approval", "receive", id, "--db", "central.sqlite", "--as", "chen")
+        try await ok("approve", id, "--db", "laptop.sqlite", "--as", "ju")
+        try await ok("sync", "--db", "laptop.sqlite")
+        #expect(try central.replica.report(id).state == .received)
+        let history = try await ok("history", id, "--db", "laptop.sqlite")
+        #expect(history.contains("approve") && history.contains("ju"), "\(history)")
+    }
+
     @Test("deadlines: an emergency drafted offline is overdue on the field before any sync, with report, unit, rule, due and status")
     func deadlines() async throws {
         defer { central.stop() }

@@ -69,7 +69,13 @@ struct OfficeRulesTests {
         if let signedAt {
             try field.perform(.submit, on: id, by: drafter, now: signedAt.addingTimeInterval(-120))
             try field.perform(.review, on: id, by: Cast.li, now: signedAt.addingTimeInterval(-60))
-            try field.perform(.sign, on: id, by: Cast.zhao, now: signedAt)
+            // A major emergency goes on to the principal leader (000:337): the unit finishes with the approval.
+            if ApprovalChain.needsPrincipal(content, policy: .standard) {
+                try field.perform(.sign, on: id, by: Cast.zhao, now: signedAt.addingTimeInterval(-30))
+                try field.perform(.approve, on: id, by: Cast.ju, now: signedAt)
+            } else {
+                try field.perform(.sign, on: id, by: Cast.zhao, now: signedAt)
+            }
         }
         if let receivedAt {
             try field.perform(.receive, on: id, by: Cast.chen, now: receivedAt)
@@ -77,7 +83,7 @@ struct OfficeRulesTests {
                 try field.perform(action, on: id, by: Cast.chen, comment: action == .reject ? "虚假" : nil, detail: detail, now: at)
             }
         }
-        return try ReportFacts(record: field.record(id))
+        return try ReportFacts(record: field.record(id), policy: .standard)
     }
 
     func emergency(_ severity: EmergencySeverity, at event: String, phone: String? = nil) -> ReportContent {

@@ -7,6 +7,7 @@ enum Cast {
     static let li = Member(id: "li", name: "李队长", unit: "squad-3", role: .unitHead)
     static let zhao = Member(id: "zhao", name: "赵局长", unit: "squad-3", role: .leader)
     static let chen = Member(id: "chen", name: "陈编辑", unit: "bureau", role: .centralEditor)
+    static let ju = Member(id: "ju", name: "鞠局长", unit: "bureau", role: .principalLeader)
     static let sun = Member(id: "sun", name: "孙信息员", unit: "squad-4", role: .drafter)
 
     static let t0 = Date(timeIntervalSince1970: 1_795_000_000)

@@ -15,7 +15,7 @@ struct ShowCommand: ReplicaCommand {
         let report = try replica.report(id)
         let conflicts = try replica.conflicts(report: report.id)
         let signatures = try replica.verifySteps(report: report.id)
-        let facts = try ReportFacts(record: try replica.record(report.id))
+        let facts = try ReportFacts(record: try replica.record(report.id), policy: try replica.policy())
         if global.json {
             return context.print(
                 try Rendering.json(ReportView(report: report, conflicts: conflicts, signatures: signatures, results: ReportResults(facts))))

@@ -58,6 +58,18 @@ struct SignCommand: ReplicaCommand {
     }
 }
 
+/// `report-cli approve`: the principal leader approves a signed report the approval chain sends to them (审批).
+struct ApproveCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Approve a signed report that needs the principal leader (主要领导审批).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "An optional note.") var comment: String?
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .approve, id: id, comment: comment).run(in: context)
+    }
+}
+
 /// `report-cli withdraw`: the unit takes a report back before the central office has it.
 struct WithdrawCommand: ReplicaCommand {
     static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a report.")

@@ -183,7 +183,7 @@ public struct CentralReplica: Sendable {
             // What the push released comes first: a receipt the central lost and a device gave back is one of them.
             try s.engine.releaseWaiting()
             for id in s.touchedRecords.sorted() {
-                guard let record = try s.record(id), record.state == .signed else { continue }
+                guard let record = try s.record(id), ApprovalChain.isComplete(record, policy: s.policy) else { continue }
                 let receipt = try LocalWrites.transition(
                     .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil,
                     detail: try RegistrationNumbers.receiptDetail(for: record, s), stamp: s.stamp())

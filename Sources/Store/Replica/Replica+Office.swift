@@ -72,11 +72,12 @@ extension Replica {
 
     /// What the central office counts about each report, read one record at a time.
     public func reportFacts(unit: String? = nil) throws -> [ReportFacts] {
-        try read { db in
+        let policy = try policy()
+        return try read { db in
             let sql = "SELECT record FROM reports" + (unit == nil ? "" : " WHERE unit = ?")
             let rows = try String.fetchCursor(db, sql: sql, arguments: unit.map { [$0] } ?? [])
             var facts: [ReportFacts] = []
-            while let json = try rows.next() { facts.append(try ReportFacts(record: try JSONCoding.value(ReportRecord.self, from: json))) }
+            while let json = try rows.next() { facts.append(try ReportFacts(record: try JSONCoding.value(ReportRecord.self, from: json), policy: policy)) }
             return facts
         }
     }

@@ -45,7 +45,7 @@ public enum ApprovalFold {
                     ))
                 continue
             }
-            if event.action == .review || event.action == .sign,
+            if event.action == .review || event.action == .sign || event.action == .approve,
                 let edit = versions.filter({ isConcurrent(event, $0) }).max(by: { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) })
             {
                 result.conflicts.append(
@@ -93,10 +93,12 @@ public enum ApprovalFold {
         return (a.hlc, a.dot.replica, a.dot.counter) < (b.hlc, b.dot.replica, b.dot.counter)
     }
 
-    /// Precedence of a role between concurrent events: central office > leader > unit head > drafter.
+    /// Precedence of a role between concurrent events: central office > principal leader > leader > unit
+    /// head > drafter.
     public static func rank(_ role: Role) -> Int {
         switch role {
-        case .centralEditor: 4
+        case .centralEditor: 5
+        case .principalLeader: 4
         case .leader: 3
         case .unitHead: 2
         case .drafter: 1

@@ -6,6 +6,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case unitHead = "unit-head"
     /// 分管领导: signs off (签发).
     case leader
+    /// 主要领导 (局长): approves (审批) what the policy's approval chain sends past the leader — by default
+    /// major emergencies (000:337, 001:112).
+    case principalLeader = "principal-leader"
     /// 办公室 editor: receives, adopts, returns, rejects, archives.
     case centralEditor = "central-editor"
     /// Manages members and policy; no workflow rights.

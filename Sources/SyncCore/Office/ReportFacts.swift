@@ -26,8 +26,9 @@ public struct ReportFacts: Sendable, Equatable {
     public let phoneReportedAt: Date?
     public let isFollowUp: Bool
     public let solicitation: String?
-    /// When the unit finished with it: its leader's first sign-off (签发) that stood. Deadlines are
-    /// judged by this; signing again after a return does not make a report late.
+    /// When the unit finished with it: its leader's first sign-off (签发) that stood, or — when its approval
+    /// chain needs the principal leader — the first approval (审批) that stood. Deadlines are judged by
+    /// this; signing again after a return does not make a report late.
     public let signedAt: Date?
     /// When the central office had it (回执): shown beside the sign-off, never judged.
     public let receivedAt: Date?
@@ -40,11 +41,10 @@ public struct ReportFacts: Sendable, Equatable {
     /// When the central office rejected it (不采用), false or not, if that step stands.
     public let rejectedAt: Date?
 
-    /// The facts of a merged record: only steps that took effect count.
-    public init(record: ReportRecord) throws {
+    /// The facts of a merged record under `policy`: only steps that took effect count.
+    public init(record: ReportRecord, policy: Policy) throws {
         let content = record.readableContent().content
-        let lost = Set(record.approvalConflicts.map(\.loser.dot))
-        let steps = record.transitions.filter { !lost.contains($0.dot) }.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
+        let steps = ApprovalChain.standingSteps(of: record)
         func recognition(_ event: TransitionEvent, by: String?) -> Recognition? {
             guard let level = event.detail?.level else { return nil }
             return Recognition(level: level, by: by, at: event.detail?.date ?? event.hlc.date)
@@ -62,7 +62,8 @@ public struct ReportFacts: Sendable, Equatable {
         phoneReportedAt = content.emergency?.phoneReportedAt
         isFollowUp = content.followUpOf != nil
         solicitation = content.solicitation
-        signedAt = steps.first(where: { $0.action == .sign })?.hlc.date
+        let finish: WorkflowAction = ApprovalChain.needsPrincipal(content, policy: policy) ? .approve : .sign
+        signedAt = steps.first(where: { $0.action == finish })?.hlc.date
         receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
         registration = steps.first(where: { $0.action == .receive && $0.detail?.registration != nil })?.detail?.registration
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }

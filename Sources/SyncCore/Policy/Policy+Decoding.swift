@@ -82,6 +82,14 @@ extension Policy {
             }
             if limit <= 0 { throw fail("lengthLimits.\(slug)", "must be a positive number of characters") }
         }
+        for key in principalApproval {
+            let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard (1...2).contains(parts.count), ReportCategory(rawValue: parts[0]) != nil,
+                parts.count == 1 || EmergencySeverity(rawValue: parts[1]) != nil
+            else {
+                throw fail("principalApproval", "'\(key)' is not a category or category/severity (emergency, emergency/major)")
+            }
+        }
         for slug in unitKinds where UnitKind(rawValue: slug) == nil {
             throw fail("unitKinds", "'\(slug)' is not a slug of lowercase letters, digits and -")
         }

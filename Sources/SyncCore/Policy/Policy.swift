@@ -26,6 +26,10 @@ public struct Policy: Codable, Sendable, Equatable {
     public var points = PointsPolicy()
     /// Non-working days besides weekends, as `YYYY-MM-DD`.
     public var holidays: [String] = []
+    /// The categories (`emergency`) or category/severity pairs (`emergency/major`) whose reports need the
+    /// principal leader's approval after the leader's sign-off (`ApprovalChain`). 000:337 asks it of every
+    /// emergency, 001:112 of major items, 000:21 of everything (list every category).
+    public var principalApproval: [String] = ["emergency/major"]
     /// Unit kinds the bureau uses beyond the built-in ones (003:54: `town`, `department`), as slugs.
     public var unitKinds: [String] = []
     /// Weekend days that are working days (调休 make-up days), as `YYYY-MM-DD`.
@@ -190,6 +194,7 @@ extension Policy {
         holidays = try c.value(.holidays, or: holidays)
         workingWeekendDays = try c.value(.workingWeekendDays, or: workingWeekendDays)
         unitKinds = try c.value(.unitKinds, or: unitKinds)
+        principalApproval = try c.value(.principalApproval, or: principalApproval)
         effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
         loadedBy = try c.decodeIfPresent(String.self, forKey: .loadedBy)
     }

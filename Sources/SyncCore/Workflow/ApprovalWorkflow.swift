@@ -6,11 +6,13 @@ public enum ApprovalWorkflow {
         .init(action: .submit, from: [.draft, .returned], to: .awaitingReview, roles: [.drafter, .unitHead]),
         .init(action: .review, from: [.awaitingReview], to: .reviewed, roles: [.unitHead]),
         .init(action: .sign, from: [.reviewed], to: .signed, roles: [.leader]),
+        .init(action: .approve, from: [.signed], to: .signed, roles: [.principalLeader]),
         .init(action: .revise, from: [.reviewed], to: .awaitingReview, roles: [.drafter, .unitHead, .leader]),
         .init(
             action: .withdraw, from: [.draft, .awaitingReview, .reviewed, .signed, .returned], to: .withdrawn,
             roles: [.drafter, .unitHead]),
         .init(action: .return, from: [.awaitingReview, .reviewed, .signed], to: .returned, roles: [.unitHead, .leader]),
+        .init(action: .return, from: [.signed], to: .returned, roles: [.principalLeader]),
         .init(action: .return, from: [.signed, .received], to: .returned, roles: [.centralEditor]),
         .init(action: .receive, from: [.signed], to: .received, roles: [.centralEditor]),
         .init(action: .adopt, from: [.received, .adopted], to: .adopted, roles: [.centralEditor]),

@@ -4,8 +4,11 @@ public enum WorkflowAction: String, CaseIterable, Codable, Sendable {
     case submit
     /// 审核: the unit head approves the content.
     case review
-    /// 签发: the supervising leader signs it off; it may now leave the unit.
+    /// 签发: the supervising leader signs it off; it may now leave the unit, unless the policy's approval
+    /// chain also asks the principal leader's approval.
     case sign
+    /// 审批: the principal leader (主要领导) approves a signed report the approval chain sends to them.
+    case approve
     /// The drafter or unit head takes it back before the central office has it.
     case withdraw
     /// 回执: the central office acknowledges receipt.
