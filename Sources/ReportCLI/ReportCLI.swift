@@ -15,7 +15,7 @@ public struct ReportCLI: AsyncParsableCommand {
             InitCommand.self, MemberCommand.self, DraftCommand.self, EditCommand.self, ListCommand.self,
             ShowCommand.self, SubmitCommand.self, ReviewCommand.self, SignCommand.self, ApproveCommand.self, WithdrawCommand.self,
             ReturnCommand.self, HistoryCommand.self, PolicyCommand.self, DigestCommand.self, SyncCommand.self,
-            StatusCommand.self, ReceiveCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
+            StatusCommand.self, ReceiveCommand.self, CopyeditCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
             ConflictsCommand.self, InstructCommand.self, ScoreCommand.self, QuotaCommand.self, DeadlinesCommand.self,
             SolicitCommand.self, BulletinCommand.self, KeyCommand.self, VerifyCommand.self, BackupCommand.self,
             ConfigCommand.self,

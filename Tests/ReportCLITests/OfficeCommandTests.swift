@@ -97,6 +97,8 @@ struct OfficeCommandTests {
         try await ok("adopt", id, "--db", "central.sqlite", "--as", "chen", "--level", "province", "--outlet", "省政务信息")
         try await refused("--leader", "instruct", id, "--db", "central.sqlite", "--as", "chen", "--level", "city", "--leader", " ")
         try await ok("instruct", id, "--db", "central.sqlite", "--as", "chen", "--level", "city", "--leader", "市长")
+        try await ok("copyedit", id, "--db", "central.sqlite", "--as", "chen", "--title", "某中队开展夜间专项巡查")
+        try await refused("a drafter may not copyedit", "copyedit", id, "--db", "laptop.sqlite", "--as", "wang", "--title", "改")
         try await ok("sync", "--db", "laptop.sqlite")
 
         // The result reaches the unit: what was adopted where and when, and who wrote an instruction.
@@ -106,6 +108,9 @@ struct OfficeCommandTests {
         #expect(shown.contains("adopted         city level, 政务信息快报, on \(today)"), "\(shown)")
         #expect(shown.contains("adopted         province level, 省政务信息, on \(today)"))
         #expect(shown.contains("instruction     city level, 市长, on \(today)"))
+        // 000:213: the central's edited version under its responsible editor, beside the unit's signed title.
+        #expect(shown.contains("title             夜查") && shown.contains("edited title    某中队开展夜间专项巡查"), "\(shown)")
+        #expect(shown.contains("edited by       chen (责任编辑)"))
         let history = try await ok("history", id, "--db", "laptop.sqlite")
         #expect(history.contains("adopt: received → adopted (city level, 政务信息快报)"), "\(history)")
         #expect(history.contains("instruct: adopted → adopted (city level, by 市长)") || history.contains("(city level, by 市长)"), "\(history)")

@@ -14,6 +14,8 @@ enum ResultText {
         if let date = detail.date { parts.append("on \(BureauTime.day(date, in: timeZone))") }
         if detail.falseReport == true { parts.append("a false report (虚假信息)") }
         if let number = detail.registration { parts.append("registered as \(number)") }
+        let edited = [detail.revisedTitle.map { _ in "title" }, detail.revisedBody.map { _ in "body" }].compactMap { $0 }
+        if !edited.isEmpty { parts.append("edited \(edited.joined(separator: " and "))") }
         return parts.joined(separator: ", ")
     }
 
@@ -29,6 +31,11 @@ enum ResultText {
         lines += facts.adoptions.map { ("adopted", recognition($0)) }
         lines += facts.instructions.map { ("instruction", recognition($0)) }
         if let at = facts.falseReportAt { lines.append(("false report", "rejected as false (虚假信息) on \(BureauTime.day(at, in: timeZone))")) }
+        if let version = facts.editorVersion {
+            lines.append(("edited by", "\(version.editor) (责任编辑), \(BureauTime.text(version.at, in: timeZone)); the unit's text above is unchanged"))
+            if let title = version.title { lines.append(("edited title", title)) }
+            if let body = version.body { lines.append(("edited body", body)) }
+        }
         return lines
     }
 }
@@ -41,6 +48,8 @@ struct ReportResults: Encodable {
     let adoptions: [ReportFacts.Recognition]
     let instructions: [ReportFacts.Recognition]
     let falseReportAt: Date?
+    /// The central office's edited version (编辑加工), beside the unit's text.
+    let editorVersion: ReportFacts.EditorVersion?
 
     init(_ facts: ReportFacts) {
         receivedAt = facts.receivedAt
@@ -48,5 +57,6 @@ struct ReportResults: Encodable {
         adoptions = facts.adoptions
         instructions = facts.instructions
         falseReportAt = facts.falseReportAt
+        editorVersion = facts.editorVersion
     }
 }

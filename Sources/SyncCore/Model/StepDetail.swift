@@ -15,10 +15,14 @@ public struct StepDetail: Codable, Sendable, Equatable {
     public var falseReport: Bool?
     /// For a receipt: the number the central registered the report under, per bureau year (`2026-0123`, 001:112).
     public var registration: String?
+    /// For a copy-edit (编辑加工, 000:197, 000:213): the central office's version of the title and body,
+    /// kept beside the unit's signed text, never over it. Either may be left as the version before had it.
+    public var revisedTitle: String?
+    public var revisedBody: String?
 
     public init(
         level: AdoptionLevel? = nil, outlet: String? = nil, leader: String? = nil, date: Date? = nil, falseReport: Bool? = nil,
-        registration: String? = nil
+        registration: String? = nil, revisedTitle: String? = nil, revisedBody: String? = nil
     ) {
         self.level = level
         self.outlet = outlet
@@ -26,5 +30,7 @@ public struct StepDetail: Codable, Sendable, Equatable {
         self.date = date
         self.falseReport = falseReport
         self.registration = registration
+        self.revisedTitle = revisedTitle
+        self.revisedBody = revisedBody
     }
 }

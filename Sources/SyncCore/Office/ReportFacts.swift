@@ -40,6 +40,18 @@ public struct ReportFacts: Sendable, Equatable {
     public let falseReportAt: Date?
     /// When the central office rejected it (不采用), false or not, if that step stands.
     public let rejectedAt: Date?
+    /// The central office's edited version (编辑加工), if a central editor made one: the latest, with every
+    /// part the edits so far gave it.
+    public let editorVersion: EditorVersion?
+
+    /// The central office's version of a report's text beside the unit's, and its responsible editor (责任编辑).
+    public struct EditorVersion: Sendable, Equatable, Encodable {
+        public let title: String?
+        public let body: String?
+        /// The central editor who made the latest edit.
+        public let editor: String
+        public let at: Date
+    }
 
     /// The facts of a merged record under `policy`: only steps that took effect count.
     public init(record: ReportRecord, policy: Policy) throws {
@@ -70,5 +82,11 @@ public struct ReportFacts: Sendable, Equatable {
         instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }
         falseReportAt = steps.first { $0.action == .reject && $0.detail?.falseReport == true }?.hlc.date
         rejectedAt = steps.first { $0.action == .reject }?.hlc.date
+        let edits = steps.filter { $0.action == .copyedit }
+        editorVersion = edits.last.map { last in
+            EditorVersion(
+                title: edits.last(where: { $0.detail?.revisedTitle != nil })?.detail?.revisedTitle,
+                body: edits.last(where: { $0.detail?.revisedBody != nil })?.detail?.revisedBody, editor: last.actor, at: last.hlc.date)
+        }
     }
 }

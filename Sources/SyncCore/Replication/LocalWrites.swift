@@ -91,6 +91,15 @@ public enum LocalWrites {
         if action == .instruct, detail?.leader?.allSatisfy(\.isWhitespace) ?? true {
             throw ReportSyncError(.invalidInput, "instruct needs --leader: the leader who wrote the instruction (批示)")
         }
+        if action == .copyedit {
+            guard detail?.revisedTitle != nil || detail?.revisedBody != nil else {
+                throw ReportSyncError(.invalidInput, "copyedit needs --title or --body: the central's edited version")
+            }
+            if let title = detail?.revisedTitle { try ReportRules.checkTitle(title) }
+            if let body = detail?.revisedBody, !body.hasVisibleText {
+                throw ReportSyncError(.invalidInput, "the edited body has no visible text")
+            }
+        }
         if action == .revise {
             throw ReportSyncError(.invalidInput, "revise is recorded automatically when a reviewed report is edited; use report-cli edit")
         }

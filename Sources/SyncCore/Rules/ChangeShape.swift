@@ -87,6 +87,8 @@ public enum ChangeShape {
             try text(step.detail?.outlet, "the outlet", max: 500)
             try text(step.detail?.leader, "the leader", max: 500)
             try text(step.detail?.registration, "the registration number", max: 40)
+            try text(step.detail?.revisedTitle, "the edited title", max: 2_000)
+            try text(step.detail?.revisedBody, "the edited body", max: 200_000)
             try replica(step.sawContent.replica, "the content seen")
         case .resolution(let step):
             try text(step.conflict, "the conflict id", max: maxConflictID)

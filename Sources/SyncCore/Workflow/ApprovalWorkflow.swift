@@ -19,6 +19,8 @@ public enum ApprovalWorkflow {
         .init(action: .reject, from: [.received], to: .rejected, roles: [.centralEditor]),
         .init(action: .instruct, from: [.adopted], to: .adopted, roles: [.centralEditor]),
         .init(action: .archive, from: [.adopted, .rejected, .withdrawn], to: .archived, roles: [.centralEditor]),
+        .init(action: .copyedit, from: [.received], to: .received, roles: [.centralEditor]),
+        .init(action: .copyedit, from: [.adopted], to: .adopted, roles: [.centralEditor]),
     ]
 
     /// The state `action` leads to when taken by `role` from `state`, or an error that says who may do what.

@@ -23,6 +23,9 @@ public enum WorkflowAction: String, CaseIterable, Codable, Sendable {
     case instruct
     /// 归档
     case archive
+    /// 编辑加工: a central editor, the responsible editor (责任编辑), records the central's edited version of a
+    /// received text beside the unit's signed one (000:197, 000:213).
+    case copyedit
     /// A reviewed report was edited, so its review no longer stands (recorded automatically).
     case revise
 

@@ -59,3 +59,20 @@ struct RejectCommand: ReplicaCommand {
         try TransitionRunner(global: global, action: .reject, id: id, comment: comment) { _ in detail }.run(in: context)
     }
 }
+
+/// `report-cli copyedit`: the central office's edited version of a received text (编辑加工), kept beside
+/// the unit's signed text; the editor who runs it is the responsible editor (责任编辑).
+struct CopyeditCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copyedit",
+        abstract: "Record the central office's edited title or body of a received report (编辑加工); the unit's signed text stays.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Report id (or a unique prefix).") var id: String
+    @Option(help: "The edited title.") var title: String?
+    @Option(help: "The edited body.") var body: String?
+    func execute(in context: CommandContext) throws {
+        try TransitionRunner(global: global, action: .copyedit, id: id, comment: nil) { _ in
+            StepDetail(revisedTitle: title, revisedBody: body)
+        }.run(in: context)
+    }
+}
