@@ -95,7 +95,9 @@ let package = Package(
             name: "ReportCLITests",
             dependencies: [
                 "ReportCLI", "Store", "SyncCore", "SyncService", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+            ],
+            // The golden bulletins are read from the source tree by path (BulletinTests), not bundled.
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "SyncServiceTests",
