@@ -52,6 +52,10 @@ struct PolicyTests {
         var stored = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy.standard)) as! [String: Any]
         stored["lengthLimitEnforcement"] = nil
         stored["workingWeekendDays"] = nil
+        stored["principalApproval"] = nil
+        var deadlines = stored["deadlines"] as! [String: Any]
+        deadlines["disclosureWorkingDays"] = nil
+        stored["deadlines"] = deadlines
         var points = stored["points"] as! [String: Any]
         points["adoptionByOutlet"] = nil
         points["adoptionCounting"] = nil
@@ -59,7 +63,10 @@ struct PolicyTests {
         stored["points"] = points
         let policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored))
         #expect(policy.points.falseReport == -30, "what it holds is kept")
-        #expect(policy.points.adoptionCounting == .accumulate && policy.workingWeekendDays.isEmpty && policy.lengthLimitEnforcement == .warn)
+        #expect(policy.points.adoptionCounting == .accumulate && policy.workingWeekendDays.isEmpty)
+        #expect(policy.lengthLimitEnforcement == .refuse && policy.principalApproval.isEmpty && policy.deadlines.disclosureWorkingDays == nil,
+            "a setting that changes what the earlier version did keeps the earlier behaviour when absent")
+        #expect(Policy.standard.principalApproval == ["emergency/major"] && Policy.standard.lengthLimitEnforcement == .warn, "a new bureau gets the rule books'")
         let wrongType = #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(Policy.self, from: Data(#"{"holidays": "2026-10-01"}"#.utf8))
         }

@@ -109,6 +109,41 @@ struct RecurringDeadlineTests {
         }
     }
 
+    @Test("a verdict does not depend on the window asked: a unit that always signs an hour late and skipped a week reads the same in a month, a year and deadlines")
+    func windowIndependent() throws {
+        let p = try policy(#"{"deadlines": {"recurring": [{"rule": "weekly-summary", "category": "problem", "weekdays": [5], "time": "16:00"}]}}"#)
+        let rule = p.deadlines.recurring[0]
+        // Fridays of October and November 2026, signed at 17:00, except 16 October.
+        var reports: [ReportFacts] = []
+        var friday = at("2026-10-02T17:00")
+        while friday < at("2026-12-01T00:00") {
+            if BureauTime.day(friday, in: OfficeRulesTests.zone) != "2026-10-16" { reports.append(try signed("w\(reports.count)", at: BureauTime.day(friday, in: OfficeRulesTests.zone) + "T17:00")) }
+            friday = friday.addingTimeInterval(7 * 86_400)
+        }
+        let now = at("2026-12-02T00:00")
+        func verdicts(from: String, to: String) -> [String: Deadline.Status] {
+            Dictionary(uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at(from), to: at(to), reports: reports, policy: p, now: now).map {
+                (BureauTime.day($0.due, in: OfficeRulesTests.zone), $0.status)
+            })
+        }
+        let november = verdicts(from: "2026-11-01T00:00", to: "2026-12-01T00:00")
+        let autumn = verdicts(from: "2026-10-01T00:00", to: "2026-12-01T00:00")
+        let asOfNow = Dictionary(
+            uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at("2026-11-01T00:00"), to: now, reports: reports, policy: p, now: now)
+                .map { (BureauTime.day($0.due, in: OfficeRulesTests.zone), $0.status) })
+        #expect(november.count == 4 && november.allSatisfy { autumn[$0.key] == $0.value && asOfNow[$0.key] == $0.value }, "\(november) against \(autumn)")
+        #expect(autumn["2026-10-16"] == .overdue && autumn.filter { $0.key != "2026-10-16" }.allSatisfy { $0.value == .late }, "\(autumn)")
+    }
+
+    @Test("a due time at 24:00 on a period's last day is that period's: the 31st of October is October's")
+    func endOfDayStaysInItsPeriod() throws {
+        let p = try policy(#"{"deadlines": {"recurring": [{"rule": "month-end", "category": "research", "dayOfMonth": 31}]}}"#)
+        let october = DeadlineRules.recurring(
+            p.deadlines.recurring[0], unit: squad, from: at("2026-10-01T00:00"), to: at("2026-11-01T00:00"), reports: [], policy: p, now: at("2026-12-02T00:00"))
+        #expect(october.map(\.due) == [at("2026-11-01T00:00")] && october.first?.report == "month-end/squad-3/2026-10-31")
+        #expect(BureauTime.dueText(at("2026-11-01T00:00"), in: OfficeRulesTests.zone) == "2026-10-31 24:00 +08:00")
+    }
+
     @Test(
         "a bad recurring entry is refused with the key and the reason",
         arguments: [

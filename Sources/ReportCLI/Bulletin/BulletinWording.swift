@@ -39,7 +39,7 @@ struct BulletinWording {
         guard language == .zh else {
             return "\(name) (\(unit)), \(Self.englishReason(item.reason)): \(item.detail)" + (item.registration.map { " (No. \($0))" } ?? "")
         }
-        let when = BureauTime.text(item.at, in: timeZone)
+        let when = BureauTime.dueText(item.at, in: timeZone)
         let title = "「\(item.title)」" + (item.registration.map { "（\($0)）" } ?? "")
         let text: String
         switch (item.reason, item.rule) {

@@ -163,7 +163,10 @@ public struct CentralReplica: Sendable {
                     // Not the device's change: its refusal is neither voided nor kept (it must not hold
                     // the dot against the genuine change another device may still give back).
                     let outcome = try s.offer(change)
-                    if case .rejected = outcome { s.engine.forgetRefusal(of: change.dot) }
+                    if case .rejected = outcome { s.engine.forgetRefusal(of: change.dot) } else {
+                        // A receipt it signed before it lost it: its number is taken, also for the receipts of this push.
+                        try RegistrationNumbers.keep(change, s.db)
+                    }
                     return PushResult(dot: change.dot, outcome: outcome)
                 }
                 let outcome: ApplyOutcome

@@ -70,9 +70,10 @@ extension Replica {
         }
     }
 
-    /// What the central office counts about each report, read one record at a time.
-    public func reportFacts(unit: String? = nil) throws -> [ReportFacts] {
-        let policy = try policy()
+    /// What the central office counts about each report, judged under `policy` (the one in force now
+    /// when nil), read one record at a time.
+    public func reportFacts(unit: String? = nil, policy: Policy? = nil) throws -> [ReportFacts] {
+        let policy = try policy ?? self.policy()
         return try read { db in
             let sql = "SELECT record FROM reports" + (unit == nil ? "" : " WHERE unit = ?")
             let rows = try String.fetchCursor(db, sql: sql, arguments: unit.map { [$0] } ?? [])
@@ -120,13 +121,13 @@ extension Replica {
     /// The scorecard of each unit this replica judges (or only `unit`) for `period`, judged at `now` under
     /// the policy in force on the period's last day: a later version never changes a past period's scores.
     public func scorecards(period: Period, unit: String? = nil, now: Date) throws -> [Scorecard] {
-        let policy = try policy(at: period.end(in: WorkingCalendar(policy: try policy()).timeZone).addingTimeInterval(-1))
+        let policy = try policy(for: period)
         var units = try judgedUnits()
         if let unit {
             units = units.filter { $0.id == unit }
             if units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges; known: \(try judgedUnits().map(\.id).joined(separator: ", "))") }
         }
-        let facts = Dictionary(grouping: try reportFacts(unit: unit), by: \.unit)
+        let facts = Dictionary(grouping: try reportFacts(unit: unit, policy: policy), by: \.unit)
         let solicitations = Dictionary(grouping: try self.solicitations(), by: \.unit)
         return units.map { u in
             Scorecard(unit: u, period: period, reports: facts[u.id] ?? [], solicitations: solicitations[u.id] ?? [], policy: policy, now: now)
@@ -136,10 +137,10 @@ extension Replica {
     /// The score of each person of the units this replica judges (or of `unit`) for `period`: everyone
     /// who may draft there, and anyone else who drafted a report of it; ranked (先进个人, 000:581).
     public func personScores(period: Period, unit: String? = nil, now: Date) throws -> [PersonScore] {
-        let policy = try policy(at: period.end(in: WorkingCalendar(policy: try policy()).timeZone).addingTimeInterval(-1))
+        let policy = try policy(for: period)
         let units = try judgedUnits().filter { unit == nil || $0.id == unit }
         if let unit, units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges") }
-        let facts = Dictionary(grouping: try reportFacts(unit: unit), by: \.unit)
+        let facts = Dictionary(grouping: try reportFacts(unit: unit, policy: policy), by: \.unit)
         let members = try self.members()
         var scores: [PersonScore] = []
         for u in units {

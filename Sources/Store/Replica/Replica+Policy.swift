@@ -16,6 +16,11 @@ extension Replica {
         try read { db in try Self.policy(db, at: date) }
     }
 
+    /// The policy a period is judged by: the version in force on its last day.
+    public func policy(for period: Period) throws -> Policy {
+        try policy(at: period.end(in: WorkingCalendar(policy: try policy()).timeZone).addingTimeInterval(-1))
+    }
+
     /// Every version loaded, oldest effective day first.
     public func policyHistory() throws -> [Policy] {
         try read { db in

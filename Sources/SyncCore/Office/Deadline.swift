@@ -60,9 +60,9 @@ public enum DeadlineRules {
         }
         // 000:175: what is to be disclosed proactively reaches the disclosure group within 5 working days.
         let disclosure =
-            facts.disclosure == .proactive
-            ? [item("disclosure-review", from: event, due: calendar.adding(workingDays: rules.disclosureWorkingDays, to: event), done: facts.signedAt)]
-            : []
+            facts.disclosure == .proactive ? rules.disclosureWorkingDays.map { days in
+                [item("disclosure-review", from: event, due: calendar.adding(workingDays: days, to: event), done: facts.signedAt)]
+            } ?? [] : []
         return disclosure + timeLimits(of: facts, from: event, calendar: calendar, rules: rules, make: item)
     }
 
@@ -121,37 +121,37 @@ public enum DeadlineRules {
             status: status(due: due, from: start, done: report?.signedAt, now: now))
     }
 
-    /// The due times of a recurring deadline that fall in [`start`, `end`) for `unit`, each met by the first
-    /// report of its category the unit signed off after the due time before it. One signed off after a due
-    /// time that had none, in the first half of the time to the next, is that one's, late; after that it is
-    /// the next one's. A report counts once; a due time whose period began before the unit existed is not owed.
+    /// The due times of a recurring deadline that fall in [`start`, `end`) for `unit` (a due time at 24:00
+    /// belongs to the day it ends). Each is met by the first report of its category the unit signed off
+    /// after the due time before it. One signed off after a due time that had none, in the first half of
+    /// the time to the next, is that one's, late; after that it is the next one's. A report counts once.
+    /// Reports are matched from before the unit's first one, whatever the window, so every window asked
+    /// gives each due time the same verdict. A due time whose period began before the unit existed is not owed.
     public static func recurring(
         _ rule: RecurringDeadline, unit: OrgUnit, from start: Date, to end: Date, reports: [ReportFacts], policy: Policy, now: Date
     ) -> [Deadline] {
         guard rule.applies(to: unit.kind) else { return [] }
         let calendar = Period.calendar(WorkingCalendar(policy: policy).timeZone)
-        // Due times from well before `start`, so that the reports before it are used up in order.
-        let lookBack = calendar.date(byAdding: .day, value: -62, to: start)!
-        let lookAhead = calendar.date(byAdding: .day, value: 32, to: end)!
-        let dues = rule.dueTimes(from: lookBack, to: lookAhead, calendar: calendar)
         let signed = reports.filter { $0.unit == unit.id && rule.isMet(by: $0.category) && $0.signedAt != nil }
             .sorted { ($0.signedAt!, $0.id) < ($1.signedAt!, $1.id) }
+        // Matching starts before the first report (nothing is matched before it) and before the window.
+        let first = min(signed.first?.signedAt ?? start, start)
+        let dues = rule.dueTimes(
+            from: calendar.date(byAdding: .month, value: -2, to: first)!, to: calendar.date(byAdding: .month, value: 2, to: end)!, calendar: calendar)
         var next = 0
         var items: [Deadline] = []
-        for (i, due) in dues.enumerated() where i > 0 {
-            let previous = dues[i - 1]
-            let following = i + 1 < dues.count ? dues[i + 1] : Date.distantFuture
+        for i in dues.indices where i > 0 && i + 1 < dues.count {
+            let (previous, due, following) = (dues[i - 1], dues[i], dues[i + 1])
             while next < signed.count, signed[next].signedAt! <= previous { next += 1 }
             var answer: ReportFacts?
-            // On time up to the due time; late up to halfway to the next one, after which a report is the next one's.
-            let graceEnd = following == .distantFuture ? following : due.addingTimeInterval(following.timeIntervalSince(due) / 2)
-            if next < signed.count, signed[next].signedAt! <= graceEnd {
+            if next < signed.count, signed[next].signedAt! <= due.addingTimeInterval(following.timeIntervalSince(due) / 2) {
                 answer = signed[next]
                 next += 1
             }
-            guard due >= start, due < end, unit.existed(before: previous) else { continue }
-            // The day it belongs to: a due time at 24:00 is the end of the day before the midnight.
-            let day = BureauTime.day(due.addingTimeInterval(-1), in: calendar.timeZone)
+            // A due time at 24:00 is the end of its day: it belongs to that day and its period.
+            let belongsTo = rule.minuteOfDay == 24 * 60 ? due.addingTimeInterval(-0.001) : due
+            guard belongsTo >= start, belongsTo < end, unit.existed(before: previous) else { continue }
+            let day = BureauTime.day(belongsTo, in: calendar.timeZone)
             items.append(
                 Deadline(
                     report: answer?.id ?? "\(rule.rule)/\(unit.id)/\(day)", unit: unit.id, title: answer?.title ?? "\(rule.rule) \(day)",

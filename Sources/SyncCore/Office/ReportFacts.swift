@@ -26,9 +26,10 @@ public struct ReportFacts: Sendable, Equatable {
     public let phoneReportedAt: Date?
     public let isFollowUp: Bool
     public let solicitation: String?
-    /// When the unit finished with it: its leader's first sign-off (签发) that stood, or — when its approval
-    /// chain needs the principal leader — the first approval (审批) that stood. Deadlines are judged by
-    /// this; signing again after a return does not make a report late.
+    /// When the unit finished with it: its leader's first sign-off (签发) that stood, or the principal
+    /// leader's first approval (审批) that stood when it has one; a report whose chain needs the approval
+    /// and that the central has not received is not finished without it. Deadlines are judged by this;
+    /// signing again after a return does not make a report late.
     public let signedAt: Date?
     /// When the central office had it (回执): shown beside the sign-off, never judged.
     public let receivedAt: Date?
@@ -74,8 +75,12 @@ public struct ReportFacts: Sendable, Equatable {
         phoneReportedAt = content.emergency?.phoneReportedAt
         isFollowUp = content.followUpOf != nil
         solicitation = content.solicitation
-        let finish: WorkflowAction = ApprovalChain.needsPrincipal(content, policy: policy) ? .approve : .sign
-        signedAt = steps.first(where: { $0.action == finish })?.hlc.date
+        let signOff = steps.first(where: { $0.action == .sign })?.hlc.date
+        let received = steps.contains { $0.action == .receive }
+        // A report the central received without an approval left under a policy that did not ask for one.
+        signedAt =
+            ApprovalChain.needsPrincipal(content, policy: policy) && !received
+            ? steps.first(where: { $0.action == .approve })?.hlc.date : (steps.first(where: { $0.action == .approve })?.hlc.date ?? signOff)
         receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
         registration = steps.first(where: { $0.action == .receive && $0.detail?.registration != nil })?.detail?.registration
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }

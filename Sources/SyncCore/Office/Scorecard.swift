@@ -156,7 +156,7 @@ extension Scorecard {
                 NamedItem(
                     reason: deadline.status == .late ? .late : .missing, subject: deadline.report, title: deadline.title, rule: deadline.rule,
                     at: deadline.due,
-                    detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.text(deadline.due, in: zone))",
+                    detail: "「\(deadline.title)」 \(deadline.status == .late ? "signed off late" : "not signed off") against \(deadline.rule), due \(BureauTime.dueText(deadline.due, in: zone))",
                     registration: registrations[deadline.report]))
         }
         for report in mine {
@@ -166,7 +166,9 @@ extension Scorecard {
                         reason: .falseReport, subject: report.id, title: report.title, rule: nil, at: at,
                         detail: "「\(report.title)」 rejected as false on \(day(at))", registration: report.registration))
             }
-            for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now) where inPeriod(deadline.due) {
+            // A deadline at midnight ends the day before: it belongs to that day's period.
+            for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now)
+            where inPeriod(deadline.due.addingTimeInterval(-0.001)) {
                 countMissed(deadline)
                 if deadline.isEmergency, deadline.status == .late || deadline.status == .overdue {
                     add("late-or-missing-emergency", report.id, points.lateOrMissingEmergency,

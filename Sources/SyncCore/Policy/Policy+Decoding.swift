@@ -146,7 +146,7 @@ extension Policy {
             ("emergencyMajorWrittenMinutes", d.emergencyMajorWrittenMinutes),
             ("emergencyGeneralWrittenMinutes", d.emergencyGeneralWrittenMinutes),
             ("phoneFirstWrittenWorkingDays", d.phoneFirstWrittenWorkingDays),
-            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays), ("disclosureWorkingDays", d.disclosureWorkingDays),
+            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays), ("disclosureWorkingDays", d.disclosureWorkingDays ?? 1),
         ] where value <= 0 {
             throw fail("deadlines.\(key)", "must be positive")
         }

@@ -91,8 +91,8 @@ public struct DeadlinePolicy: Codable, Sendable, Equatable {
     public var monthlyReportDayOfMonth = 15
     public var monthlyMediaSummaryDayOfMonth = 28
     /// An item to be disclosed proactively (主动公开) goes to the disclosure group for review within this
-    /// many working days of the event (000:175). Rule slug `disclosure-review`.
-    public var disclosureWorkingDays = 5
+    /// many working days of the event (000:175); null for no such deadline. Rule slug `disclosure-review`.
+    public var disclosureWorkingDays: Int? = 5
     /// Hours from the event, by category, in place of the day rules (001:113: economic data within 24
     /// hours of its release). Rule slug `event-hours`.
     public var eventHours: [String: Int] = [:]
@@ -179,7 +179,9 @@ public enum AdoptionCounting: String, Codable, Sendable, CaseIterable {
 }
 
 // A stored or received policy is read key by key: a key an earlier version did not write keeps its
-// default, so a replica that upgrades still reads the policy it holds.
+// default, so a replica that upgrades still reads the policy it holds. A setting that changes what an
+// earlier version did takes, when absent, the earlier behaviour — no principal approval, no disclosure
+// deadline, hard length limits — so that upgrading never re-judges what the policy held already judged.
 extension Policy {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -187,14 +189,14 @@ extension Policy {
         timeZone = try c.value(.timeZone, or: timeZone)
         maxClockSkewSeconds = try c.value(.maxClockSkewSeconds, or: maxClockSkewSeconds)
         lengthLimits = try c.value(.lengthLimits, or: lengthLimits)
-        lengthLimitEnforcement = try c.value(.lengthLimitEnforcement, or: lengthLimitEnforcement)
+        lengthLimitEnforcement = try c.value(.lengthLimitEnforcement, or: .refuse)
         deadlines = try c.value(.deadlines, or: deadlines)
         quotas = try c.value(.quotas, or: quotas)
         points = try c.value(.points, or: points)
         holidays = try c.value(.holidays, or: holidays)
         workingWeekendDays = try c.value(.workingWeekendDays, or: workingWeekendDays)
         unitKinds = try c.value(.unitKinds, or: unitKinds)
-        principalApproval = try c.value(.principalApproval, or: principalApproval)
+        principalApproval = try c.value(.principalApproval, or: [])
         effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
         loadedBy = try c.decodeIfPresent(String.self, forKey: .loadedBy)
     }
@@ -212,7 +214,7 @@ extension DeadlinePolicy {
         generalDays = try c.value(.generalDays, or: generalDays)
         monthlyReportDayOfMonth = try c.value(.monthlyReportDayOfMonth, or: monthlyReportDayOfMonth)
         monthlyMediaSummaryDayOfMonth = try c.value(.monthlyMediaSummaryDayOfMonth, or: monthlyMediaSummaryDayOfMonth)
-        disclosureWorkingDays = try c.value(.disclosureWorkingDays, or: disclosureWorkingDays)
+        disclosureWorkingDays = try c.decodeIfPresent(Int.self, forKey: .disclosureWorkingDays)
         eventHours = try c.value(.eventHours, or: eventHours)
         recurring = try c.value(.recurring, or: recurring)
     }

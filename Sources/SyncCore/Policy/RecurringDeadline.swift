@@ -78,7 +78,7 @@ public struct RecurringDeadline: Codable, Sendable, Equatable {
             let falls =
                 if let weekdays { weekdays.contains(isoWeekday) } else { c.day! == min(dayOfMonth ?? 1, lastDay) }
             if falls {
-                let due = day.addingTimeInterval(Double(minute) * 60)
+                let due = calendar.date(byAdding: .minute, value: minute, to: day)!
                 if due >= start && due < end { result.append(due) }
             }
             day = calendar.date(byAdding: .day, value: 1, to: day)!

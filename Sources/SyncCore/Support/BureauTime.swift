@@ -12,6 +12,14 @@ public enum BureauTime {
         return formatter.string(from: date)
     }
 
+    /// A due time as people write it: one at local midnight is the end of the day before,
+    /// `2026-10-15 24:00 +08:00` ("by the 15th"), not the start of the 16th.
+    public static func dueText(_ date: Date, in timeZone: TimeZone) -> String {
+        let text = text(date, in: timeZone)
+        guard text.dropFirst(11).hasPrefix("00:00") else { return text }
+        return day(date.addingTimeInterval(-1), in: timeZone) + " 24:00" + text.dropFirst(16)
+    }
+
     /// The bureau's calendar day of `date`, as `2026-11-22`.
     public static func day(_ date: Date, in timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
