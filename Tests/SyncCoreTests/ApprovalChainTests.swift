@@ -72,4 +72,36 @@ struct ApprovalChainTests {
         try field.perform(.approve, on: "r", by: Cast.ju, now: Cast.at(80))
         #expect(ApprovalChain.isComplete(try field.record("r"), policy: .standard))
     }
+
+    @Test("an approval concurrent with a return and the drafter's edit: the report is returned and edited, with no open conflict")
+    func approvalConcurrentWithReturnAndEdit() throws {
+        var field = try signed(emergency(.major))
+        var office = MemoryReplica(replicaID: "office")
+        office.pull(from: field)
+        try office.perform(.approve, on: "r", by: Cast.ju, now: Cast.at(40))
+        try field.perform(.return, on: "r", by: Cast.li, comment: "补充伤亡人数", now: Cast.at(41))
+        var more = ReportPatch()
+        more.body = "村道塌方，一人受伤。"
+        _ = try field.edit("r", more, by: Cast.wang, now: Cast.at(42))
+        field.pull(from: office)
+        let record = try field.record("r")
+        #expect(record.state == .returned && record.approvalConflicts.isEmpty, "\(record.approvalConflicts)")
+        #expect(try record.content().body == "村道塌方，一人受伤。")
+    }
+
+    @Test("an approval made offline before a new sign-off does not complete the chain, whatever its clock says")
+    func approvalMustSeeTheLatestSignOff() throws {
+        var field = try signed(emergency(.major))
+        var office = MemoryReplica(replicaID: "office")
+        office.pull(from: field)
+        try field.perform(.return, on: "r", by: Cast.li, comment: "补充", now: Cast.at(40))
+        try field.perform(.submit, on: "r", by: Cast.wang, now: Cast.at(41))
+        try field.perform(.review, on: "r", by: Cast.li, now: Cast.at(42))
+        try field.perform(.sign, on: "r", by: Cast.zhao, now: Cast.at(43))
+        try office.perform(.approve, on: "r", by: Cast.ju, now: Cast.at(500))
+        field.pull(from: office)
+        let record = try field.record("r")
+        #expect(record.state == .signed)
+        #expect(!ApprovalChain.isComplete(record, policy: .standard), "the approval saw only the first sign-off")
+    }
 }

@@ -48,6 +48,17 @@ struct EditorVersionTests {
         let draft = #expect(throws: ReportSyncError.self) {
             try field.perform(.copyedit, on: "s", by: Cast.chen, detail: StepDetail(revisedTitle: "改"), now: Cast.at(100))
         }
-        #expect(draft?.code == .wrongState || draft?.code == .forbidden, "a draft is the unit's own")
+        #expect(draft?.code == .wrongState, "a draft is the unit's own")
+    }
+
+    @Test("a report returned and received again starts without the central's earlier edit")
+    func editsOfTheLastReceipt() throws {
+        var central = try received()
+        try central.perform(.copyedit, on: "r", by: Cast.chen, detail: StepDetail(revisedTitle: "旧的编辑标题"), now: Cast.at(100))
+        try central.perform(.return, on: "r", by: Cast.chen, comment: "请补充", now: Cast.at(110))
+        for (i, (action, actor)) in [(WorkflowAction.submit, Cast.wang), (.review, Cast.li), (.sign, Cast.zhao), (.receive, Cast.chen)].enumerated() {
+            try central.perform(action, on: "r", by: actor, now: Cast.at(Double(120 + i)))
+        }
+        #expect(try ReportFacts(record: try central.record("r"), policy: .standard).editorVersion == nil)
     }
 }

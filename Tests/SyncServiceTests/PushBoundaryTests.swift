@@ -329,6 +329,37 @@ struct PushBoundaryTests {
         #expect(try fixture.central.report(emergency).state == .draft)
     }
 
+    @Test("a step carries only its own details, and an approval only where the chain asks for it: each is refused at the central, nothing taken")
+    func stepDetailsBelongToTheirStep() async throws {
+        let fixture = try CentralFixture()
+        let id = try await pushedDraft(fixture)
+        let signed = try fixture.signedReport()
+        let replica = try fixture.field.identity().replicaID
+        var counter = try fixture.reportChanges().map(\.dot.counter).max() ?? 0
+        func step(_ record: String, _ action: WorkflowAction, from: ApprovalState, to: ApprovalState, role: Role, by member: String, detail: StepDetail?) throws -> Change {
+            counter += 1
+            let held = try fixture.field.records().first { $0.id == record }!
+            return try TestSigners.signer(member).sign(
+                Change(
+                    dot: Dot(replica: replica, counter: counter), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+                    record: record, unit: "squad-3", actor: member, context: held.vv,
+                    payload: .transition(
+                        TransitionStep(action: action, from: from, to: to, role: role, comment: nil, sawContent: held.latestContent.dot, detail: detail))))
+        }
+        let reviewWithText = try step(id, .review, from: .awaitingReview, to: .reviewed, role: .unitHead, by: "li", detail: StepDetail(revisedBody: "改写的正文"))
+        let reviewWithNumber = try step(id, .review, from: .awaitingReview, to: .reviewed, role: .unitHead, by: "li", detail: StepDetail(registration: "2026-9999"))
+        let needlessApproval = try step(signed, .approve, from: .signed, to: .signed, role: .principalLeader, by: "ju", detail: nil)
+        let before = try fixture.central.changes().count
+        let answer = try await push(fixture, token: fixture.squad3Token, try fixture.reportChanges().filter { $0.record == signed } + [reviewWithText, reviewWithNumber, needlessApproval])
+        let refused = answer.results.suffix(3)
+        #expect(refused.map(\.status) == [.rejected, .rejected, .rejected], "\(answer.results)")
+        #expect(refused.map { $0.reason ?? "" }.enumerated().allSatisfy { i, reason in
+            reason.contains(["only a copyedit carries edited text", "only a receipt carries a registration number", "does not need the principal leader's approval"][i])
+        }, "\(refused.map(\.reason))")
+        #expect(try fixture.central.report(id).state == .awaitingReview)
+        #expect(try fixture.central.changes().count > before, "the honest changes of the push were taken")
+    }
+
     @Test("a secret-era text the central refuses is never stored there: only its dot, report and reason")
     func refusedSecretText() async throws {
         let fixture = try CentralFixture()

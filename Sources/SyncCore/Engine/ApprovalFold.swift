@@ -45,7 +45,8 @@ public enum ApprovalFold {
                     ))
                 continue
             }
-            if event.action == .review || event.action == .sign || event.action == .approve,
+            // (An approval meets content locked since the sign-off it follows: no edit can be concurrent with it.)
+            if event.action == .review || event.action == .sign,
                 let edit = versions.filter({ isConcurrent(event, $0) }).max(by: { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) })
             {
                 result.conflicts.append(

@@ -79,6 +79,12 @@ public enum ChangeValidation {
             if step.action == .adopt || step.action == .instruct, step.detail?.level == nil {
                 throw ReportSyncError(.invalidInput, "change \(change.dot): \(step.action.rawValue) must name its level")
             }
+            if step.detail?.registration != nil, step.action != .receive {
+                throw ReportSyncError(.invalidInput, "change \(change.dot): only a receipt carries a registration number, not \(step.action.rawValue)")
+            }
+            if step.detail?.revisedTitle != nil || step.detail?.revisedBody != nil, step.action != .copyedit {
+                throw ReportSyncError(.invalidInput, "change \(change.dot): only a copyedit carries edited text, not \(step.action.rawValue)")
+            }
             guard (try? ApprovalWorkflow.target(of: step.action, from: step.from, by: step.role)) == step.to else {
                 throw ReportSyncError(
                     .invalidInput,

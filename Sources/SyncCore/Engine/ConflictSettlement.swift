@@ -46,7 +46,7 @@ enum ConflictSettlement {
         case .approvalTransition:
             return nil
         case .staleApproval:
-            return transitions.filter { ($0.action == .review || $0.action == .sign || $0.action == .approve) && sawBoth($0.context) }
+            return transitions.filter { ($0.action == .review || $0.action == .sign) && sawBoth($0.context) }
                 .min { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
                 .map { Conflict.Side(dot: $0.dot, hlc: $0.hlc, actor: $0.actor, action: $0.action, role: $0.role) }
         }

@@ -17,13 +17,17 @@ public struct NewMediaDetails: Codable, Sendable, Equatable {
         self.publisherPost = publisherPost
     }
 
-    /// `base` with every detail `update` gives laid over it.
+    /// These details with every one `update` gives laid over them, as given (an empty text stays, to clear).
+    public func overlaid(by update: NewMediaDetails) -> NewMediaDetails {
+        NewMediaDetails(
+            platform: update.platform ?? platform, publisher: update.publisher ?? publisher, publisherPost: update.publisherPost ?? publisherPost)
+    }
+
+    /// A report's details after `update`: laid over `base`, an empty text clearing its detail.
     public static func merging(_ base: NewMediaDetails?, _ update: NewMediaDetails?) -> NewMediaDetails? {
         guard let update else { return base }
-        var merged = base ?? NewMediaDetails()
-        if let platform = update.platform { merged.platform = platform.nilIfEmpty }
-        if let publisher = update.publisher { merged.publisher = publisher.nilIfEmpty }
-        if let post = update.publisherPost { merged.publisherPost = post.nilIfEmpty }
+        let laid = (base ?? NewMediaDetails()).overlaid(by: update)
+        let merged = NewMediaDetails(platform: laid.platform?.nilIfEmpty, publisher: laid.publisher?.nilIfEmpty, publisherPost: laid.publisherPost?.nilIfEmpty)
         return merged == NewMediaDetails() ? nil : merged
     }
 }

@@ -44,14 +44,8 @@ public struct ReportPatch: Codable, Sendable, Equatable {
         merged.disclosure = other.disclosure ?? disclosure
         merged.disclosureReason = other.disclosureReason ?? disclosureReason
         merged.emergency = EmergencyDetails.merging(emergency, other.emergency)
-        if let more = other.newMedia {
-            // Kept as given: an empty text in a patch clears the detail when the patch is applied.
-            var details = newMedia ?? NewMediaDetails()
-            details.platform = more.platform ?? details.platform
-            details.publisher = more.publisher ?? details.publisher
-            details.publisherPost = more.publisherPost ?? details.publisherPost
-            merged.newMedia = details
-        }
+        // Kept as given: an empty text in a patch clears the detail when the patch is applied.
+        if let more = other.newMedia { merged.newMedia = (newMedia ?? NewMediaDetails()).overlaid(by: more) }
         merged.followUpOf = other.followUpOf ?? followUpOf
         merged.solicitation = other.solicitation ?? solicitation
         if let more = other.attachments { merged.attachments = Attachment.replacing(attachments ?? [], with: more) }

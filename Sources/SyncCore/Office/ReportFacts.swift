@@ -87,7 +87,9 @@ public struct ReportFacts: Sendable, Equatable {
         instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }
         falseReportAt = steps.first { $0.action == .reject && $0.detail?.falseReport == true }?.hlc.date
         rejectedAt = steps.first { $0.action == .reject }?.hlc.date
-        let edits = steps.filter { $0.action == .copyedit }
+        // Edits of the text the central last received: a report returned and sent again is edited afresh.
+        let lastReceipt = steps.lastIndex { $0.action == .receive }
+        let edits = lastReceipt.map { steps[$0...].filter { $0.action == .copyedit } } ?? []
         editorVersion = edits.last.map { last in
             EditorVersion(
                 title: edits.last(where: { $0.detail?.revisedTitle != nil })?.detail?.revisedTitle,

@@ -137,6 +137,9 @@ extension Policy {
         var slugs: Set<String> = []
         for (i, entry) in d.recurring.enumerated() {
             if let problem = entry.problem() { throw fail("deadlines.recurring[\(i)]", problem) }
+            if entry.rule.hasPrefix("emergency-") {
+                throw fail("deadlines.recurring[\(i)].rule", "'\(entry.rule)': emergency- names only the emergency rules (whose misses cost points); choose another")
+            }
             if !slugs.insert(entry.rule).inserted || DeadlineRules.builtInRules.contains(entry.rule) {
                 throw fail("deadlines.recurring[\(i)].rule", "'\(entry.rule)' is already the name of a deadline rule; choose another")
             }

@@ -110,10 +110,7 @@ public enum LocalWrites {
         try Permissions.check(.step(action), by: actor, onUnit: record.unit, at: place)
         let target = try ApprovalWorkflow.target(of: action, from: record.state, by: actor.role)
         if action == .receive { try ApprovalChain.checkReceivable(record, policy: policy) }
-        if action == .approve, !ApprovalChain.needsPrincipal(try record.content(), policy: policy) {
-            throw ReportSyncError(
-                .wrongState, "report \(record.id) does not need the principal leader's approval under the policy (principalApproval); it left the unit with its sign-off")
-        }
+        if action == .approve { try ApprovalChain.checkApprovable(record, policy: policy) }
         if action == .submit {
             try ReportRules.checkSubmission(
                 try record.content(), unit: record.unit, followUpTarget: try followUpTarget.map { try Report(record: $0) },

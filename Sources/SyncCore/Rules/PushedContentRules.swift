@@ -1,12 +1,13 @@
 /// The content rules of a local write, held to report writes a central receives (DOMAIN.md "The
 /// report"): what a device could not write on its own replica, it cannot push either.
 ///
-/// - A content write must leave content that `ReportRules.checkWrite` accepts (title, length limits,
+/// - A content write must leave content that `ReportRules.checkWrite` accepts (title, disclosure,
 ///   exempt reasons, follow-up links), and may be made only while the report, as its writer had seen it,
 ///   was still open for edits (content is locked after sign-off).
 /// - A content write is refused, too, when the report as the central holds it is signed off (or further):
 ///   an edit that claims to be concurrent with a sign-off the central already took cannot undo it.
 /// - A submission must find content that `ReportRules.checkSubmission` accepts (emergency facts, captions).
+/// - An approval must be one the report needs (`ApprovalChain.checkApprovable`).
 /// - A `revise` (unsigned) must accompany its actor's own edit (`StepVerification.accompaniesItsEdit`).
 /// - A write must be stamped later than every write of the report it says it had seen (as every honest
 ///   clock stamps it), so that nobody backdates a step before a revocation on what came after it.
@@ -64,6 +65,9 @@ public struct PushedContentRules: ChangeAdmission {
             guard let record else { return }
             let content = try record.content()
             try ReportRules.checkSubmission(content, unit: record.unit, followUpTarget: try target(content), policy: policy)
+        case .transition(let step) where step.action == .approve:
+            guard let record else { return }
+            try ApprovalChain.checkApprovable(record, policy: policy)
         case .transition(let step) where step.action == .revise:
             guard let record, StepVerification.accompaniesItsEdit(change, in: record) else {
                 throw ReportSyncError(

@@ -19,13 +19,22 @@ public enum ApprovalChain {
     }
 
     /// Whether the unit's approvals are complete: the report is signed and, when the chain needs it, the
-    /// principal leader approved it after its latest sign-off.
+    /// principal leader approved it having seen its latest sign-off (an approval made offline before a
+    /// new sign-off does not count, whatever its clock says).
     public static func isComplete(_ record: ReportRecord, policy: Policy) -> Bool {
         guard record.state == .signed else { return false }
         guard needsPrincipal(record.readableContent().content, policy: policy) else { return true }
         let steps = standingSteps(of: record)
-        guard let lastSign = steps.lastIndex(where: { $0.action == .sign }) else { return false }
-        return steps[lastSign...].contains { $0.action == .approve }
+        guard let lastSign = steps.last(where: { $0.action == .sign }) else { return false }
+        return steps.contains { $0.action == .approve && $0.context.covers(lastSign.dot) }
+    }
+
+    /// Throws unless `record` needs the principal leader's approval: an approval it does not need is refused.
+    public static func checkApprovable(_ record: ReportRecord, policy: Policy) throws {
+        guard !needsPrincipal(try record.content(), policy: policy) else { return }
+        throw ReportSyncError(
+            .wrongState,
+            "report \(record.id) does not need the principal leader's approval under the policy (principalApproval); it left the unit with its sign-off")
     }
 
     /// Throws unless the central may receive `record`: every approval of its chain is in.
