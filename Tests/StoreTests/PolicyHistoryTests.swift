@@ -65,7 +65,7 @@ struct PolicyHistoryTests {
         #expect(try central.policyHistory().map(\.effectiveFrom) == ["2026-09-01", "2026-11-01"])
     }
 
-    @Test("only an admin on the central may load a version, and never for a day already past; a refusal writes nothing")
+    @Test("only an admin may load a version, and never for a day already past; a refusal writes nothing (a field refuses it too: OfficeCommandTests)")
     func authorityAndNoBackdating() throws {
         clock.set("2026-11-20T09:00")
         let before = try central.changes().count
