@@ -95,4 +95,27 @@ struct PolicyHistoryTests {
         let quotas = Dictionary(uniqueKeysWithValues: try central.scorecards(period: try Period.parse("2026-09"), now: clock.now).map { ($0.unit, $0.quota) })
         #expect(quotas["town-1"] == 8 && quotas["dept-1"] == 4 && quotas["squad-3"] == 3)
     }
+
+    @Test("a report is judged by the version of its period: a chain that asks the principal leader from November leaves October's major emergency sent")
+    func factsOfThePeriodsVersion() throws {
+        var without = Policy.standard
+        without.principalApproval = []
+        try central.setPolicy(without, by: "qian")
+        clock.set("2026-10-10T09:00")
+        var content = ReportContent(category: .emergency, title: "山体滑坡", body: "村道塌方。", eventTime: Clock.local("2026-10-10T08:50"), place: "某村")
+        var details = EmergencyDetails()
+        details.severity = .major
+        details.source = "村委会"; details.cause = "降雨"; details.deaths = 0; details.injuries = 0; details.propertyLoss = "无"
+        details.course = "塌方"; details.consequences = "断路"; details.impact = "一村"; details.trend = "稳定"; details.leaderOnSite = true
+        details.initialMeasures = "封路"; details.nextMeasures = "抢修"; details.reporterName = "王"; details.reporterContact = "138"
+        content.emergency = details
+        let id = try central.draft(content, by: "wang").id
+        for (action, actor) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] { _ = try central.perform(action, on: id, by: actor) }
+        clock.set("2026-10-20T09:00")
+        try central.setPolicy(.standard, effectiveFrom: CalendarDay("2026-11-01"), by: "qian")
+        clock.set("2026-11-05T09:00")
+        #expect(try central.policy().principalApproval == ["emergency/major"])
+        let october = try central.scorecards(period: try Period.parse("2026-10"), unit: "squad-3", now: clock.now)[0]
+        #expect(october.submitted == 1, "signed off in October under October's rules, it was sent then")
+    }
 }

@@ -64,7 +64,7 @@ struct PolicyTests {
         let policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored))
         #expect(policy.points.falseReport == -30, "what it holds is kept")
         #expect(policy.points.adoptionCounting == .accumulate && policy.workingWeekendDays.isEmpty)
-        #expect(policy.lengthLimitEnforcement == .refuse && policy.principalApproval.isEmpty && policy.deadlines.disclosureWorkingDays == nil,
+        #expect(policy.lengthLimitEnforcement == .refuse && policy.principalApproval.isEmpty && policy.deadlines.disclosureWorkingDays == 0,
             "a setting that changes what the earlier version did keeps the earlier behaviour when absent")
         #expect(Policy.standard.principalApproval == ["emergency/major"] && Policy.standard.lengthLimitEnforcement == .warn, "a new bureau gets the rule books'")
         let wrongType = #expect(throws: DecodingError.self) {
@@ -82,6 +82,8 @@ struct PolicyTests {
             (#"{"lengthLimits": {"dynamc": 600}}"#, "lengthLimits.dynamc"),
             (#"{"holidays": ["2026-02-30"]}"#, "holidays"),
             (#"{"workingWeekendDays": ["10-10"]}"#, "workingWeekendDays"),
+            (#"{"principalApproval": null}"#, "principalApproval' is null"),
+            (#"{"deadlines": {"disclosureWorkingDays": -1}}"#, "deadlines.disclosureWorkingDays"),
             (#"{"lengthLimitEnforcement": "block"}"#, "lengthLimitEnforcement"),
             (#"{"points": {"adoptionCounting": "best"}}"#, "points.adoptionCounting"),
             (#"{"points": {"adoptionByCategory": {"news": 2}}}"#, "points.adoptionByCategory.news"),

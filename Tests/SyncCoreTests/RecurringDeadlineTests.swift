@@ -113,11 +113,16 @@ struct RecurringDeadlineTests {
     func windowIndependent() throws {
         let p = try policy(#"{"deadlines": {"recurring": [{"rule": "weekly-summary", "category": "problem", "weekdays": [5], "time": "16:00"}]}}"#)
         let rule = p.deadlines.recurring[0]
-        // Fridays of October and November 2026, signed at 17:00, except 16 October.
+        // Every Friday from July to November 2026, signed at 17:00, except 16 October: reports long
+        // before any window asked, which a match started at the window would pair differently.
         var reports: [ReportFacts] = []
-        var friday = at("2026-10-02T17:00")
+        var friday = at("2026-07-03T17:00")
         while friday < at("2026-12-01T00:00") {
-            if BureauTime.day(friday, in: OfficeRulesTests.zone) != "2026-10-16" { reports.append(try signed("w\(reports.count)", at: BureauTime.day(friday, in: OfficeRulesTests.zone) + "T17:00")) }
+            if BureauTime.day(friday, in: OfficeRulesTests.zone) != "2026-10-16" {
+                var content = ReportContent(category: .problem, title: "周报", body: "b")
+                content.eventTime = friday.addingTimeInterval(-3600)
+                reports.append(try rules.facts(content, id: "w\(reports.count)", signedAt: friday))
+            }
             friday = friday.addingTimeInterval(7 * 86_400)
         }
         let now = at("2026-12-02T00:00")
@@ -127,7 +132,7 @@ struct RecurringDeadlineTests {
             })
         }
         let november = verdicts(from: "2026-11-01T00:00", to: "2026-12-01T00:00")
-        let autumn = verdicts(from: "2026-10-01T00:00", to: "2026-12-01T00:00")
+        let autumn = verdicts(from: "2026-07-01T00:00", to: "2026-12-01T00:00")
         let asOfNow = Dictionary(
             uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at("2026-11-01T00:00"), to: now, reports: reports, policy: p, now: now)
                 .map { (BureauTime.day($0.due, in: OfficeRulesTests.zone), $0.status) })

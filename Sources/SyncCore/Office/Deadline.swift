@@ -60,9 +60,9 @@ public enum DeadlineRules {
         }
         // 000:175: what is to be disclosed proactively reaches the disclosure group within 5 working days.
         let disclosure =
-            facts.disclosure == .proactive ? rules.disclosureWorkingDays.map { days in
-                [item("disclosure-review", from: event, due: calendar.adding(workingDays: days, to: event), done: facts.signedAt)]
-            } ?? [] : []
+            facts.disclosure == .proactive && rules.disclosureWorkingDays > 0
+            ? [item("disclosure-review", from: event, due: calendar.adding(workingDays: rules.disclosureWorkingDays, to: event), done: facts.signedAt)]
+            : []
         return disclosure + timeLimits(of: facts, from: event, calendar: calendar, rules: rules, make: item)
     }
 
@@ -148,8 +148,8 @@ public enum DeadlineRules {
                 answer = signed[next]
                 next += 1
             }
-            // A due time at 24:00 is the end of its day: it belongs to that day and its period.
-            let belongsTo = rule.minuteOfDay == 24 * 60 ? due.addingTimeInterval(-0.001) : due
+            // A due time at midnight is the end of its day: it belongs to that day and its period.
+            let belongsTo = BureauTime.dueInstant(due, in: calendar.timeZone)
             guard belongsTo >= start, belongsTo < end, unit.existed(before: previous) else { continue }
             let day = BureauTime.day(belongsTo, in: calendar.timeZone)
             items.append(

@@ -76,11 +76,11 @@ public struct ReportFacts: Sendable, Equatable {
         isFollowUp = content.followUpOf != nil
         solicitation = content.solicitation
         let signOff = steps.first(where: { $0.action == .sign })?.hlc.date
-        let received = steps.contains { $0.action == .receive }
-        // A report the central received without an approval left under a policy that did not ask for one.
-        signedAt =
-            ApprovalChain.needsPrincipal(content, policy: policy) && !received
-            ? steps.first(where: { $0.action == .approve })?.hlc.date : (steps.first(where: { $0.action == .approve })?.hlc.date ?? signOff)
+        let firstReceipt = steps.firstIndex { $0.action == .receive }
+        // The unit finished with its first approval, if that came before the central first had it; a
+        // report first received without one left under a policy that did not ask for one.
+        let approval = steps[..<(firstReceipt ?? steps.endIndex)].first(where: { $0.action == .approve })?.hlc.date
+        signedAt = approval ?? (ApprovalChain.needsPrincipal(content, policy: policy) && firstReceipt == nil ? nil : signOff)
         receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
         registration = steps.first(where: { $0.action == .receive && $0.detail?.registration != nil })?.detail?.registration
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }

@@ -168,7 +168,7 @@ extension Scorecard {
             }
             // A deadline at midnight ends the day before: it belongs to that day's period.
             for deadline in DeadlineRules.deadlines(of: report, solicitations: byID, policy: policy, now: now)
-            where inPeriod(deadline.due.addingTimeInterval(-0.001)) {
+            where inPeriod(BureauTime.dueInstant(deadline.due, in: zone)) {
                 countMissed(deadline)
                 if deadline.isEmergency, deadline.status == .late || deadline.status == .overdue {
                     add("late-or-missing-emergency", report.id, points.lateOrMissingEmergency,
@@ -187,7 +187,7 @@ extension Scorecard {
         }
         var solicitationsDue = 0
         var answered = 0
-        for s in solicitations where s.unit == unit.id && inPeriod(s.deadline) {
+        for s in solicitations where s.unit == unit.id && inPeriod(BureauTime.dueInstant(s.deadline, in: zone)) {
             solicitationsDue += 1
             let answer = mine.first { $0.solicitation == s.id && ($0.signedAt.map { $0 <= s.deadline } ?? false) }
             if answer != nil {

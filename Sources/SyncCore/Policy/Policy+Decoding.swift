@@ -23,6 +23,12 @@ extension Policy {
             throw ReportSyncError(.invalidInput, "policy: not valid JSON (\(error.localizedDescription))")
         }
         try policy.validate()
+        // Checked when a file is loaded only: a version other replicas already hold is never refused.
+        for (i, entry) in policy.deadlines.recurring.enumerated() where entry.rule.hasPrefix("emergency-") {
+            throw ReportSyncError(
+                .invalidInput,
+                "policy: key 'deadlines.recurring[\(i)].rule': '\(entry.rule)': emergency- names only the emergency rules (whose misses cost points); choose another")
+        }
         return policy
     }
 
@@ -51,6 +57,10 @@ extension Policy {
         var merged = defaultObject
         let isOpen = openMaps.contains(path.joined(separator: "."))
         for (key, value) in userObject {
+            if value is NSNull {
+                throw ReportSyncError(
+                    .invalidInput, "policy: key '\((path + [key]).joined(separator: "."))' is null; give a value or leave the key out for the default")
+            }
             if let base = defaultObject[key] {
                 merged[key] = try mergePolicyJSON(base, value, path: path + [key])
             } else if isOpen {
@@ -137,9 +147,6 @@ extension Policy {
         var slugs: Set<String> = []
         for (i, entry) in d.recurring.enumerated() {
             if let problem = entry.problem() { throw fail("deadlines.recurring[\(i)]", problem) }
-            if entry.rule.hasPrefix("emergency-") {
-                throw fail("deadlines.recurring[\(i)].rule", "'\(entry.rule)': emergency- names only the emergency rules (whose misses cost points); choose another")
-            }
             if !slugs.insert(entry.rule).inserted || DeadlineRules.builtInRules.contains(entry.rule) {
                 throw fail("deadlines.recurring[\(i)].rule", "'\(entry.rule)' is already the name of a deadline rule; choose another")
             }
@@ -149,10 +156,11 @@ extension Policy {
             ("emergencyMajorWrittenMinutes", d.emergencyMajorWrittenMinutes),
             ("emergencyGeneralWrittenMinutes", d.emergencyGeneralWrittenMinutes),
             ("phoneFirstWrittenWorkingDays", d.phoneFirstWrittenWorkingDays),
-            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays), ("disclosureWorkingDays", d.disclosureWorkingDays ?? 1),
+            ("importantEventDays", d.importantEventDays), ("generalDays", d.generalDays),
         ] where value <= 0 {
             throw fail("deadlines.\(key)", "must be positive")
         }
+        if d.disclosureWorkingDays < 0 { throw fail("deadlines.disclosureWorkingDays", "must not be negative (0: no disclosure deadline)") }
         for (key, value) in [
             ("monthlyReportDayOfMonth", d.monthlyReportDayOfMonth),
             ("monthlyMediaSummaryDayOfMonth", d.monthlyMediaSummaryDayOfMonth),

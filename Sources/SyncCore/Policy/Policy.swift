@@ -91,8 +91,8 @@ public struct DeadlinePolicy: Codable, Sendable, Equatable {
     public var monthlyReportDayOfMonth = 15
     public var monthlyMediaSummaryDayOfMonth = 28
     /// An item to be disclosed proactively (主动公开) goes to the disclosure group for review within this
-    /// many working days of the event (000:175); null for no such deadline. Rule slug `disclosure-review`.
-    public var disclosureWorkingDays: Int? = 5
+    /// many working days of the event (000:175); 0 for no such deadline. Rule slug `disclosure-review`.
+    public var disclosureWorkingDays = 5
     /// Hours from the event, by category, in place of the day rules (001:113: economic data within 24
     /// hours of its release). Rule slug `event-hours`.
     public var eventHours: [String: Int] = [:]
@@ -214,7 +214,7 @@ extension DeadlinePolicy {
         generalDays = try c.value(.generalDays, or: generalDays)
         monthlyReportDayOfMonth = try c.value(.monthlyReportDayOfMonth, or: monthlyReportDayOfMonth)
         monthlyMediaSummaryDayOfMonth = try c.value(.monthlyMediaSummaryDayOfMonth, or: monthlyMediaSummaryDayOfMonth)
-        disclosureWorkingDays = try c.decodeIfPresent(Int.self, forKey: .disclosureWorkingDays)
+        disclosureWorkingDays = try c.value(.disclosureWorkingDays, or: 0)
         eventHours = try c.value(.eventHours, or: eventHours)
         recurring = try c.value(.recurring, or: recurring)
     }

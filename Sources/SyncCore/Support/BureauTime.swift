@@ -12,6 +12,14 @@ public enum BureauTime {
         return formatter.string(from: date)
     }
 
+    /// The instant that decides a due time's day and period: a due time at local midnight is the end of
+    /// the day before (`dueText` writes it 24:00), so it counts there.
+    public static func dueInstant(_ date: Date, in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.startOfDay(for: date) == date ? date.addingTimeInterval(-0.001) : date
+    }
+
     /// A due time as people write it: one at local midnight is the end of the day before,
     /// `2026-10-15 24:00 +08:00` ("by the 15th"), not the start of the 16th.
     public static func dueText(_ date: Date, in timeZone: TimeZone) -> String {

@@ -23,7 +23,7 @@ struct DeadlinesCommand: ReplicaCommand {
         var table = TextTable(["STATUS", "DUE", "UNIT", "RULE", "SIGNED OFF", "ARRIVED", "REPORT"])
         for d in items {
             table.add([
-                d.status.rawValue, Rendering.local(d.due, in: zone), d.unit, d.rule, Rendering.local(d.signedAt, in: zone),
+                d.status.rawValue, BureauTime.dueText(d.due, in: zone), d.unit, d.rule, Rendering.local(d.signedAt, in: zone),
                 Rendering.local(d.receivedAt, in: zone), "\(d.report.count == 36 ? String(d.report.prefix(13)) : d.report) \(d.title)",
             ])
         }
