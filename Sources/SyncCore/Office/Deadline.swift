@@ -24,7 +24,8 @@ public struct Deadline: Codable, Sendable, Equatable {
     public let title: String
     /// A stable slug: `emergency-major-written`, `emergency-major-phone`, `emergency-general-written`,
     /// `emergency-general-phone`, `phone-first-written`, `important-event`, `general-work`, `event-hours`,
-    /// `solicitation`, `monthly-report`, or the slug of a recurring deadline of the policy.
+    /// `disclosure-review`, `new-media-same-day`, `solicitation`, `monthly-report`, or the slug of a
+    /// recurring deadline of the policy.
     public let rule: String
     /// What the deadline counts from.
     public let from: Date
@@ -121,7 +122,7 @@ public enum DeadlineRules {
             status: status(due: due, from: start, done: report?.signedAt, now: now))
     }
 
-    /// The due times of a recurring deadline that fall in [`start`, `end`) for `unit` (a due time at 24:00
+    /// The due times of a recurring deadline that fall in [`start`, `end`) for `unit` (a due time at midnight
     /// belongs to the day it ends). Each is met by the first report of its category the unit signed off
     /// after the due time before it. One signed off after a due time that had none, in the first half of
     /// the time to the next, is that one's, late; after that it is the next one's. A report counts once.
