@@ -7,29 +7,11 @@ import Testing
 /// scored with the version in force then (the rule-book issue).
 @Suite("Policy versions")
 struct PolicyHistoryTests {
-    /// A clock the test moves by hand, in the bureau's time zone.
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var time = Date()
-        var now: Date { lock.withLock { time } }
-        func set(_ text: String) { lock.withLock { time = Self.local(text) } }
-        static func local(_ text: String) -> Date { TimestampParser.parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)! }
-    }
-
-    let clock = Clock()
+    let clock = TestClock("2026-09-01T08:00")
     let central: Replica
 
     init() throws {
-        clock.set("2026-09-01T08:00")
-        let clock = self.clock
-        central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now }).replica
-        try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
-        for (id, unit, role) in [
-            ("wang", "squad-3", Role.drafter), ("li", "squad-3", .unitHead), ("zhao", "bureau", .leader), ("chen", "bureau", .centralEditor),
-            ("qian", "bureau", .admin),
-        ] {
-            try central.addMember(Member(id: id, name: id, unit: unit, role: role))
-        }
+        central = try StoreFixtures.clockedCentral(clock, more: [("qian", "bureau", .admin)])
     }
 
     /// A news item drafted and signed off at `time`.
@@ -61,7 +43,7 @@ struct PolicyHistoryTests {
         #expect(try central.policy().points.submitted == 5)
         #expect(try points("2026-10") == 1, "October keeps the rules it was scored under")
         #expect(try points("2026-11") == 5)
-        #expect(try central.policy(at: Clock.local("2026-10-31T23:59")).points.submitted == 1)
+        #expect(try central.policy(at: TestClock.local("2026-10-31T23:59")).points.submitted == 1)
         #expect(try central.policyHistory().map(\.effectiveFrom) == ["2026-09-01", "2026-11-01"])
     }
 
@@ -102,7 +84,7 @@ struct PolicyHistoryTests {
         without.principalApproval = []
         try central.setPolicy(without, by: "qian")
         clock.set("2026-10-10T09:00")
-        var content = ReportContent(category: .emergency, title: "山体滑坡", body: "村道塌方。", eventTime: Clock.local("2026-10-10T08:50"), place: "某村")
+        var content = ReportContent(category: .emergency, title: "山体滑坡", body: "村道塌方。", eventTime: TestClock.local("2026-10-10T08:50"), place: "某村")
         var details = EmergencyDetails()
         details.severity = .major
         details.source = "村委会"; details.cause = "降雨"; details.deaths = 0; details.injuries = 0; details.propertyLoss = "无"

@@ -7,17 +7,11 @@ import Testing
 /// year, recorded in the receipt so that every replica shows the same one.
 @Suite("Registration numbers")
 struct RegistrationNumberTests {
-    let clock = PolicyHistoryTests.Clock()
+    let clock = TestClock("2026-12-30T08:00")
     let central: Replica
 
     init() throws {
-        clock.set("2026-12-30T08:00")
-        let clock = self.clock
-        central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now }).replica
-        try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
-        for (id, unit, role) in [("wang", "squad-3", Role.drafter), ("li", "squad-3", .unitHead), ("zhao", "bureau", .leader), ("chen", "bureau", .centralEditor)] {
-            try central.addMember(Member(id: id, name: id, unit: unit, role: role))
-        }
+        central = try StoreFixtures.clockedCentral(clock)
     }
 
     /// A report signed off and received at `time`; its id.

@@ -29,3 +29,30 @@ enum StoreFixtures {
         ReportContent(category: .dynamic, title: title, body: "11月21日夜，中队开展专项巡查。")
     }
 }
+
+/// A clock a test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    init(_ start: Date) { current = start }
+    /// A clock set to `text` in the bureau's time zone (`2026-10-10T09:00`).
+    convenience init(_ text: String) { self.init(Self.local(text)) }
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    /// Sets the clock to `text` in the bureau's time zone.
+    func set(_ text: String) { lock.withLock { current = Self.local(text) } }
+    /// A moment written in the bureau's time zone.
+    static func local(_ text: String) -> Date { TimestampParser.parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)! }
+}
+
+extension StoreFixtures {
+    /// A central replica on `clock` with squad-3 and its drafter, unit head, leader, a central editor and `more` members.
+    static func clockedCentral(_ clock: TestClock, more: [(String, String, Role)] = []) throws -> Replica {
+        let central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now }).replica
+        try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
+        for (id, unit, role) in [("wang", "squad-3", Role.drafter), ("li", "squad-3", .unitHead), ("zhao", "bureau", .leader), ("chen", "bureau", .centralEditor)] + more {
+            try central.addMember(Member(id: id, name: id, unit: unit, role: role))
+        }
+        return central
+    }
+}

@@ -23,6 +23,16 @@ struct ApprovalChainTests {
         return field
     }
 
+    /// A major emergency signed off on the field, approved at the office while the unit head returns it on the field.
+    func approvedWhileReturned() throws -> (field: MemoryReplica, office: MemoryReplica) {
+        var field = try signed(emergency(.major))
+        var office = MemoryReplica(replicaID: "office")
+        office.pull(from: field)
+        try office.perform(.approve, on: "r", by: Cast.ju, now: Cast.at(40))
+        try field.perform(.return, on: "r", by: Cast.li, comment: "补充伤亡人数", now: Cast.at(41))
+        return (field, office)
+    }
+
     @Test("001:112 a major emergency signed off waits for the principal leader: receiving it before is refused, after it is not")
     func majorWaitsForThePrincipal() throws {
         var field = try signed(emergency(.major))
@@ -55,11 +65,7 @@ struct ApprovalChainTests {
 
     @Test("concurrent approval and return: both stand in precedence order, the report is returned, and the approval does not carry over to the next sign-off")
     func approvalDoesNotCarryOver() throws {
-        var field = try signed(emergency(.major))
-        var office = MemoryReplica(replicaID: "office")
-        office.pull(from: field)
-        try office.perform(.approve, on: "r", by: Cast.ju, now: Cast.at(40))
-        try field.perform(.return, on: "r", by: Cast.li, comment: "补充伤亡人数", now: Cast.at(41))
+        var (field, office) = try approvedWhileReturned()
         field.pull(from: office)
         office.pull(from: field)
         for replica in [field, office] {
@@ -75,11 +81,7 @@ struct ApprovalChainTests {
 
     @Test("an approval concurrent with a return and the drafter's edit: the report is returned and edited, with no open conflict")
     func approvalConcurrentWithReturnAndEdit() throws {
-        var field = try signed(emergency(.major))
-        var office = MemoryReplica(replicaID: "office")
-        office.pull(from: field)
-        try office.perform(.approve, on: "r", by: Cast.ju, now: Cast.at(40))
-        try field.perform(.return, on: "r", by: Cast.li, comment: "补充伤亡人数", now: Cast.at(41))
+        var (field, office) = try approvedWhileReturned()
         var more = ReportPatch()
         more.body = "村道塌方，一人受伤。"
         _ = try field.edit("r", more, by: Cast.wang, now: Cast.at(42))
