@@ -9,7 +9,9 @@ extension CentralReplica {
     /// ids the device wrote under.
     public func standing(for device: Enrollment, asking asked: [String] = []) throws -> CentralStanding {
         try checkFileInPlace()
-        return try replica.read { db in try CentralIncarnation.standing(for: device, asking: asked, db) }
+        var standing = try replica.read { db in try CentralIncarnation.standing(for: device, asking: asked, db) }
+        standing.bundleKey = try bundleKey()
+        return standing
     }
 
     /// The central's current incarnation.

@@ -68,9 +68,11 @@ public struct CentralReplica: Sendable {
     /// for that report or for a report that requires it; those are answered `held` (nothing of them is
     /// kept here, and the device keeps them in its outbox). After a few such passes, which only a push
     /// made by hand needs, every report the push makes secret is held at once. One answer per change,
-    /// in the order sent.
-    public func receivePush(_ changes: [Change], from device: Enrollment) throws -> [PushResult] {
+    /// in the order sent. A bundle (`PushChannel.bundle`) goes through every check but this one: it is
+    /// how a secret report reaches the central.
+    public func receivePush(_ changes: [Change], from device: Enrollment, by channel: PushChannel = .network) throws -> [PushResult] {
         let scope = try unitScope(of: device.unit)
+        if channel == .bundle { return try merge(changes, from: device, scope: scope, withholding: [], keepingSecret: true) }
         var withheld: Set<String> = []
         for _ in 0..<Self.secrecyPasses {
             do {
@@ -114,10 +116,13 @@ public struct CentralReplica: Sendable {
         let records: Set<String>
     }
 
-    private func merge(_ changes: [Change], from device: Enrollment, scope: Set<String>, withholding withheld: Set<String>) throws -> [PushResult] {
+    private func merge(
+        _ changes: [Change], from device: Enrollment, scope: Set<String>, withholding withheld: Set<String>, keepingSecret: Bool = false
+    ) throws -> [PushResult] {
         // Nothing secret rests here: not a report the merge leaves secret, nor a change that would make
         // its report secret waiting for its causes (its text would be kept until they came).
         let leftSecret: (MergeEffects) throws -> Void = { effects in
+            if keepingSecret { return }
             let secret = effects.records.filter { $0.classification == .secret }.map(\.id)
                 + effects.waits.map(\.change).filter(Secrecy.makesSecret).map(\.record)
             if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
@@ -213,8 +218,10 @@ public struct CentralReplica: Sendable {
 
     /// The next page of the central feed for `units`: their reports' and solicitations' changes and all
     /// units, members and policy (by the kind each change writes), after central sequence `after`. Each
-    /// change is its stored canonical JSON, sent as it is.
-    public func feed(after: Int64, limit: Int, units: Set<String>) throws -> FeedSlice {
+    /// change is its stored canonical JSON, sent as it is. The changes of a report that is secret here
+    /// (it came by bundle) are left out unless `includingSecret` (for a bundle to the unit): they never
+    /// cross the network.
+    public func feed(after: Int64, limit: Int, units: Set<String>, includingSecret: Bool = false) throws -> FeedSlice {
         try replica.read { db in
             let scope = units.sorted()
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
@@ -223,6 +230,7 @@ public struct CentralReplica: Sendable {
                 db,
                 sql: """
                     SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR kind IN (\(shared)))
+                      \(includingSecret ? "" : Self.notSecret)
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
@@ -233,4 +241,10 @@ public struct CentralReplica: Sendable {
             return FeedSlice(changes: changes, covered: more ? changes.last?.seq ?? after : max(after, top), more: more)
         }
     }
+
+    /// The feed's condition that leaves out the changes of reports secret here.
+    static let notSecret = """
+        AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
+                        AND json_extract(r.content, '$.classification') = 'secret')
+        """
 }

@@ -155,27 +155,34 @@ public struct FieldReplica: Sendable {
     public func applyPulled(_ changes: [Change], next: Int64) throws -> [ApplyOutcome] {
         try retireIfOwnChangeComesBack(in: changes)
         return try replica.session { s in
-            let outcomes = try changes.map { try s.offer($0, checkClock: false) }
-            for case .void(let marker) in changes.map(\.payload) {
-                try s.db.execute(
-                    sql: """
-                        INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
-                        SELECT replica, counter, record, ?, ? FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'
-                        ON CONFLICT(replica, counter) DO NOTHING
-                        """,
-                    arguments: [marker.reason, s.now.millisecondsSince1970, marker.dot.replica, marker.dot.counter])
-                try s.db.execute(sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [marker.dot.replica, marker.dot.counter])
-            }
+            let outcomes = try Self.takeIn(changes, s)
             let current = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
             try Meta.set(.pullCursor, String(max(current, next)), s.db)
             return outcomes
         }
     }
 
+    /// Takes in changes of the central's feed (from a pull or a bundle) in session `s`; a void of one
+    /// of this device's own changes is kept as its refusal, and the change leaves the outbox.
+    static func takeIn(_ changes: [Change], _ s: ApplySession) throws -> [ApplyOutcome] {
+        let outcomes = try changes.map { try s.offer($0, checkClock: false) }
+        for case .void(let marker) in changes.map(\.payload) {
+            try s.db.execute(
+                sql: """
+                    INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
+                    SELECT replica, counter, record, ?, ? FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'
+                    ON CONFLICT(replica, counter) DO NOTHING
+                    """,
+                arguments: [marker.reason, s.now.millisecondsSince1970, marker.dot.replica, marker.dot.counter])
+            try s.db.execute(sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [marker.dot.replica, marker.dot.counter])
+        }
+        return outcomes
+    }
+
     /// A change under this replica's own id that it does not hold, coming from the central, shows that
     /// the file is an older copy of itself: it takes a new id before taking the change in, so that it
     /// never issues that dot again (the central's standing usually finds this first).
-    private func retireIfOwnChangeComesBack(in changes: [Change]) throws {
+    func retireIfOwnChangeComesBack(in changes: [Change]) throws {
         let current = try replica.read { db in try Meta.require(.replicaID, db) }
         guard changes.contains(where: { $0.dot.replica == current }) else { return }
         try replica.write { db in

@@ -39,6 +39,10 @@ enum Meta {
         case centralIncarnation = "central_incarnation"
         /// The central's own private signing key (raw, base64), for the receipts it makes unattended.
         case serverSigningKey = "server_signing_key"
+        /// The replica's private bundle keys (`BundleIdentity.stored`).
+        case bundleKeys = "bundle_keys"
+        /// A field replica's copy of its central's public bundle keys (JSON `BundlePublicKey`).
+        case centralBundleKey = "central_bundle_key"
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {

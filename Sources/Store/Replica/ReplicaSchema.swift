@@ -244,6 +244,22 @@ enum ReplicaSchema {
             // The central's last registration number of each bureau year (RegistrationNumbers).
             try db.execute(sql: "CREATE TABLE registrations (year INTEGER PRIMARY KEY NOT NULL, last INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v11-bundles") { db in
+            try db.execute(
+                sql: """
+                    -- Bundle files this replica imported, by the id in their header: one is never imported twice.
+                    CREATE TABLE imported_bundles (
+                        id TEXT PRIMARY KEY NOT NULL, sender TEXT NOT NULL, changes INTEGER NOT NULL,
+                        imported_at INTEGER NOT NULL) WITHOUT ROWID;
+
+                    -- The central's record of each enrolment's bundle keys, bound by the device's first
+                    -- bundle, and the central sequence up to which the device holds its unit's changes
+                    -- from bundles (where the next bundle to the unit starts).
+                    CREATE TABLE bundle_devices (
+                        token_hash TEXT PRIMARY KEY NOT NULL, agreement TEXT NOT NULL, signing TEXT NOT NULL,
+                        cursor INTEGER NOT NULL, bound_at INTEGER NOT NULL) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,5 @@
+import SyncCore
+
 /// What the central holds, as a field device asks at the start of every sync round
 /// (`GET /v1/standing`): enough for the device to find out, by knowledge rather than by file identity,
 /// whether its own file or the central's was put back from an older copy (`FieldReplica.reconcile`).
@@ -42,6 +44,9 @@ public struct CentralStanding: Codable, Sendable, Equatable {
     /// Of the replica ids the device asked about, those bound to another device (a copied file's old
     /// ids): not this device's to send again.
     public let elsewhere: [String]
+    /// The central's public bundle keys: what a device encrypts its bundles to and checks the
+    /// central's bundles with (docs/bundles.md). Absent from a central older than bundles.
+    public var bundleKey: BundlePublicKey?
 
     public init(incarnations: [Incarnation], top: Int64, device: [Held], central: [Held], centralNow: Held, elsewhere: [String]) {
         self.incarnations = incarnations

@@ -39,6 +39,7 @@ public enum SyncRound {
             let known = try field.knowledge()
             let standing = try await client.standing(asking: known.replicas)
             summary.recovery = try field.reconcile(with: standing, known: known).notices
+            try field.rememberCentralBundleKey(standing.bundleKey)
             while true {
                 let outgoing = try field.nextPush(limit: batch)
                 if outgoing.isEmpty { break }

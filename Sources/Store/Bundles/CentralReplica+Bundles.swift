@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The central's side of bundle files (docs/bundles.md): it imports a device's bundle with the checks
+/// of a push, and writes for a unit's devices every change of the unit's feed they lack, secret
+/// reports' included.
+extension CentralReplica {
+    /// The most changes one bundle to the central may carry.
+    public static let maxBundleChanges = 200_000
+
+    /// What importing a device's bundle did.
+    public struct BundleImport: Sendable {
+        public let header: BundleHeader
+        public let device: Enrollment
+        /// One answer per change, in the bundle's order, as a push gets them.
+        public let results: [PushResult]
+    }
+
+    /// What a bundle to a unit holds.
+    public struct UnitBundleExport: Sendable {
+        public let file: Data
+        public let header: BundleHeader
+        public let after: Int64
+        public let covered: Int64
+        public let changes: Int
+        /// The devices it is encrypted to.
+        public let devices: [String]
+    }
+
+    /// The central's public bundle keys (sent to devices with the standing of every sync round).
+    public func bundleKey() throws -> BundlePublicKey { try replica.bundleIdentity().publicKey }
+
+    /// Imports a bundle written by a field device: the file must be whole, signed, addressed to this
+    /// central and not imported before; the token inside must be an enrolment in force, whose bundle key
+    /// is the one that signed it (bound by its first bundle). Then its changes are taken exactly as a
+    /// push of theirs, in batches (`receivePush`), except that secret reports are kept.
+    public func importBundle(_ file: Data) throws -> BundleImport {
+        let (header, payload) = try BundleFile.open(file, as: replica.bundleIdentity(), expecting: .toCentral)
+        if let at = try replica.read({ db in try Replica.importedAt(bundle: header.id, db) }) {
+            throw Replica.importedBefore(header, at: at)
+        }
+        let bundle: FieldBundle
+        do { bundle = try JSONCoding.decoder().decode(FieldBundle.self, from: payload) } catch {
+            throw ReportSyncError(
+                .malformed,
+                "the bundle's content is not a device's bundle (\((error as? DecodingError)?.readableDescription ?? "unreadable")); nothing was imported"
+            )
+        }
+        let device: Enrollment
+        do { device = try authenticate(token: bundle.token) } catch let error as ReportSyncError {
+            throw ReportSyncError(error.code, "the bundle's device may not sync here: \(error.message); nothing was imported")
+        }
+        guard bundle.changes.count <= Self.maxBundleChanges else {
+            throw ReportSyncError(
+                .tooLarge,
+                "the bundle carries \(bundle.changes.count) changes, more than \(Self.maxBundleChanges); export it in parts (--report)"
+            )
+        }
+        try bindBundleKey(header.sender, token: bundle.token, device: device)
+        var results: [PushResult] = []
+        var start = 0
+        while start < bundle.changes.count {
+            let end = min(start + Outbox.longestRun, bundle.changes.count)
+            results += try receivePush(Array(bundle.changes[start..<end]), from: device, by: .bundle)
+            start = end
+        }
+        try replica.write { db in
+            try Replica.recordImport(of: header, changes: bundle.changes.count, at: replica.now().millisecondsSince1970, db)
+            try db.execute(
+                sql: "UPDATE bundle_devices SET cursor = max(cursor, ?) WHERE token_hash = ?",
+                arguments: [bundle.pullCursor, Self.hash(token: bundle.token)])
+        }
+        return BundleImport(header: header, device: device, results: results)
+    }
+
+    /// Every change up to central sequence `last` of the reports of `units` that are secret here.
+    private func secretChanges(upTo last: Int64, units: Set<String>) throws -> [Change] {
+        try replica.read { db in
+            let scope = units.sorted()
+            let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND kind = 'report'
+                      AND EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
+                                  AND json_extract(r.content, '$.classification') = 'secret')
+                    ORDER BY seq
+                    """,
+                arguments: StatementArguments([last] + scope.map { $0 as any DatabaseValueConvertible })
+            ).map { try JSONCoding.value(Change.self, from: $0) }
+        }
+    }
+
+    /// Binds `key` to the enrolment of `token` at its first bundle; a later bundle signed by another key is refused.
+    private func bindBundleKey(_ key: BundlePublicKey, token: String, device: Enrollment) throws {
+        try replica.write { db in
+            let hash = Self.hash(token: token)
+            if let bound = try String.fetchOne(
+                db, sql: "SELECT signing FROM bundle_devices WHERE token_hash = ?", arguments: [hash])
+            {
+                guard bound == key.signing else {
+                    throw ReportSyncError(
+                        .forbidden,
+                        "the bundle carries device \(device.device)'s token but is signed by another key than the device's (\(key.id)): a copied token, or another replica file; nothing was imported"
+                    )
+                }
+                return
+            }
+            try db.execute(
+                sql: "INSERT INTO bundle_devices(token_hash, agreement, signing, cursor, bound_at) VALUES (?, ?, ?, 0, ?)",
+                arguments: [hash, key.agreement, key.signing, replica.now().millisecondsSince1970])
+        }
+    }
+
+    /// A bundle for `unit`'s devices: every change of the unit's feed after `after` (by default, the
+    /// least pull cursor its devices named in their last bundles) and every change of its reports that
+    /// are secret here, encrypted to every device of the unit in force that has sent a bundle (the
+    /// central knows no other's key).
+    public func exportBundle(unit: String, after: Int64? = nil) throws -> UnitBundleExport {
+        let scope = try unitScope(of: unit)
+        let devices = try replica.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.device, b.agreement, b.signing, b.cursor FROM bundle_devices b
+                    JOIN enrollments e ON e.token_hash = b.token_hash
+                    WHERE e.unit = ? AND e.revoked_at IS NULL ORDER BY e.device
+                    """, arguments: [unit])
+        }
+        guard !devices.isEmpty else {
+            throw ReportSyncError(
+                .notFound,
+                "no device of \(unit) in force has sent a bundle yet, so the central has no key to encrypt to: import one of theirs first (report-cli bundle export on the device)"
+            )
+        }
+        let start = after ?? devices.map { $0["cursor"] as Int64 }.min() ?? 0
+        var changes = try secretChanges(upTo: start, units: scope)
+        var cursor = start
+        var more = true
+        while more {
+            let slice = try feed(after: cursor, limit: FeedPageSize.bundle, units: scope, includingSecret: true)
+            changes += try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) }
+            cursor = slice.covered
+            more = slice.more
+        }
+        let at = replica.now()
+        let bundle = UnitBundle(
+            bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes)
+        let payload = try JSONCoding.encoder().encode(bundle)
+        guard payload.count < BundleFile.maxBytes - 64 * 1024 else {
+            throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")
+        }
+        let recipients = devices.map { BundlePublicKey(agreement: $0["agreement"], signing: $0["signing"]) }
+        let id = UUIDv7.make(at: at)
+        let file = try BundleFile.seal(
+            payload, direction: .toUnit, id: id, at: at, from: replica.bundleIdentity(), to: recipients)
+        return UnitBundleExport(
+            file: file, header: try BundleFile.header(of: file), after: start, covered: cursor, changes: changes.count,
+            devices: devices.map { $0["device"] })
+    }
+}
+
+/// How many changes of the feed are read at a time when a bundle is written.
+enum FeedPageSize {
+    static let bundle = 5000
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// A field device's side of bundle files (docs/bundles.md): it writes what its outbox holds for the
+/// central, encrypted to the central, and imports the central's bundles to its unit.
+extension FieldReplica {
+    /// Which outbox changes a bundle takes.
+    public enum BundleSelection: Sendable, Equatable {
+        /// What may not cross the network: the changes held because their report is secret (the default).
+        case held
+        /// Everything in the outbox, for a site with no network.
+        case all
+        /// The outbox changes of these reports, whatever their state.
+        case reports([String])
+    }
+
+    /// What a bundle to the central holds.
+    public struct FieldBundleExport: Sendable {
+        public let file: Data
+        public let header: BundleHeader
+        public let changes: Int
+        public let reports: Int
+    }
+
+    /// What importing the central's bundle did.
+    public struct UnitBundleImport: Sendable {
+        public let header: BundleHeader
+        public let changes: Int
+        public let applied: Int
+        /// This device's changes the bundle shows the central holds: they left the outbox.
+        public let delivered: Int
+        public let covered: Int64
+    }
+
+    /// Keeps the central's public bundle keys, as its standing names them.
+    public func rememberCentralBundleKey(_ key: BundlePublicKey?) throws {
+        guard let key else { return }
+        let text = try JSONCoding.string(key)
+        guard try replica.read({ db in try Meta.get(.centralBundleKey, db) }) != text else { return }
+        try replica.write { db in try Meta.set(.centralBundleKey, text, db) }
+    }
+
+    /// The central's public bundle keys, or an error that says how to learn them.
+    func centralBundleKey() throws -> BundlePublicKey {
+        guard let text = try replica.read({ db in try Meta.get(.centralBundleKey, db) }) else {
+            throw ReportSyncError(
+                .notFound,
+                "this replica does not know its central's bundle key yet: sync once over the network (report-cli sync), where the device was enrolled"
+            )
+        }
+        return try JSONCoding.value(BundlePublicKey.self, from: text)
+    }
+
+    /// A bundle for the central with the outbox changes `selection` names, oldest first. They stay in
+    /// the outbox until the central's bundle (or a push) shows that the central holds them.
+    public func exportBundle(_ selection: BundleSelection = .held) throws -> FieldBundleExport {
+        let central = try centralBundleKey()
+        var entries = try outbox()
+        switch selection {
+        case .held: entries = entries.filter { $0.state == .heldSecret }
+        case .all: break
+        case .reports(let ids):
+            let known = Set(try ids.map { try replica.report($0).id })
+            entries = entries.filter { known.contains($0.change.record) }
+        }
+        let (token, cursor) = try replica.read { db in
+            (try Meta.require(.centralToken, db), Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0)
+        }
+        let payload = try JSONCoding.encoder().encode(
+            FieldBundle(token: token, pullCursor: cursor, changes: entries.map(\.change)))
+        let at = replica.now()
+        let file = try BundleFile.seal(
+            payload, direction: .toCentral, id: UUIDv7.make(at: at), at: at, from: replica.bundleIdentity(), to: [central])
+        return FieldBundleExport(
+            file: file, header: try BundleFile.header(of: file), changes: entries.count,
+            reports: Set(entries.map(\.change.record)).count)
+    }
+
+    /// Imports the central's bundle to this device's unit: the file must be whole, signed by this
+    /// replica's central, addressed to this device, for its unit, not imported before, and start no
+    /// later than this device's pull cursor (or changes between would be skipped for ever). Its changes
+    /// are taken in as a pull's, in transactions of a page each; the last moves the pull cursor,
+    /// retires the outbox changes the central shows it holds, and records the import.
+    public func importBundle(_ file: Data) throws -> UnitBundleImport {
+        let (header, payload) = try BundleFile.open(file, as: replica.bundleIdentity(), expecting: .toUnit)
+        guard header.sender.signing == (try centralBundleKey().signing) else {
+            throw ReportSyncError(
+                .forbidden,
+                "this bundle was not written by this replica's central (it is signed by \(header.sender.id)); nothing was imported"
+            )
+        }
+        let (unit, cursor, importedAt) = try replica.read { db in
+            (
+                try Meta.require(.unitID, db), Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
+                try Replica.importedAt(bundle: header.id, db)
+            )
+        }
+        if let importedAt { throw Replica.importedBefore(header, at: importedAt) }
+        let bundle: UnitBundle
+        do { bundle = try JSONCoding.decoder().decode(UnitBundle.self, from: payload) } catch {
+            throw ReportSyncError(.malformed, "the bundle's content is not a central's bundle; nothing was imported")
+        }
+        guard bundle.unit == unit else {
+            throw ReportSyncError(
+                .forbidden, "this bundle is for \(bundle.unit), and this device syncs for \(unit); nothing was imported")
+        }
+        guard bundle.after <= cursor else {
+            throw ReportSyncError(
+                .wrongState,
+                "this bundle starts after the central's change \(bundle.after), and this device holds its feed only up to \(cursor): ask the central office for report-cli bundle export --unit \(unit) --after \(cursor); nothing was imported"
+            )
+        }
+        try retireIfOwnChangeComesBack(in: bundle.changes)
+        var applied = 0
+        var delivered = 0
+        var start = 0
+        repeat {
+            let end = min(start + Outbox.longestRun, bundle.changes.count)
+            let page = Array(bundle.changes[start..<end])
+            let last = end == bundle.changes.count
+            try replica.session { s in
+                applied += try Self.takeIn(page, s).filter { $0 == .applied }.count
+                for change in page {
+                    try s.db.execute(
+                        sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?",
+                        arguments: [change.dot.replica, change.dot.counter])
+                    delivered += s.db.changesCount
+                }
+                guard last else { return }
+                try Meta.set(.pullCursor, String(max(cursor, bundle.covered)), s.db)
+                try Replica.recordImport(of: header, changes: bundle.changes.count, at: s.now.millisecondsSince1970, s.db)
+            }
+            start = end
+        } while start < bundle.changes.count
+        return UnitBundleImport(
+            header: header, changes: bundle.changes.count, applied: applied, delivered: delivered, covered: bundle.covered)
+    }
+}
