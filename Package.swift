@@ -103,6 +103,7 @@ let package = Package(
             name: "SyncServiceTests",
             dependencies: [
                 "SyncService", "Store", "SyncCore", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -17,7 +17,7 @@ public struct ReportCLI: AsyncParsableCommand {
             ReturnCommand.self, HistoryCommand.self, PolicyCommand.self, DigestCommand.self, SyncCommand.self,
             StatusCommand.self, ReceiveCommand.self, CopyeditCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
             ConflictsCommand.self, InstructCommand.self, ScoreCommand.self, QuotaCommand.self, DeadlinesCommand.self,
-            SolicitCommand.self, BulletinCommand.self, KeyCommand.self, VerifyCommand.self, BackupCommand.self,
+            SolicitCommand.self, BulletinCommand.self, KeyCommand.self, VerifyCommand.self, BackupCommand.self, BundleCommand.self,
             ConfigCommand.self,
         ])
 

@@ -47,7 +47,7 @@ struct StatusCommand: ReplicaCommand {
             let secret = try replica.secretReportCount()
             if global.json { return context.print(try Rendering.json(StatusView(role: try replica.role(), secretReports: secret))) }
             context.print("central:              \(what)")
-            return context.print("secret reports:       \(secret)\(secret > 0 ? " (never sent over the network)" : "")")
+            return context.print("secret reports:       \(secret)\(secret > 0 ? " (never sent over the network; they go to their unit by report-cli bundle export --unit)" : "")")
         }
         let field = try FieldReplica(replica)
         let state = try field.syncState()
@@ -59,7 +59,7 @@ struct StatusCommand: ReplicaCommand {
         context.print("outgoing changes:     \(state.outgoing)")
         context.print(
             "held (secret):        \(state.heldSecret) changes of \(state.heldSecretReports) reports"
-                + (state.heldSecret > 0 ? " (secret reports stay on this device; they go once declassified)" : ""))
+                + (state.heldSecret > 0 ? " (never over the network: they go by report-cli bundle export, or once declassified)" : ""))
         context.print("waiting for causes:   \(state.waiting)")
         context.print("rejected by central:  \(state.rejectedByCentral)\(state.rejectedByCentral > 0 ? " (report-cli list --rejected)" : "")")
         context.print("last successful sync: \(state.lastSyncAt.map { Rendering.local($0, in: timeZone) } ?? "never")")

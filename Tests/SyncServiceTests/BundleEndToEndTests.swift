@@ -1,0 +1,161 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Bundle files carried by hand between field devices and the central, over real processes
+/// (docs/bundles.md). Part of the end-to-end suite, with its bureau and its helpers.
+extension EndToEndTests {
+    /// The JSON `report-cli … --json` printed.
+    func json(_ arguments: String...) throws -> [String: Any] {
+        let result = try Binaries.run("report-cli", arguments + ["--json"], in: directory)
+        #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+        return (try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// Runs report-cli and expects a refusal whose message says `reason`.
+    func refused(_ reason: String, _ arguments: String...) throws {
+        let result = try Binaries.run("report-cli", arguments, in: directory)
+        #expect(result.status == 1 && result.err.contains(reason), "report-cli \(arguments): \(result.status) \(result.err)")
+    }
+
+    @Test(
+        "a secret report goes by bundle: signed offline, received and counted at the central, adopted and brought back to both devices; none of its text crosses HTTP"
+    )
+    func secretReportTravelsByBundle() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        let proxy = try await LoggingProxy.start(upstream: server.url)
+        defer { proxy.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        try Binaries.setUpKeys(["wang", "li", "zhao"], on: "laptop.sqlite", in: directory)
+        try Binaries.setUpKeys(["chen"], on: "central.sqlite", in: directory)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        let secret = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "SECRET-TITLE 涉密", "--body",
+            "SECRET-BODY 涉密正文", "--classification", "secret")
+        let open = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "OPEN-TITLE", "--body", "b")
+        for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] {
+            _ = try ok(action, secret, "--db", "laptop.sqlite", "--as", actor)
+        }
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(try cli("show", secret, "--db", "central.sqlite").status == 1, "held on the device")
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("bundle export"), "status says what waits for a bundle")
+
+        _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "stick.bundle")
+        let file = try Data(contentsOf: directory.appendingPathComponent("stick.bundle"))
+        #expect(
+            file.range(of: Data("SECRET-TITLE".utf8)) == nil && file.range(of: Data(tokens.laptop.utf8)) == nil,
+            "a lost stick reveals nothing")
+        #expect(try ok("bundle", "import", "stick.bundle", "--db", "central.sqlite").contains("accepted 4"))
+        #expect(try json("show", secret, "--db", "central.sqlite")["state"] as? String == "received", "received on arrival")
+        #expect(
+            try json("score", "--db", "central.sqlite", "--unit", "squad-3")["countedTowardQuota"] as? Int == 1,
+            "counted like any other")
+        _ = try ok("adopt", secret, "--db", "central.sqlite", "--as", "chen", "--level", "county")
+
+        // The tablet has never sent a bundle: its first one, empty, gives the central its key.
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        #expect(try cli("show", secret, "--db", "tablet.sqlite").status == 1, "the network feed never carries it")
+        _ = try ok("bundle", "export", "--db", "tablet.sqlite", "--out", "tablet.bundle")
+        _ = try ok("bundle", "import", "tablet.bundle", "--db", "central.sqlite")
+        _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back.bundle")
+        #expect(
+            try ok("bundle", "import", "back.bundle", "--db", "laptop.sqlite").contains(
+                "4 of this device's changes reached the central"))
+        _ = try ok("bundle", "import", "back.bundle", "--db", "tablet.sqlite")
+        for device in ["laptop.sqlite", "tablet.sqlite"] {
+            let shown = try json("show", secret, "--db", device)
+            #expect(
+                shown["state"] as? String == "adopted" && shown["title"] as? String == "SECRET-TITLE 涉密", "\(device): \(shown)")
+        }
+        #expect(try json("status", "--db", "laptop.sqlite")["heldSecret"] as? Int == 0, "delivered changes leave the outbox")
+
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let central = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
+        #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
+        let traffic = proxy.traffic
+        #expect(traffic.contains("OPEN-TITLE") && traffic.contains(open), "the proxy saw the public report's text")
+        #expect(!traffic.contains("SECRET-TITLE") && !traffic.contains("SECRET-BODY"), "no secret text crossed HTTP")
+    }
+
+    @Test("a tampered, truncated, replayed, foreign or revoked device's bundle is refused in one line, and nothing is written")
+    func badBundlesRefused() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", server.url, "--token", tokens.tablet)
+        server.stop()
+        _ = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "t", "--body", "b",
+            "--classification", "secret")
+        _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "good.bundle")
+        _ = try ok("bundle", "export", "--db", "tablet.sqlite", "--all", "--out", "tablet.bundle")
+        let good = try Data(contentsOf: directory.appendingPathComponent("good.bundle"))
+        var tampered = good
+        tampered[tampered.count / 2] ^= 0x01
+        try tampered.write(to: directory.appendingPathComponent("tampered.bundle"))
+        try good.prefix(good.count - 100).write(to: directory.appendingPathComponent("truncated.bundle"))
+        _ = try syncd("init", "--db", "other.sqlite", "--bureau", "另一个局")
+
+        let before = try ok("digest", "--db", "central.sqlite")
+        try refused("changed after it was written", "bundle", "import", "tampered.bundle", "--db", "central.sqlite")
+        try refused("incomplete or damaged", "bundle", "import", "truncated.bundle", "--db", "central.sqlite")
+        try refused("not addressed to this replica", "bundle", "import", "good.bundle", "--db", "other.sqlite")
+        try refused("import it at the central", "bundle", "import", "good.bundle", "--db", "tablet.sqlite")
+        _ = try syncd("revoke", "--db", "central.sqlite", "--device", "tablet")
+        try refused("revoked", "bundle", "import", "tablet.bundle", "--db", "central.sqlite")
+        #expect(try ok("digest", "--db", "central.sqlite") == before, "nothing refused changed the central")
+
+        _ = try ok("bundle", "import", "good.bundle", "--db", "central.sqlite")
+        let after = try ok("digest", "--db", "central.sqlite")
+        try refused("already imported", "bundle", "import", "good.bundle", "--db", "central.sqlite")
+        #expect(try ok("digest", "--db", "central.sqlite") == after, "importing twice changes nothing")
+    }
+
+    @Test("a station with no network syncs for a month by bundles only and ends with the central's digest")
+    func stationWithoutNetwork() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        // Set up at the office, where there is a network; then out to the station.
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        _ = try ok("init", "--db", "station.sqlite", "--central", server.url, "--token", tokens.laptop)
+        try Binaries.setUpKeys(["wang", "li", "zhao"], on: "station.sqlite", in: directory)
+        try Binaries.setUpKeys(["chen"], on: "central.sqlite", in: directory)
+        _ = try ok("sync", "--db", "station.sqlite")
+        server.stop()
+        var sent: [String] = []
+        for week in 1...4 {
+            let report = try ok(
+                "draft", "--db", "station.sqlite", "--as", "wang", "--category", "dynamic", "--title", "第\(week)周", "--body", "b")
+            let secret = try ok(
+                "draft", "--db", "station.sqlite", "--as", "wang", "--category", "dynamic", "--title", "涉密\(week)", "--body", "b",
+                "--classification", "secret")
+            for id in [report, secret] {
+                for (action, actor) in [("submit", "wang"), ("review", "li"), ("sign", "zhao")] {
+                    _ = try ok(action, id, "--db", "station.sqlite", "--as", actor)
+                }
+            }
+            _ = try ok("bundle", "export", "--db", "station.sqlite", "--all", "--out", "week\(week).bundle")
+            _ = try ok("bundle", "import", "week\(week).bundle", "--db", "central.sqlite")
+            if let last = sent.last { _ = try ok("adopt", last, "--db", "central.sqlite", "--as", "chen", "--level", "county") }
+            _ = try ok("return", secret, "--db", "central.sqlite", "--as", "chen", "--comment", "请补充")
+            _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back\(week).bundle")
+            _ = try ok("bundle", "import", "back\(week).bundle", "--db", "station.sqlite")
+            #expect(try json("show", secret, "--db", "station.sqlite")["state"] as? String == "returned", "week \(week)")
+            sent.append(report)
+        }
+        let status = try json("status", "--db", "station.sqlite")
+        #expect(status["outgoing"] as? Int == 0 && status["heldSecret"] as? Int == 0, "\(status)")
+        #expect(try json("show", sent[2], "--db", "station.sqlite")["state"] as? String == "adopted")
+        #expect(
+            try ok("digest", "--db", "station.sqlite", "--unit", "squad-3")
+                == ok("digest", "--db", "central.sqlite", "--unit", "squad-3"))
+    }
+}
