@@ -10,7 +10,7 @@ extension OutboxTests {
         let id = try draft("夜查")
         try push()
         var patch = ReportPatch()
-        patch.classification = .internal
+        patch.place = "城东"
         _ = try field.replica.edit(id, with: patch, by: "wang")
         try central.replica.perform(.withdraw, on: id, by: "wang")
         let answered = try push()

@@ -36,7 +36,7 @@ struct OutboxTests {
         return try field.replica.draft(content, by: "wang").id
     }
 
-    @Test("a report drafted secret, held while a public one goes, then made internal, reaches the central whole")
+    @Test("a report drafted secret, held while a public one goes, then made public, reaches the central whole")
     func declassifiedReportReachesTheCentral() throws {
         let secret = try draft("涉密", .secret)
         let open = try draft("公开")
@@ -45,11 +45,11 @@ struct OutboxTests {
         #expect(try central.replica.reportDigests()[secret] == nil, "a secret report never crosses the network")
         #expect(try field.outbox().map(\.state) == [.heldSecret])
         var patch = ReportPatch()
-        patch.classification = .internal
+        patch.classification = .public
         _ = try field.replica.edit(secret, with: patch, by: "wang")
         let answered = try push()
         #expect(answered.accepted == 2 && answered.waiting == 0, "the held creation went with its declassification")
-        #expect(try central.replica.report(secret).content.classification == .internal)
+        #expect(try central.replica.report(secret).content.classification == .public)
         #expect(try central.replica.reportDigests()[secret] == field.replica.reportDigests()[secret])
         #expect(try field.outbox().isEmpty)
     }
@@ -106,10 +106,25 @@ struct OutboxTests {
         _ = try field.replica.draft(next, by: "wang")
         #expect(try field.outbox().map(\.state) == [.heldSecret, .heldSecret])
         var patch = ReportPatch()
-        patch.classification = .internal
+        patch.classification = .public
         _ = try field.replica.edit(firstID, with: patch, by: "wang")
         #expect(try push().waiting == 0)
         #expect(try central.replica.reportDigests() .count == 2)
+    }
+
+    @Test("an internal report is held like a secret one under the standard policy, and goes over the network once the bureau's policy allows it")
+    func internalReportsFollowThePolicy() throws {
+        let id = try draft("不宜公开", .internal)
+        #expect(try field.outbox().map(\.state) == [.heldSecret])
+        #expect(try push().accepted == 0 && central.replica.reportDigests()[id] == nil)
+        try central.replica.addMember(Member(id: "qian", name: "钱管理员", unit: "bureau", role: .admin))
+        var open = Policy.standard
+        open.internalOverNetwork = true
+        try central.replica.setPolicy(open, by: "qian")
+        let feed = try central.feed(after: try field.pullCursor(), limit: 1000, units: ["squad-3"])
+        _ = try field.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
+        #expect(try field.outbox().map(\.state) == [.ready])
+        #expect(try push().accepted == 1 && central.replica.report(id).content.classification == .internal)
     }
 
     @Test("a push that would leave a report secret at the central is not taken, whatever else it claims; nothing of it is kept")
@@ -122,7 +137,7 @@ struct OutboxTests {
         context.add(Dot(replica: "never-sent", counter: 9))
         let fake = Change(
             dot: Dot(replica: creation.dot.replica, counter: creation.dot.counter + 50), hlc: creation.hlc, record: id, unit: "squad-3",
-            actor: "wang", context: context, payload: .content(ContentWrite(creates: false, fields: ["classification": "\"internal\""])))
+            actor: "wang", context: context, payload: .content(ContentWrite(creates: false, fields: ["classification": "\"public\""])))
         let answers = try central.receivePush([creation, fake], from: device)
         #expect(answers.map(\.status) == [.held, .held])
         #expect(try central.replica.reportDigests()[id] == nil)
@@ -133,7 +148,7 @@ struct OutboxTests {
     func heldChangeIsADuplicate() throws {
         let id = try draft("涉密", .secret)
         var patch = ReportPatch()
-        patch.classification = .internal
+        patch.classification = .public
         _ = try field.replica.edit(id, with: patch, by: "wang")
         let batch = try field.nextPush(limit: 1000)
         #expect(try central.receivePush(batch.map(\.change), from: device).map(\.status) == [.accepted, .accepted])

@@ -53,6 +53,7 @@ struct PolicyTests {
         stored["lengthLimitEnforcement"] = nil
         stored["workingWeekendDays"] = nil
         stored["principalApproval"] = nil
+        stored["internalOverNetwork"] = nil
         var deadlines = stored["deadlines"] as! [String: Any]
         deadlines["disclosureWorkingDays"] = nil
         stored["deadlines"] = deadlines
@@ -64,9 +65,11 @@ struct PolicyTests {
         let policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored))
         #expect(policy.points.falseReport == -30, "what it holds is kept")
         #expect(policy.points.adoptionCounting == .accumulate && policy.workingWeekendDays.isEmpty)
-        #expect(policy.lengthLimitEnforcement == .refuse && policy.principalApproval.isEmpty && policy.deadlines.disclosureWorkingDays == 0,
+        #expect(policy.lengthLimitEnforcement == .refuse && policy.principalApproval.isEmpty && policy.deadlines.disclosureWorkingDays == 0
+            && policy.internalOverNetwork,
             "a setting that changes what the earlier version did keeps the earlier behaviour when absent")
-        #expect(Policy.standard.principalApproval == ["emergency/major"] && Policy.standard.lengthLimitEnforcement == .warn, "a new bureau gets the rule books'")
+        #expect(Policy.standard.principalApproval == ["emergency/major"] && Policy.standard.lengthLimitEnforcement == .warn
+            && !Policy.standard.internalOverNetwork, "a new bureau gets the rule books'")
         let wrongType = #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(Policy.self, from: Data(#"{"holidays": "2026-10-01"}"#.utf8))
         }

@@ -177,7 +177,7 @@ struct EndToEndTests {
         #expect(try ok("show", id, "--db", "central.sqlite").contains("t"))
     }
 
-    @Test("a report drafted secret is held while a public one goes; made internal, it reaches the central over real processes")
+    @Test("a report drafted secret is held while a public one goes; made public, it reaches the central over real processes")
     func declassifiedReportReachesTheCentral() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokens = try bureau()
@@ -195,7 +195,7 @@ struct EndToEndTests {
         #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
         #expect(try cli("show", secret, "--db", "central.sqlite").status == 1, "a secret report never crosses the network")
         _ = try ok("show", open, "--db", "central.sqlite")
-        _ = try ok("edit", secret, "--db", "laptop.sqlite", "--as", "wang", "--classification", "internal")
+        _ = try ok("edit", secret, "--db", "laptop.sqlite", "--as", "wang", "--classification", "public")
         let synced = try ok("sync", "--db", "laptop.sqlite")
         #expect(synced.contains("pushed 2 (accepted 2)"), "\(synced)")
         #expect(try ok("show", secret, "--db", "central.sqlite").contains("涉密"))

@@ -79,12 +79,13 @@ extension CentralReplica {
         try replica.read { db in
             let scope = units.sorted()
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+            let offNetwork = Secrecy.sqlList(try Replica.offNetwork(db, at: replica.now()))
             return try String.fetchAll(
                 db,
                 sql: """
                     SELECT body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND kind = 'report'
                       AND EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
-                                  AND json_extract(r.content, '$.classification') = 'secret')
+                                  AND json_extract(r.content, '$.classification') IN (\(offNetwork)))
                     ORDER BY seq
                     """,
                 arguments: StatementArguments([last] + scope.map { $0 as any DatabaseValueConvertible })

@@ -84,7 +84,8 @@ public struct CentralReplica: Sendable {
             }
         }
         // Past a few passes (only a push made by hand gets here), every report the push makes secret is held.
-        let secretAnywhere = Set(changes.filter(Secrecy.makesSecret).map(\.record))
+        let offNetwork = Secrecy.offNetwork(under: try replica.policy())
+        let secretAnywhere = Set(changes.filter { Secrecy.takesOffNetwork($0, offNetwork) }.map(\.record))
         do {
             return try merge(
                 changes, from: device, scope: scope, withholding: Self.withDependents(withheld.union(secretAnywhere), in: changes))
@@ -121,10 +122,11 @@ public struct CentralReplica: Sendable {
     ) throws -> [PushResult] {
         // Nothing secret rests here: not a report the merge leaves secret, nor a change that would make
         // its report secret waiting for its causes (its text would be kept until they came).
+        let offNetwork = Secrecy.offNetwork(under: try replica.policy())
         let leftSecret: (MergeEffects) throws -> Void = { effects in
             if keepingSecret { return }
-            let secret = effects.records.filter { $0.classification == .secret }.map(\.id)
-                + effects.waits.map(\.change).filter(Secrecy.makesSecret).map(\.record)
+            let secret = effects.records.filter { offNetwork.contains($0.classification) }.map(\.id)
+                + effects.waits.map(\.change).filter { Secrecy.takesOffNetwork($0, offNetwork) }.map(\.record)
             if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
         }
         return try replica.session(check: leftSecret) { s in
@@ -230,7 +232,7 @@ public struct CentralReplica: Sendable {
                 db,
                 sql: """
                     SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR kind IN (\(shared)))
-                      \(includingSecret ? "" : Self.notSecret)
+                      \(includingSecret ? "" : Self.notOffNetwork(try Replica.offNetwork(db, at: replica.now())))
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
@@ -242,9 +244,11 @@ public struct CentralReplica: Sendable {
         }
     }
 
-    /// The feed's condition that leaves out the changes of reports secret here.
-    static let notSecret = """
-        AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
-                        AND json_extract(r.content, '$.classification') = 'secret')
+    /// The feed's condition that leaves out the changes of reports whose classification here is one of `offNetwork`.
+    static func notOffNetwork(_ offNetwork: Set<Classification>) -> String {
         """
+        AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
+                        AND json_extract(r.content, '$.classification') IN (\(Secrecy.sqlList(offNetwork))))
+        """
+    }
 }

@@ -67,29 +67,30 @@ public struct FieldReplica: Sendable {
     /// Every outbox entry with its state, oldest first.
     public func outbox() throws -> [OutboxEntry] {
         try replica.read { db in
-            try Row.fetchAll(db, sql: Outbox.entriesSQL + " ORDER BY o.seq").map(Self.entry)
+            try Row.fetchAll(db, sql: Outbox.entriesSQL(try Replica.offNetwork(db, at: replica.now())) + " ORDER BY o.seq").map(Self.entry)
         }
     }
 
-    /// The next push: ready outbox entries, oldest first, at most `limit`. A change that makes a report
-    /// secret goes only with the later change that declassified it (`Secrecy`): a batch ends before one
+    /// The next push: ready outbox entries, oldest first, at most `limit`. A change that takes a report
+    /// off the network (makes it secret) goes only with the later change that declassified it (`Secrecy`): a batch ends before one
     /// whose declassification would not fit, and a batch that would start with one carries that report's
     /// changes up to its declassification instead, however many (up to `Outbox.longestRun`). Only a
     /// change declassified on another device, or a longer run, goes as it is, and the central refuses
     /// and voids what it must.
     public func nextPush(limit: Int) throws -> [OutboxEntry] {
-        let ready = try readyEntries(limit: limit)
-        guard let cut = Secrecy.uncovered(in: ready.map(\.change)).first else { return ready }
+        let offNetwork = try replica.read { db in try Replica.offNetwork(db, at: replica.now()) }
+        let ready = try readyEntries(limit: limit, offNetwork: offNetwork)
+        guard let cut = Secrecy.uncovered(in: ready.map(\.change), offNetwork).first else { return ready }
         if cut > 0 { return ready.count == limit ? Array(ready[..<cut]) : ready }
-        let run = try readyEntries(limit: Outbox.longestRun, record: ready[0].change.record)
-        guard let release = Secrecy.release(of: 0, in: run.map(\.change)) else { return ready }
+        let run = try readyEntries(limit: Outbox.longestRun, offNetwork: offNetwork, record: ready[0].change.record)
+        guard let release = Secrecy.release(of: 0, in: run.map(\.change), offNetwork) else { return ready }
         return Array(run[...release])
     }
 
-    private func readyEntries(limit: Int, record: String? = nil) throws -> [OutboxEntry] {
+    private func readyEntries(limit: Int, offNetwork: Set<Classification>, record: String? = nil) throws -> [OutboxEntry] {
         try replica.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM (\(Outbox.entriesSQL)) WHERE NOT held AND (? IS NULL OR record = ?) ORDER BY seq LIMIT ?",
+                db, sql: "SELECT * FROM (\(Outbox.entriesSQL(offNetwork))) WHERE NOT held AND (? IS NULL OR record = ?) ORDER BY seq LIMIT ?",
                 arguments: [record, record, limit]
             ).map(Self.entry)
         }
@@ -231,7 +232,7 @@ public struct FieldReplica: Sendable {
     /// Where this replica stands with its central.
     public func syncState() throws -> SyncState {
         try replica.read { db in
-            let counts = try Outbox.counts(db)
+            let counts = try Outbox.counts(db, offNetwork: try Replica.offNetwork(db, at: replica.now()))
             return SyncState(
                 centralURL: try Meta.get(.centralURL, db),
                 pullCursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,

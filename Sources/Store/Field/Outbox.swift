@@ -11,8 +11,9 @@ public enum Outbox {
     public enum State: String, Sendable, Codable {
         /// Goes with the next push.
         case ready
-        /// Its report (or the first report it follows up) is secret: it stays on this device until that
-        /// report is declassified (or travels by bundle).
+        /// Its report (or the first report it follows up) is secret, or internal where the policy keeps
+        /// internal reports off the network (`Secrecy`): it stays on this device until that report is
+        /// declassified, or travels by bundle.
         case heldSecret = "held-secret"
     }
 
@@ -29,24 +30,28 @@ public enum Outbox {
         }
     }
 
-    /// The outbox entries with their states. An entry is held when its report is secret here, or is a
-    /// follow-up of a report that is (the central could not apply it without its first report).
-    static let entriesSQL = """
-        SELECT o.seq, o.record, c.body,
-               (COALESCE(json_extract(r.content, '$.classification') = 'secret', 0)
-                OR COALESCE(json_extract(f.content, '$.classification') = 'secret', 0)) AS held
-        FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
-        LEFT JOIN reports f ON f.id = r.follow_up_of
-        """
+    /// The outbox entries with their states. An entry is held when its report has a classification of
+    /// `offNetwork` here, or is a follow-up of a report that has (the central could not apply it
+    /// without its first report).
+    static func entriesSQL(_ offNetwork: Set<Classification>) -> String {
+        let barred = Secrecy.sqlList(offNetwork)
+        return """
+            SELECT o.seq, o.record, c.body,
+                   (COALESCE(json_extract(r.content, '$.classification') IN (\(barred)), 0)
+                    OR COALESCE(json_extract(f.content, '$.classification') IN (\(barred)), 0)) AS held
+            FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
+            LEFT JOIN reports f ON f.id = r.follow_up_of
+            """
+    }
 
     /// How many entries are in each state.
-    static func counts(_ db: Database) throws -> (ready: Int, held: Int, heldReports: Int) {
+    static func counts(_ db: Database, offNetwork: Set<Classification>) throws -> (ready: Int, held: Int, heldReports: Int) {
         let row = try Row.fetchOne(
             db,
             sql: """
                 SELECT COUNT(*) - COALESCE(SUM(held), 0) AS ready, COALESCE(SUM(held), 0) AS held,
                        COUNT(DISTINCT CASE WHEN held THEN record END) AS heldReports
-                FROM (\(entriesSQL))
+                FROM (\(entriesSQL(offNetwork)))
                 """)
         return (row?["ready"] ?? 0, row?["held"] ?? 0, row?["heldReports"] ?? 0)
     }

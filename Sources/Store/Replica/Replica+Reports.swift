@@ -162,10 +162,13 @@ extension Replica {
         return target
     }
 
-    /// How many reports this replica holds as secret: they never leave it over the network.
+    /// How many reports this replica holds that never leave it over the network (secret ones, and
+    /// internal ones unless the policy allows them: `Secrecy`).
     public func secretReportCount() throws -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports WHERE json_extract(content, '$.classification') = 'secret'") ?? 0
+            let offNetwork = Secrecy.sqlList(Secrecy.offNetwork(under: try Replica.policy(db, at: now())))
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM reports WHERE json_extract(content, '$.classification') IN (\(offNetwork))") ?? 0
         }
     }
 }

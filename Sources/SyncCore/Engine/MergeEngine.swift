@@ -188,7 +188,7 @@ public final class MergeEngine {
         while !round.isEmpty {
             let stored = try source.waiting(on: round).filter {
                 waitingNow[$0.change.dot] == nil && !released.contains($0.change.dot)
-                    && !(heldBack.contains($0.change.record) && Secrecy.makesSecret($0.change))
+                    && !(heldBack.contains($0.change.record) && Secrecy.takesOffNetwork($0.change, Secrecy.offNetwork(under: policy)))
             }
             let moved = waitingNow.values.filter { round.contains($0.waitsFor) && !released.contains($0.change.dot) }
             touchedSinceRound = []

@@ -34,6 +34,10 @@ public struct Policy: Codable, Sendable, Equatable {
     public var unitKinds: [String] = []
     /// Weekend days that are working days (调休 make-up days), as `YYYY-MM-DD`.
     public var workingWeekendDays: [String] = []
+    /// Whether `internal` reports (不宜公开) may go over the network. The rule books send them by hand
+    /// only (000 §8.三, 001/#1 §8.三), the default; a bureau whose network counts as safe may allow it.
+    /// Secret reports never may (`Secrecy`).
+    public var internalOverNetwork = false
 
     /// The local day (`YYYY-MM-DD`) this version takes effect; nil for the one version kept from before
     /// policies had history, in force from the start. Set by `policy load`, never read from a policy file.
@@ -181,7 +185,8 @@ public enum AdoptionCounting: String, Codable, Sendable, CaseIterable {
 // A stored or received policy is read key by key: a key an earlier version did not write keeps its
 // default, so a replica that upgrades still reads the policy it holds. A setting that changes what an
 // earlier version did takes, when absent, the earlier behaviour — no principal approval, no disclosure
-// deadline, hard length limits — so that upgrading never re-judges what the policy held already judged.
+// deadline, hard length limits, internal reports over the network — so that upgrading never re-judges
+// what the policy held already judged.
 extension Policy {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -197,6 +202,7 @@ extension Policy {
         workingWeekendDays = try c.value(.workingWeekendDays, or: workingWeekendDays)
         unitKinds = try c.value(.unitKinds, or: unitKinds)
         principalApproval = try c.value(.principalApproval, or: [])
+        internalOverNetwork = try c.value(.internalOverNetwork, or: true)
         effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
         loadedBy = try c.decodeIfPresent(String.self, forKey: .loadedBy)
     }

@@ -1,0 +1,89 @@
+import Foundation
+import Store
+import SyncCore
+import TestSupport
+import Testing
+
+/// Bundle files between the real stores, in process: what the end-to-end tests do not reach
+/// (docs/bundles.md).
+@Suite("Bundles")
+struct BundleTests {
+    let central: CentralReplica
+    let field: FieldReplica
+    let token: String
+
+    init() throws {
+        central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
+        for person in BureauSimulation.people { try central.replica.addMember(person) }
+        token = try central.enroll(unit: "squad-3", device: "laptop")
+        field = try FieldReplica.inMemory(unit: "squad-3")
+        try pull(into: field)
+    }
+
+    /// What a sync round does before bundles can go: the feed, and the central's bundle key.
+    func pull(into device: FieldReplica) throws {
+        let feed = try central.feed(after: try device.pullCursor(), limit: 1000, units: ["squad-3"])
+        _ = try device.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
+        try device.rememberCentralBundleKey(try central.bundleKey())
+    }
+
+    /// A field replica set up with `token` like `init` does (the in-memory fixture has no token).
+    func device(token: String) throws -> FieldReplica {
+        let path = try StoreFixtures.temporaryDirectory().appendingPathComponent("device.sqlite").path
+        let device = try FieldReplica.create(at: path, unit: "squad-3", centralURL: "memory", token: token)
+        try pull(into: device)
+        return device
+    }
+
+    func secretDraft(on device: FieldReplica) throws -> String {
+        var content = ReportContent(category: .dynamic, title: "涉密", body: "正文")
+        content.classification = .secret
+        return try device.replica.draft(content, by: "wang").id
+    }
+
+    @Test("a bundle to the unit that starts past what the device has pulled is refused, and nothing is taken; one from its cursor is taken")
+    func gapRefused() throws {
+        let laptop = try device(token: token)
+        _ = try secretDraft(on: laptop)
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        // More happens at the central that this device has not pulled.
+        try central.replica.addUnit(OrgUnit(id: "squad-9", name: "第九中队", kind: .squad, parent: "bureau"))
+        let later = try central.exportBundle(unit: "squad-3", after: try laptop.pullCursor() + 1)
+        let before = try laptop.replica.reportDigests()
+        let refusal = #expect(throws: ReportSyncError.self) { try laptop.importBundle(later.file) }
+        let cursor = try laptop.pullCursor()
+        #expect(refusal?.message.contains("--after \(cursor)") == true, "\(refusal?.message ?? "")")
+        #expect(try laptop.replica.reportDigests() == before)
+        let imported = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
+        #expect(imported.delivered == 1)
+        #expect(try laptop.outbox().isEmpty)
+    }
+
+    @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")
+    func foreignCentralRefused() throws {
+        let laptop = try device(token: token)
+        // The device's public keys are in the clear in any bundle it wrote: anyone may address it.
+        let deviceKey = try laptop.exportBundle().header.sender
+        let forged = UnitBundle(bureau: "bureau", unit: "squad-3", after: 0, covered: 1_000_000, changes: [])
+        let file = try BundleFile.seal(
+            try JSONCoding.encoder().encode(forged), direction: .toUnit, id: UUIDv7.make(), at: Date(), from: BundleIdentity(),
+            to: [deviceKey])
+        let cursor = try laptop.pullCursor()
+        let refusal = #expect(throws: ReportSyncError.self) { try laptop.importBundle(file) }
+        #expect(refusal?.message.contains("not written by this replica's central") == true, "\(refusal?.message ?? "")")
+        #expect(try laptop.pullCursor() == cursor)
+    }
+
+    @Test("a bundle with the device's token but signed by another replica's key (a copied token) is refused, and nothing is written")
+    func copiedTokenRefused() throws {
+        let laptop = try device(token: token)
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        let copy = try device(token: token)
+        _ = try secretDraft(on: copy)
+        let before = try central.replica.reportDigests()
+        let refusal = #expect(throws: ReportSyncError.self) { try central.importBundle(try copy.exportBundle().file) }
+        #expect(refusal?.message.contains("signed by another key") == true, "\(refusal?.message ?? "")")
+        #expect(try central.replica.reportDigests() == before)
+    }
+}
