@@ -94,6 +94,21 @@ struct OfficeRulesTests {
         return content
     }
 
+    @Test("a secret report's facts never carry its title: scores, deadline lists and bulletins name it 涉密信息")
+    func secretTitleNeverNamed() throws {
+        var content = ReportContent(category: .dynamic, title: "不得外传的标题", body: "正文")
+        content.classification = .secret
+        let falseReport = try facts(
+            content, signedAt: Self.local("2026-10-10T10:00"), receivedAt: Self.local("2026-10-10T11:00"),
+            central: [(.reject, StepDetail(falseReport: true), Self.local("2026-10-11T09:00"))])
+        #expect(falseReport.title == ReportFacts.secretTitle)
+        let card = Scorecard(
+            unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad), period: try Period.parse("2026-10"), reports: [falseReport],
+            solicitations: [], policy: .standard, now: Self.local("2026-11-01T00:00"))
+        #expect(card.named.first { $0.reason == .falseReport }?.title == ReportFacts.secretTitle)
+        #expect(!card.lines.contains { $0.detail.contains("不得外传") })
+    }
+
     @Test("emergency: major written within 60 min, general within 120 min of the event, judged by sign-off not arrival (004 §四.三)")
     func emergencyDeadlines() throws {
         let major = try facts(emergency(.major, at: "2026-10-10T10:00"), signedAt: Self.local("2026-10-10T10:50"), receivedAt: Self.local("2026-10-10T15:00"))

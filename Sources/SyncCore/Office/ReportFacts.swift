@@ -15,6 +15,8 @@ public struct ReportFacts: Sendable, Equatable {
     public let unit: String
     /// The member who drafted it (拟稿人), whose personal score it counts toward.
     public let drafter: String
+    /// Its title, or `secretTitle` for a secret report: these facts go into scores, deadline lists and
+    /// published bulletins, which never name what a secret report is about.
     public let title: String
     public let category: ReportCategory
     public let state: ApprovalState
@@ -54,6 +56,9 @@ public struct ReportFacts: Sendable, Equatable {
         public let at: Date
     }
 
+    /// What stands for a secret report's title wherever its facts are shown (涉密信息: a secret item).
+    public static let secretTitle = "涉密信息"
+
     /// The facts of a merged record under `policy`: only steps that took effect count.
     public init(record: ReportRecord, policy: Policy) throws {
         let content = record.readableContent().content
@@ -65,7 +70,7 @@ public struct ReportFacts: Sendable, Equatable {
         id = record.id
         unit = record.unit
         drafter = record.drafter
-        title = content.title
+        title = content.classification == .secret ? Self.secretTitle : content.title
         category = content.category
         state = record.state
         createdAt = record.versions.first(where: \.creates)?.hlc.date ?? Date(timeIntervalSince1970: 0)
