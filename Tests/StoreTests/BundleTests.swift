@@ -37,7 +37,7 @@ struct BundleTests {
     }
 
     func secretDraft(on device: FieldReplica) throws -> String {
-        var content = ReportContent(category: .dynamic, title: "涉密", body: "正文")
+        var content = ReportContent(category: .emergency, title: "涉密", body: "正文")
         content.classification = .secret
         return try device.replica.draft(content, by: "wang").id
     }
@@ -58,6 +58,41 @@ struct BundleTests {
         let imported = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
         #expect(imported.delivered == 1)
         #expect(try laptop.outbox().isEmpty)
+    }
+
+    /// One network push of `device`'s next batch, answered in full.
+    func push(_ device: FieldReplica) throws -> [PushResult.Status] {
+        let batch = try device.nextPush(limit: 1000)
+        let answers = try central.receivePush(batch.map(\.change), from: try central.authenticate(token: try device.central().token))
+        try device.acknowledge(sent: batch, answers: answers)
+        return answers.map(\.status)
+    }
+
+    @Test("a follow-up of a report made secret, received by bundle, is kept off the network feed with its first report, and a network push of one is held")
+    func followUpOfSecretStaysOffTheNetwork() throws {
+        let laptop = try device(token: token)
+        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let first = try laptop.replica.draft(ReportContent(category: .emergency, title: "突发", body: "首报"), by: "wang").id
+        _ = try push(laptop)
+        try pull(into: tablet)
+        var patch = ReportPatch()
+        patch.classification = .secret
+        _ = try laptop.replica.edit(first, with: patch, by: "wang")
+        var next = ReportContent(category: .emergency, title: "续报", body: "续报正文")
+        next.followUpOf = first
+        let followUp = try laptop.replica.draft(next, by: "wang").id
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        #expect(try central.replica.report(followUp).content.title == "续报", "the bundle brought both")
+        let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
+        #expect(!network.contains { $0.contains(first) || $0.contains(followUp) }, "neither crosses the network any more")
+
+        // The tablet does not know the first report is secret now, and pushes a follow-up of it.
+        var another = ReportContent(category: .emergency, title: "再续报", body: "正文")
+        another.followUpOf = first
+        let ids = Set(try central.replica.reportDigests().keys)
+        _ = try tablet.replica.draft(another, by: "wang")
+        #expect(try push(tablet) == [.held])
+        #expect(Set(try central.replica.reportDigests().keys) == ids)
     }
 
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")

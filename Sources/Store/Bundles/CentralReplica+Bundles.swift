@@ -79,13 +79,11 @@ extension CentralReplica {
         try replica.read { db in
             let scope = units.sorted()
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
-            let offNetwork = Secrecy.sqlList(try Replica.offNetwork(db, at: replica.now()))
+            let offNetwork = Self.offNetwork(try Replica.offNetwork(db, at: replica.now()))
             return try String.fetchAll(
                 db,
                 sql: """
-                    SELECT body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND kind = 'report'
-                      AND EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
-                                  AND json_extract(r.content, '$.classification') IN (\(offNetwork)))
+                    SELECT body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND kind = 'report' AND \(offNetwork)
                     ORDER BY seq
                     """,
                 arguments: StatementArguments([last] + scope.map { $0 as any DatabaseValueConvertible })

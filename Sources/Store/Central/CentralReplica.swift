@@ -192,6 +192,14 @@ public struct CentralReplica: Sendable {
             }
             // What the push released comes first: a receipt the central lost and a device gave back is one of them.
             try s.engine.releaseWaiting()
+            // A follow-up of a report kept off the network here is kept off with it (its outbox held it too).
+            if !keepingSecret {
+                let followsSecret = try s.touchedRecords.filter { id in
+                    guard let first = try s.record(id)?.followUpOf, let parent = try s.record(first) else { return false }
+                    return offNetwork.contains(parent.classification)
+                }
+                if !followsSecret.isEmpty { throw StaysSecret(records: followsSecret) }
+            }
             for id in s.touchedRecords.sorted() {
                 guard let record = try s.record(id), ApprovalChain.isComplete(record, policy: s.policy) else { continue }
                 let receipt = try LocalWrites.transition(
@@ -232,7 +240,7 @@ public struct CentralReplica: Sendable {
                 db,
                 sql: """
                     SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR kind IN (\(shared)))
-                      \(includingSecret ? "" : Self.notOffNetwork(try Replica.offNetwork(db, at: replica.now())))
+                      \(includingSecret ? "" : "AND NOT " + Self.offNetwork(try Replica.offNetwork(db, at: replica.now())))
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
@@ -244,11 +252,15 @@ public struct CentralReplica: Sendable {
         }
     }
 
-    /// The feed's condition that leaves out the changes of reports whose classification here is one of `offNetwork`.
-    static func notOffNetwork(_ offNetwork: Set<Classification>) -> String {
-        """
-        AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = changes.record
-                        AND json_extract(r.content, '$.classification') IN (\(Secrecy.sqlList(offNetwork))))
-        """
+    /// The condition, on a row of `changes`, that its report is kept off the network here: its
+    /// classification is one of `offNetwork`, or that of the report it follows up is (the outbox holds
+    /// such a follow-up with its first report, `Outbox.entriesSQL`).
+    static func offNetwork(_ offNetwork: Set<Classification>) -> String {
+        let barred = Secrecy.sqlList(offNetwork)
+        return """
+            EXISTS (SELECT 1 FROM reports r LEFT JOIN reports f ON f.id = r.follow_up_of WHERE r.id = changes.record
+                    AND (json_extract(r.content, '$.classification') IN (\(barred))
+                         OR COALESCE(json_extract(f.content, '$.classification') IN (\(barred)), 0)))
+            """
     }
 }
