@@ -1,5 +1,5 @@
 import Foundation
-import Store
+@testable import Store
 import SyncCore
 import TestSupport
 import Testing
@@ -93,6 +93,21 @@ struct BundleTests {
         _ = try tablet.replica.draft(another, by: "wang")
         #expect(try push(tablet) == [.held])
         #expect(Set(try central.replica.reportDigests().keys) == ids)
+    }
+
+    @Test("a change the central refuses without a void reaches a device that syncs by bundle alone as a refusal, and leaves its outbox")
+    func refusalsComeBackByBundle() throws {
+        let laptop = try device(token: token)
+        let id = try secretDraft(on: laptop)
+        // The central holds wang as a leader (as if his role had changed while the station was away; set in
+        // its table directly, there being no command for it): his creating write is refused, and no void says so.
+        try central.replica.write { db in try db.execute(sql: "UPDATE members SET role = 'leader' WHERE id = 'wang'") }
+        let imported = try central.importBundle(try laptop.exportBundle().file)
+        #expect(imported.results.map(\.status) == [.rejected])
+        let back = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
+        #expect(back.delivered == 0)
+        #expect(try laptop.outbox().isEmpty, "the refused change does not go in every later bundle")
+        #expect(try laptop.pushRejections().map(\.record) == [id])
     }
 
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")

@@ -44,6 +44,7 @@ struct BundleExport: ReplicaCommand {
                     .invalidInput, "--report and --all choose a field's outbox; at the central a bundle takes what the unit lacks"
                 )
             }
+            if let after, after < 0 { throw ReportSyncError(.invalidInput, "--after takes a central sequence, 0 or more") }
             let bundle = try CentralReplica(replica).exportBundle(unit: unit, after: after)
             try BundleFiles.write(bundle.file, to: path)
             if global.json {
@@ -99,10 +100,10 @@ struct BundleImport: ReplicaCommand {
             let imported = try FieldReplica(replica).importBundle(data)
             if global.json {
                 return context.print(
-                    try Rendering.json([
-                        "id": imported.header.id, "changes": "\(imported.changes)", "applied": "\(imported.applied)",
-                        "delivered": "\(imported.delivered)",
-                    ]))
+                    try Rendering.json(
+                        FieldImportView(
+                            id: imported.header.id, changes: imported.changes, applied: imported.applied, delivered: imported.delivered,
+                            covered: imported.covered)))
             }
             context.print(
                 "imported bundle \(imported.header.id) from the central: \(imported.changes) changes (\(imported.applied) new here); \(imported.delivered) of this device's changes reached the central and left the outbox"
@@ -112,6 +113,15 @@ struct BundleImport: ReplicaCommand {
                 .invalidInput, "a standalone replica syncs with nobody; bundles go between field devices and their central")
         }
     }
+}
+
+/// What `bundle import --json` prints on a field device.
+struct FieldImportView: Encodable {
+    let id: String
+    let changes: Int
+    let applied: Int
+    let delivered: Int
+    let covered: Int64
 }
 
 /// What `bundle export --json` prints.

@@ -62,7 +62,13 @@ extension CentralReplica {
         var start = 0
         while start < bundle.changes.count {
             let end = min(start + Outbox.longestRun, bundle.changes.count)
-            results += try receivePush(Array(bundle.changes[start..<end]), from: device, by: .bundle)
+            do {
+                results += try receivePush(Array(bundle.changes[start..<end]), from: device, by: .bundle)
+            } catch let error as ReportSyncError where start > 0 {
+                throw ReportSyncError(
+                    error.code,
+                    "the bundle's first \(start) changes were taken, and the next batch was refused: \(error.message) (importing it again takes nothing twice)")
+            }
             start = end
         }
         try replica.write { db in
@@ -72,6 +78,20 @@ extension CentralReplica {
                 arguments: [bundle.pullCursor, Self.hash(token: bundle.token)])
         }
         return BundleImport(header: header, device: device, results: results)
+    }
+
+    /// What the central refused of the changes written under the replica ids of `devices`.
+    private func refusals(ofDevices devices: [String]) throws -> [UnitBundle.Refusal] {
+        try replica.read { db in
+            let placeholders = Array(repeating: "?", count: devices.count).joined(separator: ",")
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.replica, r.counter, r.record, r.reason FROM rejected_changes r
+                    JOIN device_replicas d ON d.replica = r.replica WHERE d.device IN (\(placeholders)) ORDER BY r.replica, r.counter
+                    """, arguments: StatementArguments(devices)
+            ).map { UnitBundle.Refusal(dot: Dot(replica: $0["replica"], counter: $0["counter"]), record: $0["record"], reason: $0["reason"]) }
+        }
     }
 
     /// Every change up to central sequence `last` of the reports of `units` that are secret here.
@@ -145,7 +165,8 @@ extension CentralReplica {
         }
         let at = replica.now()
         let bundle = UnitBundle(
-            bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes)
+            bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes,
+            refusals: try refusals(ofDevices: devices.map { $0["device"] }))
         let payload = try JSONCoding.encoder().encode(bundle)
         guard payload.count < BundleFile.maxBytes - 64 * 1024 else {
             throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")

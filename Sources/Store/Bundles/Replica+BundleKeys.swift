@@ -20,10 +20,11 @@ extension Replica {
         try Int64.fetchOne(db, sql: "SELECT imported_at FROM imported_bundles WHERE id = ?", arguments: [id])
     }
 
-    /// Records that the bundle `header` names was imported.
+    /// Records that the bundle `header` names was imported (once: a second import running at the same
+    /// time took the same changes, which are idempotent).
     static func recordImport(of header: BundleHeader, changes: Int, at millis: Int64, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO imported_bundles(id, sender, changes, imported_at) VALUES (?, ?, ?, ?)",
+            sql: "INSERT INTO imported_bundles(id, sender, changes, imported_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
             arguments: [header.id, header.sender.id, changes, millis])
     }
 

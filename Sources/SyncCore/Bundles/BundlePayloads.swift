@@ -30,12 +30,29 @@ public struct UnitBundle: Codable, Sendable {
     /// The central sequence the bundle covers.
     public let covered: Int64
     public let changes: [Change]
+    /// What the central refused of the unit's devices' changes, with its reasons: over HTTP a push's
+    /// answer says it; a device that syncs by bundle alone learns it here.
+    public let refusals: [Refusal]
 
-    public init(bureau: String, unit: String, after: Int64, covered: Int64, changes: [Change]) {
+    /// One change the central refused.
+    public struct Refusal: Codable, Sendable, Equatable {
+        public let dot: Dot
+        public let record: String
+        public let reason: String
+
+        public init(dot: Dot, record: String, reason: String) {
+            self.dot = dot
+            self.record = record
+            self.reason = reason
+        }
+    }
+
+    public init(bureau: String, unit: String, after: Int64, covered: Int64, changes: [Change], refusals: [Refusal] = []) {
         self.bureau = bureau
         self.unit = unit
         self.after = after
         self.covered = covered
         self.changes = changes
+        self.refusals = refusals
     }
 }
