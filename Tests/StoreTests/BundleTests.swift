@@ -33,6 +33,9 @@ struct BundleTests {
         let path = try StoreFixtures.temporaryDirectory().appendingPathComponent("device.sqlite").path
         let device = try FieldReplica.create(at: path, unit: "squad-3", centralURL: "memory", token: token)
         try pull(into: device)
+        // The first sync round binds the device's bundle keys to its enrolment (`PUT /v1/bundle-key`).
+        let held = try central.bindBundleKey(try device.bundleKey().key, token: token, device: try central.authenticate(token: token))
+        _ = try device.recordBundleKeyRegistration(centralHolds: held)
         return device
     }
 
@@ -125,15 +128,32 @@ struct BundleTests {
         #expect(try laptop.pullCursor() == cursor)
     }
 
-    @Test("a bundle with the device's token but signed by another replica's key (a copied token) is refused, and nothing is written")
+    @Test("the central's bundle keys are pinned at the device's first round: a standing that names others gets a notice, and bundles stay encrypted to the first")
+    func centralKeyPinned() throws {
+        let laptop = try device(token: token)
+        let impostor = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "冒充的局", kind: .centralOffice))
+        let notice = try laptop.rememberCentralBundleKey(try impostor.bundleKey())
+        #expect(notice?.contains("other bundle keys") == true, "\(notice ?? "")")
+        #expect(throws: ReportSyncError.self) { try impostor.importBundle(try laptop.exportBundle().file) }
+        _ = try central.importBundle(try laptop.exportBundle().file)
+    }
+
+    @Test("once a device's first round bound its bundle keys, another replica file with its token is told so at registration, and its bundles are refused")
     func copiedTokenRefused() throws {
         let laptop = try device(token: token)
-        _ = try central.importBundle(try laptop.exportBundle().file)
-        let copy = try device(token: token)
+        let path = try StoreFixtures.temporaryDirectory().appendingPathComponent("copy.sqlite").path
+        let copy = try FieldReplica.create(at: path, unit: "squad-3", centralURL: "memory", token: token)
+        try pull(into: copy)
+        let refusal = #expect(throws: ReportSyncError.self) {
+            try central.bindBundleKey(try copy.bundleKey().key, token: token, device: try central.authenticate(token: token))
+        }
+        #expect(refusal?.message.contains("revoke the device and enroll it again") == true)
+        #expect(try central.exportBundle(unit: "squad-3").devices == ["laptop"], "bundles to the unit are not encrypted to it")
         _ = try secretDraft(on: copy)
         let before = try central.replica.reportDigests()
-        let refusal = #expect(throws: ReportSyncError.self) { try central.importBundle(try copy.exportBundle().file) }
-        #expect(refusal?.message.contains("signed by another key") == true, "\(refusal?.message ?? "")")
+        let refused = #expect(throws: ReportSyncError.self) { try central.importBundle(try copy.exportBundle().file) }
+        #expect(refused?.message.contains("signed by another key") == true, "\(refused?.message ?? "")")
         #expect(try central.replica.reportDigests() == before)
+        _ = laptop
     }
 }

@@ -57,7 +57,9 @@ extension CentralReplica {
                 "the bundle carries \(bundle.changes.count) changes, more than \(Self.maxBundleChanges); export it in parts (--report)"
             )
         }
-        try bindBundleKey(header.sender, token: bundle.token, device: device)
+        do { try bindBundleKey(header.sender, token: bundle.token, device: device) } catch let error as ReportSyncError {
+            throw ReportSyncError(error.code, "the bundle is signed by another key than the device's: \(error.message); nothing was imported")
+        }
         var results: [PushResult] = []
         var start = 0
         while start < bundle.changes.count {
@@ -111,24 +113,27 @@ extension CentralReplica {
         }
     }
 
-    /// Binds `key` to the enrolment of `token` at its first bundle; a later bundle signed by another key is refused.
-    private func bindBundleKey(_ key: BundlePublicKey, token: String, device: Enrollment) throws {
-        try replica.write { db in
+    /// Binds `key` to the enrolment of `token`: at the device's first sync round over the network
+    /// (where it was enrolled), or by its first bundle. A later key for the same enrolment is refused;
+    /// revoking the device and enrolling it again starts over. Returns the key bound.
+    @discardableResult
+    func bindBundleKey(_ key: BundlePublicKey, token: String, device: Enrollment) throws -> BundlePublicKey {
+        _ = try key.checked()
+        return try replica.write { db in
             let hash = Self.hash(token: token)
-            if let bound = try String.fetchOne(
-                db, sql: "SELECT signing FROM bundle_devices WHERE token_hash = ?", arguments: [hash])
-            {
-                guard bound == key.signing else {
+            if let row = try Row.fetchOne(db, sql: "SELECT agreement, signing FROM bundle_devices WHERE token_hash = ?", arguments: [hash]) {
+                let bound = BundlePublicKey(agreement: row["agreement"], signing: row["signing"])
+                guard bound == key else {
                     throw ReportSyncError(
                         .forbidden,
-                        "the bundle carries device \(device.device)'s token but is signed by another key than the device's (\(key.id)): a copied token, or another replica file; nothing was imported"
-                    )
+                        "device \(device.device)'s token is bound to other bundle keys (\(bound.id)) than these (\(key.id)): a copied token, or another replica file; ask the central office to revoke the device and enroll it again")
                 }
-                return
+                return bound
             }
             try db.execute(
                 sql: "INSERT INTO bundle_devices(token_hash, agreement, signing, cursor, bound_at) VALUES (?, ?, ?, 0, ?)",
                 arguments: [hash, key.agreement, key.signing, replica.now().millisecondsSince1970])
+            return key
         }
     }
 

@@ -33,12 +33,38 @@ extension FieldReplica {
         public let covered: Int64
     }
 
-    /// Keeps the central's public bundle keys, as its standing names them.
-    public func rememberCentralBundleKey(_ key: BundlePublicKey?) throws {
-        guard let key else { return }
+    /// Keeps the central's public bundle keys, as its standing names them, the first time it names
+    /// them. They are pinned from then on: a standing that names others is answered with a notice, and
+    /// bundles stay encrypted to the keys first learnt (where the device was enrolled).
+    @discardableResult
+    public func rememberCentralBundleKey(_ key: BundlePublicKey?) throws -> String? {
+        guard let key else { return nil }
         let text = try JSONCoding.string(key)
-        guard try replica.read({ db in try Meta.get(.centralBundleKey, db) }) != text else { return }
-        try replica.write { db in try Meta.set(.centralBundleKey, text, db) }
+        return try replica.write { db in
+            guard let known = try Meta.get(.centralBundleKey, db) else {
+                try Meta.set(.centralBundleKey, text, db)
+                return nil
+            }
+            guard known != text, let pinned = try? JSONCoding.value(BundlePublicKey.self, from: known) else { return nil }
+            return "the central names other bundle keys (\(key.id)) than the ones this device learnt when it was set up (\(pinned.id)); bundles stay encrypted to those. If the central was set up again, set this device up again (report-cli init)"
+        }
+    }
+
+    /// This device's public bundle keys, and whether the central has bound them to its enrolment yet.
+    public func bundleKey() throws -> (key: BundlePublicKey, registered: Bool) {
+        let key = try replica.bundleIdentity().publicKey
+        return (key, try replica.read { db in try Meta.get(.bundleKeyRegistered, db) } != nil)
+    }
+
+    /// Notes that the central bound `key`, this device's bundle keys, to its enrolment; or, if it holds
+    /// other keys for it, says so (bundles from this device will then be refused there).
+    public func recordBundleKeyRegistration(centralHolds key: BundlePublicKey) throws -> String? {
+        let mine = try replica.bundleIdentity().publicKey
+        guard key == mine else {
+            return "the central holds other bundle keys (\(key.id)) for this device's token than this replica's (\(mine.id)): its bundles will be refused there; ask the central office to revoke the device and enroll it again"
+        }
+        try replica.write { db in try Meta.set(.bundleKeyRegistered, String(replica.now().millisecondsSince1970), db) }
+        return nil
     }
 
     /// The central's public bundle keys, or an error that says how to learn them.

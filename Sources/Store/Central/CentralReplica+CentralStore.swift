@@ -25,6 +25,13 @@ extension CentralReplica: CentralStore {
         }
     }
 
+    public func bindBundleKey(_ key: BundlePublicKey, token: String) async throws -> BundlePublicKey {
+        try await replica.background {
+            try checkFileInPlace()
+            return try bindBundleKey(key, token: token, device: try authenticate(token: token))
+        }
+    }
+
     public func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding {
         try await replica.background { try standing(for: device, asking: asked) as CentralStanding }
     }

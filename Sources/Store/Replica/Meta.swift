@@ -41,6 +41,8 @@ enum Meta {
         case serverSigningKey = "server_signing_key"
         /// The replica's private bundle keys (`BundleIdentity.stored`).
         case bundleKeys = "bundle_keys"
+        /// Set once the central has bound this field's bundle keys to its enrolment.
+        case bundleKeyRegistered = "bundle_key_registered"
         /// A field replica's copy of its central's public bundle keys (JSON `BundlePublicKey`).
         case centralBundleKey = "central_bundle_key"
     }

@@ -14,6 +14,9 @@ public protocol CentralStore: Sendable {
     func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult]
     /// The next page of the feed in `device`'s scope (its unit and the units below it, and reference data).
     func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice
+    /// Binds the bundle keys of the device whose token is `token` (its first registration wins; another
+    /// key for the same enrolment is a `forbidden` error), and returns the key bound.
+    func bindBundleKey(_ key: BundlePublicKey, token: String) async throws -> BundlePublicKey
     /// What the central holds for `device`'s sync round: its incarnations and its counters per replica
     /// id; `asked` are the replica ids the device wrote under.
     func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding

@@ -19,6 +19,12 @@ public struct BundlePublicKey: Codable, Sendable, Equatable {
         Hex.encode(SHA256.hash(data: Data((agreement + "." + signing).utf8)).prefix(8))
     }
 
+    /// The same keys, checked to be a pair of Curve25519 keys (a `malformed` error otherwise).
+    public func checked() throws -> BundlePublicKey {
+        _ = try decoded()
+        return self
+    }
+
     /// The keys as swift-crypto values, or an error that says the key is damaged.
     func decoded() throws -> (agreement: Curve25519.KeyAgreement.PublicKey, signing: Curve25519.Signing.PublicKey) {
         guard let a = Data(base64Encoded: agreement), let s = Data(base64Encoded: signing),

@@ -43,6 +43,11 @@ public struct SyncClient: Sendable {
         }
     }
 
+    /// Registers this device's public bundle keys with the central; returns the keys it holds for the device.
+    public func registerBundleKey(_ key: BundlePublicKey) async throws -> BundlePublicKey {
+        try await send(.PUT, "/v1/bundle-key", body: key)
+    }
+
     /// Which unit and device the token belongs to.
     public func whoami() async throws -> WhoAmI {
         try await send(.GET, "/v1/whoami", body: Optional<PushRequest>.none)

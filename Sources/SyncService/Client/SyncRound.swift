@@ -39,7 +39,17 @@ public enum SyncRound {
             let known = try field.knowledge()
             let standing = try await client.standing(asking: known.replicas)
             summary.recovery = try field.reconcile(with: standing, known: known).notices
-            try field.rememberCentralBundleKey(standing.bundleKey)
+            if let notice = try field.rememberCentralBundleKey(standing.bundleKey) { summary.recovery.append(notice) }
+            // The device's bundle keys are bound to its enrolment at its first round (docs/bundles.md).
+            let bundleKey = try field.bundleKey()
+            if !bundleKey.registered, standing.bundleKey != nil {
+                do {
+                    let held = try await client.registerBundleKey(bundleKey.key)
+                    if let notice = try field.recordBundleKeyRegistration(centralHolds: held) { summary.recovery.append(notice) }
+                } catch let error as ReportSyncError where error.code == .forbidden {
+                    summary.recovery.append(error.message)
+                }
+            }
             while true {
                 let outgoing = try field.nextPush(limit: batch)
                 if outgoing.isEmpty { break }

@@ -70,6 +70,13 @@ public enum CentralServer {
             return try json(try await storeCall { try await store.standing(for: enrollment, asking: asked) })
         }
 
+        router.put("/v1/bundle-key") { request, _ in
+            _ = try await authenticate(request, store)
+            let key: BundlePublicKey = try await decodeBody(request)
+            let token = bearer(request) ?? ""
+            return try json(try await storeCall { try await store.bindBundleKey(key, token: token) })
+        }
+
         router.post("/v1/push") { request, _ in
             let enrollment = try await authenticate(request, store)
             let push: PushRequest = try await decodeBody(request)
