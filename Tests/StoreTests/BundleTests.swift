@@ -113,6 +113,33 @@ struct BundleTests {
         #expect(try laptop.pushRejections().map(\.record) == [id])
     }
 
+    @Test("a report made secret and carried by bundle, then made public again: a device that pulled over the network past its secret-era changes gets them with the declassification")
+    func declassifiedHistoryReachesNetworkReaders() throws {
+        let laptop = try device(token: token)
+        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        _ = try push(laptop)
+        try pull(into: tablet)
+        var secret = ReportPatch()
+        secret.classification = .secret
+        _ = try laptop.replica.edit(id, with: secret, by: "wang")
+        var body = ReportPatch()
+        body.body = "定密期间的修改"
+        _ = try laptop.replica.edit(id, with: body, by: "wang")
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        try pull(into: tablet)
+        #expect(try tablet.replica.report(id).content.body == "初稿", "nothing of the secret era over the network")
+        try pull(into: laptop)
+        var open = ReportPatch()
+        open.classification = .public
+        _ = try laptop.replica.edit(id, with: open, by: "wang")
+        _ = try push(laptop)
+        try pull(into: tablet)
+        #expect(try tablet.replica.report(id).content.body == "定密期间的修改")
+        #expect(try tablet.replica.pendingCount() == 0, "nothing waits for changes the feed skipped")
+        #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
+    }
+
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")
     func foreignCentralRefused() throws {
         let laptop = try device(token: token)

@@ -245,10 +245,25 @@ public struct CentralReplica: Sendable {
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
             let page = rows.prefix(limit)
-            let changes = page.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) }
+            var changes = page.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) }
             let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
             let more = rows.count > limit
-            return FeedSlice(changes: changes, covered: more ? changes.last?.seq ?? after : max(after, top), more: more)
+            let covered = more ? changes.last?.seq ?? after : max(after, top)
+            // A report that came back on the network within this page brings its changes from before the
+            // reader's cursor, which the feed left out while it was off (`Declassifications`).
+            if after > 0 {
+                let earlier = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT seq, body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND \(Declassifications.between)
+                          \(includingSecret ? "" : "AND NOT " + Self.offNetwork(try Replica.offNetwork(db, at: replica.now())))
+                        ORDER BY seq
+                        """,
+                    arguments: StatementArguments(
+                        [after] + scope.map { $0 as any DatabaseValueConvertible } + [after, covered, after, covered]))
+                changes = earlier.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) } + changes
+            }
+            return FeedSlice(changes: changes, covered: covered, more: more)
         }
     }
 

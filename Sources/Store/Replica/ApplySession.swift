@@ -62,6 +62,7 @@ final class ApplySession {
     func finish(check: (MergeEffects) throws -> Void = { _ in }) throws {
         let effects = try engine.finish()
         try check(effects)
+        let declassified = role == .central ? try Declassifications.declassified(by: effects, db, at: now) : []
         let at = now.millisecondsSince1970
         for logged in effects.logged {
             let change = logged.change
@@ -105,6 +106,7 @@ final class ApplySession {
                 arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, body, at])
         }
         for record in effects.records { try save(record) }
+        try Declassifications.record(declassified, db)
         try Meta.set(.counter, String(effects.counter), db)
         counters.end = effects.counter
         try Meta.set(.hlc, String(effects.clock.rawValue), db)

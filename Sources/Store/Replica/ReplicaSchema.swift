@@ -258,6 +258,12 @@ enum ReplicaSchema {
                     CREATE TABLE bundle_devices (
                         token_hash TEXT PRIMARY KEY NOT NULL, agreement TEXT NOT NULL, signing TEXT NOT NULL,
                         cursor INTEGER NOT NULL, bound_at INTEGER NOT NULL) WITHOUT ROWID;
+
+                    -- The central sequence at which a report kept off the network here came back on it
+                    -- (Declassifications): the feed then gives readers past its earlier changes those too.
+                    CREATE TABLE declassifications (
+                        record TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID;
+                    CREATE INDEX declassifications_by_seq ON declassifications(seq);
                     """)
         }
         return migrator
