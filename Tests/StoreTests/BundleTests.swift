@@ -140,6 +140,27 @@ struct BundleTests {
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
     }
 
+    @Test("a later 'public' written concurrently with a 'secret' does not put the report back on the network: the push is held, the feed leaves the report out")
+    func concurrentClassificationsJudgedByTheStrictest() throws {
+        let laptop = try device(token: token)
+        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        _ = try push(laptop)
+        try pull(into: tablet)
+        var secret = ReportPatch()
+        secret.classification = .secret
+        secret.body = "定密后的正文"
+        _ = try laptop.replica.edit(id, with: secret, by: "wang")
+        var open = ReportPatch()
+        open.classification = .public
+        open.place = "城东"
+        _ = try tablet.replica.edit(id, with: open, by: "li")
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        #expect(try push(tablet) == [.held])
+        let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
+        #expect(!network.contains { $0.contains(id) })
+    }
+
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")
     func foreignCentralRefused() throws {
         let laptop = try device(token: token)

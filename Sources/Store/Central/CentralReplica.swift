@@ -125,7 +125,7 @@ public struct CentralReplica: Sendable {
         let offNetwork = Secrecy.offNetwork(under: try replica.policy())
         let leftSecret: (MergeEffects) throws -> Void = { effects in
             if keepingSecret { return }
-            let secret = effects.records.filter { offNetwork.contains($0.classification) }.map(\.id)
+            let secret = effects.records.filter { offNetwork.contains($0.guardedClassification) }.map(\.id)
                 + effects.waits.map(\.change).filter { Secrecy.takesOffNetwork($0, offNetwork) }.map(\.record)
             if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
         }
@@ -196,7 +196,7 @@ public struct CentralReplica: Sendable {
             if !keepingSecret {
                 let followsSecret = try s.touchedRecords.filter { id in
                     guard let first = try s.record(id)?.followUpOf, let parent = try s.record(first) else { return false }
-                    return offNetwork.contains(parent.classification)
+                    return offNetwork.contains(parent.guardedClassification)
                 }
                 if !followsSecret.isEmpty { throw StaysSecret(records: followsSecret) }
             }
@@ -274,8 +274,7 @@ public struct CentralReplica: Sendable {
         let barred = Secrecy.sqlList(offNetwork)
         return """
             EXISTS (SELECT 1 FROM reports r LEFT JOIN reports f ON f.id = r.follow_up_of WHERE r.id = changes.record
-                    AND (json_extract(r.content, '$.classification') IN (\(barred))
-                         OR COALESCE(json_extract(f.content, '$.classification') IN (\(barred)), 0)))
+                    AND (r.classification IN (\(barred)) OR COALESCE(f.classification IN (\(barred)), 0)))
             """
     }
 }

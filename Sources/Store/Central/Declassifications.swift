@@ -13,9 +13,8 @@ enum Declassifications {
     /// The records of `effects` that were off the network here before this transaction and are not now.
     static func declassified(by effects: MergeEffects, _ db: Database, at date: Date) throws -> [String] {
         let offNetwork = try Replica.offNetwork(db, at: date)
-        return try effects.records.filter { !offNetwork.contains($0.classification) }.compactMap { record in
-            let before = try String.fetchOne(
-                db, sql: "SELECT json_extract(content, '$.classification') FROM reports WHERE id = ?", arguments: [record.id])
+        return try effects.records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
+            let before = try String.fetchOne(db, sql: "SELECT classification FROM reports WHERE id = ?", arguments: [record.id])
             return before.flatMap(Classification.init(rawValue:)).map(offNetwork.contains) == true ? record.id : nil
         }
     }

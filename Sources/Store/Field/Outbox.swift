@@ -37,8 +37,7 @@ public enum Outbox {
         let barred = Secrecy.sqlList(offNetwork)
         return """
             SELECT o.seq, o.record, c.body,
-                   (COALESCE(json_extract(r.content, '$.classification') IN (\(barred)), 0)
-                    OR COALESCE(json_extract(f.content, '$.classification') IN (\(barred)), 0)) AS held
+                   (COALESCE(r.classification IN (\(barred)), 0) OR COALESCE(f.classification IN (\(barred)), 0)) AS held
             FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
             LEFT JOIN reports f ON f.id = r.follow_up_of
             """

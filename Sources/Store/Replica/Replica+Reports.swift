@@ -168,7 +168,7 @@ extension Replica {
         try read { db in
             let offNetwork = Secrecy.sqlList(Secrecy.offNetwork(under: try Replica.policy(db, at: now())))
             return try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM reports WHERE json_extract(content, '$.classification') IN (\(offNetwork))") ?? 0
+                db, sql: "SELECT COUNT(*) FROM reports WHERE classification IN (\(offNetwork))") ?? 0
         }
     }
 }

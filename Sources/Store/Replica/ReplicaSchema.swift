@@ -264,6 +264,11 @@ enum ReplicaSchema {
                     CREATE TABLE declassifications (
                         record TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (record, seq)) WITHOUT ROWID;
                     CREATE INDEX declassifications_by_seq ON declassifications(seq);
+
+                    -- The strictest classification among a report's standing values (ReportRecord.guardedClassification):
+                    -- what the outbox, the network feed and the central's checks judge secrecy by.
+                    ALTER TABLE reports ADD COLUMN classification TEXT NOT NULL DEFAULT 'public';
+                    UPDATE reports SET classification = COALESCE(json_extract(content, '$.classification'), 'public');
                     """)
         }
         return migrator

@@ -49,20 +49,21 @@ enum ReportRows {
         record.write(to: &json)
         try db.executeCached(sql: """
                 INSERT INTO reports(id, unit, category, title, state, drafter, version, content, content_replica,
-                    content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest, classification)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,
                     state = excluded.state, version = excluded.version, content = excluded.content,
                     content_replica = excluded.content_replica, content_counter = excluded.content_counter,
                     updated_at = excluded.updated_at, last_comment = excluded.last_comment,
-                    follow_up_of = excluded.follow_up_of, record = excluded.record, digest = excluded.digest
+                    follow_up_of = excluded.follow_up_of, record = excluded.record, digest = excluded.digest,
+                    classification = excluded.classification
                 """,
             arguments: [
                 record.id, record.unit, try JSONCoding.stringValue(winners["category"]) ?? "",
                 try JSONCoding.stringValue(winners["title"]) ?? "", record.state.rawValue, record.drafter,
                 record.versions.count, content, latest.dot.replica, latest.dot.counter, created.hlc.wallMilliseconds,
                 updated.wallMilliseconds, record.lastComment, try JSONCoding.stringValue(winners["followUpOf"]),
-                json.text, StateDigest.hash(canonical: json.bytes),
+                json.text, StateDigest.hash(canonical: json.bytes), record.guardedClassification.rawValue,
             ])
     }
 }

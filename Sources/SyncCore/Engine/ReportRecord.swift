@@ -151,6 +151,22 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         return (try? JSONCoding.value(Classification.self, from: json)) ?? .secret
     }
 
+    /// The strictest classification among the values that stand (concurrent writes may leave several):
+    /// what secrecy is judged by, so that a later-stamped `public` beside a concurrent `secret` does not
+    /// let the report onto the network (`Secrecy`). A value none of the known ones counts as secret.
+    public var guardedClassification: Classification {
+        let values = (fields["classification"] ?? []).map { (try? JSONCoding.value(Classification.self, from: $0.value)) ?? .secret }
+        return values.max { Self.strictness($0) < Self.strictness($1) } ?? .public
+    }
+
+    private static func strictness(_ classification: Classification) -> Int {
+        switch classification {
+        case .public: 0
+        case .internal: 1
+        case .secret: 2
+        }
+    }
+
     /// Every conflict of this record, field conflicts first.
     public var conflicts: [Conflict] { fieldConflicts + approvalConflicts }
 
