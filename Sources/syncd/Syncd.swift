@@ -185,7 +185,8 @@ struct Enroll: AsyncParsableCommand {
 }
 
 struct Devices: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List enrolled devices: unit, enrolment, last request, revocation.")
+    static let configuration = CommandConfiguration(
+        abstract: "List enrolled devices: unit, enrolment, last request, revocation, bound bundle keys.")
     @OptionGroup var central: CentralOptions
 
     func run() async throws {
@@ -196,6 +197,7 @@ struct Devices: AsyncParsableCommand {
                     [
                         "device": e.device, "unit": e.unit, "enrolledAt": e.createdAt.formatted(.iso8601),
                         "lastSeenAt": e.lastSeenAt?.formatted(.iso8601) ?? "", "revokedAt": e.revokedAt?.formatted(.iso8601) ?? "",
+                        "bundleKey": e.bundleKey ?? "",
                     ]
                 }
                 return print(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
@@ -204,7 +206,8 @@ struct Devices: AsyncParsableCommand {
             for e in enrollments {
                 let seen = e.lastSeenAt.map { "last seen \($0.formatted(.iso8601))" } ?? "never seen"
                 let revoked = e.revokedAt.map { ", revoked \($0.formatted(.iso8601))" } ?? ""
-                print("\(e.device)  \(e.unit)  enrolled \(e.createdAt.formatted(.iso8601)), \(seen)\(revoked)")
+                let key = e.bundleKey.map { ", bundle keys \($0)" } ?? ", no bundle keys yet"
+                print("\(e.device)  \(e.unit)  enrolled \(e.createdAt.formatted(.iso8601)), \(seen)\(revoked)\(key)")
             }
         }
     }

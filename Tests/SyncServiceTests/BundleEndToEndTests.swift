@@ -33,6 +33,8 @@ extension EndToEndTests {
         try Binaries.setUpKeys(["wang", "li", "zhao"], on: "laptop.sqlite", in: directory)
         try Binaries.setUpKeys(["chen"], on: "central.sqlite", in: directory)
         _ = try ok("sync", "--db", "laptop.sqlite")
+        let devices = try syncd("devices", "--db", "central.sqlite").split(separator: "\n")
+        #expect(devices.count == 2 && devices.allSatisfy { $0.contains(", bundle keys ") }, "each device's first round bound its keys: \(devices)")
         let secret = try ok(
             "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "SECRET-TITLE 涉密", "--body",
             "SECRET-BODY 涉密正文", "--classification", "secret")

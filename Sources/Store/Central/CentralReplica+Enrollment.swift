@@ -71,7 +71,19 @@ extension CentralReplica {
     /// Every enrolment, newest first.
     public func enrollments() throws -> [Enrollment] {
         try replica.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM enrollments ORDER BY created_at DESC").map(Self.enrollment)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.*, b.agreement, b.signing FROM enrollments e LEFT JOIN bundle_devices b ON b.token_hash = e.token_hash
+                    ORDER BY e.created_at DESC
+                    """
+            ).map { row in
+                var enrollment = Self.enrollment(row)
+                if let agreement: String = row["agreement"], let signing: String = row["signing"] {
+                    enrollment.bundleKey = BundlePublicKey(agreement: agreement, signing: signing).id
+                }
+                return enrollment
+            }
         }
     }
 

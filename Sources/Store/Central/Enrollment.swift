@@ -8,4 +8,6 @@ public struct Enrollment: Sendable, Equatable {
     public let revokedAt: Date?
     /// When the device last made a request.
     public let lastSeenAt: Date?
+    /// The id of the bundle keys bound to the enrolment (`BundlePublicKey.id`), once the device registered them.
+    public var bundleKey: String? = nil
 }
