@@ -33,7 +33,7 @@ extension CentralReplica {
 
     /// Imports a bundle written by a field device: the file must be whole, signed, addressed to this
     /// central and not imported before; the token inside must be an enrolment in force, whose bundle key
-    /// is the one that signed it (bound by its first bundle). Then its changes are taken exactly as a
+    /// is the one that signed it (bound at its first sync round, or by its first bundle). Then its changes are taken exactly as a
     /// push of theirs, in batches (`receivePush`), except that secret reports are kept.
     public func importBundle(_ file: Data) throws -> BundleImport {
         let (header, payload) = try BundleFile.open(file, as: replica.bundleIdentity(), expecting: .toCentral)
@@ -76,7 +76,8 @@ extension CentralReplica {
         try replica.write { db in
             try Replica.recordImport(of: header, changes: bundle.changes.count, at: replica.now().millisecondsSince1970, db)
             try db.execute(
-                sql: "UPDATE bundle_devices SET cursor = max(cursor, ?) WHERE token_hash = ?",
+                // Never past what this central holds (a device may name a cursor of a central since restored).
+                sql: "UPDATE bundle_devices SET cursor = max(cursor, min(?, (SELECT COALESCE(MAX(seq), 0) FROM changes))) WHERE token_hash = ?",
                 arguments: [bundle.pullCursor, Self.hash(token: bundle.token)])
         }
         return BundleImport(header: header, device: device, results: results)
@@ -96,7 +97,8 @@ extension CentralReplica {
         }
     }
 
-    /// Every change up to central sequence `last` of the reports of `units` that are secret here.
+    /// Every change up to central sequence `last` of the reports of `units` kept off the network here
+    /// (and of their follow-ups).
     private func secretChanges(upTo last: Int64, units: Set<String>) throws -> [Change] {
         try replica.read { db in
             let scope = units.sorted()
@@ -138,9 +140,9 @@ extension CentralReplica {
     }
 
     /// A bundle for `unit`'s devices: every change of the unit's feed after `after` (by default, the
-    /// least pull cursor its devices named in their last bundles) and every change of its reports that
-    /// are secret here, encrypted to every device of the unit in force that has sent a bundle (the
-    /// central knows no other's key).
+    /// least pull cursor its devices named in their last bundles, 0 for one that never sent a bundle)
+    /// and every change of its reports kept off the network here, with the refusals of its devices'
+    /// changes; encrypted to every device of the unit in force whose bundle keys the central holds.
     public func exportBundle(unit: String, after: Int64? = nil) throws -> UnitBundleExport {
         let scope = try unitScope(of: unit)
         let devices = try replica.read { db in
@@ -155,7 +157,7 @@ extension CentralReplica {
         guard !devices.isEmpty else {
             throw ReportSyncError(
                 .notFound,
-                "no device of \(unit) in force has sent a bundle yet, so the central has no key to encrypt to: import one of theirs first (report-cli bundle export on the device)"
+                "no device of \(unit) in force has registered its bundle keys, so the central has no key to encrypt to: a device registers them at its first sync over the network, or with its first bundle (report-cli bundle export on the device)"
             )
         }
         let start = after ?? devices.map { $0["cursor"] as Int64 }.min() ?? 0
