@@ -165,6 +165,18 @@ struct BundleTests {
         #expect(try tablet.replica.report(id).content.classification == .public)
         let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
         #expect(!network.contains { $0.contains(id) })
+
+        // Both values meet at the central and on the laptop; writing 'public' again there settles it.
+        _ = try central.importBundle(try tablet.exportBundle(.all).file)
+        #expect(try central.replica.record(id).fields["classification"]?.count == 2)
+        _ = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
+        var settle = ReportPatch()
+        settle.classification = .public
+        _ = try laptop.replica.edit(id, with: settle, by: "wang")
+        #expect(try push(laptop) == [.accepted])
+        #expect(try central.replica.record(id).guardedClassification == .public)
+        let after = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
+        #expect(after.contains { $0.contains("定密后的正文") }, "settled public, the report is on the network again")
     }
 
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")

@@ -38,7 +38,9 @@ extension LocalWrites {
                 throw ReportSyncError(.invalidInput, "\(value ?? "the kept value") is not a valid \(field): \(error)")
             }
             kept = try content.encodedFields()[field]
-            if kept != shown {
+            // A classification is written even when the kept value is the one shown: the concurrent values
+            // stand until a write covers them all, and secrecy is judged by the strictest of them.
+            if kept != shown || (field == "classification" && (record.fields[field]?.count ?? 0) > 1) {
                 try checkMayEdit(record, by: actor, at: place)
                 changes = try write(
                     [field: kept ?? "null"], into: record, replacing: record.readableContent().content, giving: content, by: actor, policy: policy,

@@ -38,7 +38,11 @@ public enum LocalWrites {
         var content = old
         patch.apply(to: &content)
         var changed = try content.fields(changedSince: old)
-        let rewritten = try patch.fieldsSet().intersection(unreadable)
+        // An unreadable field is rewritten, and so is a classification with concurrent values standing:
+        // secrecy is judged by the strictest of them (`ReportRecord.guardedClassification`), so writing
+        // the shown one again is how the report is settled.
+        let unsettled: Set<String> = (record.fields["classification"]?.count ?? 0) > 1 ? ["classification"] : []
+        let rewritten = try patch.fieldsSet().intersection(unsettled.union(unreadable))
         for (name, json) in try content.encodedFields() where rewritten.contains(name) { changed[name] = json }
         if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
         return try write(changed, into: record, replacing: old, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)
