@@ -115,8 +115,9 @@ extension FieldReplica {
     /// Imports the central's bundle to this device's unit: the file must be whole, signed by this
     /// replica's central, addressed to this device, for its unit, not imported before, and start no
     /// later than this device's pull cursor (or changes between would be skipped for ever). Its changes
-    /// are taken in as a pull's, in transactions of a page each; the last moves the pull cursor,
-    /// retires the outbox changes the central shows it holds, and records the import.
+    /// are taken in as a pull's, in transactions of a page each, each retiring the outbox changes it shows
+    /// the central holds; the last moves the pull cursor, retires what the central refused, and records
+    /// the import.
     public func importBundle(_ file: Data) throws -> UnitBundleImport {
         let (header, payload) = try BundleFile.open(file, as: replica.bundleIdentity(), expecting: .toUnit)
         guard header.sender.signing == (try centralBundleKey().signing) else {

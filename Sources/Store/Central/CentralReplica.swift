@@ -62,7 +62,8 @@ public struct CentralReplica: Sendable {
     /// (`PushedContentRules`); a refused report write is voided so the writer's later changes still
     /// apply; a report that arrives signed is received.
     ///
-    /// The central never keeps a secret report: secrecy is judged on the merged result, after the
+    /// Over the network the central takes no report kept off it (secret, internal unless the policy
+    /// allows it, or a follow-up of one): secrecy is judged on the merged result, after the
     /// push's waiting changes were retried. A push that would leave a report secret here, or keep a change
     /// that makes its report secret waiting, is rolled back and merged again without any change it carries
     /// for that report or for a report that requires it; those are answered `held` (nothing of them is
@@ -120,8 +121,9 @@ public struct CentralReplica: Sendable {
     private func merge(
         _ changes: [Change], from device: Enrollment, scope: Set<String>, withholding withheld: Set<String>, keepingSecret: Bool = false
     ) throws -> [PushResult] {
-        // Nothing secret rests here: not a report the merge leaves secret, nor a change that would make
-        // its report secret waiting for its causes (its text would be kept until they came).
+        // Nothing off the network comes in over it: not a report the merge leaves off it, nor a change that
+        // would take its report off it waiting for its causes (its text would be kept until they came).
+        // A bundle (`keepingSecret`) is how such reports arrive.
         let offNetwork = Secrecy.offNetwork(under: try replica.policy())
         let leftSecret: (MergeEffects) throws -> Void = { effects in
             if keepingSecret { return }
@@ -251,7 +253,9 @@ public struct CentralReplica: Sendable {
             let covered = more ? changes.last?.seq ?? after : max(after, top)
             // A report that came back on the network within this page brings its changes from before the
             // reader's cursor, which the feed left out while it was off (`Declassifications`).
-            if after > 0 {
+            let declassifiedHere = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS(SELECT 1 FROM declassifications WHERE seq > ? AND seq <= ?)", arguments: [after, covered]) ?? false
+            if after > 0, declassifiedHere {
                 let earlier = try Row.fetchAll(
                     db,
                     sql: """

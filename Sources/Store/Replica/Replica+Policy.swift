@@ -60,13 +60,13 @@ extension Replica {
         }
     }
 
-    /// The version in force at `date`. The day is counted in the time zone of the latest version, so
-    /// every replica picks the same one.
     /// The classifications kept off the network under the policy in force at `date` (`Secrecy`).
     static func offNetwork(_ db: Database, at date: Date) throws -> Set<Classification> {
         Secrecy.offNetwork(under: try policy(db, at: date))
     }
 
+    /// The version in force at `date`. The day is counted in the time zone of the latest version, so
+    /// every replica picks the same one.
     static func policy(_ db: Database, at date: Date) throws -> Policy {
         guard let latest = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM policy_versions ORDER BY effective_from DESC LIMIT 1"))
         else { return .standard }

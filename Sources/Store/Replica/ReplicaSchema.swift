@@ -252,9 +252,9 @@ enum ReplicaSchema {
                         id TEXT PRIMARY KEY NOT NULL, sender TEXT NOT NULL, changes INTEGER NOT NULL,
                         imported_at INTEGER NOT NULL) WITHOUT ROWID;
 
-                    -- The central's record of each enrolment's bundle keys, bound by the device's first
-                    -- bundle, and the central sequence up to which the device holds its unit's changes
-                    -- from bundles (where the next bundle to the unit starts).
+                    -- The central's record of each enrolment's bundle keys, bound at the device's first sync
+                    -- round (or by its first bundle), and the pull cursor the device named in its last
+                    -- bundle (where the next bundle to the unit starts).
                     CREATE TABLE bundle_devices (
                         token_hash TEXT PRIMARY KEY NOT NULL, agreement TEXT NOT NULL, signing TEXT NOT NULL,
                         cursor INTEGER NOT NULL, bound_at INTEGER NOT NULL) WITHOUT ROWID;
@@ -268,8 +268,15 @@ enum ReplicaSchema {
                     -- The strictest classification among a report's standing values (ReportRecord.guardedClassification):
                     -- what the outbox, the network feed and the central's checks judge secrecy by.
                     ALTER TABLE reports ADD COLUMN classification TEXT NOT NULL DEFAULT 'public';
-                    UPDATE reports SET classification = COALESCE(json_extract(content, '$.classification'), 'public');
                     """)
+            // Filled as a save fills it: from each merged record, every standing value counted.
+            let records = try Row.fetchAll(db, sql: "SELECT id, record FROM reports")
+            for row in records {
+                let record = try JSONCoding.value(ReportRecord.self, from: row["record"])
+                try db.execute(
+                    sql: "UPDATE reports SET classification = ? WHERE id = ?",
+                    arguments: [record.guardedClassification.rawValue, row["id"] as String])
+            }
         }
         return migrator
     }

@@ -23,6 +23,19 @@ public enum BundleFile {
         _ payload: Data, direction: BundleHeader.Direction, id: String, at date: Date, from sender: BundleIdentity,
         to recipients: [BundlePublicKey]
     ) throws -> Data {
+        do {
+            return try sealing(payload, direction: direction, id: id, at: date, from: sender, to: recipients)
+        } catch let error as ReportSyncError {
+            throw error
+        } catch {
+            throw ReportSyncError(.storage, "the bundle could not be sealed to its recipients' keys (is one damaged?); nothing was written")
+        }
+    }
+
+    private static func sealing(
+        _ payload: Data, direction: BundleHeader.Direction, id: String, at date: Date, from sender: BundleIdentity,
+        to recipients: [BundlePublicKey]
+    ) throws -> Data {
         let payloadKey = SymmetricKey(size: .bits256)
         let keyBytes = payloadKey.withUnsafeBytes { Data($0) }
         let sealedKeys = try recipients.map { recipient in

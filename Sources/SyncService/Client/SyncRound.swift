@@ -46,8 +46,9 @@ public enum SyncRound {
                 do {
                     let held = try await client.registerBundleKey(bundleKey.key)
                     if let notice = try field.recordBundleKeyRegistration(centralHolds: held) { summary.recovery.append(notice) }
-                } catch let error as ReportSyncError where error.code == .forbidden {
-                    summary.recovery.append(error.message)
+                } catch let error as ReportSyncError {
+                    // Bundles wait for it; the sync itself goes on.
+                    summary.recovery.append("the central did not take this device's bundle keys: \(error.message)")
                 }
             }
             while true {
