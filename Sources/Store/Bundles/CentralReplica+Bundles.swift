@@ -6,9 +6,6 @@ import SyncCore
 /// of a push, and writes for a unit's devices every change of the unit's feed they lack, secret
 /// reports' included.
 extension CentralReplica {
-    /// The most changes one bundle to the central may carry.
-    public static let maxBundleChanges = 200_000
-
     /// What importing a device's bundle did.
     public struct BundleImport: Sendable {
         public let header: BundleHeader
@@ -27,6 +24,9 @@ extension CentralReplica {
         /// The devices it is encrypted to.
         public let devices: [String]
     }
+
+    /// How many changes of the feed are read at a time when a bundle to a unit is written.
+    static let bundleFeedPage = 5000
 
     /// The central's public bundle keys (sent to devices with the standing of every sync round).
     public func bundleKey() throws -> BundlePublicKey { try replica.bundleIdentity().publicKey }
@@ -51,10 +51,10 @@ extension CentralReplica {
         do { device = try authenticate(token: bundle.token) } catch let error as ReportSyncError {
             throw ReportSyncError(error.code, "the bundle's device may not sync here: \(error.message); nothing was imported")
         }
-        guard bundle.changes.count <= Self.maxBundleChanges else {
+        guard bundle.changes.count <= BundleFile.maxChanges else {
             throw ReportSyncError(
                 .tooLarge,
-                "the bundle carries \(bundle.changes.count) changes, more than \(Self.maxBundleChanges); export it in parts (--report)"
+                "the bundle carries \(bundle.changes.count) changes, more than \(BundleFile.maxChanges); export it in parts (--report)"
             )
         }
         do { try bindBundleKey(header.sender, token: bundle.token, device: device) } catch let error as ReportSyncError {
@@ -103,7 +103,7 @@ extension CentralReplica {
         try replica.read { db in
             let scope = units.sorted()
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
-            let offNetwork = Self.offNetwork(try Replica.offNetwork(db, at: replica.now()))
+            let offNetwork = OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now()))
             return try String.fetchAll(
                 db,
                 sql: """
@@ -165,7 +165,7 @@ extension CentralReplica {
         var cursor = start
         var more = true
         while more {
-            let slice = try feed(after: cursor, limit: FeedPageSize.bundle, units: scope, includingSecret: true)
+            let slice = try feed(after: cursor, limit: Self.bundleFeedPage, units: scope, includingSecret: true)
             changes += try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) }
             cursor = slice.covered
             more = slice.more
@@ -175,7 +175,7 @@ extension CentralReplica {
             bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes,
             refusals: try refusals(ofDevices: devices.map { $0["device"] }))
         let payload = try JSONCoding.encoder().encode(bundle)
-        guard payload.count < BundleFile.maxBytes - 64 * 1024 else {
+        guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")
         }
         let recipients = devices.map { BundlePublicKey(agreement: $0["agreement"], signing: $0["signing"]) }
@@ -186,9 +186,4 @@ extension CentralReplica {
             file: file, header: try BundleFile.header(of: file), after: start, covered: cursor, changes: changes.count,
             devices: devices.map { $0["device"] })
     }
-}
-
-/// How many changes of the feed are read at a time when a bundle is written.
-enum FeedPageSize {
-    static let bundle = 5000
 }

@@ -93,15 +93,15 @@ extension FieldReplica {
         let (token, cursor) = try replica.read { db in
             (try Meta.require(.centralToken, db), Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0)
         }
-        guard entries.count <= CentralReplica.maxBundleChanges else {
+        guard entries.count <= BundleFile.maxChanges else {
             throw ReportSyncError(
                 .tooLarge,
-                "the outbox holds \(entries.count) changes, more than one bundle may carry (\(CentralReplica.maxBundleChanges)); export it in parts with --report"
+                "the outbox holds \(entries.count) changes, more than one bundle may carry (\(BundleFile.maxChanges)); export it in parts with --report"
             )
         }
         let payload = try JSONCoding.encoder().encode(
             FieldBundle(token: token, pullCursor: cursor, changes: entries.map(\.change)))
-        guard payload.count < BundleFile.maxBytes - 64 * 1024 else {
+        guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "these changes are too large for one bundle; export them in parts with --report")
         }
         let at = replica.now()
@@ -166,15 +166,7 @@ extension FieldReplica {
                 guard last else { return }
                 // What the central refused leaves the outbox, kept with its reason (`list --rejected`).
                 for refusal in bundle.refusals {
-                    try s.db.execute(
-                        sql: """
-                            INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
-                            SELECT o.replica, o.counter, o.record, ?, ? FROM outbox o WHERE o.replica = ? AND o.counter = ?
-                            ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason
-                            """,
-                        arguments: [refusal.reason, s.now.millisecondsSince1970, refusal.dot.replica, refusal.dot.counter])
-                    try s.db.execute(
-                        sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [refusal.dot.replica, refusal.dot.counter])
+                    try Outbox.keepRefusal(of: refusal.dot, reason: refusal.reason, at: s.now.millisecondsSince1970, s.db)
                 }
                 // Read again: a pull may have moved the cursor while the pages went in.
                 let now = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0

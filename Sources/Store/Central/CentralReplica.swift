@@ -242,7 +242,7 @@ public struct CentralReplica: Sendable {
                 db,
                 sql: """
                     SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR kind IN (\(shared)))
-                      \(includingSecret ? "" : "AND NOT " + Self.offNetwork(try Replica.offNetwork(db, at: replica.now())))
+                      \(includingSecret ? "" : "AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now())))
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
@@ -260,7 +260,7 @@ public struct CentralReplica: Sendable {
                     db,
                     sql: """
                         SELECT seq, body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND \(Declassifications.between)
-                          \(includingSecret ? "" : "AND NOT " + Self.offNetwork(try Replica.offNetwork(db, at: replica.now())))
+                          \(includingSecret ? "" : "AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now())))
                         ORDER BY seq
                         """,
                     arguments: StatementArguments(
@@ -271,14 +271,4 @@ public struct CentralReplica: Sendable {
         }
     }
 
-    /// The condition, on a row of `changes`, that its report is kept off the network here: its
-    /// classification is one of `offNetwork`, or that of the report it follows up is (the outbox holds
-    /// such a follow-up with its first report, `Outbox.entriesSQL`).
-    static func offNetwork(_ offNetwork: Set<Classification>) -> String {
-        let barred = Secrecy.sqlList(offNetwork)
-        return """
-            EXISTS (SELECT 1 FROM reports r LEFT JOIN reports f ON f.id = r.follow_up_of WHERE r.id = changes.record
-                    AND (r.classification IN (\(barred)) OR COALESCE(f.classification IN (\(barred)), 0)))
-            """
-    }
 }

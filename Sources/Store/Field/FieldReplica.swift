@@ -168,14 +168,7 @@ public struct FieldReplica: Sendable {
     static func takeIn(_ changes: [Change], _ s: ApplySession) throws -> [ApplyOutcome] {
         let outcomes = try changes.map { try s.offer($0, checkClock: false) }
         for case .void(let marker) in changes.map(\.payload) {
-            try s.db.execute(
-                sql: """
-                    INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
-                    SELECT replica, counter, record, ?, ? FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'
-                    ON CONFLICT(replica, counter) DO NOTHING
-                    """,
-                arguments: [marker.reason, s.now.millisecondsSince1970, marker.dot.replica, marker.dot.counter])
-            try s.db.execute(sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [marker.dot.replica, marker.dot.counter])
+            try Outbox.keepRefusal(of: marker.dot, reason: marker.reason, at: s.now.millisecondsSince1970, s.db)
         }
         return outcomes
     }

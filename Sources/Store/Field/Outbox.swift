@@ -34,13 +34,24 @@ public enum Outbox {
     /// `offNetwork` here, or is a follow-up of a report that has (the central could not apply it
     /// without its first report).
     static func entriesSQL(_ offNetwork: Set<Classification>) -> String {
-        let barred = Secrecy.sqlList(offNetwork)
-        return """
-            SELECT o.seq, o.record, c.body,
-                   (COALESCE(r.classification IN (\(barred)), 0) OR COALESCE(f.classification IN (\(barred)), 0)) AS held
-            FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
-            LEFT JOIN reports f ON f.id = r.follow_up_of
-            """
+        """
+        SELECT o.seq, o.record, c.body, \(OffNetworkSQL.report(offNetwork)) AS held
+        FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
+        LEFT JOIN reports f ON f.id = r.follow_up_of
+        """
+    }
+
+    /// Keeps the central's refusal of this replica's change `dot` (shown by `list --rejected`), and takes
+    /// the change out of the outbox: what a void from the feed, or a bundle's refusal, says.
+    static func keepRefusal(of dot: Dot, reason: String, at millis: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
+                SELECT replica, counter, record, ?, ? FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'
+                ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason
+                """,
+            arguments: [reason, millis, dot.replica, dot.counter])
+        try db.execute(sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [dot.replica, dot.counter])
     }
 
     /// How many entries are in each state.

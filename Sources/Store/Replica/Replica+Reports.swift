@@ -162,13 +162,13 @@ extension Replica {
         return target
     }
 
-    /// How many reports this replica holds that never leave it over the network (secret ones, and
-    /// internal ones unless the policy allows them: `Secrecy`).
+    /// How many reports this replica holds that never leave it over the network (secret ones, internal
+    /// ones unless the policy allows them, and follow-ups of either: `Secrecy`).
     public func secretReportCount() throws -> Int {
         try read { db in
-            let offNetwork = Secrecy.sqlList(Secrecy.offNetwork(under: try Replica.policy(db, at: now())))
+            let offNetwork = OffNetworkSQL.report(try Replica.offNetwork(db, at: now()))
             return try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM reports WHERE classification IN (\(offNetwork))") ?? 0
+                db, sql: "SELECT COUNT(*) FROM reports r LEFT JOIN reports f ON f.id = r.follow_up_of WHERE \(offNetwork)") ?? 0
         }
     }
 }

@@ -15,6 +15,10 @@ public enum BundleFile {
     public static let format: UInt8 = 1
     /// The largest bundle file taken in: a month of a busy unit's changes is far smaller.
     public static let maxBytes = 512 * 1024 * 1024
+    /// The largest payload a bundle is written with: what fits in `maxBytes` beside the header and signature.
+    public static let maxPayloadBytes = maxBytes - 64 * 1024
+    /// The most changes one bundle may carry.
+    public static let maxChanges = 200_000
     static let hpkeInfo = Data("ReportSync bundle key v1".utf8)
     static var suite: HPKE.Ciphersuite { .Curve25519_SHA256_ChachaPoly }
 

@@ -15,11 +15,6 @@ public enum Secrecy {
         policy.internalOverNetwork ? [.secret] : [.secret, .internal]
     }
 
-    /// The same, as a list of SQL string literals (`'secret', 'internal'`) for queries on `content`.
-    public static func sqlList(_ classifications: Set<Classification>) -> String {
-        classifications.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
-    }
-
     /// The classification a content write sets, decoded as a typed value (escapes and all), if it sets one.
     public static func classification(written change: Change) throws -> Classification? {
         guard case .content(let write) = change.payload, let json = write.fields["classification"] else { return nil }
