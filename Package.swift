@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain: reports, units, members, policy, rules, clocks, merge. No I/O.
@@ -39,7 +42,7 @@ let package = Package(
         .target(
             name: "SyncService",
             dependencies: [
-                "SyncCore", "Store",
+                "SyncCore", "Store", "Desk",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -51,6 +54,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/openapi.yaml")]
+        ),
+        // The central office's web desk (docs/desk.md): sign-in, sessions and the pages, served by syncd serve under /desk/.
+        .target(
+            name: "Desk",
+            dependencies: [
+                "SyncCore", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
         ),
         // The commands of report-cli, as a library so tests can run them in-process.
         .target(
@@ -75,7 +92,8 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "Store", "SyncService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SyncCore", "Store", "SyncService", "Desk", "ReportCLI", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -102,8 +120,9 @@ let package = Package(
         .testTarget(
             name: "SyncServiceTests",
             dependencies: [
-                "SyncService", "Store", "SyncCore", "TestSupport",
+                "SyncService", "Desk", "Store", "SyncCore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -6,8 +6,8 @@ import Darwin
 import Foundation
 
 /// Reads a secret at the terminal with echo off; `nil` when standard input is not a terminal.
-enum TerminalSecret {
-    static func ask(_ prompt: String) -> String? {
+public enum TerminalSecret {
+    public static func ask(_ prompt: String) -> String? {
         guard isatty(STDIN_FILENO) == 1 else { return nil }
         FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()

@@ -278,6 +278,21 @@ enum ReplicaSchema {
                     arguments: [record.guardedClassification.rawValue, row["id"] as String])
             }
         }
+        migrator.registerMigration("v12-desk") { db in
+            try db.execute(
+                sql: """
+                    -- The web desk's sign-in (docs/desk.md): a central-office member's bcrypt password hash,
+                    -- and the wrong passwords in a row that make the next try wait (PINLockout).
+                    CREATE TABLE desk_passwords (
+                        member TEXT PRIMARY KEY NOT NULL, hash TEXT NOT NULL, set_at INTEGER NOT NULL,
+                        failures INTEGER NOT NULL DEFAULT 0, retry_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+
+                    -- The desk's server-side sessions, by the SHA-256 of the cookie's session id (a copied
+                    -- file gives no session away), with their JSON and when they end.
+                    CREATE TABLE desk_sessions (
+                        key_hash TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at INTEGER) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

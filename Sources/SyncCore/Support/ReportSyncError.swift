@@ -18,6 +18,19 @@ public struct ReportSyncError: Error, Equatable, Sendable, CustomStringConvertib
         case schemaTooNew = "schema-too-new"
         /// The central could not be reached or did not answer as expected.
         case unavailable
+
+        /// The HTTP status that answers an error of this family (the sync API and the web desk).
+        public var httpStatus: Int {
+            switch self {
+            case .forbidden, .wrongPIN: 403
+            case .notFound: 404
+            case .invalidInput, .ruleViolated, .wrongState, .alreadyExists: 422
+            case .malformed: 400
+            case .tooLarge: 413
+            case .schemaTooNew: 409
+            case .storage, .unavailable: 503
+            }
+        }
     }
 
     public let code: Code

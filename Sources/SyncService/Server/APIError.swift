@@ -17,17 +17,7 @@ public struct APIError: HTTPResponseError, Sendable {
     /// The answer for a library error: malformed input 400, refusals 403, missing things 404, too large
     /// 413, rule violations 422, storage 503.
     public init(_ error: ReportSyncError) {
-        let status: HTTPResponse.Status =
-            switch error.code {
-            case .forbidden, .wrongPIN: .forbidden
-            case .notFound: .notFound
-            case .invalidInput, .ruleViolated, .wrongState, .alreadyExists: .unprocessableContent
-            case .malformed: .badRequest
-            case .tooLarge: .contentTooLarge
-            case .schemaTooNew: .conflict
-            case .storage, .unavailable: .serviceUnavailable
-            }
-        self.init(status, code: error.code.rawValue, error.message)
+        self.init(HTTPResponse.Status(code: error.code.httpStatus), code: error.code.rawValue, error.message)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

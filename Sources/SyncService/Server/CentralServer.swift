@@ -1,3 +1,4 @@
+import Desk
 import Foundation
 import Hummingbird
 import Logging
@@ -7,11 +8,14 @@ import SyncCore
 /// The central office's HTTP server: field devices push their changes and pull their unit's feed.
 public enum CentralServer {
     /// The application `syncd serve` runs and the tests drive.
+    /// With `desk`, the central office's web desk is served under `/desk/` too.
     public static func buildApplication(
-        store: any CentralStore, host: String, port: Int, scrapeToken: ScrapeToken? = nil, logger: Logger
+        store: any CentralStore, host: String, port: Int, scrapeToken: ScrapeToken? = nil, desk: DeskSite? = nil, logger: Logger
     ) -> some ApplicationProtocol {
-        Application(
-            router: buildRouter(store: store, metrics: SyncMetrics(), scrapeToken: scrapeToken),
+        let router = buildRouter(store: store, metrics: SyncMetrics(), scrapeToken: scrapeToken)
+        desk?.mount(on: router)
+        return Application(
+            router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "syncd"),
             logger: logger)
     }

@@ -1,0 +1,37 @@
+import Foundation
+import SyncCore
+
+/// What the central office's web desk (`Desk`) needs from the central store: its members' sign-in,
+/// its server-side sessions, the reports it shows and the steps it records. Every method is
+/// asynchronous, like `CentralStore`, so a store on a database server can stand behind it; every step
+/// goes through the same checks and signing as the command line's.
+public protocol DeskStore: Sendable {
+    /// Starts a sign-in try for `member`: counts it as wrong before the password is even checked (so
+    /// tries in parallel each count) and returns the member with their password hash; throws
+    /// `DeskSignInRefusal` when nobody of that name may sign in, or the member must wait.
+    func beginDeskSignIn(member: String) async throws -> DeskAccount
+    /// Clears `member`'s wrong tries after a right password.
+    func deskSignInSucceeded(member: String) async throws
+    /// The member a session belongs to, as the store holds them now (a removed member or one who may
+    /// no longer use the desk ends every session of theirs).
+    func deskMember(_ id: String) async throws -> Member?
+
+    /// A session's JSON and when it ends, by the SHA-256 of its id.
+    func deskSession(keyHash: String) async throws -> (value: String, expiresAt: Date?)?
+    /// Stores a session's JSON (`expiresAt` nil keeps the end it had).
+    func saveDeskSession(keyHash: String, value: String, expiresAt: Date?) async throws
+    /// Ends a session.
+    func removeDeskSession(keyHash: String) async throws
+
+    /// The bureau's time zone (its policy's), in which the desk shows every time.
+    func deskTimeZone() async throws -> TimeZone
+    /// The reports the central office has received and not decided yet, most urgent first.
+    func deskInbox(_ filter: DeskInboxFilter) async throws -> [DeskReport]
+    /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
+    func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
+    /// Takes a central-office step on a report as `member`, signed with their key on the central
+    /// (unlocked with `pin`): the same checks and the same change as `report-cli`.
+    func deskPerform(
+        _ action: WorkflowAction, on id: String, by member: String, pin: String, comment: String?, detail: StepDetail?
+    ) async throws -> Report
+}
