@@ -1,4 +1,5 @@
 import ArgumentParser
+import Desk
 import Foundation
 import Logging
 import NIOCore
@@ -43,6 +44,8 @@ struct Serve: AsyncParsableCommand {
     @Option(
         help: "A file holding the token Prometheus sends to read /metrics (its credentials_file); without it, /metrics is not served.")
     var metricsTokenFile: String?
+    @Flag(help: "Mark the web desk's session cookie Secure: set it when a TLS proxy serves the desk over https.")
+    var secureCookies = false
 
     func run() async throws {
         let parts = listen.split(separator: ":")
@@ -53,8 +56,13 @@ struct Serve: AsyncParsableCommand {
         let scrapeToken = try await reporting { try metricsTokenFile.map(ScrapeToken.read(from:)) }
         var logger = Logger(label: "syncd")
         logger.logLevel = .info
+        let desk = try await reporting {
+            do { return try DeskSite(store: central, secureCookies: secureCookies) } catch {
+                throw ReportSyncError(.storage, "\(error)")
+            }
+        }
         let app = CentralServer.buildApplication(
-            store: central, host: String(parts[0]), port: port, scrapeToken: scrapeToken, logger: logger)
+            store: central, host: String(parts[0]), port: port, scrapeToken: scrapeToken, desk: desk, logger: logger)
         do { try await app.runService() } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
             let why =
                 error.errnoCode == EADDRINUSE
@@ -104,7 +112,7 @@ struct UnitAdd: AsyncParsableCommand {
 
 struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "member", abstract: "Members of the bureau.",
-        subcommands: [MemberAdd.self, MemberInvite.self, MemberRevokeKey.self])
+        subcommands: [MemberAdd.self, MemberInvite.self, MemberRevokeKey.self, MemberPassword.self])
 }
 
 struct MemberAdd: AsyncParsableCommand {

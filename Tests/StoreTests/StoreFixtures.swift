@@ -30,21 +30,6 @@ enum StoreFixtures {
     }
 }
 
-/// A clock a test moves by hand.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date) { current = start }
-    /// A clock set to `text` in the bureau's time zone (`2026-10-10T09:00`).
-    convenience init(_ text: String) { self.init(Self.local(text)) }
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-    /// Sets the clock to `text` in the bureau's time zone.
-    func set(_ text: String) { lock.withLock { current = Self.local(text) } }
-    /// A moment written in the bureau's time zone.
-    static func local(_ text: String) -> Date { TimestampParser.parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)! }
-}
-
 extension StoreFixtures {
     /// A central replica on `clock` with squad-3 and its drafter, unit head, leader, a central editor and `more` members.
     static func clockedCentral(_ clock: TestClock, more: [(String, String, Role)] = []) throws -> Replica {

@@ -16,8 +16,11 @@ struct CentralFixture {
     let squad4Token: String
     let scrape: ScrapeToken
 
-    init() throws {
-        store = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+    /// A central on `clock` (real time when none is given).
+    init(clock: TestClock? = nil) throws {
+        let now: @Sendable () -> Date
+        if let clock { now = { clock.now } } else { now = { Date() } }
+        store = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: now)
         let central = store.replica
         try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         try central.addUnit(OrgUnit(id: "squad-4", name: "第四中队", kind: .squad, parent: "bureau"))

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+
+/// The sign-in form.
+struct SignInForm: Decodable {
+    let member: String
+    let password: String
+}
+
+/// A form that only carries the session's anti-forgery token (sign-out).
+struct TokenForm: Decodable {
+    let csrf: String?
+}
+
+/// The central office's decision on a report: adopt (level, outlet, date), return or reject (comment),
+/// archive; every one signed with the PIN of the member's key on the central.
+struct StepForm: Decodable {
+    let csrf: String?
+    let pin: String?
+    let level: String?
+    let outlet: String?
+    let date: String?
+    let comment: String?
+    let falseReport: String?
+}
+
+/// Reads a request's `application/x-www-form-urlencoded` body into `Form`, at most `limit` bytes.
+enum FormBody {
+    static let limit = 64 * 1024
+
+    static func decode<Form: Decodable>(_ type: Form.Type, from request: Request) async throws -> Form {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            throw DeskFailure(.contentTooLarge, "the form is larger than \(limit / 1024) KiB")
+        }
+        do { return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: buffer)) } catch {
+            throw DeskFailure(.badRequest, "the form was not filled in as the page sent it: reload the page and try again")
+        }
+    }
+}
+
+/// A page-level failure: the status and the one line the page shows.
+struct DeskFailure: Error {
+    let status: HTTPResponse.Status
+    let message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Store
+import SyncCore
+
+/// What every page's frame shows: the title, who is signed in, and their anti-forgery token for the
+/// sign-out form.
+struct PageFrame {
+    let title: String
+    let memberName: String?
+    let csrf: String?
+    let timeZone: String
+    /// A one-line message above the page (an error or what was done).
+    let notice: String?
+    let noticeIsError: Bool
+}
+
+/// The sign-in page.
+struct SignInPage {
+    let frame: PageFrame
+    let member: String
+}
+
+/// The inbox: received reports not yet decided, most urgent first.
+struct InboxPage {
+    struct Row {
+        let id: String
+        let shortID: String
+        let unit: String
+        let category: String
+        let title: String
+        let emergency: Bool
+        let received: String
+        let waiting: String
+    }
+
+    struct Option {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    let frame: PageFrame
+    let rows: [Row]
+    let empty: Bool
+    let categories: [Option]
+    let unit: String
+    let search: String
+}
+
+/// One report: content (unless it is kept off the network), history and the central office's forms.
+struct ReportPage {
+    struct Entry {
+        let at: String
+        let actor: String
+        let what: String
+        let comment: String?
+        let took: Bool
+    }
+
+    struct Level {
+        let value: String
+        let label: String
+    }
+
+    let frame: PageFrame
+    let id: String
+    let unit: String
+    let category: String
+    let state: String
+    let title: String
+    let withheld: Bool
+    let body: [String]
+    let place: String?
+    let eventTime: String?
+    let lastComment: String?
+    let history: [Entry]
+    let canDecide: Bool
+    let canArchive: Bool
+    let levels: [Level]
+}
+
+/// Turns the store's values into pages, with every time in the bureau's time zone.
+struct PageBuilder {
+    let timeZone: TimeZone
+    let now: Date
+
+    func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// How long something has waited, in the largest whole unit.
+    func waited(since date: Date) -> String {
+        let minutes = max(0, Int(now.timeIntervalSince(date) / 60))
+        if minutes < 60 { return "\(minutes) 分钟" }
+        if minutes < 48 * 60 { return "\(minutes / 60) 小时" }
+        return "\(minutes / 1440) 天"
+    }
+
+    func inboxRow(_ item: DeskReport) -> InboxPage.Row {
+        let report = item.report
+        return InboxPage.Row(
+            id: report.id, shortID: String(report.id.prefix(13)), unit: report.unit, category: DeskWording.category(report.content.category),
+            title: item.offNetwork ? DeskWording.withheldTitle : report.content.title, emergency: report.content.category == .emergency,
+            received: time(report.updatedAt), waiting: waited(since: report.updatedAt))
+    }
+
+    func reportPage(_ item: DeskReport, history: ReportHistory, frame: PageFrame) -> ReportPage {
+        let report = item.report
+        let withheld = item.offNetwork
+        let entries = history.entries.map { entry in
+            ReportPage.Entry(
+                at: time(entry.at), actor: entry.actor, what: describe(entry),
+                comment: withheld ? nil : entry.comment, took: entry.outcome == .applied)
+        }
+        return ReportPage(
+            frame: frame, id: report.id, unit: report.unit, category: DeskWording.category(report.content.category),
+            state: DeskWording.state(report.state), title: withheld ? DeskWording.withheldTitle : report.content.title, withheld: withheld,
+            body: withheld ? [] : report.content.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+            place: withheld ? nil : report.content.place, eventTime: withheld ? nil : report.content.eventTime.map(time),
+            lastComment: withheld ? nil : report.lastComment, history: entries, canDecide: report.state == .received,
+            canArchive: report.state == .adopted || report.state == .rejected,
+            levels: AdoptionLevel.allCases.map { ReportPage.Level(value: $0.rawValue, label: DeskWording.level($0)) })
+    }
+
+    private func describe(_ entry: HistoryEntry) -> String {
+        if let action = entry.action {
+            var text = DeskWording.action(action)
+            if let level = entry.detail?.level { text += "（\(DeskWording.level(level))" + (entry.detail?.outlet.map { "，\($0)" } ?? "") + "）" }
+            return text
+        }
+        return entry.version.map { "第 \($0) 稿" } ?? entry.kind.rawValue
+    }
+}

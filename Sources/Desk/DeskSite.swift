@@ -1,0 +1,237 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdBcrypt
+import Mustache
+import NIOPosix
+import Store
+import SyncCore
+
+/// The central office's web desk (docs/desk.md): server-rendered pages under `/desk/` of `syncd serve`,
+/// for the central office's own members, signed in with a password and kept in a server-side session.
+/// Every form carries the session's anti-forgery token; every step is the same change, with the same
+/// checks and the member's own signature, as `report-cli` makes on the central.
+public struct DeskSite: Sendable {
+    let store: any DeskStore
+    let templates: DeskTemplates
+    /// Whether the session cookie is `Secure` (the desk is served behind TLS).
+    let secureCookies: Bool
+    let now: @Sendable () -> Date
+
+    /// How long a session lasts without a new sign-in.
+    static let sessionLength: Duration = .seconds(8 * 3600)
+
+    public init(store: any DeskStore, secureCookies: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.store = store
+        self.templates = try DeskTemplates()
+        self.secureCookies = secureCookies
+        self.now = now
+    }
+
+    /// Adds the desk's routes under `/desk` to the server's router.
+    public func mount(on router: Router<BasicRequestContext>) {
+        let desk = router.group("desk", context: DeskRequestContext.self)
+        desk.add(middleware: DeskHeadersMiddleware())
+        desk.add(
+            middleware: SessionMiddleware(
+                storage: StorePersistDriver(store: store, now: now),
+                configuration: SessionMiddlewareConfiguration(
+                    sessionCookieParameters: SessionCookieParameters(
+                        name: "reportsync_desk", path: "/desk", secure: secureCookies, sameSite: .strict),
+                    keyPrefix: "desk.", defaultSessionExpiration: Self.sessionLength)))
+
+        desk.get { _, _ in Response.redirect(to: "/desk/inbox") }
+        desk.get("static/desk.css") { _, _ in try templates.stylesheet() }
+        desk.get("sign-in") { _, context in
+            if try await signedIn(context) != nil { return Response.redirect(to: "/desk/inbox") }
+            return try await signInPage(member: "", notice: nil, status: .ok)
+        }
+        desk.post("sign-in") { request, context in try await signIn(request, context) }
+        desk.post("sign-out") { request, context in
+            try await catching(context) {
+                _ = try await requireForm(TokenForm.self, request, context) { $0.csrf }
+                context.sessions.clearSession()
+                return Response.redirect(to: "/desk/sign-in")
+            }
+        }
+        desk.get("inbox") { request, context in try await inbox(request, context) }
+        desk.get("reports/:id") { _, context in
+            try await page(context) { account, session in
+                try await reportPage(id: try context.parameters.require("id"), account, session, notice: nil, status: .ok)
+            }
+        }
+        desk.post("reports/:id/:step") { request, context in try await catching(context) { try await step(request, context) } }
+    }
+
+    // MARK: Sign-in
+
+    private func signIn(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let form: SignInForm
+        do { form = try await FormBody.decode(SignInForm.self, from: request) } catch let failure as DeskFailure {
+            return try await signInPage(member: "", notice: failure.message, status: failure.status)
+        }
+        let memberID = form.member.trimmingCharacters(in: .whitespaces)
+        let wrong = "wrong member or password (only the central office's editors, leaders and admins sign in here)"
+        let account: DeskAccount
+        do { account = try await store.beginDeskSignIn(member: memberID) } catch let refusal as DeskSignInRefusal {
+            switch refusal.reason {
+            case .unknown:
+                // As slow as a real check, so a name that has no password is not told apart by the time.
+                _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(form.password, hash: Self.decoyHash) }
+                return try await signInPage(member: memberID, notice: wrong, status: .unauthorized)
+            case .wait(let seconds):
+                return try await signInPage(
+                    member: memberID, notice: "too many wrong passwords in a row: try again in \(seconds) s", status: .tooManyRequests)
+            }
+        }
+        let right = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(form.password, hash: account.passwordHash) }
+        guard right else { return try await signInPage(member: memberID, notice: wrong, status: .unauthorized) }
+        try await store.deskSignInSucceeded(member: memberID)
+        // A new session id at every sign-in: an id planted before it is worth nothing after.
+        context.sessions.createSession(DeskSession(member: memberID, csrf: DeskCSRF.newToken()))
+        return Response.redirect(to: "/desk/inbox")
+    }
+
+    /// A bcrypt hash of nothing anyone types, checked when the name is unknown.
+    static let decoyHash = Bcrypt.hash(DeskCSRF.newToken(), cost: 12)
+
+    private func signInPage(member: String, notice: String?, status: HTTPResponse.Status) async throws -> Response {
+        let frame = try await frame("登录 · 信息报送工作台", nil, notice: notice, error: notice != nil)
+        return try templates.render(SignInPage(frame: frame, member: member), "sign-in", status: status)
+    }
+
+    // MARK: Pages
+
+    private func inbox(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        try await page(context) { account, session in
+            let query = request.uri.queryParameters
+            let unit = query.get("unit").flatMap { $0.isEmpty ? nil : $0 }
+            let category = query.get("category").flatMap(ReportCategory.init(rawValue:))
+            let search = query.get("q").flatMap { $0.isEmpty ? nil : $0 }
+            let items = try await store.deskInbox(DeskInboxFilter(unit: unit, category: category, search: search))
+            let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+            let options = ReportCategory.allCases.map {
+                InboxPage.Option(value: $0.rawValue, label: DeskWording.category($0), selected: $0 == category)
+            }
+            let page = InboxPage(
+                frame: try await frame("待处理 · 信息报送工作台", session, account: account), rows: items.map(builder.inboxRow),
+                empty: items.isEmpty, categories: options, unit: unit ?? "", search: search ?? "")
+            return try templates.render(page, "inbox", status: .ok)
+        }
+    }
+
+    private func reportPage(
+        id: String, _ account: Member, _ session: DeskSession, notice: String?, error: Bool = false, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let found: (report: DeskReport, history: ReportHistory)
+        do { found = try await store.deskReport(id) } catch let error as ReportSyncError {
+            throw DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
+        }
+        let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+        let frame = try await frame("报告 · 信息报送工作台", session, account: account, notice: notice, error: error)
+        return try templates.render(builder.reportPage(found.report, history: found.history, frame: frame), "report", status: status)
+    }
+
+    /// A central-office step from the report page's forms.
+    private func step(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let (account, session, form) = try await requireForm(StepForm.self, request, context) { $0.csrf }
+        let action: WorkflowAction
+        var detail: StepDetail?
+        var comment = form.comment.flatMap { $0.isEmpty ? nil : $0 }
+        switch context.parameters.get("step") {
+        case "adopt":
+            guard let level = form.level.flatMap(AdoptionLevel.init(rawValue:)) else {
+                return try await reportPage(id: id, account, session, notice: "choose the level that adopted it", error: true, status: .unprocessableContent)
+            }
+            action = .adopt
+            detail = StepDetail(level: level, outlet: form.outlet.flatMap { $0.isEmpty ? nil : $0 }, date: try await day(form.date))
+            comment = nil
+        case "return": action = .return
+        case "reject":
+            action = .reject
+            if form.falseReport == "on" { detail = StepDetail(falseReport: true) }
+        case "archive": action = .archive
+        default: throw DeskFailure(.notFound, "the desk has no such step")
+        }
+        do {
+            _ = try await store.deskPerform(action, on: id, by: account.id, pin: form.pin ?? "", comment: comment, detail: detail)
+        } catch let error as ReportSyncError {
+            return try await reportPage(id: id, account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+        return Response.redirect(to: "/desk/reports/\(id)?done=\(action.rawValue)")
+    }
+
+    /// A day typed as `2026-10-15` (the start of that day in the bureau's time zone), if one was given.
+    private func day(_ text: String?) async throws -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = try await store.deskTimeZone()
+        guard let day = formatter.date(from: text) else { throw DeskFailure(.unprocessableContent, "give the day as 2026-10-15") }
+        return day
+    }
+
+    // MARK: Sessions and forms
+
+    /// The member signed in on this request, if the session names one who may still use the desk.
+    private func signedIn(_ context: DeskRequestContext) async throws -> (Member, DeskSession)? {
+        guard let session = context.sessions.session else { return nil }
+        guard let member = try await store.deskMember(session.member) else {
+            context.sessions.clearSession()
+            return nil
+        }
+        return (member, session)
+    }
+
+    /// Runs a page for a signed-in member; anyone else is sent to the sign-in page.
+    private func page(
+        _ context: DeskRequestContext, _ body: (Member, DeskSession) async throws -> Response
+    ) async throws -> Response {
+        guard let (member, session) = try await signedIn(context) else { return Response.redirect(to: "/desk/sign-in") }
+        do { return try await body(member, session) } catch let failure as DeskFailure {
+            return try await failurePage(failure, session, member)
+        }
+    }
+
+    /// Reads a signed-in member's form and checks its anti-forgery token; refuses anything else with a page that says why.
+    private func requireForm<Form: Decodable>(
+        _ type: Form.Type, _ request: Request, _ context: DeskRequestContext, token: (Form) -> String?
+    ) async throws -> (Member, DeskSession, Form) {
+        guard let (member, session) = try await signedIn(context) else {
+            throw DeskFailure(.forbidden, "you are not signed in (or your session ended): sign in again at /desk/sign-in")
+        }
+        let form = try await FormBody.decode(type, from: request)
+        guard let sent = token(form), DeskCSRF.matches(sent, session.csrf) else {
+            throw DeskFailure(.forbidden, "this form was not sent from a page of your session: reload the page and try again")
+        }
+        return (member, session, form)
+    }
+
+    /// Runs a form's handler; a refusal becomes a page that says why, with the status it stands for.
+    private func catching(_ context: DeskRequestContext, _ body: () async throws -> Response) async throws -> Response {
+        do { return try await body() } catch let failure as DeskFailure {
+            let signed = try await signedIn(context)
+            return try await failurePage(failure, signed?.1, signed?.0)
+        }
+    }
+
+    private func failurePage(_ failure: DeskFailure, _ session: DeskSession?, _ member: Member?) async throws -> Response {
+        let frame = try await frame("出错 · 信息报送工作台", session, account: member, notice: failure.message, error: true)
+        return try templates.render(ErrorPage(frame: frame), "error", status: failure.status)
+    }
+
+    private func frame(
+        _ title: String, _ session: DeskSession?, account: Member? = nil, notice: String? = nil, error: Bool = false
+    ) async throws -> PageFrame {
+        PageFrame(
+            title: title, memberName: account.map { "\($0.name)（\($0.id)）" }, csrf: session?.csrf,
+            timeZone: try await store.deskTimeZone().identifier, notice: notice, noticeIsError: error)
+    }
+}
+
+/// A page that only says what went wrong.
+struct ErrorPage {
+    let frame: PageFrame
+}

@@ -1,0 +1,65 @@
+import SyncCore
+
+/// The desk's Chinese names for the domain's values, in one place.
+enum DeskWording {
+    static func category(_ category: ReportCategory) -> String {
+        switch category {
+        case .dynamic: "工作动态"
+        case .experience: "经验做法"
+        case .problem: "问题反映"
+        case .suggestion: "意见建议"
+        case .research: "调研报告"
+        case .meeting: "会议活动"
+        case .leaderVisit: "领导活动"
+        case .emergency: "突发事件"
+        case .solicited: "约稿"
+        case .monthly: "月度工作报告"
+        case .newMedia: "新媒体信息"
+        }
+    }
+
+    static func state(_ state: ApprovalState) -> String {
+        switch state {
+        case .draft: "草稿"
+        case .awaitingReview: "待审核"
+        case .reviewed: "已审核"
+        case .signed: "已签发"
+        case .received: "已接收"
+        case .adopted: "已采用"
+        case .returned: "已退回"
+        case .rejected: "不采用"
+        case .archived: "已归档"
+        case .withdrawn: "已撤回"
+        }
+    }
+
+    static func level(_ level: AdoptionLevel) -> String {
+        switch level {
+        case .county: "县级"
+        case .city: "市级"
+        case .province: "省级"
+        case .national: "国家级"
+        }
+    }
+
+    static func action(_ action: WorkflowAction) -> String {
+        switch action {
+        case .submit: "提交"
+        case .review: "审核"
+        case .sign: "签发"
+        case .approve: "审批"
+        case .withdraw: "撤回"
+        case .receive: "接收"
+        case .adopt: "采用"
+        case .return: "退回"
+        case .reject: "不采用"
+        case .archive: "归档"
+        case .instruct: "批示"
+        case .revise: "修改"
+        case .copyedit: "编辑加工"
+        }
+    }
+
+    /// What stands for the title of a report the desk may not show over the network.
+    static let withheldTitle = "涉密信息（内容不在网页上显示）"
+}

@@ -1,0 +1,293 @@
+import Desk
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import HummingbirdTesting
+import Logging
+import Store
+import SyncCore
+import SyncService
+import TestSupport
+import Testing
+
+/// The web desk at the router (docs/desk.md): sign-in and its lock-out, sessions, anti-forgery tokens,
+/// what the pages show and hide, and a step taken from a form — on the real central store.
+@Suite("Web desk")
+struct DeskTests {
+    static let password = "desk-password-of-chen"
+    static let pin = "desk pin 2026"
+
+    /// A central with chen (central editor) able to sign in and sign on the central, a report of
+    /// squad-3 received, and a draft the central holds but must not show.
+    struct Desk {
+        let fixture: CentralFixture
+        let clock: TestClock
+        let received: String
+        let draft: String
+
+        init() throws {
+            // Now, in whole seconds: the store keeps times in milliseconds.
+            clock = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded()))
+            fixture = try CentralFixture(clock: clock)
+            // chen's key sealed under a PIN on the central itself, as report-cli key setup --db central.sqlite does.
+            let code = try fixture.store.invite(member: "chen").code
+            _ = try fixture.central.setUpKey(for: "chen", pin: DeskTests.pin, code: code, cost: TestSigners.cheapCost)
+            try fixture.store.setDeskPassword(member: "chen", hash: Bcrypt.hash(DeskTests.password, cost: 4))
+            try fixture.store.setDeskPassword(member: "zhao", hash: Bcrypt.hash("desk-password-of-zhao", cost: 4))
+            received = try fixture.signedReport()
+            draft = try fixture.field.draft(ReportContent(category: .dynamic, title: "未送审的草稿", body: "内部"), by: "wang").id
+            let enrollment = try fixture.store.authenticate(token: fixture.squad3Token)
+            _ = try fixture.store.receivePush(try fixture.field.changes().map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+        }
+
+        var application: some ApplicationProtocol {
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let router = CentralServer.buildRouter(store: fixture.store)
+            try! DeskSite(store: fixture.store, now: { [clock] in clock.now }).mount(on: router)
+            return Application(router: router, logger: logger)
+        }
+    }
+
+    /// Signs in and returns the session cookie and the session's form token.
+    static func signIn(_ client: some TestClientProtocol, member: String = "chen", password: String = password) async throws -> (cookie: String, csrf: String) {
+        let cookie = try await client.execute(
+            uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: form(["member": member, "password": password])
+        ) { response in
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/desk/inbox")
+            let set = try #require(response.headers[.setCookie])
+            return String(set.split(separator: ";")[0])
+        }
+        let csrf = try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: cookie]) { response in
+            let html = String(buffer: response.body)
+            let marker = try #require(html.range(of: "name=\"csrf\" value=\""))
+            return String(html[marker.upperBound...].prefix { $0 != "\"" })
+        }
+        return (cookie, csrf)
+    }
+
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let text = fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+        return ByteBuffer(string: text)
+    }
+
+    static func formHeaders(_ cookie: String) -> HTTPFields {
+        [.contentType: "application/x-www-form-urlencoded", .cookie: cookie]
+    }
+
+    @Test("a right password opens a session whose cookie is HttpOnly, SameSite=Strict and scoped to /desk; the store keeps only its hash")
+    func signInSession() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            try await client.execute(
+                uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: Self.form(["member": "chen", "password": Self.password])
+            ) { response in
+                #expect(response.status == .seeOther)
+                let set = try #require(response.headers[.setCookie])
+                #expect(set.contains("HttpOnly"))
+                #expect(set.contains("SameSite=Strict"))
+                #expect(set.contains("Path=/desk"))
+                let id = String(set.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1])
+                // The session id itself is nowhere in the central file: only its SHA-256.
+                #expect(try await desk.fixture.store.deskSession(keyHash: "desk." + id) == nil)
+            }
+        }
+    }
+
+    @Test("a wrong password, an unknown name and a unit's member are all refused alike; after a few wrong ones the next try must wait")
+    func signInRefusals() async throws {
+        let desk = try Desk()
+        #expect(throws: ReportSyncError.self) { try desk.fixture.store.setDeskPassword(member: "li", hash: Bcrypt.hash("x", cost: 4)) }
+        try await desk.application.test(.router) { client in
+            for (member, password) in [("nobody", "whatever-it-is"), ("li", "whatever-it-is"), ("chen", "not the password")] {
+                try await client.execute(
+                    uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: Self.form(["member": member, "password": password])
+                ) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.setCookie] == nil)
+                    #expect(String(buffer: response.body).contains("wrong member or password"))
+                }
+            }
+            for _ in 0..<2 {
+                _ = try await client.execute(
+                    uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: Self.form(["member": "chen", "password": "still not it"]))
+            }
+            // The right password now waits too: the lock-out holds whatever is typed.
+            try await client.execute(
+                uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: Self.form(["member": "chen", "password": Self.password])
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(String(buffer: response.body).contains("try again in"))
+            }
+            desk.clock.advance(31)
+            _ = try await Self.signIn(client)
+        }
+    }
+
+    @Test("the inbox lists what the central received, escaped, and never a draft; a draft's page is not found")
+    func inboxShowsOnlySentReports() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            try await client.execute(uri: "/desk/inbox", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/desk/sign-in")
+            }
+            let session = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("夜查"))
+                #expect(html.contains("squad-3"))
+                #expect(!html.contains("未送审的草稿"))
+                #expect(html.contains("Asia/Shanghai"))
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            }
+            try await client.execute(uri: "/desk/reports/\(desk.draft)", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .notFound)
+                #expect(!String(buffer: response.body).contains("未送审的草稿"))
+            }
+        }
+    }
+
+    @Test("HTML in a report's title and body is shown as text on every page")
+    func htmlIsEscaped() async throws {
+        let desk = try Desk()
+        let id = try desk.fixture.field.draft(
+            ReportContent(category: .dynamic, title: "<script>alert(1)</script>", body: "<img src=x onerror=alert(2)>"), by: "wang"
+        ).id
+        _ = try desk.fixture.field.perform(.submit, on: id, by: "wang")
+        _ = try desk.fixture.field.perform(.review, on: id, by: "li")
+        _ = try desk.fixture.field.perform(.sign, on: id, by: "zhao")
+        let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        _ = try await desk.fixture.store.receivePush(try desk.fixture.field.changes().map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            for uri in ["/desk/inbox", "/desk/reports/\(id)"] {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]) { response in
+                    let html = String(buffer: response.body)
+                    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                    #expect(!html.contains("<script"))
+                    #expect(!html.contains("<img src=x"))
+                }
+            }
+        }
+    }
+
+    @Test("adopting from the report page records chen's signed step; a wrong PIN changes nothing and says why")
+    func adoptFromTheDesk() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/adopt", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(["csrf": session.csrf, "level": "city", "outlet": "政务信息快报", "pin": "not the pin"])
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("wrong PIN"))
+            }
+            #expect(try desk.fixture.central.report(desk.received).state == .received)
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/adopt", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(["csrf": session.csrf, "level": "city", "outlet": "政务信息快报", "pin": Self.pin])
+            ) { response in
+                #expect(response.status == .seeOther, "\(String(buffer: response.body))")
+                #expect(response.headers[.location] == "/desk/reports/\(desk.received)?done=adopt")
+            }
+            #expect(try desk.fixture.central.report(desk.received).state == .adopted)
+            let step = try #require(try desk.fixture.central.history(of: desk.received).entries.last { $0.action == .adopt })
+            #expect(step.actor == "chen")
+            #expect(step.detail?.level == .city)
+            #expect(step.signatureVerified == true)
+            try await client.execute(uri: "/desk/reports/\(desk.received)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("已采用"))
+                #expect(html.contains("市级"))
+            }
+        }
+    }
+
+    @Test("a form without the session's token, or with another session's, is refused and changes nothing")
+    func formsNeedTheSessionsToken() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let chen = try await Self.signIn(client)
+            let zhao = try await Self.signIn(client, member: "zhao", password: "desk-password-of-zhao")
+            for fields in [["level": "city", "pin": Self.pin], ["csrf": zhao.csrf, "level": "city", "pin": Self.pin]] {
+                try await client.execute(
+                    uri: "/desk/reports/\(desk.received)/adopt", method: .post, headers: Self.formHeaders(chen.cookie), body: Self.form(fields)
+                ) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(String(buffer: response.body).contains("not sent from a page of your session"))
+                }
+            }
+            // A form posted from another site's page is refused before it is read.
+            var headers = Self.formHeaders(chen.cookie)
+            headers[.origin] = "https://evil.example"
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/adopt", method: .post, headers: headers,
+                body: Self.form(["csrf": chen.csrf, "level": "city", "pin": Self.pin])
+            ) { response in #expect(response.status == .forbidden) }
+            #expect(try desk.fixture.central.report(desk.received).state == .received)
+        }
+    }
+
+    @Test("a session ends at sign-out, when it runs out, and when the member's password is changed")
+    func sessionsEnd() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let first = try await Self.signIn(client)
+            try await client.execute(
+                uri: "/desk/sign-out", method: .post, headers: Self.formHeaders(first.cookie), body: Self.form(["csrf": first.csrf])
+            ) { response in #expect(response.headers[.location] == "/desk/sign-in") }
+            try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: first.cookie]) { response in
+                #expect(response.headers[.location] == "/desk/sign-in")
+            }
+            let second = try await Self.signIn(client)
+            desk.clock.advance(8 * 3600 + 1)
+            try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: second.cookie]) { response in
+                #expect(response.headers[.location] == "/desk/sign-in")
+            }
+            let third = try await Self.signIn(client)
+            try desk.fixture.store.setDeskPassword(member: "chen", hash: Bcrypt.hash("a new desk password", cost: 4))
+            try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: third.cookie]) { response in
+                #expect(response.headers[.location] == "/desk/sign-in")
+            }
+        }
+    }
+
+    @Test("a report kept off the network shows its unit, state and history on the desk, never its text")
+    func offNetworkReportIsWithheld() async throws {
+        let desk = try Desk()
+        let id = try desk.fixture.field.draft(
+            ReportContent(category: .dynamic, title: "涉密标题不可见", body: "涉密正文", classification: .secret), by: "wang"
+        ).id
+        _ = try desk.fixture.field.perform(.submit, on: id, by: "wang")
+        _ = try desk.fixture.field.perform(.review, on: id, by: "li")
+        _ = try desk.fixture.field.perform(.sign, on: id, by: "zhao")
+        let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        let changes = try desk.fixture.field.changes().map(\.change).filter { $0.record == id }
+        _ = try desk.fixture.store.receivePush(changes, from: enrollment, by: .bundle)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            for uri in ["/desk/inbox", "/desk/reports/\(id)", "/desk/inbox?q=%E6%B6%89%E5%AF%86"] {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]) { response in
+                    let html = String(buffer: response.body)
+                    #expect(!html.contains("涉密标题不可见"))
+                    #expect(!html.contains("涉密正文"))
+                }
+            }
+            try await client.execute(uri: "/desk/reports/\(id)", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(String(buffer: response.body).contains("已接收"))
+            }
+        }
+    }
+}
