@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README): installs what a fresh machine lacks, builds once, then runs every suite.
+# The test command (README): installs what a fresh machine lacks, builds once, then runs every suite
+# and the web desk in a real browser (scripts/browser.sh: chromium, chromium-driver, selenium).
 # The property tests on the SQLite store run on their own after the rest, so that their random
 # schedules, which keep both cores busy, never starve the end-to-end tests' servers.
 set -euo pipefail
@@ -9,4 +10,5 @@ bash scripts/setup.sh
 export REPORTSYNC_STATE_DIR="${REPORTSYNC_STATE_DIR:-$(mktemp -d)}"
 swift build --build-tests
 swift test --skip-build --skip "ConvergenceProperties"
+bash scripts/browser.sh
 swift test --skip-build --filter "ConvergenceProperties"

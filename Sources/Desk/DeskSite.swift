@@ -55,9 +55,12 @@ public struct DeskSite: Sendable {
             }
         }
         desk.get("inbox") { request, context in try await inbox(request, context) }
-        desk.get("reports/:id") { _, context in
+        desk.get("reports/:id") { request, context in
             try await page(context) { account, session in
-                try await reportPage(id: try context.parameters.require("id"), account, session, notice: nil, status: .ok)
+                // After a form: what was recorded (the redirect's `done`, an action's name).
+                let done = request.uri.queryParameters.get("done").flatMap(WorkflowAction.init(rawValue:))
+                let notice = done.map { "已记录：\(DeskWording.action($0))，并以您的密钥签名。下次同步时送达报送单位。" }
+                return try await reportPage(id: try context.parameters.require("id"), account, session, notice: notice, status: .ok)
             }
         }
         desk.post("reports/:id/:step") { request, context in try await catching(context) { try await step(request, context) } }

@@ -16,7 +16,8 @@ extension EndToEndTests {
         /// commands) is not among them.
         static let sections = [
             "## A short tour", "## With the bureau's central replica", "## When two copies disagree",
-            "## Secret reports and sites without a network", "## The central office's numbers",
+            "## Secret reports and sites without a network", "## The central office's web desk",
+            "## The central office's numbers",
         ]
         static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
 
@@ -68,7 +69,7 @@ extension EndToEndTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-readme-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let blocks = Self.tourBlocks(of: try String(contentsOf: Self.readme, encoding: .utf8))
-            #expect(blocks.count == 5, "one block per tour section")
+            #expect(blocks.count == 6, "one block per tour section")
             let port = Int.random(in: 20_000...60_000)
             try Self.script(blocks, port: port).write(to: directory.appendingPathComponent("tour.sh"), atomically: true, encoding: .utf8)
             try "\(TestSigners.pin)\n".write(to: directory.appendingPathComponent("pin"), atomically: true, encoding: .utf8)
