@@ -12,13 +12,16 @@ struct TokenForm: Decodable {
     let csrf: String?
 }
 
-/// The central office's decision on a report: adopt (level, outlet, date), return or reject (comment),
-/// archive; every one signed with the PIN of the member's key on the central.
+/// The central office's decision on a report: adopt (level, outlet, date), record a leader's instruction
+/// (level, leader, comment, date), return or reject (comment), archive; every one signed with the PIN of
+/// the member's key on the central.
 struct StepForm: Decodable {
     let csrf: String?
     let pin: String?
     let level: String?
     let outlet: String?
+    /// For an instruction (批示): the leader who wrote it.
+    let leader: String?
     let date: String?
     let comment: String?
     let falseReport: String?

@@ -75,8 +75,27 @@ struct ReportPage {
     let lastComment: String?
     let history: [Entry]
     let canDecide: Bool
+    let canInstruct: Bool
     let canArchive: Bool
     let levels: [Level]
+}
+
+/// The deadlines missed or near, by due time.
+struct DeadlinesPage {
+    struct Row {
+        let status: String
+        let overdue: Bool
+        let due: String
+        let unit: String
+        let rule: String
+        let title: String
+        /// The report's page, when the desk may show it.
+        let link: String?
+    }
+
+    let frame: PageFrame
+    let rows: [Row]
+    let empty: Bool
 }
 
 /// Turns the store's values into pages, with every time in the bureau's time zone.
@@ -108,6 +127,15 @@ struct PageBuilder {
             received: time(report.updatedAt), waiting: waited(since: report.updatedAt))
     }
 
+    func deadlineRow(_ item: DeskDeadline) -> DeadlinesPage.Row {
+        let deadline = item.deadline
+        let title = item.isReport && !item.reportShown ? DeskWording.unsentTitle : deadline.title
+        return DeadlinesPage.Row(
+            status: DeskWording.deadlineStatus(deadline.status), overdue: deadline.status == .overdue, due: time(deadline.due),
+            unit: deadline.unit, rule: DeskWording.deadlineRule(deadline.rule), title: title,
+            link: item.reportShown ? "/desk/reports/\(deadline.report)" : nil)
+    }
+
     func reportPage(_ item: DeskReport, history: ReportHistory, frame: PageFrame) -> ReportPage {
         let report = item.report
         let withheld = item.offNetwork
@@ -122,6 +150,7 @@ struct PageBuilder {
             body: withheld ? [] : report.content.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             place: withheld ? nil : report.content.place, eventTime: withheld ? nil : report.content.eventTime.map(time),
             lastComment: withheld ? nil : report.lastComment, history: entries, canDecide: report.state == .received,
+            canInstruct: report.state == .adopted,
             canArchive: report.state == .adopted || report.state == .rejected,
             levels: AdoptionLevel.allCases.map { ReportPage.Level(value: $0.rawValue, label: DeskWording.level($0)) })
     }
@@ -129,7 +158,10 @@ struct PageBuilder {
     private func describe(_ entry: HistoryEntry) -> String {
         if let action = entry.action {
             var text = DeskWording.action(action)
-            if let level = entry.detail?.level { text += "（\(DeskWording.level(level))" + (entry.detail?.outlet.map { "，\($0)" } ?? "") + "）" }
+            if let level = entry.detail?.level {
+                let named = entry.detail?.outlet ?? entry.detail?.leader
+                text += "（\(DeskWording.level(level))" + (named.map { "，\($0)" } ?? "") + "）"
+            }
             return text
         }
         return entry.version.map { "第 \($0) 稿" } ?? entry.kind.rawValue

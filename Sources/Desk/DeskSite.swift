@@ -55,6 +55,16 @@ public struct DeskSite: Sendable {
             }
         }
         desk.get("inbox") { request, context in try await inbox(request, context) }
+        desk.get("deadlines") { _, context in
+            try await page(context) { account, session in
+                let items = try await store.deskDeadlines()
+                let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+                let page = DeadlinesPage(
+                    frame: try await frame("时限 · 信息报送工作台", session, account: account), rows: items.map(builder.deadlineRow),
+                    empty: items.isEmpty)
+                return try templates.render(page, "deadlines", status: .ok)
+            }
+        }
         desk.get("reports/:id") { request, context in
             try await page(context) { account, session in
                 // After a form: what was recorded (the redirect's `done`, an action's name).
@@ -150,6 +160,13 @@ public struct DeskSite: Sendable {
             action = .adopt
             detail = StepDetail(level: level, outlet: form.outlet.flatMap { $0.isEmpty ? nil : $0 }, date: try await day(form.date))
             comment = nil
+        case "instruct":
+            guard let level = form.level.flatMap(AdoptionLevel.init(rawValue:)), let leader = form.leader, !leader.isEmpty else {
+                return try await reportPage(
+                    id: id, account, session, notice: "give the leader and the leader's level", error: true, status: .unprocessableContent)
+            }
+            action = .instruct
+            detail = StepDetail(level: level, leader: leader, date: try await day(form.date))
         case "return": action = .return
         case "reject":
             action = .reject

@@ -60,6 +60,32 @@ enum DeskWording {
         }
     }
 
+    static func deadlineStatus(_ status: Deadline.Status) -> String {
+        switch status {
+        case .overdue: "已超时"
+        case .dueSoon: "即将到期"
+        case .open: "未到期"
+        case .late: "迟报"
+        case .met: "按时"
+        case .declined: "已说明不报"
+        }
+    }
+
+    /// The name of a deadline rule; a bureau's own recurring rule is shown by its slug.
+    static func deadlineRule(_ slug: String) -> String {
+        let names = [
+            "emergency-major-written": "重大突发事件书面报告", "emergency-major-phone": "重大突发事件电话报告",
+            "emergency-general-written": "一般突发事件书面报告", "emergency-general-phone": "一般突发事件电话报告",
+            "phone-first-written": "电话先报后的书面报告", "important-event": "重要情况", "general-work": "一般工作信息",
+            "event-hours": "活动信息", "disclosure-review": "公开审查", "new-media-same-day": "新媒体信息当日报送",
+            "solicitation": "约稿", "monthly-report": "月度工作报告",
+        ]
+        return names[slug] ?? slug
+    }
+
+    /// What stands for the title of a report still in its unit.
+    static let unsentTitle = "（单位内尚未报送的报告）"
+
     /// What stands for the title of a report the desk may not show over the network.
     static let withheldTitle = "涉密信息（内容不在网页上显示）"
 }

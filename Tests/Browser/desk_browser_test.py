@@ -197,6 +197,9 @@ def main():
 
         driver.get(bureau.url + "/desk/inbox")
         expect("中队开展夜查" not in driver.find_element(By.TAG_NAME, "main").text, "a decided report is still in the inbox")
+        submit(driver, driver.find_element(By.LINK_TEXT, "时限"))
+        expect("时限" in driver.title, f"the deadlines page did not open: {driver.title}")
+        shot("6-deadlines")
 
         # The field's next sync brings both decisions back.
         bureau.run(bureau.cli, "sync", "--db", bureau.field)

@@ -182,7 +182,7 @@ struct DeskTests {
         }
     }
 
-    @Test("adopting from the report page records chen's signed step; a wrong PIN changes nothing and says why")
+    @Test("adopting and recording an instruction from the report page are chen's signed steps; a wrong PIN changes nothing and says why")
     func adoptFromTheDesk() async throws {
         let desk = try Desk()
         try await desk.application.test(.router) { client in
@@ -212,6 +212,15 @@ struct DeskTests {
                 #expect(html.contains("已采用"))
                 #expect(html.contains("市级"))
             }
+            // A leader's instruction (批示) on the adopted report, from its form.
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/instruct", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(["csrf": session.csrf, "level": "province", "leader": "副省长", "comment": "请总结推广", "pin": Self.pin])
+            ) { response in #expect(response.status == .seeOther) }
+            let instruction = try #require(try desk.fixture.central.history(of: desk.received).entries.last { $0.action == .instruct })
+            #expect(instruction.actor == "chen")
+            #expect(instruction.detail?.leader == "副省长")
+            #expect(instruction.comment == "请总结推广")
         }
     }
 
@@ -260,6 +269,23 @@ struct DeskTests {
             try desk.fixture.store.setDeskPassword(member: "chen", hash: Bcrypt.hash("a new desk password", cost: 4))
             try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: third.cookie]) { response in
                 #expect(response.headers[.location] == "/desk/sign-in")
+            }
+        }
+    }
+
+    @Test("the deadlines page lists what is overdue; a report still in its unit is counted, never named")
+    func deadlinesNameOnlySentReports() async throws {
+        let desk = try Desk()
+        desk.clock.advance(40 * 86_400)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/deadlines", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("已超时"))
+                #expect(html.contains("一般工作信息"))
+                #expect(html.contains("（单位内尚未报送的报告）"))
+                #expect(!html.contains("未送审的草稿"))
             }
         }
     }

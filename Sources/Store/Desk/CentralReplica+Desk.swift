@@ -139,6 +139,24 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskDeadlines() async throws -> [DeskDeadline] {
+        try await replica.background { [self] in
+            let offNetwork = try offNetworkReports()
+            let states = try replica.read { db in
+                Dictionary(
+                    try Row.fetchAll(db, sql: "SELECT id, state FROM reports").map { ($0["id"] as String, $0["state"] as String) },
+                    uniquingKeysWith: { a, _ in a })
+            }
+            return try replica.deadlines(now: replica.now())
+                .filter { $0.status == .overdue || $0.status == .dueSoon }
+                .map { deadline in
+                    let state = states[deadline.report].flatMap(ApprovalState.init(rawValue:))
+                    let shown = state.map { $0.hasLeftUnit && !offNetwork.contains(deadline.report) } ?? false
+                    return DeskDeadline(deadline: deadline, reportShown: shown, isReport: state != nil)
+                }
+        }
+    }
+
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let report = try replica.report(id)

@@ -23,3 +23,12 @@ public struct DeskInboxFilter: Sendable, Equatable {
         self.search = search
     }
 }
+
+/// A deadline as the desk shows it.
+public struct DeskDeadline: Sendable {
+    public let deadline: Deadline
+    /// Whether the report has left its unit and may cross the network: only then are its title and page shown.
+    public let reportShown: Bool
+    /// Whether `deadline.report` is a report (and not a solicitation or a unit's monthly report).
+    public let isReport: Bool
+}
