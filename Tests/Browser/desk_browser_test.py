@@ -21,7 +21,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PIN = "desk browser pin 2026"
@@ -130,9 +130,21 @@ def select_timeout(seconds):
 
 
 def submit(driver, button):
-    """Clicks a form's button and waits until the answer's page has replaced the form's."""
+    """Clicks a form's button (or a link) and waits until the answer's page has replaced the one it was on:
+    the old page's root element is gone (stale, or no longer in any document while the new one loads)
+    and the new page is loaded."""
+    page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
+
+    def replaced(_):
+        try:
+            page.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+
+    WebDriverWait(driver, 30).until(replaced)
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(lambda d: d.find_element(By.TAG_NAME, "main"))
 
 
 def browser():
