@@ -68,7 +68,8 @@ struct ReportPage {
     let category: String
     let state: String
     let title: String
-    let withheld: Bool
+    /// Why the text is not shown, when it is not.
+    let withheld: String?
     let body: [String]
     let place: String?
     let eventTime: String?
@@ -98,6 +99,11 @@ struct DeadlinesPage {
     let empty: Bool
 }
 
+/// A page that only says what went wrong.
+struct ErrorPage {
+    let frame: PageFrame
+}
+
 /// Turns the store's values into pages, with every time in the bureau's time zone.
 struct PageBuilder {
     let timeZone: TimeZone
@@ -123,30 +129,32 @@ struct PageBuilder {
         let report = item.report
         return InboxPage.Row(
             id: report.id, shortID: String(report.id.prefix(13)), unit: report.unit, category: DeskWording.category(report.content.category),
-            title: item.offNetwork ? DeskWording.withheldTitle : report.content.title, emergency: report.content.category == .emergency,
+            title: DeskWording.title(report.content.title, item.visibility), emergency: report.content.category == .emergency,
             received: time(report.updatedAt), waiting: waited(since: report.updatedAt))
     }
 
     func deadlineRow(_ item: DeskDeadline) -> DeadlinesPage.Row {
         let deadline = item.deadline
-        let title = item.isReport && !item.reportShown ? DeskWording.unsentTitle : deadline.title
+        // A report still in its unit is counted, never named; one the desk shows in part is named as its page names it.
+        let title = !item.isReport ? deadline.title : item.visibility.map { DeskWording.title(deadline.title, $0) } ?? DeskWording.unsentTitle
         return DeadlinesPage.Row(
             status: DeskWording.deadlineStatus(deadline.status), overdue: deadline.status == .overdue, due: time(deadline.due),
             unit: deadline.unit, rule: DeskWording.deadlineRule(deadline.rule), title: title,
-            link: item.reportShown ? "/desk/reports/\(deadline.report)" : nil)
+            link: item.visibility != nil ? "/desk/reports/\(deadline.report)" : nil)
     }
 
     func reportPage(_ item: DeskReport, history: ReportHistory, frame: PageFrame) -> ReportPage {
         let report = item.report
-        let withheld = item.offNetwork
+        let withheld = !item.visibility.showsText
         let entries = history.entries.map { entry in
             ReportPage.Entry(
-                at: time(entry.at), actor: entry.actor, what: describe(entry),
+                at: time(entry.at), actor: entry.actor, what: describe(entry, named: !withheld),
                 comment: withheld ? nil : entry.comment, took: entry.outcome == .applied)
         }
         return ReportPage(
             frame: frame, id: report.id, unit: report.unit, category: DeskWording.category(report.content.category),
-            state: DeskWording.state(report.state), title: withheld ? DeskWording.withheldTitle : report.content.title, withheld: withheld,
+            state: DeskWording.state(report.state), title: DeskWording.title(report.content.title, item.visibility),
+            withheld: DeskWording.withheldNotice(item.visibility),
             body: withheld ? [] : report.content.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             place: withheld ? nil : report.content.place, eventTime: withheld ? nil : report.content.eventTime.map(time),
             lastComment: withheld ? nil : report.lastComment, history: entries, canDecide: report.state == .received,
@@ -155,11 +163,12 @@ struct PageBuilder {
             levels: AdoptionLevel.allCases.map { ReportPage.Level(value: $0.rawValue, label: DeskWording.level($0)) })
     }
 
-    private func describe(_ entry: HistoryEntry) -> String {
+    /// A history entry in words; `named` adds the outlet or leader of an adoption or instruction.
+    private func describe(_ entry: HistoryEntry, named showsNames: Bool) -> String {
         if let action = entry.action {
             var text = DeskWording.action(action)
             if let level = entry.detail?.level {
-                let named = entry.detail?.outlet ?? entry.detail?.leader
+                let named = showsNames ? entry.detail?.outlet ?? entry.detail?.leader : nil
                 text += "（\(DeskWording.level(level))" + (named.map { "，\($0)" } ?? "") + "）"
             }
             return text

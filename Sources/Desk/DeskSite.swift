@@ -3,7 +3,6 @@ import Hummingbird
 import HummingbirdAuth
 import HummingbirdBcrypt
 import Mustache
-import NIOPosix
 import Store
 import SyncCore
 
@@ -20,6 +19,11 @@ public struct DeskSite: Sendable {
 
     /// How long a session lasts without a new sign-in.
     static let sessionLength: Duration = .seconds(8 * 3600)
+    static let cookieName = "reportsync_desk"
+    static let sessionKeyPrefix = "desk."
+    /// At most this many password checks at once (bcrypt keeps a thread busy for a quarter of a second,
+    /// on the pool the sync API's database work also runs on); more get "try again".
+    let bcryptGate = BcryptGate(capacity: 4)
 
     public init(store: any DeskStore, secureCookies: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.store = store
@@ -37,8 +41,8 @@ public struct DeskSite: Sendable {
                 storage: StorePersistDriver(store: store, now: now),
                 configuration: SessionMiddlewareConfiguration(
                     sessionCookieParameters: SessionCookieParameters(
-                        name: "reportsync_desk", path: "/desk", secure: secureCookies, sameSite: .strict),
-                    keyPrefix: "desk.", defaultSessionExpiration: Self.sessionLength)))
+                        name: Self.cookieName, path: "/desk", secure: secureCookies, sameSite: .strict),
+                    keyPrefix: Self.sessionKeyPrefix, defaultSessionExpiration: Self.sessionLength)))
 
         desk.get { _, _ in Response.redirect(to: "/desk/inbox") }
         desk.get("static/desk.css") { _, _ in try templates.stylesheet() }
@@ -69,8 +73,7 @@ public struct DeskSite: Sendable {
             try await page(context) { account, session in
                 // After a form: what was recorded (the redirect's `done`, an action's name).
                 let done = request.uri.queryParameters.get("done").flatMap(WorkflowAction.init(rawValue:))
-                let notice = done.map { "已记录：\(DeskWording.action($0))，并以您的密钥签名。下次同步时送达报送单位。" }
-                return try await reportPage(id: try context.parameters.require("id"), account, session, notice: notice, status: .ok)
+                return try await reportPage(id: try context.parameters.require("id"), account, session, done: done, status: .ok)
             }
         }
         desk.post("reports/:id/:step") { request, context in try await catching(context) { try await step(request, context) } }
@@ -90,20 +93,30 @@ public struct DeskSite: Sendable {
             switch refusal.reason {
             case .unknown:
                 // As slow as a real check, so a name that has no password is not told apart by the time.
-                _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(form.password, hash: Self.decoyHash) }
+                guard try await bcryptGate.verify(form.password, hash: Self.decoyHash) != nil else {
+                    return try await signInPage(member: memberID, notice: Self.busy, status: .serviceUnavailable)
+                }
                 return try await signInPage(member: memberID, notice: wrong, status: .unauthorized)
             case .wait(let seconds):
                 return try await signInPage(
                     member: memberID, notice: "too many wrong passwords in a row: try again in \(seconds) s", status: .tooManyRequests)
             }
         }
-        let right = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(form.password, hash: account.passwordHash) }
+        guard let right = try await bcryptGate.verify(form.password, hash: account.passwordHash) else {
+            return try await signInPage(member: memberID, notice: Self.busy, status: .serviceUnavailable)
+        }
         guard right else { return try await signInPage(member: memberID, notice: wrong, status: .unauthorized) }
         try await store.deskSignInSucceeded(member: memberID)
-        // A new session id at every sign-in: an id planted before it is worth nothing after.
+        // A new session id at every sign-in, and the browser's earlier session ended: an id planted or
+        // left before is worth nothing after.
+        if let earlier = request.cookies[Self.cookieName]?.value {
+            try await StorePersistDriver(store: store, now: now).remove(key: Self.sessionKeyPrefix + String(earlier))
+        }
         context.sessions.createSession(DeskSession(member: memberID, csrf: DeskCSRF.newToken()))
         return Response.redirect(to: "/desk/inbox")
     }
+
+    static let busy = "the desk is checking many sign-ins at once: try again in a few seconds"
 
     /// A bcrypt hash of nothing anyone types, checked when the name is unknown.
     static let decoyHash = Bcrypt.hash(DeskCSRF.newToken(), cost: 12)
@@ -133,12 +146,21 @@ public struct DeskSite: Sendable {
         }
     }
 
+    /// The report page; `done`, after a form, says what was recorded — only when the report's last step
+    /// is that action by this member (a link cannot make the page claim what did not happen).
     private func reportPage(
-        id: String, _ account: Member, _ session: DeskSession, notice: String?, error: Bool = false, status: HTTPResponse.Status
+        id: String, _ account: Member, _ session: DeskSession, notice: String? = nil, error: Bool = false, done: WorkflowAction? = nil,
+        status: HTTPResponse.Status
     ) async throws -> Response {
         let found: (report: DeskReport, history: ReportHistory)
         do { found = try await store.deskReport(id) } catch let error as ReportSyncError {
             throw DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
+        }
+        var notice = notice
+        if let done, let last = found.history.entries.last(where: { $0.kind == .transition && $0.outcome == .applied }),
+            last.action == done, last.actor == account.id
+        {
+            notice = "已记录：\(DeskWording.action(done))，并以您的密钥签名。下次同步时送达报送单位。"
         }
         let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
         let frame = try await frame("报告 · 信息报送工作台", session, account: account, notice: notice, error: error)
@@ -249,9 +271,4 @@ public struct DeskSite: Sendable {
             title: title, memberName: account.map { "\($0.name)（\($0.id)）" }, csrf: session?.csrf,
             timeZone: try await store.deskTimeZone().identifier, notice: notice, noticeIsError: error)
     }
-}
-
-/// A page that only says what went wrong.
-struct ErrorPage {
-    let frame: PageFrame
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import Mustache
 
 /// The desk's Mustache templates and stylesheet, shipped as resources beside the code and loaded once.
-/// Every `{{value}}` is HTML-escaped by Mustache; the templates use no triple braces.
+/// Every `{{value}}` is HTML-escaped scalar by scalar (`ScalarHTMLEscaping`, named by each template's
+/// pragma); the templates use no triple braces.
 struct DeskTemplates: Sendable {
     private let library: MustacheLibrary
     private let css: [UInt8]
@@ -13,6 +14,7 @@ struct DeskTemplates: Sendable {
             let stylesheet = Bundle.module.url(forResource: "Static/desk", withExtension: "css")
                 ?? Bundle.module.url(forResource: "desk", withExtension: "css", subdirectory: "Static")
         else { throw DeskTemplatesMissing() }
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
         var templates: [String: MustacheTemplate] = [:]
         for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where file.pathExtension == "mustache" {
             templates[file.deletingPathExtension().lastPathComponent] = try MustacheTemplate(string: String(contentsOf: file, encoding: .utf8))

@@ -1,3 +1,4 @@
+import Store
 import SyncCore
 
 /// The desk's Chinese names for the domain's values, in one place.
@@ -82,6 +83,27 @@ enum DeskWording {
         ]
         return names[slug] ?? slug
     }
+
+    /// A report's title as the desk may show it.
+    static func title(_ title: String, _ visibility: DeskReport.Visibility) -> String {
+        switch visibility {
+        case .shown: title
+        case .offNetwork: withheldTitle
+        case .revisedInUnit: revisedTitle
+        }
+    }
+
+    /// Why a report's text is not shown, or `nil` when it is.
+    static func withheldNotice(_ visibility: DeskReport.Visibility) -> String? {
+        switch visibility {
+        case .shown: nil
+        case .offNetwork: "此报告为涉密或不宜公开信息，内容不经网络传输，请在中心服务器上用 report-cli show 查看。"
+        case .revisedInUnit: "此报告退回后已在单位内修改，修改稿尚未审核签发，重新报送前不显示内容。"
+        }
+    }
+
+    /// What stands for the title of a returned report written again in its unit.
+    static let revisedTitle = "（已退回，单位修改中）"
 
     /// What stands for the title of a report still in its unit.
     static let unsentTitle = "（单位内尚未报送的报告）"

@@ -115,6 +115,13 @@ struct DeskTests {
                     #expect(String(buffer: response.body).contains("wrong member or password"))
                 }
             }
+            // A name nobody has is locked out the same way: the wait does not tell which names exist.
+            for attempt in 1...4 {
+                try await client.execute(
+                    uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: Self.form(["member": "nemo", "password": "guess \(attempt)"])
+                ) { response in #expect(response.status == (attempt < 4 ? .unauthorized : .tooManyRequests)) }
+            }
             for _ in 0..<2 {
                 _ = try await client.execute(
                     uri: "/desk/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
@@ -286,6 +293,66 @@ struct DeskTests {
                 #expect(html.contains("一般工作信息"))
                 #expect(html.contains("（单位内尚未报送的报告）"))
                 #expect(!html.contains("未送审的草稿"))
+            }
+        }
+    }
+
+    @Test("a returned report written again in its unit shows its state and history, not the unsent text")
+    func revisedInUnitIsWithheld() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/return", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(["csrf": session.csrf, "comment": "请补充", "pin": Self.pin])
+            ) { response in #expect(response.status == .seeOther) }
+            try await client.execute(uri: "/desk/reports/\(desk.received)", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(String(buffer: response.body).contains("夜查"), "the returned text, as sent, is still shown")
+            }
+            // The unit gets the return and writes the report again; the new text is not reviewed or signed.
+            let feed = try desk.fixture.store.feed(after: 0, limit: 1000, units: ["squad-3"])
+            _ = try desk.fixture.field.receive(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) })
+            var patch = ReportPatch()
+            patch.title = "未签发的修改稿"
+            _ = try desk.fixture.field.edit(desk.received, with: patch, by: "wang")
+            let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+            let mine = try desk.fixture.field.changes().map(\.change).filter { $0.record == desk.received }
+            _ = try await desk.fixture.store.receivePush(mine, from: enrollment)
+            try await client.execute(uri: "/desk/reports/\(desk.received)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(!html.contains("未签发的修改稿"))
+                #expect(html.contains("已退回"))
+            }
+        }
+    }
+
+    @Test("ids only whole, one not-found for all; a link cannot claim a step; a quote with a combining mark stays inside its attribute; a new sign-in ends the browser's earlier session")
+    func reviewFindings() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let first = try await Self.signIn(client)
+            let prefix = String(desk.received.prefix(13))
+            for id in [prefix, desk.received.uppercased(), String(desk.draft.prefix(13)), desk.draft, "01"] {
+                try await client.execute(uri: "/desk/reports/\(id)", method: .get, headers: [.cookie: first.cookie]) { response in
+                    #expect(response.status == .notFound)
+                    #expect(String(buffer: response.body).contains("has reached the central office"))
+                }
+            }
+            try await client.execute(uri: "/desk/reports/\(desk.received)?done=adopt", method: .get, headers: [.cookie: first.cookie]) { response in
+                #expect(!String(buffer: response.body).contains("已记录"))
+            }
+            try await client.execute(uri: "/desk/inbox?q=a%22%CC%81%20autofocus", method: .get, headers: [.cookie: first.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("value=\"a&quot;\u{301} autofocus\""))
+            }
+            // Signing in again from the same browser (its cookie sent) ends the earlier session.
+            try await client.execute(
+                uri: "/desk/sign-in", method: .post, headers: Self.formHeaders(first.cookie),
+                body: Self.form(["member": "chen", "password": Self.password])
+            ) { response in #expect(response.status == .seeOther) }
+            try await client.execute(uri: "/desk/inbox", method: .get, headers: [.cookie: first.cookie]) { response in
+                #expect(response.headers[.location] == "/desk/sign-in")
             }
         }
     }

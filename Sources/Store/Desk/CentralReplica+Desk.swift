@@ -18,9 +18,10 @@ extension CentralReplica {
             try db.execute(
                 sql: """
                     INSERT INTO desk_passwords (member, hash, set_at) VALUES (?, ?, ?)
-                    ON CONFLICT(member) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at, failures = 0, retry_at = 0
+                    ON CONFLICT(member) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at
                     """,
                 arguments: [memberID, hash, replica.now().millisecondsSince1970])
+            try db.execute(sql: "DELETE FROM desk_signin_tries WHERE name = ?", arguments: [memberID])
             try removeDeskSessions(of: memberID, db)
         }
     }
@@ -40,31 +41,43 @@ extension CentralReplica {
 }
 
 extension CentralReplica: DeskStore {
-    public func beginDeskSignIn(member memberID: String) async throws -> DeskAccount {
+    public func beginDeskSignIn(member name: String) async throws -> DeskAccount {
         try await replica.background { [replica] in
             let at = replica.now()
-            return try replica.write { db in
-                let bureau = try Meta.require(.unitID, db)
-                guard let member = try Member.fetchOne(db, key: memberID), DeskAccount.mayUse(member, bureau: bureau),
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT hash, failures, retry_at FROM desk_passwords WHERE member = ?", arguments: [memberID])
-                else { throw DeskSignInRefusal(reason: .unknown) }
-                let retryAt = Date(millisecondsSince1970: row["retry_at"])
+            // The count is written even when the name is unknown: the refusal is thrown after the commit.
+            let account: DeskAccount? = try replica.write { db in
+                // Every try is counted by the name typed before anything is checked, whether a member has
+                // that name or not: the waits then say nothing about which names exist.
+                let tries = try Row.fetchOne(db, sql: "SELECT failures, retry_at FROM desk_signin_tries WHERE name = ?", arguments: [name])
+                let retryAt = Date(millisecondsSince1970: tries?["retry_at"] ?? 0)
                 if at < retryAt { throw DeskSignInRefusal(reason: .wait(seconds: Int(retryAt.timeIntervalSince(at).rounded(.up)))) }
-                let failures = (row["failures"] as Int) + 1
+                let failures = (tries?["failures"] as Int? ?? 0) + 1
+                // Names nobody typed for a day are forgotten, so random names do not fill the file.
                 try db.execute(
-                    sql: "UPDATE desk_passwords SET failures = ?, retry_at = ? WHERE member = ?",
-                    arguments: [failures, at.addingTimeInterval(PINLockout.delay(afterFailures: failures)).millisecondsSince1970, memberID])
-                return DeskAccount(member: member, passwordHash: row["hash"])
+                    sql: "DELETE FROM desk_signin_tries WHERE tried_at < ?", arguments: [at.addingTimeInterval(-86_400).millisecondsSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO desk_signin_tries (name, failures, retry_at, tried_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, retry_at = excluded.retry_at, tried_at = excluded.tried_at
+                        """,
+                    arguments: [
+                        name, failures, at.addingTimeInterval(PINLockout.delay(afterFailures: failures)).millisecondsSince1970,
+                        at.millisecondsSince1970,
+                    ])
+                let bureau = try Meta.require(.unitID, db)
+                guard let member = try Member.fetchOne(db, key: name), DeskAccount.mayUse(member, bureau: bureau),
+                    let hash = try String.fetchOne(db, sql: "SELECT hash FROM desk_passwords WHERE member = ?", arguments: [name])
+                else { return nil }
+                return DeskAccount(member: member, passwordHash: hash)
             }
+            guard let account else { throw DeskSignInRefusal(reason: .unknown) }
+            return account
         }
     }
 
     public func deskSignInSucceeded(member: String) async throws {
         try await replica.background { [replica] in
-            try replica.write { db in
-                try db.execute(sql: "UPDATE desk_passwords SET failures = 0, retry_at = 0 WHERE member = ?", arguments: [member])
-            }
+            try replica.write { db in try db.execute(sql: "DELETE FROM desk_signin_tries WHERE name = ?", arguments: [member]) }
         }
     }
 
@@ -125,11 +138,12 @@ extension CentralReplica: DeskStore {
             let offNetwork = try offNetworkReports()
             let words = (filter.search ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
             return try replica.reports(matching: ReportFilter(state: .received, category: filter.category, unit: filter.unit))
-                .map { DeskReport(report: $0, offNetwork: offNetwork.contains($0.id)) }
-                // A report off the network is found by its unit and category, never by its words.
+                .map { DeskReport(report: $0, visibility: offNetwork.contains($0.id) ? .offNetwork : .shown) }
+                // A report whose text is not shown is found by its unit and category, never by its words.
                 .filter { item in
                     words.isEmpty
-                        || (!item.offNetwork && words.allSatisfy { item.report.content.title.contains($0) || item.report.content.body.contains($0) })
+                        || (item.visibility.showsText
+                            && words.allSatisfy { item.report.content.title.contains($0) || item.report.content.body.contains($0) })
                 }
                 .sorted { a, b in
                     let urgent = (a.report.content.category == .emergency, b.report.content.category == .emergency)
@@ -142,28 +156,21 @@ extension CentralReplica: DeskStore {
     public func deskDeadlines() async throws -> [DeskDeadline] {
         try await replica.background { [self] in
             let offNetwork = try offNetworkReports()
-            let states = try replica.read { db in
-                Dictionary(
-                    try Row.fetchAll(db, sql: "SELECT id, state FROM reports").map { ($0["id"] as String, $0["state"] as String) },
-                    uniquingKeysWith: { a, _ in a })
-            }
             return try replica.deadlines(now: replica.now())
                 .filter { $0.status == .overdue || $0.status == .dueSoon }
                 .map { deadline in
-                    let state = states[deadline.report].flatMap(ApprovalState.init(rawValue:))
-                    let shown = state.map { $0.hasLeftUnit && !offNetwork.contains(deadline.report) } ?? false
-                    return DeskDeadline(deadline: deadline, reportShown: shown, isReport: state != nil)
+                    let record = try? replica.record(deadline.report)
+                    let exact = record?.id == deadline.report ? record : nil
+                    return DeskDeadline(
+                        deadline: deadline, visibility: exact.flatMap { Self.visibility(of: $0, offNetwork: offNetwork) }, isReport: exact != nil)
                 }
         }
     }
 
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
-            let report = try replica.report(id)
-            guard report.state.hasLeftUnit else {
-                throw ReportSyncError(.notFound, "no report \(id) has been sent to the central office")
-            }
-            return (DeskReport(report: report, offNetwork: try offNetworkReports().contains(report.id)), try replica.history(of: report.id))
+            let (record, visibility) = try sentRecord(id)
+            return (DeskReport(report: try replica.report(record.id), visibility: visibility), try replica.history(of: record.id))
         }
     }
 
@@ -171,13 +178,36 @@ extension CentralReplica: DeskStore {
         _ action: WorkflowAction, on id: String, by member: String, pin: String, comment: String?, detail: StepDetail?
     ) async throws -> Report {
         try await replica.background { [self] in
-            guard try replica.report(id).state.hasLeftUnit else {
-                throw ReportSyncError(.notFound, "no report \(id) has been sent to the central office")
-            }
+            _ = try sentRecord(id)
             try replica.checkStep(action, on: id, by: member, comment: comment, detail: detail)
             let signer = try replica.unlockKey(of: member, pin: pin)
             return try replica.perform(action, on: id, as: signer, comment: comment, detail: detail)
         }
+    }
+
+    /// The report with exactly this id (no prefix: the desk gives nothing to guess ids by) if it reached
+    /// the central office, and how much of it the desk shows; one "not found" for a report that does not
+    /// exist and one still in its unit.
+    private func sentRecord(_ id: String) throws -> (ReportRecord, DeskReport.Visibility) {
+        let notFound = ReportSyncError(.notFound, "no report \(Identifier.shown(id)) has reached the central office")
+        guard let record = try? replica.record(id), record.id == id,
+            let visibility = Self.visibility(of: record, offNetwork: try offNetworkReports())
+        else { throw notFound }
+        return (record, visibility)
+    }
+
+    /// How much of a report the desk shows, or `nil` while it is still in its unit (the rule books
+    /// forbid sending before review and sign-off). A returned report written again in its unit shows
+    /// no text until it is signed off again.
+    static func visibility(of record: ReportRecord, offNetwork: Set<String>) -> DeskReport.Visibility? {
+        guard record.state.hasLeftUnit else { return nil }
+        if offNetwork.contains(record.id) { return .offNetwork }
+        if record.state == .returned, let back = record.transitions.last(where: { $0.action == .return }),
+            back.sawContent != record.latestContent.dot
+        {
+            return .revisedInUnit
+        }
+        return .shown
     }
 
     /// The ids of the reports kept off the network here (`OffNetworkSQL`).

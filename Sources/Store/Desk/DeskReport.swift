@@ -1,34 +1,24 @@
 import Foundation
 import SyncCore
 
-/// A report as the desk shows it: its merged view, and whether its text may be shown over the network.
+/// A report as the desk shows it: its merged view, and how much of it may be shown.
 public struct DeskReport: Sendable {
-    public let report: Report
-    /// A secret report, an internal one (unless the policy lets internal ones cross the network) or a
-    /// follow-up of either: the desk is a network page, so it shows such a report's id, unit, state and
-    /// history, never its text (read it at the central's console, report-cli show).
-    public let offNetwork: Bool
-}
+    /// How much of a report that reached the central office the desk shows.
+    public enum Visibility: Sendable, Equatable {
+        /// Everything.
+        case shown
+        /// A secret report, an internal one (unless the policy lets internal ones cross the network) or a
+        /// follow-up of either: the desk is a network page, so it shows the report's id, unit, state and
+        /// history, never its text (read it at the central's console, report-cli show).
+        case offNetwork
+        /// Returned to its unit and written again there since: the new text has not been reviewed or
+        /// signed off, so it has not been sent; the desk shows the facts and the history until it is.
+        case revisedInUnit
 
-/// Which received reports the desk's inbox lists.
-public struct DeskInboxFilter: Sendable, Equatable {
-    public var unit: String?
-    public var category: ReportCategory?
-    /// Words that must appear in the title or the body.
-    public var search: String?
-
-    public init(unit: String? = nil, category: ReportCategory? = nil, search: String? = nil) {
-        self.unit = unit
-        self.category = category
-        self.search = search
+        /// Whether the report's text, comments and named details may be shown.
+        public var showsText: Bool { self == .shown }
     }
-}
 
-/// A deadline as the desk shows it.
-public struct DeskDeadline: Sendable {
-    public let deadline: Deadline
-    /// Whether the report has left its unit and may cross the network: only then are its title and page shown.
-    public let reportShown: Bool
-    /// Whether `deadline.report` is a report (and not a solicitation or a unit's monthly report).
-    public let isReport: Bool
+    public let report: Report
+    public let visibility: Visibility
 }

@@ -281,11 +281,15 @@ enum ReplicaSchema {
         migrator.registerMigration("v12-desk") { db in
             try db.execute(
                 sql: """
-                    -- The web desk's sign-in (docs/desk.md): a central-office member's bcrypt password hash,
-                    -- and the wrong passwords in a row that make the next try wait (PINLockout).
+                    -- The web desk's sign-in (docs/desk.md): a central-office member's bcrypt password hash.
                     CREATE TABLE desk_passwords (
-                        member TEXT PRIMARY KEY NOT NULL, hash TEXT NOT NULL, set_at INTEGER NOT NULL,
-                        failures INTEGER NOT NULL DEFAULT 0, retry_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                        member TEXT PRIMARY KEY NOT NULL, hash TEXT NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID;
+
+                    -- Wrong sign-ins in a row by the name typed, whether or not a member has it (so the
+                    -- lock-out does not tell which names exist), and when the next try may come (PINLockout).
+                    CREATE TABLE desk_signin_tries (
+                        name TEXT PRIMARY KEY NOT NULL, failures INTEGER NOT NULL, retry_at INTEGER NOT NULL,
+                        tried_at INTEGER NOT NULL) WITHOUT ROWID;
 
                     -- The desk's server-side sessions, by the SHA-256 of the cookie's session id (a copied
                     -- file gives no session away), with their JSON and when they end.
