@@ -99,6 +99,35 @@ struct DeadlinesPage {
     let empty: Bool
 }
 
+/// Every device's sync health: when it was last seen, what of it waits or was refused, and why.
+struct SyncPage {
+    struct Refusal {
+        let at: String
+        let dot: String
+        let report: String
+        let reason: String
+    }
+
+    struct Device {
+        let device: String
+        let unit: String
+        let enrolled: String
+        let lastSeen: String
+        /// Not seen for more than a day, or never.
+        let stale: Bool
+        let revoked: String?
+        let bundleKeys: Bool
+        let waiting: Int
+        let refused: Int
+        let refusals: [Refusal]
+        let hasRefusals: Bool
+    }
+
+    let frame: PageFrame
+    let devices: [Device]
+    let empty: Bool
+}
+
 /// A page that only says what went wrong.
 struct ErrorPage {
     let frame: PageFrame
@@ -141,6 +170,17 @@ struct PageBuilder {
             status: DeskWording.deadlineStatus(deadline.status), overdue: deadline.status == .overdue, due: time(deadline.due),
             unit: deadline.unit, rule: DeskWording.deadlineRule(deadline.rule), title: title,
             link: item.visibility != nil ? "/desk/reports/\(deadline.report)" : nil)
+    }
+
+    func device(_ item: DeskDevice) -> SyncPage.Device {
+        let e = item.enrollment
+        return SyncPage.Device(
+            device: e.device, unit: e.unit, enrolled: time(e.createdAt),
+            lastSeen: e.lastSeenAt.map { "\(time($0))（\(waited(since: $0))前）" } ?? "从未同步",
+            stale: e.revokedAt == nil && (e.lastSeenAt.map { now.timeIntervalSince($0) > 86_400 } ?? true), revoked: e.revokedAt.map(time),
+            bundleKeys: e.bundleKey != nil, waiting: item.waiting, refused: item.refused,
+            refusals: item.refusals.map { SyncPage.Refusal(at: time($0.at), dot: $0.dot, report: $0.report, reason: $0.reason) },
+            hasRefusals: !item.refusals.isEmpty)
     }
 
     func reportPage(_ item: DeskReport, history: ReportHistory, frame: PageFrame) -> ReportPage {

@@ -59,6 +59,16 @@ public struct DeskSite: Sendable {
             }
         }
         desk.get("inbox") { request, context in try await inbox(request, context) }
+        desk.get("sync") { _, context in
+            try await page(context) { account, session in
+                let devices = try await store.deskDevices()
+                let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+                let page = SyncPage(
+                    frame: try await frame("同步情况 · 信息报送工作台", session, account: account), devices: devices.map(builder.device),
+                    empty: devices.isEmpty)
+                return try templates.render(page, "sync", status: .ok)
+            }
+        }
         desk.get("deadlines") { _, context in
             try await page(context) { account, session in
                 let items = try await store.deskDeadlines()

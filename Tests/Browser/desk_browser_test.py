@@ -212,6 +212,9 @@ def main():
         submit(driver, driver.find_element(By.LINK_TEXT, "时限"))
         expect("时限" in driver.title, f"the deadlines page did not open: {driver.title}")
         shot("6-deadlines")
+        submit(driver, driver.find_element(By.LINK_TEXT, "同步"))
+        expect("laptop" in driver.find_element(By.TAG_NAME, "main").text, "the sync page does not list the field's device")
+        shot("7-sync")
 
         # The field's next sync brings both decisions back.
         bureau.run(bureau.cli, "sync", "--db", bureau.field)

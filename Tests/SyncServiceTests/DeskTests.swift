@@ -357,6 +357,23 @@ struct DeskTests {
         }
     }
 
+    @Test("the sync page lists every enrolled device with when it last synced; one never seen is marked")
+    func syncPage() async throws {
+        let desk = try Desk()
+        _ = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/sync", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("laptop"))
+                #expect(html.contains("tablet"))
+                #expect(html.contains("从未同步"))
+                #expect(html.contains("前）"), "the laptop's last request, with how long ago")
+            }
+        }
+    }
+
     @Test("a report kept off the network shows its unit, state and history on the desk, never its text")
     func offNetworkReportIsWithheld() async throws {
         let desk = try Desk()

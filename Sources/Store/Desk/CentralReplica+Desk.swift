@@ -167,6 +167,39 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskDevices() async throws -> [DeskDevice] {
+        try await replica.background { [self] in
+            let enrollments = try enrollments()
+            return try replica.read { db in
+                try enrollments.map { enrollment in
+                    let waiting = try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM pending_changes p JOIN device_replicas d ON d.replica = p.replica WHERE d.device = ?",
+                        arguments: [enrollment.device]) ?? 0
+                    let refused = try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM rejected_changes r JOIN device_replicas d ON d.replica = r.replica WHERE d.device = ?",
+                        arguments: [enrollment.device]) ?? 0
+                    let refusals = try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT r.replica, r.counter, r.record, r.reason, r.rejected_at FROM rejected_changes r
+                            JOIN device_replicas d ON d.replica = r.replica WHERE d.device = ?
+                            ORDER BY r.rejected_at DESC LIMIT ?
+                            """,
+                        arguments: [enrollment.device, DeskDevice.shownRefusals]
+                    ).map { row in
+                        DeskDevice.Refusal(
+                            dot: "\(row["replica"] as String):\(row["counter"] as Int64)", report: row["record"], reason: row["reason"],
+                            at: Date(millisecondsSince1970: row["rejected_at"]))
+                    }
+                    return DeskDevice(enrollment: enrollment, waiting: waiting, refused: refused, refusals: refusals)
+                }
+                .sorted { ($0.enrollment.lastSeenAt ?? .distantPast) > ($1.enrollment.lastSeenAt ?? .distantPast) }
+            }
+        }
+    }
+
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let (record, visibility) = try sentRecord(id)

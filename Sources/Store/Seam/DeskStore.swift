@@ -29,6 +29,8 @@ public protocol DeskStore: Sendable {
     func deskInbox(_ filter: DeskInboxFilter) async throws -> [DeskReport]
     /// The deadlines missed or near at this moment, by due time: a report's title only where the desk may show it.
     func deskDeadlines() async throws -> [DeskDeadline]
+    /// Every enrolled device with what the central keeps waiting or refused of its changes, last seen first.
+    func deskDevices() async throws -> [DeskDevice]
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// Takes a central-office step on a report as `member`, signed with their key on the central
