@@ -42,6 +42,8 @@ struct InboxPage {
     let frame: PageFrame
     let rows: [Row]
     let empty: Bool
+    /// Said when more reports wait than the page lists.
+    let more: String?
     let categories: [Option]
     let unit: String
     let search: String

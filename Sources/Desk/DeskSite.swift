@@ -20,6 +20,8 @@ public struct DeskSite: Sendable {
     /// How long a session lasts without a new sign-in.
     static let sessionLength: Duration = .seconds(8 * 3600)
     static let cookieName = "reportsync_desk"
+    /// The most reports the inbox lists at once (the most urgent first); filters find the rest.
+    static let inboxRows = 200
     static let sessionKeyPrefix = "desk."
     /// At most this many password checks at once (bcrypt keeps a thread busy for a quarter of a second,
     /// on the pool the sync API's database work also runs on); more get "try again".
@@ -150,8 +152,10 @@ public struct DeskSite: Sendable {
                 InboxPage.Option(value: $0.rawValue, label: DeskWording.category($0), selected: $0 == category)
             }
             let page = InboxPage(
-                frame: try await frame("待处理 · 信息报送工作台", session, account: account), rows: items.map(builder.inboxRow),
-                empty: items.isEmpty, categories: options, unit: unit ?? "", search: search ?? "")
+                frame: try await frame("待处理 · 信息报送工作台", session, account: account),
+                rows: items.prefix(Self.inboxRows).map(builder.inboxRow), empty: items.isEmpty,
+                more: items.count > Self.inboxRows ? "共 \(items.count) 份，只列出最急的 \(Self.inboxRows) 份：请按单位、类别或关键词筛选" : nil,
+                categories: options, unit: unit ?? "", search: search ?? "")
             return try templates.render(page, "inbox", status: .ok)
         }
     }
