@@ -55,11 +55,13 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
+        // The bulletin (通报): the period's ranked table and named items as Markdown, CSV or HTML, in Chinese or English.
+        .target(name: "Bulletin", dependencies: ["SyncCore"]),
         // The central office's web desk (docs/desk.md): sign-in, sessions and the pages, served by syncd serve under /desk/.
         .target(
             name: "Desk",
             dependencies: [
-                "SyncCore", "Store",
+                "SyncCore", "Store", "Bulletin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "ReportCLI",
             dependencies: [
-                "SyncCore", "Store", "SyncService",
+                "SyncCore", "Store", "SyncService", "Bulletin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,4 @@
+import Bulletin
 import Foundation
 import Hummingbird
 import HummingbirdAuth
@@ -69,6 +70,29 @@ public struct DeskSite: Sendable {
                     frame: try await frame("同步情况 · 信息报送工作台", session, account: account), devices: devices.map(builder.device),
                     empty: devices.isEmpty)
                 return try templates.render(page, "sync", status: .ok)
+            }
+        }
+        desk.get("scores") { request, context in
+            try await page(context) { account, session in
+                let document = try await bulletin(request)
+                let page = ScoresPage(frame: try await frame("积分与通报 · 信息报送工作台", session, account: account), document: document)
+                return try templates.render(page, "scores", status: .ok)
+            }
+        }
+        desk.get("bulletin") { request, context in
+            try await page(context) { _, _ in
+                let document = try await bulletin(request)
+                let (text, type, ext): (String, String, String) =
+                    switch request.uri.queryParameters.get("format") {
+                    case "csv": (document.csv, "text/csv; charset=utf-8", "csv")
+                    case "html": (document.html, "text/html; charset=utf-8", "html")
+                    default: (document.markdown, "text/markdown; charset=utf-8", "md")
+                    }
+                // A download, never shown as a page of the desk (the HTML bulletin has its own inline style).
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: type, .contentDisposition: "attachment; filename=\"bulletin-\(document.period).\(ext)\""],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             }
         }
         desk.get("deadlines") { _, context in
@@ -216,6 +240,20 @@ public struct DeskSite: Sendable {
             return try await reportPage(id: id, account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return Response.redirect(to: "/desk/reports/\(id)?done=\(action.rawValue)")
+    }
+
+    /// The bulletin of the request's `period` (a month `2026-10`, a quarter `2026Q3` or a year; this month
+    /// when none is given), in Chinese.
+    private func bulletin(_ request: Request) async throws -> BulletinDocument {
+        var period: Period?
+        if let text = request.uri.queryParameters.get("period"), !text.isEmpty {
+            do { period = try Period.parse(String(text)) } catch {
+                throw DeskFailure(.unprocessableContent, "give the period as a month (2026-10), a quarter (2026Q3) or a year (2026)")
+            }
+        }
+        let scores = try await store.deskScores(period)
+        return BulletinDocument(
+            bureau: scores.bureau, period: scores.period, cards: scores.cards, wording: BulletinWording(language: .zh, timeZone: scores.timeZone))
     }
 
     /// A day typed as `2026-10-15` (the start of that day in the bureau's time zone), if one was given.

@@ -72,18 +72,6 @@ enum DeskWording {
         }
     }
 
-    /// The name of a deadline rule; a bureau's own recurring rule is shown by its slug.
-    static func deadlineRule(_ slug: String) -> String {
-        let names = [
-            "emergency-major-written": "重大突发事件书面报告", "emergency-major-phone": "重大突发事件电话报告",
-            "emergency-general-written": "一般突发事件书面报告", "emergency-general-phone": "一般突发事件电话报告",
-            "phone-first-written": "电话先报后的书面报告", "important-event": "重要情况", "general-work": "一般工作信息",
-            "event-hours": "活动信息", "disclosure-review": "公开审查", "new-media-same-day": "新媒体信息当日报送",
-            "solicitation": "约稿", "monthly-report": "月度工作报告",
-        ]
-        return names[slug] ?? slug
-    }
-
     /// A report's title as the desk may show it.
     static func title(_ title: String, _ visibility: DeskReport.Visibility) -> String {
         switch visibility {

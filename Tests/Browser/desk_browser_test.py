@@ -215,6 +215,9 @@ def main():
         submit(driver, driver.find_element(By.LINK_TEXT, "同步"))
         expect("laptop" in driver.find_element(By.TAG_NAME, "main").text, "the sync page does not list the field's device")
         shot("7-sync")
+        submit(driver, driver.find_element(By.LINK_TEXT, "积分与通报"))
+        expect("第三中队" in driver.find_element(By.TAG_NAME, "main").text, "the scores page does not list squad-3")
+        shot("8-scores")
 
         # The field's next sync brings both decisions back.
         bureau.run(bureau.cli, "sync", "--db", bureau.field)

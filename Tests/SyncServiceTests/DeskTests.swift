@@ -374,6 +374,35 @@ struct DeskTests {
         }
     }
 
+    @Test("the scores page shows the bulletin's ranked table for a period, and the bulletin downloads as Markdown, CSV and HTML")
+    func scoresAndBulletin() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/scores", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("信息报送通报"))
+                #expect(html.contains("第三中队"))
+                #expect(html.contains("采用率"))
+            }
+            for (format, type, start) in [("csv", "text/csv", "名次,单位代码"), ("markdown", "text/markdown", "# 某某局"), ("html", "text/html", "<!DOCTYPE html>")] {
+                try await client.execute(uri: "/desk/bulletin?period=2026-12&format=\(format)", method: .get, headers: [.cookie: session.cookie]) {
+                    response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix(type) == true)
+                    #expect(response.headers[.contentDisposition]?.contains("attachment; filename=\"bulletin-2026-12.") == true)
+                    #expect(String(buffer: response.body).hasPrefix(start))
+                }
+            }
+            try await client.execute(uri: "/desk/scores?period=last-month", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            // Not signed in: no bulletin.
+            try await client.execute(uri: "/desk/bulletin?format=csv", method: .get) { response in #expect(response.status == .seeOther) }
+        }
+    }
+
     @Test("a report kept off the network shows its unit, state and history on the desk, never its text")
     func offNetworkReportIsWithheld() async throws {
         let desk = try Desk()

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Bulletin
 import SyncCore
 
 extension ReportCategory: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 extension ApprovalState: ExpressibleByArgument {}
+extension BulletinWording.Language: ExpressibleByArgument {}
 extension UnitKind: ExpressibleByArgument {}
 extension Classification: ExpressibleByArgument {}
 extension Disclosure: ExpressibleByArgument {}

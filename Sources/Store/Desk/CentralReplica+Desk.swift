@@ -200,6 +200,16 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskScores(_ period: Period?) async throws -> DeskScores {
+        try await replica.background { [replica] in
+            let now = replica.now()
+            let timeZone = TimeZone(identifier: try replica.policy().timeZone) ?? TimeZone(identifier: "UTC")!
+            let period = period ?? Period.month(containing: now, in: timeZone)
+            let bureau = try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name)
+            return DeskScores(bureau: bureau, period: period, cards: try replica.scorecards(period: period, now: now), timeZone: timeZone)
+        }
+    }
+
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let (record, visibility) = try sentRecord(id)

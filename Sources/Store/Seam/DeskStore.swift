@@ -31,6 +31,9 @@ public protocol DeskStore: Sendable {
     func deskDeadlines() async throws -> [DeskDeadline]
     /// Every enrolled device with what the central keeps waiting or refused of its changes, last seen first.
     func deskDevices() async throws -> [DeskDevice]
+    /// Every judged unit's scorecard for `period` (this month in the bureau's time zone when `nil`),
+    /// judged now under the policy of that period.
+    func deskScores(_ period: Period?) async throws -> DeskScores
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// Takes a central-office step on a report as `member`, signed with their key on the central

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bulletin
 import Foundation
 import Store
 import SyncCore

@@ -1,30 +1,34 @@
-import ArgumentParser
 import Foundation
 import SyncCore
 
 /// The words of a bulletin: Chinese, as the office publishes it (通报), or English on request.
-struct BulletinWording {
+public struct BulletinWording: Sendable {
     /// The language a bulletin is written in.
-    enum Language: String, ExpressibleByArgument, CaseIterable {
+    public enum Language: String, CaseIterable, Sendable {
         case zh, en
     }
 
-    let language: Language
+    public let language: Language
     /// The bureau's time zone, in which deadlines are written.
-    let timeZone: TimeZone
+    public let timeZone: TimeZone
 
-    func title(bureau: String, period: String) -> String {
+    public init(language: Language, timeZone: TimeZone) {
+        self.language = language
+        self.timeZone = timeZone
+    }
+
+    public func title(bureau: String, period: String) -> String {
         language == .zh ? "\(bureau) 信息报送通报 \(period)" : "\(bureau) information reporting bulletin \(period)"
     }
 
     /// The sentence under the title that says how the table is ordered.
-    var orderNote: String {
+    public var orderNote: String {
         language == .zh
             ? "各单位按完成报送任务的比例排名，比例相同的按积分排名。"
             : "Units ranked by the share of their quota met, then by points (积分)."
     }
 
-    var headers: [String] {
+    public var headers: [String] {
         language == .zh
             ? ["名次", "单位代码", "单位", "报送", "任务", "县级采用", "市级采用", "省级采用", "国家级采用", "采用率", "批示", "积分", "迟报", "漏报", "约稿完成/应报"]
             : ["rank", "unit", "name", "submitted", "quota", "adopted county", "adopted city", "adopted province", "adopted national",
@@ -32,10 +36,10 @@ struct BulletinWording {
     }
 
     /// The heading of the list of named items (点名).
-    var namedHeading: String { language == .zh ? "点名" : "点名: late, missing and false items" }
+    public var namedHeading: String { language == .zh ? "点名" : "点名: late, missing and false items" }
 
     /// One named item of `unit`, as a line of the list.
-    func namedLine(_ item: Scorecard.NamedItem, unit: String, name: String) -> String {
+    public func namedLine(_ item: Scorecard.NamedItem, unit: String, name: String) -> String {
         guard language == .zh else {
             return "\(name) (\(unit)), \(Self.englishReason(item.reason)): \(item.detail)" + (item.registration.map { " (No. \($0))" } ?? "")
         }
@@ -68,7 +72,7 @@ struct BulletinWording {
     }
 
     /// A deadline rule as the rule books name it.
-    static func ruleName(_ rule: String?) -> String {
+    public static func ruleName(_ rule: String?) -> String {
         switch rule {
         case "emergency-major-written": "重大突发事件书面报告"
         case "emergency-general-written": "一般突发事件书面报告"

@@ -2,32 +2,32 @@ import Foundation
 import SyncCore
 
 /// A bulletin (通报): the period's table of ranked units, ready to render as Markdown, CSV or HTML.
-struct BulletinDocument: Encodable {
+public struct BulletinDocument: Encodable, Sendable {
     /// One unit's line.
-    struct Row: Encodable, Equatable {
-        let rank: Int
-        let unit: String
-        let name: String
-        let submitted: Int
-        let quota: Int
+    public struct Row: Encodable, Equatable, Sendable {
+        public let rank: Int
+        public let unit: String
+        public let name: String
+        public let submitted: Int
+        public let quota: Int
         /// Adoptions by level, in the order county, city, province, national.
-        let adopted: [Int]
-        let adoptionRate: Double
-        let instructions: Int
-        let points: Int
-        let late: Int
-        let missing: Int
-        let solicitationsAnswered: Int
-        let solicitationsDue: Int
+        public let adopted: [Int]
+        public let adoptionRate: Double
+        public let instructions: Int
+        public let points: Int
+        public let late: Int
+        public let missing: Int
+        public let solicitationsAnswered: Int
+        public let solicitationsDue: Int
     }
 
-    let bureau: String
-    let period: String
-    let rows: [Row]
+    public let bureau: String
+    public let period: String
+    public let rows: [Row]
     /// The language and time zone it is written in (not part of `--json`).
-    let wording: BulletinWording
+    public let wording: BulletinWording
     /// The late, missing and false items, by unit in rank order (点名).
-    let named: [(unit: String, name: String, items: [Scorecard.NamedItem])]
+    public let named: [(unit: String, name: String, items: [Scorecard.NamedItem])]
 
     enum Keys: String, CodingKey { case bureau, period, rows, named }
 
@@ -38,7 +38,7 @@ struct BulletinDocument: Encodable {
         let items: [Scorecard.NamedItem]
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(bureau, forKey: .bureau)
         try container.encode(period, forKey: .period)
@@ -47,7 +47,7 @@ struct BulletinDocument: Encodable {
     }
 
     /// Ranks units as `BulletinRanking` orders them: the share of the quota met, then points.
-    init(bureau: String, period: Period, cards: [Scorecard], wording: BulletinWording) {
+    public init(bureau: String, period: Period, cards: [Scorecard], wording: BulletinWording) {
         self.bureau = bureau
         self.wording = wording
         self.period = period.description
@@ -63,13 +63,13 @@ struct BulletinDocument: Encodable {
     }
 
     /// The cells of a row, as every format shows them.
-    static func cells(_ r: Row) -> [String] {
+    public static func cells(_ r: Row) -> [String] {
         [String(r.rank), r.unit, r.name, String(r.submitted), String(r.quota)] + r.adopted.map(String.init)
             + [String(format: "%.0f%%", r.adoptionRate * 100), String(r.instructions), String(r.points), String(r.late), String(r.missing),
                 "\(r.solicitationsAnswered)/\(r.solicitationsDue)"]
     }
 
-    var markdown: String {
+    public var markdown: String {
         var lines = ["# " + wording.title(bureau: bureau, period: period), "", wording.orderNote, ""]
         lines.append("| " + wording.headers.joined(separator: " | ") + " |")
         lines.append("|" + wording.headers.map { _ in " --- |" }.joined())
@@ -85,7 +85,7 @@ struct BulletinDocument: Encodable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    var csv: String {
+    public var csv: String {
         func field(_ text: String) -> String {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }

@@ -3,7 +3,7 @@ import Foundation
 /// The bulletin as one self-contained HTML page (no external files), fit to print, with an SVG bar
 /// chart of points per unit.
 extension BulletinDocument {
-    var html: String {
+    public var html: String {
         let head = wording.headers.map { "<th>\(escape($0))</th>" }.joined()
         let body = rows.map { row in
             "<tr>" + Self.cells(row).enumerated().map { i, cell in "<td class=\"\(i == 1 || i == 2 ? "t" : "n")\">\(escape(cell))</td>" }
