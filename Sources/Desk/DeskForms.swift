@@ -27,6 +27,16 @@ struct StepForm: Decodable {
     let falseReport: String?
 }
 
+/// A new solicitation (约稿): topic, the units asked (checkboxes `units[]`), deadline (`2026-12-10T18:00`,
+/// bureau time) and who to ask.
+struct SolicitationForm: Decodable {
+    let csrf: String?
+    let topic: String?
+    let units: [String]?
+    let deadline: String?
+    let contact: String?
+}
+
 /// Reads a request's `application/x-www-form-urlencoded` body into `Form`, at most `limit` bytes.
 enum FormBody {
     static let limit = 64 * 1024

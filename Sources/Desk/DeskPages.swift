@@ -163,6 +163,35 @@ struct ScoresPage {
     }
 }
 
+/// The solicitations: a form to issue one, and each one's answers by unit.
+struct SolicitationsPage {
+    struct Unit {
+        let id: String
+        let name: String
+    }
+
+    struct Answer {
+        let unit: String
+        let status: String
+        let late: Bool
+        let link: String?
+    }
+
+    struct Item {
+        let topic: String
+        let deadline: String
+        let contact: String
+        let issuedBy: String
+        let answers: [Answer]
+        let summary: String
+    }
+
+    let frame: PageFrame
+    let units: [Unit]
+    let items: [Item]
+    let empty: Bool
+}
+
 /// A page that only says what went wrong.
 struct ErrorPage {
     let frame: PageFrame
@@ -216,6 +245,21 @@ struct PageBuilder {
             bundleKeys: e.bundleKey != nil, waiting: item.waiting, refused: item.refused,
             refusals: item.refusals.map { SyncPage.Refusal(at: time($0.at), dot: $0.dot, report: $0.report, reason: $0.reason) },
             hasRefusals: !item.refusals.isEmpty)
+    }
+
+    func solicitation(_ item: DeskSolicitation) -> SolicitationsPage.Item {
+        let passed = item.deadline < now
+        let answers = item.answers.map { unit, answer in
+            switch answer {
+            case .delivered(let report): SolicitationsPage.Answer(unit: unit, status: "已报送", late: false, link: "/desk/reports/\(report)")
+            case .declined(let reason, let by): SolicitationsPage.Answer(unit: unit, status: "不报：\(reason)（\(by)）", late: false, link: nil)
+            case .waiting: SolicitationsPage.Answer(unit: unit, status: passed ? "已超时未报" : "待报", late: passed, link: nil)
+            }
+        }
+        let delivered = item.answers.filter { if case .delivered = $0.answer { true } else { false } }.count
+        return SolicitationsPage.Item(
+            topic: item.topic, deadline: time(item.deadline), contact: item.contact, issuedBy: item.issuedBy, answers: answers,
+            summary: "\(delivered)/\(item.answers.count) 已报送")
     }
 
     func reportPage(_ item: DeskReport, history: ReportHistory, frame: PageFrame) -> ReportPage {

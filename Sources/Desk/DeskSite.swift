@@ -72,6 +72,10 @@ public struct DeskSite: Sendable {
                 return try templates.render(page, "sync", status: .ok)
             }
         }
+        desk.get("solicitations") { _, context in
+            try await page(context) { account, session in try await solicitationsPage(account, session, notice: nil, status: .ok) }
+        }
+        desk.post("solicitations") { request, context in try await catching(context) { try await solicit(request, context) } }
         desk.get("scores") { request, context in
             try await page(context) { account, session in
                 let document = try await bulletin(request)
@@ -240,6 +244,39 @@ public struct DeskSite: Sendable {
             return try await reportPage(id: id, account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return Response.redirect(to: "/desk/reports/\(id)?done=\(action.rawValue)")
+    }
+
+    private func solicitationsPage(
+        _ account: Member, _ session: DeskSession, notice: String?, error: Bool = false, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+        let items = try await store.deskSolicitations()
+        let page = SolicitationsPage(
+            frame: try await frame("约稿 · 信息报送工作台", session, account: account, notice: notice, error: error),
+            units: try await store.deskUnits().map { SolicitationsPage.Unit(id: $0.id, name: $0.name) }, items: items.map(builder.solicitation),
+            empty: items.isEmpty)
+        return try templates.render(page, "solicitations", status: status)
+    }
+
+    /// Issues a solicitation from the form, as the signed-in member.
+    private func solicit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(SolicitationForm.self, request, context) { $0.csrf }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        formatter.timeZone = try await store.deskTimeZone()
+        guard let deadline = form.deadline.flatMap(formatter.date(from:)) else {
+            return try await solicitationsPage(
+                account, session, notice: "give the deadline as a day and time (bureau time)", error: true, status: .unprocessableContent)
+        }
+        do {
+            try await store.deskSolicit(
+                topic: form.topic ?? "", units: form.units ?? [], deadline: deadline, contact: form.contact ?? "", by: account.id)
+        } catch let error as ReportSyncError {
+            return try await solicitationsPage(
+                account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+        return Response.redirect(to: "/desk/solicitations")
     }
 
     /// The bulletin of the request's `period` (a month `2026-10`, a quarter `2026Q3` or a year; this month

@@ -218,6 +218,9 @@ def main():
         submit(driver, driver.find_element(By.LINK_TEXT, "积分与通报"))
         expect("第三中队" in driver.find_element(By.TAG_NAME, "main").text, "the scores page does not list squad-3")
         shot("8-scores")
+        submit(driver, driver.find_element(By.LINK_TEXT, "约稿"))
+        expect("发出约稿" in driver.find_element(By.TAG_NAME, "main").text, "the solicitations page did not open")
+        shot("9-solicitations")
 
         # The field's next sync brings both decisions back.
         bureau.run(bureau.cli, "sync", "--db", bureau.field)

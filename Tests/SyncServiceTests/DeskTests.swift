@@ -403,6 +403,39 @@ struct DeskTests {
         }
     }
 
+    @Test("a solicitation issued from the desk reaches the units asked, and the page shows each unit's answer")
+    func solicitations() async throws {
+        let desk = try Desk()
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            let due = formatter.string(from: desk.clock.now.addingTimeInterval(7 * 86_400))
+            let body = "csrf=\(session.csrf)&topic=%E7%A7%8B%E5%AD%A3%E5%AE%89%E5%85%A8&units[]=squad-3&units[]=squad-4&deadline=\(due)&contact=chen"
+            try await client.execute(
+                uri: "/desk/solicitations", method: .post, headers: Self.formHeaders(session.cookie), body: ByteBuffer(string: body)
+            ) { response in #expect(response.status == .seeOther) }
+            #expect(Set(try desk.fixture.central.solicitations().map(\.unit)) == ["squad-3", "squad-4"])
+            #expect(try desk.fixture.central.solicitations().allSatisfy { $0.topic == "秋季安全" && $0.issuedBy == "chen" })
+            try await client.execute(uri: "/desk/solicitations", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("秋季安全"))
+                #expect(html.contains("0/2 已报送"))
+            }
+            // No unit chosen: refused, with the rule's own words; nothing issued.
+            try await client.execute(
+                uri: "/desk/solicitations", method: .post, headers: Self.formHeaders(session.cookie),
+                body: ByteBuffer(string: "csrf=\(session.csrf)&topic=x&deadline=\(due)&contact=chen")
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("say which units are asked"))
+            }
+            #expect(try desk.fixture.central.solicitations().count == 2)
+        }
+    }
+
     @Test("a report kept off the network shows its unit, state and history on the desk, never its text")
     func offNetworkReportIsWithheld() async throws {
         let desk = try Desk()

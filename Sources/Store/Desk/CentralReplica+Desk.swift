@@ -210,6 +210,46 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskSolicitations() async throws -> [DeskSolicitation] {
+        try await replica.background { [replica] in
+            // Reports that answer a solicitation and have left their unit, by solicitation and unit.
+            let delivered = try replica.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, unit, state, json_extract(content, '$.solicitation') AS solicitation FROM reports
+                        WHERE json_extract(content, '$.solicitation') IS NOT NULL ORDER BY created_at
+                        """)
+            }.reduce(into: [String: String]()) { found, row in
+                guard let state = ApprovalState(rawValue: row["state"]), state.hasLeftUnit else { return }
+                let key = (row["solicitation"] as String) + "/" + (row["unit"] as String)
+                if found[key] == nil { found[key] = row["id"] }
+            }
+            let byID = Dictionary(grouping: try replica.solicitations(), by: \.id)
+            return byID.values.compactMap { copies -> DeskSolicitation? in
+                guard let first = copies.first else { return nil }
+                let answers = copies.sorted { $0.unit < $1.unit }.map { copy -> (unit: String, answer: DeskSolicitation.Answer) in
+                    if let report = delivered[copy.id + "/" + copy.unit] { return (copy.unit, .delivered(report: report)) }
+                    if let declined = copy.declined { return (copy.unit, .declined(reason: declined.reason, by: declined.by)) }
+                    return (copy.unit, .waiting)
+                }
+                return DeskSolicitation(
+                    id: first.id, topic: first.topic, deadline: first.deadline, contact: first.contact, issuedBy: first.issuedBy, answers: answers)
+            }
+            .sorted { ($0.deadline, $0.id) > ($1.deadline, $1.id) }
+        }
+    }
+
+    public func deskSolicit(topic: String, units: [String], deadline: Date, contact: String, by member: String) async throws {
+        try await replica.background { [replica] in
+            _ = try replica.solicit(topic: topic, units: units, deadline: deadline, contact: contact, by: member)
+        }
+    }
+
+    public func deskUnits() async throws -> [OrgUnit] {
+        try await replica.background { [replica] in try replica.judgedUnits() }
+    }
+
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let (record, visibility) = try sentRecord(id)

@@ -34,6 +34,12 @@ public protocol DeskStore: Sendable {
     /// Every judged unit's scorecard for `period` (this month in the bureau's time zone when `nil`),
     /// judged now under the policy of that period.
     func deskScores(_ period: Period?) async throws -> DeskScores
+    /// Every solicitation, latest deadline first, with each asked unit's answer.
+    func deskSolicitations() async throws -> [DeskSolicitation]
+    /// Issues a solicitation as `member` (the same checks as `report-cli solicit new`).
+    func deskSolicit(topic: String, units: [String], deadline: Date, contact: String, by member: String) async throws
+    /// The units the central office judges (and may ask), by id.
+    func deskUnits() async throws -> [OrgUnit]
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// Takes a central-office step on a report as `member`, signed with their key on the central

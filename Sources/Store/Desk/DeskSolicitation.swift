@@ -1,0 +1,24 @@
+import Foundation
+import SyncCore
+
+/// A solicitation (约稿) as the desk's solicitations page shows it: one topic sent to several units, and
+/// where each unit stands.
+public struct DeskSolicitation: Sendable {
+    /// Where one asked unit stands.
+    public enum Answer: Sendable, Equatable {
+        /// A report answering it has reached the central office.
+        case delivered(report: String)
+        /// The unit said why it will not write one.
+        case declined(reason: String, by: String)
+        /// Nothing yet (a report still in the unit does not count).
+        case waiting
+    }
+
+    public let id: String
+    public let topic: String
+    public let deadline: Date
+    public let contact: String
+    public let issuedBy: String
+    /// Each asked unit's answer, by unit id.
+    public let answers: [(unit: String, answer: Answer)]
+}
