@@ -261,11 +261,8 @@ public struct DeskSite: Sendable {
     /// Issues a solicitation from the form, as the signed-in member.
     private func solicit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
         let (account, session, form) = try await requireForm(SolicitationForm.self, request, context) { $0.csrf }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
-        formatter.timeZone = try await store.deskTimeZone()
-        guard let deadline = form.deadline.flatMap(formatter.date(from:)) else {
+        let timeZone = try await store.deskTimeZone()
+        guard let deadline = form.deadline.flatMap({ TimestampParser.parse($0, timeZone: timeZone) }) else {
             return try await solicitationsPage(
                 account, session, notice: "give the deadline as a day and time (bureau time)", error: true, status: .unprocessableContent)
         }
@@ -293,15 +290,12 @@ public struct DeskSite: Sendable {
             bureau: scores.bureau, period: scores.period, cards: scores.cards, wording: BulletinWording(language: .zh, timeZone: scores.timeZone))
     }
 
-    /// A day typed as `2026-10-15` (the start of that day in the bureau's time zone), if one was given.
+    /// A day typed as `2026-10-15` (or a full time), read in the bureau's time zone, if one was given.
     private func day(_ text: String?) async throws -> Date? {
         guard let text, !text.isEmpty else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = try await store.deskTimeZone()
-        guard let day = formatter.date(from: text) else { throw DeskFailure(.unprocessableContent, "give the day as 2026-10-15") }
-        return day
+        do { return try TimestampParser.require(dayOrTime: text, timeZone: try await store.deskTimeZone(), what: "the day") } catch {
+            throw DeskFailure(.unprocessableContent, "give the day as 2026-10-15")
+        }
     }
 
     // MARK: Sessions and forms
@@ -323,6 +317,8 @@ public struct DeskSite: Sendable {
         guard let (member, session) = try await signedIn(context) else { return Response.redirect(to: "/desk/sign-in") }
         do { return try await body(member, session) } catch let failure as DeskFailure {
             return try await failurePage(failure, session, member)
+        } catch let error as ReportSyncError {
+            return try await failurePage(DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message), session, member)
         }
     }
 
@@ -342,10 +338,12 @@ public struct DeskSite: Sendable {
 
     /// Runs a form's handler; a refusal becomes a page that says why, with the status it stands for.
     private func catching(_ context: DeskRequestContext, _ body: () async throws -> Response) async throws -> Response {
-        do { return try await body() } catch let failure as DeskFailure {
-            let signed = try await signedIn(context)
-            return try await failurePage(failure, signed?.1, signed?.0)
+        let failure: DeskFailure
+        do { return try await body() } catch let refused as DeskFailure { failure = refused } catch let error as ReportSyncError {
+            failure = DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
         }
+        let signed = try await signedIn(context)
+        return try await failurePage(failure, signed?.1, signed?.0)
     }
 
     private func failurePage(_ failure: DeskFailure, _ session: DeskSession?, _ member: Member?) async throws -> Response {

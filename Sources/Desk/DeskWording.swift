@@ -74,11 +74,7 @@ enum DeskWording {
 
     /// A report's title as the desk may show it.
     static func title(_ title: String, _ visibility: DeskReport.Visibility) -> String {
-        switch visibility {
-        case .shown: title
-        case .offNetwork: withheldTitle
-        case .revisedInUnit: revisedTitle
-        }
+        visibility.standInTitle ?? title
     }
 
     /// Why a report's text is not shown, or `nil` when it is.
@@ -89,13 +85,4 @@ enum DeskWording {
         case .revisedInUnit: "此报告退回后已在单位内修改，修改稿尚未审核签发，重新报送前不显示内容。"
         }
     }
-
-    /// What stands for the title of a returned report written again in its unit.
-    static let revisedTitle = "（已退回，单位修改中）"
-
-    /// What stands for the title of a report still in its unit.
-    static let unsentTitle = "（单位内尚未报送的报告）"
-
-    /// What stands for the title of a report the desk may not show over the network.
-    static let withheldTitle = "涉密信息（内容不在网页上显示）"
 }

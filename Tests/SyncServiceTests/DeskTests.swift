@@ -403,6 +403,25 @@ struct DeskTests {
         }
     }
 
+    @Test("the scores page and the bulletin name a missed report still in its unit without its title")
+    func scoresNameOnlySentReports() async throws {
+        let desk = try Desk()
+        let thisMonth = Period.month(containing: desk.clock.now, in: TimeZone(identifier: "Asia/Shanghai")!)
+        desk.clock.advance(40 * 86_400)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            var standIns = 0
+            for uri in ["/desk/scores?period=\(thisMonth)", "/desk/scores", "/desk/bulletin?period=\(thisMonth)&format=markdown"] {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]) { response in
+                    let text = String(buffer: response.body)
+                    #expect(!text.contains("未送审的草稿"), "\(uri) names the unit's unsent draft")
+                    if text.contains(DeskReport.unsentTitle) { standIns += 1 }
+                }
+            }
+            #expect(standIns > 0, "the missed draft is named, by its stand-in")
+        }
+    }
+
     @Test("a solicitation issued from the desk reaches the units asked, and the page shows each unit's answer")
     func solicitations() async throws {
         let desk = try Desk()
@@ -432,6 +451,11 @@ struct DeskTests {
                 #expect(response.status == .unprocessableContent)
                 #expect(String(buffer: response.body).contains("say which units are asked"))
             }
+            // A unit the form does not offer (the central office itself), whatever a crafted form sends: refused.
+            try await client.execute(
+                uri: "/desk/solicitations", method: .post, headers: Self.formHeaders(session.cookie),
+                body: ByteBuffer(string: "csrf=\(session.csrf)&topic=x&units[]=bureau&deadline=\(due)&contact=chen")
+            ) { response in #expect(response.status == .unprocessableContent) }
             #expect(try desk.fixture.central.solicitations().count == 2)
         }
     }

@@ -128,9 +128,12 @@ extension CentralReplica: DeskStore {
     }
 
     public func deskTimeZone() async throws -> TimeZone {
-        try await replica.background { [replica] in
-            TimeZone(identifier: try replica.policy().timeZone) ?? TimeZone(identifier: "UTC")!
-        }
+        try await replica.background { [self] in try bureauTimeZone() }
+    }
+
+    /// The bureau's time zone, the policy's.
+    private func bureauTimeZone() throws -> TimeZone {
+        TimeZone(identifier: try replica.policy().timeZone) ?? TimeZone(identifier: "UTC")!
     }
 
     public func deskInbox(_ filter: DeskInboxFilter) async throws -> [DeskReport] {
@@ -169,7 +172,10 @@ extension CentralReplica: DeskStore {
 
     public func deskDevices() async throws -> [DeskDevice] {
         try await replica.background { [self] in
-            let enrollments = try enrollments()
+            // One line per device: its latest enrolment (the list comes newest first).
+            var seen: Set<String> = []
+            let enrollments = try enrollments().filter { seen.insert($0.device).inserted }
+            let offNetwork = try offNetworkReports()
             return try replica.read { db in
                 try enrollments.map { enrollment in
                     let waiting = try Int.fetchOne(
@@ -189,8 +195,11 @@ extension CentralReplica: DeskStore {
                             """,
                         arguments: [enrollment.device, DeskDevice.shownRefusals]
                     ).map { row in
-                        DeskDevice.Refusal(
-                            dot: "\(row["replica"] as String):\(row["counter"] as Int64)", report: row["record"], reason: row["reason"],
+                        // A report still in its unit is not named: its id is not the desk's to give away.
+                        let id: String = row["record"]
+                        let named = try Self.storedRecord(id, db).flatMap { Self.visibility(of: $0, offNetwork: offNetwork) } != nil
+                        return DeskDevice.Refusal(
+                            dot: "\(row["replica"] as String):\(row["counter"] as Int64)", report: named ? id : nil, reason: row["reason"],
                             at: Date(millisecondsSince1970: row["rejected_at"]))
                     }
                     return DeskDevice(enrollment: enrollment, waiting: waiting, refused: refused, refusals: refusals)
@@ -201,37 +210,44 @@ extension CentralReplica: DeskStore {
     }
 
     public func deskScores(_ period: Period?) async throws -> DeskScores {
-        try await replica.background { [replica] in
+        try await replica.background { [self] in
             let now = replica.now()
-            let timeZone = TimeZone(identifier: try replica.policy().timeZone) ?? TimeZone(identifier: "UTC")!
+            let timeZone = try bureauTimeZone()
             let period = period ?? Period.month(containing: now, in: timeZone)
             let bureau = try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name)
-            return DeskScores(bureau: bureau, period: period, cards: try replica.scorecards(period: period, now: now), timeZone: timeZone)
+            let offNetwork = try offNetworkReports()
+            // A named report the desk may not show is named as its pages name it: never by an unsent title.
+            let cards = try replica.scorecards(period: period, now: now).map { card in
+                card.retitlingNamedItems { item in
+                    guard let record = try? replica.record(item.subject), record.id == item.subject else { return nil }
+                    guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else { return DeskReport.unsentTitle }
+                    return visibility.standInTitle
+                }
+            }
+            return DeskScores(bureau: bureau, period: period, cards: cards, timeZone: timeZone)
         }
     }
 
     public func deskSolicitations() async throws -> [DeskSolicitation] {
-        try await replica.background { [replica] in
-            // Reports that answer a solicitation and have left their unit, by solicitation and unit.
-            let delivered = try replica.read { db in
+        try await replica.background { [self] in
+            let policy = try replica.policy()
+            let offNetwork = try offNetworkReports()
+            // The reports that answer a solicitation, first written first, by solicitation and unit.
+            let answering = try replica.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT id, unit, state, json_extract(content, '$.solicitation') AS solicitation FROM reports
+                        SELECT id, unit, json_extract(content, '$.solicitation') AS solicitation FROM reports
                         WHERE json_extract(content, '$.solicitation') IS NOT NULL ORDER BY created_at
                         """)
-            }.reduce(into: [String: String]()) { found, row in
-                guard let state = ApprovalState(rawValue: row["state"]), state.hasLeftUnit else { return }
-                let key = (row["solicitation"] as String) + "/" + (row["unit"] as String)
-                if found[key] == nil { found[key] = row["id"] }
+            }.reduce(into: [String: [String]]()) { found, row in
+                found[(row["solicitation"] as String) + "/" + (row["unit"] as String), default: []].append(row["id"])
             }
             let byID = Dictionary(grouping: try replica.solicitations(), by: \.id)
-            return byID.values.compactMap { copies -> DeskSolicitation? in
+            return try byID.values.compactMap { copies -> DeskSolicitation? in
                 guard let first = copies.first else { return nil }
-                let answers = copies.sorted { $0.unit < $1.unit }.map { copy -> (unit: String, answer: DeskSolicitation.Answer) in
-                    if let report = delivered[copy.id + "/" + copy.unit] { return (copy.unit, .delivered(report: report)) }
-                    if let declined = copy.declined { return (copy.unit, .declined(reason: declined.reason, by: declined.by)) }
-                    return (copy.unit, .waiting)
+                let answers = try copies.sorted { $0.unit < $1.unit }.map { copy -> (unit: String, answer: DeskSolicitation.Answer) in
+                    (copy.unit, try answer(to: copy, from: answering[copy.id + "/" + copy.unit] ?? [], policy: policy, offNetwork: offNetwork))
                 }
                 return DeskSolicitation(
                     id: first.id, topic: first.topic, deadline: first.deadline, contact: first.contact, issuedBy: first.issuedBy, answers: answers)
@@ -240,9 +256,39 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    /// Where a unit stands on its copy of a solicitation, judged as the bulletin judges it: an answer
+    /// counts from its sign-off, on time when signed off by the deadline.
+    private func answer(
+        to copy: Solicitation, from reports: [String], policy: Policy, offNetwork: Set<String>
+    ) throws -> DeskSolicitation.Answer {
+        var returned: String?
+        for id in reports {
+            let record = try replica.record(id)
+            guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else { continue }
+            if record.state == .returned || visibility == .revisedInUnit {
+                returned = returned ?? id
+                continue
+            }
+            let signedAt = try ReportFacts(record: record, policy: policy).signedAt
+            return .delivered(report: id, late: signedAt.map { $0 > copy.deadline } ?? false)
+        }
+        if let returned { return .returned(report: returned) }
+        if let declined = copy.declined { return .declined(reason: declined.reason, by: declined.by) }
+        return .waiting
+    }
+
     public func deskSolicit(topic: String, units: [String], deadline: Date, contact: String, by member: String) async throws {
         try await replica.background { [replica] in
-            _ = try replica.solicit(topic: topic, units: units, deadline: deadline, contact: contact, by: member)
+            // Only the units the office judges, each once: what the form offers, whatever a crafted form sends.
+            let judged = Set(try replica.judgedUnits().map(\.id))
+            var asked: [String] = []
+            for unit in units where !asked.contains(unit) {
+                guard judged.contains(unit) else {
+                    throw ReportSyncError(.invalidInput, "unit \(Identifier.shown(unit)) is not one the central office asks")
+                }
+                asked.append(unit)
+            }
+            _ = try replica.solicit(topic: topic, units: asked, deadline: deadline, contact: contact, by: member)
         }
     }
 
@@ -291,6 +337,13 @@ extension CentralReplica: DeskStore {
             return .revisedInUnit
         }
         return .shown
+    }
+
+    /// The merged record of report `id` as stored, if this replica holds it.
+    private static func storedRecord(_ id: String, _ db: Database) throws -> ReportRecord? {
+        try String.fetchOne(db, sql: "SELECT record FROM reports WHERE id = ?", arguments: [id]).map {
+            try JSONCoding.value(ReportRecord.self, from: $0)
+        }
     }
 
     /// The ids of the reports kept off the network here (`OffNetworkSQL`).

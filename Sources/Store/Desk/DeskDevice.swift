@@ -5,11 +5,13 @@ public struct DeskDevice: Sendable {
     /// A change of the device the central refused, with why.
     public struct Refusal: Sendable {
         public let dot: String
-        public let report: String
+        /// The report the change was for, when the desk may name it (not one still in its unit).
+        public let report: String?
         public let reason: String
         public let at: Date
     }
 
+    /// The device's latest enrolment (a device enrolled again after a revocation is listed once).
     public let enrollment: Enrollment
     /// Its changes the central keeps waiting for their causes.
     public let waiting: Int

@@ -17,8 +17,20 @@ public struct DeskReport: Sendable {
 
         /// Whether the report's text, comments and named details may be shown.
         public var showsText: Bool { self == .shown }
+
+        /// What stands for the title wherever the desk names the report (`nil`: its title).
+        public var standInTitle: String? {
+            switch self {
+            case .shown: nil
+            case .offNetwork: "涉密信息（内容不在网页上显示）"
+            case .revisedInUnit: "（已退回，单位修改中）"
+            }
+        }
     }
 
     public let report: Report
     public let visibility: Visibility
+
+    /// What stands for the title of a report still in its unit, wherever the desk counts it.
+    public static let unsentTitle = "（单位内尚未报送的报告）"
 }

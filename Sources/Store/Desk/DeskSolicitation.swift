@@ -6,8 +6,11 @@ import SyncCore
 public struct DeskSolicitation: Sendable {
     /// Where one asked unit stands.
     public enum Answer: Sendable, Equatable {
-        /// A report answering it has reached the central office.
-        case delivered(report: String)
+        /// A report answering it was signed off and reached the central office; `late` when signed off
+        /// after the deadline (the bulletin then names the unit, 漏报).
+        case delivered(report: String, late: Bool)
+        /// The answer reached the office, which returned it; the unit is writing it again.
+        case returned(report: String)
         /// The unit said why it will not write one.
         case declined(reason: String, by: String)
         /// Nothing yet (a report still in the unit does not count).

@@ -38,7 +38,7 @@ public struct Scorecard: Codable, Sendable, Equatable {
     public let pointsTarget: Int?
     public let lines: [Line]
     /// The late, missing and false items a bulletin names (点名, 002:35, 000:43), whatever points they cost.
-    public let named: [NamedItem]
+    public internal(set) var named: [NamedItem]
 
     /// One item a bulletin names.
     public struct NamedItem: Codable, Sendable, Equatable {
@@ -64,6 +64,19 @@ public struct Scorecard: Codable, Sendable, Equatable {
         public let detail: String
         /// The central's registration number of the report (001:112), if it received it.
         public var registration: String? = nil
+    }
+
+    /// The same card with the named items' titles that `title` replaces (`nil`: kept), in the English
+    /// detail too: how the web desk names a report it may not show.
+    public func retitlingNamedItems(_ title: (NamedItem) -> String?) -> Scorecard {
+        var card = self
+        card.named = named.map { item in
+            guard let replacement = title(item) else { return item }
+            return NamedItem(
+                reason: item.reason, subject: item.subject, title: replacement, rule: item.rule, at: item.at,
+                detail: item.detail.replacingOccurrences(of: item.title, with: replacement), registration: item.registration)
+        }
+        return card
     }
 
     /// Adopted reports over submitted ones (0 when nothing was submitted).

@@ -3,200 +3,6 @@ import Foundation
 import Store
 import SyncCore
 
-/// What every page's frame shows: the title, who is signed in, and their anti-forgery token for the
-/// sign-out form.
-struct PageFrame {
-    let title: String
-    let memberName: String?
-    let csrf: String?
-    let timeZone: String
-    /// A one-line message above the page (an error or what was done).
-    let notice: String?
-    let noticeIsError: Bool
-}
-
-/// The sign-in page.
-struct SignInPage {
-    let frame: PageFrame
-    let member: String
-}
-
-/// The inbox: received reports not yet decided, most urgent first.
-struct InboxPage {
-    struct Row {
-        let id: String
-        let shortID: String
-        let unit: String
-        let category: String
-        let title: String
-        let emergency: Bool
-        let received: String
-        let waiting: String
-    }
-
-    struct Option {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
-    let frame: PageFrame
-    let rows: [Row]
-    let empty: Bool
-    /// Said when more reports wait than the page lists.
-    let more: String?
-    let categories: [Option]
-    let unit: String
-    let search: String
-}
-
-/// One report: content (unless it is kept off the network), history and the central office's forms.
-struct ReportPage {
-    struct Entry {
-        let at: String
-        let actor: String
-        let what: String
-        let comment: String?
-        let took: Bool
-    }
-
-    struct Level {
-        let value: String
-        let label: String
-    }
-
-    let frame: PageFrame
-    let id: String
-    let unit: String
-    let category: String
-    let state: String
-    let title: String
-    /// Why the text is not shown, when it is not.
-    let withheld: String?
-    let body: [String]
-    let place: String?
-    let eventTime: String?
-    let lastComment: String?
-    let history: [Entry]
-    let canDecide: Bool
-    let canInstruct: Bool
-    let canArchive: Bool
-    let levels: [Level]
-}
-
-/// The deadlines missed or near, by due time.
-struct DeadlinesPage {
-    struct Row {
-        let status: String
-        let overdue: Bool
-        let due: String
-        let unit: String
-        let rule: String
-        let title: String
-        /// The report's page, when the desk may show it.
-        let link: String?
-    }
-
-    let frame: PageFrame
-    let rows: [Row]
-    let empty: Bool
-}
-
-/// Every device's sync health: when it was last seen, what of it waits or was refused, and why.
-struct SyncPage {
-    struct Refusal {
-        let at: String
-        let dot: String
-        let report: String
-        let reason: String
-    }
-
-    struct Device {
-        let device: String
-        let unit: String
-        let enrolled: String
-        let lastSeen: String
-        /// Not seen for more than a day, or never.
-        let stale: Bool
-        let revoked: String?
-        let bundleKeys: Bool
-        let waiting: Int
-        let refused: Int
-        let refusals: [Refusal]
-        let hasRefusals: Bool
-    }
-
-    let frame: PageFrame
-    let devices: [Device]
-    let empty: Bool
-}
-
-/// A period's scores: the bulletin's ranked table and named items, with the bulletin to download.
-struct ScoresPage {
-    struct Row {
-        let cells: [String]
-    }
-
-    let frame: PageFrame
-    let period: String
-    let title: String
-    let orderNote: String
-    let headers: [String]
-    let rows: [Row]
-    let namedHeading: String
-    let named: [String]
-    let hasNamed: Bool
-    /// The download links' query (`period=…`).
-    let query: String
-
-    init(frame: PageFrame, document: BulletinDocument) {
-        self.frame = frame
-        period = document.period
-        title = document.wording.title(bureau: document.bureau, period: document.period)
-        orderNote = document.wording.orderNote
-        headers = document.wording.headers
-        rows = document.rows.map { Row(cells: BulletinDocument.cells($0)) }
-        namedHeading = document.wording.namedHeading
-        named = document.named.flatMap { unit in unit.items.map { document.wording.namedLine($0, unit: unit.unit, name: unit.name) } }
-        hasNamed = !named.isEmpty
-        query = "period=" + document.period
-    }
-}
-
-/// The solicitations: a form to issue one, and each one's answers by unit.
-struct SolicitationsPage {
-    struct Unit {
-        let id: String
-        let name: String
-    }
-
-    struct Answer {
-        let unit: String
-        let status: String
-        let late: Bool
-        let link: String?
-    }
-
-    struct Item {
-        let topic: String
-        let deadline: String
-        let contact: String
-        let issuedBy: String
-        let answers: [Answer]
-        let summary: String
-    }
-
-    let frame: PageFrame
-    let units: [Unit]
-    let items: [Item]
-    let empty: Bool
-}
-
-/// A page that only says what went wrong.
-struct ErrorPage {
-    let frame: PageFrame
-}
-
 /// Turns the store's values into pages, with every time in the bureau's time zone.
 struct PageBuilder {
     let timeZone: TimeZone
@@ -229,7 +35,7 @@ struct PageBuilder {
     func deadlineRow(_ item: DeskDeadline) -> DeadlinesPage.Row {
         let deadline = item.deadline
         // A report still in its unit is counted, never named; one the desk shows in part is named as its page names it.
-        let title = !item.isReport ? deadline.title : item.visibility.map { DeskWording.title(deadline.title, $0) } ?? DeskWording.unsentTitle
+        let title = !item.isReport ? deadline.title : item.visibility.map { DeskWording.title(deadline.title, $0) } ?? DeskReport.unsentTitle
         return DeadlinesPage.Row(
             status: DeskWording.deadlineStatus(deadline.status), overdue: deadline.status == .overdue, due: time(deadline.due),
             unit: deadline.unit, rule: BulletinWording.ruleName(deadline.rule), title: title,
@@ -243,7 +49,7 @@ struct PageBuilder {
             lastSeen: e.lastSeenAt.map { "\(time($0))（\(waited(since: $0))前）" } ?? "从未同步",
             stale: e.revokedAt == nil && (e.lastSeenAt.map { now.timeIntervalSince($0) > 86_400 } ?? true), revoked: e.revokedAt.map(time),
             bundleKeys: e.bundleKey != nil, waiting: item.waiting, refused: item.refused,
-            refusals: item.refusals.map { SyncPage.Refusal(at: time($0.at), dot: $0.dot, report: $0.report, reason: $0.reason) },
+            refusals: item.refusals.map { SyncPage.Refusal(at: time($0.at), dot: $0.dot, report: $0.report ?? "（单位内报告）", reason: $0.reason) },
             hasRefusals: !item.refusals.isEmpty)
     }
 
@@ -251,7 +57,10 @@ struct PageBuilder {
         let passed = item.deadline < now
         let answers = item.answers.map { unit, answer in
             switch answer {
-            case .delivered(let report): SolicitationsPage.Answer(unit: unit, status: "已报送", late: false, link: "/desk/reports/\(report)")
+            case .delivered(let report, let late):
+                SolicitationsPage.Answer(
+                    unit: unit, status: late ? "逾期报送（签发晚于截止时间）" : "已报送", late: late, link: "/desk/reports/\(report)")
+            case .returned(let report): SolicitationsPage.Answer(unit: unit, status: "已退回修改", late: false, link: "/desk/reports/\(report)")
             case .declined(let reason, let by): SolicitationsPage.Answer(unit: unit, status: "不报：\(reason)（\(by)）", late: false, link: nil)
             case .waiting: SolicitationsPage.Answer(unit: unit, status: passed ? "已超时未报" : "待报", late: passed, link: nil)
             }

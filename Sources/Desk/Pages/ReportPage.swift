@@ -1,0 +1,35 @@
+import Foundation
+
+/// One report: content (unless it is kept off the network), history and the central office's forms.
+struct ReportPage {
+    struct Entry {
+        let at: String
+        let actor: String
+        let what: String
+        let comment: String?
+        let took: Bool
+    }
+
+    struct Level {
+        let value: String
+        let label: String
+    }
+
+    let frame: PageFrame
+    let id: String
+    let unit: String
+    let category: String
+    let state: String
+    let title: String
+    /// Why the text is not shown, when it is not.
+    let withheld: String?
+    let body: [String]
+    let place: String?
+    let eventTime: String?
+    let lastComment: String?
+    let history: [Entry]
+    let canDecide: Bool
+    let canInstruct: Bool
+    let canArchive: Bool
+    let levels: [Level]
+}
