@@ -1,5 +1,6 @@
 /// Why a desk sign-in was refused, in words the sign-in page can show.
 public struct DeskSignInRefusal: Error, Sendable {
+    /// What the sign-in page says.
     public enum Reason: Sendable, Equatable {
         /// No member of that name with a desk password (said like a wrong password: names are not confirmed).
         case unknown
