@@ -99,6 +99,18 @@ public struct DeskSite: Sendable {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             }
         }
+        desk.get("people") { _, context in
+            try await page(context) { account, session in
+                guard account.role == .admin else {
+                    throw DeskFailure(.forbidden, "only an admin sees the units and people page; ask the bureau's admin")
+                }
+                let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+                let page = DirectoryPage(
+                    frame: try await frame("单位与人员 · 信息报送工作台", session, account: account), directory: try await store.deskDirectory(),
+                    builder: builder)
+                return try templates.render(page, "people", status: .ok)
+            }
+        }
         desk.get("deadlines") { _, context in
             try await page(context) { account, session in
                 let items = try await store.deskDeadlines()
@@ -355,7 +367,7 @@ public struct DeskSite: Sendable {
         _ title: String, _ session: DeskSession?, account: Member? = nil, notice: String? = nil, error: Bool = false
     ) async throws -> PageFrame {
         PageFrame(
-            title: title, memberName: account.map { "\($0.name)（\($0.id)）" }, csrf: session?.csrf,
+            title: title, memberName: account.map { "\($0.name)（\($0.id)）" }, csrf: session?.csrf, isAdmin: account?.role == .admin,
             timeZone: try await store.deskTimeZone().identifier, notice: notice, noticeIsError: error)
     }
 }

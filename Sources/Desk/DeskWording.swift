@@ -61,6 +61,17 @@ enum DeskWording {
         }
     }
 
+    static func role(_ role: Role) -> String {
+        switch role {
+        case .drafter: "信息员"
+        case .unitHead: "单位负责人"
+        case .leader: "分管领导"
+        case .principalLeader: "主要领导"
+        case .centralEditor: "办公室编辑"
+        case .admin: "管理员"
+        }
+    }
+
     static func deadlineStatus(_ status: Deadline.Status) -> String {
         switch status {
         case .overdue: "已超时"

@@ -460,6 +460,26 @@ struct DeskTests {
         }
     }
 
+    @Test("the units and people page is an admin's: it lists units, members with keys and desk passwords, and devices; an editor is refused")
+    func peopleIsForAdmins() async throws {
+        let desk = try Desk()
+        try desk.fixture.central.addMember(Member(id: "gao", name: "高管理", unit: "bureau", role: .admin))
+        try desk.fixture.store.setDeskPassword(member: "gao", hash: Bcrypt.hash("desk-password-of-gao", cost: 4))
+        try await desk.application.test(.router) { client in
+            let chen = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/people", method: .get, headers: [.cookie: chen.cookie]) { response in
+                #expect(response.status == .forbidden)
+                #expect(!String(buffer: response.body).contains("王小明"))
+            }
+            let gao = try await Self.signIn(client, member: "gao", password: "desk-password-of-gao")
+            try await client.execute(uri: "/desk/people", method: .get, headers: [.cookie: gao.cookie]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                for fact in ["第三中队", "王小明", "信息员", "办公室编辑", "可登录", "laptop", "tablet"] { #expect(html.contains(fact), "\(fact)") }
+            }
+        }
+    }
+
     @Test("a report kept off the network shows its unit, state and history on the desk, never its text")
     func offNetworkReportIsWithheld() async throws {
         let desk = try Desk()

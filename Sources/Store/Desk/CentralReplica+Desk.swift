@@ -296,6 +296,18 @@ extension CentralReplica: DeskStore {
         try await replica.background { [replica] in try replica.judgedUnits() }
     }
 
+    public func deskDirectory() async throws -> DeskDirectory {
+        try await replica.background { [self] in
+            let withPassword = Set(try replica.read { db in try String.fetchAll(db, sql: "SELECT member FROM desk_passwords") })
+            let people = try replica.members().map { member in
+                DeskDirectory.Person(
+                    member: member, hasKey: try replica.keys(of: member.id).contains { $0.status == .active },
+                    hasDeskPassword: withPassword.contains(member.id))
+            }
+            return DeskDirectory(units: try replica.units(), people: people, devices: try enrollments())
+        }
+    }
+
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let (record, visibility) = try sentRecord(id)

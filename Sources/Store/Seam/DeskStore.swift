@@ -40,6 +40,8 @@ public protocol DeskStore: Sendable {
     func deskSolicit(topic: String, units: [String], deadline: Date, contact: String, by member: String) async throws
     /// The units the central office judges (and may ask), by id.
     func deskUnits() async throws -> [OrgUnit]
+    /// The bureau's units, members (with their keys and desk passwords) and devices.
+    func deskDirectory() async throws -> DeskDirectory
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// Takes a central-office step on a report as `member`, signed with their key on the central

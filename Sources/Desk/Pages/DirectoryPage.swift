@@ -1,0 +1,50 @@
+import Foundation
+import Store
+import SyncCore
+
+/// Units and people (admins only): the bureau's units, members with their keys and desk passwords, and
+/// every device's enrolment.
+struct DirectoryPage {
+    struct Unit {
+        let id: String
+        let name: String
+        let kind: String
+        let parent: String
+    }
+
+    struct Person {
+        let id: String
+        let name: String
+        let unit: String
+        let role: String
+        let key: String
+        let desk: String
+    }
+
+    struct Device {
+        let device: String
+        let unit: String
+        let enrolled: String
+        let status: String
+    }
+
+    let frame: PageFrame
+    let units: [Unit]
+    let people: [Person]
+    let devices: [Device]
+
+    init(frame: PageFrame, directory: DeskDirectory, builder: PageBuilder) {
+        self.frame = frame
+        units = directory.units.map { Unit(id: $0.id, name: $0.name, kind: $0.kind.rawValue, parent: $0.parent ?? "") }
+        people = directory.people.map { p in
+            Person(
+                id: p.member.id, name: p.member.name, unit: p.member.unit, role: DeskWording.role(p.member.role),
+                key: p.hasKey ? "有" : "无", desk: p.hasDeskPassword ? "可登录" : "")
+        }
+        devices = directory.devices.map { e in
+            Device(
+                device: e.device, unit: e.unit, enrolled: builder.time(e.createdAt),
+                status: e.revokedAt.map { "已于 \(builder.time($0)) 注销" } ?? "在用")
+        }
+    }
+}
