@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Store
+import SyncCore
 
 /// Hummingbird's key-value storage for the desk's sessions, kept in the central store (`DeskStore`):
 /// sessions survive a restart and are shared by every `syncd serve` on the same store. Keys are stored
@@ -40,6 +41,6 @@ struct StorePersistDriver: PersistDriver {
     func run() async throws {}
 
     static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(key.utf8)))
     }
 }

@@ -34,8 +34,7 @@ struct MemberPassword: AsyncParsableCommand {
             guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
                 throw ReportSyncError(.notFound, "cannot read the password file \(passwordFile)")
             }
-            // The first line, without its end (\n, or \r\n of a file saved on Windows).
-            return String(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? "")
+            return SecretFile.firstLine(of: text)
         }
         guard let first = TerminalSecret.ask("new desk password for \(member): ") else {
             throw ReportSyncError(.invalidInput, "no terminal to ask the password at: give it in a file with --password-file FILE")

@@ -8,12 +8,9 @@ struct PageBuilder {
     let timeZone: TimeZone
     let now: Date
 
+    /// A time as every replica shows one (`BureauTime`): the bureau's zone, with its offset.
     func time(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        BureauTime.text(date, in: timeZone)
     }
 
     /// How long something has waited, in the largest whole unit.

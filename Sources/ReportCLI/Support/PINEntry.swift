@@ -47,7 +47,7 @@ struct PINEntry {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ReportSyncError(.notFound, "cannot read the PIN file \(file); give a readable --pin-file")
             }
-            return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            return SecretFile.firstLine(of: text)
         }
         return nil
     }

@@ -23,7 +23,7 @@ public struct ScrapeToken: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportSyncError(.notFound, "cannot read the metrics token file \(path); check the path and its permissions")
         }
-        return try ScrapeToken(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? "")
+        return try ScrapeToken(SecretFile.firstLine(of: String(decoding: data, as: UTF8.self)))
     }
 
     /// Whether `sent` is this token.
