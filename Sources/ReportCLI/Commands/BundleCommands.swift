@@ -95,6 +95,9 @@ struct BundleImport: ReplicaCommand {
             line += ", accepted \(counts[.accepted, default: 0]), already here \(counts[.duplicate, default: 0])"
             if let waiting = counts[.waiting] { line += ", waiting for earlier changes \(waiting)" }
             if let rejected = counts[.rejected] { line += ", refused \(rejected) (the device learns why from the bundle back)" }
+            if let taken = counts[.dotTaken] {
+                line += ", \(taken) under dots already used (the device's file is an older copy; the bundle back has it write them again)"
+            }
             context.print(line)
         case .field:
             let imported = try FieldReplica(replica).importBundle(data)
@@ -108,6 +111,7 @@ struct BundleImport: ReplicaCommand {
             context.print(
                 "imported bundle \(imported.header.id) from the central: \(imported.changes) changes (\(imported.applied) new here); \(imported.delivered) of this device's changes reached the central and left the outbox"
             )
+            for notice in imported.reissue.notices { context.print(notice) }
         case .standalone:
             throw ReportSyncError(
                 .invalidInput, "a standalone replica syncs with nobody; bundles go between field devices and their central")

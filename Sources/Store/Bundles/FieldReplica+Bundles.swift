@@ -31,6 +31,9 @@ extension FieldReplica {
         /// This device's changes the bundle shows the central holds: they left the outbox.
         public let delivered: Int
         public let covered: Int64
+        /// This device's own changes written again under a new replica id, because the bundle showed
+        /// the central holds other changes under their dots.
+        public var reissue = FieldReplica.Reissue()
     }
 
     /// Keeps the central's public bundle keys, as its standing names them, the first time it names
@@ -147,6 +150,7 @@ extension FieldReplica {
                 "this bundle starts after the central's change \(bundle.after), and this device holds its feed only up to \(cursor): ask the central office for report-cli bundle export --unit \(unit) --after \(cursor); nothing was imported"
             )
         }
+        let reissue = try reissueIfDotsTaken(by: bundle.changes)
         try retireIfOwnChangeComesBack(in: bundle.changes)
         var applied = 0
         var delivered = 0
@@ -175,7 +179,9 @@ extension FieldReplica {
             }
             start = end
         } while start < bundle.changes.count
-        return UnitBundleImport(
+        var imported = UnitBundleImport(
             header: header, changes: bundle.changes.count, applied: applied, delivered: delivered, covered: bundle.covered)
+        imported.reissue = reissue
+        return imported
     }
 }

@@ -149,11 +149,14 @@ public struct CentralReplica: Sendable {
             // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
             // what its old self delivered); the shape, kinds and binding are checked on the rest.
             let held = Set(try changes.filter { try s.engine.holds($0) }.map(\.dot))
-            let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) }, s.db)
-            let fresh = try changes.filter { try !held.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0) }
             // The central's own changes under an earlier replica id, lost with its disk and sent back by a
             // device that held them (never under its current id: those it would issue again).
             let own = Set(try ReplicaEpoch.previousIDs(s.db))
+            let taken = try Self.takenDots(changes.filter { !held.contains($0.dot) && !own.contains($0.dot.replica) }, s.engine)
+            let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) && !taken.contains($0.dot) }, s.db)
+            let fresh = try changes.filter {
+                try !held.contains($0.dot) && !taken.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0)
+            }
             try ChangeShape.check(fresh)
             try authorization.checkWhole(fresh.filter { !own.contains($0.dot.replica) }, from: device, at: s.now)
             let results = try changes.map { change in
@@ -161,6 +164,7 @@ public struct CentralReplica: Sendable {
                     return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
                 }
                 if held.contains(change.dot) { return PushResult(dot: change.dot, status: .duplicate) }
+                if taken.contains(change.dot) { return PushResult(dot: change.dot, status: .dotTaken, reason: Self.takenReason) }
                 if let reason = refused[change.dot] { return PushResult(dot: change.dot, status: .rejected, reason: reason) }
                 if withheld.contains(change.record) {
                     return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
@@ -212,6 +216,22 @@ public struct CentralReplica: Sendable {
             return results
         }
     }
+
+    /// The dots of `changes` written by an older copy of their writer's file: each dot the central
+    /// holds (or keeps waiting) for a different change, and every later dot of the same replica id in
+    /// the push, which that copy wrote after it. None of them is kept.
+    private static func takenDots(_ changes: [Change], _ engine: MergeEngine) throws -> Set<Dot> {
+        var firstTaken: [String: Int64] = [:]
+        for change in changes where try engine.holdsOther(change) {
+            firstTaken[change.dot.replica] = min(firstTaken[change.dot.replica] ?? .max, change.dot.counter)
+        }
+        if firstTaken.isEmpty { return [] }
+        return Set(changes.filter { change in firstTaken[change.dot.replica].map { change.dot.counter >= $0 } ?? false }.map(\.dot))
+    }
+
+    /// What the central answers for a taken dot.
+    static let takenReason =
+        "the central holds a different change under this dot: this device's replica file is an older copy of itself (put back from a backup with its machine); the device writes the change again under a new replica id, and nothing is lost"
 
     /// The central's reasons for the changes of `changes` it refused before, by dot.
     private static func refusals(of changes: [Change], _ db: Database) throws -> [Dot: String] {

@@ -124,6 +124,10 @@ public struct FieldReplica: Sendable {
                 case .held:
                     result.held.append(dot)
                     continue
+                case .dotTaken:
+                    // It leaves the outbox when it is written again under a new id, below.
+                    result.taken.append(dot)
+                    continue
                 case .accepted, .duplicate: result.accepted += 1
                 case .waiting: result.waiting += 1
                 case .rejected where !mine.contains(dot.replica):
@@ -142,6 +146,7 @@ public struct FieldReplica: Sendable {
                 try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [entry.seq])
             }
         }
+        result.reissue = try reissue(from: result.taken)
         return result
     }
 
@@ -154,6 +159,7 @@ public struct FieldReplica: Sendable {
     /// own changes is its refusal too (the central refused it after it had answered `waiting`, once its
     /// causes came): it is kept with the other refusals, to be shown, and the change leaves the outbox.
     public func applyPulled(_ changes: [Change], next: Int64) throws -> [ApplyOutcome] {
+        try reissueIfDotsTaken(by: changes)
         try retireIfOwnChangeComesBack(in: changes)
         return try replica.session { s in
             let outcomes = try Self.takeIn(changes, s)

@@ -90,4 +90,9 @@ public struct PushAcknowledgement: Sendable {
     public var notReturned: [Dot] = []
     /// Answers for changes this push did not send: ignored.
     public var foreign: [Dot] = []
+    /// Not taken: the central holds other changes under these dots, so this file is an older copy of
+    /// itself. They were written again under a new replica id (`reissue`).
+    public var taken: [Dot] = []
+    /// What writing the taken changes again did.
+    public var reissue = FieldReplica.Reissue()
 }

@@ -113,8 +113,13 @@ final class ApplySession {
     }
 
     private func save(_ record: ReportRecord) throws {
+        try Self.save(record, replacingConflicts: source.hadConflicts.contains(record.id), db)
+    }
+
+    /// Writes `record`'s row and its conflicts, first removing the conflicts it had when `replacingConflicts`.
+    static func save(_ record: ReportRecord, replacingConflicts: Bool, _ db: Database) throws {
         try ReportRows.save(record, db)
-        if source.hadConflicts.contains(record.id) {
+        if replacingConflicts {
             try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
         }
         for conflict in record.conflicts {

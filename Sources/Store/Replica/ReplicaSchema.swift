@@ -297,6 +297,29 @@ enum ReplicaSchema {
                         key_hash TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at INTEGER) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v13-reissued") { db in
+            try db.execute(
+                sql: """
+                    -- Changes an older copy of this field's file wrote under dots the central already held
+                    -- for other changes (a backup put back with its machine), moved out of the log when they
+                    -- were written again under a new replica id (`TakenDotReissue`); kept to be inspected.
+                    CREATE TABLE reissued_changes (
+                        replica TEXT NOT NULL,
+                        counter INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        new_replica TEXT,
+                        new_counter INTEGER,
+                        reissued_at INTEGER NOT NULL,
+                        PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+
+                    -- The log stays append-only, but for a change first kept in reissued_changes.
+                    DROP TRIGGER changes_no_delete;
+                    CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes
+                    WHEN NOT EXISTS (SELECT 1 FROM reissued_changes r WHERE r.replica = OLD.replica AND r.counter = OLD.counter)
+                    BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

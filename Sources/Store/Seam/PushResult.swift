@@ -15,6 +15,11 @@ public struct PushResult: Codable, Sendable, Equatable {
         case held
         /// Refused; `reason` says why and what to do.
         case rejected
+        /// Not taken: the central holds a different change under this dot, or under an earlier dot of
+        /// the same replica id in this push. The device's file is an older copy of itself (a backup
+        /// put back with its machine); nothing of it was kept, and the device issues the change again
+        /// under a new replica id (`FieldReplica.reissueTakenDots`).
+        case dotTaken = "dot-taken"
     }
 
     public let dot: Dot

@@ -137,6 +137,13 @@ public final class MergeEngine {
         try heldBody(of: change.dot) == change.canonicalJSON
     }
 
+    /// Whether this replica holds, or keeps waiting, a different change under `change`'s dot: its
+    /// writer used the dot twice (an older copy of its file wrote again).
+    public func holdsOther(_ change: Change) throws -> Bool {
+        guard let body = try heldBody(of: change.dot) ?? waitingBody(of: change.dot) else { return false }
+        return body != change.canonicalJSON
+    }
+
     /// Whether this replica keeps exactly this change waiting for its causes (an answer that needs no
     /// other check).
     public func keepsWaiting(_ change: Change) throws -> Bool {

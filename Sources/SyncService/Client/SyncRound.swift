@@ -64,6 +64,7 @@ public enum SyncRound {
                 summary.heldByCentral += acknowledged.held.count
                 summary.foreignAnswers += acknowledged.foreign.count
                 summary.notTakenBack += acknowledged.notReturned.count
+                summary.recovery += acknowledged.reissue.notices
                 progress(summary)
                 // Unanswered and held changes stay in the outbox; sending them again now would loop.
                 if !acknowledged.unanswered.isEmpty || !acknowledged.held.isEmpty { break }
@@ -71,6 +72,7 @@ public enum SyncRound {
             var more = true
             while more {
                 let page = try await client.pull(after: try field.pullCursor())
+                summary.recovery += try field.reissueIfDotsTaken(by: page.changes.map(\.change)).notices
                 let outcomes = try field.applyPulled(page.changes.map(\.change), next: page.next)
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count

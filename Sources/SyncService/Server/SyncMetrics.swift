@@ -25,7 +25,7 @@ public final class SyncMetrics: Sendable {
 
     /// Counts pushed changes by what became of them.
     func countChanges(_ results: [PushResult]) {
-        for status in [PushResult.Status.accepted, .duplicate, .waiting, .held, .rejected] {
+        for status in [PushResult.Status.accepted, .duplicate, .waiting, .held, .rejected, .dotTaken] {
             let count = results.filter { $0.status == status }.count
             guard count > 0 else { continue }
             registry.makeCounter(
