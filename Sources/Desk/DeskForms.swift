@@ -27,6 +27,18 @@ struct StepForm: Decodable {
     let falseReport: String?
 }
 
+/// The decision on one conflict of a report: which side stands (`winner`, `loser`, or `value` with the
+/// new value typed), an optional comment, signed with the PIN of the member's key on the central.
+struct ResolveForm: Decodable {
+    let csrf: String?
+    /// The conflict's full id.
+    let conflict: String?
+    let keep: String?
+    let value: String?
+    let comment: String?
+    let pin: String?
+}
+
 /// A new solicitation (约稿): topic, the units asked (checkboxes `units[]`), deadline (`2026-12-10T18:00`,
 /// bureau time) and who to ask.
 struct SolicitationForm: Decodable {

@@ -125,10 +125,16 @@ public struct DeskSite: Sendable {
             try await page(context) { account, session in
                 // After a form: what was recorded (the redirect's `done`, an action's name).
                 let done = request.uri.queryParameters.get("done").flatMap(WorkflowAction.init(rawValue:))
-                return try await reportPage(id: try context.parameters.require("id"), account, session, done: done, status: .ok)
+                let resolved = request.uri.queryParameters.get("resolved")
+                return try await reportPage(
+                    id: try context.parameters.require("id"), account, session, done: done, resolved: resolved, status: .ok)
             }
         }
-        desk.post("reports/:id/:step") { request, context in try await catching(context) { try await step(request, context) } }
+        desk.post("reports/:id/:step") { request, context in
+            try await catching(context) {
+                context.parameters.get("step") == "resolve" ? try await resolve(request, context) : try await step(request, context)
+            }
+        }
     }
 
     // MARK: Sign-in
@@ -200,14 +206,19 @@ public struct DeskSite: Sendable {
         }
     }
 
-    /// The report page; `done`, after a form, says what was recorded — only when the report's last step
-    /// is that action by this member (a link cannot make the page claim what did not happen).
+    /// The report page; `done` or `resolved`, after a form, says what was recorded — only when the
+    /// report's last step is that action by this member, or that conflict was settled by this member (a
+    /// link cannot make the page claim what did not happen).
     private func reportPage(
         id: String, _ account: Member, _ session: DeskSession, notice: String? = nil, error: Bool = false, done: WorkflowAction? = nil,
-        status: HTTPResponse.Status
+        resolved: String? = nil, status: HTTPResponse.Status
     ) async throws -> Response {
         let found: (report: DeskReport, history: ReportHistory)
-        do { found = try await store.deskReport(id) } catch let error as ReportSyncError {
+        let conflicts: [DeskConflict]
+        do {
+            found = try await store.deskReport(id)
+            conflicts = try await store.deskConflicts(of: id, for: account.id)
+        } catch let error as ReportSyncError {
             throw DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
         }
         var notice = notice
@@ -216,9 +227,33 @@ public struct DeskSite: Sendable {
         {
             notice = "已记录：\(DeskWording.action(done))，并以您的密钥签名。下次同步时送达报送单位。"
         }
+        if let resolved, conflicts.contains(where: { $0.entry.key == resolved && $0.entry.resolution?.actor == account.id }) {
+            notice = "已记录冲突的处理，并以您的密钥签名。下次同步时送达报送单位。"
+        }
         let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
         let frame = try await frame("报告 · 信息报送工作台", session, account: account, notice: notice, error: error)
-        return try templates.render(builder.reportPage(found.report, history: found.history, frame: frame), "report", status: status)
+        return try templates.render(
+            builder.reportPage(found.report, history: found.history, conflicts: conflicts, frame: frame), "report", status: status)
+    }
+
+    /// Decides a conflict of the report from its form, as the signed-in member.
+    private func resolve(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let (account, session, form) = try await requireForm(ResolveForm.self, request, context) { $0.csrf }
+        guard let key = form.conflict, let keep = form.keep.flatMap(ResolutionStep.Keep.init(rawValue:)) else {
+            return try await reportPage(
+                id: id, account, session, notice: "choose which side stands (or type a new value)", error: true, status: .unprocessableContent)
+        }
+        let value = keep == .value ? form.value : nil
+        do {
+            _ = try await store.deskResolve(
+                key, on: id, keep: keep, value: value, comment: form.comment.flatMap { $0.isEmpty ? nil : $0 }, by: account.id, pin: form.pin ?? "")
+        } catch let error as ReportSyncError {
+            return try await reportPage(id: id, account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return Response.redirect(to: "/desk/reports/\(id)?resolved=\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")")
     }
 
     /// A central-office step from the report page's forms.

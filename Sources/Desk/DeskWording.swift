@@ -96,4 +96,39 @@ enum DeskWording {
         case .revisedInUnit: "此报告退回后已在单位内修改，修改稿尚未审核签发，重新报送前不显示内容。"
         }
     }
+
+    static func conflictKind(_ kind: ConflictEntry.Kind, field: String?) -> String {
+        switch kind {
+        case .fieldValue: "内容冲突" + (field.map { "：\(fieldName($0))" } ?? "")
+        case .approvalTransition: "审批冲突"
+        case .staleApproval: "审批后内容又被修改"
+        case .rejectedByCentral: "被中心拒收的修改"
+        case .rejectedOnReceipt: "本机拒收的修改"
+        case .pendingDependency: "等待前序修改"
+        }
+    }
+
+    static func fieldName(_ field: String) -> String {
+        switch field {
+        case "title": "标题"
+        case "body": "正文"
+        case "category": "类别"
+        case "place": "地点"
+        case "eventTime": "发生时间"
+        case "classification": "密级"
+        default: field
+        }
+    }
+
+    /// How a conflict was settled (`ConflictEntry.Settlement.how`).
+    static func settlement(_ how: String) -> String {
+        switch how {
+        case "kept-winner": "保留现行的一方"
+        case "kept-loser": "改用另一方"
+        case "new-value": "改为新的内容"
+        case "superseded": "已被后来的修改取代"
+        case "dismissed": "已知悉"
+        default: how
+        }
+    }
 }

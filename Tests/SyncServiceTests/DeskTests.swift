@@ -506,4 +506,89 @@ struct DeskTests {
             }
         }
     }
+
+    @Test("a conflict between the central's receipt and the unit's return is chen's to decide on the report page, signed; a content conflict shows both texts and their word diff and is left to the unit")
+    func conflictsOnTheReportPage() async throws {
+        let desk = try Desk()
+        let fixture = desk.fixture
+        let enrollment = try await fixture.store.authenticate(token: fixture.squad3Token)
+        // The unit head returns the signed report before the field hears that the central received it.
+        _ = try fixture.field.perform(.return, on: desk.received, by: "li", comment: "数据有误")
+        // Another report edited on two devices of the unit at once, then signed off.
+        let second = try Replica.inMemory(unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad))
+        _ = try second.receive(try fixture.central.changes().map(\.change).filter(\.payload.isReference))
+        let edited = try fixture.field.draft(ReportContent(category: .dynamic, title: "检查", body: "查处违规两起。"), by: "wang").id
+        _ = try second.receive(try fixture.field.changes().map(\.change).filter { $0.record == edited })
+        var mine = ReportPatch()
+        mine.body = "查处违规三起，罚款两千元。"
+        _ = try fixture.field.edit(edited, with: mine, by: "wang")
+        var theirs = ReportPatch()
+        theirs.body = "查处违规两起，已整改。"
+        _ = try second.edit(edited, with: theirs, by: "li")
+        _ = try fixture.field.receive(try second.changes().map(\.change).filter { $0.record == edited })
+        for (action, actor) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] {
+            _ = try fixture.field.perform(action, on: edited, by: actor)
+        }
+        _ = try await fixture.store.receivePush(try fixture.field.changes().map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+        let conflict = try #require(
+            try fixture.central.conflictEntries(matching: ConflictFilter(report: desk.received)).first { $0.kind == .approvalTransition })
+        #expect(try fixture.central.conflictEntries(matching: ConflictFilter(report: edited)).contains { $0.kind == .fieldValue })
+
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/reports/\(edited)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("内容冲突：正文"))
+                #expect(html.contains("查处违规三起，罚款两千元。") && html.contains("查处违规两起，已整改。"), "both texts side by side")
+                #expect(html.contains("<del>") && html.contains("<ins>"), "and the word diff")
+                #expect(html.contains("此冲突由报送单位处理"))
+                #expect(!html.contains("name=\"conflict\""), "no form: the content is the unit's to decide")
+            }
+            try await client.execute(uri: "/desk/reports/\(desk.received)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("审批冲突"))
+                #expect(html.contains("name=\"conflict\" value=\"\(conflict.key)\""))
+            }
+            let fields = ["csrf": session.csrf, "conflict": conflict.key, "keep": "winner", "comment": "以中心接收为准"]
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/resolve", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(fields.merging(["pin": "not the pin"]) { $1 })
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("wrong PIN"))
+            }
+            #expect(try fixture.central.conflictEntry(conflict.key).status == .open, "a wrong PIN decides nothing")
+            let location = try await client.execute(
+                uri: "/desk/reports/\(desk.received)/resolve", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(fields.merging(["pin": Self.pin]) { $1 })
+            ) { response in
+                #expect(response.status == .seeOther, "\(String(buffer: response.body))")
+                return try #require(response.headers[.location])
+            }
+            let settled = try fixture.central.conflictEntry(conflict.key)
+            #expect(settled.status == .resolved)
+            #expect(settled.resolution?.actor == "chen")
+            let decision = try #require(try fixture.central.changes().map(\.change).last { if case .resolution = $0.payload { true } else { false } })
+            #expect(decision.actor == "chen" && decision.signature != nil, "the decision is chen's, signed with chen's key")
+            try await client.execute(uri: location, method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("已记录冲突的处理"))
+                #expect(html.contains("陈编辑") || html.contains("chen"))
+            }
+            // Settled: no form is left, and sending it again changes nothing.
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/resolve", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(fields.merging(["pin": Self.pin]) { $1 })
+            ) { response in
+                #expect(response.status.code >= 400)
+                #expect(String(buffer: response.body).contains("already resolved"))
+            }
+            // A conflict of another report, sent to this one's form, is not found here.
+            let other = try #require(try fixture.central.conflictEntries(matching: ConflictFilter(report: edited)).first)
+            try await client.execute(
+                uri: "/desk/reports/\(desk.received)/resolve", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(["csrf": session.csrf, "conflict": other.key, "keep": "winner", "pin": Self.pin])
+            ) { response in #expect(response.status == .notFound) }
+        }
+    }
 }

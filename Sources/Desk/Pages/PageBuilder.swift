@@ -68,7 +68,7 @@ struct PageBuilder {
             summary: "\(delivered)/\(item.answers.count) 已报送")
     }
 
-    func reportPage(_ item: DeskReport, history: ReportHistory, frame: PageFrame) -> ReportPage {
+    func reportPage(_ item: DeskReport, history: ReportHistory, conflicts: [DeskConflict], frame: PageFrame) -> ReportPage {
         let report = item.report
         let withheld = !item.visibility.showsText
         let entries = history.entries.map { entry in
@@ -85,7 +85,31 @@ struct PageBuilder {
             lastComment: withheld ? nil : report.lastComment, history: entries, canDecide: report.state == .received,
             canInstruct: report.state == .adopted,
             canArchive: report.state == .adopted || report.state == .rejected,
-            levels: AdoptionLevel.allCases.map { ReportPage.Level(value: $0.rawValue, label: DeskWording.level($0)) })
+            levels: AdoptionLevel.allCases.map { ReportPage.Level(value: $0.rawValue, label: DeskWording.level($0)) },
+            conflicts: conflicts.map { conflict($0, showsText: !withheld) }, hasConflicts: !conflicts.isEmpty,
+            openConflicts: conflicts.filter { $0.entry.status == .open }.count)
+    }
+
+    /// A conflict side by side; `showsText` adds the two values of a field and their word diff.
+    func conflict(_ item: DeskConflict, showsText: Bool) -> ConflictView {
+        let entry = item.entry
+        func side(_ side: ConflictEntry.Side) -> ConflictView.Side {
+            let what = side.action.map(DeskWording.action) ?? (entry.kind == .fieldValue ? "修改内容" : "修改内容（改动：\(side.value ?? "")）")
+            return ConflictView.Side(
+                actor: side.actor, at: time(side.at), what: what, value: showsText && entry.kind == .fieldValue ? side.value ?? "（空）" : nil)
+        }
+        var parts: [ConflictView.Part] = []
+        if showsText, entry.kind == .fieldValue, let old = entry.loser.value, let new = entry.winner?.value {
+            parts = WordDiff(from: old, to: new).segments.map {
+                ConflictView.Part(text: $0.text, same: $0.op == .same, removed: $0.op == .removed, added: $0.op == .added)
+            }
+        }
+        let settled = entry.resolution.map { "\($0.actor) 于 \(time($0.at)) 处理：\(DeskWording.settlement($0.how))" }
+        return ConflictView(
+            key: entry.key, shortID: entry.id, kind: DeskWording.conflictKind(entry.kind, field: entry.field), reason: entry.reason,
+            winner: entry.winner.map(side), loser: side(entry.loser), diff: parts, hasDiff: !parts.isEmpty, open: entry.status == .open,
+            decidable: item.decidable,
+            takesValue: entry.kind == .fieldValue, settled: settled)
     }
 
     /// A history entry in words; `named` adds the outlet or leader of an adoption or instruction.

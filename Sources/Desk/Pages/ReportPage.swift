@@ -32,4 +32,7 @@ struct ReportPage {
     let canInstruct: Bool
     let canArchive: Bool
     let levels: [Level]
+    let conflicts: [ConflictView]
+    let hasConflicts: Bool
+    let openConflicts: Int
 }

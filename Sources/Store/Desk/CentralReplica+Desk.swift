@@ -326,6 +326,41 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskConflicts(of id: String, for memberID: String) async throws -> [DeskConflict] {
+        try await replica.background { [self] in
+            let (record, visibility) = try sentRecord(id)
+            let member = try replica.member(memberID)
+            return try replica.conflictEntries(matching: ConflictFilter(report: record.id)).filter { Self.deskShows($0, visibility) }.map {
+                entry in
+                let decidable =
+                    entry.status == .open
+                    && record.conflict(entry.key).map { (try? LocalWrites.checkMayResolve($0, of: record, by: member, at: .central)) != nil } ?? false
+                return DeskConflict(entry: entry, decidable: decidable)
+            }
+        }
+    }
+
+    public func deskResolve(
+        _ key: String, on id: String, keep: ResolutionStep.Keep, value: String?, comment: String?, by member: String, pin: String
+    ) async throws -> ConflictEntry {
+        try await replica.background { [self] in
+            let (record, visibility) = try sentRecord(id)
+            let entry = try? replica.conflictEntry(key)
+            guard let entry, entry.key == key, entry.report == record.id, Self.deskShows(entry, visibility) else {
+                throw ReportSyncError(.notFound, "report \(Identifier.shown(id)) has no such conflict to decide here")
+            }
+            let signer = try replica.unlockKey(of: member, pin: pin)
+            return try replica.resolveConflict(entry.key, keep: keep, value: value, comment: comment, by: member, signer: signer)
+        }
+    }
+
+    /// Whether the desk lists a conflict of a report it shows as `visibility`: merge conflicts (refusals
+    /// and waits are the units' and the console's), and of a report whose text it does not show, only
+    /// those that name no text (steps, not field values).
+    private static func deskShows(_ entry: ConflictEntry, _ visibility: DeskReport.Visibility) -> Bool {
+        entry.kind.isSignedDecision && (visibility.showsText || entry.kind != .fieldValue)
+    }
+
     /// The report with exactly this id (no prefix: the desk gives nothing to guess ids by) if it reached
     /// the central office, and how much of it the desk shows; one "not found" for a report that does not
     /// exist and one still in its unit.

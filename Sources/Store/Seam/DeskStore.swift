@@ -44,6 +44,15 @@ public protocol DeskStore: Sendable {
     func deskDirectory() async throws -> DeskDirectory
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
+    /// The conflicts of a report the desk shows (`deskReport`) that a person decides, open and settled:
+    /// merge conflicts, and of a report whose text it does not show only those between steps; each
+    /// with whether `member` may decide it.
+    func deskConflicts(of id: String, for member: String) async throws -> [DeskConflict]
+    /// Decides conflict `key` (its full id) of report `id` as `member`, signed with their key on the
+    /// central (unlocked with `pin`): the same checks and changes as `report-cli conflicts resolve`.
+    func deskResolve(
+        _ key: String, on id: String, keep: ResolutionStep.Keep, value: String?, comment: String?, by member: String, pin: String
+    ) async throws -> ConflictEntry
     /// Takes a central-office step on a report as `member`, signed with their key on the central
     /// (unlocked with `pin`): the same checks and the same change as `report-cli`.
     func deskPerform(

@@ -71,7 +71,7 @@ extension LocalWrites {
     }
 
     /// Throws why `actor` may not decide `conflict`.
-    static func checkMayResolve(_ conflict: Conflict, of record: ReportRecord, by actor: Member, at place: ReplicaRole) throws {
+    public static func checkMayResolve(_ conflict: Conflict, of record: ReportRecord, by actor: Member, at place: ReplicaRole) throws {
         let act = Act.resolve(kind: conflict.kind, centralDecision: ConflictAuthority.isCentralDecision(conflict))
         try Permissions.check(act, by: actor.role, at: place)
         let roles = ConflictAuthority.roles(for: conflict)

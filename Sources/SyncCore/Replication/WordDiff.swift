@@ -1,22 +1,23 @@
 /// A word-level diff of two texts. Chinese has no spaces between words, so each Han character counts
 /// as a word; runs of letters or digits are words; spaces and punctuation stand alone.
-struct WordDiff: Encodable, Equatable {
+public struct WordDiff: Encodable, Sendable, Equatable {
     /// A run of words that both texts share, or only the old, or only the new one has.
-    struct Segment: Encodable, Equatable {
-        enum Operation: String, Encodable {
+    public struct Segment: Encodable, Sendable, Equatable {
+        /// Whether both texts have the run, or only the old, or only the new one.
+        public enum Operation: String, Encodable, Sendable {
             case same
             case removed
             case added
         }
 
-        let op: Operation
-        let text: String
+        public let op: Operation
+        public let text: String
     }
 
-    let segments: [Segment]
+    public let segments: [Segment]
 
     /// The steps from `old` to `new`, computed by the standard library's `difference(from:)`.
-    init(from old: String, to new: String) {
+    public init(from old: String, to new: String) {
         let before = Self.words(old)
         let after = Self.words(new)
         var removed = Set<Int>()
@@ -53,7 +54,7 @@ struct WordDiff: Encodable, Equatable {
     }
 
     /// The diff in the form of `git diff --word-diff`: `[-removed-]{+added+}`.
-    var marked: String {
+    public var marked: String {
         segments.map { segment in
             switch segment.op {
             case .same: segment.text
@@ -63,7 +64,8 @@ struct WordDiff: Encodable, Equatable {
         }.joined()
     }
 
-    static func words(_ text: String) -> [String] {
+    /// The words of `text`, in order.
+    public static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         for character in text {
