@@ -39,6 +39,13 @@ struct ResolveForm: Decodable {
     let pin: String?
 }
 
+/// A device to enrol (its unit and name) or to revoke (its name), on the admins' people page.
+struct DeviceForm: Decodable {
+    let csrf: String?
+    let unit: String?
+    let device: String?
+}
+
 /// A new solicitation (约稿): topic, the units asked (checkboxes `units[]`), deadline (`2026-12-10T18:00`,
 /// bureau time) and who to ask.
 struct SolicitationForm: Decodable {

@@ -100,17 +100,10 @@ public struct DeskSite: Sendable {
             }
         }
         desk.get("people") { _, context in
-            try await page(context) { account, session in
-                guard account.role == .admin else {
-                    throw DeskFailure(.forbidden, "only an admin sees the units and people page; ask the bureau's admin")
-                }
-                let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
-                let page = DirectoryPage(
-                    frame: try await frame("单位与人员 · 信息报送工作台", session, account: account), directory: try await store.deskDirectory(),
-                    builder: builder)
-                return try templates.render(page, "people", status: .ok)
-            }
+            try await page(context) { account, session in try await peoplePage(account, session, status: .ok) }
         }
+        desk.post("people/enroll") { request, context in try await catching(context) { try await enroll(request, context) } }
+        desk.post("people/revoke") { request, context in try await catching(context) { try await revoke(request, context) } }
         desk.get("deadlines") { _, context in
             try await page(context) { account, session in
                 let items = try await store.deskDeadlines()
@@ -321,6 +314,47 @@ public struct DeskSite: Sendable {
                 account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return Response.redirect(to: "/desk/solicitations")
+    }
+
+    /// The units and people page (admins only); `token` is a device's token just made, shown this once.
+    private func peoplePage(
+        _ account: Member, _ session: DeskSession, notice: String? = nil, error: Bool = false, token: DirectoryPage.NewToken? = nil,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
+        guard account.role == .admin else {
+            throw DeskFailure(.forbidden, "only an admin sees the units and people page; ask the bureau's admin")
+        }
+        let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
+        let page = DirectoryPage(
+            frame: try await frame("单位与人员 · 信息报送工作台", session, account: account, notice: notice, error: error),
+            directory: try await store.deskDirectory(), builder: builder, token: token)
+        return try templates.render(page, "people", status: status)
+    }
+
+    /// Enrols a device from the people page's form and shows its token once.
+    private func enroll(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(DeviceForm.self, request, context) { $0.csrf }
+        let device = (form.device ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let token = try await store.deskEnroll(unit: form.unit ?? "", device: device, by: account.id)
+            return try await peoplePage(
+                account, session, notice: "已登记设备 \(device)。登记码只显示这一次，请交给该设备的信息员。",
+                token: DirectoryPage.NewToken(device: device, token: token), status: .ok)
+        } catch let error as ReportSyncError {
+            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+    }
+
+    /// Revokes a device's token from the people page's form.
+    private func revoke(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(DeviceForm.self, request, context) { $0.csrf }
+        let device = form.device ?? ""
+        do {
+            try await store.deskRevoke(device: device, by: account.id)
+            return try await peoplePage(account, session, notice: "已注销设备 \(device)：它的下一次同步会被拒绝。", status: .ok)
+        } catch let error as ReportSyncError {
+            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
     }
 
     /// The bulletin of the request's `period` (a month `2026-10`, a quarter `2026Q3` or a year; this month

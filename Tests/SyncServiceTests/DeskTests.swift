@@ -480,6 +480,57 @@ struct DeskTests {
         }
     }
 
+    @Test("an admin enrols a device from the people page and sees its token once, which then syncs; revoking it from the page ends the token; an editor can do neither")
+    func enrolAndRevokeFromTheDesk() async throws {
+        let desk = try Desk()
+        try desk.fixture.central.addMember(Member(id: "gao", name: "高管理", unit: "bureau", role: .admin))
+        try desk.fixture.store.setDeskPassword(member: "gao", hash: Bcrypt.hash("desk-password-of-gao", cost: 4))
+        try await desk.application.test(.router) { client in
+            let chen = try await Self.signIn(client)
+            for path in ["enroll", "revoke"] {
+                try await client.execute(
+                    uri: "/desk/people/\(path)", method: .post, headers: Self.formHeaders(chen.cookie),
+                    body: Self.form(["csrf": chen.csrf, "unit": "squad-3", "device": path == "enroll" ? "phone" : "laptop"])
+                ) { response in #expect(response.status == .forbidden) }
+            }
+            #expect(try desk.fixture.store.enrollments().map(\.device).sorted() == ["laptop", "tablet"], "an editor enrolled nothing")
+            #expect(try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token).device == "laptop", "nor revoked anything")
+
+            let gao = try await Self.signIn(client, member: "gao", password: "desk-password-of-gao")
+            let token = try await client.execute(
+                uri: "/desk/people/enroll", method: .post, headers: Self.formHeaders(gao.cookie),
+                body: Self.form(["csrf": gao.csrf, "unit": "squad-4", "device": "squad-4-phone"])
+            ) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(response.headers[.cacheControl] == "no-store")
+                let marker = try #require(html.range(of: "<p><code>"))
+                return String(html[marker.upperBound...].prefix { $0 != "<" })
+            }
+            #expect(token.hasPrefix("rs_"))
+            let enrolled = try await desk.fixture.store.authenticate(token: token)
+            #expect(enrolled.device == "squad-4-phone" && enrolled.unit == "squad-4")
+            try await client.execute(uri: "/desk/people", method: .get, headers: [.cookie: gao.cookie]) { response in
+                #expect(!String(buffer: response.body).contains(token), "the token is shown once, never again")
+            }
+            try await client.execute(
+                uri: "/desk/people/enroll", method: .post, headers: Self.formHeaders(gao.cookie),
+                body: Self.form(["csrf": gao.csrf, "unit": "squad-4", "device": "squad-4-phone"])
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("already enrolled"))
+            }
+            try await client.execute(
+                uri: "/desk/people/revoke", method: .post, headers: Self.formHeaders(gao.cookie),
+                body: Self.form(["csrf": gao.csrf, "device": "squad-4-phone"])
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("已注销设备 squad-4-phone"))
+            }
+            await #expect(throws: ReportSyncError.self) { try await desk.fixture.store.authenticate(token: token) }
+        }
+    }
+
     @Test("a report kept off the network shows its unit, state and history on the desk, never its text")
     func offNetworkReportIsWithheld() async throws {
         let desk = try Desk()

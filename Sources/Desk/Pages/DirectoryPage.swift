@@ -26,15 +26,25 @@ struct DirectoryPage {
         let unit: String
         let enrolled: String
         let status: String
+        /// In use: the page offers to revoke it.
+        let active: Bool
+    }
+
+    /// A device's token just made: shown on this page once, never stored.
+    struct NewToken {
+        let device: String
+        let token: String
     }
 
     let frame: PageFrame
     let units: [Unit]
     let people: [Person]
     let devices: [Device]
+    let token: NewToken?
 
-    init(frame: PageFrame, directory: DeskDirectory, builder: PageBuilder) {
+    init(frame: PageFrame, directory: DeskDirectory, builder: PageBuilder, token: NewToken? = nil) {
         self.frame = frame
+        self.token = token
         units = directory.units.map { Unit(id: $0.id, name: $0.name, kind: $0.kind.rawValue, parent: $0.parent ?? "") }
         people = directory.people.map { p in
             Person(
@@ -44,7 +54,7 @@ struct DirectoryPage {
         devices = directory.devices.map { e in
             Device(
                 device: e.device, unit: e.unit, enrolled: builder.time(e.createdAt),
-                status: e.revokedAt.map { "已于 \(builder.time($0)) 注销" } ?? "在用")
+                status: e.revokedAt.map { "已于 \(builder.time($0)) 注销" } ?? "在用", active: e.revokedAt == nil)
         }
     }
 }

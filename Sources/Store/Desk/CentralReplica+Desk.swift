@@ -308,6 +308,29 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskEnroll(unit: String, device: String, by admin: String) async throws -> String {
+        try await replica.background { [self] in
+            try requireDeskAdmin(admin)
+            return try enroll(unit: unit, device: device.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    public func deskRevoke(device: String, by admin: String) async throws {
+        try await replica.background { [self] in
+            try requireDeskAdmin(admin)
+            try revoke(device: device)
+        }
+    }
+
+    /// Throws unless `memberID` is an admin of the bureau who may use the desk.
+    private func requireDeskAdmin(_ memberID: String) throws {
+        let member = try replica.member(memberID)
+        let bureau = try replica.read { db in try Meta.require(.unitID, db) }
+        guard member.role == .admin, DeskAccount.mayUse(member, bureau: bureau) else {
+            throw ReportSyncError(.forbidden, "only an admin of the bureau enrols and revokes devices; ask the bureau's admin")
+        }
+    }
+
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let (record, visibility) = try sentRecord(id)

@@ -42,6 +42,11 @@ public protocol DeskStore: Sendable {
     func deskUnits() async throws -> [OrgUnit]
     /// The bureau's units, members (with their keys and desk passwords) and devices.
     func deskDirectory() async throws -> DeskDirectory
+    /// Enrols a device for `unit` as the bureau's admin `admin` (as `syncd enroll`) and returns its
+    /// token, shown once and never stored.
+    func deskEnroll(unit: String, device: String, by admin: String) async throws -> String
+    /// Withdraws a device's token as the bureau's admin `admin` (as `syncd revoke`).
+    func deskRevoke(device: String, by admin: String) async throws
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// The conflicts of a report the desk shows (`deskReport`) that a person decides, open and settled:
