@@ -208,9 +208,11 @@ public struct DeskSite: Sendable {
     ) async throws -> Response {
         let found: (report: DeskReport, history: ReportHistory)
         let conflicts: [DeskConflict]
+        let chain: [DeskReport]
         do {
             found = try await store.deskReport(id)
             conflicts = try await store.deskConflicts(of: id, for: account.id)
+            chain = try await store.deskChain(of: id)
         } catch let error as ReportSyncError {
             throw DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
         }
@@ -226,7 +228,7 @@ public struct DeskSite: Sendable {
         let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
         let frame = try await frame("报告 · 信息报送工作台", session, account: account, notice: notice, error: error)
         return try templates.render(
-            builder.reportPage(found.report, history: found.history, conflicts: conflicts, frame: frame), "report", status: status)
+            builder.reportPage(found.report, history: found.history, chain: chain, conflicts: conflicts, frame: frame), "report", status: status)
     }
 
     /// Decides a conflict of the report from its form, as the signed-in member.

@@ -131,4 +131,12 @@ enum DeskWording {
         default: how
         }
     }
+
+    static func attachmentKind(_ kind: Attachment.Kind) -> String {
+        switch kind {
+        case .photo: "照片"
+        case .video: "视频"
+        case .document: "文件"
+        }
+    }
 }

@@ -642,4 +642,50 @@ struct DeskTests {
             ) { response in #expect(response.status == .notFound) }
         }
     }
+
+    /// A general emergency with every fact the rule books require before it is submitted.
+    static func emergency(_ title: String, _ body: String) -> ReportContent {
+        var details = EmergencyDetails()
+        details.severity = .general
+        details.source = "巡查"; details.cause = "阀门老化"; details.deaths = 0; details.injuries = 0; details.propertyLoss = "无"
+        details.course = "泄漏"; details.consequences = "停产"; details.impact = "一厂"; details.trend = "稳定"; details.leaderOnSite = true
+        details.initialMeasures = "封堵"; details.nextMeasures = "检修"; details.reporterName = "王"; details.reporterContact = "138"
+        return ReportContent(category: .emergency, title: title, body: body, eventTime: Date(), place: "化工园区", emergency: details)
+    }
+
+    @Test("a report's page lists its follow-up chain as far as it left the unit, linked, and its attachments with their captions")
+    func followUpChainAndAttachments() async throws {
+        let desk = try Desk()
+        let field = desk.fixture.field
+        let first = try field.draft(Self.emergency("化工厂泄漏", "首报：泄漏已控制。"), by: "wang").id
+        var next = Self.emergency("化工厂泄漏续报", "续报：无人员伤亡。")
+        next.attachments = [Attachment(name: "现场.jpg", caption: "泄漏点已封堵"), Attachment(name: "通报.pdf", caption: nil)]
+        next.followUpOf = first
+        let sent = try field.draft(next, by: "wang").id
+        var unsent = Self.emergency("尚未送审的第二次续报", "内部")
+        unsent.followUpOf = first
+        _ = try field.draft(unsent, by: "wang")
+        for id in [first, sent] {
+            for (action, actor) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] {
+                _ = try field.perform(action, on: id, by: actor)
+            }
+        }
+        let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        _ = try await desk.fixture.store.receivePush(try field.changes().map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            try await client.execute(uri: "/desk/reports/\(first)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("续报"))
+                #expect(html.contains("<a href=\"/desk/reports/\(sent)\">化工厂泄漏续报</a>"), "the follow-up, linked")
+                #expect(!html.contains("尚未送审的第二次续报"), "a follow-up still in its unit is not named")
+            }
+            try await client.execute(uri: "/desk/reports/\(sent)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("首报：<a href=\"/desk/reports/\(first)\">化工厂泄漏</a>"))
+                #expect(html.contains("照片：现场.jpg —— 泄漏点已封堵"))
+                #expect(html.contains("文件：通报.pdf"))
+            }
+        }
+    }
 }

@@ -68,7 +68,9 @@ struct PageBuilder {
             summary: "\(delivered)/\(item.answers.count) 已报送")
     }
 
-    func reportPage(_ item: DeskReport, history: ReportHistory, conflicts: [DeskConflict], frame: PageFrame) -> ReportPage {
+    func reportPage(
+        _ item: DeskReport, history: ReportHistory, chain: [DeskReport], conflicts: [DeskConflict], frame: PageFrame
+    ) -> ReportPage {
         let report = item.report
         let withheld = !item.visibility.showsText
         let entries = history.entries.map { entry in
@@ -86,6 +88,16 @@ struct PageBuilder {
             canInstruct: report.state == .adopted,
             canArchive: report.state == .adopted || report.state == .rejected,
             levels: AdoptionLevel.allCases.map { ReportPage.Level(value: $0.rawValue, label: DeskWording.level($0)) },
+            chain: chain.map { link in
+                ReportPage.Link(
+                    href: link.report.id == report.id ? nil : "/desk/reports/\(link.report.id)",
+                    title: DeskWording.title(link.report.content.title, link.visibility), state: DeskWording.state(link.report.state),
+                    created: time(link.report.createdAt), first: link.report.content.followUpOf == nil)
+            },
+            hasChain: !chain.isEmpty,
+            attachments: withheld
+                ? [] : report.content.attachments.map { ReportPage.File(name: $0.name, kind: DeskWording.attachmentKind($0.kind), caption: $0.caption) },
+            hasAttachments: !withheld && !report.content.attachments.isEmpty,
             conflicts: conflicts.map { conflict($0, showsText: !withheld) }, hasConflicts: !conflicts.isEmpty,
             openConflicts: conflicts.filter { $0.entry.status == .open }.count)
     }

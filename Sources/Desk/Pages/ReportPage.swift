@@ -10,6 +10,22 @@ struct ReportPage {
         let took: Bool
     }
 
+    /// A report of the follow-up chain (续报).
+    struct Link {
+        let href: String?
+        let title: String
+        let state: String
+        let created: String
+        let first: Bool
+    }
+
+    /// A file attached to the report, as listed (the file itself does not travel yet).
+    struct File {
+        let name: String
+        let kind: String
+        let caption: String?
+    }
+
     struct Level {
         let value: String
         let label: String
@@ -32,6 +48,10 @@ struct ReportPage {
     let canInstruct: Bool
     let canArchive: Bool
     let levels: [Level]
+    let chain: [Link]
+    let hasChain: Bool
+    let attachments: [File]
+    let hasAttachments: Bool
     let conflicts: [ConflictView]
     let hasConflicts: Bool
     let openConflicts: Int

@@ -308,6 +308,23 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskChain(of id: String) async throws -> [DeskReport] {
+        try await replica.background { [self] in
+            let (record, _) = try sentRecord(id)
+            let first = record.followUpOf ?? record.id
+            let ids = try replica.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM reports WHERE id = ? OR follow_up_of = ? ORDER BY created_at, id", arguments: [first, first])
+            }
+            guard ids.count > 1 else { return [] }
+            let offNetwork = try offNetworkReports()
+            return try ids.compactMap { linked in
+                guard let visibility = Self.visibility(of: try replica.record(linked), offNetwork: offNetwork) else { return nil }
+                return DeskReport(report: try replica.report(linked), visibility: visibility)
+            }
+        }
+    }
+
     public func deskEnroll(unit: String, device: String, by admin: String) async throws -> String {
         try await replica.background { [self] in
             try requireDeskAdmin(admin)

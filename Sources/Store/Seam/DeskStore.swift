@@ -42,6 +42,9 @@ public protocol DeskStore: Sendable {
     func deskUnits() async throws -> [OrgUnit]
     /// The bureau's units, members (with their keys and desk passwords) and devices.
     func deskDirectory() async throws -> DeskDirectory
+    /// The follow-up chain (续报) report `id` belongs to — its first report and every follow-up, oldest
+    /// first — as far as the desk may show it (none still in its unit); empty when it has no other link.
+    func deskChain(of id: String) async throws -> [DeskReport]
     /// Enrols a device for `unit` as the bureau's admin `admin` (as `syncd enroll`) and returns its
     /// token, shown once and never stored.
     func deskEnroll(unit: String, device: String, by admin: String) async throws -> String
