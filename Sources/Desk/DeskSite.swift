@@ -78,14 +78,15 @@ public struct DeskSite: Sendable {
         desk.post("solicitations") { request, context in try await catching(context) { try await solicit(request, context) } }
         desk.get("scores") { request, context in
             try await page(context) { account, session in
-                let document = try await bulletin(request)
-                let page = ScoresPage(frame: try await frame("积分与通报 · 信息报送工作台", session, account: account), document: document)
+                let scores = try await store.deskScores(try period(request))
+                let page = ScoresPage(
+                    frame: try await frame("积分与通报 · 信息报送工作台", session, account: account), document: Self.bulletin(scores), scores: scores)
                 return try templates.render(page, "scores", status: .ok)
             }
         }
         desk.get("bulletin") { request, context in
             try await page(context) { _, _ in
-                let document = try await bulletin(request)
+                let document = Self.bulletin(try await store.deskScores(try period(request)))
                 let (text, type, ext): (String, String, String) =
                     switch request.uri.queryParameters.get("format") {
                     case "csv": (document.csv, "text/csv; charset=utf-8", "csv")
@@ -359,17 +360,17 @@ public struct DeskSite: Sendable {
         }
     }
 
-    /// The bulletin of the request's `period` (a month `2026-10`, a quarter `2026Q3` or a year; this month
-    /// when none is given), in Chinese.
-    private func bulletin(_ request: Request) async throws -> BulletinDocument {
-        var period: Period?
-        if let text = request.uri.queryParameters.get("period"), !text.isEmpty {
-            do { period = try Period.parse(String(text)) } catch {
-                throw DeskFailure(.unprocessableContent, "give the period as a month (2026-10), a quarter (2026Q3) or a year (2026)")
-            }
+    /// The request's `period` (a month `2026-10`, a quarter `2026Q3` or a year), or `nil` (this month).
+    private func period(_ request: Request) throws -> Period? {
+        guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else { return nil }
+        do { return try Period.parse(String(text)) } catch {
+            throw DeskFailure(.unprocessableContent, "give the period as a month (2026-10), a quarter (2026Q3) or a year (2026)")
         }
-        let scores = try await store.deskScores(period)
-        return BulletinDocument(
+    }
+
+    /// The bulletin of a period's scores, in Chinese.
+    private static func bulletin(_ scores: DeskScores) -> BulletinDocument {
+        BulletinDocument(
             bureau: scores.bureau, period: scores.period, cards: scores.cards, wording: BulletinWording(language: .zh, timeZone: scores.timeZone))
     }
 

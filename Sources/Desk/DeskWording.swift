@@ -139,4 +139,21 @@ enum DeskWording {
         case .document: "文件"
         }
     }
+
+    /// A scoring line's rule (`Scorecard.Line.rule`).
+    static func scoreRule(_ rule: String) -> String {
+        switch rule {
+        case "submitted": "报送"
+        case "research-item": "调研信息"
+        case "quota-met": "完成定额"
+        case "quota-missing": "未完成定额"
+        case "quota-extra": "超出定额"
+        case "adoption": "被采用"
+        case "instruction": "领导批示"
+        case "late-or-missing-emergency": "突发事件迟报、漏报"
+        case "missed-solicitation": "约稿未报"
+        case "false-report": "虚假信息"
+        default: rule
+        }
+    }
 }

@@ -217,6 +217,11 @@ def main():
         shot("7-sync")
         submit(driver, driver.find_element(By.LINK_TEXT, "积分与通报"))
         expect("第三中队" in driver.find_element(By.TAG_NAME, "main").text, "the scores page does not list squad-3")
+        bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
+        expect(bars and bars[0].size["width"] > 0, "the scores page draws no bar for the adopted report's unit")
+        points = driver.find_element(By.CSS_SELECTOR, "details.points")
+        points.find_element(By.TAG_NAME, "summary").click()  # a native <details>: opens with JavaScript off
+        expect("被采用" in points.text and "中队开展夜查" in points.text, f"squad-3's points do not explain the adoption: {points.text}")
         shot("8-scores")
         submit(driver, driver.find_element(By.LINK_TEXT, "约稿"))
         expect("发出约稿" in driver.find_element(By.TAG_NAME, "main").text, "the solicitations page did not open")

@@ -377,6 +377,7 @@ struct DeskTests {
     @Test("the scores page shows the bulletin's ranked table for a period, and the bulletin downloads as Markdown, CSV and HTML")
     func scoresAndBulletin() async throws {
         let desk = try Desk()
+        _ = try await desk.fixture.store.deskPerform(.adopt, on: desk.received, by: "chen", pin: Self.pin, comment: nil, detail: StepDetail(level: .city))
         try await desk.application.test(.router) { client in
             let session = try await Self.signIn(client)
             try await client.execute(uri: "/desk/scores", method: .get, headers: [.cookie: session.cookie]) { response in
@@ -385,6 +386,11 @@ struct DeskTests {
                 #expect(html.contains("信息报送通报"))
                 #expect(html.contains("第三中队"))
                 #expect(html.contains("采用率"))
+                // The chart of totals, and each unit's points line by line, its reports linked.
+                #expect(html.contains("<svg class=\"chart\""))
+                #expect(html.contains("<title>第三中队："))
+                #expect(html.contains("<summary>第三中队（squad-3）："))
+                #expect(html.contains("<td>被采用</td><td><a href=\"/desk/reports/\(desk.received)\">夜查</a></td>"), "\(html)")
             }
             for (format, type, start) in [("csv", "text/csv", "名次,单位代码"), ("markdown", "text/markdown", "# 某某局"), ("html", "text/html", "<!DOCTYPE html>")] {
                 try await client.execute(uri: "/desk/bulletin?period=2026-12&format=\(format)", method: .get, headers: [.cookie: session.cookie]) {

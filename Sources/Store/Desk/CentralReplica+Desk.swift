@@ -224,7 +224,18 @@ extension CentralReplica: DeskStore {
                     return visibility.standInTitle
                 }
             }
-            return DeskScores(bureau: bureau, period: period, cards: cards, timeZone: timeZone)
+            var titles: [String: String] = [:]
+            var linkable: Set<String> = []
+            for id in Set(cards.flatMap { $0.lines.compactMap(\.report) }) {
+                guard let record = try? replica.record(id), record.id == id else { continue }
+                guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else {
+                    titles[id] = DeskReport.unsentTitle
+                    continue
+                }
+                linkable.insert(id)
+                titles[id] = visibility.standInTitle ?? (try? replica.report(id).content.title) ?? id
+            }
+            return DeskScores(bureau: bureau, period: period, cards: cards, timeZone: timeZone, reportTitles: titles, linkable: linkable)
         }
     }
 

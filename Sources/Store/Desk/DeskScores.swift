@@ -11,4 +11,9 @@ public struct DeskScores: Sendable {
     public let cards: [Scorecard]
     /// The bureau's time zone, in which the bulletin writes its deadlines.
     public let timeZone: TimeZone
+    /// How the desk names each report a card's lines are about: its title where it shows the report, else
+    /// its stand-in (涉密信息, or that it is still in its unit).
+    public let reportTitles: [String: String]
+    /// The reports of the lines that have a page on the desk (they left their unit).
+    public let linkable: Set<String>
 }
