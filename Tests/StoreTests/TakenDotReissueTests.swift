@@ -139,4 +139,95 @@ struct TakenDotReissueTests {
         #expect(answers.map(\.status) == [.dotTaken, .dotTaken])
         #expect(try central.replica.changes(limit: 1000).map(\.change) == held, "nothing was kept")
     }
+
+    /// Every report of the central, as the field holds it.
+    func expectFieldHoldsCentral() throws {
+        let here = try field.replica.reportDigests()
+        for (id, digest) in try central.replica.reportDigests() { #expect(here[id] == digest, "report \(id) differs") }
+    }
+
+    @Test("a signed step among the changes written again is named to be taken again, and an edit after it still goes, seeing its own report only")
+    mutating func signedStepAmongThem() throws {
+        try TestSigners.register(["wang"], on: central.replica)
+        _ = try round()
+        _ = try draft("一")
+        _ = try round()
+        let backup = try backUp()
+        for title in ["二", "三", "四"] { _ = try draft(title) }
+        _ = try round()
+        try restore(backup)
+        let a = try draft("甲")
+        _ = try draft("乙")
+        try field.replica.perform(.submit, on: a, by: "wang")
+        var patch = ReportPatch()
+        patch.body = "送审后又改"
+        try field.replica.edit(a, with: patch, by: "wang")
+        let notices = try round() + round()
+        #expect(notices.contains { $0.contains("the step submit on report \(a) by wang must be taken again") }, "\(notices)")
+        #expect(try field.outbox().isEmpty)
+        try expectFieldHoldsCentral()
+        #expect(try central.replica.reports().first { $0.id == a }?.content.body == "送审后又改", "the edit after the dropped step arrived")
+    }
+
+    @Test("written again twice, from a lower dot the second time, an edit made under the new id in between is kept")
+    func reissuedTwice() throws {
+        _ = try round()
+        let old = try field.replica.identity().replicaID
+        let a = try draft("甲")
+        _ = try draft("乙")
+        let counters = try field.replica.read { db in
+            try Row.fetchAll(db, sql: "SELECT counter, record FROM changes WHERE replica = ? ORDER BY counter", arguments: [old])
+        }
+        let later: Int64 = try #require(counters.last)["counter"]
+        let first: Int64 = try #require(counters.first { ($0["record"] as String) == a })["counter"]
+        _ = try field.reissue(from: [Dot(replica: old, counter: later)])
+        var patch = ReportPatch()
+        patch.body = "新编号下的修改"
+        try field.replica.edit(a, with: patch, by: "wang")
+        _ = try field.reissue(from: [Dot(replica: old, counter: first)])
+        #expect(try field.replica.reports().first { $0.id == a }?.content.body == "新编号下的修改")
+        _ = try round()
+        try expectFieldHoldsCentral()
+        #expect(try central.replica.reports().first { $0.id == a }?.content.body == "新编号下的修改")
+    }
+
+    @Test("a change the central already took stays under its dot; only those it did not take are written again")
+    mutating func deliveredChangesStay() throws {
+        _ = try round()
+        _ = try draft("一")
+        _ = try round()
+        let backup = try backUp()
+        _ = try draft("二")
+        _ = try round()
+        try restore(backup)
+        var secret = ReportContent(category: .dynamic, title: "涉密", body: "秘")
+        secret.classification = .secret
+        _ = try field.replica.draft(secret, by: "wang")
+        let sent = try draft("公开")
+        _ = try round()
+        _ = try round()
+        let atCentral = try central.replica.changes(limit: 1000).map(\.change).filter { $0.record == sent }
+        let atField = try field.replica.changes(limit: 1000).map(\.change).filter { $0.record == sent }
+        #expect(atCentral.map(\.dot) == atField.map(\.dot), "the public report keeps the dot the central took it under")
+        try expectFieldHoldsCentral()
+        #expect(try field.pushRejections().isEmpty)
+    }
+
+    @Test("another device pushing under this device's replica id is refused whole and learns nothing of its dots")
+    func takenOnlyForTheDevicesOwnIDs() throws {
+        _ = try round()
+        _ = try draft("一")
+        _ = try round()
+        try central.replica.addUnit(OrgUnit(id: "squad-9", name: "第九中队", kind: .squad, parent: "bureau"))
+        try central.replica.addMember(Member(id: "li", name: "李", unit: "squad-9", role: .drafter))
+        let other = try central.authenticate(token: try central.enroll(unit: "squad-9", device: "other"))
+        let victim = try field.replica.identity().replicaID
+        for counter: Int64 in [1, 2, 50] {
+            let probe = Change(
+                dot: Dot(replica: victim, counter: counter), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+                record: "probe-\(counter)", unit: "squad-9", actor: "li", context: VersionVector(),
+                payload: .content(ContentWrite(creates: true, fields: ["title": "\"t\"", "category": "\"dynamic\"", "body": "\"b\""])))
+            #expect(throws: ReportSyncError.self, "dot \(counter)") { try central.receivePush([probe], from: other) }
+        }
+    }
 }

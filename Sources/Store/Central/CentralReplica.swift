@@ -152,7 +152,9 @@ public struct CentralReplica: Sendable {
             // The central's own changes under an earlier replica id, lost with its disk and sent back by a
             // device that held them (never under its current id: those it would issue again).
             let own = Set(try ReplicaEpoch.previousIDs(s.db))
-            let taken = try Self.takenDots(changes.filter { !held.contains($0.dot) && !own.contains($0.dot.replica) }, s.engine)
+            let binding = DeviceBinding(db: s.db)
+            let taken = try Self.takenDots(
+                changes.filter { try !held.contains($0.dot) && binding.isBound($0.dot.replica, to: device) }, s.engine)
             let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) && !taken.contains($0.dot) }, s.db)
             let fresh = try changes.filter {
                 try !held.contains($0.dot) && !taken.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0)
@@ -217,9 +219,9 @@ public struct CentralReplica: Sendable {
         }
     }
 
-    /// The dots of `changes` written by an older copy of their writer's file: each dot the central
-    /// holds (or keeps waiting) for a different change, and every later dot of the same replica id in
-    /// the push, which that copy wrote after it. None of them is kept.
+    /// The dots of `changes` (all under replica ids bound to the pushing device) written by an older copy
+    /// of its file: each dot the central holds (or keeps waiting) for a different change, and every later
+    /// dot of the same replica id in the push, which that copy wrote after it. None of them is kept.
     private static func takenDots(_ changes: [Change], _ engine: MergeEngine) throws -> Set<Dot> {
         var firstTaken: [String: Int64] = [:]
         for change in changes where try engine.holdsOther(change) {

@@ -16,6 +16,12 @@ struct DeviceBinding {
 
     let db: Database
 
+    /// Whether `replica` is bound to `device` already (a device's own id, not yet another's).
+    func isBound(_ replica: String, to device: Enrollment) throws -> Bool {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT device FROM device_replicas WHERE replica = ?"), arguments: [replica]) == device.device
+    }
+
     /// Binds the replicas of `dots` that are new here to `device`, or throws (`forbidden`) why the
     /// device may not write under one of them; nothing is bound then.
     func claim(_ replicas: Set<String>, for device: Enrollment, scope: Set<String>, at: Date) throws {

@@ -49,93 +49,130 @@ extension FieldReplica {
         return try reissue(from: taken)
     }
 
-    /// Re-issues this device's own changes of each replica id in `taken` from its lowest dot there on.
+    /// Re-issues this device's changes that the central has not taken, of each replica id in `taken`
+    /// from its lowest dot there on, in one transaction with the change of replica id.
     func reissue(from taken: [Dot]) throws -> Reissue {
         let first = Dictionary(taken.map { ($0.replica, $0.counter) }, uniquingKeysWith: min)
         guard !first.isEmpty else { return Reissue() }
-        try replica.write { db in
+        let at = replica.now()
+        var issued: (replica: String, counter: Int64)?
+        let reissue = try replica.write { db -> Reissue in
             let current = try Meta.require(.replicaID, db)
-            if let counter = first[current] {
-                try ReplicaEpoch.begin(.dotTaken(Dot(replica: current, counter: counter)), db, at: replica.now())
+            if let counter = first[current] { try ReplicaEpoch.begin(.dotTaken(Dot(replica: current, counter: counter)), db, at: at) }
+            let mine = Set(try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)])
+            let s = try ApplySession(db, now: at)
+            var moved = try first.sorted { $0.key < $1.key }.flatMap { try Self.moveAside(of: $0.key, from: $0.value, s.db, at: at) }
+            // A report a moved change wrote is folded again from what is left; a change of this device left
+            // in it that needed a moved one (the central only keeps it waiting) moves with them.
+            for id in Set(moved.filter { $0.change.payload.kind == .report }.map(\.change.record)).sorted() {
+                moved += try Self.rebuild(id, mine: mine, s.db, at: at)
             }
-        }
-        return try replica.session { s in
             var reissue = Reissue()
-            let superseded = try first.sorted { $0.key < $1.key }.flatMap { try Self.moveAside(of: $0.key, from: $0.value, s) }
-            let reports = Set(superseded.filter { $0.payload.kind == .report }.map(\.record))
-            for id in reports.sorted() { try Self.rebuild(id, s.db) }
             var renamed: [Dot: Dot] = [:]
-            for change in superseded {
+            for (_, change) in moved.sorted(by: { $0.seq < $1.seq }) {
                 if change.signature != nil {
                     reissue.dropped.append("\(Self.describe(change)) on report \(change.record) by \(change.actor)")
                     continue
                 }
                 let dot = s.stamp().dot
-                let context = Self.context(of: change, renamed: renamed, first: first, record: try s.record(change.record))
+                let record = try s.record(change.record)
                 let again = Change(
-                    dot: dot, hlc: change.hlc, record: change.record, unit: change.unit, actor: change.actor, context: context,
+                    dot: dot, hlc: change.hlc, record: change.record, unit: change.unit, actor: change.actor,
+                    context: Self.context(of: change, renamed: renamed, record: record),
                     requires: change.requires.map { RecordDot(record: $0.record, dot: renamed[$0.dot] ?? $0.dot) }, payload: change.payload)
-                try s.commitLocal([again])
+                do { try s.commitLocal([again]) } catch let error as ReportSyncError {
+                    throw ReportSyncError(
+                        .storage,
+                        "this device's change \(change.dot), made under a dot the central holds for another change, could not be written again under a new replica id (\(error.message)); nothing was changed: keep this file and ask for help"
+                    )
+                }
                 renamed[change.dot] = dot
                 try s.db.execute(
                     sql: "UPDATE reissued_changes SET new_replica = ?, new_counter = ? WHERE replica = ? AND counter = ?",
                     arguments: [dot.replica, dot.counter, change.dot.replica, change.dot.counter])
                 reissue.rewritten += 1
             }
+            try s.finish()
+            if s.counters.end > s.counters.start { issued = (s.replicaID, s.counters.end) }
             return reissue
+        }
+        // After the commit, as every write raises it: never ahead of the file.
+        if replica.path != nil, let issued { CounterWatermark.raise(replica: issued.replica, to: issued.counter) }
+        return reissue
+    }
+
+    /// Moves this device's changes of `replica` from `counter` on that the central has not taken (those
+    /// still in the outbox) out of the log into `reissued_changes`. Returns them with their log order.
+    private static func moveAside(of replica: String, from counter: Int64, _ db: Database, at: Date) throws -> [(seq: Int64, change: Change)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.seq, c.body FROM changes c JOIN outbox o ON o.seq = c.seq
+                WHERE c.replica = ? AND c.counter >= ? AND c.origin = 'local' ORDER BY c.seq
+                """,
+            arguments: [replica, counter])
+        return try rows.map { row in
+            let change = try JSONCoding.value(Change.self, from: row["body"] as String)
+            try moveOne(seq: row["seq"], body: row["body"], change, db, at: at)
+            return (row["seq"], change)
         }
     }
 
-    /// Moves this device's changes of `replica` from `counter` on out of the log, its outbox and its
-    /// refusals, into `reissued_changes`; forgets its refusals of the central's changes under those dots
-    /// (refused here as reused, they now apply). Returns them in counter order.
-    private static func moveAside(of replica: String, from counter: Int64, _ s: ApplySession) throws -> [Change] {
-        let rows = try Row.fetchAll(
-            s.db,
-            sql: "SELECT seq, body FROM changes WHERE replica = ? AND counter >= ? AND origin = 'local' ORDER BY counter",
-            arguments: [replica, counter])
-        let at = s.now.millisecondsSince1970
-        var changes: [Change] = []
+    private static func moveOne(seq: Int64, body: String, _ change: Change, _ db: Database, at: Date) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO reissued_changes(replica, counter, record, body, reissued_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [change.dot.replica, change.dot.counter, change.record, body, at.millisecondsSince1970])
+        try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq])
+        try db.execute(sql: "DELETE FROM push_rejections WHERE replica = ? AND counter = ?", arguments: [change.dot.replica, change.dot.counter])
+        try db.execute(sql: "DELETE FROM changes WHERE seq = ?", arguments: [seq])
+    }
+
+    /// Folds report `id` again from the changes its log still holds, in the order they were applied,
+    /// and returns the changes of this device (`mine`) it had to move too because they need a moved
+    /// one; throws, changing nothing, when another replica's change needs one. Removes the report when
+    /// nothing is left (a report a moved change created).
+    private static func rebuild(_ id: String, mine: Set<String>, _ db: Database, at: Date) throws -> [(seq: Int64, change: Change)] {
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, origin, body FROM changes WHERE record = ? ORDER BY seq", arguments: [id])
+        var record: ReportRecord?
+        var moved: [(seq: Int64, change: Change)] = []
         for row in rows {
             let body: String = row["body"]
             let change = try JSONCoding.value(Change.self, from: body)
-            try s.db.execute(
-                sql: "INSERT OR REPLACE INTO reissued_changes(replica, counter, record, body, reissued_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [change.dot.replica, change.dot.counter, change.record, body, at])
-            try s.db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [row["seq"] as Int64])
-            try s.db.execute(sql: "DELETE FROM changes WHERE seq = ?", arguments: [row["seq"] as Int64])
-            changes.append(change)
+            if var folded = record {
+                if folded.apply(change) == .applied {
+                    record = folded
+                    continue
+                }
+            } else if case .content(let write) = change.payload, write.creates {
+                record = try ReportRecord(creating: change)
+                continue
+            }
+            guard row["origin"] as String == ChangeOrigin.local.rawValue, mine.contains(change.dot.replica) else {
+                throw ReportSyncError(
+                    .storage,
+                    "report \(id) cannot be put together without this device's changes under dots the central holds for others: change \(change.dot) of another replica needs them; nothing was changed: keep this file and ask for help"
+                )
+            }
+            try moveOne(seq: row["seq"], body: body, change, db, at: at)
+            moved.append((row["seq"], change))
         }
-        for table in ["push_rejections", "rejected_changes"] {
-            try s.db.execute(sql: "DELETE FROM \(table) WHERE replica = ? AND counter >= ?", arguments: [replica, counter])
-        }
-        return changes
-    }
-
-    /// Folds report `id` again from the changes its log still holds, in the order they were applied;
-    /// removes it when none is left (a report the moved changes created).
-    private static func rebuild(_ id: String, _ db: Database) throws {
-        let bodies = try String.fetchAll(db, sql: "SELECT body FROM changes WHERE record = ? ORDER BY seq", arguments: [id])
         try db.execute(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [id])
-        guard let first = bodies.first else {
-            try db.execute(sql: "DELETE FROM reports WHERE id = ?", arguments: [id])
-            return
-        }
-        var record = try ReportRecord(creating: try JSONCoding.value(Change.self, from: first))
-        for body in bodies.dropFirst() { _ = record.apply(try JSONCoding.value(Change.self, from: body)) }
-        try ApplySession.save(record, replacingConflicts: false, db)
+        if let record { try ApplySession.save(record, replacingConflicts: false, db) } else { try db.execute(sql: "DELETE FROM reports WHERE id = ?", arguments: [id]) }
+        return moved
     }
 
-    /// What `change` had seen, with its own earlier moved changes under their new dots: of its old
-    /// replica id only what the rebuilt report still holds (all of it older than the first taken dot).
-    private static func context(of change: Change, renamed: [Dot: Dot], first: [String: Int64], record: ReportRecord?) -> VersionVector {
+    /// What `change` had seen of its report, with the moved changes it had seen under their new dots:
+    /// of each replica id, no more than the rebuilt report still holds of it.
+    private static func context(of change: Change, renamed: [Dot: Dot], record: ReportRecord?) -> VersionVector {
+        let seenMoved = renamed.filter { change.context.covers($0.key) }
         var counters = change.context.counters
-        for (replica, from) in first {
-            guard let seen = counters[replica], seen >= from else { continue }
-            let kept = min(seen, record?.vv.counters[replica] ?? 0)
+        for replica in Set(seenMoved.keys.map(\.replica)) {
+            let kept = min(counters[replica] ?? 0, record?.vv.counters[replica] ?? 0)
             counters[replica] = kept > 0 ? kept : nil
-            let again = renamed.filter { $0.key.replica == replica && $0.key.counter <= seen }.map(\.value)
-            if let latest = again.max() { counters[latest.replica] = max(counters[latest.replica] ?? 0, latest.counter) }
+        }
+        // Only this report's moved changes: a version vector is one report's history.
+        for new in seenMoved.values where record?.vv.covers(new) == true {
+            counters[new.replica] = max(counters[new.replica] ?? 0, new.counter)
         }
         return VersionVector(counters)
     }

@@ -316,7 +316,8 @@ enum ReplicaSchema {
                     -- The log stays append-only, but for a change first kept in reissued_changes.
                     DROP TRIGGER changes_no_delete;
                     CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes
-                    WHEN NOT EXISTS (SELECT 1 FROM reissued_changes r WHERE r.replica = OLD.replica AND r.counter = OLD.counter)
+                    WHEN NOT EXISTS (
+                        SELECT 1 FROM reissued_changes r WHERE r.replica = OLD.replica AND r.counter = OLD.counter AND r.body = OLD.body)
                     BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
                     """)
         }
