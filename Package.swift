@@ -86,11 +86,14 @@ let package = Package(
         .executableTarget(
             name: "reportsync-bench",
             dependencies: [
-                "SyncCore", "Store", "SyncService", .product(name: "GRDB", package: "GRDB.swift"),
+                "SyncCore", "Store", "SyncService", "Desk", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

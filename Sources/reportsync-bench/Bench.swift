@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     /// The parts of a run, in the order they run.
     enum Part: String, CaseIterable, ExpressibleByArgument {
-        case merge, apply, push, incremental, memory, wire, load
+        case merge, apply, push, incremental, memory, wire, load, desk
     }
 
     @Flag(help: "Smaller sizes; finishes in under a minute and writes the same JSON keys.") var quick = false
@@ -35,9 +35,10 @@ struct Bench: AsyncParsableCommand {
         var wire: WireBenchmark.Result?
         var load: LoadBenchmark.Result?
         var httpCeiling: PeerRun.HTTPCeiling?
+        var desk: DeskBenchmark.Result?
 
         enum CodingKeys: String, CodingKey {
-            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, httpCeiling
+            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, httpCeiling, desk
         }
 
         /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
@@ -54,6 +55,7 @@ struct Bench: AsyncParsableCommand {
             try c.encode(wire, forKey: .wire)
             try c.encode(load, forKey: .load)
             try c.encode(httpCeiling, forKey: .httpCeiling)
+            try c.encode(desk, forKey: .desk)
         }
     }
 
@@ -85,6 +87,9 @@ struct Bench: AsyncParsableCommand {
         if runs(.load) {
             figures.load = try await LoadBenchmark.run(devices: quick ? 50 : 200, rounds: quick ? 5 : 20, in: directory)
             figures.httpCeiling = peers.flatMap { PeerRun.httpCeiling(peersDirectory: $0, quick: quick) }
+        }
+        if runs(.desk) {
+            figures.desk = try await DeskBenchmark.run(filler: quick ? 10_000 : 100_000, received: quick ? 200 : 1_000, requests: 21, in: directory)
         }
         print(BenchTable(figures).render())
         if let json { try JSONCoding.encoder(pretty: true).encode(figures).write(to: URL(fileURLWithPath: json)) }

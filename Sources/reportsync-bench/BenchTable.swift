@@ -38,6 +38,14 @@ struct BenchTable {
             add("100-change delta after \(w.overwrites) overwrites", "\(w.deltaBytesAfter) B", "before: \(w.deltaBytesBefore) B",
                 times(w.growth), "flat (Yrs 5×, Loro 1×)")
         }
+        if let d = f.desk {
+            for page in d.pages {
+                add(
+                    "desk \(page.path.prefix(40)) at \(d.centralReports) reports", String(format: "%.1f ms", page.medianMilliseconds),
+                    String(format: "/healthz %.2f ms", d.healthzMilliseconds), times(page.medianMilliseconds / max(d.healthzMilliseconds, 0.001)),
+                    "< 100 ms")
+            }
+        }
         if let l = f.load {
             let ceiling = f.httpCeiling
             add("central: \(l.devices) devices × \(l.roundsPerDevice) rounds", String(format: "%.0f rounds/s", l.roundsPerSecond),

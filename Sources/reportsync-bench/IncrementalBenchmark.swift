@@ -31,19 +31,7 @@ enum IncrementalBenchmark {
         try central.addUnit(OrgUnit(id: "squad", name: "squad", kind: .squad, parent: "bureau"))
         try central.addUnit(OrgUnit(id: "other", name: "other", kind: .squad, parent: "bureau"))
         try central.addMember(Member(id: "wang", name: "wang", unit: "squad", role: .drafter))
-        let hlc0 = Date().millisecondsSince1970 - 86_400_000
-        var index = 0
-        while index < size {
-            let batch = (index..<min(index + 5000, size)).map { i in
-                Change(
-                    dot: Dot(replica: "filler", counter: Int64(i + 1)), hlc: HybridTimestamp(wallMilliseconds: hlc0, logical: 0),
-                    record: String(format: "filler-%08d", i), unit: "other", actor: "filler", context: VersionVector(),
-                    payload: .content(
-                        ContentWrite(creates: true, fields: PeersWorkload.fields(title: "filler", body: "\"\(String(repeating: "x", count: 280))\""))))
-            }
-            _ = try central.receive(batch)
-            index += batch.count
-        }
+        try fill(central, reports: size)
         let token = try center.enroll(unit: "squad", device: "field")
         let field = try FieldReplica.create(
             at: directory.appendingPathComponent("field-\(size).sqlite").path, unit: "squad", centralURL: "", token: token)
@@ -56,6 +44,23 @@ enum IncrementalBenchmark {
             let started = ContinuousClock.now
             _ = try await SyncRound.run(field, client: client)
             return (ContinuousClock.now - started).seconds * 1000
+        }
+    }
+
+    /// Adds `reports` drafts of unit `other` to `central`, 5,000 to a transaction.
+    static func fill(_ central: Replica, reports: Int) throws {
+        let hlc0 = Date().millisecondsSince1970 - 86_400_000
+        var index = 0
+        while index < reports {
+            let batch = (index..<min(index + 5000, reports)).map { i in
+                Change(
+                    dot: Dot(replica: "filler", counter: Int64(i + 1)), hlc: HybridTimestamp(wallMilliseconds: hlc0, logical: 0),
+                    record: String(format: "filler-%08d", i), unit: "other", actor: "filler", context: VersionVector(),
+                    payload: .content(
+                        ContentWrite(creates: true, fields: PeersWorkload.fields(title: "filler", body: "\"\(String(repeating: "x", count: 280))\""))))
+            }
+            _ = try central.receive(batch)
+            index += batch.count
         }
     }
 }

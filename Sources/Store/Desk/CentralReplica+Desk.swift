@@ -162,10 +162,8 @@ extension CentralReplica: DeskStore {
             return try replica.deadlines(now: replica.now())
                 .filter { $0.status == .overdue || $0.status == .dueSoon }
                 .map { deadline in
-                    let record = try? replica.record(deadline.report)
-                    let exact = record?.id == deadline.report ? record : nil
-                    return DeskDeadline(
-                        deadline: deadline, visibility: exact.flatMap { Self.visibility(of: $0, offNetwork: offNetwork) }, isReport: exact != nil)
+                    let (isReport, visibility) = try storedVisibility(of: deadline.report, offNetwork: offNetwork)
+                    return DeskDeadline(deadline: deadline, visibility: visibility, isReport: isReport)
                 }
         }
     }
@@ -423,6 +421,18 @@ extension CentralReplica: DeskStore {
         return (record, visibility)
     }
 
+    /// Whether report `id` exists here, and how much of it the desk shows (as `visibility(of:)`), read
+    /// from its row's state: only a returned report's merged record is read.
+    private func storedVisibility(of id: String, offNetwork: Set<String>) throws -> (exists: Bool, visibility: DeskReport.Visibility?) {
+        let state = try replica.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM reports WHERE id = ?"), arguments: [id]).flatMap(ApprovalState.init(rawValue:))
+        }
+        guard let state else { return (false, nil) }
+        guard state.hasLeftUnit else { return (true, nil) }
+        if offNetwork.contains(id) { return (true, .offNetwork) }
+        return (true, state == .returned ? Self.visibility(of: try replica.record(id), offNetwork: offNetwork) : .shown)
+    }
+
     /// How much of a report the desk shows, or `nil` while it is still in its unit (the rule books
     /// forbid sending before review and sign-off). A returned report written again in its unit shows
     /// no text until it is signed off again.
@@ -447,10 +457,15 @@ extension CentralReplica: DeskStore {
     /// The ids of the reports kept off the network here (`OffNetworkSQL`).
     private func offNetworkReports() throws -> Set<String> {
         try replica.read { db in
-            let barred = try Replica.offNetwork(db, at: replica.now())
+            let barred = OffNetworkSQL.list(try Replica.offNetwork(db, at: replica.now()))
+            // Along the classification index, and the follow-ups of those: few rows, whatever the central's size.
             return Set(
                 try String.fetchAll(
-                    db, sql: "SELECT r.id FROM reports r LEFT JOIN reports f ON f.id = r.follow_up_of WHERE \(OffNetworkSQL.report(barred))"))
+                    db,
+                    sql: """
+                        SELECT id FROM reports WHERE classification IN (\(barred))
+                        UNION SELECT id FROM reports WHERE follow_up_of IN (SELECT id FROM reports WHERE classification IN (\(barred)))
+                        """))
         }
     }
 }

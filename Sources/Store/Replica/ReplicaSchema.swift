@@ -321,6 +321,10 @@ enum ReplicaSchema {
                     BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v14-classification-index") { db in
+            // The reports kept off the network, found without reading every row (the web desk asks on every page).
+            try db.execute(sql: "CREATE INDEX reports_by_classification ON reports(classification)")
+        }
         return migrator
     }
 }

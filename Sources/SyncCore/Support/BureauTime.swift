@@ -4,12 +4,16 @@ import Foundation
 /// time on a screen or in a message is ambiguous (`2026-11-22 10:30 +08:00`).
 public enum BureauTime {
     /// `date` in `timeZone`, as `2026-11-22 10:30 +08:00` (with `:05` seconds when asked).
+    /// Written from the calendar's fields, not by a `DateFormatter`: making one costs more than a page of
+    /// the desk spends on everything else (docs/performance.md).
     public static func text(_ date: Date, in timeZone: TimeZone, seconds: Bool = false) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = seconds ? "yyyy-MM-dd HH:mm:ss xxx" : "yyyy-MM-dd HH:mm xxx"
-        return formatter.string(from: date)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let offset = timeZone.secondsFromGMT(for: date)
+        var text = String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        if seconds { text += String(format: ":%02d", c.second ?? 0) }
+        return text + (offset < 0 ? " -" : " +") + String(format: "%02d:%02d", abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 
     /// The instant that decides a due time's day and period: a due time at local midnight is the end of
