@@ -6,10 +6,10 @@ import SyncCore
 /// with its machine (its watermark gone with it) cannot tell that it is an older copy of itself, and
 /// goes on writing under dots its old self had already used. The central holds other changes under
 /// them. When the central says so (a push answered `dotTaken`) or sends one of them back (a pull or a
-/// bundle), this device takes a new replica id if it has not yet, moves its own changes from the first
-/// taken dot on out of the log (kept in `reissued_changes`), rebuilds the reports they touched from
-/// what is left, and writes each change again under the new id: same author, clock stamp, payload and
-/// what it had seen. A signed step cannot be signed again without its signer's PIN: it is dropped
+/// bundle), this device, in one transaction, takes a new replica id if it has not yet, moves its own
+/// changes the central has not taken from the first taken dot on out of the log (kept in
+/// `reissued_changes`), rebuilds the reports they touched from what is left, and writes each change
+/// again under the new id: same author, clock stamp, payload and what it had seen of its report. A signed step cannot be signed again without its signer's PIN: it is dropped
 /// with a notice that names it, to be taken again.
 extension FieldReplica {
     /// What one re-issue did, in lines for the person at the device.
