@@ -158,8 +158,12 @@ public struct FieldReplica: Sendable {
     /// wrong (field laptops often are), so it does not judge them again. A void of one of this device's
     /// own changes is its refusal too (the central refused it after it had answered `waiting`, once its
     /// causes came): it is kept with the other refusals, to be shown, and the change leaves the outbox.
-    public func applyPulled(_ changes: [Change], next: Int64) throws -> [ApplyOutcome] {
-        try reissueIfDotsTaken(by: changes)
+    /// Changes of this device's own under dots the page shows taken are first written again under a new
+    /// id (`reissueIfDotsTaken`); `reissued` hears what that did.
+    public func applyPulled(
+        _ changes: [Change], next: Int64, reissued: (Reissue) -> Void = { _ in }
+    ) throws -> [ApplyOutcome] {
+        reissued(try reissueIfDotsTaken(by: changes))
         try retireIfOwnChangeComesBack(in: changes)
         return try replica.session { s in
             let outcomes = try Self.takeIn(changes, s)

@@ -72,8 +72,7 @@ public enum SyncRound {
             var more = true
             while more {
                 let page = try await client.pull(after: try field.pullCursor())
-                summary.recovery += try field.reissueIfDotsTaken(by: page.changes.map(\.change)).notices
-                let outcomes = try field.applyPulled(page.changes.map(\.change), next: page.next)
+                let outcomes = try field.applyPulled(page.changes.map(\.change), next: page.next) { summary.recovery += $0.notices }
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count
                 more = page.more
