@@ -89,7 +89,7 @@ struct Bench: AsyncParsableCommand {
             figures.httpCeiling = peers.flatMap { PeerRun.httpCeiling(peersDirectory: $0, quick: quick) }
         }
         if runs(.desk) {
-            figures.desk = try await DeskBenchmark.run(filler: quick ? 10_000 : 100_000, received: quick ? 200 : 1_000, requests: 21, in: directory)
+            figures.desk = try await DeskBenchmark.run(reports: quick ? 10_000 : 100_000, requests: 21, in: directory)
         }
         print(BenchTable(figures).render())
         if let json { try JSONCoding.encoder(pretty: true).encode(figures).write(to: URL(fileURLWithPath: json)) }

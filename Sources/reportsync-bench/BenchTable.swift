@@ -41,7 +41,8 @@ struct BenchTable {
         if let d = f.desk {
             for page in d.pages {
                 add(
-                    "desk \(page.path.prefix(40)) at \(d.centralReports) reports", String(format: "%.1f ms", page.medianMilliseconds),
+                    "desk \(page.path.prefix(40)) at \(d.centralReports) reports",
+                    String(format: "%.1f ms (first %.0f)", page.medianMilliseconds, page.firstMilliseconds),
                     String(format: "/healthz %.2f ms", d.healthzMilliseconds), times(page.medianMilliseconds / max(d.healthzMilliseconds, 0.001)),
                     "< 100 ms")
             }

@@ -17,6 +17,8 @@ enum DeskBenchmark {
     struct Page: Codable {
         let path: String
         let medianMilliseconds: Double
+        /// The first request's time: before the server remembered any report's facts (`ReportFactsCache`).
+        let firstMilliseconds: Double
     }
 
     struct Result: Codable {
@@ -28,45 +30,77 @@ enum DeskBenchmark {
 
     static let password = "bench-desk-password"
 
-    /// A central of `filler` drafts of another unit plus `received` reports signed off and received, then
-    /// `requests` requests of each page.
-    static func run(filler: Int, received: Int, requests: Int, in directory: URL) async throws -> Result {
+    /// How long the benchmark's central has been in use: its reports are spread over these days.
+    static let historyDays = 5 * 365
+    /// How many reports go through the chain between two pushes (about a week's at 100,000 reports).
+    static let chunk = 400
+
+    /// A central of `reports` reports: 2% drafts of another unit (the unfinished ones), the rest drafted,
+    /// signed off and pushed by a squad's device over five years, received, and decided by the central
+    /// office (30% adopted, the others not) except the last two weeks' (the inbox). Then `requests`
+    /// requests of each page.
+    static func run(reports: Int, requests: Int, in directory: URL) async throws -> Result {
+        let clock = SimulatedTime(Date().addingTimeInterval(-Double(historyDays) * 86_400))
         let center = try CentralReplica.create(
-            at: directory.appendingPathComponent("desk-central.sqlite").path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+            at: directory.appendingPathComponent("desk-central.sqlite").path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice),
+            now: clock.read)
         let central = center.replica
         try central.addUnit(OrgUnit(id: "squad", name: "第三中队", kind: .squad, parent: "bureau"))
         try central.addUnit(OrgUnit(id: "other", name: "第四中队", kind: .squad, parent: "bureau"))
         var signers: [String: StepSigner] = [:]
-        for (id, role, unit) in [("wang", Role.drafter, "squad"), ("li", .unitHead, "squad"), ("zhao", .leader, "bureau"), ("gao", .admin, "bureau")] {
+        for (id, role, unit) in [
+            ("wang", Role.drafter, "squad"), ("li", .unitHead, "squad"), ("zhao", .leader, "bureau"), ("chen", .centralEditor, "bureau"),
+            ("gao", .admin, "bureau"),
+        ] {
             try central.addMember(Member(id: id, name: id, unit: unit, role: role))
             let signer = StepSigner(member: id, privateKey: Curve25519.Signing.PrivateKey())
             try central.registerKey(signer.publicKey)
             signers[id] = signer
         }
         try center.setDeskPassword(member: "gao", hash: Bcrypt.hash(password, cost: 4))
-        try IncrementalBenchmark.fill(central, reports: filler)
-        // Reports of the squad through the whole chain on a field replica, pushed as a device pushes them.
-        let field = try Replica.inMemory(unit: OrgUnit(id: "squad", name: "第三中队", kind: .squad))
-        _ = try field.receive(try central.changes().map(\.change).filter(\.payload.isReference))
-        var first: String?
-        for i in 0..<received {
-            let id = try field.draft(
-                ReportContent(category: i % 10 == 0 ? .problem : .dynamic, title: "中队巡查情况 \(i)", body: "本周巡查三次，发现问题两处，已整改。"), by: "wang"
-            ).id
-            first = first ?? id
-            for (action, member) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] {
-                _ = try field.perform(action, on: id, as: signers[member]!)
-            }
-        }
         let enrollment = try await center.authenticate(token: try center.enroll(unit: "squad", device: "laptop"))
-        let changes = try field.changes().map(\.change).filter { !$0.payload.isReference }
-        for start in stride(from: 0, to: changes.count, by: 1000) {
-            let answers = try await center.receivePush(Array(changes[start..<min(start + 1000, changes.count)]), from: enrollment)
+        // Reports of the squad through the whole chain on a field replica, pushed as a device pushes them.
+        let field = try Replica.inMemory(unit: OrgUnit(id: "squad", name: "第三中队", kind: .squad), now: clock.read)
+        _ = try field.receive(try central.changes().map(\.change).filter(\.payload.isReference))
+        let drafts = reports / 50
+        let sent = reports - drafts
+        let step = Double(historyDays) * 86_400 / Double(max(sent, 1))
+        var first: String?
+        var undecided: [[String]] = []
+        var pushed: Int64 = 0
+        for start in stride(from: 0, to: sent, by: chunk) {
+            var ids: [String] = []
+            for i in start..<min(start + chunk, sent) {
+                clock.advance(step)
+                let id = try field.draft(
+                    ReportContent(category: i % 10 == 0 ? .problem : .dynamic, title: "中队巡查情况 \(i)", body: "本周巡查三次，发现问题两处，已整改。"), by: "wang"
+                ).id
+                first = first ?? id
+                for (action, member) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] {
+                    _ = try field.perform(action, on: id, as: signers[member]!)
+                }
+                ids.append(id)
+            }
+            let page = try field.changes(after: pushed, limit: 10 * chunk)
+            pushed = page.last?.seq ?? pushed
+            let answers = try await center.receivePush(page.map(\.change).filter { !$0.payload.isReference }, from: enrollment)
             if let refused = answers.first(where: { $0.status != .accepted }) {
                 throw ReportSyncError(.storage, "the central did not take the benchmark's reports: \(refused.status) \(refused.reason ?? "")")
             }
+            // The office decides a week's reports two weeks after they came.
+            undecided.append(ids)
+            if undecided.count > 2 {
+                for (n, id) in undecided.removeFirst().enumerated() {
+                    if n % 10 < 3 {
+                        _ = try central.perform(.adopt, on: id, as: signers["chen"]!, detail: StepDetail(level: .county, outlet: "政务信息", date: clock.read()))
+                    } else {
+                        _ = try central.perform(.reject, on: id, as: signers["chen"]!, comment: "不采用")
+                    }
+                }
+            }
         }
-
+        try IncrementalBenchmark.fill(central, reports: drafts)
+        clock.advance(3_600)
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let router = CentralServer.buildRouter(store: center)
@@ -86,13 +120,14 @@ enum DeskBenchmark {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
                 let cookie = try await signIn(client, base: base)
-                let healthz = try await median(requests) { try await get(client, base + "/healthz", cookie: nil) }
+                let healthz = try await median(requests) { try await get(client, base + "/healthz", cookie: nil) }.median
                 var pages: [Page] = []
                 for path in paths {
-                    pages.append(Page(path: path, medianMilliseconds: try await median(requests) { try await get(client, base + path, cookie: cookie) }))
+                    let times = try await median(requests) { try await get(client, base + path, cookie: cookie) }
+                    pages.append(Page(path: path, medianMilliseconds: times.median, firstMilliseconds: times.first))
                 }
                 try await client.shutdown()
-                return Result(centralReports: filler + received, received: received, healthzMilliseconds: healthz, pages: pages)
+                return Result(centralReports: reports, received: sent, healthzMilliseconds: healthz, pages: pages)
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -120,14 +155,27 @@ enum DeskBenchmark {
         _ = try await response.body.collect(upTo: 16 << 20)
     }
 
-    /// The median of `count` timed runs of `body` (fewer, at least three, for a page slower than 5 s in all), in milliseconds.
-    private static func median(_ count: Int, _ body: () async throws -> Void) async throws -> Double {
+    /// The median of `count` timed runs of `body` (fewer, at least three, for a page slower than 5 s in all),
+    /// and the first run's, in milliseconds.
+    private static func median(_ count: Int, _ body: () async throws -> Void) async throws -> (median: Double, first: Double) {
         var times: [Double] = []
         for _ in 0..<count where times.count < 3 || times.reduce(0, +) < 5_000 {
             let started = ContinuousClock.now
             try await body()
             times.append((ContinuousClock.now - started).seconds * 1000)
         }
-        return times.sorted()[times.count / 2]
+        return (times.sorted()[times.count / 2], times[0])
     }
+}
+
+/// The benchmark's clock: moved by hand through the years its central has been in use.
+final class SimulatedTime: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Date
+
+    init(_ start: Date) { now = start }
+
+    func advance(_ seconds: TimeInterval) { lock.withLock { now += seconds } }
+
+    @Sendable func read() -> Date { lock.withLock { now } }
 }

@@ -25,7 +25,7 @@ struct RecurringDeadlineTests {
         let rule = p.deadlines.recurring[0]
         let reports = [try signed("mon", at: "2026-11-02T16:00"), try signed("thu-late", at: "2026-11-06T09:00")]
         let items = DeadlineRules.recurring(
-            rule, unit: squad, from: at("2026-11-01T00:00"), to: at("2026-11-13T00:00"), reports: reports, policy: p, now: at("2026-11-12T10:00"))
+            rule, unit: squad, from: at("2026-11-01T00:00"), to: at("2026-11-13T00:00"), signed: reports.compactMap(\.signed), policy: p, now: at("2026-11-12T10:00"))
         #expect(items.map(\.due) == [at("2026-11-02T17:00"), at("2026-11-05T17:00"), at("2026-11-09T17:00"), at("2026-11-12T17:00")])
         #expect(items.map(\.status) == [.met, .late, .overdue, .dueSoon], "\(items.map(\.status))")
         #expect(items.map(\.report) == ["mon", "thu-late", "daily-table/squad-3/2026-11-09", "daily-table/squad-3/2026-11-12"])
@@ -37,11 +37,11 @@ struct RecurringDeadlineTests {
         let p = try policy(#"{"deadlines": {"recurring": [{"rule": "monthly-summary", "category": "research", "dayOfMonth": 5}, {"rule": "month-end", "category": "research", "dayOfMonth": 31, "time": "16:00"}]}}"#)
         let summary = DeadlineRules.recurring(
             p.deadlines.recurring[0], unit: squad, from: at("2026-11-01T00:00"), to: at("2026-12-01T00:00"),
-            reports: [try signed("oct-summary", .research, at: "2026-11-05T22:00")], policy: p, now: at("2026-11-20T00:00"))
+            signed: [try signed("oct-summary", .research, at: "2026-11-05T22:00")].compactMap(\.signed), policy: p, now: at("2026-11-20T00:00"))
         #expect(summary.map(\.due) == [at("2026-11-06T00:00")], "24:00 on the 5th")
         #expect(summary.first?.status == .met)
         let monthEnd = DeadlineRules.recurring(
-            p.deadlines.recurring[1], unit: squad, from: at("2026-11-01T00:00"), to: at("2026-12-01T00:00"), reports: [], policy: p,
+            p.deadlines.recurring[1], unit: squad, from: at("2026-11-01T00:00"), to: at("2026-12-01T00:00"), signed: [], policy: p,
             now: at("2026-12-02T00:00"))
         #expect(monthEnd.map(\.due) == [at("2026-11-30T16:00")] && monthEnd.first?.status == .overdue)
     }
@@ -51,11 +51,11 @@ struct RecurringDeadlineTests {
         let p = try policy(#"{"deadlines": {"recurring": [{"rule": "monday-report", "category": "problem", "weekdays": [1], "time": "12:00", "unitKinds": ["office"]}]}}"#)
         let rule = p.deadlines.recurring[0]
         let window = (from: at("2026-11-01T00:00"), to: at("2026-11-17T00:00"), now: at("2026-11-17T00:00"))
-        #expect(DeadlineRules.recurring(rule, unit: squad, from: window.from, to: window.to, reports: [], policy: p, now: window.now).isEmpty)
+        #expect(DeadlineRules.recurring(rule, unit: squad, from: window.from, to: window.to, signed: [], policy: p, now: window.now).isEmpty)
         var office = OrgUnit(id: "office-1", name: "综合科", kind: .office)
-        #expect(DeadlineRules.recurring(rule, unit: office, from: window.from, to: window.to, reports: [], policy: p, now: window.now).count == 3)
+        #expect(DeadlineRules.recurring(rule, unit: office, from: window.from, to: window.to, signed: [], policy: p, now: window.now).count == 3)
         office.since = at("2026-11-05T09:00")
-        let owed = DeadlineRules.recurring(rule, unit: office, from: window.from, to: window.to, reports: [], policy: p, now: window.now)
+        let owed = DeadlineRules.recurring(rule, unit: office, from: window.from, to: window.to, signed: [], policy: p, now: window.now)
         #expect(owed.map(\.due) == [at("2026-11-16T12:00")], "the report of 9 November covers a week that began before the unit existed")
     }
 
@@ -87,7 +87,7 @@ struct RecurringDeadlineTests {
         let p = try policy(#"{"deadlines": {"recurring": [{"rule": "weekly-item", "weekdays": [7]}]}}"#)
         let items = DeadlineRules.recurring(
             p.deadlines.recurring[0], unit: squad, from: at("2026-11-03T00:00"), to: at("2026-11-17T00:00"),
-            reports: [try signed("any", .experience, at: "2026-11-06T10:00")], policy: p, now: at("2026-11-20T00:00"))
+            signed: [try signed("any", .experience, at: "2026-11-06T10:00")].compactMap(\.signed), policy: p, now: at("2026-11-20T00:00"))
         #expect(items.map(\.status) == [.met, .overdue], "\(items.map { ($0.due, $0.status, $0.report) })")
         #expect(items.map(\.report) == ["any", "weekly-item/squad-3/2026-11-15"], "named by the Sunday it ends")
     }
@@ -127,14 +127,14 @@ struct RecurringDeadlineTests {
         }
         let now = at("2026-12-02T00:00")
         func verdicts(from: String, to: String) -> [String: Deadline.Status] {
-            Dictionary(uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at(from), to: at(to), reports: reports, policy: p, now: now).map {
+            Dictionary(uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at(from), to: at(to), signed: reports.compactMap(\.signed), policy: p, now: now).map {
                 (BureauTime.day($0.due, in: OfficeRulesTests.zone), $0.status)
             })
         }
         let november = verdicts(from: "2026-11-01T00:00", to: "2026-12-01T00:00")
         let autumn = verdicts(from: "2026-07-01T00:00", to: "2026-12-01T00:00")
         let asOfNow = Dictionary(
-            uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at("2026-11-01T00:00"), to: now, reports: reports, policy: p, now: now)
+            uniqueKeysWithValues: DeadlineRules.recurring(rule, unit: squad, from: at("2026-11-01T00:00"), to: now, signed: reports.compactMap(\.signed), policy: p, now: now)
                 .map { (BureauTime.day($0.due, in: OfficeRulesTests.zone), $0.status) })
         #expect(november.count == 4 && november.allSatisfy { autumn[$0.key] == $0.value && asOfNow[$0.key] == $0.value }, "\(november) against \(autumn)")
         #expect(autumn["2026-10-16"] == .overdue && autumn.filter { $0.key != "2026-10-16" }.allSatisfy { $0.value == .late }, "\(autumn)")
@@ -144,7 +144,7 @@ struct RecurringDeadlineTests {
     func endOfDayStaysInItsPeriod() throws {
         let p = try policy(#"{"deadlines": {"recurring": [{"rule": "month-end", "category": "research", "dayOfMonth": 31}]}}"#)
         let october = DeadlineRules.recurring(
-            p.deadlines.recurring[0], unit: squad, from: at("2026-10-01T00:00"), to: at("2026-11-01T00:00"), reports: [], policy: p, now: at("2026-12-02T00:00"))
+            p.deadlines.recurring[0], unit: squad, from: at("2026-10-01T00:00"), to: at("2026-11-01T00:00"), signed: [], policy: p, now: at("2026-12-02T00:00"))
         #expect(october.map(\.due) == [at("2026-11-01T00:00")] && october.first?.report == "month-end/squad-3/2026-10-31")
         #expect(BureauTime.dueText(at("2026-11-01T00:00"), in: OfficeRulesTests.zone) == "2026-10-31 24:00 +08:00")
     }

@@ -159,7 +159,7 @@ extension CentralReplica: DeskStore {
     public func deskDeadlines() async throws -> [DeskDeadline] {
         try await replica.background { [self] in
             let offNetwork = try offNetworkReports()
-            return try replica.deadlines(now: replica.now())
+            return try replica.deadlines(now: replica.now(), openOnly: true)
                 .filter { $0.status == .overdue || $0.status == .dueSoon }
                 .map { deadline in
                     let (isReport, visibility) = try storedVisibility(of: deadline.report, offNetwork: offNetwork)
@@ -214,25 +214,24 @@ extension CentralReplica: DeskStore {
             let period = period ?? Period.month(containing: now, in: timeZone)
             let bureau = try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name)
             let offNetwork = try offNetworkReports()
-            // A named report the desk may not show is named as its pages name it: never by an unsent title.
-            let cards = try replica.scorecards(period: period, now: now).map { card in
-                card.retitlingNamedItems { item in
-                    guard let record = try? replica.record(item.subject), record.id == item.subject else { return nil }
-                    guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else { return DeskReport.unsentTitle }
-                    return visibility.standInTitle
-                }
-            }
+            let scored = try replica.scorecards(period: period, now: now)
+            let subjects = Set(scored.flatMap { $0.lines.compactMap(\.report) + $0.named.map(\.subject) })
             var titles: [String: String] = [:]
             var linkable: Set<String> = []
-            for id in Set(cards.flatMap { $0.lines.compactMap(\.report) }) {
-                guard let record = try? replica.record(id), record.id == id else { continue }
-                guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else {
-                    titles[id] = DeskReport.unsentTitle
+            var standIns: [String: String] = [:]
+            for id in subjects {
+                let (exists, visibility) = try storedVisibility(of: id, offNetwork: offNetwork)
+                guard exists else { continue }
+                guard let visibility else {
+                    (titles[id], standIns[id]) = (DeskReport.unsentTitle, DeskReport.unsentTitle)
                     continue
                 }
                 linkable.insert(id)
-                titles[id] = visibility.standInTitle ?? (try? replica.report(id).content.title) ?? id
+                standIns[id] = visibility.standInTitle
+                titles[id] = try visibility.standInTitle ?? storedTitle(of: id) ?? id
             }
+            // A named report the desk may not show is named as its pages name it: never by an unsent title.
+            let cards = scored.map { card in card.retitlingNamedItems { standIns[$0.subject] } }
             return DeskScores(bureau: bureau, period: period, cards: cards, timeZone: timeZone, reportTitles: titles, linkable: linkable)
         }
     }
@@ -431,6 +430,11 @@ extension CentralReplica: DeskStore {
         guard state.hasLeftUnit else { return (true, nil) }
         if offNetwork.contains(id) { return (true, .offNetwork) }
         return (true, state == .returned ? Self.visibility(of: try replica.record(id), offNetwork: offNetwork) : .shown)
+    }
+
+    /// The title a report was stored under (the winning title), without reading its record.
+    private func storedTitle(of id: String) throws -> String? {
+        try replica.read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT title FROM reports WHERE id = ?"), arguments: [id]) }
     }
 
     /// How much of a report the desk shows, or `nil` while it is still in its unit (the rule books

@@ -325,6 +325,33 @@ enum ReplicaSchema {
             // The reports kept off the network, found without reading every row (the web desk asks on every page).
             try db.execute(sql: "CREATE INDEX reports_by_classification ON reports(classification)")
         }
+        migrator.registerMigration("v15-report-timeline") { db in
+            // Each report's `ReportTimeline`, so that deadlines and scores read only the reports that can
+            // bear on a period (`OfficeCandidates`). A row not filled in below spans all time: it is
+            // always read, never missed.
+            try db.execute(
+                sql: """
+                    ALTER TABLE reports ADD COLUMN sign_off_at INTEGER;
+                    ALTER TABLE reports ADD COLUMN approved_at INTEGER;
+                    ALTER TABLE reports ADD COLUMN received_at INTEGER;
+                    ALTER TABLE reports ADD COLUMN earliest_at INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE reports ADD COLUMN latest_at INTEGER NOT NULL DEFAULT 253402300799999;
+                    """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, content, record FROM reports")
+            while let row = try rows.next() {
+                guard let record = try? JSONCoding.value(ReportRecord.self, from: row["record"] as String) else { continue }
+                try ReportRows.saveTimeline(ReportRows.timeline(of: record, content: row["content"]), of: row["id"], db)
+            }
+            try db.execute(
+                sql: """
+                    CREATE INDEX reports_by_latest ON reports(latest_at);
+                    -- Reports some policy may count as not finished: drafts, and those sent without a receipt.
+                    CREATE INDEX reports_unfinished ON reports(earliest_at)
+                        WHERE approved_at IS NULL AND (received_at IS NULL OR sign_off_at IS NULL);
+                    CREATE INDEX reports_by_solicitation ON reports(json_extract(content, '$.solicitation'))
+                        WHERE json_extract(content, '$.solicitation') IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

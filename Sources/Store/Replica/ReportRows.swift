@@ -47,16 +47,20 @@ enum ReportRows {
         let updated = max(latest.hlc, record.transitions.map(\.hlc).max() ?? .zero)
         var json = CanonicalJSON()
         record.write(to: &json)
+        let timeline = timeline(of: record, winners: winners)
         try db.executeCached(sql: """
                 INSERT INTO reports(id, unit, category, title, state, drafter, version, content, content_replica,
-                    content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest, classification)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest, classification,
+                    sign_off_at, approved_at, received_at, earliest_at, latest_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET category = excluded.category, title = excluded.title,
                     state = excluded.state, version = excluded.version, content = excluded.content,
                     content_replica = excluded.content_replica, content_counter = excluded.content_counter,
                     updated_at = excluded.updated_at, last_comment = excluded.last_comment,
                     follow_up_of = excluded.follow_up_of, record = excluded.record, digest = excluded.digest,
-                    classification = excluded.classification
+                    classification = excluded.classification, sign_off_at = excluded.sign_off_at,
+                    approved_at = excluded.approved_at, received_at = excluded.received_at,
+                    earliest_at = excluded.earliest_at, latest_at = excluded.latest_at
                 """,
             arguments: [
                 record.id, record.unit, try JSONCoding.stringValue(winners["category"]) ?? "",
@@ -64,6 +68,39 @@ enum ReportRows {
                 record.versions.count, content, latest.dot.replica, latest.dot.counter, created.hlc.wallMilliseconds,
                 updated.wallMilliseconds, record.lastComment, try JSONCoding.stringValue(winners["followUpOf"]),
                 json.text, StateDigest.hash(canonical: json.bytes), record.guardedClassification.rawValue,
+                timeline.signOff?.millisecondsSince1970, timeline.approval?.millisecondsSince1970,
+                timeline.firstReceipt?.millisecondsSince1970, timeline.earliest.millisecondsSince1970,
+                timeline.latest.millisecondsSince1970,
+            ])
+    }
+
+    /// The record's timeline, reading the two times it needs from the winning fields' JSON (a field that
+    /// does not read as a time counts as absent, as it does in `ReportFacts`).
+    static func timeline(of record: ReportRecord, winners: [String: String]) -> ReportTimeline {
+        let eventTime = winners["eventTime"].flatMap { try? JSONCoding.value(Date.self, from: $0) }
+        let emergency = winners["emergency"].flatMap { try? JSONCoding.value(EmergencyDetails.self, from: $0) }
+        return ReportTimeline(record: record, eventTime: eventTime, phoneReportedAt: emergency?.phoneReportedAt)
+    }
+
+    /// The timeline of a stored row, from its record and its `content` column.
+    static func timeline(of record: ReportRecord, content: String) -> ReportTimeline {
+        let object = (try? JSONSerialization.jsonObject(with: Data(content.utf8))) as? [String: Any] ?? [:]
+        var winners: [String: String] = [:]
+        for key in ["eventTime", "emergency"] {
+            guard let value = object[key], let data = try? JSONSerialization.data(withJSONObject: value, options: .fragmentsAllowed) else { continue }
+            winners[key] = String(decoding: data, as: UTF8.self)
+        }
+        return timeline(of: record, winners: winners)
+    }
+
+    /// Writes a timeline into a report's row (the migration that added the columns fills them so).
+    static func saveTimeline(_ timeline: ReportTimeline, of id: String, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE reports SET sign_off_at = ?, approved_at = ?, received_at = ?, earliest_at = ?, latest_at = ? WHERE id = ?",
+            arguments: [
+                timeline.signOff?.millisecondsSince1970, timeline.approval?.millisecondsSince1970,
+                timeline.firstReceipt?.millisecondsSince1970, timeline.earliest.millisecondsSince1970,
+                timeline.latest.millisecondsSince1970, id,
             ])
     }
 }

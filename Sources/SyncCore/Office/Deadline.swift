@@ -129,12 +129,11 @@ public enum DeadlineRules {
     /// Reports are matched from before the unit's first one, whatever the window, so every window asked
     /// gives each due time the same verdict. A due time whose period began before the unit existed is not owed.
     public static func recurring(
-        _ rule: RecurringDeadline, unit: OrgUnit, from start: Date, to end: Date, reports: [ReportFacts], policy: Policy, now: Date
+        _ rule: RecurringDeadline, unit: OrgUnit, from start: Date, to end: Date, signed finished: [SignedReport], policy: Policy, now: Date
     ) -> [Deadline] {
         guard rule.applies(to: unit.kind) else { return [] }
         let calendar = Period.calendar(WorkingCalendar(policy: policy).timeZone)
-        let signed = reports.filter { $0.unit == unit.id && rule.isMet(by: $0.category) && $0.signedAt != nil }
-            .sorted { ($0.signedAt!, $0.id) < ($1.signedAt!, $1.id) }
+        let signed = finished.filter { $0.unit == unit.id && rule.isMet(by: $0.category) }.sorted { ($0.signedAt, $0.id) < ($1.signedAt, $1.id) }
         // Matching starts before the first report (nothing is matched before it) and before the window.
         let first = min(signed.first?.signedAt ?? start, start)
         let dues = rule.dueTimes(
@@ -143,9 +142,9 @@ public enum DeadlineRules {
         var items: [Deadline] = []
         for i in dues.indices where i > 0 && i + 1 < dues.count {
             let (previous, due, following) = (dues[i - 1], dues[i], dues[i + 1])
-            while next < signed.count, signed[next].signedAt! <= previous { next += 1 }
-            var answer: ReportFacts?
-            if next < signed.count, signed[next].signedAt! <= due.addingTimeInterval(following.timeIntervalSince(due) / 2) {
+            while next < signed.count, signed[next].signedAt <= previous { next += 1 }
+            var answer: SignedReport?
+            if next < signed.count, signed[next].signedAt <= due.addingTimeInterval(following.timeIntervalSince(due) / 2) {
                 answer = signed[next]
                 next += 1
             }

@@ -56,6 +56,11 @@ public struct ReportFacts: Sendable, Equatable {
         public let at: Date
     }
 
+    /// What a schedule of recurring deadlines reads of a report: nil when it is not finished.
+    public var signed: SignedReport? {
+        signedAt.map { SignedReport(id: id, unit: unit, category: category, title: title, signedAt: $0, receivedAt: receivedAt) }
+    }
+
     /// What stands for a secret report's title wherever its facts are shown (涉密信息: a secret item).
     public static let secretTitle = "涉密信息"
 
@@ -80,13 +85,9 @@ public struct ReportFacts: Sendable, Equatable {
         phoneReportedAt = content.emergency?.phoneReportedAt
         isFollowUp = content.followUpOf != nil
         solicitation = content.solicitation
-        let signOff = steps.first(where: { $0.action == .sign })?.hlc.date
-        let firstReceipt = steps.firstIndex { $0.action == .receive }
-        // The unit finished with its first approval, if that came before the central first had it; a
-        // report first received without one left under a policy that did not ask for one.
-        let approval = steps[..<(firstReceipt ?? steps.endIndex)].first(where: { $0.action == .approve })?.hlc.date
-        signedAt = approval ?? (ApprovalChain.needsPrincipal(content, policy: policy) && firstReceipt == nil ? nil : signOff)
-        receivedAt = steps.first(where: { $0.action == .receive })?.hlc.date
+        let timeline = ReportTimeline(record: record, eventTime: content.eventTime, phoneReportedAt: content.emergency?.phoneReportedAt)
+        signedAt = timeline.finishedAt(needsPrincipal: ApprovalChain.needsPrincipal(content, policy: policy))
+        receivedAt = timeline.firstReceipt
         registration = steps.first(where: { $0.action == .receive && $0.detail?.registration != nil })?.detail?.registration
         adoptions = steps.filter { $0.action == .adopt }.compactMap { recognition($0, by: $0.detail?.outlet) }
         instructions = steps.filter { $0.action == .instruct }.compactMap { recognition($0, by: $0.detail?.leader) }

@@ -92,9 +92,12 @@ public struct Scorecard: Codable, Sendable, Equatable {
 }
 
 extension Scorecard {
-    /// The scorecard of `unit` for `period`, from its reports and solicitations, judged at `now`.
+    /// The scorecard of `unit` for `period`, from its reports and solicitations, judged at `now`. The
+    /// recurring deadlines are matched against `signedHistory`, every finished report of the unit (by
+    /// default those of `reports`): `reports` need only be those that can bear on the period.
     public init(
-        unit: OrgUnit, period: Period, reports: [ReportFacts], solicitations: [Solicitation], policy: Policy, now: Date
+        unit: OrgUnit, period: Period, reports: [ReportFacts], solicitations: [Solicitation], policy: Policy, now: Date,
+        signedHistory: [SignedReport]? = nil
     ) {
         let calendar = WorkingCalendar(policy: policy)
         let zone = calendar.timeZone
@@ -194,7 +197,8 @@ extension Scorecard {
         }
         let zoneStart = period.start(in: zone)
         for rule in policy.deadlines.recurring {
-            for deadline in DeadlineRules.recurring(rule, unit: unit, from: zoneStart, to: period.end(in: zone), reports: mine, policy: policy, now: now) {
+            for deadline in DeadlineRules.recurring(
+                rule, unit: unit, from: zoneStart, to: period.end(in: zone), signed: signedHistory ?? mine.compactMap(\.signed), policy: policy, now: now) {
                 countMissed(deadline)
             }
         }

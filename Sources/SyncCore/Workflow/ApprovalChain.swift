@@ -8,7 +8,12 @@ public enum ApprovalChain {
     /// Whether `content` needs the principal leader's approval under `policy`: its category is listed,
     /// or `category/severity` is.
     public static func needsPrincipal(_ content: ReportContent, policy: Policy) -> Bool {
-        let keys = [content.category.rawValue] + (content.emergency?.severity.map { ["\(content.category.rawValue)/\($0.rawValue)"] } ?? [])
+        needsPrincipal(category: content.category, severity: content.emergency?.severity, policy: policy)
+    }
+
+    /// Whether a report of `category` (and an emergency's `severity`) needs the principal leader's approval.
+    public static func needsPrincipal(category: ReportCategory, severity: EmergencySeverity?, policy: Policy) -> Bool {
+        let keys = [category.rawValue] + (severity.map { ["\(category.rawValue)/\($0.rawValue)"] } ?? [])
         return keys.contains { policy.principalApproval.contains($0) }
     }
 

@@ -17,7 +17,7 @@ struct DeadlinesCommand: ReplicaCommand {
         let replica = try OfficeScope.openReplica(global, in: context)
         let zone = Rendering.timeZone(of: try replica.policy())
         let now = try at.map { try TimestampParser.require($0, timeZone: zone, what: "--at") } ?? Date()
-        let items = try replica.deadlines(now: now, unit: unit).filter { all || $0.status == .overdue || $0.status == .dueSoon }
+        let items = try replica.deadlines(now: now, unit: unit, openOnly: !all)
         if global.json { return context.print(try Rendering.json(items)) }
         guard !items.isEmpty else { return context.print("nothing overdue or due soon") }
         var table = TextTable(["STATUS", "DUE", "UNIT", "RULE", "SIGNED OFF", "ARRIVED", "REPORT"])
