@@ -21,8 +21,6 @@ public struct DeskSite: Sendable {
     /// How long a session lasts without a new sign-in.
     static let sessionLength: Duration = .seconds(8 * 3600)
     static let cookieName = "reportsync_desk"
-    /// The most reports the inbox lists at once (the most urgent first); filters find the rest.
-    static let inboxRows = 200
     static let sessionKeyPrefix = "desk."
     /// At most this many password checks at once (bcrypt keeps a thread busy for a quarter of a second,
     /// on the pool the sync API's database work also runs on); more get "try again".
@@ -183,19 +181,36 @@ public struct DeskSite: Sendable {
     private func inbox(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
         try await page(context) { account, session in
             let query = request.uri.queryParameters
-            let unit = query.get("unit").flatMap { $0.isEmpty ? nil : $0 }
-            let category = query.get("category").flatMap(ReportCategory.init(rawValue:))
-            let search = query.get("q").flatMap { $0.isEmpty ? nil : $0 }
-            let items = try await store.deskInbox(DeskInboxFilter(unit: unit, category: category, search: search))
+            let text = { (name: String) in query.get(name).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+            let periodText = text("period") ?? ""
+            let period = try? Period.parse(periodText)
+            var filter = DeskInboxFilter(
+                unit: text("unit"), category: text("category").flatMap(ReportCategory.init(rawValue:)), search: text("q"),
+                state: text("state").flatMap(ApprovalState.init(rawValue:)).flatMap { $0.hasLeftUnit ? $0 : nil } ?? .received,
+                period: period, page: (text("page").flatMap(Int.init) ?? 1) - 1)
+            let found = try await store.deskInbox(filter)
+            filter.page = found.page
             let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
-            let options = ReportCategory.allCases.map {
-                InboxPage.Option(value: $0.rawValue, label: DeskWording.category($0), selected: $0 == category)
+            let categories = ReportCategory.allCases.map {
+                InboxPage.Option(value: $0.rawValue, label: DeskWording.category($0), selected: $0 == filter.category)
+            }
+            let states = DeskInboxFilter.listableStates.map {
+                InboxPage.Option(value: $0.rawValue, label: DeskWording.state($0), selected: $0 == filter.state)
+            }
+            let periodLink = period == nil ? "" : periodText
+            func link(_ page: Int) -> String {
+                var other = filter
+                other.page = page
+                return InboxPage.link(other, period: periodLink)
             }
             let page = InboxPage(
                 frame: try await frame("待处理 · 信息报送工作台", session, account: account),
-                rows: items.prefix(Self.inboxRows).map(builder.inboxRow), empty: items.isEmpty,
-                more: items.count > Self.inboxRows ? "共 \(items.count) 份，只列出最急的 \(Self.inboxRows) 份：请按单位、类别或关键词筛选" : nil,
-                categories: options, unit: unit ?? "", search: search ?? "")
+                heading: filter.state == .received ? "待处理报告" : "\(DeskWording.state(filter.state))的报告",
+                rows: found.reports.map(builder.inboxRow), empty: found.reports.isEmpty,
+                summary: "共 \(found.total) 份" + (found.pageCount > 1 ? "，第 \(found.page + 1)/\(found.pageCount) 页" : ""),
+                previous: found.page > 0 ? link(found.page - 1) : nil, next: found.page + 1 < found.pageCount ? link(found.page + 1) : nil,
+                notice: period == nil && !periodText.isEmpty ? "时段「\(periodText)」无法识别：请写 2026-11、2026-Q4 或 2026；未按时段筛选" : nil,
+                categories: categories, states: states, unit: filter.unit ?? "", search: filter.search ?? "", period: periodText)
             return try templates.render(page, "inbox", status: .ok)
         }
     }

@@ -165,6 +165,44 @@ struct DeskTests {
         }
     }
 
+    @Test("the inbox lists a hundred reports a page with links to the others; a state or a month of sign-off filters it, and a period it cannot read is said")
+    func inboxPagesAndFilters() async throws {
+        let desk = try Desk()
+        for _ in 0..<105 { _ = try desk.fixture.signedReport() }
+        let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        var cursor: Int64 = 0
+        while case let page = try desk.fixture.field.changes(after: cursor), let last = page.last {
+            _ = try await desk.fixture.store.receivePush(page.map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+            cursor = last.seq
+        }
+        let month = Period.month(containing: desk.clock.now, in: TimeZone(identifier: "Asia/Shanghai")!)
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            func page(_ uri: String) async throws -> String {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    return String(buffer: response.body)
+                }
+            }
+            func rows(_ html: String) -> Int { html.components(separatedBy: "<tr").count - 2 }
+            let first = try await page("/desk/inbox")
+            #expect(first.contains("共 106 份，第 1/2 页") && rows(first) == 100, "\(rows(first)) rows")
+            #expect(first.contains("href=\"/desk/inbox?page=2\" rel=\"next\"") && !first.contains("rel=\"prev\""))
+            let second = try await page("/desk/inbox?page=2")
+            #expect(second.contains("第 2/2 页") && rows(second) == 6 && second.contains("href=\"/desk/inbox\" rel=\"prev\""))
+            #expect(try await page("/desk/inbox?page=99").contains("第 2/2 页"), "a page past the end shows the last")
+            let filtered = try await page("/desk/inbox?unit=squad-3&state=received&period=\(month)&page=2")
+            #expect(filtered.contains("第 2/2 页") && filtered.contains("href=\"/desk/inbox?unit=squad-3&amp;period=\(month)\" rel=\"prev\""))
+            let adopted = try await page("/desk/inbox?state=adopted")
+            #expect(adopted.contains("<h1>已采用的报告</h1>"))
+            #expect(adopted.contains("没有符合条件的报告") && !adopted.contains("夜查"), "no report is adopted yet")
+            #expect(try await page("/desk/inbox?state=draft").contains("共 106 份"), "a unit's state is not listable: the inbox lists received ones")
+            #expect(try await page("/desk/inbox?period=2020-01").contains("没有符合条件的报告"), "nothing was signed off in January 2020")
+            let unreadable = try await page("/desk/inbox?period=next-week")
+            #expect(unreadable.contains("时段「next-week」无法识别") && unreadable.contains("共 106 份"))
+        }
+    }
+
     @Test("HTML in a report's title and body is shown as text on every page")
     func htmlIsEscaped() async throws {
         let desk = try Desk()

@@ -1,6 +1,8 @@
 import Foundation
+import Store
 
-/// The inbox: received reports not yet decided, most urgent first.
+/// The inbox: received reports not yet decided, most urgent first, a page at a time; or, filtered by
+/// state, those decided.
 struct InboxPage {
     struct Row {
         let id: String
@@ -20,11 +22,31 @@ struct InboxPage {
     }
 
     let frame: PageFrame
+    let heading: String
     let rows: [Row]
     let empty: Bool
-    /// Said when more reports wait than the page lists.
-    let more: String?
+    /// How many the filter finds and which page this is, when there is more than one.
+    let summary: String
+    let previous: String?
+    let next: String?
+    /// Said when the period typed does not read as one.
+    let notice: String?
     let categories: [Option]
+    let states: [Option]
     let unit: String
     let search: String
+    let period: String
+
+    /// The inbox's address for `filter` (the period as typed), with only what is set in it.
+    static func link(_ filter: DeskInboxFilter, period: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        let parts: [(String, String?)] = [
+            ("unit", filter.unit), ("category", filter.category?.rawValue), ("q", filter.search),
+            ("state", filter.state == .received ? nil : filter.state.rawValue), ("period", period.isEmpty ? nil : period),
+            ("page", filter.page == 0 ? nil : String(filter.page + 1)),
+        ]
+        let query = parts.compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" } }
+        return "/desk/inbox" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+    }
 }

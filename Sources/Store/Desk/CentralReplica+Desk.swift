@@ -136,23 +136,56 @@ extension CentralReplica: DeskStore {
         TimeZone(identifier: try replica.policy().timeZone) ?? TimeZone(identifier: "UTC")!
     }
 
-    public func deskInbox(_ filter: DeskInboxFilter) async throws -> [DeskReport] {
+    public func deskInbox(_ filter: DeskInboxFilter) async throws -> DeskInboxPage {
         try await replica.background { [self] in
+            guard filter.state.hasLeftUnit else { return DeskInboxPage(reports: [], total: 0, page: 0) }
             let offNetwork = try offNetworkReports()
+            let timeZone = try bureauTimeZone()
+            var clauses = ["state = ?"]
+            var arguments: StatementArguments = [filter.state.rawValue]
+            if let category = filter.category {
+                clauses.append("category = ?")
+                arguments += [category.rawValue]
+            }
+            if let unit = filter.unit {
+                clauses.append("unit = ?")
+                arguments += [unit]
+            }
+            if let period = filter.period {
+                clauses.append("sign_off_at >= ? AND sign_off_at < ?")
+                arguments += [period.start(in: timeZone).millisecondsSince1970, period.end(in: timeZone).millisecondsSince1970]
+            }
+            // A report whose text is not shown is found by its unit and category, never by its words.
             let words = (filter.search ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-            return try replica.reports(matching: ReportFilter(state: .received, category: filter.category, unit: filter.unit))
-                .map { DeskReport(report: $0, visibility: offNetwork.contains($0.id) ? .offNetwork : .shown) }
-                // A report whose text is not shown is found by its unit and category, never by its words.
-                .filter { item in
-                    words.isEmpty
-                        || (item.visibility.showsText
-                            && words.allSatisfy { item.report.content.title.contains($0) || item.report.content.body.contains($0) })
-                }
-                .sorted { a, b in
-                    let urgent = (a.report.content.category == .emergency, b.report.content.category == .emergency)
-                    if urgent.0 != urgent.1 { return urgent.0 }
-                    return (a.report.updatedAt, a.report.id) < (b.report.updatedAt, b.report.id)
-                }
+            for word in words {
+                clauses.append("(instr(title, ?) > 0 OR instr(json_extract(content, '$.body'), ?) > 0)")
+                arguments += [word, word]
+            }
+            // Emergencies first; then the longest waiting, or for decided reports the latest decided.
+            let order = filter.state == .received || filter.state == .signed ? "ASC" : "DESC"
+            let sql = """
+                SELECT id, unit, content, state, drafter, version, content_replica, content_counter, created_at, updated_at, last_comment
+                FROM reports WHERE \(clauses.joined(separator: " AND "))
+                ORDER BY category = 'emergency' DESC, updated_at \(order), id \(order)
+                """
+            let shown = { (report: Report) throws -> DeskReport? in
+                let visibility = try self.storedVisibility(of: report.id, offNetwork: offNetwork).visibility ?? .revisedInUnit
+                return words.isEmpty || visibility.showsText ? DeskReport(report: report, visibility: visibility) : nil
+            }
+            if !words.isEmpty {
+                // Few reports match words: all are read, and those whose text is withheld are left out.
+                let found = try replica.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(ReportRows.decode) }.compactMap(shown)
+                let page = min(filter.page, max(0, (found.count - 1) / DeskInboxPage.size))
+                return DeskInboxPage(
+                    reports: Array(found.dropFirst(page * DeskInboxPage.size).prefix(DeskInboxPage.size)), total: found.count, page: page)
+            }
+            let (reports, total, page) = try replica.read { db in
+                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports WHERE \(clauses.joined(separator: " AND "))", arguments: arguments) ?? 0
+                let page = min(filter.page, max(0, (total - 1) / DeskInboxPage.size))
+                let rows = try Row.fetchAll(db, sql: sql + " LIMIT \(DeskInboxPage.size) OFFSET \(page * DeskInboxPage.size)", arguments: arguments)
+                return (try rows.map(ReportRows.decode), total, page)
+            }
+            return DeskInboxPage(reports: try reports.compactMap(shown), total: total, page: page)
         }
     }
 

@@ -25,8 +25,8 @@ public protocol DeskStore: Sendable {
 
     /// The bureau's time zone (its policy's), in which the desk shows every time.
     func deskTimeZone() async throws -> TimeZone
-    /// The reports the central office has received and not decided yet, most urgent first.
-    func deskInbox(_ filter: DeskInboxFilter) async throws -> [DeskReport]
+    /// A page of the reports `filter` finds (by default those received and not decided yet), most urgent first.
+    func deskInbox(_ filter: DeskInboxFilter) async throws -> DeskInboxPage
     /// The deadlines missed or near at this moment, by due time: a report's title only where the desk may show it.
     func deskDeadlines() async throws -> [DeskDeadline]
     /// Every enrolled device with what the central keeps waiting or refused of its changes, last seen first.
