@@ -43,7 +43,7 @@ struct DeskTests {
         var application: some ApplicationProtocol {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let router = CentralServer.buildRouter(store: fixture.store)
+            let router = CentralServer.buildRouter(store: fixture.store, scrapeToken: fixture.scrape)
             try! DeskSite(store: fixture.store, now: { [clock] in clock.now }).mount(on: router)
             return Application(router: router, logger: logger)
         }
@@ -395,20 +395,38 @@ struct DeskTests {
         }
     }
 
-    @Test("the sync page lists every enrolled device with when it last synced; one never seen is marked")
+    @Test("the sync page lists every enrolled device with when it last synced and how many changes it has yet to pull, as /metrics does; one never seen is marked")
     func syncPage() async throws {
         let desk = try Desk()
-        _ = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        let laptop = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
         try await desk.application.test(.router) { client in
             let session = try await Self.signIn(client)
-            try await client.execute(uri: "/desk/sync", method: .get, headers: [.cookie: session.cookie]) { response in
-                #expect(response.status == .ok)
-                let html = String(buffer: response.body)
-                #expect(html.contains("laptop"))
-                #expect(html.contains("tablet"))
-                #expect(html.contains("从未同步"))
-                #expect(html.contains("前）"), "the laptop's last request, with how long ago")
+            func page() async throws -> String {
+                try await client.execute(uri: "/desk/sync", method: .get, headers: [.cookie: session.cookie]) { response in
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body)
+                }
             }
+            let before = try await page()
+            #expect(before.contains("laptop") && before.contains("tablet") && before.contains("从未同步"))
+            #expect(before.contains("前）"), "the laptop's last request, with how long ago")
+            #expect(!before.contains("已是最新") && before.components(separatedBy: "从未拉取").count == 3, "neither device pulled yet")
+            // The laptop pulls everything; then the office solicits squad-3: one change it has not pulled.
+            var slice = try await desk.fixture.store.feed(after: 0, limit: 100_000, for: laptop)
+            #expect(!slice.more)
+            #expect(try await page().contains("<td>已是最新</td>"))
+            desk.clock.advance(60)
+            _ = try desk.fixture.central.solicit(topic: "防汛", units: ["squad-3"], deadline: desk.clock.now + 86_400 * 3, contact: "陈", by: "chen")
+            let behind = try await page()
+            #expect(behind.contains("<td class=\"behind\">1 条</td>"), "the solicitation waits for the laptop")
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(CentralFixture.scrapeToken)"]) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("reportsync_replica_outgoing_changes{device=\"laptop\",unit=\"squad-3\"} 1"), "\(text)")
+            }
+            desk.clock.advance(60)
+            slice = try await desk.fixture.store.feed(after: slice.covered, limit: 100_000, for: laptop)
+            let caughtUp = try await page()
+            #expect(slice.changes.count == 1 && caughtUp.contains("<td>已是最新</td>"))
         }
     }
 

@@ -45,7 +45,11 @@ struct PageBuilder {
             device: e.device, unit: e.unit, enrolled: time(e.createdAt),
             lastSeen: e.lastSeenAt.map { "\(time($0))（\(waited(since: $0))前）" } ?? "从未同步",
             stale: e.revokedAt == nil && (e.lastSeenAt.map { now.timeIntervalSince($0) > 86_400 } ?? true), revoked: e.revokedAt.map(time),
-            bundleKeys: e.bundleKey != nil, waiting: item.waiting, refused: item.refused,
+            bundleKeys: e.bundleKey != nil,
+            outgoing: item.pull.map { pull in
+                pull.outgoing > DevicePull.countLimit ? "超过 \(DevicePull.countLimit) 条" : pull.outgoing == 0 ? "已是最新" : "\(pull.outgoing) 条"
+            } ?? "从未拉取",
+            behind: (item.pull?.outgoing ?? 0) > 0, waiting: item.waiting, refused: item.refused,
             refusals: item.refusals.map { SyncPage.Refusal(at: time($0.at), dot: $0.dot, report: $0.report ?? "（单位内报告）", reason: $0.reason) },
             hasRefusals: !item.refusals.isEmpty)
     }

@@ -18,6 +18,9 @@ struct SyncPage {
         let stale: Bool
         let revoked: String?
         let bundleKeys: Bool
+        /// The changes its feed carries that it has not pulled yet, in words.
+        let outgoing: String
+        let behind: Bool
         let waiting: Int
         let refused: Int
         let refusals: [Refusal]

@@ -21,7 +21,9 @@ extension CentralReplica: CentralStore {
     public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {
         try await replica.background {
             try checkFileInPlace()
-            return try feed(after: after, limit: limit, units: try unitScope(of: device.unit))
+            let slice = try feed(after: after, limit: limit, units: try unitScope(of: device.unit))
+            try notePull(by: device, reaching: slice.covered)
+            return slice
         }
     }
 
@@ -44,9 +46,10 @@ extension CentralReplica: CentralStore {
 
     public func figures() async throws -> CentralFigures {
         try await replica.background {
-            CentralFigures(
-                openConflicts: try replica.conflicts().filter { $0.status == .open }.count,
-                activeDevices: try enrollments().filter { $0.revokedAt == nil })
+            let active = try enrollments().filter { $0.revokedAt == nil }
+            return CentralFigures(
+                openConflicts: try replica.conflicts().filter { $0.status == .open }.count, activeDevices: active,
+                outgoing: try active.reduce(into: [:]) { outgoing, device in outgoing[device.device] = try pull(of: device.device, unit: device.unit)?.outgoing })
         }
     }
 }

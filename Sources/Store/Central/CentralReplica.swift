@@ -259,14 +259,9 @@ public struct CentralReplica: Sendable {
         try replica.read { db in
             let scope = units.sorted()
             let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
-            let shared = RecordKind.allCases.filter(\.isSharedReference).map { "'\($0.rawValue)'" }.joined(separator: ",")
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT seq, body FROM changes WHERE seq > ? AND (unit IN (\(placeholders)) OR kind IN (\(shared)))
-                      \(includingSecret ? "" : "AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now())))
-                    ORDER BY seq LIMIT ?
-                    """,
+                sql: "SELECT seq, body FROM changes WHERE seq > ? AND \(try feedFilter(db, placeholders: placeholders, includingSecret: includingSecret)) ORDER BY seq LIMIT ?",
                 arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
             let page = rows.prefix(limit)
             var changes = page.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) }
@@ -291,6 +286,14 @@ public struct CentralReplica: Sendable {
             }
             return FeedSlice(changes: changes, covered: covered, more: more)
         }
+    }
+
+    /// Which rows of `changes` a feed for units bound to `placeholders` carries: theirs and every unit's,
+    /// member's and policy change, less those of reports kept off the network (unless `includingSecret`).
+    func feedFilter(_ db: Database, placeholders: String, includingSecret: Bool) throws -> String {
+        let shared = RecordKind.allCases.filter(\.isSharedReference).map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let offNetwork = includingSecret ? "" : " AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now()))
+        return "(unit IN (\(placeholders)) OR kind IN (\(shared)))" + offNetwork
     }
 
 }

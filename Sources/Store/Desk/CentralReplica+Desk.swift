@@ -207,8 +207,9 @@ extension CentralReplica: DeskStore {
             var seen: Set<String> = []
             let enrollments = try enrollments().filter { seen.insert($0.device).inserted }
             let offNetwork = try offNetworkReports()
+            let pulls = try enrollments.map { try pull(of: $0.device, unit: $0.unit) }
             return try replica.read { db in
-                try enrollments.map { enrollment in
+                try zip(enrollments, pulls).map { enrollment, pull in
                     let waiting = try Int.fetchOne(
                         db,
                         sql: "SELECT COUNT(*) FROM pending_changes p JOIN device_replicas d ON d.replica = p.replica WHERE d.device = ?",
@@ -233,7 +234,7 @@ extension CentralReplica: DeskStore {
                             dot: "\(row["replica"] as String):\(row["counter"] as Int64)", report: named ? id : nil, reason: row["reason"],
                             at: Date(millisecondsSince1970: row["rejected_at"]))
                     }
-                    return DeskDevice(enrollment: enrollment, waiting: waiting, refused: refused, refusals: refusals)
+                    return DeskDevice(enrollment: enrollment, pull: pull, waiting: waiting, refused: refused, refusals: refusals)
                 }
                 .sorted { ($0.enrollment.lastSeenAt ?? .distantPast) > ($1.enrollment.lastSeenAt ?? .distantPast) }
             }

@@ -13,6 +13,8 @@ public struct DeskDevice: Sendable {
 
     /// The device's latest enrolment (a device enrolled again after a revocation is listed once).
     public let enrollment: Enrollment
+    /// How far it is behind the central, or nil when it never pulled.
+    public let pull: DevicePull?
     /// Its changes the central keeps waiting for their causes.
     public let waiting: Int
     /// How many of its changes the central refused.

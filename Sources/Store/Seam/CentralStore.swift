@@ -32,9 +32,12 @@ public struct CentralFigures: Sendable, Equatable {
     public let openConflicts: Int
     /// Devices whose token is still valid.
     public let activeDevices: [Enrollment]
+    /// By device: the changes its feed carries that it has not pulled (`DevicePull`); none for a device never pulled.
+    public let outgoing: [String: Int]
 
-    public init(openConflicts: Int, activeDevices: [Enrollment]) {
+    public init(openConflicts: Int, activeDevices: [Enrollment], outgoing: [String: Int] = [:]) {
         self.openConflicts = openConflicts
         self.activeDevices = activeDevices
+        self.outgoing = outgoing
     }
 }

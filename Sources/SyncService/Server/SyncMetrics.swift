@@ -4,7 +4,7 @@ import Prometheus
 import Store
 
 /// The central server's Prometheus metrics: requests, changes by outcome, open conflicts, each device's
-/// lag since its last sync, and how long pushes take. Served at `/metrics`.
+/// lag since its last sync and the changes it has yet to pull, and how long pushes take. Served at `/metrics`.
 public final class SyncMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let pushDuration: DurationHistogram
@@ -45,6 +45,10 @@ public final class SyncMetrics: Sendable {
                 name: "reportsync_replica_lag_seconds", labels: [("device", enrollment.device), ("unit", enrollment.unit)],
                 help: "Seconds since the device last synced (-1: never)"
             ).set(lag)
+            registry.makeGauge(
+                name: "reportsync_replica_outgoing_changes", labels: [("device", enrollment.device), ("unit", enrollment.unit)],
+                help: "Changes of the device's feed it has not pulled, to the nearest 30 s of pulls (-1: never pulled)"
+            ).set(Double(figures.outgoing[enrollment.device] ?? -1))
         }
         return registry.emitToBuffer()
     }
