@@ -46,6 +46,33 @@ struct DeviceForm: Decodable {
     let device: String?
 }
 
+/// A new unit from the people page: its id, name, kind and parent unit.
+struct UnitForm: Decodable {
+    let csrf: String?
+    let id: String?
+    let name: String?
+    let kind: String?
+    let parent: String?
+}
+
+/// A new member from the people page: id, name, unit, role and (optional) phone.
+struct MemberForm: Decodable {
+    let csrf: String?
+    let id: String?
+    let name: String?
+    let unit: String?
+    let role: String?
+    let phone: String?
+}
+
+/// A central-office member's desk password, typed twice, from the people page.
+struct PasswordForm: Decodable {
+    let csrf: String?
+    let member: String?
+    let password: String?
+    let again: String?
+}
+
 /// A new solicitation (约稿): topic, the units asked (checkboxes `units[]`), deadline (`2026-12-10T18:00`,
 /// bureau time) and who to ask.
 struct SolicitationForm: Decodable {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdAuth
 import HummingbirdBcrypt
 import Mustache
+import NIOPosix
 import Store
 import SyncCore
 
@@ -103,6 +104,9 @@ public struct DeskSite: Sendable {
         }
         desk.post("people/enroll") { request, context in try await catching(context) { try await enroll(request, context) } }
         desk.post("people/revoke") { request, context in try await catching(context) { try await revoke(request, context) } }
+        desk.post("people/unit") { request, context in try await catching(context) { try await addUnit(request, context) } }
+        desk.post("people/member") { request, context in try await catching(context) { try await addMember(request, context) } }
+        desk.post("people/password") { request, context in try await catching(context) { try await setPassword(request, context) } }
         desk.get("deadlines") { _, context in
             try await page(context) { account, session in
                 let items = try await store.deskDeadlines()
@@ -209,7 +213,7 @@ public struct DeskSite: Sendable {
                 rows: found.reports.map(builder.inboxRow), empty: found.reports.isEmpty,
                 summary: "共 \(found.total) 份" + (found.pageCount > 1 ? "，第 \(found.page + 1)/\(found.pageCount) 页" : ""),
                 previous: found.page > 0 ? link(found.page - 1) : nil, next: found.page + 1 < found.pageCount ? link(found.page + 1) : nil,
-                notice: period == nil && !periodText.isEmpty ? "时段「\(periodText)」无法识别：请写 2026-11、2026-Q4 或 2026；未按时段筛选" : nil,
+                notice: period == nil && !periodText.isEmpty ? "时段「\(periodText)」无法识别：请写 2026-11、2026Q4 或 2026；未按时段筛选" : nil,
                 categories: categories, states: states, unit: filter.unit ?? "", search: filter.search ?? "", period: periodText)
             return try templates.render(page, "inbox", status: .ok)
         }
@@ -370,6 +374,60 @@ public struct DeskSite: Sendable {
         do {
             try await store.deskRevoke(device: device, by: account.id)
             return try await peoplePage(account, session, notice: "已注销设备 \(device)：它的下一次同步会被拒绝。", status: .ok)
+        } catch let error as ReportSyncError {
+            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+    }
+
+    /// Adds a unit from the people page's form.
+    private func addUnit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(UnitForm.self, request, context) { $0.csrf }
+        let id = (form.id ?? "").trimmingCharacters(in: .whitespaces)
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            guard !name.isEmpty else { throw ReportSyncError(.invalidInput, "a unit needs a name; nothing was added") }
+            guard let kind = UnitKind(rawValue: form.kind ?? "") else {
+                throw ReportSyncError(.invalidInput, "choose the unit's kind from the list; nothing was added")
+            }
+            let parent = (form.parent ?? "").isEmpty ? nil : form.parent
+            try await store.deskAddUnit(OrgUnit(id: id, name: name, kind: kind, parent: parent), by: account.id)
+            return try await peoplePage(account, session, notice: "已添加单位 \(name)（\(id)），下一次同步时各设备都会收到。", status: .ok)
+        } catch let error as ReportSyncError {
+            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+    }
+
+    /// Adds a member from the people page's form.
+    private func addMember(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(MemberForm.self, request, context) { $0.csrf }
+        let id = (form.id ?? "").trimmingCharacters(in: .whitespaces)
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
+        let phone = (form.phone ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            guard let role = Role(rawValue: form.role ?? "") else {
+                throw ReportSyncError(.invalidInput, "choose the member's role from the list; nothing was added")
+            }
+            try await store.deskAddMember(
+                Member(id: id, name: name, unit: form.unit ?? "", role: role, phone: phone.isEmpty ? nil : phone), by: account.id)
+            return try await peoplePage(
+                account, session, notice: "已添加人员 \(name)（\(id)）。签名密钥请在中心用 syncd member invite 发放邀请码。", status: .ok)
+        } catch let error as ReportSyncError {
+            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+    }
+
+    /// Sets a central-office member's desk password from the people page's form; their sessions end.
+    private func setPassword(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(PasswordForm.self, request, context) { $0.csrf }
+        let member = form.member ?? ""
+        let password = form.password ?? ""
+        do {
+            guard password == form.again else { throw ReportSyncError(.invalidInput, "the two passwords differ; nothing was changed") }
+            try DeskPasswordRule.check(password)
+            let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: DeskPasswordRule.bcryptCost) }
+            try await store.deskSetPassword(member: member, hash: hash, by: account.id)
+            if member == account.id { return Response.redirect(to: "/desk/sign-in") }
+            return try await peoplePage(account, session, notice: "已设置 \(member) 的工作台密码；其原有的登录均已结束。", status: .ok)
         } catch let error as ReportSyncError {
             return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }

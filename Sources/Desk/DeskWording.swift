@@ -34,6 +34,18 @@ enum DeskWording {
         }
     }
 
+    /// A unit kind's name; a kind the policy declared keeps its slug.
+    static func unitKind(_ kind: UnitKind) -> String {
+        switch kind {
+        case .office: "科室"
+        case .squad: "中队"
+        case .subSquad: "分队"
+        case .station: "站所"
+        case .centralOffice: "办公室"
+        default: kind.rawValue
+        }
+    }
+
     static func level(_ level: AdoptionLevel) -> String {
         switch level {
         case .county: "县级"

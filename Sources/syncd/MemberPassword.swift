@@ -1,4 +1,5 @@
 import ArgumentParser
+import Desk
 import Foundation
 import HummingbirdBcrypt
 import ReportCLI
@@ -16,14 +17,11 @@ struct MemberPassword: AsyncParsableCommand {
     @Option(help: "A file whose first line is the password (for scripts); without it, the password is asked at the terminal.")
     var passwordFile: String?
 
-    /// bcrypt's cost: 2^12 rounds, about a quarter of a second per try on this class of machine.
-    static let cost: UInt8 = 12
-
     func run() async throws {
         try await reporting {
             let password = try readPassword()
             try DeskPasswordRule.check(password)
-            let hash = Bcrypt.hash(password, cost: Self.cost)
+            let hash = Bcrypt.hash(password, cost: DeskPasswordRule.bcryptCost)
             try central.open().setDeskPassword(member: member, hash: hash)
             print("set the desk password of \(member); they sign in at /desk/sign-in of syncd serve (their earlier sessions ended)")
         }

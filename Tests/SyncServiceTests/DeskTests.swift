@@ -542,6 +542,57 @@ struct DeskTests {
         }
     }
 
+    @Test("an admin adds a unit and a member and sets an editor's desk password from the people page; the unit and member reach the field's next pull; bad forms and an editor change nothing")
+    func manageUnitsAndPeopleFromTheDesk() async throws {
+        let desk = try Desk()
+        try desk.fixture.central.addMember(Member(id: "gao", name: "高管理", unit: "bureau", role: .admin))
+        try desk.fixture.store.setDeskPassword(member: "gao", hash: Bcrypt.hash("desk-password-of-gao", cost: 4))
+        try await desk.application.test(.router) { client in
+            let chen = try await Self.signIn(client)
+            let unit = ["id": "squad-5", "name": "第五中队", "kind": "squad", "parent": "bureau"]
+            try await client.execute(
+                uri: "/desk/people/unit", method: .post, headers: Self.formHeaders(chen.cookie), body: Self.form(unit.merging(["csrf": chen.csrf]) { a, _ in a })
+            ) { response in #expect(response.status == .forbidden) }
+            #expect(try !desk.fixture.central.units().contains { $0.id == "squad-5" }, "an editor added nothing")
+
+            let gao = try await Self.signIn(client, member: "gao", password: "desk-password-of-gao")
+            func post(_ path: String, _ fields: [String: String]) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(
+                    uri: "/desk/people/\(path)", method: .post, headers: Self.formHeaders(gao.cookie),
+                    body: Self.form(fields.merging(["csrf": gao.csrf]) { a, _ in a })
+                ) { response in (response.status, String(buffer: response.body)) }
+            }
+            var (status, html) = try await post("unit", unit)
+            #expect(status == .ok && html.contains("已添加单位 第五中队（squad-5）"), "\(html)")
+            (status, html) = try await post("unit", unit)
+            #expect(status == .unprocessableContent && html.contains("unit squad-5 already exists"), "\(status)")
+            (status, html) = try await post("unit", ["id": "squad-6", "name": "第六中队", "kind": "Bad Kind", "parent": "bureau"])
+            #expect(status == .unprocessableContent && html.contains("choose the unit"))
+            (status, html) = try await post("member", ["id": "zhou", "name": "周信息员", "unit": "squad-5", "role": "drafter", "phone": "139"])
+            #expect(status == .ok && html.contains("已添加人员 周信息员（zhou）"))
+            (status, html) = try await post("member", ["id": "wu", "name": "吴", "unit": "squad-9", "role": "drafter"])
+            #expect(status == .notFound && html.contains("unit squad-9 is unknown"))
+            #expect(try !desk.fixture.central.members().contains { $0.id == "wu" })
+
+            (status, html) = try await post("password", ["member": "zhao", "password": "a-new-password-for-zhao", "again": "a-new-password-for-zhao-typo"])
+            #expect(status == .unprocessableContent && html.contains("the two passwords differ"))
+            (status, html) = try await post("password", ["member": "zhou", "password": "a-password-for-zhou", "again": "a-password-for-zhou"])
+            #expect(status == .forbidden && html.contains("only the central office"), "a squad's drafter never signs in")
+            (status, html) = try await post("password", ["member": "zhao", "password": "short", "again": "short"])
+            #expect(status == .unprocessableContent && html.contains("at least 12 characters"))
+            (status, html) = try await post("password", ["member": "zhao", "password": "a-new-password-for-zhao", "again": "a-new-password-for-zhao"])
+            #expect(status == .ok && html.contains("已设置 zhao 的工作台密码"))
+            _ = try await Self.signIn(client, member: "zhao", password: "a-new-password-for-zhao")
+
+            // The field learns of the new unit and member at its next pull, as from syncd unit add.
+            let laptop = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+            let slice = try await desk.fixture.store.feed(after: 0, limit: 100_000, for: laptop)
+            _ = try desk.fixture.field.receive(try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) })
+            #expect(try desk.fixture.field.units().contains { $0.id == "squad-5" && $0.name == "第五中队" })
+            #expect(try desk.fixture.field.members().contains { $0.id == "zhou" && $0.unit == "squad-5" })
+        }
+    }
+
     @Test("an admin enrols a device from the people page and sees its token once, which then syncs; revoking it from the page ends the token; an editor can do neither")
     func enrolAndRevokeFromTheDesk() async throws {
         let desk = try Desk()

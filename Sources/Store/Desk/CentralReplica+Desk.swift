@@ -341,12 +341,15 @@ extension CentralReplica: DeskStore {
     public func deskDirectory() async throws -> DeskDirectory {
         try await replica.background { [self] in
             let withPassword = Set(try replica.read { db in try String.fetchAll(db, sql: "SELECT member FROM desk_passwords") })
+            let bureau = try replica.read { db in try Meta.require(.unitID, db) }
             let people = try replica.members().map { member in
                 DeskDirectory.Person(
                     member: member, hasKey: try replica.keys(of: member.id).contains { $0.status == .active },
-                    hasDeskPassword: withPassword.contains(member.id))
+                    hasDeskPassword: withPassword.contains(member.id), mayUseDesk: DeskAccount.mayUse(member, bureau: bureau))
             }
-            return DeskDirectory(units: try replica.units(), people: people, devices: try enrollments())
+            return DeskDirectory(
+                units: try replica.units(), people: people, devices: try enrollments(),
+                unitKinds: try replica.policy().knownUnitKinds.filter { $0 != .centralOffice })
         }
     }
 
@@ -381,12 +384,33 @@ extension CentralReplica: DeskStore {
         }
     }
 
+    public func deskAddUnit(_ unit: OrgUnit, by admin: String) async throws {
+        try await replica.background { [self] in
+            try requireDeskAdmin(admin)
+            try replica.addUnit(unit)
+        }
+    }
+
+    public func deskAddMember(_ member: Member, by admin: String) async throws {
+        try await replica.background { [self] in
+            try requireDeskAdmin(admin)
+            try replica.addMember(member)
+        }
+    }
+
+    public func deskSetPassword(member: String, hash: String, by admin: String) async throws {
+        try await replica.background { [self] in
+            try requireDeskAdmin(admin)
+            try setDeskPassword(member: member, hash: hash)
+        }
+    }
+
     /// Throws unless `memberID` is an admin of the bureau who may use the desk.
     private func requireDeskAdmin(_ memberID: String) throws {
         let member = try replica.member(memberID)
         let bureau = try replica.read { db in try Meta.require(.unitID, db) }
         guard member.role == .admin, DeskAccount.mayUse(member, bureau: bureau) else {
-            throw ReportSyncError(.forbidden, "only an admin of the bureau enrols and revokes devices; ask the bureau's admin")
+            throw ReportSyncError(.forbidden, "only an admin of the bureau manages units, people and devices; ask the bureau's admin")
         }
     }
 

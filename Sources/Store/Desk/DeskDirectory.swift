@@ -9,10 +9,14 @@ public struct DeskDirectory: Sendable {
         public let hasKey: Bool
         /// Whether they may sign in to the desk.
         public let hasDeskPassword: Bool
+        /// Whether they are of the central office and so may have a desk password.
+        public let mayUseDesk: Bool
     }
 
     public let units: [OrgUnit]
     public let people: [Person]
     /// Every enrolment, newest first (revoked ones included).
     public let devices: [Enrollment]
+    /// The unit kinds a new unit may have: the built-in ones and the policy's, but the central office's.
+    public let unitKinds: [UnitKind]
 }

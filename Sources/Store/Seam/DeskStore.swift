@@ -50,6 +50,13 @@ public protocol DeskStore: Sendable {
     func deskEnroll(unit: String, device: String, by admin: String) async throws -> String
     /// Withdraws a device's token as the bureau's admin `admin` (as `syncd revoke`).
     func deskRevoke(device: String, by admin: String) async throws
+    /// Adds a unit as the bureau's admin `admin` (as `syncd unit add`); it reaches every device.
+    func deskAddUnit(_ unit: OrgUnit, by admin: String) async throws
+    /// Adds a member as the bureau's admin `admin` (as `syncd member add`); it reaches every device.
+    func deskAddMember(_ member: Member, by admin: String) async throws
+    /// Sets a central-office member's desk password hash as the bureau's admin `admin` (as `syncd
+    /// member password`); every session of that member ends.
+    func deskSetPassword(member: String, hash: String, by admin: String) async throws
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// The conflicts of a report the desk shows (`deskReport`) that a person decides, open and settled:
