@@ -107,13 +107,26 @@ public struct DeskSite: Sendable {
         desk.post("people/unit") { request, context in try await catching(context) { try await addUnit(request, context) } }
         desk.post("people/member") { request, context in try await catching(context) { try await addMember(request, context) } }
         desk.post("people/password") { request, context in try await catching(context) { try await setPassword(request, context) } }
-        desk.get("deadlines") { _, context in
+        desk.get("deadlines") { request, context in
             try await page(context) { account, session in
-                let items = try await store.deskDeadlines()
+                let query = request.uri.queryParameters
+                let unit = query.get("unit").flatMap { $0.isEmpty ? nil : String($0) }
+                let rule = query.get("rule").flatMap { $0.isEmpty ? nil : String($0) }
+                let found = try await store.deskDeadlines(unit: unit, rule: rule, page: (query.get("page").flatMap { Int($0) } ?? 1) - 1)
                 let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
                 let page = DeadlinesPage(
-                    frame: try await frame("时限 · 信息报送工作台", session, account: account), rows: items.map(builder.deadlineRow),
-                    empty: items.isEmpty)
+                    frame: try await frame("时限 · 信息报送工作台", session, account: account),
+                    tallies: found.tallies.map { tally in
+                        DeadlinesPage.Tally(
+                            unit: tally.unit, rule: BulletinWording.ruleName(tally.rule), overdue: tally.overdue, dueSoon: tally.dueSoon,
+                            link: DeadlinesPage.link(unit: tally.unit, rule: tally.rule), selected: tally.unit == unit && tally.rule == rule)
+                    },
+                    rows: found.items.map(builder.deadlineRow), empty: found.tallies.isEmpty,
+                    summary: (unit.map { "\($0) " } ?? "") + (rule.map { "「\(BulletinWording.ruleName($0))」" } ?? "") + "共 \(found.total) 项"
+                        + (found.pageCount > 1 ? "，第 \(found.page + 1)/\(found.pageCount) 页" : ""),
+                    all: unit == nil && rule == nil ? nil : DeadlinesPage.link(unit: nil, rule: nil),
+                    previous: found.page > 0 ? DeadlinesPage.link(unit: unit, rule: rule, page: found.page - 1) : nil,
+                    next: found.page + 1 < found.pageCount ? DeadlinesPage.link(unit: unit, rule: rule, page: found.page + 1) : nil)
                 return try templates.render(page, "deadlines", status: .ok)
             }
         }

@@ -318,20 +318,34 @@ struct DeskTests {
         }
     }
 
-    @Test("the deadlines page lists what is overdue; a report still in its unit is counted, never named")
+    @Test("the deadlines page counts what is overdue by unit and rule and lists it a hundred a page; a report still in its unit is counted, never named")
     func deadlinesNameOnlySentReports() async throws {
         let desk = try Desk()
+        for i in 0..<120 { _ = try desk.fixture.field.draft(ReportContent(category: .dynamic, title: "草稿 \(i)", body: "内部"), by: "wang") }
+        let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        var cursor: Int64 = 0
+        while case let page = try desk.fixture.field.changes(after: cursor), let last = page.last {
+            _ = try await desk.fixture.store.receivePush(page.map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+            cursor = last.seq
+        }
         desk.clock.advance(40 * 86_400)
         try await desk.application.test(.router) { client in
             let session = try await Self.signIn(client)
-            try await client.execute(uri: "/desk/deadlines", method: .get, headers: [.cookie: session.cookie]) { response in
-                #expect(response.status == .ok)
-                let html = String(buffer: response.body)
-                #expect(html.contains("已超时"))
-                #expect(html.contains("一般工作信息"))
-                #expect(html.contains("（单位内尚未报送的报告）"))
-                #expect(!html.contains("未送审的草稿"))
+            func page(_ uri: String) async throws -> String {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]) { response in
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body)
+                }
             }
+            let html = try await page("/desk/deadlines")
+            #expect(html.contains("已超时") && html.contains("一般工作信息") && html.contains("（单位内尚未报送的报告）"))
+            #expect(!html.contains("未送审的草稿") && !html.contains("草稿 1"))
+            #expect(html.contains("<td>squad-3</td><td><a href=\"/desk/deadlines?unit=squad-3&amp;rule=general-work\">一般工作信息</a></td><td>121</td>"))
+            #expect(html.contains("共 1") && html.contains("第 1/2 页") && html.contains("rel=\"next\""))
+            let second = try await page("/desk/deadlines?unit=squad-3&rule=general-work&page=2")
+            #expect(second.contains("squad-3 「一般工作信息」共 121 项，第 2/2 页") && second.contains("全部单位和规则"))
+            #expect(second.components(separatedBy: "（单位内尚未报送的报告）").count - 1 == 21)
+            #expect(try await page("/desk/deadlines?unit=squad-4").contains("squad-4 共 0 项"))
         }
     }
 

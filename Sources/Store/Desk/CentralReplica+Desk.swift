@@ -189,15 +189,23 @@ extension CentralReplica: DeskStore {
         }
     }
 
-    public func deskDeadlines() async throws -> [DeskDeadline] {
+    public func deskDeadlines(unit: String?, rule: String?, page: Int) async throws -> DeskDeadlines {
         try await replica.background { [self] in
+            let open = try replica.deadlines(now: replica.now(), openOnly: true)
+            let tallies = Dictionary(grouping: open) { [$0.unit, $0.rule] }.map { key, items in
+                DeskDeadlines.Tally(
+                    unit: key[0], rule: key[1], overdue: items.filter { $0.status == .overdue }.count,
+                    dueSoon: items.filter { $0.status == .dueSoon }.count)
+            }.sorted { ($0.unit, $0.rule) < ($1.unit, $1.rule) }
+            let found = open.filter { (unit == nil || $0.unit == unit) && (rule == nil || $0.rule == rule) }
+            let page = min(max(0, page), max(0, (found.count - 1) / DeskDeadlines.pageSize))
+            // Only the page's reports are looked up: what the desk may show of each.
             let offNetwork = try offNetworkReports()
-            return try replica.deadlines(now: replica.now(), openOnly: true)
-                .filter { $0.status == .overdue || $0.status == .dueSoon }
-                .map { deadline in
-                    let (isReport, visibility) = try storedVisibility(of: deadline.report, offNetwork: offNetwork)
-                    return DeskDeadline(deadline: deadline, visibility: visibility, isReport: isReport)
-                }
+            let items = try found.dropFirst(page * DeskDeadlines.pageSize).prefix(DeskDeadlines.pageSize).map { deadline in
+                let (isReport, visibility) = try storedVisibility(of: deadline.report, offNetwork: offNetwork)
+                return DeskDeadline(deadline: deadline, visibility: visibility, isReport: isReport)
+            }
+            return DeskDeadlines(tallies: tallies, items: items, total: found.count, page: page)
         }
     }
 

@@ -27,8 +27,9 @@ public protocol DeskStore: Sendable {
     func deskTimeZone() async throws -> TimeZone
     /// A page of the reports `filter` finds (by default those received and not decided yet), most urgent first.
     func deskInbox(_ filter: DeskInboxFilter) async throws -> DeskInboxPage
-    /// The deadlines missed or near at this moment, by due time: a report's title only where the desk may show it.
-    func deskDeadlines() async throws -> [DeskDeadline]
+    /// The deadlines missed or near at this moment, counted by unit and rule, and a page of those of
+    /// `unit` and `rule` (all when nil) by due time: a report's title only where the desk may show it.
+    func deskDeadlines(unit: String?, rule: String?, page: Int) async throws -> DeskDeadlines
     /// Every enrolled device with what the central keeps waiting or refused of its changes, last seen first.
     func deskDevices() async throws -> [DeskDevice]
     /// Every judged unit's scorecard for `period` (this month in the bureau's time zone when `nil`),
