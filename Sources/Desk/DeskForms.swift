@@ -46,6 +46,14 @@ struct DeviceForm: Decodable {
     let device: String?
 }
 
+/// Chasing a unit for its answer to a solicitation (催报), from the solicitations page.
+struct ReminderForm: Decodable {
+    let csrf: String?
+    let solicitation: String?
+    let unit: String?
+    let note: String?
+}
+
 /// A new unit from the people page: its id, name, kind and parent unit.
 struct UnitForm: Decodable {
     let csrf: String?

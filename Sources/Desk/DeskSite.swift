@@ -75,6 +75,7 @@ public struct DeskSite: Sendable {
             try await page(context) { account, session in try await solicitationsPage(account, session, notice: nil, status: .ok) }
         }
         desk.post("solicitations") { request, context in try await catching(context) { try await solicit(request, context) } }
+        desk.post("solicitations/remind") { request, context in try await catching(context) { try await remind(request, context) } }
         desk.get("scores") { request, context in
             try await page(context) { account, session in
                 let scores = try await store.deskScores(try period(request))
@@ -349,6 +350,19 @@ public struct DeskSite: Sendable {
                 account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return Response.redirect(to: "/desk/solicitations")
+    }
+
+    /// Chases a unit for its answer to a solicitation, as the signed-in member.
+    private func remind(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let (account, session, form) = try await requireForm(ReminderForm.self, request, context) { $0.csrf }
+        let unit = form.unit ?? ""
+        do {
+            try await store.deskRemind(solicitation: form.solicitation ?? "", unit: unit, note: form.note, by: account.id)
+        } catch let error as ReportSyncError {
+            return try await solicitationsPage(
+                account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+        }
+        return try await solicitationsPage(account, session, notice: "已向 \(unit) 催报：该单位下一次同步时收到。", status: .ok)
     }
 
     /// The units and people page (admins only); `token` is a device's token just made, shown this once.

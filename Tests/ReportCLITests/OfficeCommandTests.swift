@@ -68,10 +68,19 @@ struct OfficeCommandTests {
         try await ok("init", "--db", "squad4.sqlite", "--central", central.url, "--token", squad4)
         #expect((try await json("solicit", "list", "--db", "squad4.sqlite") as? [[String: Any]])?.isEmpty == true, "squad-4 was not asked")
 
+        // The office chases the unit (催报); the reminder reaches the laptop at its next sync.
+        try await refused("issued on the central replica", "solicit", "remind", id, "--unit", "squad-3", "--db", "laptop.sqlite", "--as", "li")
+        try await refused("no solicitation \(id) to unit squad-4", "solicit", "remind", id, "--unit", "squad-4", "--db", "central.sqlite", "--as", "chen")
+        try await ok("solicit", "remind", String(id.prefix(12)), "--unit", "squad-3", "--note", "请本周内报送", "--db", "central.sqlite", "--as", "chen")
+        try await ok("sync", "--db", "laptop.sqlite")
+        let listed = try await ok("solicit", "list", "--db", "laptop.sqlite")
+        #expect(listed.contains("1×") && listed.contains("请本周内报送"), "\(listed)")
+
         try await ok("solicit", "decline", String(id.prefix(12)), "--reason", "本月无相关工作", "--db", "laptop.sqlite", "--as", "li")
         try await ok("sync", "--db", "laptop.sqlite")
         let atCentral = try #require((try await json("solicit", "list", "--db", "central.sqlite") as? [[String: Any]])?.first)
         #expect((atCentral["declined"] as? [String: Any])?["reason"] as? String == "本月无相关工作")
+        try await refused("declined solicitation", "solicit", "remind", id, "--unit", "squad-3", "--db", "central.sqlite", "--as", "chen")
         let deadlines = try #require(try await json("deadlines", "--db", "central.sqlite", "--all") as? [[String: Any]])
         #expect(deadlines.contains { $0["rule"] as? String == "solicitation" && $0["status"] as? String == "declined" })
 

@@ -187,7 +187,7 @@ struct ConvergenceProperties {
     static func isReportWrite(_ change: Change) -> Bool {
         switch change.payload {
         case .content, .transition, .resolution: true
-        case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest: false
+        case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: false
         }
     }
 }

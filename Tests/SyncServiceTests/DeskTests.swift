@@ -556,6 +556,60 @@ struct DeskTests {
         }
     }
 
+    @Test("a unit is chased from the solicitations page; the reminder reaches the field beside the unit's decline, which it does not overwrite; a declined unit is not chased again; a device cannot push a reminder")
+    func chaseASolicitation() async throws {
+        let desk = try Desk()
+        let asked = try desk.fixture.central.solicit(
+            topic: "防汛检查", units: ["squad-3", "squad-4"], deadline: desk.clock.now + 3 * 86_400, contact: "陈编辑", by: "chen")[0]
+        let laptop = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        @Sendable func pull(after cursor: Int64) async throws -> Int64 {
+            let slice = try await desk.fixture.store.feed(after: cursor, limit: 100_000, for: laptop)
+            _ = try desk.fixture.field.receive(try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) })
+            return slice.covered
+        }
+        let cursor = try await pull(after: 0)
+        // The unit declines offline while the office chases it.
+        _ = try desk.fixture.field.declineSolicitation(asked.id, reason: "本周无防汛任务", by: "li")
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            func remind(_ unit: String, note: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(
+                    uri: "/desk/solicitations/remind", method: .post, headers: Self.formHeaders(session.cookie),
+                    body: Self.form(["csrf": session.csrf, "solicitation": asked.id, "unit": unit, "note": note])
+                ) { response in (response.status, String(buffer: response.body)) }
+            }
+            var (status, html) = try await remind("squad-3", note: "请今日报送")
+            #expect(status == .ok && html.contains("已向 squad-3 催报") && html.contains("已催报 1 次"), "\(status)")
+            (status, html) = try await remind("squad-4", note: "")
+            #expect(status == .ok && html.components(separatedBy: "已催报 1 次").count == 3)
+            try await client.execute(
+                uri: "/desk/solicitations/remind", method: .post, headers: Self.formHeaders(session.cookie),
+                body: Self.form(["solicitation": asked.id, "unit": "squad-3"])
+            ) { response in #expect(response.status == .forbidden, "no form token, no reminder") }
+
+            // The decline arrives after the reminder was written; both stand, on both sides.
+            let decline = try desk.fixture.field.changes().map(\.change).filter {
+                if case .solicitation(let s) = $0.payload { s.declined != nil } else { false }
+            }
+            #expect(try await desk.fixture.store.receivePush(decline, from: laptop).map(\.status) == [.accepted])
+            _ = try await pull(after: cursor)
+            let reminders = try desk.fixture.field.reminders()
+            #expect(reminders.map(\.unit) == ["squad-3"] && reminders.first?.note == "请今日报送" && reminders.first?.by == "chen")
+            #expect(try desk.fixture.field.solicitations().first?.declined?.reason == "本周无防汛任务")
+            #expect(try desk.fixture.central.solicitations(unit: "squad-3").first?.declined?.reason == "本周无防汛任务")
+            (status, html) = try await remind("squad-3", note: "再催")
+            #expect(status == .unprocessableContent && html.contains("declined solicitation"), "\(status)")
+            #expect(try desk.fixture.central.reminders(unit: "squad-3").count == 1, "nothing written")
+        }
+        // A device that crafts a reminder gets its whole push refused.
+        let forged = SolicitationReminder(id: UUIDv7.make(at: desk.clock.now), solicitation: asked.id, unit: "squad-3", by: "wang", at: desk.clock.now)
+        let change = Change(
+            dot: Dot(replica: try desk.fixture.field.identity().replicaID, counter: 9_000), hlc: HybridTimestamp(wallMilliseconds: desk.clock.now.millisecondsSince1970, logical: 0),
+            record: forged.recordID, unit: "squad-3", actor: "wang", context: VersionVector(), payload: .reminder(forged))
+        await #expect(throws: ReportSyncError.self) { try await desk.fixture.store.receivePush([change], from: laptop) }
+        #expect(try desk.fixture.central.reminders(unit: "squad-3").count == 1)
+    }
+
     @Test("an admin adds a unit and a member and sets an editor's desk password from the people page; the unit and member reach the field's next pull; bad forms and an editor change nothing")
     func manageUnitsAndPeopleFromTheDesk() async throws {
         let desk = try Desk()

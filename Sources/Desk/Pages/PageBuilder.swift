@@ -57,19 +57,32 @@ struct PageBuilder {
     func solicitation(_ item: DeskSolicitation) -> SolicitationsPage.Item {
         let passed = item.deadline < now
         let answers = item.answers.map { unit, answer in
-            switch answer {
-            case .delivered(let report, let late):
-                SolicitationsPage.Answer(
-                    unit: unit, status: late ? "逾期报送（签发晚于截止时间）" : "已报送", late: late, link: "/desk/reports/\(report)")
-            case .returned(let report): SolicitationsPage.Answer(unit: unit, status: "已退回修改", late: false, link: "/desk/reports/\(report)")
-            case .declined(let reason, let by): SolicitationsPage.Answer(unit: unit, status: "不报：\(reason)（\(by)）", late: false, link: nil)
-            case .waiting: SolicitationsPage.Answer(unit: unit, status: passed ? "已超时未报" : "待报", late: passed, link: nil)
+            var row = answerRow(unit, answer, passed: passed)
+            let sent = item.reminders[unit] ?? []
+            if let last = sent.last {
+                row.chased = "已催报 \(sent.count) 次，最近 \(time(last.at))（\(last.by)）" + (last.note.map { "：\($0)" } ?? "")
             }
+            row.chase = answer == .waiting || { if case .returned = answer { true } else { false } }()
+            return SolicitationsPage.Answer(
+                unit: row.unit, status: row.status, late: row.late, link: row.link, chased: row.chased, chase: row.chase, solicitation: item.id)
         }
         let delivered = item.answers.filter { if case .delivered = $0.answer { true } else { false } }.count
         return SolicitationsPage.Item(
             topic: item.topic, deadline: time(item.deadline), contact: item.contact, issuedBy: item.issuedBy, answers: answers,
             summary: "\(delivered)/\(item.answers.count) 已报送")
+    }
+
+    /// One unit's answer in words, before the reminders are added.
+    private func answerRow(_ unit: String, _ answer: DeskSolicitation.Answer, passed: Bool)
+        -> (unit: String, status: String, late: Bool, link: String?, chased: String, chase: Bool)
+    {
+        switch answer {
+        case .delivered(let report, let late):
+            (unit, late ? "逾期报送（签发晚于截止时间）" : "已报送", late, "/desk/reports/\(report)", "", false)
+        case .returned(let report): (unit, "已退回修改", false, "/desk/reports/\(report)", "", false)
+        case .declined(let reason, let by): (unit, "不报：\(reason)（\(by)）", false, nil, "", false)
+        case .waiting: (unit, passed ? "已超时未报" : "待报", passed, nil, "", false)
+        }
     }
 
     func reportPage(

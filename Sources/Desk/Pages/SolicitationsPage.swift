@@ -12,6 +12,11 @@ struct SolicitationsPage {
         let status: String
         let late: Bool
         let link: String?
+        /// The office's reminders so far, in words (empty: none).
+        let chased: String
+        /// Whether the page offers to chase the unit: nothing was sent, or what was sent came back.
+        let chase: Bool
+        let solicitation: String
     }
 
     struct Item {

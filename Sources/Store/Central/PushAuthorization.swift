@@ -74,7 +74,7 @@ final class PushAuthorization {
             guard request.member == actor.id else {
                 throw ReportSyncError(.forbidden, "change \(change.dot) asks for a key of \(request.member) in the name of \(actor.id); each person sets up their own key")
             }
-        case .transition, .resolution, .unit, .member, .policy, .void, .signingKey:
+        case .transition, .resolution, .unit, .member, .policy, .void, .signingKey, .reminder:
             break
         }
     }
@@ -126,7 +126,8 @@ final class PushAuthorization {
         case .transition(let step): .step(step.action)
         case .resolution: .resolve(kind: nil, centralDecision: false)
         case .solicitation(let s) where s.declined != nil: .declineSolicitation
-        case .solicitation: .issueSolicitation
+        // Chasing a unit is the issuer's act: never a field device's.
+        case .solicitation, .reminder: .issueSolicitation
         case .unit, .member, .policy, .signingKey: .writeReference
         case .void: .void
         case .keyRequest: .requestKey

@@ -294,13 +294,15 @@ extension CentralReplica: DeskStore {
                 found[(row["solicitation"] as String) + "/" + (row["unit"] as String), default: []].append(row["id"])
             }
             let byID = Dictionary(grouping: try replica.solicitations(), by: \.id)
+            let reminders = Dictionary(grouping: try replica.reminders(), by: \.solicitation)
             return try byID.values.compactMap { copies -> DeskSolicitation? in
                 guard let first = copies.first else { return nil }
                 let answers = try copies.sorted { $0.unit < $1.unit }.map { copy -> (unit: String, answer: DeskSolicitation.Answer) in
                     (copy.unit, try answer(to: copy, from: answering[copy.id + "/" + copy.unit] ?? [], policy: policy, offNetwork: offNetwork))
                 }
                 return DeskSolicitation(
-                    id: first.id, topic: first.topic, deadline: first.deadline, contact: first.contact, issuedBy: first.issuedBy, answers: answers)
+                    id: first.id, topic: first.topic, deadline: first.deadline, contact: first.contact, issuedBy: first.issuedBy, answers: answers,
+                    reminders: Dictionary(grouping: reminders[first.id] ?? [], by: \.unit))
             }
             .sorted { ($0.deadline, $0.id) > ($1.deadline, $1.id) }
         }
@@ -325,6 +327,16 @@ extension CentralReplica: DeskStore {
         if let returned { return .returned(report: returned) }
         if let declined = copy.declined { return .declined(reason: declined.reason, by: declined.by) }
         return .waiting
+    }
+
+    public func deskRemind(solicitation: String, unit: String, note: String?, by member: String) async throws {
+        try await replica.background { [replica] in
+            // A whole id only: a form names the solicitation it was drawn for.
+            guard try replica.solicitations(unit: unit).contains(where: { $0.id == solicitation }) else {
+                throw ReportSyncError(.notFound, "no solicitation \(Identifier.shown(solicitation)) to unit \(Identifier.shown(unit))")
+            }
+            _ = try replica.remind(solicitation, unit: unit, note: note, by: member)
+        }
     }
 
     public func deskSolicit(topic: String, units: [String], deadline: Date, contact: String, by member: String) async throws {

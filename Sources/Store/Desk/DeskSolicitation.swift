@@ -24,4 +24,6 @@ public struct DeskSolicitation: Sendable {
     public let issuedBy: String
     /// Each asked unit's answer, by unit id.
     public let answers: [(unit: String, answer: Answer)]
+    /// The office's reminders (催报) to each unit, oldest first.
+    public let reminders: [String: [SolicitationReminder]]
 }

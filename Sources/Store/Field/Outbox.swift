@@ -26,7 +26,7 @@ public enum Outbox {
         switch change.payload {
         case .content, .transition, .resolution, .keyRequest: true
         case .solicitation(let solicitation): solicitation.declined != nil
-        case .void, .unit, .member, .policy, .signingKey: false
+        case .void, .unit, .member, .policy, .signingKey, .reminder: false
         }
     }
 

@@ -35,6 +35,9 @@ enum ReferenceStore {
         case .keyRequest:
             // Kept in the change log only: the central answers it with a `signingKey`.
             break
+        case .reminder:
+            // Kept in the change log only, read from there by its unit (`Replica.reminders`): written once.
+            break
         case .content, .transition, .resolution, .void: return
         }
         try db.executeCached(sql: """

@@ -70,6 +70,65 @@ extension Replica {
         }
     }
 
+    /// The central office chases `unit` for its answer to a solicitation (催报): a reminder of its own
+    /// that reaches the unit at its next pull. Refused when the unit declined, or when an answer was
+    /// signed off and not returned (a draft answer still in the unit may be chased).
+    public func remind(_ idOrPrefix: String, unit: String, note: String? = nil, by actorID: String) throws -> SolicitationReminder {
+        try session { s in
+            try Permissions.check(.issueSolicitation, at: s.role)
+            let actor = try Self.member(actorID, s.db)
+            try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: s.role)
+            let candidates = try String.fetchAll(
+                s.db, sql: "SELECT body FROM solicitations WHERE unit = ? AND id >= ? AND id < ?",
+                arguments: [unit, idOrPrefix, idOrPrefix + "\u{10FFFF}"]
+            ).map { try JSONCoding.value(Solicitation.self, from: $0) }
+            guard candidates.count == 1, let solicitation = candidates.first, !idOrPrefix.isEmpty else {
+                throw ReportSyncError(
+                    candidates.count > 1 ? .invalidInput : .notFound,
+                    candidates.count > 1
+                        ? "more than one solicitation to \(unit) starts with \(idOrPrefix); give more of the id"
+                        : "no solicitation \(idOrPrefix) to unit \(unit); see report-cli solicit list")
+            }
+            if let declined = solicitation.declined {
+                throw ReportSyncError(.wrongState, "\(unit) declined solicitation \(solicitation.id) (\(declined.by): \(declined.reason)); there is nothing to chase")
+            }
+            if let answer = try String.fetchOne(
+                s.db,
+                sql: """
+                    SELECT id FROM reports WHERE unit = ? AND json_extract(content, '$.solicitation') = ?
+                      AND state IN (\(ApprovalState.allCases.filter { $0.hasLeftUnit && $0 != .returned }.map { "'\($0.rawValue)'" }.joined(separator: ",")))
+                    LIMIT 1
+                    """,
+                arguments: [unit, solicitation.id])
+            {
+                throw ReportSyncError(.wrongState, "\(unit) already sent report \(answer) in answer to solicitation \(solicitation.id); there is nothing to chase")
+            }
+            let text = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reminder = SolicitationReminder(
+                id: UUIDv7.make(at: s.now), solicitation: solicitation.id, unit: unit, note: text?.isEmpty == false ? text : nil, by: actor.id,
+                at: s.now)
+            let stamp = s.stamp()
+            try s.commitLocal([
+                Change(
+                    dot: stamp.dot, hlc: stamp.hlc, record: reminder.recordID, unit: unit, actor: actor.id, context: VersionVector(),
+                    payload: .reminder(reminder))
+            ])
+            return reminder
+        }
+    }
+
+    /// The reminders this replica holds (a field replica holds its unit's), oldest first.
+    public func reminders(unit: String? = nil) throws -> [SolicitationReminder] {
+        try read { db in
+            // The kind written out, so that the partial index `changes_reminders` serves the query.
+            let sql = "SELECT body FROM changes WHERE kind = '\(RecordKind.reminder.rawValue)'" + (unit == nil ? "" : " AND unit = ?") + " ORDER BY seq"
+            return try String.fetchAll(db, sql: sql, arguments: StatementArguments(unit.map { [$0] } ?? [])).compactMap {
+                guard case .reminder(let reminder) = try JSONCoding.value(Change.self, from: $0).payload else { return nil }
+                return reminder
+            }
+        }
+    }
+
     /// What the central office counts about each report, judged under `policy` (the one in force now
     /// when nil), read one record at a time (or remembered: `ReportFactsCache`).
     public func reportFacts(unit: String? = nil, policy: Policy? = nil) throws -> [ReportFacts] {

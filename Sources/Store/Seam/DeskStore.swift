@@ -37,6 +37,8 @@ public protocol DeskStore: Sendable {
     func deskScores(_ period: Period?) async throws -> DeskScores
     /// Every solicitation, latest deadline first, with each asked unit's answer.
     func deskSolicitations() async throws -> [DeskSolicitation]
+    /// Chases `unit` for its answer to `solicitation` (a whole id) as `member` (as `report-cli solicit remind`).
+    func deskRemind(solicitation: String, unit: String, note: String?, by member: String) async throws
     /// Issues a solicitation as `member` (the same checks as `report-cli solicit new`).
     func deskSolicit(topic: String, units: [String], deadline: Date, contact: String, by member: String) async throws
     /// The units the central office judges (and may ask), by id.

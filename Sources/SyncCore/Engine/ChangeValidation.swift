@@ -55,6 +55,10 @@ public enum ChangeValidation {
             if change.record != request.recordID || request.signingKey == nil || change.actor != request.member {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) asks for a key that does not match its record, its actor, or its id")
             }
+        case .reminder(let r):
+            if change.record != r.recordID || change.unit != r.unit || change.actor != r.by {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) carries a reminder that does not match its record, unit or actor")
+            }
         case .solicitation(let s):
             if change.record != s.recordID || change.unit != s.unit || s.topic.isEmpty {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) carries a solicitation that does not match its record or unit, or has no topic")

@@ -11,6 +11,7 @@ public enum ReferenceRecord {
         case .solicitation(let solicitation): solicitation.recordID
         case .signingKey(let key): key.recordID
         case .keyRequest(let request): request.recordID
+        case .reminder(let reminder): reminder.recordID
         case .content, .transition, .resolution, .void: nil
         }
     }

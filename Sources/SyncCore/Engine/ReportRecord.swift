@@ -104,7 +104,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             vv.add(change.dot)
             applyVoid(marker)
             return .applied
-        case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest:
+        case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder:
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
         case .content, .transition, .resolution:
             take(change)
@@ -125,7 +125,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         case .content(let write): applyContent(change, write)
         case .transition(let step): transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
         case .resolution(let step): resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
-        case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest: break
+        case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: break
         }
     }
 

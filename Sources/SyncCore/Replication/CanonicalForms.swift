@@ -262,6 +262,9 @@ extension ChangePayload: CanonicalEncodable {
             case .policy(let policy):
                 j.key("policy"); j.raw((try? JSONCoding.string(policy)) ?? "null")
                 j.key("type"); j.string("policy")
+            case .reminder(let reminder):
+                j.key("reminder"); j.raw((try? JSONCoding.string(reminder)) ?? "null")
+                j.key("type"); j.string("reminder")
             case .resolution(let step):
                 j.key("resolution"); j.value(step)
                 j.key("type"); j.string("resolution")

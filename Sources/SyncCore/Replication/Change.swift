@@ -70,16 +70,18 @@ public enum ChangePayload: Codable, Sendable, Equatable {
     case signingKey(SigningKey)
     /// A device's request that the central register a person's new key, proved by an invite code.
     case keyRequest(KeyRequest)
+    /// The central office chasing a unit for its answer to a solicitation (written once).
+    case reminder(SolicitationReminder)
 
     enum CodingKeys: String, CodingKey {
-        case type, content, transition, unit, member, policy, resolution, solicitation, void, signingKey, keyRequest
+        case type, content, transition, unit, member, policy, resolution, solicitation, void, signingKey, keyRequest, reminder
     }
 
     /// Whether this is reference data (units, members, policy) rather than a report write.
     public var isReference: Bool {
         switch self {
         case .content, .transition, .resolution, .void: false
-        case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest: true
+        case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: true
         }
     }
 
@@ -96,6 +98,7 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case "void": self = .void(try container.decode(VoidMarker.self, forKey: .void))
         case "signingKey": self = .signingKey(try container.decode(SigningKey.self, forKey: .signingKey))
         case "keyRequest": self = .keyRequest(try container.decode(KeyRequest.self, forKey: .keyRequest))
+        case "reminder": self = .reminder(try container.decode(SolicitationReminder.self, forKey: .reminder))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
@@ -135,6 +138,9 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case .keyRequest(let request):
             try container.encode("keyRequest", forKey: .type)
             try container.encode(request, forKey: .keyRequest)
+        case .reminder(let reminder):
+            try container.encode("reminder", forKey: .type)
+            try container.encode(reminder, forKey: .reminder)
         }
     }
 }
@@ -196,6 +202,9 @@ extension Change {
         case .solicitation(var asked):
             asked.declined?.reason = ""
             bare.payload = .solicitation(asked)
+        case .reminder(var reminder):
+            reminder.note = nil
+            bare.payload = .reminder(reminder)
         case .unit, .member, .policy, .void, .signingKey, .keyRequest: break
         }
         return bare

@@ -10,6 +10,8 @@ public enum RecordKind: String, Sendable, Codable, CaseIterable {
     case signingKey = "signing-key"
     /// A device's request to register a key (kept with the member's unit).
     case keyRequest = "key-request"
+    /// The central office chasing a unit's answer to a solicitation (kept with that unit).
+    case reminder
 
     /// Whether every replica receives records of this kind (units, members, policy and signing keys).
     public var isSharedReference: Bool { self == .unit || self == .member || self == .policy || self == .signingKey }
@@ -26,6 +28,7 @@ extension ChangePayload {
         case .solicitation: .solicitation
         case .signingKey: .signingKey
         case .keyRequest: .keyRequest
+        case .reminder: .reminder
         }
     }
 }

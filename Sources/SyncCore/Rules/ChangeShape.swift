@@ -113,6 +113,12 @@ public enum ChangeShape {
             try text(asked.purpose, "the purpose")
             try text(asked.declined?.reason, "the reason")
             if let decline = asked.declined { try id(decline.by, "the member declining") }
+        case .reminder(let reminder):
+            try id(reminder.id, "reminder id")
+            try id(reminder.solicitation, "solicitation id")
+            try id(reminder.unit, "the unit chased")
+            try id(reminder.by, "the member chasing")
+            try text(reminder.note, "the note")
         case .void(let marker):
             try text(marker.reason, "the reason")
             try replica(marker.dot.replica, "the voided dot's replica")

@@ -8,7 +8,7 @@ struct SolicitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solicit", abstract: "Solicitations (约稿): issue them at the central office, answer or decline them in a unit.",
         discussion: "A unit answers with a report: report-cli draft --solicitation ID --category solicited …",
-        subcommands: [SolicitNewCommand.self, SolicitListCommand.self, SolicitDeclineCommand.self])
+        subcommands: [SolicitNewCommand.self, SolicitListCommand.self, SolicitRemindCommand.self, SolicitDeclineCommand.self])
 }
 
 /// `report-cli solicit new`.
@@ -50,14 +50,35 @@ struct SolicitListCommand: ReplicaCommand {
         let answers = Dictionary(grouping: try replica.reports().filter { $0.content.solicitation != nil }) {
             "\($0.content.solicitation ?? "")/\($0.unit)"
         }
-        var table = TextTable(["ID", "UNIT", "DUE", "TOPIC", "ANSWER"])
+        let reminders = Dictionary(grouping: try replica.reminders(unit: unit)) { "\($0.solicitation)/\($0.unit)" }
+        var table = TextTable(["ID", "UNIT", "DUE", "TOPIC", "ANSWER", "CHASED"])
         for s in list {
             let answer = s.declined.map { "declined: \($0.reason)" }
                 ?? answers["\(s.id)/\(s.unit)"].map { $0.map { "\(String($0.id.prefix(13))) (\($0.state.rawValue))" }.joined(separator: ", ") }
                 ?? "none yet"
-            table.add([String(s.id.prefix(13)), s.unit, Rendering.local(s.deadline, in: zone), s.topic, answer])
+            let chased = reminders["\(s.id)/\(s.unit)"].flatMap { all in
+                all.last.map { last in "\(all.count)×, last \(Rendering.local(last.at, in: zone))" + (last.note.map { ": \($0)" } ?? "") }
+            } ?? ""
+            table.add([String(s.id.prefix(13)), s.unit, Rendering.local(s.deadline, in: zone), s.topic, answer, chased])
         }
         context.print(table.render())
+    }
+}
+
+/// `report-cli solicit remind`.
+struct SolicitRemindCommand: ReplicaCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remind", abstract: "Chase a unit for its answer to a solicitation (催报; central replica only).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Solicitation id (or a unique prefix).") var id: String
+    @Option(help: "The unit chased.") var unit: String
+    @Option(help: "What to add, e.g. 请于今日17时前报送.") var note: String?
+
+    func execute(in context: CommandContext) throws {
+        let replica = try global.openReplica(in: context)
+        let reminder = try replica.remind(id, unit: unit, note: note, by: try global.actingMember(on: replica, in: context))
+        if global.json { return context.print(try Rendering.json(reminder)) }
+        context.print("chased \(reminder.unit) for solicitation \(reminder.solicitation); the unit sees it after its next sync")
     }
 }
 
