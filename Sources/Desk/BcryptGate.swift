@@ -15,6 +15,16 @@ final class BcryptGate: Sendable {
 
     /// Whether `password` matches `hash`, or `nil` when `capacity` checks are already running.
     func verify(_ password: String, hash: String) async throws -> Bool? {
+        try await run { Bcrypt.verify(password, hash: hash) }
+    }
+
+    /// The bcrypt hash of a new password at `cost`, or `nil` when `capacity` bcrypt runs are already going.
+    func hash(_ password: String, cost: UInt8) async throws -> String? {
+        try await run { Bcrypt.hash(password, cost: cost) }
+    }
+
+    /// Runs one bcrypt job on the pool of blocking threads if the gate has room, else gives `nil`.
+    private func run<T: Sendable>(_ job: @escaping @Sendable () -> T) async throws -> T? {
         let entered = running.withLockedValue { count in
             guard count < capacity else { return false }
             count += 1
@@ -22,6 +32,6 @@ final class BcryptGate: Sendable {
         }
         guard entered else { return nil }
         defer { running.withLockedValue { $0 -= 1 } }
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        return try await NIOThreadPool.singleton.runIfActive { job() }
     }
 }

@@ -4,7 +4,6 @@ import Hummingbird
 import HummingbirdAuth
 import HummingbirdBcrypt
 import Mustache
-import NIOPosix
 import Store
 import SyncCore
 
@@ -352,6 +351,14 @@ public struct DeskSite: Sendable {
         return Response.redirect(to: "/desk/solicitations")
     }
 
+    /// Throws 403 unless the signed-in member is an admin: the units and people page and its forms (the
+    /// store checks each change again).
+    private func requireAdmin(_ account: Member) throws {
+        guard account.role == .admin else {
+            throw DeskFailure(.forbidden, "only an admin sees the units and people page; ask the bureau's admin")
+        }
+    }
+
     /// Chases a unit for its answer to a solicitation, as the signed-in member.
     private func remind(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
         let (account, session, form) = try await requireForm(ReminderForm.self, request, context) { $0.csrf }
@@ -370,9 +377,7 @@ public struct DeskSite: Sendable {
         _ account: Member, _ session: DeskSession, notice: String? = nil, error: Bool = false, token: DirectoryPage.NewToken? = nil,
         status: HTTPResponse.Status
     ) async throws -> Response {
-        guard account.role == .admin else {
-            throw DeskFailure(.forbidden, "only an admin sees the units and people page; ask the bureau's admin")
-        }
+        try requireAdmin(account)
         let builder = PageBuilder(timeZone: try await store.deskTimeZone(), now: now())
         let page = DirectoryPage(
             frame: try await frame("单位与人员 · 信息报送工作台", session, account: account, notice: notice, error: error),
@@ -409,6 +414,7 @@ public struct DeskSite: Sendable {
     /// Adds a unit from the people page's form.
     private func addUnit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
         let (account, session, form) = try await requireForm(UnitForm.self, request, context) { $0.csrf }
+        try requireAdmin(account)
         let id = (form.id ?? "").trimmingCharacters(in: .whitespaces)
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
         do {
@@ -427,6 +433,7 @@ public struct DeskSite: Sendable {
     /// Adds a member from the people page's form.
     private func addMember(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
         let (account, session, form) = try await requireForm(MemberForm.self, request, context) { $0.csrf }
+        try requireAdmin(account)
         let id = (form.id ?? "").trimmingCharacters(in: .whitespaces)
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
         let phone = (form.phone ?? "").trimmingCharacters(in: .whitespaces)
@@ -446,12 +453,16 @@ public struct DeskSite: Sendable {
     /// Sets a central-office member's desk password from the people page's form; their sessions end.
     private func setPassword(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
         let (account, session, form) = try await requireForm(PasswordForm.self, request, context) { $0.csrf }
+        // Checked before any bcrypt work: only an admin's form costs the server a hash.
+        try requireAdmin(account)
         let member = form.member ?? ""
         let password = form.password ?? ""
         do {
             guard password == form.again else { throw ReportSyncError(.invalidInput, "the two passwords differ; nothing was changed") }
             try DeskPasswordRule.check(password)
-            let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: DeskPasswordRule.bcryptCost) }
+            guard let hash = try await bcryptGate.hash(password, cost: DeskPasswordRule.bcryptCost) else {
+                throw DeskFailure(.serviceUnavailable, "the server is busy checking passwords; try again in a few seconds")
+            }
             try await store.deskSetPassword(member: member, hash: hash, by: account.id)
             if member == account.id { return Response.redirect(to: "/desk/sign-in") }
             return try await peoplePage(account, session, notice: "已设置 \(member) 的工作台密码；其原有的登录均已结束。", status: .ok)

@@ -91,7 +91,8 @@ struct OfficeCandidateTests {
         for text in Self.periods {
             let period = try Period.parse(text)
             let policy = try central.policy(for: period)
-            let every = try central.reportFacts(policy: policy)
+            // Judged here from each record, past the store's remembered facts (`ReportFactsCache`).
+            let every = try central.reports().map { try ReportFacts(record: try central.record($0.id), policy: policy) }
             let solicitations = try central.solicitations()
             let expected = Scorecard(unit: squad, period: period, reports: every, solicitations: solicitations, policy: policy, now: clock.now)
             let cards = try central.scorecards(period: period, now: clock.now)

@@ -437,10 +437,20 @@ struct DeskTests {
                 let text = String(buffer: response.body)
                 #expect(text.contains("reportsync_replica_outgoing_changes{device=\"laptop\",unit=\"squad-3\"} 1"), "\(text)")
             }
-            desk.clock.advance(60)
-            slice = try await desk.fixture.store.feed(after: slice.covered, limit: 100_000, for: laptop)
+            // Three more solicitations, pulled a page of one at a time within the same second: the page
+            // follows every pull, not only the first of each 30 s.
+            for topic in ["汛前检查", "安全生产", "节日值守"] {
+                _ = try desk.fixture.central.solicit(topic: topic, units: ["squad-3"], deadline: desk.clock.now + 86_400 * 3, contact: "陈", by: "chen")
+            }
+            #expect(try await page().contains("<td class=\"behind\">4 条</td>"))
+            var pages = 0
+            repeat {
+                slice = try await desk.fixture.store.feed(after: slice.covered, limit: 1, for: laptop)
+                pages += 1
+                if pages == 2 { #expect(try await page().contains("<td class=\"behind\">2 条</td>"), "two pages pulled, two to go") }
+            } while slice.more
             let caughtUp = try await page()
-            #expect(slice.changes.count == 1 && caughtUp.contains("<td>已是最新</td>"))
+            #expect(pages == 4 && caughtUp.contains("<td>已是最新</td>"))
         }
     }
 
@@ -622,6 +632,10 @@ struct DeskTests {
                 uri: "/desk/people/unit", method: .post, headers: Self.formHeaders(chen.cookie), body: Self.form(unit.merging(["csrf": chen.csrf]) { a, _ in a })
             ) { response in #expect(response.status == .forbidden) }
             #expect(try !desk.fixture.central.units().contains { $0.id == "squad-5" }, "an editor added nothing")
+            try await client.execute(
+                uri: "/desk/people/password", method: .post, headers: Self.formHeaders(chen.cookie),
+                body: Self.form(["csrf": chen.csrf, "member": "chen", "password": "an-editor-new-password", "again": "an-editor-new-password"])
+            ) { response in #expect(response.status == .forbidden, "refused before any bcrypt work") }
 
             let gao = try await Self.signIn(client, member: "gao", password: "desk-password-of-gao")
             func post(_ path: String, _ fields: [String: String]) async throws -> (HTTPResponse.Status, String) {

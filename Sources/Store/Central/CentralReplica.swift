@@ -12,6 +12,8 @@ public struct CentralReplica: Sendable {
     /// Device and inode of the file when it was opened: a server whose file is deleted, moved or
     /// replaced underneath it must stop taking writes (`checkFileInPlace`).
     let openedAs: String?
+    /// Each device's latest pull seen by this process (`CentralReplica+Pulls`).
+    let pulls = PullNotes()
 
     /// The central side of `replica`, or an error that says the file is not a central replica.
     public init(_ replica: Replica) throws {

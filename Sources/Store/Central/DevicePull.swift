@@ -1,6 +1,6 @@
 import Foundation
 
-/// How far a device is behind the central: how far its last pull reached (to the nearest 30 s) and how
+/// How far a device is behind the central: how far its last pull reached (`PullNotes`) and how
 /// many changes of its feed came after that point, counted up to `DevicePull.countLimit`.
 public struct DevicePull: Sendable, Equatable {
     /// The central sequence the device's last pull reached.

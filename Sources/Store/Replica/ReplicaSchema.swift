@@ -352,17 +352,18 @@ enum ReplicaSchema {
                         WHERE json_extract(content, '$.solicitation') IS NOT NULL;
                     """)
         }
-        migrator.registerMigration("v16-pulls-and-reminders") { db in
+        migrator.registerMigration("v16-device-pulls") { db in
             try db.execute(
                 sql: """
-                    -- How far each device's last pull reached (a central sequence), to the nearest 30 s: how
-                    -- far behind it is (`DevicePull`), for the desk's sync page and /metrics.
+                    -- How far each device's last pull reached (a central sequence), written at most every 30 s
+                    -- (the serving process knows every pull): how far behind it is (`DevicePull`).
                     CREATE TABLE device_pulls (
                         device TEXT PRIMARY KEY NOT NULL, cursor INTEGER NOT NULL, pulled_at INTEGER NOT NULL) WITHOUT ROWID;
-
-                    -- Reminders (催报) live in the log only (`Replica.reminders`): found without reading it all.
-                    CREATE INDEX changes_reminders ON changes(unit, seq) WHERE kind = 'reminder';
                     """)
+        }
+        migrator.registerMigration("v17-reminders") { db in
+            // Reminders (催报) live in the log only (`Replica.reminders`): found without reading it all.
+            try db.execute(sql: "CREATE INDEX changes_reminders ON changes(unit, seq) WHERE kind = 'reminder'")
         }
         return migrator
     }

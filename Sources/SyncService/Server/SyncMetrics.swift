@@ -47,7 +47,7 @@ public final class SyncMetrics: Sendable {
             ).set(lag)
             registry.makeGauge(
                 name: "reportsync_replica_outgoing_changes", labels: [("device", enrollment.device), ("unit", enrollment.unit)],
-                help: "Changes of the device's feed it has not pulled, to the nearest 30 s of pulls (-1: never pulled)"
+                help: "Changes of the device's feed after its last pull (-1: never pulled)"
             ).set(Double(figures.outgoing[enrollment.device] ?? -1))
         }
         return registry.emitToBuffer()
