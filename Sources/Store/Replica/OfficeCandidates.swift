@@ -28,6 +28,8 @@ extension Replica {
             arguments += [window.start.millisecondsSince1970, window.end.millisecondsSince1970]
         }
         if let before = candidates.unfinishedBefore {
+            // Not finished under the strictest policy: `ReportTimeline.finishedAt(needsPrincipal: true)` is
+            // nil (the same condition as the partial index `reports_unfinished`, word for word).
             parts.append(
                 "SELECT id FROM reports WHERE approved_at IS NULL AND (received_at IS NULL OR sign_off_at IS NULL) AND earliest_at < ?")
             arguments += [before.millisecondsSince1970]

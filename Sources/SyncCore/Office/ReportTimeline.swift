@@ -44,7 +44,4 @@ public struct ReportTimeline: Sendable, Equatable {
     public func finishedAt(needsPrincipal: Bool) -> Date? {
         approval ?? (needsPrincipal && firstReceipt == nil ? nil : signOff)
     }
-
-    /// When it is finished under every policy; nil when some policy may still count it as not finished.
-    public var finishedUnderAnyPolicy: Date? { approval ?? (firstReceipt == nil ? nil : signOff) }
 }
