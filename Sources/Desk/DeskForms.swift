@@ -98,10 +98,10 @@ enum FormBody {
     static func decode<Form: Decodable>(_ type: Form.Type, from request: Request) async throws -> Form {
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch {
-            throw DeskFailure(.contentTooLarge, "the form is larger than \(limit / 1024) KiB")
+            throw DeskFailure(.contentTooLarge, "表单超过 \(limit / 1024) KiB 的上限")
         }
         do { return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: buffer)) } catch {
-            throw DeskFailure(.badRequest, "the form was not filled in as the page sent it: reload the page and try again")
+            throw DeskFailure(.badRequest, "表单内容与页面不符：请刷新页面后重试")
         }
     }
 }

@@ -166,7 +166,7 @@ public struct DeskSite: Sendable {
                 return try await signInPage(member: memberID, notice: wrong, status: .unauthorized)
             case .wait(let seconds):
                 return try await signInPage(
-                    member: memberID, notice: "too many wrong passwords in a row: try again in \(seconds) s", status: .tooManyRequests)
+                    member: memberID, notice: "连续输错密码次数过多：请 \(seconds) 秒后再试", status: .tooManyRequests)
             }
         }
         guard let right = try await bcryptGate.verify(form.password, hash: account.passwordHash) else {
@@ -183,7 +183,7 @@ public struct DeskSite: Sendable {
         return Response.redirect(to: "/desk/inbox")
     }
 
-    static let busy = "the desk is checking many sign-ins at once: try again in a few seconds"
+    static let busy = "同时登录的人较多：请几秒后再试"
 
     /// A bcrypt hash of nothing anyone types, checked when the name is unknown.
     static let decoyHash = Bcrypt.hash(DeskCSRF.newToken(), cost: 12)
@@ -247,7 +247,7 @@ public struct DeskSite: Sendable {
             conflicts = try await store.deskConflicts(of: id, for: account.id)
             chain = try await store.deskChain(of: id)
         } catch let error as ReportSyncError {
-            throw DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
+            throw DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), DeskWording.refusal(error))
         }
         var notice = notice
         if let done, let last = found.history.entries.last(where: { $0.kind == .transition && $0.outcome == .applied }),
@@ -270,14 +270,14 @@ public struct DeskSite: Sendable {
         let (account, session, form) = try await requireForm(ResolveForm.self, request, context) { $0.csrf }
         guard let key = form.conflict, let keep = form.keep.flatMap(ResolutionStep.Keep.init(rawValue:)) else {
             return try await reportPage(
-                id: id, account, session, notice: "choose which side stands (or type a new value)", error: true, status: .unprocessableContent)
+                id: id, account, session, notice: "请选择保留哪一方（或填写新的值）", error: true, status: .unprocessableContent)
         }
         let value = keep == .value ? form.value : nil
         do {
             _ = try await store.deskResolve(
                 key, on: id, keep: keep, value: value, comment: form.comment.flatMap { $0.isEmpty ? nil : $0 }, by: account.id, pin: form.pin ?? "")
         } catch let error as ReportSyncError {
-            return try await reportPage(id: id, account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await reportPage(id: id, account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
@@ -294,7 +294,7 @@ public struct DeskSite: Sendable {
         switch context.parameters.get("step") {
         case "adopt":
             guard let level = form.level.flatMap(AdoptionLevel.init(rawValue:)) else {
-                return try await reportPage(id: id, account, session, notice: "choose the level that adopted it", error: true, status: .unprocessableContent)
+                return try await reportPage(id: id, account, session, notice: "请选择采用的级别", error: true, status: .unprocessableContent)
             }
             action = .adopt
             detail = StepDetail(level: level, outlet: form.outlet.flatMap { $0.isEmpty ? nil : $0 }, date: try await day(form.date))
@@ -302,7 +302,7 @@ public struct DeskSite: Sendable {
         case "instruct":
             guard let level = form.level.flatMap(AdoptionLevel.init(rawValue:)), let leader = form.leader, !leader.isEmpty else {
                 return try await reportPage(
-                    id: id, account, session, notice: "give the leader and the leader's level", error: true, status: .unprocessableContent)
+                    id: id, account, session, notice: "请填写批示的领导及其级别", error: true, status: .unprocessableContent)
             }
             action = .instruct
             detail = StepDetail(level: level, leader: leader, date: try await day(form.date))
@@ -311,12 +311,12 @@ public struct DeskSite: Sendable {
             action = .reject
             if form.falseReport == "on" { detail = StepDetail(falseReport: true) }
         case "archive": action = .archive
-        default: throw DeskFailure(.notFound, "the desk has no such step")
+        default: throw DeskFailure(.notFound, "工作台没有这一操作")
         }
         do {
             _ = try await store.deskPerform(action, on: id, by: account.id, pin: form.pin ?? "", comment: comment, detail: detail)
         } catch let error as ReportSyncError {
-            return try await reportPage(id: id, account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await reportPage(id: id, account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return Response.redirect(to: "/desk/reports/\(id)?done=\(action.rawValue)")
     }
@@ -339,14 +339,14 @@ public struct DeskSite: Sendable {
         let timeZone = try await store.deskTimeZone()
         guard let deadline = form.deadline.flatMap({ TimestampParser.parse($0, timeZone: timeZone) }) else {
             return try await solicitationsPage(
-                account, session, notice: "give the deadline as a day and time (bureau time)", error: true, status: .unprocessableContent)
+                account, session, notice: "请填写截止的日期和时间（本局时区）", error: true, status: .unprocessableContent)
         }
         do {
             try await store.deskSolicit(
                 topic: form.topic ?? "", units: form.units ?? [], deadline: deadline, contact: form.contact ?? "", by: account.id)
         } catch let error as ReportSyncError {
             return try await solicitationsPage(
-                account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+                account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return Response.redirect(to: "/desk/solicitations")
     }
@@ -355,7 +355,7 @@ public struct DeskSite: Sendable {
     /// store checks each change again).
     private func requireAdmin(_ account: Member) throws {
         guard account.role == .admin else {
-            throw DeskFailure(.forbidden, "only an admin sees the units and people page; ask the bureau's admin")
+            throw DeskFailure(.forbidden, "单位与人员页面只对管理员开放：请联系本局管理员")
         }
     }
 
@@ -367,7 +367,7 @@ public struct DeskSite: Sendable {
             try await store.deskRemind(solicitation: form.solicitation ?? "", unit: unit, note: form.note, by: account.id)
         } catch let error as ReportSyncError {
             return try await solicitationsPage(
-                account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+                account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
         return try await solicitationsPage(account, session, notice: "已向 \(unit) 催报：该单位下一次同步时收到。", status: .ok)
     }
@@ -395,7 +395,7 @@ public struct DeskSite: Sendable {
                 account, session, notice: "已登记设备 \(device)。登记码只显示这一次，请交给该设备的信息员。",
                 token: DirectoryPage.NewToken(device: device, token: token), status: .ok)
         } catch let error as ReportSyncError {
-            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await peoplePage(account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
     }
 
@@ -407,7 +407,7 @@ public struct DeskSite: Sendable {
             try await store.deskRevoke(device: device, by: account.id)
             return try await peoplePage(account, session, notice: "已注销设备 \(device)：它的下一次同步会被拒绝。", status: .ok)
         } catch let error as ReportSyncError {
-            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await peoplePage(account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
     }
 
@@ -426,7 +426,7 @@ public struct DeskSite: Sendable {
             try await store.deskAddUnit(OrgUnit(id: id, name: name, kind: kind, parent: parent), by: account.id)
             return try await peoplePage(account, session, notice: "已添加单位 \(name)（\(id)），下一次同步时各设备都会收到。", status: .ok)
         } catch let error as ReportSyncError {
-            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await peoplePage(account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
     }
 
@@ -446,7 +446,7 @@ public struct DeskSite: Sendable {
             return try await peoplePage(
                 account, session, notice: "已添加人员 \(name)（\(id)）。签名密钥请在中心用 syncd member invite 发放邀请码。", status: .ok)
         } catch let error as ReportSyncError {
-            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await peoplePage(account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
     }
 
@@ -461,13 +461,13 @@ public struct DeskSite: Sendable {
             guard password == form.again else { throw ReportSyncError(.invalidInput, "the two passwords differ; nothing was changed") }
             try DeskPasswordRule.check(password)
             guard let hash = try await bcryptGate.hash(password, cost: DeskPasswordRule.bcryptCost) else {
-                throw DeskFailure(.serviceUnavailable, "the server is busy checking passwords; try again in a few seconds")
+                throw DeskFailure(.serviceUnavailable, "服务器正忙于核对密码：请几秒后再试")
             }
             try await store.deskSetPassword(member: member, hash: hash, by: account.id)
             if member == account.id { return Response.redirect(to: "/desk/sign-in") }
             return try await peoplePage(account, session, notice: "已设置 \(member) 的工作台密码；其原有的登录均已结束。", status: .ok)
         } catch let error as ReportSyncError {
-            return try await peoplePage(account, session, notice: error.message, error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
+            return try await peoplePage(account, session, notice: DeskWording.refusal(error), error: true, status: HTTPResponse.Status(code: error.code.httpStatus))
         }
     }
 
@@ -475,7 +475,7 @@ public struct DeskSite: Sendable {
     private func period(_ request: Request) throws -> Period? {
         guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else { return nil }
         do { return try Period.parse(String(text)) } catch {
-            throw DeskFailure(.unprocessableContent, "give the period as a month (2026-10), a quarter (2026Q3) or a year (2026)")
+            throw DeskFailure(.unprocessableContent, "请按月（2026-10）、季度（2026Q3）或年（2026）填写时段")
         }
     }
 
@@ -489,7 +489,7 @@ public struct DeskSite: Sendable {
     private func day(_ text: String?) async throws -> Date? {
         guard let text, !text.isEmpty else { return nil }
         do { return try TimestampParser.require(dayOrTime: text, timeZone: try await store.deskTimeZone(), what: "the day") } catch {
-            throw DeskFailure(.unprocessableContent, "give the day as 2026-10-15")
+            throw DeskFailure(.unprocessableContent, "请按 2026-10-15 的格式填写日期")
         }
     }
 
@@ -513,7 +513,7 @@ public struct DeskSite: Sendable {
         do { return try await body(member, session) } catch let failure as DeskFailure {
             return try await failurePage(failure, session, member)
         } catch let error as ReportSyncError {
-            return try await failurePage(DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message), session, member)
+            return try await failurePage(DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), DeskWording.refusal(error)), session, member)
         }
     }
 
@@ -522,11 +522,11 @@ public struct DeskSite: Sendable {
         _ type: Form.Type, _ request: Request, _ context: DeskRequestContext, token: (Form) -> String?
     ) async throws -> (Member, DeskSession, Form) {
         guard let (member, session) = try await signedIn(context) else {
-            throw DeskFailure(.forbidden, "you are not signed in (or your session ended): sign in again at /desk/sign-in")
+            throw DeskFailure(.forbidden, "尚未登录或登录已结束：请在 /desk/sign-in 重新登录")
         }
         let form = try await FormBody.decode(type, from: request)
         guard let sent = token(form), DeskCSRF.matches(sent, session.csrf) else {
-            throw DeskFailure(.forbidden, "this form was not sent from a page of your session: reload the page and try again")
+            throw DeskFailure(.forbidden, "此表单不是从您本次登录的页面提交的：请刷新页面后重试")
         }
         return (member, session, form)
     }
@@ -535,7 +535,7 @@ public struct DeskSite: Sendable {
     private func catching(_ context: DeskRequestContext, _ body: () async throws -> Response) async throws -> Response {
         let failure: DeskFailure
         do { return try await body() } catch let refused as DeskFailure { failure = refused } catch let error as ReportSyncError {
-            failure = DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), error.message)
+            failure = DeskFailure(HTTPResponse.Status(code: error.code.httpStatus), DeskWording.refusal(error))
         }
         let signed = try await signedIn(context)
         return try await failurePage(failure, signed?.1, signed?.0)

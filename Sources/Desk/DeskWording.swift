@@ -34,6 +34,26 @@ enum DeskWording {
         }
     }
 
+    /// A refusal from the shared rules as the desk says it: a Chinese line for its kind, then the rule's
+    /// own words (the lines `report-cli` prints, in English), so that what was wrong is never lost.
+    static func refusal(_ error: ReportSyncError) -> String {
+        let lead =
+            switch error.code {
+            case .invalidInput: "填写有误"
+            case .malformed: "请求格式有误，请刷新页面后重试"
+            case .tooLarge: "内容超过上限"
+            case .notFound: "未找到"
+            case .forbidden: "无权进行此操作"
+            case .wrongPIN: "签名口令（PIN）不对"
+            case .wrongState: "当前状态不允许此操作"
+            case .ruleViolated: "不符合报送规则"
+            case .alreadyExists: "已经存在"
+            case .storage, .unavailable: "中心暂时无法处理，请稍后再试"
+            case .schemaTooNew: "中心数据库的版本比本程序新，请升级 syncd"
+            }
+        return "\(lead)。（\(error.message)）"
+    }
+
     /// A unit kind's name; a kind the policy declared keeps its slug.
     static func unitKind(_ kind: UnitKind) -> String {
         switch kind {

@@ -133,7 +133,7 @@ struct DeskTests {
                 body: Self.form(["member": "chen", "password": Self.password])
             ) { response in
                 #expect(response.status == .tooManyRequests)
-                #expect(String(buffer: response.body).contains("try again in"))
+                #expect(String(buffer: response.body).contains("秒后再试"))
             }
             desk.clock.advance(31)
             _ = try await Self.signIn(client)
@@ -237,7 +237,7 @@ struct DeskTests {
                 body: Self.form(["csrf": session.csrf, "level": "city", "outlet": "政务信息快报", "pin": "not the pin"])
             ) { response in
                 #expect(response.status == .forbidden)
-                #expect(String(buffer: response.body).contains("wrong PIN"))
+                #expect(String(buffer: response.body).contains("签名口令（PIN）不对。（") && String(buffer: response.body).contains("wrong PIN"))
             }
             #expect(try desk.fixture.central.report(desk.received).state == .received)
             try await client.execute(
@@ -280,7 +280,7 @@ struct DeskTests {
                     uri: "/desk/reports/\(desk.received)/adopt", method: .post, headers: Self.formHeaders(chen.cookie), body: Self.form(fields)
                 ) { response in
                     #expect(response.status == .forbidden)
-                    #expect(String(buffer: response.body).contains("not sent from a page of your session"))
+                    #expect(String(buffer: response.body).contains("不是从您本次登录的页面提交的"))
                 }
             }
             // A form posted from another site's page is refused before it is read.
@@ -608,7 +608,7 @@ struct DeskTests {
             #expect(try desk.fixture.field.solicitations().first?.declined?.reason == "本周无防汛任务")
             #expect(try desk.fixture.central.solicitations(unit: "squad-3").first?.declined?.reason == "本周无防汛任务")
             (status, html) = try await remind("squad-3", note: "再催")
-            #expect(status == .unprocessableContent && html.contains("declined solicitation"), "\(status)")
+            #expect(status == .unprocessableContent && html.contains("当前状态不允许此操作") && html.contains("declined solicitation"), "\(status)")
             #expect(try desk.fixture.central.reminders(unit: "squad-3").count == 1, "nothing written")
         }
         // A device that crafts a reminder gets its whole push refused.
@@ -647,7 +647,7 @@ struct DeskTests {
             var (status, html) = try await post("unit", unit)
             #expect(status == .ok && html.contains("已添加单位 第五中队（squad-5）"), "\(html)")
             (status, html) = try await post("unit", unit)
-            #expect(status == .unprocessableContent && html.contains("unit squad-5 already exists"), "\(status)")
+            #expect(status == .unprocessableContent && html.contains("已经存在。（unit squad-5 already exists"), "\(status)")
             (status, html) = try await post("unit", ["id": "squad-6", "name": "第六中队", "kind": "Bad Kind", "parent": "bureau"])
             #expect(status == .unprocessableContent && html.contains("choose the unit"))
             (status, html) = try await post("member", ["id": "zhou", "name": "周信息员", "unit": "squad-5", "role": "drafter", "phone": "139"])
