@@ -70,7 +70,7 @@ struct OfficeCommandTests {
 
         // The office chases the unit (催报); the reminder reaches the laptop at its next sync.
         try await refused("issued on the central replica", "solicit", "remind", id, "--unit", "squad-3", "--db", "laptop.sqlite", "--as", "li")
-        try await refused("no solicitation \(id) to unit squad-4", "solicit", "remind", id, "--unit", "squad-4", "--db", "central.sqlite", "--as", "chen")
+        try await refused("no solicitation \(id) was sent to squad-4", "solicit", "remind", id, "--unit", "squad-4", "--db", "central.sqlite", "--as", "chen")
         try await ok("solicit", "remind", String(id.prefix(12)), "--unit", "squad-3", "--note", "请本周内报送", "--db", "central.sqlite", "--as", "chen")
         try await ok("sync", "--db", "laptop.sqlite")
         let listed = try await ok("solicit", "list", "--db", "laptop.sqlite")

@@ -37,11 +37,6 @@ struct DeadlinesPage {
 
     /// The page's address for a unit, a rule and a page (each left out when not set).
     static func link(unit: String?, rule: String?, page: Int = 0) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#")
-        let parts = [("unit", unit), ("rule", rule), ("page", page == 0 ? nil : String(page + 1))].compactMap { name, value in
-            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-        }
-        return "/desk/deadlines" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+        DeskAddress.make("/desk/deadlines", [("unit", unit), ("rule", rule), ("page", page == 0 ? nil : String(page + 1))])
     }
 }

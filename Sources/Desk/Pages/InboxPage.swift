@@ -39,14 +39,12 @@ struct InboxPage {
 
     /// The inbox's address for `filter` (the period as typed), with only what is set in it.
     static func link(_ filter: DeskInboxFilter, period: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#")
-        let parts: [(String, String?)] = [
-            ("unit", filter.unit), ("category", filter.category?.rawValue), ("q", filter.search),
-            ("state", filter.state == .received ? nil : filter.state.rawValue), ("period", period.isEmpty ? nil : period),
-            ("page", filter.page == 0 ? nil : String(filter.page + 1)),
-        ]
-        let query = parts.compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" } }
-        return "/desk/inbox" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        DeskAddress.make(
+            "/desk/inbox",
+            [
+                ("unit", filter.unit), ("category", filter.category?.rawValue), ("q", filter.search),
+                ("state", filter.state == .received ? nil : filter.state.rawValue), ("period", period.isEmpty ? nil : period),
+                ("page", filter.page == 0 ? nil : String(filter.page + 1)),
+            ])
     }
 }

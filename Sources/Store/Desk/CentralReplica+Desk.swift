@@ -141,16 +141,7 @@ extension CentralReplica: DeskStore {
             guard filter.state.hasLeftUnit else { return DeskInboxPage(reports: [], total: 0, page: 0) }
             let offNetwork = try offNetworkReports()
             let timeZone = try bureauTimeZone()
-            var clauses = ["state = ?"]
-            var arguments: StatementArguments = [filter.state.rawValue]
-            if let category = filter.category {
-                clauses.append("category = ?")
-                arguments += [category.rawValue]
-            }
-            if let unit = filter.unit {
-                clauses.append("unit = ?")
-                arguments += [unit]
-            }
+            var (clauses, arguments) = ReportFilter(state: filter.state, category: filter.category, unit: filter.unit).conditions
             if let period = filter.period {
                 clauses.append("sign_off_at >= ? AND sign_off_at < ?")
                 arguments += [period.start(in: timeZone).millisecondsSince1970, period.end(in: timeZone).millisecondsSince1970]
@@ -175,13 +166,13 @@ extension CentralReplica: DeskStore {
             if !words.isEmpty {
                 // Few reports match words: all are read, and those whose text is withheld are left out.
                 let found = try replica.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(ReportRows.decode) }.compactMap(shown)
-                let page = min(filter.page, max(0, (found.count - 1) / DeskInboxPage.size))
+                let page = DeskPaging.shown(filter.page, of: found.count, size: DeskInboxPage.size)
                 return DeskInboxPage(
                     reports: Array(found.dropFirst(page * DeskInboxPage.size).prefix(DeskInboxPage.size)), total: found.count, page: page)
             }
             let (reports, total, page) = try replica.read { db in
                 let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports WHERE \(clauses.joined(separator: " AND "))", arguments: arguments) ?? 0
-                let page = min(filter.page, max(0, (total - 1) / DeskInboxPage.size))
+                let page = DeskPaging.shown(filter.page, of: total, size: DeskInboxPage.size)
                 let rows = try Row.fetchAll(db, sql: sql + " LIMIT \(DeskInboxPage.size) OFFSET \(page * DeskInboxPage.size)", arguments: arguments)
                 return (try rows.map(ReportRows.decode), total, page)
             }
@@ -198,7 +189,7 @@ extension CentralReplica: DeskStore {
                     dueSoon: items.filter { $0.status == .dueSoon }.count)
             }.sorted { ($0.unit, $0.rule) < ($1.unit, $1.rule) }
             let found = open.filter { (unit == nil || $0.unit == unit) && (rule == nil || $0.rule == rule) }
-            let page = min(max(0, page), max(0, (found.count - 1) / DeskDeadlines.pageSize))
+            let page = DeskPaging.shown(page, of: found.count, size: DeskDeadlines.pageSize)
             // Only the page's reports are looked up: what the desk may show of each.
             let offNetwork = try offNetworkReports()
             let items = try found.dropFirst(page * DeskDeadlines.pageSize).prefix(DeskDeadlines.pageSize).map { deadline in

@@ -22,5 +22,5 @@ public struct DeskDeadlines: Sendable {
     /// The page shown, from 0 (the last one when a page beyond it was asked).
     public let page: Int
 
-    public var pageCount: Int { max(1, (total + Self.pageSize - 1) / Self.pageSize) }
+    public var pageCount: Int { DeskPaging.pages(of: total, size: Self.pageSize) }
 }

@@ -7,5 +7,5 @@ public struct DeskInboxPage: Sendable {
     /// The page shown, from 0 (the last one when the filter asked for a page beyond it).
     public let page: Int
 
-    public var pageCount: Int { max(1, (total + Self.size - 1) / Self.size) }
+    public var pageCount: Int { DeskPaging.pages(of: total, size: Self.size) }
 }

@@ -49,17 +49,7 @@ extension Replica {
         try session { s in
             let actor = try Self.member(actorID, s.db)
             if reason.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "say why the unit declines: --reason") }
-            let candidates = try String.fetchAll(
-                s.db, sql: "SELECT body FROM solicitations WHERE unit = ? AND id >= ? AND id < ?",
-                arguments: [actor.unit, idOrPrefix, idOrPrefix + "\u{10FFFF}"]
-            ).map { try JSONCoding.value(Solicitation.self, from: $0) }
-            guard candidates.count == 1, var solicitation = candidates.first else {
-                throw ReportSyncError(
-                    candidates.isEmpty ? .notFound : .invalidInput,
-                    candidates.isEmpty
-                        ? "no solicitation \(idOrPrefix) for \(actor.unit); see report-cli solicit list"
-                        : "more than one solicitation starts with \(idOrPrefix); give more of the id")
-            }
+            var solicitation = try Self.solicitation(idOrPrefix, unit: actor.unit, s.db)
             try Permissions.check(.declineSolicitation, by: actor, onUnit: solicitation.unit, at: s.role)
             if let declined = solicitation.declined {
                 throw ReportSyncError(.wrongState, "solicitation \(solicitation.id) was already declined by \(declined.by): \(declined.reason)")
@@ -78,17 +68,7 @@ extension Replica {
             try Permissions.check(.issueSolicitation, at: s.role)
             let actor = try Self.member(actorID, s.db)
             try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: s.role)
-            let candidates = try String.fetchAll(
-                s.db, sql: "SELECT body FROM solicitations WHERE unit = ? AND id >= ? AND id < ?",
-                arguments: [unit, idOrPrefix, idOrPrefix + "\u{10FFFF}"]
-            ).map { try JSONCoding.value(Solicitation.self, from: $0) }
-            guard candidates.count == 1, let solicitation = candidates.first, !idOrPrefix.isEmpty else {
-                throw ReportSyncError(
-                    candidates.count > 1 ? .invalidInput : .notFound,
-                    candidates.count > 1
-                        ? "more than one solicitation to \(unit) starts with \(idOrPrefix); give more of the id"
-                        : "no solicitation \(idOrPrefix) to unit \(unit); see report-cli solicit list")
-            }
+            let solicitation = try Self.solicitation(idOrPrefix, unit: unit, s.db)
             if let declined = solicitation.declined {
                 throw ReportSyncError(.wrongState, "\(unit) declined solicitation \(solicitation.id) (\(declined.by): \(declined.reason)); there is nothing to chase")
             }

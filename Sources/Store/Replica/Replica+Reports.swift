@@ -101,20 +101,7 @@ extension Replica {
     /// The reports that match `filter`, most recently changed first.
     public func reports(matching filter: ReportFilter = ReportFilter()) throws -> [Report] {
         try read { db in
-            var clauses: [String] = []
-            var arguments: StatementArguments = []
-            if let state = filter.state {
-                clauses.append("state = ?")
-                arguments += [state.rawValue]
-            }
-            if let category = filter.category {
-                clauses.append("category = ?")
-                arguments += [category.rawValue]
-            }
-            if let unit = filter.unit {
-                clauses.append("unit = ?")
-                arguments += [unit]
-            }
+            let (clauses, arguments) = filter.conditions
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             return try Row.fetchAll(
                 db, sql: "SELECT * FROM reports \(whereSQL) ORDER BY updated_at DESC, id DESC", arguments: arguments
@@ -135,6 +122,7 @@ extension Replica {
 
     /// The full id of the solicitation to `unit` whose id starts with `prefix`.
     static func solicitationID(_ prefix: String, unit: String, _ db: Database) throws -> String {
+        guard !prefix.isEmpty else { throw ReportSyncError(.invalidInput, "give a solicitation id; see report-cli solicit list") }
         let ids = try String.fetchAll(
             db, sql: "SELECT id FROM solicitations WHERE unit = ? AND id >= ? AND id < ? LIMIT 2",
             arguments: [unit, prefix, prefix + "\u{10FFFF}"])
@@ -143,6 +131,13 @@ extension Replica {
             throw ReportSyncError(.notFound, "no solicitation \(prefix) was sent to \(unit); see report-cli solicit list (sync first if it is new)")
         }
         throw ReportSyncError(.invalidInput, "more than one solicitation starts with \(prefix); give more of its id")
+    }
+
+    /// The solicitation to `unit` whose id starts with `prefix`, as this replica holds it.
+    static func solicitation(_ prefix: String, unit: String, _ db: Database) throws -> Solicitation {
+        let id = try solicitationID(prefix, unit: unit, db)
+        let body = try String.fetchOne(db, sql: "SELECT body FROM solicitations WHERE id = ? AND unit = ?", arguments: [id, unit]) ?? ""
+        return try JSONCoding.value(Solicitation.self, from: body)
     }
 
     /// Points a follow-up at the first report of its chain and numbers it; returns that first report.

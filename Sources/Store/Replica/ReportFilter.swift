@@ -1,3 +1,4 @@
+import GRDB
 import SyncCore
 
 /// Which reports `Replica.reports(matching:)` returns.
@@ -10,5 +11,24 @@ public struct ReportFilter: Sendable {
         self.state = state
         self.category = category
         self.unit = unit
+    }
+
+    /// The filter as SQL conditions on the `reports` table (joined with AND) and their arguments.
+    var conditions: (clauses: [String], arguments: StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let state {
+            clauses.append("state = ?")
+            arguments += [state.rawValue]
+        }
+        if let category {
+            clauses.append("category = ?")
+            arguments += [category.rawValue]
+        }
+        if let unit {
+            clauses.append("unit = ?")
+            arguments += [unit]
+        }
+        return (clauses, arguments)
     }
 }
