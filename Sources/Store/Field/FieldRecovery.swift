@@ -9,7 +9,7 @@ public struct FieldRecovery: Sendable, Equatable {
     public var resent = 0
     /// Signed changes the central made, lost with its disk and held here: given back to it.
     public var returned = 0
-    /// Unsigned changes the central made and lost (units, members, solicitations, key registrations,
+    /// Unsigned changes the central made and lost (units, members, solicitations, reminders, key registrations,
     /// refusals from before refusals were signed): this device holds them but cannot prove them, so the
     /// central office must make them again.
     public var lostAtCentral: [Dot] = []

@@ -86,7 +86,7 @@ extension FieldReplica {
             recovery.notices.append(line)
             if !lost.isEmpty {
                 recovery.notices.append(
-                    "\(lost.count) change(s) the central office made (units, members, solicitations, key registrations or unsigned refusals) were lost with the central's disk and cannot be proved by this device (\(lost.prefix(3).map(\.description).joined(separator: ", "))\(lost.count > 3 ? ", …" : "")); the central office must make them again"
+                    "\(lost.count) change(s) the central office made (units, members, solicitations, reminders, key registrations or unsigned refusals) were lost with the central's disk and cannot be proved by this device (\(lost.prefix(3).map(\.description).joined(separator: ", "))\(lost.count > 3 ? ", …" : "")); the central office must make them again"
                 )
             }
         }
