@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "SyncCore", "Store", "SyncService", "Bulletin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(name: "report-cli", dependencies: ["ReportCLI"]),

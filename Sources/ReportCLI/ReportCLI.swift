@@ -18,7 +18,7 @@ public struct ReportCLI: AsyncParsableCommand {
             StatusCommand.self, ReceiveCommand.self, CopyeditCommand.self, AdoptCommand.self, RejectCommand.self, ArchiveCommand.self,
             ConflictsCommand.self, InstructCommand.self, ScoreCommand.self, QuotaCommand.self, DeadlinesCommand.self,
             SolicitCommand.self, BulletinCommand.self, KeyCommand.self, VerifyCommand.self, BackupCommand.self, BundleCommand.self,
-            ConfigCommand.self,
+            ConfigCommand.self, AttachmentsCommand.self, AttachmentCommand.self,
         ])
 
     public init() {}

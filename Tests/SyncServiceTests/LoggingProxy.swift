@@ -13,6 +13,16 @@ final class LoggingProxy: @unchecked Sendable {
     private var bodies: [String] = []
     private var task: Task<Void, Error>?
     private(set) var port = 0
+    /// How many more requests for files (`/v1/blobs/…`) go through before the proxy breaks them off
+    /// (502, as a cut connection); nil for no limit.
+    private var fileRequestsLeft: Int?
+    private var fileBytes = 0
+
+    /// Lets `count` more requests for files through, then breaks off the rest; nil lets all through.
+    func cutFiles(after count: Int?) { lock.withLock { fileRequestsLeft = count } }
+
+    /// The bytes of files sent up through the proxy since the last call, which resets the count.
+    func takeFileBytesSent() -> Int { lock.withLock { defer { fileBytes = 0 }; return fileBytes } }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -51,7 +61,20 @@ final class LoggingProxy: @unchecked Sendable {
 
     private func forward(_ request: Request, to upstream: String) async throws -> Response {
         let body = try await request.body.collect(upTo: 256 << 20)
-        try keep(body)
+        if request.uri.path.hasPrefix("/v1/blobs/") {
+            // Files are bytes, not text to search; what counts is how many went and whether they may.
+            let cut = lock.withLock {
+                if let left = fileRequestsLeft {
+                    if left <= 0 { return true }
+                    fileRequestsLeft = left - 1
+                }
+                if request.method == .put { fileBytes += body.readableBytes }
+                return false
+            }
+            if cut { return Response(status: .badGateway) }
+        } else {
+            try keep(body)
+        }
         var outgoing = HTTPClientRequest(url: upstream + request.uri.description)
         outgoing.method = .init(rawValue: request.method.rawValue)
         // Without Accept-Encoding the central answers in plain text, which is what is kept.
@@ -62,7 +85,7 @@ final class LoggingProxy: @unchecked Sendable {
         let answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(60))
         let bytes = try await answer.body.collect(upTo: 256 << 20)
         // The client may have inflated the answer already: then it goes on without its Content-Encoding.
-        let gzipped = try keep(bytes)
+        let gzipped = request.uri.path.hasPrefix("/v1/blobs/") ? false : try keep(bytes)
         var dropped = ["content-length", "transfer-encoding", "connection"]
         if !gzipped { dropped.append("content-encoding") }
         var headers = HTTPFields()

@@ -14,7 +14,9 @@ struct DraftCommand: ReplicaCommand {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
         let policy = try replica.policy()
-        let content = try fields.patch(timeZone: Rendering.timeZone(of: policy), context: context).makeContent()
+        var patch = try fields.patch(timeZone: Rendering.timeZone(of: policy), context: context)
+        try AttachedFiles.store(&patch, on: replica, keeping: [], in: context)
+        let content = try patch.makeContent()
         let report = try replica.draft(content, by: actor)
         LengthWarning.report(report.content, policy: policy, at: .saving, in: context)
         context.print(global.json ? try Rendering.json(["id": report.id]) : report.id)
@@ -34,8 +36,10 @@ struct EditCommand: ReplicaCommand {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
         let policy = try replica.policy()
-        let report = try replica.edit(
-            replica.resolveReportID(id), with: fields.patch(timeZone: Rendering.timeZone(of: policy), context: context), by: actor)
+        let id = try replica.resolveReportID(id)
+        var patch = try fields.patch(timeZone: Rendering.timeZone(of: policy), context: context)
+        try AttachedFiles.store(&patch, on: replica, keeping: try replica.report(id).content.attachments, in: context)
+        let report = try replica.edit(id, with: patch, by: actor)
         LengthWarning.report(report.content, policy: policy, at: .saving, in: context)
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
         context.print("saved version \(report.version) of \(report.id); state \(report.state.rawValue)")

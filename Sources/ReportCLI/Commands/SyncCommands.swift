@@ -30,6 +30,13 @@ struct SyncCommand: AsyncReplicaCommand {
         if summary.unanswered > 0 { line += ", not answered \(summary.unanswered): kept in the outbox for the next sync" }
         if summary.heldByCentral > 0 { line += ", held \(summary.heldByCentral): the report would be secret at the central; kept here" }
         context.print(line + "), pulled \(summary.pulled)")
+        let files = summary.files
+        if files.sent + files.fetched + files.waiting > 0 || files.sentBytes + files.fetchedBytes > 0 {
+            context.print(
+                "files: sent \(files.sent) (\(files.sentBytes.bytesText)), fetched \(files.fetched) (\(files.fetchedBytes.bytesText))"
+                    + (files.waiting > 0 ? ", \(files.waiting) not movable yet (their report is not at the central, or the file not yet)" : ""))
+        }
+        for notice in files.notices { context.print(notice) }
     }
 }
 
@@ -60,6 +67,8 @@ struct StatusCommand: ReplicaCommand {
         context.print(
             "held (secret):        \(state.heldSecret) changes of \(state.heldSecretReports) reports"
                 + (state.heldSecret > 0 ? " (never over the network: they go by report-cli bundle export, or once declassified)" : ""))
+        context.print("files to send:        \(state.filesToSend.files) (\(state.filesToSend.bytes.bytesText))")
+        context.print("files to fetch:       \(state.filesToFetch.files) (\(state.filesToFetch.bytes.bytesText))")
         context.print("waiting for causes:   \(state.waiting)")
         context.print("rejected by central:  \(state.rejectedByCentral)\(state.rejectedByCentral > 0 ? " (report-cli list --rejected)" : "")")
         context.print("last successful sync: \(state.lastSyncAt.map { Rendering.local($0, in: timeZone) } ?? "never")")

@@ -17,7 +17,7 @@ struct ReportFieldOptions: ParsableArguments {
     @Option(help: "Why an exempt item is not disclosed (required with exempt).") var disclosureReason: String?
     @Option(help: "For a follow-up (续报): the id of the emergency report it continues.") var followUpOf: String?
     @Option(help: "The solicitation (约稿) this report answers.") var solicitation: String?
-    @Option(name: .customLong("attach"), help: "Attach a file's metadata as NAME or NAME=CAPTION (repeatable); the name of one already attached replaces it.")
+    @Option(name: .customLong("attach"), help: "Attach a file as FILE or FILE=CAPTION (repeatable): it is copied into the replica and travels with the report; the name of one already attached replaces it, and NAME=CAPTION alone captions it.")
     var attachments: [String] = []
     @Option(name: .customLong("remove-attachment"), help: "Remove the attachment of this name (repeatable).")
     var removedAttachments: [String] = []

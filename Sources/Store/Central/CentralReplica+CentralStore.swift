@@ -52,4 +52,16 @@ extension CentralReplica: CentralStore {
                 outgoing: try active.reduce(into: [:]) { outgoing, device in outgoing[device.device] = try pull(of: device.device, unit: device.unit)?.outgoing })
         }
     }
+
+    public func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> BlobReference {
+        try await replica.background { try fileGrant(hash, for: device, sending: sending) as BlobReference }
+    }
+
+    public func fileStore() throws -> BlobStore {
+        try replica.requireBlobStore()
+    }
+
+    public func noteFileStored(_ reference: BlobReference) async throws {
+        try await replica.background { try replica.noteHeld(reference) }
+    }
 }

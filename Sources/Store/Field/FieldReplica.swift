@@ -244,7 +244,9 @@ public struct FieldReplica: Sendable {
                 rejectedByCentral: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM push_rejections") ?? 0,
                 lastSyncAt: try Meta.get(.lastSyncAt, db).flatMap(Int64.init).map(Date.init(millisecondsSince1970:)),
                 lastError: try Meta.get(.lastSyncError, db),
-                lastEpoch: try Meta.get(.lastEpoch, db).flatMap(Self.epoch))
+                lastEpoch: try Meta.get(.lastEpoch, db).flatMap(Self.epoch),
+                filesToSend: BlobTally(try replica.networkFiles(where: Self.unsent, db)),
+                filesToFetch: BlobTally(try replica.networkFiles(where: Self.missing, db)))
         }
     }
 

@@ -19,6 +19,10 @@ public struct SyncState: Sendable, Equatable, Codable {
     public let lastError: String?
     /// The last time this replica took a new replica id, and why (`ReplicaEpoch`).
     public let lastEpoch: Epoch?
+    /// Attachments' files this device holds and the central does not yet (`FieldReplica.filesToSend`).
+    public var filesToSend = BlobTally()
+    /// Attachments' files reports here name that this device does not hold yet.
+    public var filesToFetch = BlobTally()
 
     /// One change of replica id.
     public struct Epoch: Sendable, Equatable, Codable {

@@ -12,6 +12,7 @@ extension Replica {
             var content = content
             let target = try Self.followUpTarget(&content, s)
             content.solicitation = try content.solicitation.map { try Self.solicitationID($0, unit: actor.unit, s.db) }
+            try Self.checkFilesHeld(content.attachments, before: [], s.db)
             let id = UUIDv7.make(at: s.now)
             let change = try LocalWrites.draft(
                 id: id, content: content, by: actor, at: s.role, followUpTarget: target, policy: s.policy, stamp: s.stamp())
@@ -30,6 +31,7 @@ extension Replica {
             let target = try record.followUpOf.flatMap { try s.record($0) }
             var patch = patch
             patch.solicitation = try patch.solicitation.map { $0.isEmpty ? $0 : try Self.solicitationID($0, unit: record.unit, s.db) }
+            try Self.checkFilesHeld(patch.attachments ?? [], before: ReportContent.readable(fields: record.currentValues).content.attachments, s.db)
             let changes = try LocalWrites.edit(
                 record, with: patch, by: actor, at: s.role, policy: s.policy, followUpTarget: target, stamps: s.stamp)
             try s.commitLocal(changes)

@@ -365,6 +365,23 @@ enum ReplicaSchema {
             // Reminders (催报) live in the log only (`Replica.reminders`): found without reading it all.
             try db.execute(sql: "CREATE INDEX changes_reminders ON changes(unit, seq) WHERE kind = 'reminder'")
         }
+        migrator.registerMigration("v18-blobs") { db in
+            try db.execute(
+                sql: """
+                    -- The files each report's attachments name, by content address (written with the report's
+                    -- row, `ReportRows.save`): what a replica must fetch or send, and who may read a file.
+                    CREATE TABLE attachment_refs (
+                        report TEXT NOT NULL, hash TEXT NOT NULL, size INTEGER NOT NULL, media_type TEXT NOT NULL,
+                        PRIMARY KEY (report, hash)) WITHOUT ROWID;
+                    CREATE INDEX attachment_refs_by_hash ON attachment_refs(hash);
+                    -- The files this replica holds whole in its blob store (`BlobStore`), and on a field
+                    -- whether the central said it holds them too.
+                    CREATE TABLE blobs (
+                        hash TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, stored_at INTEGER NOT NULL,
+                        at_central INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                    """)
+            // Attachments recorded before files travelled name no file: nothing to fill.
+        }
         return migrator
     }
 }

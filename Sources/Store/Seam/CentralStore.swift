@@ -24,6 +24,14 @@ public protocol CentralStore: Sendable {
     func checkHealth() async throws
     /// What `/metrics` reports at scrape time.
     func figures() async throws -> CentralFigures
+
+    /// The file `hash` as `device` may send it (`sending`: one of its unit's reports names it) or fetch
+    /// it (a report in its feed names it); a `notFound` error otherwise, whether the file exists or not.
+    func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> BlobReference
+    /// Where the central keeps attachments' files.
+    func fileStore() throws -> BlobStore
+    /// Notes that a file came whole and verified into the file store.
+    func noteFileStored(_ reference: BlobReference) async throws
 }
 
 /// The central's gauges at one moment.

@@ -38,6 +38,8 @@ public struct Policy: Codable, Sendable, Equatable {
     /// only (000 §8.三, 001/#1 §8.三), the default; a bureau whose network counts as safe may allow it.
     /// Secret reports never may (`Secrecy`).
     public var internalOverNetwork = false
+    /// How large attachments' files may be (004 §二 asks for photos; enforcement actions, for video).
+    public var attachments = AttachmentLimits()
 
     /// The local day (`YYYY-MM-DD`) this version takes effect; nil for the one version kept from before
     /// policies had history, in force from the start. Set by `policy load`, never read from a policy file.
@@ -203,6 +205,7 @@ extension Policy {
         unitKinds = try c.value(.unitKinds, or: unitKinds)
         principalApproval = try c.value(.principalApproval, or: [])
         internalOverNetwork = try c.value(.internalOverNetwork, or: true)
+        attachments = try c.value(.attachments, or: attachments)
         effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
         loadedBy = try c.decodeIfPresent(String.self, forKey: .loadedBy)
     }

@@ -23,6 +23,39 @@ public enum ReportRules {
         if let first = content.followUpOf {
             try checkFollowUp(content, firstID: first, unit: unit, target: followUpTarget)
         }
+        if content.attachments != previous?.attachments { try checkAttachments(content.attachments, policy: policy) }
+    }
+
+    /// Attachments a person can tell apart and a replica can fetch: each named (without a folder) once,
+    /// each file's address a SHA-256 with its size and media type, within the policy's sizes.
+    public static func checkAttachments(_ attachments: [Attachment], policy: Policy) throws {
+        var names: Set<String> = []
+        var total: Int64 = 0
+        for attachment in attachments {
+            let name = attachment.name
+            guard name.hasVisibleText, !name.contains("/"), name.count <= 255 else {
+                throw ReportSyncError(.ruleViolated, "attachment name '\(name)' is not a file name: give a name without '/' of at most 255 characters")
+            }
+            guard names.insert(name).inserted else {
+                throw ReportSyncError(.ruleViolated, "two attachments are named '\(name)': rename one of the files before attaching it")
+            }
+            guard attachment.sha256 != nil || attachment.size != nil || attachment.mediaType != nil else { continue }
+            guard let blob = attachment.blob, attachment.mediaType != nil, blob.size >= 0 else {
+                throw ReportSyncError(
+                    .invalidInput, "attachment '\(name)' names its file without a valid SHA-256, size and media type: attach the file again")
+            }
+            guard blob.size <= policy.attachments.maxFileBytes else {
+                throw ReportSyncError(
+                    .ruleViolated,
+                    "attachment '\(name)' is \(blob.size.bytesText); the policy allows at most \(policy.attachments.maxFileBytes.bytesText) a file: send a smaller or shorter file")
+            }
+            total += blob.size
+        }
+        guard total <= policy.attachments.maxReportBytes else {
+            throw ReportSyncError(
+                .ruleViolated,
+                "the report's attachments come to \(total.bytesText); the policy allows at most \(policy.attachments.maxReportBytes.bytesText) a report: remove one, or split the report")
+        }
     }
 
     /// Checks before submission (提交): everything `checkWrite` checks of the content as it stands, plus body

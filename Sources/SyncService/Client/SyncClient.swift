@@ -67,9 +67,7 @@ public struct SyncClient: Sendable {
     private func send<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, body: (some Encodable)?, timeout: TimeAmount? = nil
     ) async throws -> Answer {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        var request = request(method, path)
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -93,25 +91,41 @@ public struct SyncClient: Sendable {
             response = try await http.execute(request, timeout: timeout ?? self.timeout)
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
-            throw ReportSyncError(
-                .unavailable, "cannot reach the central at \(baseURL) (\(error)); your changes stay here and go with the next sync")
+            throw unreachable(error)
         }
-        guard (200..<300).contains(response.status.code) else {
-            let detail = try? JSONDecoder().decode(ErrorBody.self, from: Data(buffer: bytes))
-            let message = detail?.error.message ?? "HTTP \(response.status.code)"
-            let code: ReportSyncError.Code =
-                switch response.status.code {
-                case 401, 403: .forbidden
-                case 404: .notFound
-                case 500...: .unavailable
-                default: .invalidInput
-                }
-            throw ReportSyncError(code, "the central refused the request: \(message)")
-        }
+        try Self.check(response, body: bytes)
         do { return try JSONCoding.decoder().decode(Answer.self, from: Data(buffer: bytes)) } catch {
             let detail = (error as? DecodingError)?.readableDescription ?? "\(error)"
             throw ReportSyncError(
                 .unavailable, "the central at \(baseURL) answered something this ReportSync cannot read (\(detail)); check both versions")
         }
+    }
+
+    /// A request to the central with this device's token.
+    func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        return request
+    }
+
+    /// The error for a central that could not be reached or that broke off its answer.
+    func unreachable(_ error: any Error) -> ReportSyncError {
+        ReportSyncError(.unavailable, "cannot reach the central at \(baseURL) (\(error)); your changes stay here and go with the next sync")
+    }
+
+    /// Throws the central's refusal, in its own words, for an answer that is not a success.
+    static func check(_ response: HTTPClientResponse, body bytes: ByteBuffer) throws {
+        guard !(200..<300).contains(response.status.code) else { return }
+        let detail = try? JSONDecoder().decode(ErrorBody.self, from: Data(buffer: bytes))
+        let message = detail?.error.message ?? "HTTP \(response.status.code)"
+        let code: ReportSyncError.Code =
+            switch response.status.code {
+            case 401, 403: .forbidden
+            case 404: .notFound
+            case 500...: .unavailable
+            default: .invalidInput
+            }
+        throw ReportSyncError(code, "the central refused the request: \(message)")
     }
 }

@@ -20,6 +20,8 @@ public struct SyncSummary: Codable, Sendable, Equatable {
     public var recovery: [String] = []
     /// Changes of the central's own given back to it that it would not take back (kept here as they are).
     public var notTakenBack = 0
+    /// Attachments' files sent and fetched after the changes.
+    public var files = FileTransferSummary()
 
     public init() {}
 }
@@ -78,6 +80,9 @@ public enum SyncRound {
                 more = page.more
                 progress(summary)
             }
+            // Files follow the changes, so that no report waits for another's photos.
+            summary.files = try await FileTransfer.run(field, client: client)
+            progress(summary)
             if summary.notTakenBack > 0 {
                 summary.recovery.append(
                     "the central would not take back \(summary.notTakenBack) change(s) of its own that it lost (see the central's log); they stay on this device as they are")

@@ -8,6 +8,8 @@ public enum SyncProtocol {
     public static let maxBatch = Outbox.longestRun
     /// The largest request body the server reads, in bytes.
     public static let maxBodyBytes = 16 * 1024 * 1024
+    /// The most bytes of a file one request sends (`PUT /v1/blobs/{hash}`); a field sends 1 MiB.
+    public static let maxFileChunk = 8 * 1024 * 1024
     /// The most changes one pull page returns.
     public static let maxPage = 1000
 }
@@ -95,6 +97,21 @@ struct FeedPage: CanonicalEncodable {
 }
 
 /// The body of every error answer: `{ "error": { "code", "message" } }`.
+/// How much of an attachment's file the central holds: the answer to every request that sends one.
+public struct FileUploadStatus: Codable, Sendable, Equatable {
+    /// The file's SHA-256, in hex.
+    public let hash: String
+    public let size: Int64
+    /// Bytes received so far; equal to `size` once the file is whole and verified.
+    public let received: Int64
+
+    public init(hash: String, size: Int64, received: Int64) {
+        self.hash = hash
+        self.size = size
+        self.received = received
+    }
+}
+
 public struct ErrorBody: Codable, Sendable {
     /// The error's stable code and its message.
     public struct Detail: Codable, Sendable {

@@ -107,6 +107,7 @@ public enum CentralServer {
             let page = try await storeCall { try await store.feed(after: after, limit: Int(limit), for: enrollment) }
             return try json(canonical: FeedPage(page), gzipFor: request)
         }
+        addFileRoutes(to: router, store: store)
         return router
     }
 

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// Attachments' files across real processes (docs/attachments.md): sent in chunks after the changes,
+/// resumed after a cut, verified by hash, fetched by the unit's other device and by nobody else.
+extension EndToEndTests {
+    /// `count` bytes that no compression or pattern makes special.
+    static func videoBytes(_ count: Int) -> Data {
+        var data = Data(capacity: count)
+        var block = SHA256.hash(data: Data("seed".utf8))
+        while data.count < count {
+            data.append(contentsOf: block)
+            block = SHA256.hash(data: Data(block))
+        }
+        return data.prefix(count)
+    }
+
+    /// A raw request to the central with `token`: its status and body.
+    func request(_ method: HTTPMethod, _ url: String, token: String, body: Data? = nil) async throws -> (status: UInt, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return (answer.status.code, String(buffer: try await answer.body.collect(upTo: 64 << 20)))
+    }
+
+    @Test(
+        "a 20 MB video attached offline reaches the central after a cut without starting over, verified; the unit's other device gets it, another unit's cannot"
+    )
+    func videoTravelsResumably() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let station = try syncd("enroll", "--db", "central.sqlite", "--unit", "squad-4", "--device", "station")
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        let proxy = try await LoggingProxy.start(upstream: server.url)
+        defer { proxy.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+
+        try refused("no file at", "draft", "--db", "laptop.sqlite", "--as", "wang", "--title", "t", "--attach", "/no/such/file.mp4")
+        let video = Self.videoBytes(20 << 20)
+        try video.write(to: directory.appendingPathComponent("enforcement.mp4"))
+        let hash = SHA256.hash(data: video).map { String(format: "%02x", $0) }.joined()
+        let id = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "中队开展执法", "--body", "执法过程录像。",
+            "--attach", "enforcement.mp4=执法过程")
+        let listed = try ok("attachments", id, "--db", "laptop.sqlite")
+        #expect(listed.contains("enforcement.mp4") && listed.contains("20 MB") && listed.contains("video/mp4") && listed.contains("yes"), "\(listed)")
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("files to send:        1 (20 MB)"))
+
+        // The connection breaks after ten of the twenty chunks: the report is at the central, half the file too.
+        proxy.cutFiles(after: 1 + 10)
+        let cut = try ok("sync", "--db", "laptop.sqlite")
+        #expect(cut.contains("files: sent 0 (10 MB)") && cut.contains("goes on from the byte"), "\(cut)")
+        #expect(try json("show", id, "--db", "central.sqlite")["title"] as? String == "中队开展执法", "the report did not wait for its file")
+        let partial = directory.appendingPathComponent("central.sqlite.blobs/partial/\(hash)")
+        #expect(try FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int == 10 << 20)
+        #expect(proxy.takeFileBytesSent() == 10 << 20)
+
+        proxy.cutFiles(after: nil)
+        #expect(try ok("sync", "--db", "laptop.sqlite").contains("files: sent 1 (10 MB)"))
+        #expect(proxy.takeFileBytesSent() == 10 << 20, "the second round sent the second half alone")
+        let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
+        #expect(stored == video, "the central holds the file whole")
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("files to send:        0"))
+
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let got = try ok("attachment", "get", id, "enforcement.mp4", "--db", "tablet.sqlite", "--out", "got.mp4")
+        #expect(got.contains("wrote got.mp4"))
+        #expect(try Data(contentsOf: directory.appendingPathComponent("got.mp4")) == video, "the unit's other device has it")
+        try refused("already exists", "attachment", "get", id, "enforcement.mp4", "--db", "tablet.sqlite", "--out", "got.mp4")
+
+        // Another unit's device learns nothing: the same answer as for a file that does not exist.
+        let theirs = try await request(.GET, "\(server.url)/v1/blobs/\(hash)", token: station)
+        let none = try await request(.GET, "\(server.url)/v1/blobs/\(String(repeating: "ab", count: 32))", token: tokens.laptop)
+        #expect(theirs.status == 404 && none.status == 404, "\(theirs) \(none)")
+        let put = try await request(.PUT, "\(server.url)/v1/blobs/\(hash)?offset=0", token: station, body: Data("x".utf8))
+        #expect(put.status == 404, "\(put)")
+        let ranged = try await request(.GET, "\(server.url)/v1/blobs/\(hash)", token: tokens.tablet)
+        #expect(ranged.status == 200)
+    }
+
+    @Test("bytes that do not hash to their file are refused and dropped, and the device sends the file again")
+    func damagedFileIsSentAgain() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        let proxy = try await LoggingProxy.start(upstream: server.url)
+        defer { proxy.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        let photo = Self.videoBytes(300_000)
+        try photo.write(to: directory.appendingPathComponent("scene.jpg"))
+        let hash = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        _ = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "现场", "--body", "b", "--attach", "scene.jpg=现场照片")
+        proxy.cutFiles(after: 0)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+
+        var damaged = photo
+        damaged[1000] ^= 0xff
+        let answer = try await request(.PUT, "\(server.url)/v1/blobs/\(hash)?offset=0", token: tokens.laptop, body: damaged)
+        #expect(answer.status == 422 && answer.body.contains("do not hash to it"), "\(answer)")
+        let status = try await request(.GET, "\(server.url)/v1/blobs/\(hash)/upload", token: tokens.laptop)
+        #expect(status.body.contains("\"received\":0"), "the damaged bytes were dropped: \(status)")
+
+        proxy.cutFiles(after: nil)
+        #expect(try ok("sync", "--db", "laptop.sqlite").contains("files: sent 1"))
+        let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
+        #expect(stored == photo)
+    }
+}
