@@ -139,6 +139,14 @@ public struct DeskSite: Sendable {
                     id: try context.parameters.require("id"), account, session, done: done, resolved: resolved, status: .ok)
             }
         }
+        desk.get("reports/:id/files/:name") { _, context in
+            try await page(context) { _, _ in
+                // The path carries the name percent-encoded (`DeskFileResponse.address`).
+                let name = try context.parameters.require("name")
+                let file = try await store.deskFile(of: try context.parameters.require("id"), named: name.removingPercentEncoding ?? name)
+                return try await DeskFileResponse.make(file, context: context)
+            }
+        }
         desk.post("reports/:id/:step") { request, context in
             try await catching(context) {
                 context.parameters.get("step") == "resolve" ? try await resolve(request, context) : try await step(request, context)

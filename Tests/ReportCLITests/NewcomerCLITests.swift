@@ -86,6 +86,8 @@ struct NewcomerCLITests {
 
     @Test("a photo without a caption is fixed by attaching it again under its name, or removed; no duplicate")
     func attachmentsReplaceAndRemove() async throws {
+        try Data("photo".utf8).write(to: cli.directory.appendingPathComponent("scene.jpg"))
+        try Data("note".utf8).write(to: cli.directory.appendingPathComponent("note.pdf"))
         let id = await draft("现场", "--attach", "scene.jpg", "--attach", "note.pdf")
         let stuck = await cli.run("submit", id, "--as", "wang")
         #expect(stuck.exitCode == 1 && stuck.err.contains("--attach 'scene.jpg=CAPTION'"), "\(stuck.err)")
@@ -94,6 +96,7 @@ struct NewcomerCLITests {
         var attachments = shown?["attachments"] as? [[String: Any]] ?? []
         #expect(attachments.map { $0["name"] as? String } == ["scene.jpg", "note.pdf"], "replaced in place, not added")
         #expect(attachments.first?["caption"] as? String == "中队夜查现场")
+        #expect(attachments.first?["size"] as? Int == 5 && attachments.first?["mediaType"] as? String == "image/jpeg", "the caption kept the file")
         await cli.ok(["edit", id, "--as", "wang", "--remove-attachment", "note.pdf"])
         shown = try JSONSerialization.jsonObject(with: Data(await cli.ok(["show", id, "--json"]).utf8)) as? [String: Any]
         attachments = shown?["attachments"] as? [[String: Any]] ?? []

@@ -16,11 +16,18 @@ struct CentralFixture {
     let squad4Token: String
     let scrape: ScrapeToken
 
-    /// A central on `clock` (real time when none is given).
-    init(clock: TestClock? = nil) throws {
+    /// A central on `clock` (real time when none is given), in memory, or in files in `directory` (which
+    /// attachments' files need).
+    init(clock: TestClock? = nil, directory: URL? = nil) throws {
         let now: @Sendable () -> Date
         if let clock { now = { clock.now } } else { now = { Date() } }
-        store = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: now)
+        let bureau = OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice)
+        store =
+            if let directory {
+                try CentralReplica.create(at: directory.appendingPathComponent("central.sqlite").path, bureau: bureau, now: now)
+            } else {
+                try CentralReplica.inMemory(bureau: bureau, now: now)
+            }
         let central = store.replica
         try central.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         try central.addUnit(OrgUnit(id: "squad-4", name: "第四中队", kind: .squad, parent: "bureau"))
@@ -35,7 +42,13 @@ struct CentralFixture {
         squad4Token = try store.enroll(unit: "squad-4", device: "tablet")
         scrape = try ScrapeToken(Self.scrapeToken)
         // The field replica starts from the central's reference data, as report-cli init --central does.
-        field = try Replica.inMemory(unit: OrgUnit(id: "squad-3", name: "第三中队", kind: .squad))
+        let squad = OrgUnit(id: "squad-3", name: "第三中队", kind: .squad)
+        field =
+            if let directory {
+                try Replica.create(at: directory.appendingPathComponent("field.sqlite").path, unit: squad, now: now)
+            } else {
+                try Replica.inMemory(unit: squad)
+            }
         _ = try field.receive(try central.changes().map(\.change))
     }
 

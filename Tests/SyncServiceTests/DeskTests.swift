@@ -1,4 +1,4 @@
-import Desk
+@testable import Desk
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
@@ -25,10 +25,10 @@ struct DeskTests {
         let received: String
         let draft: String
 
-        init() throws {
+        init(directory: URL? = nil) throws {
             // Now, in whole seconds: the store keeps times in milliseconds.
             clock = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded()))
-            fixture = try CentralFixture(clock: clock)
+            fixture = try CentralFixture(clock: clock, directory: directory)
             // chen's key sealed under a PIN on the central itself, as report-cli key setup --db central.sqlite does.
             let code = try fixture.store.invite(member: "chen").code
             _ = try fixture.central.setUpKey(for: "chen", pin: DeskTests.pin, code: code, cost: TestSigners.cheapCost)
@@ -880,6 +880,61 @@ struct DeskTests {
                 #expect(html.contains("首报：<a href=\"/desk/reports/\(first)\">化工厂泄漏</a>"))
                 #expect(html.contains("照片：现场.jpg —— 泄漏点已封堵"))
                 #expect(html.contains("文件：通报.pdf"))
+            }
+        }
+    }
+
+    @Test("a report's photo the central holds is shown in its page and served inline; any other file only as a download; one not sent yet is named")
+    func attachedFilesOnTheDesk() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-desk-files-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let desk = try Desk(directory: directory)
+        let field = desk.fixture.field
+        let png = Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] + Array(repeating: 7, count: 100))
+        let page = Data("<script>alert(1)</script>".utf8)
+        var files: [SyncCore.Attachment] = []
+        for (name, bytes, type) in [("现场.png", png, "image/png"), ("evil.html", page, "text/html"), ("later.jpg", Data("later".utf8), "image/jpeg")] {
+            let path = directory.appendingPathComponent(name).path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            files.append(try field.storeFile(at: path, name: name, caption: name == "evil.html" ? nil : "说明", mediaType: type))
+        }
+        var content = ReportContent(category: .dynamic, title: "现场照片", body: "附现场照片。")
+        content.attachments = files
+        let id = try field.draft(content, by: "wang").id
+        for (action, actor) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] { _ = try field.perform(action, on: id, by: actor) }
+        let enrollment = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
+        _ = try await desk.fixture.store.receivePush(try field.changes().map(\.change).filter { !$0.payload.isReference }, from: enrollment)
+        // The first two reached the central whole (as FileTransfer sends them); the third did not yet.
+        for (file, bytes) in zip(files.prefix(2), [png, page]) {
+            let reference = try #require(file.blob)
+            try desk.fixture.store.fileStore().append(bytes, at: 0, to: reference)
+            try await desk.fixture.store.noteFileStored(reference)
+        }
+        try await desk.application.test(.router) { client in
+            let session = try await Self.signIn(client)
+            let photo = DeskFileResponse.address(report: id, name: "现场.png")
+            try await client.execute(uri: "/desk/reports/\(id)", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("<img src=\"\(photo)\" alt=\"说明\">"), "the photo, in the page")
+                #expect(html.contains("evil.html") && !html.contains("<img src=\"\(DeskFileResponse.address(report: id, name: "evil.html"))"))
+                #expect(html.contains("later.jpg") && html.contains("文件尚未传到中心"))
+            }
+            try await client.execute(uri: photo, method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "image/png" && Data(buffer: response.body) == png)
+                #expect(response.headers[.contentDisposition]?.hasPrefix("inline") == true)
+            }
+            try await client.execute(
+                uri: DeskFileResponse.address(report: id, name: "evil.html"), method: .get, headers: [.cookie: session.cookie]
+            ) { response in
+                #expect(response.headers[.contentType] == "application/octet-stream", "never rendered in the desk's origin")
+                #expect(response.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+            }
+            try await client.execute(uri: DeskFileResponse.address(report: id, name: "later.jpg"), method: .get, headers: [.cookie: session.cookie]) {
+                response in #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: photo, method: .get) { response in
+                #expect(response.status != .ok && response.headers[.location] == "/desk/sign-in", "signed-in members only")
             }
         }
     }

@@ -112,11 +112,21 @@ struct PageBuilder {
                     created: time(link.report.createdAt), first: link.report.content.followUpOf == nil)
             },
             hasChain: !chain.isEmpty,
-            attachments: withheld
-                ? [] : report.content.attachments.map { ReportPage.File(name: $0.name, kind: DeskWording.attachmentKind($0.kind), caption: $0.caption) },
+            attachments: withheld ? [] : report.content.attachments.map { file($0, of: item) },
             hasAttachments: !withheld && !report.content.attachments.isEmpty,
             conflicts: conflicts.map { conflict($0, showsText: !withheld) }, hasConflicts: !conflicts.isEmpty,
             openConflicts: conflicts.filter { $0.entry.status == .open }.count)
+    }
+
+    /// An attachment as the report page lists it: its file shown or linked once the central holds it.
+    func file(_ attachment: Attachment, of item: DeskReport) -> ReportPage.File {
+        let here = attachment.sha256.map(item.filesHere.contains) ?? false
+        let href = here ? DeskFileResponse.address(report: item.report.id, name: attachment.name) : nil
+        return ReportPage.File(
+            name: attachment.name, kind: DeskWording.attachmentKind(attachment.kind), caption: attachment.caption,
+            size: attachment.size.map(\.bytesText), href: href,
+            image: here && DeskFileResponse.showsInline(attachment.mediaType ?? ""),
+            missing: here ? nil : attachment.sha256 == nil ? "仅有名称，无文件" : "文件尚未传到中心")
     }
 
     /// A conflict side by side; `showsText` adds the two values of a field and their word diff.

@@ -24,6 +24,14 @@ struct ReportPage {
         let name: String
         let kind: String
         let caption: String?
+        /// The file's size, for a file (none for an attachment recorded by name alone).
+        let size: String?
+        /// Where to fetch it, once the central holds it.
+        let href: String?
+        /// Whether it is shown in the page (a raster image the central holds).
+        let image: Bool
+        /// Why it cannot be opened yet, when it cannot.
+        let missing: String?
     }
 
     struct Level {

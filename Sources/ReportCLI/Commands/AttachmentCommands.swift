@@ -63,7 +63,7 @@ struct AttachmentCommand: ParsableCommand {
         @Option(help: "Where to write the file; it must not exist yet.") var out: String
 
         func execute(in context: CommandContext) throws {
-            let source = try global.openReplica(in: context).attachmentPath(of: id, named: name)
+            let source = try global.openReplica(in: context).storedFile(of: id, named: name).path
             let target = context.absolute(out)
             guard !FileManager.default.fileExists(atPath: target) else {
                 throw ReportSyncError(.alreadyExists, "\(out) already exists: choose another --out (nothing was overwritten)")

@@ -45,7 +45,10 @@ struct ShowCommand: ReplicaCommand {
         if let m = c.newMedia {
             lines += [("platform", m.platform), ("publisher", m.publisher.map { name in name + (m.publisherPost.map { ", \($0)" } ?? "") })]
         }
-        for a in c.attachments { lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)]\(a.caption.map { " — \($0)" } ?? "")")) }
+        for a in c.attachments {
+            let size = a.size.map { ", \($0.bytesText)" } ?? ""
+            lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)\(size)]\(a.caption.map { " — \($0)" } ?? "")"))
+        }
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
         if let unreadable = report.unreadableFields {
             context.print("")
@@ -87,7 +90,7 @@ struct ShowCommand: ReplicaCommand {
     /// The `edit` option that writes a content field again.
     static func option(writing field: String) -> String {
         switch field {
-        case "attachments": "--attach NAME=CAPTION"
+        case "attachments": "--attach FILE=CAPTION"
         case "emergency": "--source … --cause … (the emergency facts)"
         case "newMedia": "--platform … --publisher …"
         case "followUpSequence": "(its place in the follow-up chain: draft the follow-up again)"

@@ -9,6 +9,14 @@ public struct AttachmentFile: Sendable, Equatable {
     public let held: Bool
 }
 
+/// An attachment whose file is in this replica's blob store, and where.
+public struct StoredFile: Sendable, Equatable {
+    public let attachment: Attachment
+    public let reference: BlobReference
+    /// The file in the blob store (read it, never write it).
+    public let path: String
+}
+
 /// How many files, of how many bytes in all.
 public struct BlobTally: Sendable, Equatable, Codable {
     public var files = 0
@@ -54,8 +62,8 @@ extension Replica {
         return report.content.attachments.map { AttachmentFile(attachment: $0, held: $0.blob.map { held.contains($0.hash.hex) } ?? false) }
     }
 
-    /// Where the file of report `id`'s attachment `name` is in the blob store, or why it cannot be read here.
-    public func attachmentPath(of idOrPrefix: String, named name: String) throws -> String {
+    /// The file of report `id`'s attachment `name` in the blob store, or why it cannot be read here.
+    public func storedFile(of idOrPrefix: String, named name: String) throws -> StoredFile {
         let report = try report(idOrPrefix)
         guard let attachment = report.content.attachments.first(where: { $0.name == name }) else {
             let names = report.content.attachments.map(\.name)
@@ -71,7 +79,7 @@ extension Replica {
             throw ReportSyncError(
                 .notFound, "the file of '\(name)' (\(blob.size.bytesText)) is not on this replica yet: it comes with a sync (report-cli sync) or a bundle")
         }
-        return store.path(of: blob.hash)
+        return StoredFile(attachment: attachment, reference: blob, path: store.path(of: blob.hash))
     }
 
     /// Refuses a local write whose new attachments name files this replica does not hold: only a file

@@ -428,7 +428,21 @@ extension CentralReplica: DeskStore {
     public func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory) {
         try await replica.background { [self] in
             let (record, visibility) = try sentRecord(id)
-            return (DeskReport(report: try replica.report(record.id), visibility: visibility), try replica.history(of: record.id))
+            let files = visibility.showsText ? try replica.attachmentFiles(of: record.id).filter(\.held).compactMap(\.attachment.sha256) : []
+            return (
+                DeskReport(report: try replica.report(record.id), visibility: visibility, filesHere: Set(files)),
+                try replica.history(of: record.id)
+            )
+        }
+    }
+
+    public func deskFile(of id: String, named name: String) async throws -> StoredFile {
+        try await replica.background { [self] in
+            let (record, visibility) = try sentRecord(id)
+            guard visibility.showsText else {
+                throw ReportSyncError(.notFound, "the desk does not serve the files of report \(Identifier.shown(id)): its text is not shown here")
+            }
+            return try replica.storedFile(of: record.id, named: name)
         }
     }
 

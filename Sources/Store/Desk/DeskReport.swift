@@ -30,6 +30,14 @@ public struct DeskReport: Sendable {
 
     public let report: Report
     public let visibility: Visibility
+    /// The SHA-256 of each attachment's file the central holds whole (filled for the report page only).
+    public let filesHere: Set<String>
+
+    public init(report: Report, visibility: Visibility, filesHere: Set<String> = []) {
+        self.report = report
+        self.visibility = visibility
+        self.filesHere = filesHere
+    }
 
     /// What stands for the title of a report still in its unit, wherever the desk counts it.
     public static let unsentTitle = "（单位内尚未报送的报告）"

@@ -60,6 +60,8 @@ public protocol DeskStore: Sendable {
     /// Sets a central-office member's desk password hash as the bureau's admin `admin` (as `syncd
     /// member password`); every session of that member ends.
     func deskSetPassword(member: String, hash: String, by admin: String) async throws
+    /// The file of attachment `name` of a report whose text the desk shows, when the central holds it whole.
+    func deskFile(of id: String, named name: String) async throws -> StoredFile
     /// One report the desk may show (nothing unit-internal: draft, awaiting review, reviewed), with its history.
     func deskReport(_ id: String) async throws -> (report: DeskReport, history: ReportHistory)
     /// The conflicts of a report the desk shows (`deskReport`) that a person decides, open and settled:
