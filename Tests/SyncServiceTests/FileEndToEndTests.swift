@@ -117,4 +117,39 @@ extension EndToEndTests {
         let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
         #expect(stored == photo)
     }
+
+    @Test("a secret report's photo never crosses HTTP: a bundle carries it to the central and the central's bundle to the unit's other device")
+    func secretPhotoTravelsByBundle() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        let proxy = try await LoggingProxy.start(upstream: server.url)
+        defer { proxy.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let photo = Self.videoBytes(50_000)
+        try photo.write(to: directory.appendingPathComponent("secret.jpg"))
+        let hash = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        let id = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "涉密", "--body", "b", "--classification",
+            "secret", "--attach", "secret.jpg=涉密现场")
+        #expect(try ok("status", "--db", "laptop.sqlite").contains("files to send:        0"), "a secret report's file waits for a bundle")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(proxy.takeFileBytesSent() == 0)
+
+        _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "up.bundle")
+        #expect(try ok("bundle", "import", "up.bundle", "--db", "central.sqlite").contains("1 attached file(s)"))
+        let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
+        #expect(stored == photo)
+        _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back.bundle")
+        #expect(try ok("bundle", "import", "back.bundle", "--db", "tablet.sqlite").contains("1 attached file(s)"))
+        _ = try ok("attachment", "get", id, "secret.jpg", "--db", "tablet.sqlite", "--out", "tablet-copy.jpg")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("tablet-copy.jpg")) == photo)
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(proxy.takeFileBytesSent() == 0, "not over HTTP afterwards either")
+    }
 }

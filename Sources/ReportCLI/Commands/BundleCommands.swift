@@ -98,6 +98,7 @@ struct BundleImport: ReplicaCommand {
             if let taken = counts[.dotTaken] {
                 line += ", \(taken) under dots already used (the device's file is an older copy; the bundle back has it write them again)"
             }
+            if imported.files > 0 { line += "; \(imported.files) attached file(s)" }
             context.print(line)
         case .field:
             let imported = try FieldReplica(replica).importBundle(data)
@@ -110,7 +111,7 @@ struct BundleImport: ReplicaCommand {
             }
             context.print(
                 "imported bundle \(imported.header.id) from the central: \(imported.changes) changes (\(imported.applied) new here); \(imported.delivered) of this device's changes reached the central and left the outbox"
-            )
+                    + (imported.files > 0 ? "; \(imported.files) attached file(s)" : ""))
             for notice in imported.reissue.notices { context.print(notice) }
         case .standalone:
             throw ReportSyncError(

@@ -51,6 +51,18 @@ public final class BlobStore: Sendable {
         return (hash, size)
     }
 
+    /// Stores bytes that arrived whole (in a bundle) under their address, which they must hash to.
+    public func put(_ bytes: Data, as hash: BlobHash) throws {
+        guard BlobHash.of(bytes) == hash else {
+            throw ReportSyncError(.malformed, "a file in the bundle does not hash to its address \(hash.short)")
+        }
+        if contains(hash) { return }
+        let temporary = try folder("tmp") + "/" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        try write(to: temporary, truncating: true) { try $0.write(contentsOf: bytes) }
+        try lock.withLock { try place(temporary, as: hash) }
+    }
+
     /// How many bytes of the blob are here: its size when whole, else what a cut-off transfer left.
     public func received(_ hash: BlobHash) -> Int64 {
         if let size = fileSize(path(of: hash)) { return size }

@@ -12,6 +12,8 @@ extension CentralReplica {
         public let device: Enrollment
         /// One answer per change, in the bundle's order, as a push gets them.
         public let results: [PushResult]
+        /// Attachments' files it carried that the central kept.
+        public var files = 0
     }
 
     /// What a bundle to a unit holds.
@@ -60,6 +62,7 @@ extension CentralReplica {
         do { try bindBundleKey(header.sender, token: bundle.token, device: device) } catch let error as ReportSyncError {
             throw ReportSyncError(error.code, "the bundle is signed by another key than the device's: \(error.message); nothing was imported")
         }
+        try Replica.checkBundled(bundle.files ?? [])
         var results: [PushResult] = []
         var start = 0
         while start < bundle.changes.count {
@@ -73,6 +76,8 @@ extension CentralReplica {
             }
             start = end
         }
+        // Only files the device's own unit's reports name, as over the network.
+        let files = try replica.keepBundled(bundle.files ?? [], units: [device.unit])
         try replica.write { db in
             try Replica.recordImport(of: header, changes: bundle.changes.count, at: replica.now().millisecondsSince1970, db)
             try db.execute(
@@ -80,7 +85,7 @@ extension CentralReplica {
                 sql: "UPDATE bundle_devices SET cursor = max(cursor, min(?, (SELECT COALESCE(MAX(seq), 0) FROM changes))) WHERE token_hash = ?",
                 arguments: [bundle.pullCursor, Self.hash(token: bundle.token)])
         }
-        return BundleImport(header: header, device: device, results: results)
+        return BundleImport(header: header, device: device, results: results, files: files.count)
     }
 
     /// What the central refused of the changes written under the replica ids of `devices`.
@@ -173,7 +178,8 @@ extension CentralReplica {
         let at = replica.now()
         let bundle = UnitBundle(
             bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes,
-            refusals: try refusals(ofDevices: devices.map { $0["device"] }))
+            refusals: try refusals(ofDevices: devices.map { $0["device"] }),
+            files: try replica.bundledFiles(of: Set(changes.map(\.record)), unconfirmed: false))
         let payload = try JSONCoding.encoder().encode(bundle)
         guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")

@@ -34,6 +34,8 @@ extension FieldReplica {
         /// This device's own changes written again under a new replica id, because the bundle showed
         /// the central holds other changes under their dots.
         public var reissue = FieldReplica.Reissue()
+        /// Attachments' files it carried that this device kept.
+        public var files = 0
     }
 
     /// Keeps the central's public bundle keys, as its standing names them, the first time it names
@@ -103,7 +105,9 @@ extension FieldReplica {
             )
         }
         let payload = try JSONCoding.encoder().encode(
-            FieldBundle(token: token, pullCursor: cursor, changes: entries.map(\.change)))
+            FieldBundle(
+                token: token, pullCursor: cursor, changes: entries.map(\.change),
+                files: try replica.bundledFiles(of: Set(entries.map(\.change.record)), unconfirmed: true)))
         guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "these changes are too large for one bundle; export them in parts with --report")
         }
@@ -150,6 +154,7 @@ extension FieldReplica {
                 "this bundle starts after the central's change \(bundle.after), and this device holds its feed only up to \(cursor): ask the central office for report-cli bundle export --unit \(unit) --after \(cursor); nothing was imported"
             )
         }
+        try Replica.checkBundled(bundle.files ?? [])
         let reissue = try reissueIfDotsTaken(by: bundle.changes)
         try retireIfOwnChangeComesBack(in: bundle.changes)
         var applied = 0
@@ -179,9 +184,13 @@ extension FieldReplica {
             }
             start = end
         } while start < bundle.changes.count
+        // Every file in it is the central's: those here already are now confirmed there too.
+        let files = try replica.keepBundled(bundle.files ?? [], units: nil)
+        for file in bundle.files ?? [] { if let hash = BlobHash(hex: file.sha256) { try noteAtCentral(hash) } }
         var imported = UnitBundleImport(
             header: header, changes: bundle.changes.count, applied: applied, delivered: delivered, covered: bundle.covered)
         imported.reissue = reissue
+        imported.files = files.count
         return imported
     }
 }

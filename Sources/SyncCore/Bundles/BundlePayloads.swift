@@ -10,11 +10,26 @@ public struct FieldBundle: Codable, Sendable {
     /// reports aside, which every bundle to the unit carries whole).
     public let pullCursor: Int64
     public let changes: [Change]
+    /// Attachments' files of the reports it carries that the central has not confirmed (none in a
+    /// bundle of an older ReportSync).
+    public var files: [BundledFile]?
 
-    public init(token: String, pullCursor: Int64, changes: [Change]) {
+    public init(token: String, pullCursor: Int64, changes: [Change], files: [BundledFile] = []) {
         self.token = token
         self.pullCursor = pullCursor
         self.changes = changes
+        self.files = files
+    }
+}
+
+/// An attachment's file inside a bundle: its bytes with their address, checked on import.
+public struct BundledFile: Codable, Sendable, Equatable {
+    public let sha256: String
+    public let bytes: Data
+
+    public init(sha256: String, bytes: Data) {
+        self.sha256 = sha256
+        self.bytes = bytes
     }
 }
 
@@ -47,12 +62,19 @@ public struct UnitBundle: Codable, Sendable {
         }
     }
 
-    public init(bureau: String, unit: String, after: Int64, covered: Int64, changes: [Change], refusals: [Refusal] = []) {
+    /// Attachments' files of the reports it carries that the central holds (none in a bundle of an
+    /// older ReportSync); a device that already holds one takes it as the central's receipt of it.
+    public var files: [BundledFile]?
+
+    public init(
+        bureau: String, unit: String, after: Int64, covered: Int64, changes: [Change], refusals: [Refusal] = [], files: [BundledFile] = []
+    ) {
         self.bureau = bureau
         self.unit = unit
         self.after = after
         self.covered = covered
         self.changes = changes
         self.refusals = refusals
+        self.files = files
     }
 }
