@@ -48,7 +48,9 @@ struct CompactCentral: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let done = try CentralReplica.open(at: db).compact()
-            print("compacted \(db): \(done.bytesBefore) → \(done.bytesAfter) bytes; \(done.codesDropped) used or expired key code(s) dropped")
+            print(
+                "compacted \(db): \(done.bytesBefore) → \(done.bytesAfter) bytes; \(done.codesDropped) used or expired key code(s) dropped; "
+                    + "\(done.filesRemoved.files) attached file(s) no report names removed (\(done.filesRemoved.bytes.bytesText))")
         }
     }
 }

@@ -10,6 +10,9 @@ extension CentralReplica {
         public let bytesAfter: Int64
         /// One-time key codes dropped: used, or expired.
         public let codesDropped: Int
+        /// Attachments' files removed (no report names them, and every device has pulled past the last
+        /// change that did), and their bytes.
+        public var filesRemoved = BlobTally()
     }
 
     /// Reclaims what nobody needs any more while the central keeps serving: the free pages rewritten
@@ -32,7 +35,37 @@ extension CentralReplica {
             throw StoreErrors.translate(error, path: replica.path)
         }
         try replica.checkpoint()
-        return Compaction(bytesBefore: before, bytesAfter: Self.bytes(of: replica.path), codesDropped: dropped)
+        var done = Compaction(bytesBefore: before, bytesAfter: Self.bytes(of: replica.path), codesDropped: dropped)
+        done.filesRemoved = try compactFiles()
+        return done
+    }
+
+    /// Removes the attachments' files no report names now and no change names past the least pull
+    /// cursor of the devices in force (one that never pulled counts as 0): a device still behind may
+    /// yet ask for a file a change it has not pulled names.
+    func compactFiles() throws -> BlobTally {
+        guard let store = replica.blobStore else { return BlobTally() }
+        let unnamed = try replica.read { db in
+            let floor = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(MIN(COALESCE(p.cursor, 0)), (SELECT COALESCE(MAX(seq), 0) FROM changes))
+                    FROM enrollments e LEFT JOIN device_pulls p ON p.device = e.device WHERE e.revoked_at IS NULL
+                    """) ?? 0
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT b.hash, b.size, '' AS media_type FROM blobs b
+                    WHERE NOT EXISTS (SELECT 1 FROM attachment_refs a WHERE a.hash = b.hash)
+                      AND NOT EXISTS (SELECT 1 FROM changes c WHERE c.seq > ? AND instr(c.body, b.hash) > 0)
+                    """, arguments: [floor]
+            ).compactMap(AttachmentRefs.reference)
+        }
+        for file in unnamed {
+            try store.remove(file.hash)
+            try replica.write { db in try db.execute(sql: "DELETE FROM blobs WHERE hash = ?", arguments: [file.hash.hex]) }
+        }
+        return BlobTally(unnamed)
     }
 
     /// The size of the file and its write-ahead log.
