@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     /// The parts of a run, in the order they run.
     enum Part: String, CaseIterable, ExpressibleByArgument {
-        case merge, apply, push, incremental, memory, wire, load, desk
+        case merge, apply, push, incremental, memory, wire, load, desk, files
     }
 
     @Flag(help: "Smaller sizes; finishes in under a minute and writes the same JSON keys.") var quick = false
@@ -36,9 +36,10 @@ struct Bench: AsyncParsableCommand {
         var load: LoadBenchmark.Result?
         var httpCeiling: PeerRun.HTTPCeiling?
         var desk: DeskBenchmark.Result?
+        var files: FileBenchmark.Result?
 
         enum CodingKeys: String, CodingKey {
-            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, httpCeiling, desk
+            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, httpCeiling, desk, files
         }
 
         /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
@@ -56,6 +57,7 @@ struct Bench: AsyncParsableCommand {
             try c.encode(load, forKey: .load)
             try c.encode(httpCeiling, forKey: .httpCeiling)
             try c.encode(desk, forKey: .desk)
+            try c.encode(files, forKey: .files)
         }
     }
 
@@ -91,6 +93,7 @@ struct Bench: AsyncParsableCommand {
         if runs(.desk) {
             figures.desk = try await DeskBenchmark.run(reports: quick ? 10_000 : 100_000, requests: 21, in: directory)
         }
+        if runs(.files) { figures.files = try await FileBenchmark.run(bytes: quick ? 20 << 20 : 200 << 20, in: directory) }
         print(BenchTable(figures).render())
         if let json { try JSONCoding.encoder(pretty: true).encode(figures).write(to: URL(fileURLWithPath: json)) }
     }

@@ -47,6 +47,15 @@ struct BenchTable {
                     "< 100 ms")
             }
         }
+        if let x = f.files {
+            let size = Int64(x.bytes).bytesText
+            add("file \(size) up, field → central", String(format: "%.0f MiB/s", x.uploadMebibytesPerSecond),
+                x.nginxUploadMebibytesPerSecond.map { String(format: "curl PUT nginx %.0f MiB/s", $0) } ?? "nginx: apt-get install nginx-light",
+                x.nginxUploadMebibytesPerSecond.map { times(x.uploadMebibytesPerSecond / $0) } ?? "", "≥ 0.5×")
+            add("file \(size) down, central → field", String(format: "%.0f MiB/s", x.downloadMebibytesPerSecond),
+                x.nginxDownloadMebibytesPerSecond.map { String(format: "curl GET nginx %.0f MiB/s", $0) } ?? "",
+                x.nginxDownloadMebibytesPerSecond.map { times(x.downloadMebibytesPerSecond / $0) } ?? "", "≥ 0.5×")
+        }
         if let l = f.load {
             let ceiling = f.httpCeiling
             add("central: \(l.devices) devices × \(l.roundsPerDevice) rounds", String(format: "%.0f rounds/s", l.roundsPerSecond),

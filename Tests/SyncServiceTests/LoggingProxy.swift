@@ -13,13 +13,13 @@ final class LoggingProxy: @unchecked Sendable {
     private var bodies: [String] = []
     private var task: Task<Void, Error>?
     private(set) var port = 0
-    /// How many more requests for files (`/v1/blobs/…`) go through before the proxy breaks them off
-    /// (502, as a cut connection); nil for no limit.
-    private var fileRequestsLeft: Int?
+    /// How many more bytes of files sent up (`PUT /v1/blobs/…`) reach the central before the proxy
+    /// breaks the connection off (the central gets the bytes before the cut, the device a 502); nil for no limit.
+    private var fileBytesLeft: Int?
     private var fileBytes = 0
 
-    /// Lets `count` more requests for files through, then breaks off the rest; nil lets all through.
-    func cutFiles(after count: Int?) { lock.withLock { fileRequestsLeft = count } }
+    /// Lets `count` more bytes of files through to the central, then cuts; nil lets all through.
+    func cutFiles(afterBytes count: Int?) { lock.withLock { fileBytesLeft = count } }
 
     /// The bytes of files sent up through the proxy since the last call, which resets the count.
     func takeFileBytesSent() -> Int { lock.withLock { defer { fileBytes = 0 }; return fileBytes } }
@@ -60,18 +60,20 @@ final class LoggingProxy: @unchecked Sendable {
     }
 
     private func forward(_ request: Request, to upstream: String) async throws -> Response {
-        let body = try await request.body.collect(upTo: 256 << 20)
+        var body = try await request.body.collect(upTo: 256 << 20)
+        var cut = false
         if request.uri.path.hasPrefix("/v1/blobs/") {
             // Files are bytes, not text to search; what counts is how many went and whether they may.
-            let cut = lock.withLock {
-                if let left = fileRequestsLeft {
-                    if left <= 0 { return true }
-                    fileRequestsLeft = left - 1
+            if request.method == .put {
+                let through = lock.withLock {
+                    let through = min(fileBytesLeft ?? body.readableBytes, body.readableBytes)
+                    fileBytesLeft = fileBytesLeft.map { $0 - through }
+                    fileBytes += through
+                    return through
                 }
-                if request.method == .put { fileBytes += body.readableBytes }
-                return false
+                cut = through < body.readableBytes
+                body = body.getSlice(at: body.readerIndex, length: through) ?? ByteBuffer()
             }
-            if cut { return Response(status: .badGateway) }
         } else {
             try keep(body)
         }
@@ -83,6 +85,8 @@ final class LoggingProxy: @unchecked Sendable {
         }
         outgoing.body = .bytes(body)
         let answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(60))
+        // The central got the bytes before the cut; the device never hears its answer.
+        if cut { return Response(status: .badGateway) }
         let bytes = try await answer.body.collect(upTo: 256 << 20)
         // The client may have inflated the answer already: then it goes on without its Content-Encoding.
         let gzipped = request.uri.path.hasPrefix("/v1/blobs/") ? false : try keep(bytes)

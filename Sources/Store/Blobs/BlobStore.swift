@@ -11,6 +11,10 @@ public final class BlobStore: Sendable {
     public let directory: String
     /// One writer at a time: two devices sending the same file must not interleave their chunks.
     private let lock = NSLock()
+    /// The hash of each partial file so far, kept while its bytes arrive in this process, so that the
+    /// last chunk need not read the whole file back (after a restart it is read back once).
+    /// Guarded by `lock`, like every write.
+    private let hashing = PartialHashes()
     /// Bytes read or written at a time when copying and hashing.
     static let chunk = 1 << 20
 
@@ -73,7 +77,7 @@ public final class BlobStore: Sendable {
     /// so far end; when they make it whole, checks them against its hash and moves it into place.
     /// Returns the bytes received. A blob already whole takes nothing more.
     @discardableResult
-    public func append(_ bytes: Data, at offset: Int64, to reference: BlobReference) throws -> Int64 {
+    public func append(_ bytes: some DataProtocol, at offset: Int64, to reference: BlobReference) throws -> Int64 {
         try lock.withLock {
             if contains(reference.hash) { return reference.size }
             let partial = try folder("partial") + "/" + reference.hash.hex
@@ -86,16 +90,22 @@ public final class BlobStore: Sendable {
                 throw ReportSyncError(
                     .invalidInput, "\(reference.hash.short) is \(reference.size) bytes; these bytes would end at \(held + Int64(bytes.count))")
             }
-            try write(to: partial, truncating: false) { try $0.write(contentsOf: bytes) }
+            // Not flushed chunk by chunk: the whole is hashed and flushed before it counts (`complete`),
+            // and bytes a crash garbled fail that hash and are sent again.
+            try write(to: partial, truncating: false, flush: false) { try $0.write(contentsOf: bytes) }
             let now = held + Int64(bytes.count)
-            if now == reference.size { try complete(partial, as: reference.hash) }
+            let hashedSoFar = hashing.extend(reference.hash, from: held, with: bytes, complete: now == reference.size)
+            if now == reference.size { try complete(partial, as: reference.hash, hashed: hashedSoFar) }
             return now
         }
     }
 
     /// Forgets what a transfer left of a blob (bytes that did not hash to their address).
     public func discardPartial(_ hash: BlobHash) {
-        try? FileManager.default.removeItem(atPath: partialPath(of: hash))
+        lock.withLock {
+            hashing.forget(hash)
+            try? FileManager.default.removeItem(atPath: partialPath(of: hash))
+        }
     }
 
     /// Removes a whole blob (compaction).
@@ -109,19 +119,24 @@ public final class BlobStore: Sendable {
 
     private func partialPath(of hash: BlobHash) -> String { "\(directory)/partial/\(hash.hex)" }
 
-    /// Hashes a partial file that has all its bytes and moves it into place, or removes it when its
-    /// bytes are not the blob's.
-    private func complete(_ partial: String, as hash: BlobHash) throws {
-        guard let input = FileHandle(forReadingAtPath: partial) else {
+    /// Hashes a partial file that has all its bytes, flushes it and moves it into place, or removes it
+    /// when its bytes are not the blob's.
+    private func complete(_ partial: String, as hash: BlobHash, hashed: SHA256?) throws {
+        guard let input = FileHandle(forUpdatingAtPath: partial) else {
             throw ReportSyncError(.storage, "cannot read back \(partial)")
         }
-        var hasher = SHA256()
-        while let data = try input.read(upToCount: Self.chunk), !data.isEmpty { hasher.update(data: data) }
-        try? input.close()
+        defer { try? input.close() }
+        var hasher = hashed ?? SHA256()
+        if hashed == nil {
+            while let data = try input.read(upToCount: Self.chunk), !data.isEmpty { hasher.update(data: data) }
+        }
         guard BlobHash(digest: hasher.finalize()) == hash else {
             try? FileManager.default.removeItem(atPath: partial)
             throw ReportSyncError(
                 .invalidInput, "the bytes received for \(hash.short) do not hash to it (damaged on the way?); they were dropped: send the file again")
+        }
+        do { try input.synchronize() } catch {
+            throw ReportSyncError(.storage, "cannot flush \(partial) to the disk (\(error.localizedDescription)): is the disk full?")
         }
         try place(partial, as: hash)
     }
@@ -141,8 +156,8 @@ public final class BlobStore: Sendable {
         try flushFolder(folder)
     }
 
-    /// Writes through `body` into `path` (created when missing) and flushes it to the disk before returning.
-    private func write(to path: String, truncating: Bool, _ body: (FileHandle) throws -> Void) throws {
+    /// Writes through `body` into `path` (created when missing) and, with `flush`, flushes it to the disk before returning.
+    private func write(to path: String, truncating: Bool, flush: Bool = true, _ body: (FileHandle) throws -> Void) throws {
         let manager = FileManager.default
         if truncating || !manager.fileExists(atPath: path) {
             guard manager.createFile(atPath: path, contents: nil) else {
@@ -156,7 +171,7 @@ public final class BlobStore: Sendable {
         do {
             try output.seekToEnd()
             try body(output)
-            try output.synchronize()
+            if flush { try output.synchronize() }
         } catch let error as ReportSyncError {
             throw error
         } catch {
@@ -185,4 +200,25 @@ public final class BlobStore: Sendable {
         var info = stat()
         return stat(path, &info) == 0 ? Int64(info.st_size) : nil
     }
+}
+
+/// The running SHA-256 of each partial file whose bytes this process received from its first byte.
+private final class PartialHashes: @unchecked Sendable {
+    private var states: [BlobHash: (through: Int64, hasher: SHA256)] = [:]
+
+    /// Adds `bytes` (written at `offset`) to the hash of `hash`'s partial file and returns it; nil when
+    /// this process did not see the bytes before `offset` (the file is then read back to be hashed).
+    func extend(_ hash: BlobHash, from offset: Int64, with bytes: some DataProtocol, complete: Bool) -> SHA256? {
+        var state = states[hash] ?? (0, SHA256())
+        guard state.through == offset else {
+            states[hash] = nil
+            return nil
+        }
+        for region in bytes.regions { state.hasher.update(data: region) }
+        state.through += Int64(bytes.count)
+        states[hash] = complete ? nil : state
+        return state.hasher
+    }
+
+    func forget(_ hash: BlobHash) { states[hash] = nil }
 }

@@ -25,8 +25,8 @@ public struct FileTransferSummary: Codable, Sendable, Equatable {
 /// report here names and this device lacks comes down from the byte its partial copy reached, smallest
 /// first. A broken connection ends the transfer; the next round resumes every file where it stopped.
 public enum FileTransfer {
-    /// Bytes sent per request.
-    public static let chunk = 1 << 20
+    /// Bytes received per write on the device.
+    public static let chunk = 4 << 20
 
     public static func run(_ field: FieldReplica, client: SyncClient) async throws -> FileTransferSummary {
         var summary = FileTransferSummary()
@@ -47,10 +47,11 @@ public enum FileTransfer {
             var status = try await client.uploadStatus(reference.hash)
             var retried = false
             while status.received < reference.size {
-                let bytes = try read(store.path(of: reference.hash), at: status.received, count: chunk)
+                let from = status.received
+                let count = min(reference.size - from, Int64(SyncProtocol.maxFileChunk))
                 do {
-                    status = try await client.upload(bytes, of: reference.hash, at: status.received)
-                    summary.sentBytes += Int64(bytes.count)
+                    status = try await client.upload(from: store.path(of: reference.hash), of: reference.hash, at: from, count: count)
+                    summary.sentBytes += status.received - from
                 } catch let error as ReportSyncError where error.code == .alreadyExists && !retried {
                     // Another device of the unit sends the same file: take the central's count again.
                     retried = true
@@ -72,21 +73,22 @@ public enum FileTransfer {
         do {
             var offset = store.received(reference.hash)
             if offset < reference.size {
-                var pending = Data()
+                var pending = ByteBuffer()
                 func flush() throws {
-                    offset = try store.append(pending, at: offset, to: reference)
-                    summary.fetchedBytes += Int64(pending.count)
-                    pending.removeAll(keepingCapacity: true)
+                    offset = try pending.withUnsafeReadableBytes { try store.append($0, at: offset, to: reference) }
+                    summary.fetchedBytes += Int64(pending.readableBytes)
+                    pending.clear()
                 }
                 do {
-                    try await client.download(reference.hash, from: offset) { piece in
-                        pending.append(contentsOf: piece.readableBytesView)
-                        if pending.count >= chunk { try flush() }
+                    try await client.download(reference.hash, size: reference.size, from: offset) { piece in
+                        var piece = piece
+                        pending.writeBuffer(&piece)
+                        if pending.readableBytes >= chunk { try flush() }
                     }
-                    if !pending.isEmpty { try flush() }
+                    if pending.readableBytes > 0 { try flush() }
                 } catch let error as ReportSyncError where error.code == .unavailable {
                     // Keep what arrived, so that the next round starts after it.
-                    if !pending.isEmpty { try? flush() }
+                    if pending.readableBytes > 0 { try? flush() }
                     throw error
                 }
             }
@@ -102,15 +104,5 @@ public enum FileTransfer {
             store.discardPartial(reference.hash)
             summary.notices.append("file \(reference.hash.short) was not fetched: \(error.message)")
         }
-    }
-
-    /// Up to `count` bytes of the file at `path` from `offset`.
-    private static func read(_ path: String, at offset: Int64, count: Int) throws -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReportSyncError(.storage, "cannot read \(path), the file of an attachment: was the replica's .blobs folder moved?")
-        }
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(offset))
-        return try handle.read(upToCount: count) ?? Data()
     }
 }

@@ -8,8 +8,8 @@ public enum SyncProtocol {
     public static let maxBatch = Outbox.longestRun
     /// The largest request body the server reads, in bytes.
     public static let maxBodyBytes = 16 * 1024 * 1024
-    /// The most bytes of a file one request sends (`PUT /v1/blobs/{hash}`); a field sends 1 MiB.
-    public static let maxFileChunk = 8 * 1024 * 1024
+    /// The most bytes of a file one request sends (`PUT /v1/blobs/{hash}`), streamed to the disk as they come.
+    public static let maxFileChunk = 64 * 1024 * 1024
     /// The most changes one pull page returns.
     public static let maxPage = 1000
 }

@@ -22,15 +22,28 @@ extension CentralServer {
             guard offset >= 0 else {
                 throw APIError(.badRequest, code: "invalid-input", "say where these bytes start: ?offset=N (GET /v1/blobs/HASH/upload gives N)")
             }
-            let bytes: ByteBuffer
-            do { bytes = try await request.body.collect(upTo: SyncProtocol.maxFileChunk) } catch {
-                throw APIError(
-                    .contentTooLarge, code: "too-large", "send a file in chunks of at most \(SyncProtocol.maxFileChunk / 1024 / 1024) MiB")
-            }
             let files = try await storeCall { try store.fileStore() }
-            let received = try await storeCall {
-                try await NIOThreadPool.singleton.runIfActive { try files.append(Data(buffer: bytes), at: offset, to: reference) }
+            // Written as it streams in, a MiB at a time: a connection that breaks keeps what arrived.
+            var received = offset
+            var pending = ByteBuffer()
+            func write() async throws {
+                let bytes = pending
+                pending = ByteBuffer()
+                received = try await storeCall {
+                    try await NIOThreadPool.singleton.runIfActive { [received] in
+                        try bytes.withUnsafeReadableBytes { try files.append($0, at: received, to: reference) }
+                    }
+                }
             }
+            for try await piece in request.body {
+                guard received + Int64(pending.readableBytes + piece.readableBytes) - offset <= SyncProtocol.maxFileChunk else {
+                    throw APIError(
+                        .contentTooLarge, code: "too-large", "send at most \(SyncProtocol.maxFileChunk / 1024 / 1024) MiB of a file a request")
+                }
+                pending.writeImmutableBuffer(piece)
+                if pending.readableBytes >= 1 << 20 { try await write() }
+            }
+            if pending.readableBytes > 0 || received == offset { try await write() }
             if received == reference.size { try await storeCall { try await store.noteFileStored(reference) } }
             return try json(FileUploadStatus(hash: reference.hash.hex, size: reference.size, received: received))
         }
