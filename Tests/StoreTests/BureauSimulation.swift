@@ -130,7 +130,17 @@ final class BureauSimulation {
         switch rng.below(3) {
         case 0: patch.title = "v\(rng.below(1000))"
         case 1: patch.body = "v\(rng.below(1000))"
-        default: patch.place = "v\(rng.below(1000))"
+        default:
+            let value = rng.below(1000)
+            patch.place = "v\(value)"
+            // One edit in three attaches a photo too (from the same draw, so schedules stay as they were):
+            // the files it names must converge like any field (`checkFileIndex`).
+            if value % 3 == 0 {
+                let bytes = Data("photo \(value)".utf8)
+                let photo = BlobReference(hash: BlobHash.of(bytes), size: Int64(bytes.count), mediaType: "image/jpeg")
+                try? fields[f].replica.noteHeld(photo)
+                patch.attachments = [SyncCore.Attachment(name: "p\(value % 5).jpg", caption: "图\(value)", blob: photo)]
+            }
         }
         let actor = Self.unitPeople[rng.below(3)].id
         if (try? fields[f].replica.edit(id, with: patch, by: actor)) != nil { trace.append("field \(f): \(actor) edits \(id)") }

@@ -1,6 +1,6 @@
 import Foundation
 import PropertyBased
-import Store
+@testable import Store
 import SyncCore
 import Testing
 
@@ -56,6 +56,7 @@ struct ConvergenceProperties {
     /// Every property of a settled run.
     static func checkAll(_ simulation: BureauSimulation) throws {
         try checkConvergence(simulation)
+        try checkFileIndex(simulation)
         try checkNothingSilentlySkipped(simulation)
         try checkNoLostUpdate(simulation)
         try checkIdempotence(simulation)
@@ -79,6 +80,18 @@ struct ConvergenceProperties {
             }
             for id in here.keys where atCentral[id] == nil {
                 #expect(secretAnywhere.contains(id), "report \(id) of field \(f) never reached the central, and no field keeps it secret")
+            }
+        }
+    }
+
+    /// On every replica, the files each report names in `attachment_refs` (what is sent, fetched and
+    /// allowed) are exactly those its merged attachments name, whatever order the writes came in.
+    static func checkFileIndex(_ simulation: BureauSimulation) throws {
+        for (r, replica) in simulation.replicas.enumerated() {
+            let indexed = try replica.indexedFiles()
+            for report in try replica.reports() {
+                let named = Set(report.content.attachments.compactMap { $0.blob?.hash.hex })
+                #expect(indexed[report.id] ?? [] == named, "replica \(r) indexes other files for \(report.id)\n\(simulation.trace.joined(separator: "\n"))")
             }
         }
     }

@@ -96,6 +96,15 @@ extension Replica {
         }
     }
 
+    /// Every report's files as `attachment_refs` holds them (for the tests' check of the index).
+    func indexedFiles() throws -> [String: Set<String>] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT report, hash FROM attachment_refs").reduce(into: [:]) {
+                $0[$1["report"] as String, default: []].insert($1["hash"])
+            }
+        }
+    }
+
     /// The files named by reports that may cross the network, in the condition `held` on `b` (a LEFT
     /// JOIN of `blobs`), smallest first: a big video never holds up the photos behind it.
     func networkFiles(where held: String, _ db: Database) throws -> [BlobReference] {
