@@ -161,4 +161,35 @@ extension EndToEndTests {
         _ = try ok("sync", "--db", "laptop.sqlite")
         #expect(proxy.takeFileBytesSent() == 0, "not over HTTP afterwards either")
     }
+
+    @Test("the field daemon moves a photo by itself, in a loop of its own beside its rounds")
+    func daemonSendsFiles() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        let photo = Self.videoBytes(200_000)
+        try photo.write(to: directory.appendingPathComponent("scene.jpg"))
+        let hash = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        _ = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "现场", "--body", "b", "--attach", "scene.jpg=现场")
+        let daemon = Process()
+        daemon.executableURL = Binaries.directory.appendingPathComponent("syncd")
+        daemon.arguments = ["run", "--db", "laptop.sqlite", "--interval", "1"]
+        daemon.currentDirectoryURL = directory
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer {
+            daemon.terminate()
+            daemon.waitUntilExit()
+        }
+        // Watch for the file at the central (a condition, not a fixed wait), for at most a minute.
+        let stored = directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: stored.path), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try Data(contentsOf: stored) == photo)
+    }
 }

@@ -31,8 +31,11 @@ public struct SyncSummary: Codable, Sendable, Equatable {
 /// moves only in the transaction that applied its page, so a round cut off anywhere can simply be run
 /// again: every request is idempotent. `progress` hears the counts so far after each batch and page.
 public enum SyncRound {
+    /// - Parameter files: whether the round moves attachments' files after its changes (`report-cli
+    ///   sync`); the daemon moves them in a loop of their own, so that a long upload never delays a change.
     public static func run(
-        _ field: FieldReplica, client: SyncClient, batch: Int = SyncProtocol.maxBatch, progress: (SyncSummary) -> Void = { _ in }
+        _ field: FieldReplica, client: SyncClient, batch: Int = SyncProtocol.maxBatch, files: Bool = true,
+        progress: (SyncSummary) -> Void = { _ in }
     ) async throws -> SyncSummary {
         var summary = SyncSummary()
         do {
@@ -81,8 +84,10 @@ public enum SyncRound {
                 progress(summary)
             }
             // Files follow the changes, so that no report waits for another's photos.
-            summary.files = try await FileTransfer.run(field, client: client)
-            progress(summary)
+            if files {
+                summary.files = try await FileTransfer.run(field, client: client)
+                progress(summary)
+            }
             if summary.notTakenBack > 0 {
                 summary.recovery.append(
                     "the central would not take back \(summary.notTakenBack) change(s) of its own that it lost (see the central's log); they stay on this device as they are")
