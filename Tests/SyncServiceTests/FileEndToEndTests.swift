@@ -40,7 +40,7 @@ extension EndToEndTests {
     }
 
     @Test(
-        "a 20 MB video attached offline reaches the central after a cut without starting over, verified; the unit's other device gets it, another unit's cannot"
+        "a 20 MB video attached offline reaches the central after a cut without starting over, verified; the unit's other device gets it after a cut too, another unit's cannot"
     )
     func videoTravelsResumably() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -81,7 +81,15 @@ extension EndToEndTests {
         #expect(stored == video, "the central holds the file whole")
         #expect(try ok("status", "--db", "laptop.sqlite").contains("files to send:        0"))
 
-        _ = try ok("sync", "--db", "tablet.sqlite")
+        // The tablet's download breaks off after 8 MiB; the next round fetches the other 12 MiB alone.
+        proxy.cutDownloads(afterBytes: 8 << 20)
+        #expect(try ok("sync", "--db", "tablet.sqlite").contains("goes on from the byte"))
+        let kept = directory.appendingPathComponent("tablet.sqlite.blobs/partial/\(hash)")
+        #expect(try FileManager.default.attributesOfItem(atPath: kept.path)[.size] as? Int == 8 << 20)
+        #expect(proxy.takeFileBytesFetched() == 8 << 20)
+        proxy.cutDownloads(afterBytes: nil)
+        #expect(try ok("sync", "--db", "tablet.sqlite").contains("fetched 1"))
+        #expect(proxy.takeFileBytesFetched() == 12 << 20, "the second round fetched the other 12 MiB alone")
         let got = try ok("attachment", "get", id, "enforcement.mp4", "--db", "tablet.sqlite", "--out", "got.mp4")
         #expect(got.contains("wrote got.mp4"))
         #expect(try Data(contentsOf: directory.appendingPathComponent("got.mp4")) == video, "the unit's other device has it")

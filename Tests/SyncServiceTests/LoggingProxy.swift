@@ -21,6 +21,16 @@ final class LoggingProxy: @unchecked Sendable {
     /// Lets `count` more bytes of files through to the central, then cuts; nil lets all through.
     func cutFiles(afterBytes count: Int?) { lock.withLock { fileBytesLeft = count } }
 
+    /// Bytes of files fetched (`GET /v1/blobs/HASH`) still let through before the answer ends early; nil for no limit.
+    private var downloadBytesLeft: Int?
+    private var downloadBytes = 0
+
+    /// Lets `count` more bytes of fetched files through, then ends the answers there; nil lets all through.
+    func cutDownloads(afterBytes count: Int?) { lock.withLock { downloadBytesLeft = count } }
+
+    /// The bytes of files fetched through the proxy since the last call, which resets the count.
+    func takeFileBytesFetched() -> Int { lock.withLock { defer { downloadBytes = 0 }; return downloadBytes } }
+
     /// The bytes of files sent up through the proxy since the last call, which resets the count.
     func takeFileBytesSent() -> Int { lock.withLock { defer { fileBytes = 0 }; return fileBytes } }
 
@@ -87,7 +97,16 @@ final class LoggingProxy: @unchecked Sendable {
         let answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(60))
         // The central got the bytes before the cut; the device never hears its answer.
         if cut { return Response(status: .badGateway) }
-        let bytes = try await answer.body.collect(upTo: 256 << 20)
+        var bytes = try await answer.body.collect(upTo: 256 << 20)
+        if request.method == .get, request.uri.path.hasPrefix("/v1/blobs/"), !request.uri.path.hasSuffix("/upload") {
+            let through = lock.withLock {
+                let through = min(downloadBytesLeft ?? bytes.readableBytes, bytes.readableBytes)
+                downloadBytesLeft = downloadBytesLeft.map { $0 - through }
+                downloadBytes += through
+                return through
+            }
+            bytes = bytes.getSlice(at: bytes.readerIndex, length: through) ?? ByteBuffer()
+        }
         // The client may have inflated the answer already: then it goes on without its Content-Encoding.
         let gzipped = request.uri.path.hasPrefix("/v1/blobs/") ? false : try keep(bytes)
         var dropped = ["content-length", "transfer-encoding", "connection"]

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Store
 import SyncCore
 
@@ -73,22 +74,39 @@ public enum FileTransfer {
         do {
             var offset = store.received(reference.hash)
             if offset < reference.size {
+                // Written on NIO's blocking pool while the next piece arrives: one write in flight at most.
                 var pending = ByteBuffer()
-                func flush() throws {
-                    offset = try pending.withUnsafeReadableBytes { try store.append($0, at: offset, to: reference) }
-                    summary.fetchedBytes += Int64(pending.readableBytes)
-                    pending.clear()
+                var writing: Task<Int64, any Error>?
+                func flush() async throws {
+                    if let writing { offset = try await writing.value }
+                    let bytes = pending
+                    let at = offset
+                    pending = ByteBuffer()
+                    summary.fetchedBytes += Int64(bytes.readableBytes)
+                    writing = Task {
+                        do {
+                            return try await NIOThreadPool.singleton.runIfActive {
+                                try bytes.withUnsafeReadableBytes { try store.append($0, at: at, to: reference) }
+                            }
+                        } catch let error as ReportSyncError { throw error } catch {
+                            throw ReportSyncError(.storage, "cannot write file \(reference.hash.short) into \(store.directory) (\(error))")
+                        }
+                    }
+                    // The next write starts where this one ends.
+                    offset = at + Int64(bytes.readableBytes)
                 }
                 do {
                     try await client.download(reference.hash, size: reference.size, from: offset) { piece in
                         var piece = piece
                         pending.writeBuffer(&piece)
-                        if pending.readableBytes >= chunk { try flush() }
+                        if pending.readableBytes >= chunk { try await flush() }
                     }
-                    if pending.readableBytes > 0 { try flush() }
+                    if pending.readableBytes > 0 { try await flush() }
+                    if let writing { offset = try await writing.value }
                 } catch let error as ReportSyncError where error.code == .unavailable {
                     // Keep what arrived, so that the next round starts after it.
-                    if pending.readableBytes > 0 { try? flush() }
+                    if pending.readableBytes > 0 { try? await flush() }
+                    _ = try? await writing?.value
                     throw error
                 }
             }

@@ -26,7 +26,7 @@ extension SyncClient {
     }
 
     /// Fetches file `hash` from byte `offset` on, handing each piece to `take` as it arrives.
-    public func download(_ hash: BlobHash, size: Int64, from offset: Int64, into take: (ByteBuffer) throws -> Void) async throws {
+    public func download(_ hash: BlobHash, size: Int64, from offset: Int64, into take: (ByteBuffer) async throws -> Void) async throws {
         var request = request(.GET, "/v1/blobs/\(hash.hex)")
         if offset > 0 { request.headers.add(name: "Range", value: "bytes=\(offset)-") }
         let response: HTTPClientResponse
@@ -40,7 +40,7 @@ extension SyncClient {
             throw ReportSyncError(.unavailable, "the central sent file \(hash.short) from its start when asked from byte \(offset)")
         }
         do {
-            for try await piece in response.body { try take(piece) }
+            for try await piece in response.body { try await take(piece) }
         } catch let error as ReportSyncError {
             throw error
         } catch {

@@ -61,7 +61,7 @@ extension CentralServer {
             var headers: HTTPFields = [.contentType: reference.mediaType, .acceptRanges: "bytes"]
             guard reference.size > 0 else { return Response(status: .ok, headers: headers) }
             let body = try await FileIO().loadFile(
-                path: files.path(of: reference.hash), range: Int(start)...Int(reference.size - 1), context: context)
+                path: files.path(of: reference.hash), range: Int(start)...Int(reference.size - 1), context: context, chunkLength: 1 << 20)
             headers[.contentLength] = String(reference.size - start)
             guard start > 0 else { return Response(status: .ok, headers: headers, body: body) }
             headers[.contentRange] = "bytes \(start)-\(reference.size - 1)/\(reference.size)"
