@@ -100,6 +100,7 @@ extension EndToEndTests {
             let log = try String(contentsOf: output, encoding: .utf8)
             #expect(status == 0, "the README tour failed:\n\(log)")
             #expect(log.contains("adopted"), "show on the field says the report was adopted:\n\(log)")
+            #expect(log.contains("image/jpeg  yes"), "the photo reached the central whole:\n\(log)")
             #expect(!log.contains("\u{1B}[K") && !log.contains("\r"), "no progress line when the output is not a terminal")
         }
     }
