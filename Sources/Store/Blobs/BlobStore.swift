@@ -128,7 +128,11 @@ public final class BlobStore: Sendable {
         defer { try? input.close() }
         var hasher = hashed ?? SHA256()
         if hashed == nil {
-            while let data = try input.read(upToCount: Self.chunk), !data.isEmpty { hasher.update(data: data) }
+            do {
+                while let data = try input.read(upToCount: Self.chunk), !data.isEmpty { hasher.update(data: data) }
+            } catch {
+                throw ReportSyncError(.storage, "cannot read back \(partial) (\(error.localizedDescription))")
+            }
         }
         guard BlobHash(digest: hasher.finalize()) == hash else {
             try? FileManager.default.removeItem(atPath: partial)
