@@ -24,7 +24,8 @@ enum DeskFileResponse {
         let headers: HTTPFields = [
             .contentType: inline ? file.reference.mediaType : "application/octet-stream",
             .contentDisposition: (inline ? "inline" : "attachment") + "; filename*=UTF-8''\(encodedName)",
-            .contentLength: String(file.reference.size),
+            // The stored file's own size: a report may say another.
+            .contentLength: String((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0),
         ]
         return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: file.path, context: context))
     }

@@ -39,7 +39,7 @@ struct FileCompactionTests {
         _ = try await central.receivePush(try field.nextPush(limit: 100).map(\.change), from: laptop)
         for (attachment, text) in zip(attachments, ["dropped", "kept"]) {
             let reference = try #require(attachment.blob)
-            try central.fileStore().append(Data(text.utf8), at: 0, to: reference)
+            try central.fileStore().append(Data(text.utf8), at: 0, to: reference, from: "laptop")
             try central.replica.noteHeld(reference)
         }
         let dropped = try #require(attachments[0].blob?.hash)

@@ -908,8 +908,8 @@ struct DeskTests {
         // The first two reached the central whole (as FileTransfer sends them); the third did not yet.
         for (file, bytes) in zip(files.prefix(2), [png, page]) {
             let reference = try #require(file.blob)
-            try desk.fixture.store.fileStore().append(bytes, at: 0, to: reference)
-            try await desk.fixture.store.noteFileStored(reference)
+            try desk.fixture.store.fileStore().append(bytes, at: 0, to: reference, from: "laptop")
+            try await desk.fixture.store.noteFileStored(reference, from: enrollment)
         }
         try await desk.application.test(.router) { client in
             let session = try await Self.signIn(client)

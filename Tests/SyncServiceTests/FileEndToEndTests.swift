@@ -29,6 +29,14 @@ extension EndToEndTests {
         return data.prefix(count)
     }
 
+    /// The bytes of the partial copy of file `hash` in the blob store `folder` (one sender's; it names the file first).
+    func partialBytes(of hash: String, in folder: String) throws -> Int? {
+        let partials = directory.appendingPathComponent("\(folder)/partial")
+        let names = try FileManager.default.contentsOfDirectory(atPath: partials.path).filter { $0.hasPrefix(hash) }
+        guard names.count == 1 else { return nil }
+        return try FileManager.default.attributesOfItem(atPath: partials.appendingPathComponent(names[0]).path)[.size] as? Int
+    }
+
     /// A raw request to the central with `token`: its status and body.
     func request(_ method: HTTPMethod, _ url: String, token: String, body: Data? = nil) async throws -> (status: UInt, body: String) {
         var request = HTTPClientRequest(url: url)
@@ -70,8 +78,7 @@ extension EndToEndTests {
         let cut = try ok("sync", "--db", "laptop.sqlite")
         #expect(cut.contains("goes on from the byte"), "\(cut)")
         #expect(try json("show", id, "--db", "central.sqlite")["title"] as? String == "中队开展执法", "the report did not wait for its file")
-        let partial = directory.appendingPathComponent("central.sqlite.blobs/partial/\(hash)")
-        #expect(try FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int == 8 << 20)
+        #expect(try partialBytes(of: hash, in: "central.sqlite.blobs") == 8 << 20)
         #expect(proxy.takeFileBytesSent() == 8 << 20)
 
         proxy.cutFiles(afterBytes: nil)
@@ -84,8 +91,7 @@ extension EndToEndTests {
         // The tablet's download breaks off after 8 MiB; the next round fetches the other 12 MiB alone.
         proxy.cutDownloads(afterBytes: 8 << 20)
         #expect(try ok("sync", "--db", "tablet.sqlite").contains("goes on from the byte"))
-        let kept = directory.appendingPathComponent("tablet.sqlite.blobs/partial/\(hash)")
-        #expect(try FileManager.default.attributesOfItem(atPath: kept.path)[.size] as? Int == 8 << 20)
+        #expect(try partialBytes(of: hash, in: "tablet.sqlite.blobs") == 8 << 20)
         #expect(proxy.takeFileBytesFetched() == 8 << 20)
         proxy.cutDownloads(afterBytes: nil)
         #expect(try ok("sync", "--db", "tablet.sqlite").contains("fetched 1"))
@@ -103,6 +109,10 @@ extension EndToEndTests {
         #expect(put.status == 404, "\(put)")
         let ranged = try await request(.GET, "\(server.url)/v1/blobs/\(hash)", token: tokens.tablet)
         #expect(ranged.status == 200)
+        // An offset past the file (here the largest there is) is refused, and the central stays up.
+        let huge = try await request(.PUT, "\(server.url)/v1/blobs/\(hash)?offset=\(Int64.max)", token: tokens.laptop, body: Data("xy".utf8))
+        #expect(huge.status == 400, "\(huge)")
+        #expect(try await request(.GET, "\(server.url)/healthz", token: tokens.laptop).status == 200)
     }
 
     @Test("bytes that do not hash to their file are refused and dropped, and the device sends the file again")
@@ -199,5 +209,25 @@ extension EndToEndTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(try Data(contentsOf: stored) == photo)
+    }
+
+    @Test("a file of no bytes goes up and down like any other, and does not hold up the files behind it")
+    func emptyFileTravels() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", server.url, "--token", tokens.tablet)
+        try Data().write(to: directory.appendingPathComponent("empty.txt"))
+        try Data("a photo".utf8).write(to: directory.appendingPathComponent("scene.jpg"))
+        let id = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "空文件", "--body", "b", "--attach", "empty.txt",
+            "--attach", "scene.jpg=现场")
+        #expect(try ok("sync", "--db", "laptop.sqlite").contains("files: sent 2"))
+        #expect(try ok("sync", "--db", "tablet.sqlite").contains("fetched 2"))
+        #expect(try ok("status", "--db", "tablet.sqlite").contains("files to fetch:       0"))
+        _ = try ok("attachment", "get", id, "empty.txt", "--db", "tablet.sqlite", "--out", "copy.txt")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("copy.txt")).isEmpty)
     }
 }

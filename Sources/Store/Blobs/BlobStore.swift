@@ -1,11 +1,14 @@
 import Crypto
 import Foundation
+import Synchronization
 import SyncCore
 
 /// The files attachments name, kept by content address in a folder beside the replica file
 /// (`central.sqlite.blobs/ab/abcd…`). A file enters whole or not at all: its bytes are written under
-/// `partial/` (a transfer cut off resumes from what is there), hashed, flushed to the disk and only then
-/// moved into place, so a file in place is always complete and verified.
+/// `partial/`, one partial file per sender (a transfer cut off resumes from what is there, and no sender
+/// can extend or wipe another's), hashed, flushed to the disk and only then moved into place, so a file
+/// in place is always complete and verified. One store per folder in a process (`beside`), so that one
+/// lock orders every write into it.
 public final class BlobStore: Sendable {
     /// The folder that holds the blobs.
     public let directory: String
@@ -18,9 +21,21 @@ public final class BlobStore: Sendable {
     /// Bytes read or written at a time when copying and hashing.
     static let chunk = 1 << 20
 
-    /// The blob store of the replica file at `replicaPath`.
-    public init(besideReplicaAt replicaPath: String) {
-        directory = replicaPath + ".blobs"
+    private init(directory: String) {
+        self.directory = directory
+    }
+
+    private static let stores = Mutex<[String: BlobStore]>([:])
+
+    /// The blob store of the replica file at `replicaPath`: the same one for every caller in this process.
+    public static func beside(replicaAt replicaPath: String) -> BlobStore {
+        let directory = URL(fileURLWithPath: replicaPath).standardizedFileURL.path + ".blobs"
+        return stores.withLock { stores in
+            if let store = stores[directory] { return store }
+            let store = BlobStore(directory: directory)
+            stores[directory] = store
+            return store
+        }
     }
 
     /// Where the whole blob with this address is, when it is there.
@@ -67,44 +82,72 @@ public final class BlobStore: Sendable {
         try lock.withLock { try place(temporary, as: hash) }
     }
 
-    /// How many bytes of the blob are here: its size when whole, else what a cut-off transfer left.
-    public func received(_ hash: BlobHash) -> Int64 {
-        if let size = fileSize(path(of: hash)) { return size }
-        return fileSize(partialPath(of: hash)) ?? 0
+    /// The size of the whole blob, when it is here.
+    public func size(of hash: BlobHash) -> Int64? {
+        fileSize(path(of: hash))
     }
 
-    /// Appends `bytes` at `offset` to the blob `reference` names, which must be where the bytes received
-    /// so far end; when they make it whole, checks them against its hash and moves it into place.
-    /// Returns the bytes received. A blob already whole takes nothing more.
+    /// How many bytes of the blob `sender`'s transfer left in its partial file.
+    public func received(_ hash: BlobHash, from sender: String) -> Int64 {
+        fileSize(partialPath(of: hash, from: sender)) ?? 0
+    }
+
+    /// Appends `bytes` at `offset` to `sender`'s partial file of the blob `reference` names, which must
+    /// be where its bytes so far end; when they make it whole (bytes may be empty to settle a partial file
+    /// that is full already), checks them against the hash and moves the file into place (or drops it,
+    /// when the blob is there already). Returns the bytes received.
     @discardableResult
-    public func append(_ bytes: some DataProtocol, at offset: Int64, to reference: BlobReference) throws -> Int64 {
+    public func append(_ bytes: some DataProtocol, at offset: Int64, to reference: BlobReference, from sender: String) throws -> Int64 {
         try lock.withLock {
-            if contains(reference.hash) { return reference.size }
-            let partial = try folder("partial") + "/" + reference.hash.hex
+            let partial = try folder("partial") + "/" + Self.partialName(reference.hash, sender)
             let held = fileSize(partial) ?? 0
             guard offset == held else {
                 throw ReportSyncError(
                     .alreadyExists, "\(held) bytes of \(reference.hash.short) are here, not \(offset): send from byte \(held)")
             }
-            guard held + Int64(bytes.count) <= reference.size else {
-                throw ReportSyncError(
-                    .invalidInput, "\(reference.hash.short) is \(reference.size) bytes; these bytes would end at \(held + Int64(bytes.count))")
+            guard Int64(bytes.count) <= reference.size - held else {
+                throw ReportSyncError(.invalidInput, "\(reference.hash.short) is \(reference.size) bytes; these bytes would end past it")
             }
             // Not flushed chunk by chunk: the whole is hashed and flushed before it counts (`complete`),
             // and bytes a crash garbled fail that hash and are sent again.
-            try write(to: partial, truncating: false, flush: false) { try $0.write(contentsOf: bytes) }
+            if !bytes.isEmpty { try write(to: partial, truncating: false, flush: false) { try $0.write(contentsOf: bytes) } }
             let now = held + Int64(bytes.count)
-            let hashedSoFar = hashing.extend(reference.hash, from: held, with: bytes, complete: now == reference.size)
-            if now == reference.size { try complete(partial, as: reference.hash, hashed: hashedSoFar) }
+            let key = Self.partialName(reference.hash, sender)
+            let hashedSoFar = hashing.extend(key, from: held, with: bytes, complete: now == reference.size)
+            if now == reference.size {
+                if !FileManager.default.fileExists(atPath: partial) { try write(to: partial, truncating: true) { _ in } }
+                try complete(partial, as: reference.hash, hashed: hashedSoFar)
+            }
             return now
         }
     }
 
-    /// Forgets what a transfer left of a blob (bytes that did not hash to their address).
-    public func discardPartial(_ hash: BlobHash) {
+    /// Forgets what `sender`'s transfer left of a blob (bytes that did not hash to their address).
+    public func discardPartial(_ hash: BlobHash, from sender: String) {
         lock.withLock {
-            hashing.forget(hash)
-            try? FileManager.default.removeItem(atPath: partialPath(of: hash))
+            hashing.forget(Self.partialName(hash, sender))
+            try? FileManager.default.removeItem(atPath: partialPath(of: hash, from: sender))
+        }
+    }
+
+    /// Removes the partial files of blobs `keep` does not name, and temporary files an hour old: what
+    /// transfers nobody will finish left behind (compaction).
+    public func removeLeftovers(keeping keep: (BlobHash) -> Bool) -> Int {
+        lock.withLock {
+            let manager = FileManager.default
+            var removed = 0
+            for name in (try? manager.contentsOfDirectory(atPath: "\(directory)/partial")) ?? [] {
+                guard let hash = BlobHash(hex: String(name.prefix(64))), !keep(hash) else { continue }
+                if (try? manager.removeItem(atPath: "\(directory)/partial/\(name)")) != nil { removed += 1 }
+                hashing.forget(name)
+            }
+            let hourAgo = Date().addingTimeInterval(-3600)
+            for name in (try? manager.contentsOfDirectory(atPath: "\(directory)/tmp")) ?? [] {
+                let path = "\(directory)/tmp/\(name)"
+                guard let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < hourAgo else { continue }
+                if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+            }
+            return removed
         }
     }
 
@@ -117,7 +160,12 @@ public final class BlobStore: Sendable {
 
     // MARK: Files
 
-    private func partialPath(of hash: BlobHash) -> String { "\(directory)/partial/\(hash.hex)" }
+    private func partialPath(of hash: BlobHash, from sender: String) -> String { "\(directory)/partial/\(Self.partialName(hash, sender))" }
+
+    /// A sender's partial file of a blob: the hash, then a digest of the sender's name (any text is safe).
+    static func partialName(_ hash: BlobHash, _ sender: String) -> String {
+        hash.hex + "." + String(BlobHash.of(Data(sender.utf8)).hex.prefix(16))
+    }
 
     /// Hashes a partial file that has all its bytes, flushes it and moves it into place, or removes it
     /// when its bytes are not the blob's.
@@ -184,20 +232,28 @@ public final class BlobStore: Sendable {
         }
     }
 
-    /// The subfolder `name`, created when missing.
+    /// The subfolder `name`, created when missing (and the folders that name it flushed, so that a file
+    /// placed in it survives a crash).
     private func folder(_ name: String) throws -> String {
         let path = "\(directory)/\(name)"
+        guard !FileManager.default.fileExists(atPath: path) else { return path }
+        let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
+        let existed = FileManager.default.fileExists(atPath: directory)
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw ReportSyncError(.storage, "cannot create \(path): check the folder's permissions and free space")
         }
+        if !existed { try flushFolder(parent) }
+        try flushFolder(directory)
         return path
     }
 
     private func flushFolder(_ path: String) throws {
         let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        defer { close(descriptor) }
-        _ = fsync(descriptor)
+        guard descriptor >= 0, fsync(descriptor) == 0 else {
+            if descriptor >= 0 { close(descriptor) }
+            throw ReportSyncError(.storage, "cannot flush the folder \(path) to the disk: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
     }
 
     private func fileSize(_ path: String) -> Int64? {
@@ -206,13 +262,13 @@ public final class BlobStore: Sendable {
     }
 }
 
-/// The running SHA-256 of each partial file whose bytes this process received from its first byte.
+/// The running SHA-256 of each partial file (by its name) whose bytes this process received from its first byte.
 private final class PartialHashes: @unchecked Sendable {
-    private var states: [BlobHash: (through: Int64, hasher: SHA256)] = [:]
+    private var states: [String: (through: Int64, hasher: SHA256)] = [:]
 
     /// Adds `bytes` (written at `offset`) to the hash of `hash`'s partial file and returns it; nil when
     /// this process did not see the bytes before `offset` (the file is then read back to be hashed).
-    func extend(_ hash: BlobHash, from offset: Int64, with bytes: some DataProtocol, complete: Bool) -> SHA256? {
+    func extend(_ hash: String, from offset: Int64, with bytes: some DataProtocol, complete: Bool) -> SHA256? {
         var state = states[hash] ?? (0, SHA256())
         guard state.through == offset else {
             states[hash] = nil
@@ -224,5 +280,5 @@ private final class PartialHashes: @unchecked Sendable {
         return state.hasher
     }
 
-    func forget(_ hash: BlobHash) { states[hash] = nil }
+    func forget(_ hash: String) { states[hash] = nil }
 }

@@ -32,7 +32,7 @@ public struct BlobTally: Sendable, Equatable, Codable {
 /// and fetched apart from the reports' changes, and read back out.
 extension Replica {
     /// The blob store beside the replica file; nil for a replica in memory.
-    public var blobStore: BlobStore? { path.map(BlobStore.init(besideReplicaAt:)) }
+    public var blobStore: BlobStore? { path.map(BlobStore.beside(replicaAt:)) }
 
     func requireBlobStore() throws -> BlobStore {
         guard let blobStore else { throw ReportSyncError(.invalidInput, "a replica in memory keeps no files; attach files to a replica file") }
@@ -43,6 +43,8 @@ extension Replica {
     public func storeFile(at source: String, name: String, caption: String?, mediaType: String) throws -> Attachment {
         let (hash, size) = try requireBlobStore().add(fileAt: source)
         try noteHeld(BlobReference(hash: hash, size: size, mediaType: mediaType))
+        // Attached again: ask the central again (it may have removed the file since).
+        try write { db in try db.execute(sql: "UPDATE blobs SET at_central = 0 WHERE hash = ?", arguments: [hash.hex]) }
         return Attachment(name: name, caption: caption, blob: BlobReference(hash: hash, size: size, mediaType: mediaType))
     }
 

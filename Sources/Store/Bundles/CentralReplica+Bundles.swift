@@ -78,6 +78,7 @@ extension CentralReplica {
         }
         // Only files the device's own unit's reports name, as over the network.
         let files = try replica.keepBundled(bundle.files ?? [], units: [device.unit])
+        for hash in files { try noteSource(hash, unit: device.unit, channel: .bundle) }
         try replica.write { db in
             try Replica.recordImport(of: header, changes: bundle.changes.count, at: replica.now().millisecondsSince1970, db)
             try db.execute(

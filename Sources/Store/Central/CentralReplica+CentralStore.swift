@@ -53,15 +53,15 @@ extension CentralReplica: CentralStore {
         }
     }
 
-    public func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> BlobReference {
-        try await replica.background { try fileGrant(hash, for: device, sending: sending) as BlobReference }
+    public func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> FileGrant {
+        try await replica.background { try fileGrant(hash, for: device, sending: sending) as FileGrant }
     }
 
     public func fileStore() throws -> BlobStore {
         try replica.requireBlobStore()
     }
 
-    public func noteFileStored(_ reference: BlobReference) async throws {
-        try await replica.background { try replica.noteHeld(reference) }
+    public func noteFileStored(_ reference: BlobReference, from device: Enrollment) async throws {
+        try await replica.background { try noteFileSupplied(reference, by: device.unit, channel: .network) }
     }
 }

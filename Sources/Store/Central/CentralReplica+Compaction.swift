@@ -63,8 +63,14 @@ extension CentralReplica {
         }
         for file in unnamed {
             try store.remove(file.hash)
-            try replica.write { db in try db.execute(sql: "DELETE FROM blobs WHERE hash = ?", arguments: [file.hash.hex]) }
+            try replica.write { db in
+                try db.execute(sql: "DELETE FROM blobs WHERE hash = ?", arguments: [file.hash.hex])
+                try db.execute(sql: "DELETE FROM blob_sources WHERE hash = ?", arguments: [file.hash.hex])
+            }
         }
+        // What transfers left of files no report names any more, and stale temporary files.
+        let named = try replica.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT hash FROM attachment_refs")) }
+        _ = store.removeLeftovers { named.contains($0.hex) }
         return BlobTally(unnamed)
     }
 

@@ -379,6 +379,11 @@ enum ReplicaSchema {
                     CREATE TABLE blobs (
                         hash TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, stored_at INTEGER NOT NULL,
                         at_central INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                    -- At the central: which units' devices supplied each file's bytes, and how (network or
+                    -- bundle). A file is served over the network only where a unit that sent it over the
+                    -- network is in the reader's scope: naming a hash is not having the file.
+                    CREATE TABLE blob_sources (
+                        hash TEXT NOT NULL, unit TEXT NOT NULL, channel TEXT NOT NULL, PRIMARY KEY (hash, unit, channel)) WITHOUT ROWID;
                     """)
             // Attachments recorded before files travelled name no file: nothing to fill.
         }

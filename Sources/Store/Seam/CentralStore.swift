@@ -26,12 +26,13 @@ public protocol CentralStore: Sendable {
     func figures() async throws -> CentralFigures
 
     /// The file `hash` as `device` may send it (`sending`: one of its unit's reports names it) or fetch
-    /// it (a report in its feed names it); a `notFound` error otherwise, whether the file exists or not.
-    func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> BlobReference
+    /// it (a report in its feed names it and a unit in that scope sent its bytes); a `notFound` error
+    /// otherwise, whether the file exists or not.
+    func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> FileGrant
     /// Where the central keeps attachments' files.
     func fileStore() throws -> BlobStore
-    /// Notes that a file came whole and verified into the file store.
-    func noteFileStored(_ reference: BlobReference) async throws
+    /// Notes that `device` sent a file whole, and its bytes verified, over the network.
+    func noteFileStored(_ reference: BlobReference, from device: Enrollment) async throws
 }
 
 /// The central's gauges at one moment.

@@ -33,8 +33,12 @@ public enum ReportRules {
         var total: Int64 = 0
         for attachment in attachments {
             let name = attachment.name
-            guard name.hasVisibleText, !name.contains("/"), name.count <= 255 else {
-                throw ReportSyncError(.ruleViolated, "attachment name '\(name)' is not a file name: give a name without '/' of at most 255 characters")
+            let dotsOnly = name.allSatisfy { $0 == "." }
+            let control = name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            guard name.hasVisibleText, !name.contains("/"), !dotsOnly, !control, name.count <= 255 else {
+                throw ReportSyncError(
+                    .ruleViolated,
+                    "attachment name '\(name.unicodeScalars.filter { $0.properties.generalCategory != .control })' is not a file name: give a name of at most 255 characters, without '/' or control characters, and not only dots")
             }
             guard names.insert(name).inserted else {
                 throw ReportSyncError(.ruleViolated, "two attachments are named '\(name)': rename one of the files before attaching it")

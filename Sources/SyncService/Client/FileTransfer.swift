@@ -29,6 +29,9 @@ public enum FileTransfer {
     /// Bytes received per write on the device.
     public static let chunk = 4 << 20
 
+    /// The name a field's downloads are kept under in its blob store (`BlobStore.append(from:)`).
+    static let central = "central"
+
     public static func run(_ field: FieldReplica, client: SyncClient) async throws -> FileTransferSummary {
         var summary = FileTransferSummary()
         guard let store = field.replica.blobStore else { return summary }
@@ -47,16 +50,21 @@ public enum FileTransfer {
         do {
             var status = try await client.uploadStatus(reference.hash)
             var retried = false
-            while status.received < reference.size {
+            while !status.complete {
                 let from = status.received
+                // Empty when every byte is there already: the request that settles the file.
                 let count = min(reference.size - from, Int64(SyncProtocol.maxFileChunk))
                 do {
                     status = try await client.upload(from: store.path(of: reference.hash), of: reference.hash, at: from, count: count)
                     summary.sentBytes += status.received - from
                 } catch let error as ReportSyncError where error.code == .alreadyExists && !retried {
-                    // Another device of the unit sends the same file: take the central's count again.
+                    // The central's copy is elsewhere than this device thought: take its count again.
                     retried = true
                     status = try await client.uploadStatus(reference.hash)
+                    continue
+                }
+                guard status.complete || status.received > from else {
+                    throw ReportSyncError(.invalidInput, "the central took no byte of it from byte \(from); it is tried again at the next sync")
                 }
             }
             try field.noteAtCentral(reference.hash)
@@ -72,7 +80,7 @@ public enum FileTransfer {
         _ reference: BlobReference, into store: BlobStore, _ field: FieldReplica, _ client: SyncClient, _ summary: inout FileTransferSummary
     ) async throws {
         do {
-            var offset = store.received(reference.hash)
+            var offset = store.received(reference.hash, from: Self.central)
             if offset < reference.size {
                 // Written on NIO's blocking pool while the next piece arrives: one write in flight at most.
                 var pending = ByteBuffer()
@@ -86,10 +94,11 @@ public enum FileTransfer {
                     writing = Task {
                         do {
                             return try await NIOThreadPool.singleton.runIfActive {
-                                try bytes.withUnsafeReadableBytes { try store.append($0, at: at, to: reference) }
+                                try bytes.withUnsafeReadableBytes { try store.append($0, at: at, to: reference, from: Self.central) }
                             }
                         } catch let error as ReportSyncError { throw error } catch {
-                            throw ReportSyncError(.storage, "cannot write file \(reference.hash.short) into \(store.directory) (\(error))")
+                            throw ReportSyncError(
+                                .storage, "cannot write file \(reference.hash.short) into \(store.directory): is the disk full, or the folder not writable?")
                         }
                     }
                     // The next write starts where this one ends.
@@ -110,8 +119,15 @@ public enum FileTransfer {
                     throw error
                 }
             }
+            // A file of no bytes, or a partial copy full already (a crash before it was settled): settle it.
+            if !store.contains(reference.hash), offset == reference.size {
+                try store.append(Data(), at: offset, to: reference, from: Self.central)
+            }
             guard store.contains(reference.hash) else {
-                throw ReportSyncError(.unavailable, "the central ended file \(reference.hash.short) at byte \(offset) of \(reference.size)")
+                // An answer cut short: what came is kept, and the other files go on.
+                summary.notices.append(
+                    "file \(reference.hash.short): the answer ended at byte \(offset) of \(reference.size); the next sync goes on from the byte it reached")
+                return
             }
             try field.replica.noteHeld(reference)
             try field.noteAtCentral(reference.hash)
@@ -119,7 +135,7 @@ public enum FileTransfer {
         } catch let error as ReportSyncError where error.code == .notFound {
             summary.waiting += 1
         } catch let error as ReportSyncError where error.code != .unavailable {
-            store.discardPartial(reference.hash)
+            store.discardPartial(reference.hash, from: Self.central)
             summary.notices.append("file \(reference.hash.short) was not fetched: \(error.message)")
         }
     }

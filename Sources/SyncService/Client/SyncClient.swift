@@ -120,11 +120,13 @@ public struct SyncClient: Sendable {
         let detail = try? JSONDecoder().decode(ErrorBody.self, from: Data(buffer: bytes))
         let message = detail?.error.message ?? "HTTP \(response.status.code)"
         let code: ReportSyncError.Code =
+            if detail?.error.code == ReportSyncError.Code.alreadyExists.rawValue { .alreadyExists } else {
             switch response.status.code {
             case 401, 403: .forbidden
             case 404: .notFound
             case 500...: .unavailable
             default: .invalidInput
+            }
             }
         throw ReportSyncError(code, "the central refused the request: \(message)")
     }

@@ -102,13 +102,16 @@ public struct FileUploadStatus: Codable, Sendable, Equatable {
     /// The file's SHA-256, in hex.
     public let hash: String
     public let size: Int64
-    /// Bytes received so far; equal to `size` once the file is whole and verified.
+    /// Bytes of this device's copy received so far.
     public let received: Int64
+    /// Whether the central holds the file whole and verified from this device's unit: nothing more to send.
+    public let complete: Bool
 
-    public init(hash: String, size: Int64, received: Int64) {
+    public init(hash: String, size: Int64, received: Int64, complete: Bool) {
         self.hash = hash
         self.size = size
         self.received = received
+        self.complete = complete
     }
 }
 
