@@ -22,7 +22,7 @@ public struct FileTransferSummary: Codable, Sendable, Equatable {
 }
 
 /// Moves attachments' files after a round's changes (docs/attachments.md): each file this device holds
-/// and the central lacks goes up in chunks from the byte the central says it holds, and each file a
+/// and the central lacks streams up from the byte the central says it holds, and each file a
 /// report here names and this device lacks comes down from the byte its partial copy reached, smallest
 /// first. A broken connection ends the transfer; the next round resumes every file where it stopped.
 public enum FileTransfer {
@@ -32,6 +32,7 @@ public enum FileTransfer {
     /// The name a field's downloads are kept under in its blob store (`BlobStore.append(from:)`).
     static let central = "central"
 
+    /// Moves every file `field` owes the central or lacks; what went wrong with one file is a notice, and the others go on.
     public static func run(_ field: FieldReplica, client: SyncClient) async throws -> FileTransferSummary {
         var summary = FileTransferSummary()
         guard let store = field.replica.blobStore else { return summary }
