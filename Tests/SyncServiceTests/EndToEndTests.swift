@@ -29,6 +29,18 @@ struct EndToEndTests {
         return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// `syncd run` on field replica `db`, every second, its output dropped.
+    func startDaemon(db: String) throws -> Process {
+        let daemon = Process()
+        daemon.executableURL = Binaries.directory.appendingPathComponent("syncd")
+        daemon.arguments = ["run", "--db", db, "--interval", "1"]
+        daemon.currentDirectoryURL = directory
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        return daemon
+    }
+
     /// A bureau with squad-3 and its people, and two enrolled devices of squad-3.
     func bureau() throws -> (laptop: String, tablet: String) {
         _ = try syncd("init", "--db", "central.sqlite", "--bureau", "某某局")
@@ -146,13 +158,7 @@ struct EndToEndTests {
         let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
         defer { server.stop() }
         _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
-        let daemon = Process()
-        daemon.executableURL = Binaries.directory.appendingPathComponent("syncd")
-        daemon.arguments = ["run", "--db", "laptop.sqlite", "--interval", "1"]
-        daemon.currentDirectoryURL = directory
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try startDaemon(db: "laptop.sqlite")
         var ids: [String] = []
         for i in 0..<15 {
             ids.append(try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "t\(i)", "--body", "b"))

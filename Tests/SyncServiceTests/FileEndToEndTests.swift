@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import TestSupport
+import SyncCore
 import Testing
 
 /// Attachments' files across real processes (docs/attachments.md): sent in chunks after the changes,
@@ -27,6 +28,11 @@ extension EndToEndTests {
             number += 1
         }
         return data.prefix(count)
+    }
+
+    /// Where the central keeps file `hash` once it holds it whole.
+    func atCentral(_ hash: String) -> URL {
+        directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)")
     }
 
     /// The bytes of the partial copy of file `hash` in the blob store `folder` (one sender's; it names the file first).
@@ -65,7 +71,7 @@ extension EndToEndTests {
         try refused("no file at", "draft", "--db", "laptop.sqlite", "--as", "wang", "--title", "t", "--attach", "/no/such/file.mp4")
         let video = Self.videoBytes(20 << 20)
         try video.write(to: directory.appendingPathComponent("enforcement.mp4"))
-        let hash = SHA256.hash(data: video).map { String(format: "%02x", $0) }.joined()
+        let hash = BlobHash.of(video).hex
         let id = try ok(
             "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "中队开展执法", "--body", "执法过程录像。",
             "--attach", "enforcement.mp4=执法过程")
@@ -84,7 +90,7 @@ extension EndToEndTests {
         proxy.cutFiles(afterBytes: nil)
         #expect(try ok("sync", "--db", "laptop.sqlite").contains("files: sent 1 (12 MB)"))
         #expect(proxy.takeFileBytesSent() == 12 << 20, "the second round sent the other 12 MiB alone")
-        let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
+        let stored = try Data(contentsOf: atCentral(hash))
         #expect(stored == video, "the central holds the file whole")
         #expect(try ok("status", "--db", "laptop.sqlite").contains("files to send:        0"))
 
@@ -127,7 +133,7 @@ extension EndToEndTests {
         _ = try ok("sync", "--db", "laptop.sqlite")
         let photo = Self.videoBytes(300_000)
         try photo.write(to: directory.appendingPathComponent("scene.jpg"))
-        let hash = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        let hash = BlobHash.of(photo).hex
         _ = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "现场", "--body", "b", "--attach", "scene.jpg=现场照片")
         proxy.cutFiles(afterBytes: 0)
         _ = try ok("sync", "--db", "laptop.sqlite")
@@ -141,7 +147,7 @@ extension EndToEndTests {
 
         proxy.cutFiles(afterBytes: nil)
         #expect(try ok("sync", "--db", "laptop.sqlite").contains("files: sent 1"))
-        let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
+        let stored = try Data(contentsOf: atCentral(hash))
         #expect(stored == photo)
     }
 
@@ -159,7 +165,7 @@ extension EndToEndTests {
         _ = try ok("sync", "--db", "tablet.sqlite")
         let photo = Self.videoBytes(50_000)
         try photo.write(to: directory.appendingPathComponent("secret.jpg"))
-        let hash = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        let hash = BlobHash.of(photo).hex
         let id = try ok(
             "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "涉密", "--body", "b", "--classification",
             "secret", "--attach", "secret.jpg=涉密现场")
@@ -169,7 +175,7 @@ extension EndToEndTests {
 
         _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "up.bundle")
         #expect(try ok("bundle", "import", "up.bundle", "--db", "central.sqlite").contains("1 attached file(s)"))
-        let stored = try Data(contentsOf: directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)"))
+        let stored = try Data(contentsOf: atCentral(hash))
         #expect(stored == photo)
         _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back.bundle")
         #expect(try ok("bundle", "import", "back.bundle", "--db", "tablet.sqlite").contains("1 attached file(s)"))
@@ -189,21 +195,15 @@ extension EndToEndTests {
         _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
         let photo = Self.videoBytes(200_000)
         try photo.write(to: directory.appendingPathComponent("scene.jpg"))
-        let hash = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        let hash = BlobHash.of(photo).hex
         _ = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "现场", "--body", "b", "--attach", "scene.jpg=现场")
-        let daemon = Process()
-        daemon.executableURL = Binaries.directory.appendingPathComponent("syncd")
-        daemon.arguments = ["run", "--db", "laptop.sqlite", "--interval", "1"]
-        daemon.currentDirectoryURL = directory
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try startDaemon(db: "laptop.sqlite")
         defer {
             daemon.terminate()
             daemon.waitUntilExit()
         }
         // Watch for the file at the central (a condition, not a fixed wait), for at most a minute.
-        let stored = directory.appendingPathComponent("central.sqlite.blobs/\(hash.prefix(2))/\(hash)")
+        let stored = atCentral(hash)
         let deadline = ContinuousClock.now + .seconds(60)
         while !FileManager.default.fileExists(atPath: stored.path), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
@@ -229,5 +229,30 @@ extension EndToEndTests {
         #expect(try ok("status", "--db", "tablet.sqlite").contains("files to fetch:       0"))
         _ = try ok("attachment", "get", id, "empty.txt", "--db", "tablet.sqlite", "--out", "copy.txt")
         #expect(try Data(contentsOf: directory.appendingPathComponent("copy.txt")).isEmpty)
+    }
+
+    @Test("a central put back from a backup taken before a photo came gets the photo again from the device, and the unit's other device fetches it")
+    func photoAfterCentralRestore() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        var server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", server.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", server.url, "--token", tokens.tablet)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try syncd("backup", "--db", "central.sqlite", "--out", "central.bak")
+        let photo = Self.videoBytes(100_000)
+        try photo.write(to: directory.appendingPathComponent("scene.jpg"))
+        let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "现场", "--body", "b", "--attach", "scene.jpg=现场")
+        #expect(try ok("sync", "--db", "laptop.sqlite").contains("files: sent 1"))
+
+        server.stop()
+        _ = try syncd("restore", "--from", "central.bak", "--db", "central.sqlite")
+        server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        // The restored central has neither the report nor its record of the photo: the device sends both again.
+        #expect(try ok("sync", "--db", "laptop.sqlite", "--central", server.url).contains("files: sent 1"))
+        _ = try ok("sync", "--db", "tablet.sqlite", "--central", server.url)
+        _ = try ok("attachment", "get", id, "scene.jpg", "--db", "tablet.sqlite", "--out", "copy.jpg")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("copy.jpg")) == photo)
     }
 }
