@@ -57,6 +57,12 @@ extension Replica {
         }
     }
 
+    /// Notes that a file is not in the store after all (a replica file put back without its `.blobs`
+    /// folder): it is fetched again like any file this replica lacks.
+    public func forgetHeld(_ hash: BlobHash) throws {
+        try write { db in try db.execute(sql: "DELETE FROM blobs WHERE hash = ?", arguments: [hash.hex]) }
+    }
+
     /// Report `id`'s attachments, each with whether its file is here.
     public func attachmentFiles(of idOrPrefix: String) throws -> [AttachmentFile] {
         let report = try report(idOrPrefix)

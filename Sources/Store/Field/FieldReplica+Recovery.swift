@@ -73,6 +73,8 @@ extension FieldReplica {
             }
             guard centralBehind else { return }
             recovery.resent = try Self.enqueueLocalChangesAgain(of: mine.union([try Meta.require(.replicaID, db)]), db)
+            // A central put back may lack files it had confirmed: ask it again about each (`FileTransfer`).
+            try db.execute(sql: "UPDATE blobs SET at_central = 0")
             let (returned, lost) = try Self.enqueueCentralChangesItLost(standing, db)
             recovery.returned = returned
             recovery.lostAtCentral = lost

@@ -72,7 +72,7 @@ enum ReportRows {
                 timeline.firstReceipt?.millisecondsSince1970, timeline.earliest.millisecondsSince1970,
                 timeline.latest.millisecondsSince1970,
             ])
-        try AttachmentRefs.save(report: record.id, attachments: winners["attachments"], db)
+        try AttachmentRefs.save(record, attachments: winners["attachments"], db)
     }
 
     /// The record's timeline, reading the two times it needs from the winning fields' JSON (a field that

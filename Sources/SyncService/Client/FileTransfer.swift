@@ -48,6 +48,11 @@ public enum FileTransfer {
     private static func send(
         _ reference: BlobReference, from store: BlobStore, _ field: FieldReplica, _ client: SyncClient, _ summary: inout FileTransferSummary
     ) async throws {
+        guard store.contains(reference.hash) else {
+            try field.replica.forgetHeld(reference.hash)
+            summary.notices.append("file \(reference.hash.short) is no longer in \(store.directory) (put back without it?); it is fetched from the central when the central holds it")
+            return
+        }
         do {
             var status = try await client.uploadStatus(reference.hash)
             var retried = false
