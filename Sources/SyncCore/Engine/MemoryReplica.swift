@@ -123,12 +123,19 @@ public struct MemoryReplica: Sendable {
 
     /// Runs one engine batch and keeps its effects; a batch that throws leaves the replica unchanged.
     private mutating func batch<T>(now: Date, _ body: (MergeEngine) throws -> T) throws -> T {
-        let engine = try MergeEngine(source: self, replicaID: replicaID, counter: counter, clock: clock, policy: policy, now: now)
+        let (result, effects) = try Self.run(MergeEngine(source: self, replicaID: replicaID, counter: counter, clock: clock, policy: policy, now: now), body)
+        // The engine, and with it its copy of this replica as the source, is gone by now: the log and
+        // the dictionaries are this value's alone again, so `keep` appends in place instead of copying
+        // the whole log once per batch.
+        keep(effects)
+        return result
+    }
+
+    private static func run<T>(_ engine: MergeEngine, _ body: (MergeEngine) throws -> T) throws -> (T, MergeEffects) {
         // The merge rules' scenarios take steps unsigned; the stores that ship check every signature.
         engine.checksSignatures = false
         let result = try body(engine)
-        keep(try engine.finish())
-        return result
+        return (result, try engine.finish())
     }
 
     private mutating func keep(_ effects: MergeEffects) {
