@@ -94,7 +94,7 @@ public struct SyncClient: Sendable {
             throw unreachable(error)
         }
         try Self.check(response, body: bytes)
-        do { return try JSONCoding.decoder().decode(Answer.self, from: Data(buffer: bytes)) } catch {
+        do { return try JSONCoding.read(Answer.self, from: Array(bytes.readableBytesView)) } catch {
             let detail = (error as? DecodingError)?.readableDescription ?? "\(error)"
             throw ReportSyncError(
                 .unavailable, "the central at \(baseURL) answered something this ReportSync cannot read (\(detail)); check both versions")

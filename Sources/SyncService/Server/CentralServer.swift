@@ -141,7 +141,7 @@ public enum CentralServer {
                 throw APIError(.badRequest, code: "malformed-request", error.message)
             }
         }
-        do { return try JSONCoding.decoder().decode(T.self, from: Data(buffer: buffer)) } catch let error as DecodingError {
+        do { return try JSONCoding.read(T.self, from: Array(buffer.readableBytesView)) } catch let error as DecodingError {
             throw APIError(.badRequest, code: "malformed-request", "the body is not a valid \(T.self): \(error.readableDescription)")
         } catch {
             throw APIError(.badRequest, code: "malformed-request", "the body is not valid JSON")
