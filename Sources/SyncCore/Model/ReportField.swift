@@ -43,7 +43,8 @@ public struct ReportField: Sendable {
 
     /// Throws unless `json` is a value of this field written exactly as this program writes it.
     public func checkCanonical(_ json: String) throws {
-        guard json.count <= maxJSONLength else {
+        // Characters are never more than UTF-8 bytes: count them (grapheme by grapheme) only when the bytes are over.
+        guard json.utf8.count <= maxJSONLength || json.count <= maxJSONLength else {
             throw FieldProblem.tooLong(max: maxJSONLength)
         }
         var content = ReportContent(category: .dynamic, title: "", body: "")
@@ -78,7 +79,10 @@ public struct ReportField: Sendable {
         ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
             read: { json, content in
-                if let plain = JSONCoding.plainString(json) { content[keyPath: path] = T(text: plain) } else {
+                if let plain = JSONCoding.plainString(json) { content[keyPath: path] = T(text: plain) } else if let text = JSONTree.parse(Array(json.utf8))?.string {
+                    // A literal with escapes (a body with line breaks), read by hand: the text `JSONDecoder` reads.
+                    content[keyPath: path] = T(text: text)
+                } else {
                     content[keyPath: path] = try JSONCoding.value(T.self, from: json)
                 }
             }, plainIsCanonical: true, expected: nil)

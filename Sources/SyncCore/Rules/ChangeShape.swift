@@ -27,7 +27,7 @@ public enum ChangeShape {
                 .malformed,
                 "change #\(index + 1): its dot names replica '\(Identifier.shown(change.dot.replica))' with counter \(change.dot.counter); a dot needs a well-formed replica id and a positive counter")
         }
-        let name = "change \(change.dot) (#\(index + 1))"
+        var name: String { "change \(change.dot) (#\(index + 1))" }
         func malformed(_ what: String) -> ReportSyncError { ReportSyncError(.malformed, "\(name): \(what)") }
         func id(_ value: String, _ what: String) throws {
             guard Identifier.isWellFormed(value) else {
