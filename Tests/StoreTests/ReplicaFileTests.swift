@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Store
+@testable import Store
 import SyncCore
 import Testing
 
@@ -23,6 +23,18 @@ struct ReplicaFileTests {
         #expect(try reopened.report(reportID).content.title == "中队开展夜间巡查")
         let next = try reopened.draft(StoreFixtures.news("second"), by: "wang")
         #expect(next.contentDot.counter > 4, "dot counters continue after reopening, never reissued")
+    }
+
+    @Test("a file's identity reads as Foundation's attributes gave it, so files that keep it still match")
+    func identityText() throws {
+        let dir = try StoreFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("some.sqlite").path
+        #expect(FileIdentity.of(path) == nil)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let foundation = "\(try #require(attributes[.systemNumber])):\(try #require(attributes[.systemFileNumber]))"
+        #expect(FileIdentity.of(path) == foundation)
     }
 
     @Test("init over an existing replica is refused and leaves it as it was")

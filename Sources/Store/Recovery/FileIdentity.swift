@@ -1,11 +1,16 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a file physically is: its device and inode. A copy or a restored backup has different ones.
 enum FileIdentity {
+    /// `DEVICE:INODE` in decimal, as Foundation's file attributes give them (files keep the text), or
+    /// `nil` when nothing is at `path`. One `stat`: the central checks it on every request.
     static func of(_ path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let device = attributes[.systemNumber], let inode = attributes[.systemFileNumber]
-        else { return nil }
-        return "\(device):\(inode)"
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return "\(UInt64(status.st_dev)):\(UInt64(status.st_ino))"
     }
 }
