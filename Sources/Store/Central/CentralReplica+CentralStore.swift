@@ -21,7 +21,7 @@ extension CentralReplica: CentralStore {
     public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {
         try await replica.background {
             try checkFileInPlace()
-            let slice = try feed(after: after, limit: limit, units: try unitScope(of: device.unit))
+            let slice = try feed(after: after, limit: limit, unit: device.unit)
             try notePull(by: device, reaching: slice.covered)
             return slice
         }

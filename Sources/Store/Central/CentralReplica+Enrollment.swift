@@ -45,7 +45,7 @@ extension CentralReplica {
     public func authenticate(token: String) throws -> Enrollment {
         let hash = Self.hash(token: token)
         let enrollment = try replica.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE token_hash = ?", arguments: [hash]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM enrollments WHERE token_hash = ?"), arguments: [hash]) else {
                 throw ReportSyncError(.forbidden, "the token is not known here; enroll the device with syncd enroll and use the token it prints")
             }
             return Self.enrollment(row)

@@ -74,12 +74,11 @@ public struct CentralReplica: Sendable {
     /// in the order sent. A bundle (`PushChannel.bundle`) goes through every check but this one: it is
     /// how a secret report reaches the central.
     public func receivePush(_ changes: [Change], from device: Enrollment, by channel: PushChannel = .network) throws -> [PushResult] {
-        let scope = try unitScope(of: device.unit)
-        if channel == .bundle { return try merge(changes, from: device, scope: scope, withholding: [], keepingSecret: true) }
+        if channel == .bundle { return try merge(changes, from: device, withholding: [], keepingSecret: true) }
         var withheld: Set<String> = []
         for _ in 0..<Self.secrecyPasses {
             do {
-                return try merge(changes, from: device, scope: scope, withholding: withheld)
+                return try merge(changes, from: device, withholding: withheld)
             } catch let secret as StaysSecret {
                 // A withheld report takes nothing secret in this batch, so it cannot be what stays secret again.
                 guard !secret.records.isSubset(of: withheld) else { break }
@@ -91,7 +90,7 @@ public struct CentralReplica: Sendable {
         let secretAnywhere = Set(changes.filter { Secrecy.takesOffNetwork($0, offNetwork) }.map(\.record))
         do {
             return try merge(
-                changes, from: device, scope: scope, withholding: Self.withDependents(withheld.union(secretAnywhere), in: changes))
+                changes, from: device, withholding: Self.withDependents(withheld.union(secretAnywhere), in: changes))
         } catch is StaysSecret {
             throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
         }
@@ -121,12 +120,13 @@ public struct CentralReplica: Sendable {
     }
 
     private func merge(
-        _ changes: [Change], from device: Enrollment, scope: Set<String>, withholding withheld: Set<String>, keepingSecret: Bool = false
+        _ changes: [Change], from device: Enrollment, withholding withheld: Set<String>, keepingSecret: Bool = false
     ) throws -> [PushResult] {
         // Nothing off the network comes in over it: not a report the merge leaves off it, nor a change that
         // would take its report off it waiting for its causes (its text would be kept until they came).
-        // A bundle (`keepingSecret`) is how such reports arrive.
-        let offNetwork = Secrecy.offNetwork(under: try replica.policy())
+        // A bundle (`keepingSecret`) is how such reports arrive. The policy and the device's scope are read
+        // in the push's own transaction.
+        var offNetwork: Set<Classification> = []
         let leftSecret: (MergeEffects) throws -> Void = { effects in
             if keepingSecret { return }
             let secret = effects.records.filter { offNetwork.contains($0.guardedClassification) }.map(\.id)
@@ -135,7 +135,8 @@ public struct CentralReplica: Sendable {
         }
         return try replica.session(check: leftSecret) { s in
             let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
-            let authorization = PushAuthorization(scope: scope, db: s.db)
+            offNetwork = Secrecy.offNetwork(under: s.policy)
+            let authorization = PushAuthorization(scope: try Replica.unitScope(of: device.unit, s.db), db: s.db)
             // A withheld report takes nothing secret in this batch, not even a change that waited here.
             s.engine.heldBack = withheld
             s.engine.voidsRefusalsAs = clerk.id
@@ -258,36 +259,43 @@ public struct CentralReplica: Sendable {
     /// (it came by bundle) are left out unless `includingSecret` (for a bundle to the unit): they never
     /// cross the network.
     public func feed(after: Int64, limit: Int, units: Set<String>, includingSecret: Bool = false) throws -> FeedSlice {
-        try replica.read { db in
-            let scope = units.sorted()
-            let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
-            let rows = try Row.fetchAll(
+        try replica.read { db in try feed(after: after, limit: limit, units: units, includingSecret: includingSecret, db) }
+    }
+
+    /// The next page of the feed for `unit`'s scope (itself and every unit below it), in one read.
+    func feed(after: Int64, limit: Int, unit: String) throws -> FeedSlice {
+        try replica.read { db in try feed(after: after, limit: limit, units: try Replica.unitScope(of: unit, db), includingSecret: false, db) }
+    }
+
+    private func feed(after: Int64, limit: Int, units: Set<String>, includingSecret: Bool, _ db: Database) throws -> FeedSlice {
+        let scope = units.sorted()
+        let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT seq, body FROM changes WHERE seq > ? AND \(try feedFilter(db, placeholders: placeholders, includingSecret: includingSecret)) ORDER BY seq LIMIT ?"),
+            arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
+        let page = rows.prefix(limit)
+        var changes = page.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) }
+        let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM changes")) ?? 0
+        let more = rows.count > limit
+        let covered = more ? changes.last?.seq ?? after : max(after, top)
+        // A report that came back on the network within this page brings its changes from before the
+        // reader's cursor, which the feed left out while it was off (`Declassifications`).
+        let declassifiedHere = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM declassifications WHERE seq > ? AND seq <= ?)"), arguments: [after, covered]) ?? false
+        if after > 0, declassifiedHere {
+            let earlier = try Row.fetchAll(
                 db,
-                sql: "SELECT seq, body FROM changes WHERE seq > ? AND \(try feedFilter(db, placeholders: placeholders, includingSecret: includingSecret)) ORDER BY seq LIMIT ?",
-                arguments: StatementArguments([after] + scope.map { $0 as any DatabaseValueConvertible } + [limit + 1]))
-            let page = rows.prefix(limit)
-            var changes = page.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) }
-            let top = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
-            let more = rows.count > limit
-            let covered = more ? changes.last?.seq ?? after : max(after, top)
-            // A report that came back on the network within this page brings its changes from before the
-            // reader's cursor, which the feed left out while it was off (`Declassifications`).
-            let declassifiedHere = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS(SELECT 1 FROM declassifications WHERE seq > ? AND seq <= ?)", arguments: [after, covered]) ?? false
-            if after > 0, declassifiedHere {
-                let earlier = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT seq, body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND \(Declassifications.between)
-                          \(includingSecret ? "" : "AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now())))
-                        ORDER BY seq
-                        """,
-                    arguments: StatementArguments(
-                        [after] + scope.map { $0 as any DatabaseValueConvertible } + [after, covered, after, covered]))
-                changes = earlier.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) } + changes
-            }
-            return FeedSlice(changes: changes, covered: covered, more: more)
+                sql: """
+                    SELECT seq, body FROM changes WHERE seq <= ? AND unit IN (\(placeholders)) AND \(Declassifications.between)
+                      \(includingSecret ? "" : "AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now())))
+                    ORDER BY seq
+                    """,
+                arguments: StatementArguments(
+                    [after] + scope.map { $0 as any DatabaseValueConvertible } + [after, covered, after, covered]))
+            changes = earlier.map { FeedSlice.Entry(seq: $0["seq"], body: $0["body"]) } + changes
         }
+        return FeedSlice(changes: changes, covered: covered, more: more)
     }
 
     /// Which rows of `changes` a feed for units bound to `placeholders` carries: theirs and every unit's,

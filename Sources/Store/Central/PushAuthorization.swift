@@ -158,7 +158,7 @@ final class PushAuthorization {
 
     private func member(_ id: String) throws -> Member? {
         if let cached = members[id] { return cached }
-        let member = try Member.fetchOne(db, key: id)
+        let member = try Member.fetchOne(db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id])
         members[id] = member
         return member
     }

@@ -27,16 +27,19 @@ extension Replica {
 
     /// The units `unit` stands for: itself and every unit below it.
     public func unitScope(of unit: String) throws -> Set<String> {
-        try read { db in
-            Set(
-                try String.fetchAll(
-                    db,
+        try read { db in try Self.unitScope(of: unit, db) }
+    }
+
+    /// `unitScope(of:)` within a transaction already open.
+    static func unitScope(of unit: String, _ db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db.cachedStatement(
                     sql: """
                         WITH RECURSIVE scope(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN scope s ON u.parent = s.id)
                         SELECT id FROM scope
-                        """,
-                    arguments: [unit]))
-        }
+                        """),
+                arguments: [unit]))
     }
 
     /// Adds a unit (for example a sub-squad) under a known parent.
