@@ -11,8 +11,9 @@ extension CentralReplica: CentralStore {
         try await replica.background { try authenticate(token: token) as Enrollment }
     }
 
+    /// Pushes that arrive together are applied in one transaction, each answered after its commit (`PushGroups`).
     public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
-        try await replica.background {
+        try await pushGroups.apply(changes: changes.count) {
             try checkFileInPlace()
             return try receivePush(changes, from: device)
         }

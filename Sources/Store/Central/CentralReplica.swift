@@ -14,6 +14,8 @@ public struct CentralReplica: Sendable {
     let openedAs: String?
     /// Each device's latest pull seen by this process (`CentralReplica+Pulls`).
     let pulls = PullNotes()
+    /// Network pushes waiting for the writer, applied a group to a transaction.
+    let pushGroups: PushGroups
 
     /// The central side of `replica`, or an error that says the file is not a central replica.
     public init(_ replica: Replica) throws {
@@ -23,6 +25,7 @@ public struct CentralReplica: Sendable {
                 "\(replica.path ?? "this replica") is not a central replica; create one with syncd init --db FILE --bureau NAME")
         }
         self.replica = replica
+        pushGroups = PushGroups(replica)
         openedAs = replica.path.flatMap(FileIdentity.of)
         try ensureServerKey()
         if try replica.read({ db in try Meta.get(.incarnations, db) }) == nil {

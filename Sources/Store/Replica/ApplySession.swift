@@ -147,7 +147,13 @@ extension Replica {
             return result
         }
         // After the commit, never before: the watermark must not get ahead of the file.
-        if path != nil, let issued { CounterWatermark.raise(replica: issued.replica, to: issued.counter) }
+        if path != nil, let issued {
+            if let shared = sharedTransaction {
+                shared.issued[issued.replica] = max(shared.issued[issued.replica] ?? 0, issued.counter)
+            } else {
+                CounterWatermark.raise(replica: issued.replica, to: issued.counter)
+            }
+        }
         return result
     }
 }

@@ -212,13 +212,26 @@ public final class Replica: Sendable {
     }
 
     /// Runs `body` in one write transaction, translating storage failures.
+    /// Inside a shared transaction (`inOneTransaction`) it is a savepoint of that transaction.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try writer.write(body) } catch { throw StoreErrors.translate(error, path: path) }
+        do {
+            guard let shared = sharedTransaction else { return try writer.write(body) }
+            var result: T?
+            try shared.db.inSavepoint {
+                result = try body(shared.db)
+                return .commit
+            }
+            return result!
+        } catch { throw StoreErrors.translate(error, path: path) }
     }
 
-    /// Runs `body` on a consistent snapshot, translating storage failures.
+    /// Runs `body` on a consistent snapshot, translating storage failures. Inside a shared transaction
+    /// it reads that transaction, what its earlier work wrote included.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try writer.read(body) } catch { throw StoreErrors.translate(error, path: path) }
+        do {
+            guard let shared = sharedTransaction else { return try writer.read(body) }
+            return try body(shared.db)
+        } catch { throw StoreErrors.translate(error, path: path) }
     }
 }
 
