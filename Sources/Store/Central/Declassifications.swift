@@ -14,7 +14,7 @@ enum Declassifications {
     static func declassified(by effects: MergeEffects, _ db: Database, at date: Date) throws -> [String] {
         let offNetwork = try Replica.offNetwork(db, at: date)
         return try effects.records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
-            let before = try String.fetchOne(db, sql: "SELECT classification FROM reports WHERE id = ?", arguments: [record.id])
+            let before = try String.fetchOne(db.cachedStatement(sql: "SELECT classification FROM reports WHERE id = ?"), arguments: [record.id])
             return before.flatMap(Classification.init(rawValue:)).map(offNetwork.contains) == true ? record.id : nil
         }
     }

@@ -148,15 +148,22 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     /// The merged classification (a value that is none of the known ones counts as secret: safest).
     public var classification: Classification {
         guard let json = fields["classification"]?.first?.value else { return .public }
-        return (try? JSONCoding.value(Classification.self, from: json)) ?? .secret
+        return Self.classification(json)
     }
 
     /// The strictest classification among the values that stand (concurrent writes may leave several):
     /// what secrecy is judged by, so that a later-stamped `public` beside a concurrent `secret` does not
     /// let the report onto the network (`Secrecy`). A value none of the known ones counts as secret.
     public var guardedClassification: Classification {
-        let values = (fields["classification"] ?? []).map { (try? JSONCoding.value(Classification.self, from: $0.value)) ?? .secret }
+        let values = (fields["classification"] ?? []).map { Self.classification($0.value) }
         return values.max { Self.strictness($0) < Self.strictness($1) } ?? .public
+    }
+
+    /// A classification value's JSON read (a plain literal by its raw value, without a decoder), or
+    /// `secret` when it is none of the known ones.
+    private static func classification(_ json: String) -> Classification {
+        if let raw = JSONCoding.plainString(json), let known = Classification(rawValue: raw) { return known }
+        return (try? JSONCoding.value(Classification.self, from: json)) ?? .secret
     }
 
     private static func strictness(_ classification: Classification) -> Int {
