@@ -101,12 +101,7 @@ struct ChangeReadingTests {
         let changes: [Change]
 
         init?(reading node: JSONNode, in source: [UInt8]) {
-            guard let elements = node["changes"]?.array else { return nil }
-            var changes: [Change] = []
-            for element in elements {
-                guard let change = Change(reading: element, in: source) else { return nil }
-                changes.append(change)
-            }
+            guard let changes = node["changes"]?.array?.readEach({ Change(reading: $0, in: source) }) else { return nil }
             self.changes = changes
         }
     }

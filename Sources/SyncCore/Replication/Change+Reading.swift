@@ -7,12 +7,12 @@ extension Change: TreeReadable {
             let context = VersionVector(reading: node["context"]), let requiresNodes = node["requires"]?.array,
             let payloadNode = node["payload"]
         else { return nil }
-        var requires: [RecordDot] = []
-        requires.reserveCapacity(requiresNodes.count)
-        for element in requiresNodes {
-            guard let required = element["record"]?.string, let dot = Dot(reading: element["dot"]) else { return nil }
-            requires.append(RecordDot(record: required, dot: dot))
-        }
+        guard
+            let requires = requiresNodes.readEach({ element -> RecordDot? in
+                guard let required = element["record"]?.string, let dot = Dot(reading: element["dot"]) else { return nil }
+                return RecordDot(record: required, dot: dot)
+            })
+        else { return nil }
         let payload: ChangePayload
         if payloadNode["type"]?.string == "content", let write = ContentWrite(reading: payloadNode["content"]) {
             payload = .content(write)

@@ -29,6 +29,19 @@ public struct JSONNode: Sendable {
     public var object: [String: JSONNode]? { if case .object(let members) = value { members } else { nil } }
 }
 
+extension Array where Element == JSONNode {
+    /// Each element read by `read`, or `nil` as soon as one is not (a reader is sure of all, or of none).
+    public func readEach<T>(_ read: (JSONNode) -> T?) -> [T]? {
+        var values: [T] = []
+        values.reserveCapacity(count)
+        for element in self {
+            guard let value = read(element) else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+}
+
 /// A strict, small JSON reader for the hot paths of sync (a push's and a pull's changes), where
 /// Foundation's `JSONDecoder` costs more than the merge.
 ///
