@@ -19,6 +19,12 @@ extension CentralReplica: CentralStore {
         }
     }
 
+    /// Network pushes applied as one group, as `PushGroups` applies the pushes that wait together: for
+    /// tests that drive the group's transaction without threads.
+    func receivePushes(_ pushes: [(changes: [Change], device: Enrollment)]) throws -> [Result<[PushResult], any Error>] {
+        try PushGroups.commit(pushes.map { push in { try receivePush(push.changes, from: push.device) } }, on: replica)
+    }
+
     public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {
         try await replica.background {
             try checkFileInPlace()

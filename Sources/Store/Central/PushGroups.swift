@@ -77,25 +77,31 @@ final class PushGroups: Sendable {
     }
 
     private func run(_ group: [Waiting]) {
-        var answers: [Result<[PushResult], any Error>] = []
         do {
-            try replica.inOneTransaction { db in
-                for waiting in group {
-                    // A push that fails leaves nothing of what it wrote.
-                    var answer: Result<[PushResult], any Error> = .success([])
-                    try db.inSavepoint {
-                        answer = Result { try waiting.push() }
-                        if case .failure = answer { return .rollback }
-                        return .commit
-                    }
-                    answers.append(answer)
-                }
-            }
+            let answers = try Self.commit(group.map(\.push), on: replica)
+            for (waiting, answer) in zip(group, answers) { waiting.answer.resume(with: answer) }
         } catch {
             for waiting in group { waiting.answer.resume(throwing: error) }
-            return
         }
-        for (waiting, answer) in zip(group, answers) { waiting.answer.resume(with: answer) }
+    }
+
+    /// Applies `pushes` in one transaction of `replica`, each in a savepoint of its own (a push that fails
+    /// leaves nothing of what it wrote), and commits once: their answers in order, or, when the
+    /// transaction fails, its error (then none of them was taken).
+    static func commit(_ pushes: [() throws -> [PushResult]], on replica: Replica) throws -> [Result<[PushResult], any Error>] {
+        var answers: [Result<[PushResult], any Error>] = []
+        try replica.inOneTransaction { db in
+            for push in pushes {
+                var answer: Result<[PushResult], any Error> = .success([])
+                try db.inSavepoint {
+                    answer = Result { try push() }
+                    if case .failure = answer { return .rollback }
+                    return .commit
+                }
+                answers.append(answer)
+            }
+        }
+        return answers
     }
 
     private func failAll(_ error: any Error) {
