@@ -64,6 +64,10 @@ struct ChangeReadingTests {
             String(repeating: "[", count: JSONTree.maxDepth + 2) + String(repeating: "]", count: JSONTree.maxDepth + 2),
         ]
         for json in unsure { #expect(JSONTree.parse(Array(json.utf8)) == nil, "\(json)") }
+        // A document of more values than a push or a page holds is not made into a tree.
+        let many = "[" + Array(repeating: "0", count: JSONTree.maxNodes).joined(separator: ",") + "]"
+        #expect(JSONTree.parse(Array(many.utf8)) == nil)
+        #expect(JSONTree.parse(Array(("[" + Array(repeating: "0", count: JSONTree.maxNodes - 1).joined(separator: ",") + "]").utf8)) != nil)
         #expect(JSONTree.parse([0xFF, 0xFE]) == nil)
         #expect(JSONTree.parse(Array("\"".utf8) + [0xC3, 0x28] + Array("\"".utf8)) == nil)
     }

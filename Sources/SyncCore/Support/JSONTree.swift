@@ -46,12 +46,16 @@ extension Array where Element == JSONNode {
 /// Foundation's `JSONDecoder` costs more than the merge.
 ///
 /// It reads RFC 8259 JSON into `JSONNode`s, or gives `nil` whenever it is not sure: malformed text, a
-/// member named twice, nesting deeper than `maxDepth`. The caller then decodes with `JSONDecoder`,
+/// member named twice, nesting deeper than `maxDepth`, more than `maxNodes` values (a node takes some
+/// 40 bytes, so a hostile body of 16 MiB of `0,` must not become a tree of hundreds of megabytes; the
+/// largest push and page hold well under a tenth of it). The caller then decodes with `JSONDecoder`,
 /// which decides and says what is wrong; so a document read here means exactly what `JSONDecoder`
 /// would have read (`JSONCoding.read`).
 public enum JSONTree {
     /// How deep objects and arrays may nest before the reader leaves the document to `JSONDecoder`.
     public static let maxDepth = 32
+    /// How many values a document may hold before the reader leaves it to `JSONDecoder`.
+    public static let maxNodes = 250_000
 
     /// The document `bytes` holds (one value, white space around it), or `nil`.
     public static func parse(_ bytes: [UInt8]) -> JSONNode? {
@@ -66,6 +70,7 @@ public enum JSONTree {
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        var nodesLeft = JSONTree.maxNodes
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -80,7 +85,8 @@ public enum JSONTree {
 
         mutating func value(depth: Int) -> JSONNode? {
             skipSpace()
-            guard index < bytes.count, depth <= JSONTree.maxDepth else { return nil }
+            nodesLeft -= 1
+            guard index < bytes.count, depth <= JSONTree.maxDepth, nodesLeft >= 0 else { return nil }
             let start = index
             let value: JSONNode.Value
             switch bytes[index] {
