@@ -87,7 +87,8 @@ struct Bench: AsyncParsableCommand {
         }
         if runs(.wire) { figures.wire = try WireBenchmark.run(overwrites: quick ? 6_000 : 60_000) }
         if runs(.load) {
-            figures.load = try await LoadBenchmark.run(devices: quick ? 50 : 200, rounds: quick ? 5 : 20, in: directory)
+            figures.load = try await LoadBenchmark.run(
+                devices: quick ? 50 : 200, rounds: quick ? 5 : 20, catchUp: quick ? 2_000 : 14_000, in: directory)
             figures.httpCeiling = peers.flatMap { PeerRun.httpCeiling(peersDirectory: $0, quick: quick) }
         }
         if runs(.desk) {

@@ -63,6 +63,8 @@ struct BenchTable {
                 ceiling.map { times(l.roundsPerSecond / $0.nginxRequestsPerSecond) } ?? "", "≥ 5,000 rounds/s")
             add("  round latency p50 / p99", String(format: "%.1f / %.1f ms", l.p50Milliseconds, l.p99Milliseconds),
                 ceiling.map { String(format: "nginx p99 %.1f ms", $0.nginxP99Milliseconds) } ?? "", "", "p99 < 50 ms")
+            add("  a device catching up \(l.catchUpChanges) changes meanwhile", String(format: "%d pulls, p99 %.0f ms", l.catchUpPulls, l.catchUpP99Milliseconds),
+                "", "", "p99 < 2 s")
         }
     }
 

@@ -14,9 +14,15 @@ enum LoadBenchmark {
         let roundsPerSecond: Double
         let p50Milliseconds: Double
         let p99Milliseconds: Double
+        /// A device of another unit that starts with this many changes to pull, pulling them while the
+        /// others sync.
+        let catchUpChanges: Int
+        /// Its pulls (pages of 1,000) and the p99 of their latency (with so few pulls, the slowest).
+        let catchUpPulls: Int
+        let catchUpP99Milliseconds: Double
     }
 
-    static func run(devices: Int, rounds: Int, in directory: URL) async throws -> Result {
+    static func run(devices: Int, rounds: Int, catchUp catchUpChanges: Int, in directory: URL) async throws -> Result {
         let center = try CentralReplica.create(at: directory.appendingPathComponent("central-load.sqlite").path, bureau: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
         let central = center.replica
         let tokens = try (0..<devices).map { d in
@@ -25,6 +31,7 @@ enum LoadBenchmark {
             try central.addMember(Member(id: "m-\(unit)", name: unit, unit: unit, role: .drafter))
             return try center.enroll(unit: unit, device: "device-\(d)")
         }
+        let catchUpToken = try preloadCatchUp(center, changes: catchUpChanges)
         let http = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: HTTPClient.Configuration(
@@ -35,7 +42,9 @@ enum LoadBenchmark {
             // Each device first pulls the reference data, as `report-cli init --central` does.
             var cursors: [Int64] = []
             for client in clients { cursors.append(try await client.pull(after: 0).next) }
+            let catchingUp = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: catchUpToken, http: http)
             let started = ContinuousClock.now
+            async let catchUpLatencies = catchUp(catchingUp)
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
                 for (d, client) in clients.enumerated() {
                     let cursor = cursors[d]
@@ -46,12 +55,49 @@ enum LoadBenchmark {
                 return all.sorted()
             }
             let seconds = (ContinuousClock.now - started).seconds
+            let pulls = try await catchUpLatencies.sorted()
             return Result(
                 devices: devices, roundsPerDevice: rounds, roundsPerSecond: Double(latencies.count) / seconds,
-                p50Milliseconds: latencies[latencies.count / 2], p99Milliseconds: latencies[latencies.count * 99 / 100])
+                p50Milliseconds: latencies[latencies.count / 2], p99Milliseconds: latencies[latencies.count * 99 / 100],
+                catchUpChanges: catchUpChanges, catchUpPulls: pulls.count, catchUpP99Milliseconds: pulls[pulls.count * 99 / 100])
         }
         try await http.shutdown()
         return result
+    }
+
+    /// A unit whose device has `changes` new reports waiting in its feed (pushed before the load, not
+    /// timed); its token.
+    static func preloadCatchUp(_ center: CentralReplica, changes: Int) throws -> String {
+        let unit = "catch-up"
+        try center.replica.addUnit(OrgUnit(id: unit, name: unit, kind: .squad, parent: "bureau"))
+        try center.replica.addMember(Member(id: "m-\(unit)", name: unit, unit: unit, role: .drafter))
+        let token = try center.enroll(unit: unit, device: "device-\(unit)")
+        let device = try center.authenticate(token: token)
+        let now = Date().millisecondsSince1970
+        let all = (0..<changes).map { i in
+            Change(
+                dot: Dot(replica: "device-\(unit)", counter: Int64(i + 1)), hlc: HybridTimestamp(wallMilliseconds: now, logical: Int64(i)),
+                record: UUIDv7.make(), unit: unit, actor: "m-\(unit)", context: VersionVector(),
+                payload: .content(ContentWrite(creates: true, fields: PeersWorkload.fields(title: "t\(i)", body: "\"巡查情况\""))))
+        }
+        for start in stride(from: 0, to: all.count, by: SyncProtocol.maxBatch) {
+            let answers = try center.receivePush(Array(all[start..<min(start + SyncProtocol.maxBatch, all.count)]), from: device)
+            precondition(answers.allSatisfy { $0.status == .accepted }, "the catching-up device's changes must be accepted")
+        }
+        return token
+    }
+
+    /// The catching-up device pulls its whole feed, a page at a time; the time of each pull in ms.
+    static func catchUp(_ client: SyncClient) async throws -> [Double] {
+        var cursor: Int64 = 0
+        var latencies: [Double] = []
+        while true {
+            let started = ContinuousClock.now
+            let page = try await client.pull(after: cursor)
+            latencies.append((ContinuousClock.now - started).seconds * 1000)
+            cursor = page.next
+            if !page.more { return latencies }
+        }
     }
 
     /// One device's rounds: push a new report, pull the feed after its cursor; the time of each round in ms.
