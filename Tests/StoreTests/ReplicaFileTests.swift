@@ -32,9 +32,14 @@ struct ReplicaFileTests {
         let path = dir.appendingPathComponent("some.sqlite").path
         #expect(FileIdentity.of(path) == nil)
         try Data("x".utf8).write(to: URL(fileURLWithPath: path))
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        let foundation = "\(try #require(attributes[.systemNumber])):\(try #require(attributes[.systemFileNumber]))"
-        #expect(FileIdentity.of(path) == foundation)
+        let link = dir.appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        for place in [path, link] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: place)
+            let foundation = "\(try #require(attributes[.systemNumber])):\(try #require(attributes[.systemFileNumber]))"
+            #expect(FileIdentity.of(place) == foundation, "\(place)")
+        }
+        #expect(FileIdentity.of(link) != FileIdentity.of(path))
     }
 
     @Test("init over an existing replica is refused and leaves it as it was")
