@@ -70,6 +70,27 @@ struct PushGroupTests {
         #expect(try names(replica) == ["a", "c", "gate"])
     }
 
+    @Test("a push that fails after its session issued a dot leaves the counter watermark where the file is")
+    func watermarkOfFailedPush() throws {
+        let (central, dir) = try central()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let replica = central.replica
+        let id = try replica.read { db in try Meta.require(.replicaID, db) }
+        let answers = try PushGroups.commit(
+            [
+                {
+                    try replica.session { s in
+                        try s.commitLocal([Replica.referenceChange(.unit(OrgUnit(id: "x1", name: "x1", kind: .squad, parent: "bureau")), unit: "x1", s)])
+                    }
+                    throw ReportSyncError(.invalidInput, "fails after its session")
+                },
+                { [] },
+            ], on: replica)
+        #expect((try? answers[0].get()) == nil)
+        let counter = try #require(Int64(try replica.read { db in try Meta.require(.counter, db) }))
+        #expect((CounterWatermark.read(replica: id) ?? 0) <= counter)
+    }
+
     @Test("many devices pushing at once: every push is answered, and every change is taken once")
     func concurrentDevices() async throws {
         let (central, dir) = try central()

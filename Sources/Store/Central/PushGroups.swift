@@ -93,11 +93,14 @@ final class PushGroups: Sendable {
         try replica.inOneTransaction { db in
             for push in pushes {
                 var answer: Result<[PushResult], any Error> = .success([])
+                // What a failed push's sessions issued is rolled back with it, watermark included.
+                let issuedBefore = replica.sharedTransaction?.issued
                 try db.inSavepoint {
                     answer = Result { try push() }
                     if case .failure = answer { return .rollback }
                     return .commit
                 }
+                if case .failure = answer, let issuedBefore { replica.sharedTransaction?.issued = issuedBefore }
                 answers.append(answer)
             }
         }
