@@ -79,10 +79,7 @@ public struct ReportField: Sendable {
         ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
             read: { json, content in
-                if let plain = JSONCoding.plainString(json) { content[keyPath: path] = T(text: plain) } else if let text = JSONTree.parse(Array(json.utf8))?.string {
-                    // A literal with escapes (a body with line breaks), read by hand: the text `JSONDecoder` reads.
-                    content[keyPath: path] = T(text: text)
-                } else {
+                if let text = JSONCoding.literalText(json) { content[keyPath: path] = T(text: text) } else {
                     content[keyPath: path] = try JSONCoding.value(T.self, from: json)
                 }
             }, plainIsCanonical: true, expected: nil)

@@ -61,7 +61,13 @@ public enum JSONCoding {
         }
         let inner = bytes[1..<(bytes.count - 1)]
         guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
-        return try decoder().decode(String.self, from: Data(bytes))
+        return try JSONTree.parse(bytes)?.string ?? decoder().decode(String.self, from: Data(bytes))
+    }
+
+    /// The text of a JSON string literal, escapes and all, read without a decoder (`plainString`, else
+    /// `JSONTree`), or `nil` for anything else or anything doubtful: exactly the text `JSONDecoder` reads.
+    public static func literalText(_ json: String) -> String? {
+        plainString(json) ?? JSONTree.parse(Array(json.utf8))?.string
     }
 
     /// The text of a JSON string literal that needs no escape at all (`"abc"` → `abc`), or `nil` for any
