@@ -405,6 +405,9 @@ final class BureauSimulation {
         for _ in 0..<8 {
             var moved = false
             for f in fields.indices {
+                // As SyncRound does, a field first compares its knowledge with the central's standing: a
+                // central restored since the field last asked puts the field's changes back in its outbox.
+                try reconcile(f)
                 // A push the central answers only with `held` moves nothing: stop there, as SyncRound does.
                 while !(try fields[f].nextPush(limit: SyncBatch.max)).isEmpty {
                     let before = try fields[f].outbox().count
@@ -414,9 +417,10 @@ final class BureauSimulation {
                 }
             }
             for f in fields.indices {
-                let before = try fields[f].pullCursor()
+                // A pull reconciles too, and what that puts back in the outbox is movement.
+                let before = (try fields[f].pullCursor(), try fields[f].outbox().count)
                 while try pull(f, pageSize: SyncBatch.max) {}
-                if try fields[f].pullCursor() != before { moved = true }
+                if (try fields[f].pullCursor(), try fields[f].outbox().count) != before { moved = true }
             }
             if !moved { return }
         }

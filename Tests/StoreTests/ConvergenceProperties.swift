@@ -34,6 +34,9 @@ struct ConvergenceProperties {
         // The central restored from a backup that predates a report another field already pulled; its
         // author then made it secret: that field's copy is a stale public one, not a lost report.
         (4_611_690_527_731_946_480, 6, 38),
+        // The central restored after a field's last push and before the run settles: the field learns it
+        // only when it next asks, so settling must ask before it decides that nothing is left to push.
+        (5_973_903_379_544_610_320, 3, 26),
     ]
 
     @Test("schedules that once failed hold every property", arguments: foundSchedules.indices)
