@@ -111,7 +111,9 @@ public struct SyncClient: Sendable {
 
     /// The error for a central that could not be reached or that broke off its answer.
     func unreachable(_ error: any Error) -> ReportSyncError {
-        ReportSyncError(.unavailable, "cannot reach the central at \(baseURL) (\(error)); your changes stay here and go with the next sync")
+        ReportSyncError(
+            .unavailable,
+            "cannot reach the central at \(baseURL): \(ConnectionFailure(error).explanation); your changes stay here and go with the next sync")
     }
 
     /// Throws the central's refusal, in its own words, for an answer that is not a success.
