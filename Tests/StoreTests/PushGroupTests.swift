@@ -91,6 +91,50 @@ struct PushGroupTests {
         #expect((CounterWatermark.read(replica: id) ?? 0) <= counter)
     }
 
+    @Test("a group whose commit fails answers each of its pushes with the error, and takes none of them")
+    func commitFails() async throws {
+        let (central, dir) = try central()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let replica = central.replica
+        let id = try replica.read { db in try Meta.require(.replicaID, db) }
+        // A deferred foreign key is checked only at the commit: a push that leaves one dangling passes
+        // its savepoint and fails the group's commit, as a full disk or a lost lock would.
+        try replica.write { db in
+            try db.execute(sql: "CREATE TABLE parent (id TEXT PRIMARY KEY)")
+            try db.execute(sql: "CREATE TABLE child (parent TEXT REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+        }
+        let counterBefore = try replica.read { db in try Meta.require(.counter, db) }
+        let watermarkBefore = CounterWatermark.read(replica: id)
+        #expect(throws: (any Error).self) {
+            try PushGroups.commit(
+                [
+                    {
+                        try replica.session { s in
+                            try s.commitLocal([Replica.referenceChange(.unit(OrgUnit(id: "x1", name: "x1", kind: .squad, parent: "bureau")), unit: "x1", s)])
+                        }
+                        try replica.write { db in try db.execute(sql: "INSERT INTO scratch(name) VALUES ('a')") }
+                        return []
+                    },
+                    {
+                        try replica.write { db in try db.execute(sql: "INSERT INTO child(parent) VALUES ('nobody')") }
+                        return []
+                    },
+                ], on: replica)
+        }
+        #expect(try names(replica).isEmpty)
+        #expect(try replica.read { db in try Meta.require(.counter, db) } == counterBefore)
+        #expect(CounterWatermark.read(replica: id) == watermarkBefore)
+        // Through the server's path: the push is answered with the commit's error.
+        let answer = await outcome {
+            try await central.pushGroups.apply(changes: 1) {
+                try replica.write { db in try db.execute(sql: "INSERT INTO child(parent) VALUES ('nobody')") }
+                return []
+            }
+        }
+        #expect((try? answer.get()) == nil)
+        #expect(try replica.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child") } == 0)
+    }
+
     @Test("many devices pushing at once: every push is answered, and every change is taken once")
     func concurrentDevices() async throws {
         let (central, dir) = try central()
