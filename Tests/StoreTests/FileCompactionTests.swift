@@ -46,9 +46,9 @@ struct FileCompactionTests {
         let kept = try #require(attachments[1].blob?.hash)
 
         #expect(try central.compact().filesRemoved.files == 0, "no device has pulled past the change that named it")
-        _ = try await central.feed(after: 0, limit: 1000, for: laptop)
+        _ = try central.feed(after: 0, limit: 1000, for: laptop)
         #expect(try central.compact().filesRemoved.files == 0, "the tablet has not")
-        _ = try await central.feed(after: 0, limit: 1000, for: try await central.authenticate(token: tabletToken))
+        _ = try await central.feed(after: 0, limit: 1000, for: central.authenticate(token: tabletToken))
         let done = try central.compact()
         #expect(done.filesRemoved.files == 1 && done.filesRemoved.bytes == 7)
         #expect(try !central.fileStore().contains(dropped) && central.fileStore().contains(kept))

@@ -426,7 +426,7 @@ struct DeskTests {
             #expect(before.contains("前）"), "the laptop's last request, with how long ago")
             #expect(!before.contains("已是最新") && before.components(separatedBy: "从未拉取").count == 3, "neither device pulled yet")
             // The laptop pulls everything; then the office solicits squad-3: one change it has not pulled.
-            var slice = try await desk.fixture.store.feed(after: 0, limit: 100_000, for: laptop)
+            var slice = try desk.fixture.store.feed(after: 0, limit: 100_000, for: laptop)
             #expect(!slice.more)
             #expect(try await page().contains("<td>已是最新</td>"))
             desk.clock.advance(60)
@@ -445,7 +445,7 @@ struct DeskTests {
             #expect(try await page().contains("<td class=\"behind\">4 条</td>"))
             var pages = 0
             repeat {
-                slice = try await desk.fixture.store.feed(after: slice.covered, limit: 1, for: laptop)
+                slice = try desk.fixture.store.feed(after: slice.covered, limit: 1, for: laptop)
                 pages += 1
                 if pages == 2 { #expect(try await page().contains("<td class=\"behind\">2 条</td>"), "two pages pulled, two to go") }
             } while slice.more
@@ -573,7 +573,7 @@ struct DeskTests {
             topic: "防汛检查", units: ["squad-3", "squad-4"], deadline: desk.clock.now + 3 * 86_400, contact: "陈编辑", by: "chen")[0]
         let laptop = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
         @Sendable func pull(after cursor: Int64) async throws -> Int64 {
-            let slice = try await desk.fixture.store.feed(after: cursor, limit: 100_000, for: laptop)
+            let slice = try desk.fixture.store.feed(after: cursor, limit: 100_000, for: laptop)
             _ = try desk.fixture.field.receive(try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) })
             return slice.covered
         }
@@ -668,7 +668,7 @@ struct DeskTests {
 
             // The field learns of the new unit and member at its next pull, as from syncd unit add.
             let laptop = try await desk.fixture.store.authenticate(token: desk.fixture.squad3Token)
-            let slice = try await desk.fixture.store.feed(after: 0, limit: 100_000, for: laptop)
+            let slice = try desk.fixture.store.feed(after: 0, limit: 100_000, for: laptop)
             _ = try desk.fixture.field.receive(try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) })
             #expect(try desk.fixture.field.units().contains { $0.id == "squad-5" && $0.name == "第五中队" })
             #expect(try desk.fixture.field.members().contains { $0.id == "zhou" && $0.unit == "squad-5" })
@@ -722,7 +722,7 @@ struct DeskTests {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("已注销设备 squad-4-phone"))
             }
-            await #expect(throws: ReportSyncError.self) { try await desk.fixture.store.authenticate(token: token) }
+            await #expect(throws: TokenRefused.self) { try await desk.fixture.store.authenticate(token: token) }
         }
     }
 

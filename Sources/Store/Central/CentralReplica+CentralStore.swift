@@ -8,7 +8,14 @@ extension CentralReplica: CentralStore {
     }
 
     public func authenticate(token: String) async throws -> Enrollment {
-        try await replica.background { try authenticate(token: token) as Enrollment }
+        try await replica.background { try checkedToken(token) }
+    }
+
+    /// The token's enrolment, or `TokenRefused` when it is unknown or revoked.
+    private func checkedToken(_ token: String) throws -> Enrollment {
+        do { return try authenticate(token: token) as Enrollment } catch let error as ReportSyncError where error.code == .forbidden {
+            throw TokenRefused(error)
+        }
     }
 
     /// Pushes that arrive together are applied in one transaction, each answered after its commit (`PushGroups`).
@@ -25,24 +32,27 @@ extension CentralReplica: CentralStore {
         try PushGroups.commit(pushes.map { push in { try receivePush(push.changes, from: push.device) } }, on: replica)
     }
 
-    public func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice {
-        try await replica.background {
-            try checkFileInPlace()
-            let slice = try feed(after: after, limit: limit, unit: device.unit)
-            try notePull(by: device, reaching: slice.covered)
-            return slice
-        }
+    public func feed(after: Int64, limit: Int, token: String) async throws -> FeedSlice {
+        try await replica.background { try feed(after: after, limit: limit, for: try checkedToken(token)) }
+    }
+
+    /// The next page of `device`'s feed, noting how far the device has pulled.
+    public func feed(after: Int64, limit: Int, for device: Enrollment) throws -> FeedSlice {
+        try checkFileInPlace()
+        let slice = try feed(after: after, limit: limit, unit: device.unit)
+        try notePull(by: device, reaching: slice.covered)
+        return slice
     }
 
     public func bindBundleKey(_ key: BundlePublicKey, token: String) async throws -> BundlePublicKey {
         try await replica.background {
             try checkFileInPlace()
-            return try bindBundleKey(key, token: token, device: try authenticate(token: token))
+            return try bindBundleKey(key, token: token, device: try checkedToken(token))
         }
     }
 
-    public func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding {
-        try await replica.background { try standing(for: device, asking: asked) as CentralStanding }
+    public func standing(token: String, asking asked: [String]) async throws -> CentralStanding {
+        try await replica.background { try standing(for: try checkedToken(token), asking: asked) }
     }
 
     /// One `stat` of the file, done here rather than on the pool of blocking threads: a health check

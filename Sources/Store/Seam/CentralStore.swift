@@ -8,18 +8,21 @@ import SyncCore
 public protocol CentralStore: Sendable {
     /// The id of the bureau (its central office's unit).
     func bureau() async throws -> String
-    /// The enrolment a bearer token belongs to, or a `forbidden` error that says whether it is unknown or revoked.
+    /// The enrolment a bearer token belongs to; `TokenRefused` says whether it is unknown or revoked.
     func authenticate(token: String) async throws -> Enrollment
     /// Authorises and merges changes pushed by `device`'s replica: one result per change, in the order sent.
     func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult]
-    /// The next page of the feed in `device`'s scope (its unit and the units below it, and reference data).
-    func feed(after: Int64, limit: Int, for device: Enrollment) async throws -> FeedSlice
+    /// The next page of the feed in the scope (its unit and the units below it, and reference data) of
+    /// the device whose token is `token`, checked in the same call (`TokenRefused`): a pull is one trip
+    /// to the store.
+    func feed(after: Int64, limit: Int, token: String) async throws -> FeedSlice
     /// Binds the bundle keys of the device whose token is `token` (its first registration wins; another
     /// key for the same enrolment is a `forbidden` error), and returns the key bound.
     func bindBundleKey(_ key: BundlePublicKey, token: String) async throws -> BundlePublicKey
-    /// What the central holds for `device`'s sync round: its incarnations and its counters per replica
-    /// id; `asked` are the replica ids the device wrote under.
-    func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding
+    /// What the central holds for the sync round of the device whose token is `token`, checked in the
+    /// same call (`TokenRefused`): its incarnations and its counters per replica id; `asked` are the
+    /// replica ids the device wrote under.
+    func standing(token: String, asking asked: [String]) async throws -> CentralStanding
     /// Throws (`unavailable`) when the store cannot take writes: for `/healthz`.
     func checkHealth() async throws
     /// What `/metrics` reports at scrape time.

@@ -66,12 +66,12 @@ public enum CentralServer {
         }
 
         router.get("/v1/standing") { request, _ in
-            let enrollment = try await authenticate(request, store)
+            let token = try bearerToken(request)
             let asked = (request.uri.queryParameters.get("replicas") ?? "").split(separator: ",").map(String.init)
             guard asked.count <= CentralStanding.maxAsked, asked.allSatisfy({ $0.count <= 64 }) else {
                 throw APIError(.badRequest, code: "invalid-input", "replicas lists at most \(CentralStanding.maxAsked) replica ids, comma-separated")
             }
-            return try json(try await storeCall { try await store.standing(for: enrollment, asking: asked) })
+            return try json(try await storeCall { try await store.standing(token: token, asking: asked) })
         }
 
         router.put("/v1/bundle-key") { request, _ in
@@ -97,14 +97,15 @@ public enum CentralServer {
         }
 
         router.get("/v1/changes") { request, _ in
-            let enrollment = try await authenticate(request, store)
+            let token = try bearerToken(request)
             let after = try query(request, "after", default: 0)
             let limit = try query(request, "limit", default: Int64(SyncProtocol.maxPage))
             guard after >= 0, (1...Int64(SyncProtocol.maxPage)).contains(limit) else {
                 throw APIError(
                     .badRequest, code: "invalid-input", "after must be 0 or more and limit between 1 and \(SyncProtocol.maxPage)")
             }
-            let page = try await storeCall { try await store.feed(after: after, limit: Int(limit), for: enrollment) }
+            // The token is checked in the same trip to the store as the page is read.
+            let page = try await storeCall { try await store.feed(after: after, limit: Int(limit), token: token) }
             return try json(canonical: FeedPage(page), gzipFor: request)
         }
         addFileRoutes(to: router, store: store)
@@ -113,14 +114,16 @@ public enum CentralServer {
 
     /// The enrolment behind the request's bearer token.
     static func authenticate(_ request: Request, _ store: any CentralStore) async throws -> Enrollment {
+        let token = try bearerToken(request)
+        return try await storeCall { try await store.authenticate(token: token) }
+    }
+
+    /// The request's bearer token, which the store checks; 401 when there is none.
+    static func bearerToken(_ request: Request) throws -> String {
         guard let token = bearer(request) else {
             throw APIError(.unauthorized, code: "unauthorized", "send the device's token as 'Authorization: Bearer TOKEN'")
         }
-        do {
-            return try await storeCall { try await store.authenticate(token: token) }
-        } catch let error as APIError {
-            throw APIError(.unauthorized, code: "unauthorized", error.message)
-        }
+        return token
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header, if the request has one.
@@ -156,9 +159,11 @@ public enum CentralServer {
         return number
     }
 
-    /// Calls the central store; its errors become API errors.
+    /// Calls the central store; its errors become API errors, a refused token 401.
     static func storeCall<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as ReportSyncError { throw APIError(error) }
+        do { return try await body() } catch let error as ReportSyncError { throw APIError(error) } catch let refused as TokenRefused {
+            throw APIError(.unauthorized, code: "unauthorized", refused.reason.message)
+        }
     }
 
     /// A JSON answer, gzip-compressed when `request` accepts it and the body is large enough to gain.
