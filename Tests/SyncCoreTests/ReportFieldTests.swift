@@ -47,10 +47,21 @@ struct ReportFieldTests {
             ("category", #""weird""#), ("title", #""a\/b""#), ("title", "42"), ("body", #""\u7b2c""#),
             ("eventTime", #""2025-11-24T16:00""#), ("eventTime", #""yesterday""#), ("attachments", #"{"a":1}"#),
             ("emergency", #"{"deaths":"many"}"#), ("followUpSequence", "2.0"), ("place", #"null "#),
+            // An empty value is taken only by a field it empties: never by a required one, never a list for a single value.
+            ("title", "null"), ("body", "[]"), ("category", "null"), ("classification", "[]"), ("followUpSequence", "[]"),
+            ("eventTime", "[]"), ("attachments", "null"),
         ])
     func otherSpellingsRefused(name: String, json: String) throws {
         let field = try #require(ReportField.named(name))
         #expect(throws: ReportField.FieldProblem.self) { try field.checkCanonical(json) }
+    }
+
+    @Test("an empty optional field (null) and an empty list ([]) are taken as a draft writes them", arguments: ["place", "eventTime", "emergency", "disclosure", "followUpSequence", "newMedia", "attachments"])
+    func emptyValues(name: String) throws {
+        let field = try #require(ReportField.named(name))
+        let empty = name == "attachments" ? "[]" : "null"
+        #expect(throws: Never.self) { try field.checkCanonical(empty) }
+        #expect(try ReportContent(category: .dynamic, title: "t", body: "").encodedFields()[name] == empty)
     }
 
     @Test("a field over its size is refused before it is decoded")

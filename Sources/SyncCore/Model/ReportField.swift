@@ -16,6 +16,27 @@ public struct ReportField: Sendable {
     let plainIsCanonical: Bool
     /// What the field must be, for an error message (`nil`: its type says it).
     let expected: String?
+    /// The short values a draft writes for an empty field (`null`, `[]`) that this field reads and
+    /// writes back exactly: found once, by reading and writing each, then taken without a decoder.
+    let canonicalEmptyValues: Set<String>
+
+    init(
+        name: String, maxJSONLength: Int, encode: @escaping @Sendable (ReportContent, JSONEncoder) throws -> Data,
+        read: @escaping @Sendable (String, inout ReportContent) throws -> Void, plainIsCanonical: Bool, expected: String?
+    ) {
+        self.name = name
+        self.maxJSONLength = maxJSONLength
+        self.encode = encode
+        self.read = read
+        self.plainIsCanonical = plainIsCanonical
+        self.expected = expected
+        canonicalEmptyValues = Set(
+            ["null", "[]"].filter { json in
+                var content = ReportContent(category: .dynamic, title: "", body: "")
+                guard (try? read(json, &content)) != nil, let data = try? encode(content, JSONCoding.encoder()) else { return false }
+                return String(decoding: data, as: UTF8.self) == json
+            })
+    }
 
     /// Every field, in name order.
     public static let all: [ReportField] = [
@@ -47,6 +68,7 @@ public struct ReportField: Sendable {
         guard json.utf8.count <= maxJSONLength || json.count <= maxJSONLength else {
             throw FieldProblem.tooLong(max: maxJSONLength)
         }
+        if canonicalEmptyValues.contains(json) { return }
         var content = ReportContent(category: .dynamic, title: "", body: "")
         do { try read(json, &content) } catch {
             throw FieldProblem.wrongType(expected: expected ?? (error as? DecodingError)?.readableDescription ?? "a valid value")

@@ -11,11 +11,17 @@ public enum Identifier {
     /// in Unicode's composed form (NFC), so that two ids that compare the same are the same bytes
     /// wherever they are stored. (Ids made before the stricter rule for new ids still pass.)
     public static func isWellFormed(_ id: String) -> Bool {
+        // Printable ASCII (the common case: ids made by this program) has no control or formatting
+        // character and is its own composed form: only its length and `/` need looking at.
+        if id.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) {
+            return (1...maxLength).contains(id.utf8.count) && !id.utf8.contains(UInt8(ascii: "/"))
+        }
         guard !id.isEmpty, id.utf8.count <= maxLength * 4, id.count <= maxLength else { return false }
-        let forbidden: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
         guard !id.unicodeScalars.contains(where: { forbidden.contains($0.properties.generalCategory) || $0 == "/" }) else { return false }
         return id.utf8.elementsEqual(id.precomposedStringWithCanonicalMapping.utf8)
     }
+
+    private static let forbidden: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
 
     private static let punctuation: Set<Character> = ["-", "_", ".", ":", "@"]
 
