@@ -34,12 +34,13 @@ struct Bench: AsyncParsableCommand {
         var memory: MemoryBenchmark.Result?
         var wire: WireBenchmark.Result?
         var load: LoadBenchmark.Result?
+        var separatedLoad: SeparatedLoadBenchmark.Result?
         var httpCeiling: PeerRun.HTTPCeiling?
         var desk: DeskBenchmark.Result?
         var files: FileBenchmark.Result?
 
         enum CodingKeys: String, CodingKey {
-            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, httpCeiling, desk, files
+            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
         }
 
         /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
@@ -55,6 +56,7 @@ struct Bench: AsyncParsableCommand {
             try c.encode(memory, forKey: .memory)
             try c.encode(wire, forKey: .wire)
             try c.encode(load, forKey: .load)
+            try c.encode(separatedLoad, forKey: .separatedLoad)
             try c.encode(httpCeiling, forKey: .httpCeiling)
             try c.encode(desk, forKey: .desk)
             try c.encode(files, forKey: .files)
@@ -89,6 +91,7 @@ struct Bench: AsyncParsableCommand {
         if runs(.load) {
             figures.load = try await LoadBenchmark.run(
                 devices: quick ? 50 : 200, rounds: quick ? 5 : 20, catchUp: quick ? 2_000 : 14_000, in: directory)
+            figures.separatedLoad = try await SeparatedLoadBenchmark.run(devices: quick ? 50 : 200, rounds: quick ? 5 : 20, in: directory)
             figures.httpCeiling = peers.flatMap { PeerRun.httpCeiling(peersDirectory: $0, quick: quick) }
         }
         if runs(.desk) {

@@ -66,6 +66,13 @@ struct BenchTable {
             add("  a device catching up \(l.catchUpChanges) changes meanwhile", String(format: "%d pulls, p99 %.0f ms", l.catchUpPulls, l.catchUpP99Milliseconds),
                 "", "", "p99 < 2 s")
         }
+        if let s = f.separatedLoad {
+            add("central alone on CPU 0, \(s.devices) devices on CPU 1", String(format: "%.0f rounds/s", s.roundsPerSecond),
+                f.load.map { String(format: "both on 2 CPUs %.0f", $0.roundsPerSecond) } ?? "", f.load.map { times(s.roundsPerSecond / $0.roundsPerSecond) } ?? "",
+                "")
+            add("  round latency p50 / p99", String(format: "%.1f / %.1f ms", s.p50Milliseconds, s.p99Milliseconds), "", "", "")
+            add("  CPU busy: central / devices", String(format: "%.0f %% / %.0f %%", s.serverCPUBusy * 100, s.devicesCPUBusy * 100), "", "", "")
+        }
     }
 
     private mutating func add(_ figure: String, _ value: String, _ anchor: String, _ ratio: String, _ goal: String) {
