@@ -100,8 +100,11 @@ extension Replica {
     /// The reminders this replica holds (a field replica holds its unit's), oldest first.
     public func reminders(unit: String? = nil) throws -> [SolicitationReminder] {
         try read { db in
-            // The kind written out, so that the partial index `changes_reminders` serves the query.
-            let sql = "SELECT body FROM changes WHERE kind = '\(RecordKind.reminder.rawValue)'" + (unit == nil ? "" : " AND unit = ?") + " ORDER BY seq"
+            // Through the partial index `changes_reminders`, named: for every unit, SQLite would rather walk the
+            // whole log in `seq` order than sort the few reminders (160 ms at 100,000 reports, the desk's
+            // solicitations page). The kind is written out, as the index's condition is.
+            let sql = "SELECT body FROM changes INDEXED BY changes_reminders WHERE kind = '\(RecordKind.reminder.rawValue)'"
+                + (unit == nil ? "" : " AND unit = ?") + " ORDER BY seq"
             return try String.fetchAll(db, sql: sql, arguments: StatementArguments(unit.map { [$0] } ?? [])).compactMap {
                 guard case .reminder(let reminder) = try JSONCoding.value(Change.self, from: $0).payload else { return nil }
                 return reminder
