@@ -56,22 +56,24 @@ struct BenchTable {
                 x.nginxDownloadMebibytesPerSecond.map { String(format: "curl GET nginx %.0f MiB/s", $0) } ?? "",
                 x.nginxDownloadMebibytesPerSecond.map { times(x.downloadMebibytesPerSecond / $0) } ?? "", "≥ 0.5×")
         }
-        if let l = f.load {
+        if let load = f.load {
+            let l = load.rounds
             let ceiling = f.httpCeiling
             add("central: \(l.devices) devices × \(l.roundsPerDevice) rounds", String(format: "%.0f rounds/s", l.roundsPerSecond),
                 ceiling.map { "nginx static " + rate($0.nginxRequestsPerSecond) } ?? "nginx: give --peers",
                 ceiling.map { times(l.roundsPerSecond / $0.nginxRequestsPerSecond) } ?? "", "≥ 5,000 rounds/s")
             add("  round latency p50 / p99", String(format: "%.1f / %.1f ms", l.p50Milliseconds, l.p99Milliseconds),
                 ceiling.map { String(format: "nginx p99 %.1f ms", $0.nginxP99Milliseconds) } ?? "", "", "p99 < 50 ms")
-            add("  a device catching up \(l.catchUpChanges) changes meanwhile", String(format: "%d pulls, p99 %.0f ms", l.catchUpPulls, l.catchUpP99Milliseconds),
+            add("  a device catching up \(load.catchUpChanges) changes meanwhile", String(format: "%d pulls, p99 %.0f ms", load.catchUpPulls, load.catchUpP99Milliseconds),
                 "", "", "p99 < 2 s")
         }
-        if let s = f.separatedLoad {
+        if let separated = f.separatedLoad {
+            let s = separated.rounds
             add("central alone on CPU 0, \(s.devices) devices on CPU 1", String(format: "%.0f rounds/s", s.roundsPerSecond),
-                f.load.map { String(format: "both on 2 CPUs %.0f", $0.roundsPerSecond) } ?? "", f.load.map { times(s.roundsPerSecond / $0.roundsPerSecond) } ?? "",
-                "")
+                f.load.map { String(format: "both on 2 CPUs %.0f", $0.rounds.roundsPerSecond) } ?? "",
+                f.load.map { times(s.roundsPerSecond / $0.rounds.roundsPerSecond) } ?? "", "")
             add("  round latency p50 / p99", String(format: "%.1f / %.1f ms", s.p50Milliseconds, s.p99Milliseconds), "", "", "")
-            add("  CPU busy: central / devices", String(format: "%.0f %% / %.0f %%", s.serverCPUBusy * 100, s.devicesCPUBusy * 100), "", "", "")
+            add("  CPU busy: central / devices", String(format: "%.0f %% / %.0f %%", separated.serverCPUBusy * 100, separated.devicesCPUBusy * 100), "", "", "")
         }
     }
 

@@ -8,12 +8,25 @@ import SyncService
 /// The central under load: many field replicas at once, each syncing small deltas (push one change,
 /// pull what is new) over loopback HTTP: rounds per second and the latency of a round.
 enum LoadBenchmark {
-    struct Result: Codable {
+    /// Rounds per second and their latency, for `devices` devices of `roundsPerDevice` rounds each.
+    struct Rounds: Codable {
         let devices: Int
         let roundsPerDevice: Int
         let roundsPerSecond: Double
         let p50Milliseconds: Double
         let p99Milliseconds: Double
+
+        init(devices: Int, roundsPerDevice: Int, latencies: [Double], seconds: Double) {
+            self.devices = devices
+            self.roundsPerDevice = roundsPerDevice
+            roundsPerSecond = Double(latencies.count) / seconds
+            p50Milliseconds = latencies[latencies.count / 2]
+            p99Milliseconds = latencies[latencies.count * 99 / 100]
+        }
+    }
+
+    struct Result: Codable {
+        let rounds: Rounds
         /// A device of another unit that starts with this many changes to pull, pulling them while the
         /// others sync.
         let catchUpChanges: Int
@@ -24,45 +37,61 @@ enum LoadBenchmark {
 
     static func run(devices: Int, rounds: Int, catchUp catchUpChanges: Int, in directory: URL) async throws -> Result {
         let center = try CentralReplica.create(at: directory.appendingPathComponent("central-load.sqlite").path, bureau: OrgUnit(id: "bureau", name: "bureau", kind: .centralOffice))
-        let central = center.replica
-        let tokens = try (0..<devices).map { d in
-            let unit = String(format: "unit-%03d", d)
-            try central.addUnit(OrgUnit(id: unit, name: unit, kind: .squad, parent: "bureau"))
-            try central.addMember(Member(id: "m-\(unit)", name: unit, unit: unit, role: .drafter))
-            return try center.enroll(unit: unit, device: "device-\(d)")
-        }
+        let tokens = try enrollDevices(devices, at: center)
         let catchUpToken = try preloadCatchUp(center, changes: catchUpChanges)
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: devices + 8),
-                decompression: .enabled(limit: .ratio(100))))
+        let http = httpClient(devices: devices)
         let result = try await withLoopbackServer(center, token: tokens[0]) { _, port in
-            let clients = tokens.map { SyncClient(baseURL: "http://127.0.0.1:\(port)", token: $0, http: http) }
-            // Each device first pulls the reference data, as `report-cli init --central` does.
-            var cursors: [Int64] = []
-            for client in clients { cursors.append(try await client.pull(after: 0).next) }
             let catchingUp = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: catchUpToken, http: http)
+            let clients = try await firstPulls(tokens.map { SyncClient(baseURL: "http://127.0.0.1:\(port)", token: $0, http: http) })
             let started = ContinuousClock.now
             async let catchUpLatencies = catchUp(catchingUp)
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for (d, client) in clients.enumerated() {
-                    let cursor = cursors[d]
-                    group.addTask { try await device(d, client: client, cursor: cursor, rounds: rounds) }
-                }
-                var all: [Double] = []
-                for try await device in group { all += device }
-                return all.sorted()
-            }
+            let latencies = try await allRounds(clients, rounds: rounds)
             let seconds = (ContinuousClock.now - started).seconds
             let pulls = try await catchUpLatencies.sorted()
             return Result(
-                devices: devices, roundsPerDevice: rounds, roundsPerSecond: Double(latencies.count) / seconds,
-                p50Milliseconds: latencies[latencies.count / 2], p99Milliseconds: latencies[latencies.count * 99 / 100],
+                rounds: Rounds(devices: devices, roundsPerDevice: rounds, latencies: latencies, seconds: seconds),
                 catchUpChanges: catchUpChanges, catchUpPulls: pulls.count, catchUpP99Milliseconds: pulls[pulls.count * 99 / 100])
         }
         try await http.shutdown()
         return result
+    }
+
+    /// A unit, a drafter and an enrolled device for each of `count` devices; their tokens.
+    static func enrollDevices(_ count: Int, at center: CentralReplica) throws -> [String] {
+        try (0..<count).map { d in
+            let unit = String(format: "unit-%03d", d)
+            try center.replica.addUnit(OrgUnit(id: unit, name: unit, kind: .squad, parent: "bureau"))
+            try center.replica.addMember(Member(id: "m-\(unit)", name: unit, unit: unit, role: .drafter))
+            return try center.enroll(unit: unit, device: "device-\(d)")
+        }
+    }
+
+    /// One HTTP client for all the devices, with a connection each.
+    static func httpClient(devices: Int) -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: devices + 8),
+                decompression: .enabled(limit: .ratio(100))))
+    }
+
+    /// Each device first pulls the reference data, as `report-cli init --central` does (not timed).
+    static func firstPulls(_ clients: [SyncClient]) async throws -> [(client: SyncClient, cursor: Int64)] {
+        var pulled: [(client: SyncClient, cursor: Int64)] = []
+        for client in clients { pulled.append((client, try await client.pull(after: 0).next)) }
+        return pulled
+    }
+
+    /// Every device's rounds at once; the time of each round in ms, sorted.
+    static func allRounds(_ devices: [(client: SyncClient, cursor: Int64)], rounds: Int) async throws -> [Double] {
+        try await withThrowingTaskGroup(of: [Double].self) { group in
+            for (d, device) in devices.enumerated() {
+                group.addTask { try await self.device(d, client: device.client, cursor: device.cursor, rounds: rounds) }
+            }
+            var all: [Double] = []
+            for try await device in group { all += device }
+            return all.sorted()
+        }
     }
 
     /// A unit whose device has `changes` new reports waiting in its feed (pushed before the load, not

@@ -15,30 +15,14 @@ enum MemoryBenchmark {
 
     /// Serves the central at `path` (holding `reports` reports of unit `other`) with the `syncd` beside this program.
     static func run(centralAt path: String, reports: Int, pages: Int) async throws -> Result? {
-        let syncd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("syncd")
-        guard FileManager.default.isExecutableFile(atPath: syncd.path) else {
-            print("memory: \(syncd.path) is missing; build it too (swift build -c release) to measure the server's memory")
+        guard let syncd = SyncdProcess.binary else {
+            print("memory: syncd is missing beside this program; build it too (swift build -c release) to measure the server's memory")
             return nil
         }
         let token = try CentralReplica.open(at: path).enroll(unit: "other", device: "memory-probe")
-        let port = Int.random(in: 20_000...60_000)
-        let server = Process()
-        server.executableURL = syncd
-        server.arguments = ["serve", "--db", path, "--listen", "127.0.0.1:\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
-        let client = SyncClient(baseURL: "http://127.0.0.1:\(port)", token: token)
-        var up = false
-        for _ in 0..<200 where !up {  // the benchmark, not a test: wait for the process to listen
-            up = (try? await client.probe()) != nil
-            if !up { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        guard up else { throw ReportSyncError(.unavailable, "syncd serve did not start on port \(port)") }
+        let server = try await SyncdProcess.start(syncd, db: path) { SyncClient(baseURL: $0, token: token) }
+        defer { server.stop() }
+        let client = SyncClient(baseURL: "http://127.0.0.1:\(server.port)", token: token)
         var cursor: Int64 = 0
         var pulled = 0
         for _ in 0..<pages {
@@ -47,7 +31,7 @@ enum MemoryBenchmark {
             cursor = page.next
             if !page.more { break }
         }
-        return Result(centralReports: reports, pulledChanges: pulled, peakRSSMebibytes: try highWaterMark(of: server.processIdentifier))
+        return Result(centralReports: reports, pulledChanges: pulled, peakRSSMebibytes: try highWaterMark(of: server.process.processIdentifier))
     }
 
     /// VmHWM of a process, from /proc, in MiB.
