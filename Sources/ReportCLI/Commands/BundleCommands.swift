@@ -112,7 +112,7 @@ struct BundleImport: ReplicaCommand {
             context.print(
                 "imported bundle \(imported.header.id) from the central: \(imported.changes) changes (\(imported.applied) new here); \(imported.delivered) of this device's changes reached the central and left the outbox"
                     + (imported.files > 0 ? "; \(imported.files) attached file(s)" : ""))
-            for notice in imported.reissue.notices { context.print(notice) }
+            for notice in imported.recovery.notices + imported.reissue.notices { context.print(notice) }
         case .standalone:
             throw ReportSyncError(
                 .invalidInput, "a standalone replica syncs with nobody; bundles go between field devices and their central")

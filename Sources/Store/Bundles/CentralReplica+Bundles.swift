@@ -148,7 +148,8 @@ extension CentralReplica {
     /// A bundle for `unit`'s devices: every change of the unit's feed after `after` (by default, the
     /// least pull cursor its devices named in their last bundles, 0 for one that never sent a bundle)
     /// and every change of its reports kept off the network here, with the refusals of its devices'
-    /// changes; encrypted to every device of the unit in force whose bundle keys the central holds.
+    /// changes and what the central holds for each (`UnitBundle.standings`); encrypted to every device
+    /// of the unit in force whose bundle keys the central holds.
     public func exportBundle(unit: String, after: Int64? = nil) throws -> UnitBundleExport {
         let scope = try unitScope(of: unit)
         let devices = try replica.read { db in
@@ -177,15 +178,19 @@ extension CentralReplica {
             more = slice.more
         }
         let at = replica.now()
-        let bundle = UnitBundle(
+        let recipients = devices.map { BundlePublicKey(agreement: $0["agreement"], signing: $0["signing"]) }
+        var bundle = UnitBundle(
             bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes,
             refusals: try refusals(ofDevices: devices.map { $0["device"] }),
             files: try replica.bundledFiles(of: Set(changes.map(\.record)), unconfirmed: false))
+        let standings = try replica.read { db in try CentralIncarnation.standings(forDevices: devices.map { $0["device"] }, db) }
+        var byKey: [String: CentralStanding] = [:]
+        for (key, row) in zip(recipients, devices) { byKey[key.id] = standings[row["device"] as String] }
+        bundle.standings = byKey
         let payload = try JSONCoding.encoder().encode(bundle)
         guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")
         }
-        let recipients = devices.map { BundlePublicKey(agreement: $0["agreement"], signing: $0["signing"]) }
         let id = UUIDv7.make(at: at)
         let file = try BundleFile.seal(
             payload, direction: .toUnit, id: id, at: at, from: replica.bundleIdentity(), to: recipients)

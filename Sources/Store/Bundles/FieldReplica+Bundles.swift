@@ -36,6 +36,8 @@ extension FieldReplica {
         public var reissue = FieldReplica.Reissue()
         /// Attachments' files it carried that this device kept.
         public var files = 0
+        /// What the standing it carried showed and this device repaired (`reconcile(byBundle:)`).
+        public var recovery = FieldRecovery()
     }
 
     /// Keeps the central's public bundle keys, as its standing names them, the first time it names
@@ -155,6 +157,8 @@ extension FieldReplica {
             )
         }
         try Replica.checkBundled(bundle.files ?? [])
+        // What the central held when it wrote the bundle, judged before anything is taken (a sync round asks first too).
+        let recovery = try bundle.standings?[try replica.bundleIdentity().publicKey.id].map { try reconcile(byBundle: $0) } ?? FieldRecovery()
         let reissue = try reissueIfDotsTaken(by: bundle.changes)
         try retireIfOwnChangeComesBack(in: bundle.changes)
         var applied = 0
@@ -177,9 +181,11 @@ extension FieldReplica {
                 for refusal in bundle.refusals {
                     try Outbox.keepRefusal(of: refusal.dot, reason: refusal.reason, at: s.now.millisecondsSince1970, s.db)
                 }
-                // Read again: a pull may have moved the cursor while the pages went in.
+                // Read again: a pull may have moved the cursor while the pages went in, and the standing
+                // may have moved it back before the bundle's start (a restored central): then the changes
+                // between were not in this bundle, and the cursor stays.
                 let now = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
-                try Meta.set(.pullCursor, String(max(now, bundle.covered)), s.db)
+                if now >= bundle.after { try Meta.set(.pullCursor, String(max(now, bundle.covered)), s.db) }
                 try Replica.recordImport(of: header, changes: bundle.changes.count, at: s.now.millisecondsSince1970, s.db)
             }
             start = end
@@ -191,6 +197,12 @@ extension FieldReplica {
             header: header, changes: bundle.changes.count, applied: applied, delivered: delivered, covered: bundle.covered)
         imported.reissue = reissue
         imported.files = files.count
+        imported.recovery = recovery
+        let from = try pullCursor()
+        if from < bundle.after {
+            imported.recovery.notices.append(
+                "this bundle starts after the central's change \(bundle.after), and this device now pulls again from \(from): ask the central office for report-cli bundle export --unit \(unit) --after \(from)")
+        }
         return imported
     }
 }

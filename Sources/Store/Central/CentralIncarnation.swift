@@ -47,13 +47,33 @@ enum CentralIncarnation {
     /// What the central holds for `device`'s sync round; `asked` are the replica ids the device wrote
     /// under (at most `CentralStanding.maxAsked`).
     static func standing(for device: Enrollment, asking asked: [String], _ db: Database) throws -> CentralStanding {
-        let own = try String.fetchAll(db, sql: "SELECT replica FROM device_replicas WHERE device = ? ORDER BY bound_at, replica", arguments: [device.device])
+        try standing(forDevice: device.device, asking: asked, db)
+    }
+
+    /// What the central holds for each of `devices` (ids of devices of one unit), for a bundle to their
+    /// unit: a bundle cannot ask which ids a device wrote under, so each is answered as if it had asked
+    /// about every id bound to the others (its `elsewhere`: a copied file's old ids).
+    static func standings(forDevices devices: [String], _ db: Database) throws -> [String: CentralStanding] {
+        var bound: [String: [String]] = [:]
+        for device in devices {
+            bound[device] = try String.fetchAll(db, sql: "SELECT replica FROM device_replicas WHERE device = ? ORDER BY bound_at, replica", arguments: [device])
+        }
+        var standings: [String: CentralStanding] = [:]
+        for device in devices {
+            let others = devices.filter { $0 != device }.flatMap { bound[$0] ?? [] }
+            standings[device] = try standing(forDevice: device, asking: others, db)
+        }
+        return standings
+    }
+
+    private static func standing(forDevice device: String, asking asked: [String], _ db: Database) throws -> CentralStanding {
+        let own = try String.fetchAll(db, sql: "SELECT replica FROM device_replicas WHERE device = ? ORDER BY bound_at, replica", arguments: [device])
         let earlier = try Meta.get(.returnableAfter, db).map { try JSONCoding.value([CentralStanding.Held].self, from: $0) } ?? []
         let current = try Meta.require(.replicaID, db)
         var elsewhere: [String] = []
         for replica in asked.prefix(CentralStanding.maxAsked) where !own.contains(replica) {
             let holder = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [replica])
-            if let holder, holder != device.device { elsewhere.append(replica) }
+            if let holder, holder != device { elsewhere.append(replica) }
         }
         return CentralStanding(
             incarnations: try incarnations(db), top: try topSequence(db),

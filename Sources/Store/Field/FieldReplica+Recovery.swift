@@ -46,7 +46,6 @@ extension FieldReplica {
         let (current, counter, knownIncarnation) = try replica.read { db in
             (try Meta.require(.replicaID, db), Int64(try Meta.require(.counter, db)) ?? 0, try Meta.get(.centralIncarnation, db))
         }
-        let behindOwnHistory = standing.counter(of: current) > counter
         // This device's ids: those of the file, but for a copied file's old ids another device writes under.
         let mine = Set(known.replicas).subtracting(standing.elsewhere)
         let forgot = known.acknowledged.contains { mine.contains($0.key) && standing.counter(of: $0.key) < $0.value }
@@ -54,24 +53,81 @@ extension FieldReplica {
             try Int64.fetchOne(db, sql: "SELECT MAX(counter) FROM changes WHERE replica = ?", arguments: [standing.centralNow.replica]) ?? 0
         } > standing.centralNow.counter
         let replaced = knownIncarnation != nil && knownIncarnation != standing.incarnation
-        let centralBehind = replaced || standing.top < known.cursor || forgot
-        guard behindOwnHistory || centralBehind || centralBehindItself || knownIncarnation == nil else { return FieldRecovery() }
+        let verdict = Verdict(
+            behindOwnHistory: standing.counter(of: current) > counter, replaced: replaced,
+            centralBehind: replaced || standing.top < known.cursor || forgot, centralBehindItself: centralBehindItself,
+            adoptIncarnation: true)
+        guard verdict.behindOwnHistory || verdict.centralBehind || centralBehindItself || knownIncarnation == nil else { return FieldRecovery() }
+        return try repair(verdict, standing, mine: mine, knownIncarnation: knownIncarnation)
+    }
 
+    /// The same check from the standing a bundle to this device's unit carries (`UnitBundle.standings`),
+    /// written when the bundle was, and so perhaps older than what this device learnt since (by another
+    /// bundle or over the network). It therefore judges only what an older standing cannot mistake:
+    ///
+    /// - **This file is behind its own history** (the central holds more of its replica id than the
+    ///   file has issued): as over the network.
+    /// - **The central was restored or replaced since the incarnation this device knew**: the bundle's
+    ///   incarnations include the one it knew and go on past it, or (re-created) do not include it and
+    ///   began later. Then, as over the network, every local change goes into the outbox again (for the
+    ///   next `bundle export`), the central's lost signed changes go back, and the pull cursor moves back.
+    ///   A bundle whose incarnations began before the one this device knows is older: nothing is judged.
+    ///
+    /// A central put back from an older copy by hand (without `syncd restore`) is found over the network
+    /// only: that needs a standing newer than what the device knows.
+    public func reconcile(byBundle standing: CentralStanding) throws -> FieldRecovery {
+        let (current, counter, knownIncarnation, replicas) = try replica.read { db in
+            (
+                try Meta.require(.replicaID, db), Int64(try Meta.require(.counter, db)) ?? 0, try Meta.get(.centralIncarnation, db),
+                try ReplicaEpoch.previousIDs(db) + [try Meta.require(.replicaID, db)]
+            )
+        }
+        var replaced = false
+        var newer = knownIncarnation == nil
+        if let knownIncarnation, knownIncarnation != standing.incarnation {
+            // Incarnation ids are UUIDv7s, made by the central: a later one sorts after an earlier one.
+            replaced = standing.incarnations.contains { $0.id == knownIncarnation } || standing.incarnation > knownIncarnation
+            newer = replaced
+        }
+        let verdict = Verdict(
+            behindOwnHistory: standing.counter(of: current) > counter, replaced: replaced, centralBehind: replaced,
+            centralBehindItself: false, adoptIncarnation: newer)
+        guard verdict.behindOwnHistory || verdict.centralBehind || knownIncarnation == nil else { return FieldRecovery() }
+        return try repair(verdict, standing, mine: Set(replicas).subtracting(standing.elsewhere), knownIncarnation: knownIncarnation)
+    }
+
+    /// What a standing showed about the two copies.
+    private struct Verdict {
+        /// The central holds more of this file's replica id than the file has issued.
+        let behindOwnHistory: Bool
+        /// The central has a new incarnation since the one this device knew.
+        let replaced: Bool
+        /// The central may lack what it had acknowledged to this device.
+        let centralBehind: Bool
+        /// The central holds fewer of its own changes than this device received from it.
+        let centralBehindItself: Bool
+        /// Whether the standing's incarnation is the one to remember from now on.
+        let adoptIncarnation: Bool
+    }
+
+    /// Repairs what `verdict` found, in one transaction, and says what it did.
+    private func repair(_ verdict: Verdict, _ standing: CentralStanding, mine: Set<String>, knownIncarnation: String?) throws -> FieldRecovery {
         var recovery = FieldRecovery()
-        if centralBehindItself {
+        if verdict.centralBehindItself {
             recovery.notices.append(
                 "the central holds fewer of its own changes (replica \(standing.centralNow.replica)) than this device received from it: it was put back from an older copy without syncd restore. The central office should stop syncd serve, run syncd restore --from FILE --db FILE on its current file, and start it again; until then this device keeps what it has"
             )
         }
         try replica.write { db in
-            try Meta.set(.centralIncarnation, standing.incarnation, db)
-            if behindOwnHistory {
-                let reason = EpochReason.behindOwnHistory(issued: standing.counter(of: current), file: counter)
+            if verdict.adoptIncarnation { try Meta.set(.centralIncarnation, standing.incarnation, db) }
+            if verdict.behindOwnHistory {
+                let current = try Meta.require(.replicaID, db)
+                let reason = EpochReason.behindOwnHistory(issued: standing.counter(of: current), file: Int64(try Meta.require(.counter, db)) ?? 0)
                 let ids = try ReplicaEpoch.begin(reason, db, at: replica.now())
                 recovery.notices.append(
                     "\(reason.description); it now writes as replica \(ids.new) and takes its own later changes back from the central")
             }
-            guard centralBehind else { return }
+            guard verdict.centralBehind else { return }
             recovery.resent = try Self.enqueueLocalChangesAgain(of: mine.union([try Meta.require(.replicaID, db)]), db)
             // A central put back may lack files it had confirmed: ask it again about each (`FileTransfer`).
             try db.execute(sql: "UPDATE blobs SET at_central = 0")
@@ -79,9 +135,9 @@ extension FieldReplica {
             recovery.returned = returned
             recovery.lostAtCentral = lost
             let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
-            let from = replaced ? standing.pullFrom(knownIncarnation: knownIncarnation ?? "", cursor: cursor) : 0
+            let from = verdict.replaced ? standing.pullFrom(knownIncarnation: knownIncarnation ?? "", cursor: cursor) : 0
             try Meta.set(.pullCursor, String(min(cursor, from)), db)
-            let why = replaced ? "the central was restored from a backup or replaced" : "the central holds less than it had acknowledged to this device"
+            let why = verdict.replaced ? "the central was restored from a backup or replaced" : "the central holds less than it had acknowledged to this device"
             var line = "\(why): sending again \(recovery.resent) change(s) it may lack"
             if returned > 0 { line += ", giving back \(returned) signed change(s) of its own it lost" }
             line += ", and pulling again from sequence \(min(cursor, from))"

@@ -66,6 +66,12 @@ public struct UnitBundle: Codable, Sendable {
     /// older ReportSync); a device that already holds one takes it as the central's receipt of it.
     public var files: [BundledFile]?
 
+    /// What the central held for each device it is encrypted to, by the id of the device's bundle keys
+    /// (`BundlePublicKey.id`), when it was written: over HTTP a sync round asks for it (`GET /v1/standing`);
+    /// a device that syncs by bundle alone learns here that the central was restored from a backup
+    /// (`FieldReplica.reconcile(byBundle:)`). None in a bundle of an older ReportSync.
+    public var standings: [String: CentralStanding]?
+
     public init(
         bureau: String, unit: String, after: Int64, covered: Int64, changes: [Change], refusals: [Refusal] = [], files: [BundledFile] = []
     ) {

@@ -1,7 +1,6 @@
-import SyncCore
 
 /// What the central holds, as a field device asks at the start of every sync round
-/// (`GET /v1/standing`): enough for the device to find out, by knowledge rather than by file identity,
+/// (`GET /v1/standing`) or finds in a bundle to its unit (`UnitBundle.standings`): enough for the device to find out, by knowledge rather than by file identity,
 /// whether its own file or the central's was put back from an older copy (`FieldReplica.reconcile`).
 public struct CentralStanding: Codable, Sendable, Equatable {
     /// One replica id and a dot counter of it.

@@ -1,0 +1,101 @@
+import Foundation
+@testable import Store
+import SyncCore
+import Testing
+import TestSupport
+
+/// A station that syncs by bundle alone, and a central restored from a backup (docs/bundles.md,
+/// "A restored central"): the bundle back carries what the central held when it was written, so the
+/// device finds out as a sync round over the network would, and sends again what the central lost.
+@Suite("Bundles and a restored central")
+struct BundleRestoreTests {
+    let directory: URL
+    let path: String
+    let backup: String
+    let token: String
+    let laptop: FieldReplica
+
+    /// A file central whose backup is taken before anything of the laptop's reached it, and a laptop
+    /// of squad-3 set up over the network (its first round: the feed, the keys) that syncs by bundle from then on.
+    init() throws {
+        directory = try StoreFixtures.temporaryDirectory()
+        path = directory.appendingPathComponent("central.sqlite").path
+        backup = directory.appendingPathComponent("central.bak").path
+        let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
+        for person in BureauSimulation.people { try central.replica.addMember(person) }
+        token = try central.enroll(unit: "squad-3", device: "laptop")
+        laptop = try FieldReplica.create(
+            at: directory.appendingPathComponent("laptop.sqlite").path, unit: "squad-3", centralURL: "memory", token: token)
+        let device = try central.authenticate(token: token)
+        let known = try laptop.knowledge()
+        _ = try laptop.reconcile(with: try central.standing(for: device, asking: known.replicas), known: known)
+        let feed = try central.feed(after: 0, limit: 1000, units: ["squad-3"])
+        _ = try laptop.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
+        try laptop.rememberCentralBundleKey(try central.bundleKey())
+        _ = try laptop.recordBundleKeyRegistration(centralHolds: try central.bindBundleKey(try laptop.bundleKey().key, token: token, device: device))
+        _ = try central.replica.backup(to: backup)
+        try central.replica.close()
+    }
+
+    func central() throws -> CentralReplica { try CentralReplica.open(at: path) }
+
+    /// The central put back from its backup with `syncd restore`, as the central office does.
+    func restoreCentral() throws {
+        _ = try CentralReplica.restore(from: backup, to: path)
+    }
+
+    /// A report drafted on the laptop, carried to the central and confirmed by the bundle back.
+    func deliveredReport() throws -> String {
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "中队开展夜查。"), by: "wang").id
+        _ = try central().importBundle(try laptop.exportBundle(.all).file)
+        let back = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
+        #expect(back.delivered == 1 && back.recovery.notices.isEmpty)
+        #expect(try laptop.outbox().isEmpty)
+        return id
+    }
+
+    @Test("a bundle from a restored central puts what it lost back in the outbox; the next bundle brings it back, and both hold the same report")
+    func restoredCentralGetsItsChangesBack() throws {
+        let id = try deliveredReport()
+        try restoreCentral()
+        #expect(throws: ReportSyncError.self) { try central().replica.record(id) }
+
+        let back = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
+        #expect(back.recovery.resent == 1, "\(back.recovery)")
+        #expect(back.recovery.notices.contains { $0.contains("restored from a backup") }, "\(back.recovery.notices)")
+        #expect(try laptop.outbox().count == 1)
+
+        let again = try central().importBundle(try laptop.exportBundle(.all).file)
+        #expect(again.results.map(\.status) == [.accepted])
+        let confirmed = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
+        #expect(confirmed.delivered == 1 && confirmed.recovery.notices.isEmpty)
+        #expect(try laptop.outbox().isEmpty)
+        #expect(try central().replica.record(id) == (try laptop.replica.record(id)))
+    }
+
+    @Test("a bundle written before the restore and imported after one written since judges nothing: the device keeps the newer incarnation")
+    func olderBundleJudgesNothing() throws {
+        _ = try deliveredReport()
+        let older = try central().exportBundle(unit: "squad-3").file
+        try restoreCentral()
+        let newer = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
+        #expect(newer.recovery.resent == 1)
+
+        let late = try laptop.importBundle(older)
+        #expect(late.recovery == FieldRecovery(), "\(late.recovery)")
+        // Had the older bundle's incarnation been taken for the current one, this would look like another restore.
+        _ = try central().importBundle(try laptop.exportBundle(.all).file)
+        let next = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
+        #expect(next.recovery.notices.isEmpty, "\(next.recovery.notices)")
+        #expect(try laptop.outbox().isEmpty)
+    }
+
+    @Test("a bundle from a central that was not restored judges nothing, however many come")
+    func nothingWrong() throws {
+        _ = try deliveredReport()
+        _ = try deliveredReport()
+        let again = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
+        #expect(again.recovery == FieldRecovery())
+    }
+}
