@@ -13,7 +13,12 @@ struct BundleTests {
     let token: String
 
     init() throws {
-        central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        try self.init(central: try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice)))
+    }
+
+    /// The fixture around `central`, a new central replica.
+    init(central: CentralReplica) throws {
+        self.central = central
         try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
         for person in BureauSimulation.people { try central.replica.addMember(person) }
         token = try central.enroll(unit: "squad-3", device: "laptop")
@@ -139,6 +144,62 @@ struct BundleTests {
         try pull(into: tablet)
         #expect(try tablet.replica.report(id).content.body == "定密期间的修改")
         #expect(try tablet.replica.pendingCount() == 0, "nothing waits for changes the feed skipped")
+        #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
+    }
+
+    /// The standard policy with internal reports allowed over the network, loaded by an admin of the
+    /// bureau on `central`, in force from `day` (today when nil).
+    static func allowInternalOverNetwork(on central: CentralReplica, from day: CalendarDay? = nil) throws {
+        if (try? central.replica.member("qian")) == nil {
+            try central.replica.addMember(Member(id: "qian", name: "钱管理员", unit: "bureau", role: .admin))
+        }
+        var open = Policy.standard
+        open.internalOverNetwork = true
+        try central.replica.setPolicy(open, effectiveFrom: day, by: "qian")
+    }
+
+    /// An internal report drafted on `laptop` and carried to the central by bundle, while `tablet`
+    /// pulled over the network past its changes.
+    func internalReportByBundle(from laptop: FieldReplica, past tablet: FieldReplica) throws -> String {
+        var content = ReportContent(category: .dynamic, title: "不宜公开", body: "内部情况")
+        content.classification = .internal
+        let id = try laptop.replica.draft(content, by: "wang").id
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        try pull(into: tablet)
+        #expect(try tablet.pullCursor() == central.feed(after: 0, limit: 1000, units: ["squad-3"]).covered)
+        #expect(throws: ReportSyncError.self) { try tablet.replica.report(id) }
+        return id
+    }
+
+    @Test("a bureau that starts allowing internal reports over the network: a device that pulled past an internal report's changes gets them by the feed")
+    func policyReleasesInternalReports() throws {
+        let laptop = try device(token: token)
+        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let id = try internalReportByBundle(from: laptop, past: tablet)
+        try Self.allowInternalOverNetwork(on: central)
+        try pull(into: tablet)
+        #expect(try tablet.replica.report(id).content.body == "内部情况")
+        #expect(try tablet.replica.pendingCount() == 0, "nothing waits for changes the feed skipped")
+        #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
+    }
+
+    @Test("a policy allowing internal reports from a later day releases them at the central's first write on that day, not before")
+    func policyReleasesInternalReportsOnItsDay() throws {
+        let clock = TestClock(Date())
+        let central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now })
+        let scoped = try BundleTests(central: central)
+        let laptop = try scoped.device(token: scoped.token)
+        let tablet = try scoped.device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let id = try scoped.internalReportByBundle(from: laptop, past: tablet)
+        let zone = WorkingCalendar(policy: try central.replica.policy()).timeZone
+        let tomorrow = CalendarDay(BureauTime.day(clock.now.addingTimeInterval(86_400), in: zone))!
+        try Self.allowInternalOverNetwork(on: central, from: tomorrow)
+        try scoped.pull(into: tablet)
+        #expect(throws: ReportSyncError.self, "not before its day") { try tablet.replica.report(id) }
+        clock.advance(86_400)
+        try central.replica.addUnit(OrgUnit(id: "squad-9", name: "第九中队", kind: .squad, parent: "bureau"))
+        try scoped.pull(into: tablet)
+        #expect(try tablet.replica.report(id).content.body == "内部情况")
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
     }
 

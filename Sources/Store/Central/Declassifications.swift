@@ -29,6 +29,28 @@ enum Declassifications {
         }
     }
 
+    /// Notes, at the central's latest sequence, the reports of every classification the policy in force
+    /// at `date` lets on the network and the one this central last judged by kept off it: a bureau that
+    /// starts allowing internal reports over the network (`Policy.internalOverNetwork`), on the day that
+    /// version takes effect. The feed had left their changes out, as for a report declassified by a write.
+    /// Called by every write transaction that logs a change, after its changes are in (so that sequence
+    /// is past every reader's cursor); the first only remembers the classifications.
+    static func releasedByPolicy(_ db: Database, at date: Date) throws {
+        let offNetwork = try Replica.offNetwork(db, at: date)
+        let text = offNetwork.map(\.rawValue).sorted().joined(separator: ",")
+        let served = try Meta.get(.offNetworkServed, db)
+        guard served != text else { return }
+        try Meta.set(.offNetworkServed, text, db)
+        guard let served else { return }
+        let released = Set(served.split(separator: ",").compactMap { Classification(rawValue: String($0)) }).subtracting(offNetwork)
+        guard !released.isEmpty else { return }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO declassifications(record, seq)
+                SELECT id, (SELECT COALESCE(MAX(seq), 0) FROM changes) FROM reports WHERE classification IN (\(OffNetworkSQL.list(released)))
+                """)
+    }
+
     /// The condition, on a row of `changes`, that its report (or the report it follows up) came back on
     /// the network after central sequence `?` and at or before `?`.
     static let between = """

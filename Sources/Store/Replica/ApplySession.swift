@@ -107,6 +107,7 @@ final class ApplySession {
         }
         for record in effects.records { try save(record) }
         try Declassifications.record(declassified, db)
+        if role == .central, !effects.logged.isEmpty { try Declassifications.releasedByPolicy(db, at: now) }
         try Meta.set(.counter, String(effects.counter), db)
         counters.end = effects.counter
         try Meta.set(.hlc, String(effects.clock.rawValue), db)

@@ -45,6 +45,9 @@ enum Meta {
         case bundleKeyRegistered = "bundle_key_registered"
         /// A field replica's copy of its central's public bundle keys (JSON `BundlePublicKey`).
         case centralBundleKey = "central_bundle_key"
+        /// The classifications a central's feed last kept off the network (comma-separated, `Secrecy`):
+        /// a policy that lets one on again declassifies its reports (`Declassifications.releasedByPolicy`).
+        case offNetworkServed = "off_network_served"
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {
