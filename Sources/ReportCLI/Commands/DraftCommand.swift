@@ -38,9 +38,12 @@ struct EditCommand: ReplicaCommand {
         let policy = try replica.policy()
         let id = try replica.resolveReportID(id)
         var patch = try fields.patch(timeZone: Rendering.timeZone(of: policy), context: context)
-        try AttachedFiles.store(&patch, on: replica, keeping: try replica.report(id).content.attachments, in: context)
+        let before = try replica.report(id).content
+        try AttachedFiles.store(&patch, on: replica, keeping: before.attachments, in: context)
         let report = try replica.edit(id, with: patch, by: actor)
         LengthWarning.report(report.content, policy: policy, at: .saving, in: context)
+        try ReclassificationWarning.report(
+            id, from: before.classification, to: report.content.classification, on: replica, policy: policy, in: context)
         if global.json { return context.print(try Rendering.json(ReportView(report: report))) }
         context.print("saved version \(report.version) of \(report.id); state \(report.state.rawValue)")
     }

@@ -1,0 +1,26 @@
+import Store
+import SyncCore
+
+/// Says on stderr what a change of classification on a field device does not do yet
+/// (docs/bundles.md, "Raising and lowering a classification"): raising it does not withdraw the text
+/// the central and the unit's other devices already hold, and lowering it sends what was written while
+/// it was off the network, text and all, with the next sync.
+enum ReclassificationWarning {
+    static func report(_ id: String, from before: Classification, to after: Classification, on replica: Replica, policy: Policy, in context: CommandContext) throws {
+        let offNetwork = Secrecy.offNetwork(under: policy)
+        let raised = !offNetwork.contains(before) && offNetwork.contains(after)
+        let lowered = offNetwork.contains(before) && !offNetwork.contains(after)
+        guard raised || lowered, try replica.role() == .field else { return }
+        let spread = try FieldReplica(replica).spread(of: id)
+        if raised, spread.elsewhere > 0 {
+            context.printError(
+                "warning: \(spread.elsewhere) earlier change(s) of report \(id) already left this device while it was \(before.rawValue): what is written from now on goes only by bundle, but the central and the unit's other devices keep the text they hold; ReportSync cannot withdraw it yet: tell the secrecy officer"
+            )
+        }
+        if lowered, spread.waiting > 1 {
+            context.printError(
+                "warning: \(spread.waiting - 1) change(s) of report \(id) written while it was \(before.rawValue) now go over the network with this one at the next sync, their text included; to keep them off it, carry them by bundle first (report-cli bundle export --report \(id), and import the central's bundle back), or make it \(before.rawValue) again before the next sync"
+            )
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// What `report-cli edit --classification` says on a field device about what it does not do yet
+/// (docs/bundles.md, "Raising and lowering a classification"), against a real central over loopback.
+@Suite("Changing a classification from the command line")
+struct ReclassificationWarningTests {
+    let cli: CLIHarness
+    let central: LoopbackCentral
+
+    init() async throws {
+        cli = try CLIHarness()
+        central = try await LoopbackCentral(in: cli.directory)
+        await cli.ok(["init", "--db", "laptop.sqlite", "--central", central.url, "--token", central.tokens[0]])
+        await cli.ok(["sync", "--db", "laptop.sqlite"])
+    }
+
+    func draft(_ classification: String) async -> String {
+        await cli.ok([
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "夜查", "--body", "正文", "--classification",
+            classification,
+        ])
+    }
+
+    func edit(_ id: String, _ arguments: String...) async -> CLIHarness.Outcome {
+        let outcome = await cli.run(["edit", id, "--db", "laptop.sqlite", "--as", "wang"] + arguments)
+        #expect(outcome.succeeded, "\(outcome.err)")
+        return outcome
+    }
+
+    @Test("raising a report whose text reached the central says the text stays there; raising one never sent says nothing")
+    func raisingAfterSync() async throws {
+        defer { central.stop() }
+        let sent = await draft("public")
+        await cli.ok(["sync", "--db", "laptop.sqlite"])
+        let raised = await edit(sent, "--classification", "secret")
+        #expect(raised.err.contains("warning: 1 earlier change(s) of report \(sent) already left this device"), "\(raised.err)")
+        #expect(raised.err.contains("keep the text they hold"))
+
+        let unsent = await draft("public")
+        #expect(await edit(unsent, "--classification", "secret").err.isEmpty)
+    }
+
+    @Test("lowering a report with secret-era changes says they go over the network with it; lowering one with none says nothing")
+    func loweringWithHeldChanges() async throws {
+        defer { central.stop() }
+        let id = await draft("secret")
+        _ = await edit(id, "--body", "定密期间的修改")
+        let lowered = await edit(id, "--classification", "public")
+        #expect(lowered.err.contains("warning: 2 change(s) of report \(id) written while it was secret now go over the network"), "\(lowered.err)")
+        #expect(lowered.err.contains("bundle export --report \(id)"))
+
+        // Carried by bundle and confirmed first, nothing of the secret era is left to go.
+        let other = await draft("secret")
+        await cli.ok(["bundle", "export", "--db", "laptop.sqlite", "--out", "up.bundle"])
+        await cli.ok(["bundle", "import", "up.bundle", "--db", "central.sqlite"])
+        await cli.ok(["bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "down.bundle"])
+        await cli.ok(["bundle", "import", "down.bundle", "--db", "laptop.sqlite"])
+        #expect(await edit(other, "--classification", "public").err.isEmpty)
+    }
+}
