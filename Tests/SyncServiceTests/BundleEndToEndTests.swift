@@ -84,6 +84,48 @@ extension EndToEndTests {
         #expect(!traffic.contains("SECRET-TITLE") && !traffic.contains("SECRET-BODY"), "no secret text crossed HTTP")
     }
 
+    @Test(
+        "a report made secret after it went over the network: the edit warns that the central keeps the earlier text, and nothing written after the raise crosses HTTP; it reaches the central and the tablet by bundle"
+    )
+    func raisedReportTravelsByBundle() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        defer { server.stop() }
+        let proxy = try await LoggingProxy.start(upstream: server.url)
+        defer { proxy.stop() }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "OPEN-TITLE", "--body", "OPEN-BODY")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+
+        let raised = try cli(
+            "edit", id, "--db", "laptop.sqlite", "--as", "wang", "--classification", "secret", "--body", "RAISED-BODY 定密后的正文")
+        #expect(raised.status == 0 && raised.err.contains("keep the text they hold"), "\(raised.err)")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(try json("status", "--db", "laptop.sqlite")["heldSecret"] as? Int == 1, "the raise and its text wait for a bundle")
+        #expect(try json("show", id, "--db", "central.sqlite")["body"] as? String == "OPEN-BODY", "the central has only what was public")
+
+        _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "stick.bundle")
+        _ = try ok("bundle", "import", "stick.bundle", "--db", "central.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back.bundle")
+        for device in ["laptop.sqlite", "tablet.sqlite"] {
+            _ = try ok("bundle", "import", "back.bundle", "--db", device)
+            #expect(try json("show", id, "--db", device)["body"] as? String == "RAISED-BODY 定密后的正文", "\(device)")
+        }
+        #expect(try json("show", id, "--db", "central.sqlite")["body"] as? String == "RAISED-BODY 定密后的正文")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        let central = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
+        #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
+        let traffic = proxy.traffic
+        #expect(traffic.contains("OPEN-BODY"), "the proxy saw what was public")
+        #expect(!traffic.contains("RAISED-BODY"), "nothing written after the raise crossed HTTP")
+    }
+
     @Test("a tampered, truncated, replayed, foreign or revoked device's bundle is refused in one line, and nothing is written")
     func badBundlesRefused() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
