@@ -32,6 +32,20 @@ extension EndToEndTests {
             #expect(try run("syncd", "enroll", "--db", "c.sqlite").status == 64)
         }
 
+        @Test("a PostgreSQL address for --db is refused in one line that says so, and nothing is written")
+        func postgresAddressRefused() throws {
+            for (tool, arguments) in [
+                ("syncd", ["init", "--db", "postgres://admin@127.0.0.1:5432/bureau", "--bureau", "局"]),
+                ("syncd", ["serve", "--db", "postgresql://admin@127.0.0.1/bureau"]),
+                ("report-cli", ["list", "--db", "postgres://chen@db.example/bureau"]),
+            ] {
+                let result = try Binaries.run(tool, arguments, in: directory)
+                #expect(result.status == 1, "\(tool) \(arguments): \(result.err)")
+                #expect(result.err.contains("is a PostgreSQL address") && result.err.split(separator: "\n").count == 1, "\(result.err)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no file or folder was made")
+        }
+
         @Test("syncd serve on a port in use says which address is taken and what to do, and exits 1")
         func portInUse() throws {
             #expect(try run("syncd", "init", "--db", "c.sqlite", "--bureau", "局").status == 0)

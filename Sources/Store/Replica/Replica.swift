@@ -32,6 +32,7 @@ public final class Replica: Sendable {
         at path: String, unit: OrgUnit, role: ReplicaRole, now: @escaping @Sendable () -> Date,
         setUp: (Database) throws -> Void = { _ in }
     ) throws -> Replica {
+        try ServerAddress.refuse(path)
         if FileManager.default.fileExists(atPath: path) {
             if let existing = try? open(at: path, now: now), let identity = try? existing.identity() {
                 throw ReportSyncError(
@@ -56,6 +57,7 @@ public final class Replica: Sendable {
     /// A file this process may not write (a backup on a read-only mount, another user's file) opens
     /// read-only: it can be read, and every write is refused with a clear error.
     public static func open(at path: String, now: @escaping @Sendable () -> Date = { Date() }) throws -> Replica {
+        try ServerAddress.refuse(path)
         guard FileManager.default.fileExists(atPath: path) else {
             throw ReportSyncError(
                 .notFound,

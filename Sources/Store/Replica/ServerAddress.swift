@@ -1,0 +1,21 @@
+import SyncCore
+
+/// A `--db` that names a database server rather than a file. Replicas are SQLite files; a central on
+/// PostgreSQL is planned (docs/postgres.md), and until it is built such an address is refused in one
+/// line rather than taken for a file name (which made a folder called `postgres:` or said "no replica").
+enum ServerAddress {
+    /// The schemes of a PostgreSQL connection URL.
+    static let schemes = ["postgres://", "postgresql://"]
+
+    /// Throws when `path` is, or ends in, a PostgreSQL URL (a relative `--db` arrives joined to the
+    /// working folder).
+    static func refuse(_ path: String) throws {
+        let lowered = path.lowercased()
+        guard let start = schemes.compactMap({ lowered.range(of: $0)?.lowerBound }).min() else { return }
+        let url = String(path[start...])
+        throw ReportSyncError(
+            .invalidInput,
+            "\(url) is a PostgreSQL address, and this ReportSync keeps its replicas in SQLite files only (a central on PostgreSQL is planned: docs/postgres.md); give --db a file path, such as central.sqlite"
+        )
+    }
+}
