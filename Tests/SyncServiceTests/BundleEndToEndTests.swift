@@ -24,12 +24,11 @@ extension EndToEndTests {
     func secretReportTravelsByBundle() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokens = try bureau()
-        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
-        defer { server.stop() }
-        let proxy = try await LoggingProxy.start(upstream: server.url)
-        defer { proxy.stop() }
-        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
-        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        let (server, proxy) = try await centralBehindProxy(tokens)
+        defer {
+            proxy.stop()
+            server.stop()
+        }
         try Binaries.setUpKeys(["wang", "li", "zhao"], on: "laptop.sqlite", in: directory)
         try Binaries.setUpKeys(["chen"], on: "central.sqlite", in: directory)
         _ = try ok("sync", "--db", "laptop.sqlite")
@@ -90,12 +89,11 @@ extension EndToEndTests {
     func raisedReportTravelsByBundle() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokens = try bureau()
-        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
-        defer { server.stop() }
-        let proxy = try await LoggingProxy.start(upstream: server.url)
-        defer { proxy.stop() }
-        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
-        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        let (server, proxy) = try await centralBehindProxy(tokens)
+        defer {
+            proxy.stop()
+            server.stop()
+        }
         let id = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "OPEN-TITLE", "--body", "OPEN-BODY")
         _ = try ok("sync", "--db", "laptop.sqlite")
         _ = try ok("sync", "--db", "tablet.sqlite")

@@ -41,6 +41,21 @@ struct EndToEndTests {
         return daemon
     }
 
+    /// The central served on loopback behind a `LoggingProxy`, with the laptop and the tablet set up
+    /// through the proxy (`tokens` from `bureau()`): where the tests that watch the wire start. The
+    /// caller stops both.
+    func centralBehindProxy(_ tokens: (laptop: String, tablet: String)) async throws -> (server: ServerProcess, proxy: LoggingProxy) {
+        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+        let proxy: LoggingProxy
+        do { proxy = try await LoggingProxy.start(upstream: server.url) } catch {
+            server.stop()
+            throw error
+        }
+        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
+        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        return (server, proxy)
+    }
+
     /// A bureau with squad-3 and its people, and two enrolled devices of squad-3.
     func bureau() throws -> (laptop: String, tablet: String) {
         _ = try syncd("init", "--db", "central.sqlite", "--bureau", "某某局")

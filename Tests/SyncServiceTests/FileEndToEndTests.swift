@@ -60,12 +60,11 @@ extension EndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokens = try bureau()
         let station = try syncd("enroll", "--db", "central.sqlite", "--unit", "squad-4", "--device", "station")
-        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
-        defer { server.stop() }
-        let proxy = try await LoggingProxy.start(upstream: server.url)
-        defer { proxy.stop() }
-        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
-        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        let (server, proxy) = try await centralBehindProxy(tokens)
+        defer {
+            proxy.stop()
+            server.stop()
+        }
         _ = try ok("sync", "--db", "laptop.sqlite")
 
         try refused("no file at", "draft", "--db", "laptop.sqlite", "--as", "wang", "--title", "t", "--attach", "/no/such/file.mp4")
@@ -155,12 +154,11 @@ extension EndToEndTests {
     func secretPhotoTravelsByBundle() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokens = try bureau()
-        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
-        defer { server.stop() }
-        let proxy = try await LoggingProxy.start(upstream: server.url)
-        defer { proxy.stop() }
-        _ = try ok("init", "--db", "laptop.sqlite", "--central", proxy.url, "--token", tokens.laptop)
-        _ = try ok("init", "--db", "tablet.sqlite", "--central", proxy.url, "--token", tokens.tablet)
+        let (server, proxy) = try await centralBehindProxy(tokens)
+        defer {
+            proxy.stop()
+            server.stop()
+        }
         _ = try ok("sync", "--db", "laptop.sqlite")
         _ = try ok("sync", "--db", "tablet.sqlite")
         let photo = Self.videoBytes(50_000)
