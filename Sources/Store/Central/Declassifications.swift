@@ -10,10 +10,10 @@ import SyncCore
 /// report's changes from before the reader's cursor too (`CentralReplica.feed`), so the device can
 /// apply what follows.
 enum Declassifications {
-    /// The records of `effects` that were off the network here before this transaction and are not now.
-    static func declassified(by effects: MergeEffects, _ db: Database, at date: Date) throws -> [String] {
-        let offNetwork = try Replica.offNetwork(db, at: date)
-        return try effects.records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
+    /// The records of `effects` that were off the network here before this transaction and are not now,
+    /// `offNetwork` being the classifications kept off it.
+    static func declassified(by effects: MergeEffects, offNetwork: Set<Classification>, _ db: Database) throws -> [String] {
+        try effects.records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
             let before = try String.fetchOne(db.cachedStatement(sql: "SELECT classification FROM reports WHERE id = ?"), arguments: [record.id])
             return before.flatMap(Classification.init(rawValue:)).map(offNetwork.contains) == true ? record.id : nil
         }
@@ -30,13 +30,12 @@ enum Declassifications {
     }
 
     /// Notes, at the central's latest sequence, the reports of every classification the policy in force
-    /// at `date` lets on the network and the one this central last judged by kept off it: a bureau that
-    /// starts allowing internal reports over the network (`Policy.internalOverNetwork`), on the day that
-    /// version takes effect. The feed had left their changes out, as for a report declassified by a write.
-    /// Called by every write transaction that logs a change, after its changes are in (so that sequence
-    /// is past every reader's cursor); the first only remembers the classifications.
-    static func releasedByPolicy(_ db: Database, at date: Date) throws {
-        let offNetwork = try Replica.offNetwork(db, at: date)
+    /// lets on the network (it keeps `offNetwork` off) and the one this central last judged by kept off
+    /// it: a bureau that starts allowing internal reports over the network (`Policy.internalOverNetwork`),
+    /// on the day that version takes effect. The feed had left their changes out, as for a report
+    /// declassified by a write. Called by every write transaction that logs a change, after its changes
+    /// are in (so that sequence is past every reader's cursor); the first only remembers the classifications.
+    static func releasedByPolicy(offNetwork: Set<Classification>, _ db: Database) throws {
         let text = offNetwork.map(\.rawValue).sorted().joined(separator: ",")
         let served = try Meta.get(.offNetworkServed, db)
         guard served != text else { return }

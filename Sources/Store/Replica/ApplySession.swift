@@ -62,7 +62,9 @@ final class ApplySession {
     func finish(check: (MergeEffects) throws -> Void = { _ in }) throws {
         let effects = try engine.finish()
         try check(effects)
-        let declassified = role == .central ? try Declassifications.declassified(by: effects, db, at: now) : []
+        // The policy in force when the session began: what the feed judged these reports by until now.
+        let offNetwork = Secrecy.offNetwork(under: policy)
+        let declassified = role == .central ? try Declassifications.declassified(by: effects, offNetwork: offNetwork, db) : []
         let at = now.millisecondsSince1970
         for logged in effects.logged {
             let change = logged.change
@@ -107,7 +109,11 @@ final class ApplySession {
         }
         for record in effects.records { try save(record) }
         try Declassifications.record(declassified, db)
-        if role == .central, !effects.logged.isEmpty { try Declassifications.releasedByPolicy(db, at: now) }
+        if role == .central, !effects.logged.isEmpty {
+            // A policy written in this session is in force from now on only once it is saved: read it again then.
+            let policyWritten = effects.references.contains { if case .policy = $0.payload { true } else { false } }
+            try Declassifications.releasedByPolicy(offNetwork: policyWritten ? try Replica.offNetwork(db, at: now) : offNetwork, db)
+        }
         try Meta.set(.counter, String(effects.counter), db)
         counters.end = effects.counter
         try Meta.set(.hlc, String(effects.clock.rawValue), db)
