@@ -74,18 +74,24 @@ struct BundleRestoreTests {
         #expect(try central().replica.record(id) == (try laptop.replica.record(id)))
     }
 
-    @Test("a bundle written before the restore and imported after one written since judges nothing: the device keeps the newer incarnation")
-    func olderBundleJudgesNothing() throws {
-        _ = try deliveredReport()
+    @Test("a bundle written before the restore and imported after one written since is refused whole: the outbox and the cursor stay, and the central gets the report")
+    func olderBundleIsRefused() throws {
+        let id = try deliveredReport()
         let older = try central().exportBundle(unit: "squad-3").file
         try restoreCentral()
         let newer = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
         #expect(newer.recovery.resent == 1)
+        let cursor = try laptop.knowledge().cursor
 
-        let late = try laptop.importBundle(older)
-        #expect(late.recovery == FieldRecovery(), "\(late.recovery)")
-        // Had the older bundle's incarnation been taken for the current one, this would look like another restore.
+        let refusal = #expect(throws: ReportSyncError.self) { try laptop.importBundle(older) }
+        #expect(refusal?.code == .wrongState)
+        #expect(refusal?.message.contains("written before the central was restored") == true, "\(refusal?.message ?? "")")
+        #expect(try laptop.outbox().count == 1, "the older bundle's confirmation must not retire what the restored central lacks")
+        #expect(try laptop.knowledge().cursor == cursor)
+
         _ = try central().importBundle(try laptop.exportBundle(.all).file)
+        #expect(try central().replica.record(id) == (try laptop.replica.record(id)))
+        // Had the older bundle's incarnation been taken for the current one, this would look like another restore.
         let next = try laptop.importBundle(try central().exportBundle(unit: "squad-3").file)
         #expect(next.recovery.notices.isEmpty, "\(next.recovery.notices)")
         #expect(try laptop.outbox().isEmpty)

@@ -33,6 +33,23 @@ struct BundleTests {
         try device.rememberCentralBundleKey(try central.bundleKey())
     }
 
+    /// A sync round over the network as `SyncClient` runs one: the standing first, then the feed in
+    /// pages of `limit`; returns the standing's repairs and the size of each page.
+    @discardableResult
+    func round(into device: FieldReplica, token: String, limit: Int = 1000) throws -> (recovery: FieldRecovery, pages: [Int]) {
+        let known = try device.knowledge()
+        let recovery = try device.reconcile(with: try central.standing(for: try central.authenticate(token: token), asking: known.replicas), known: known)
+        var pages: [Int] = []
+        var more = true
+        while more {
+            let feed = try central.feed(after: try device.pullCursor(), limit: limit, units: ["squad-3"])
+            _ = try device.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
+            pages.append(feed.changes.count)
+            more = feed.more
+        }
+        return (recovery, pages)
+    }
+
     /// A field replica set up with `token` like `init` does (the in-memory fixture has no token), its
     /// clock `ahead` of this machine's by that many seconds.
     func device(token: String, ahead: TimeInterval = 0) throws -> FieldReplica {
@@ -171,16 +188,40 @@ struct BundleTests {
         return id
     }
 
-    @Test("a bureau that starts allowing internal reports over the network: a device that pulled past an internal report's changes gets them by the feed")
+    @Test("a bureau that starts allowing internal reports over the network: a device that pulled past an internal report's changes pulls again from its first and gets them, once")
     func policyReleasesInternalReports() throws {
         let laptop = try device(token: token)
-        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let tabletToken = try central.enroll(unit: "squad-3", device: "tablet")
+        let tablet = try device(token: tabletToken)
         let id = try internalReportByBundle(from: laptop, past: tablet)
         try Self.allowInternalOverNetwork(on: central)
-        try pull(into: tablet)
+        let released = try round(into: tablet, token: tabletToken)
+        #expect(released.recovery.notices.contains { $0.contains("policy now lets reports on the network") }, "\(released.recovery.notices)")
         #expect(try tablet.replica.report(id).content.body == "内部情况")
         #expect(try tablet.replica.pendingCount() == 0, "nothing waits for changes the feed skipped")
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
+        let next = try round(into: tablet, token: tabletToken)
+        #expect(next.recovery == FieldRecovery() && next.pages == [0], "a release is pulled again for once")
+    }
+
+    @Test("a release of many internal reports comes in pages no larger than the feed's, not in one")
+    func policyReleaseComesInPages() throws {
+        let laptop = try device(token: token)
+        let tabletToken = try central.enroll(unit: "squad-3", device: "tablet")
+        let tablet = try device(token: tabletToken)
+        var ids: [String] = []
+        for n in 0..<25 {
+            var content = ReportContent(category: .dynamic, title: "不宜公开\(n)", body: "内部情况")
+            content.classification = .internal
+            ids.append(try laptop.replica.draft(content, by: "wang").id)
+        }
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        try round(into: tablet, token: tabletToken, limit: 10)
+        try Self.allowInternalOverNetwork(on: central)
+        let released = try round(into: tablet, token: tabletToken, limit: 10)
+        #expect(released.pages.count > 2 && released.pages.allSatisfy { $0 <= 10 }, "\(released.pages)")
+        for id in ids { #expect(try tablet.replica.report(id).content.body == "内部情况") }
+        #expect(try tablet.replica.pendingCount() == 0)
     }
 
     @Test("a policy allowing internal reports from a later day releases them at the central's first write on that day, not before")
@@ -189,16 +230,17 @@ struct BundleTests {
         let central = try CentralReplica.inMemory(bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice), now: { clock.now })
         let scoped = try BundleTests(central: central)
         let laptop = try scoped.device(token: scoped.token)
-        let tablet = try scoped.device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let tabletToken = try central.enroll(unit: "squad-3", device: "tablet")
+        let tablet = try scoped.device(token: tabletToken)
         let id = try scoped.internalReportByBundle(from: laptop, past: tablet)
         let zone = WorkingCalendar(policy: try central.replica.policy()).timeZone
         let tomorrow = CalendarDay(BureauTime.day(clock.now.addingTimeInterval(86_400), in: zone))!
         try Self.allowInternalOverNetwork(on: central, from: tomorrow)
-        try scoped.pull(into: tablet)
+        try scoped.round(into: tablet, token: tabletToken)
         #expect(throws: ReportSyncError.self, "not before its day") { try tablet.replica.report(id) }
         clock.advance(86_400)
         try central.replica.addUnit(OrgUnit(id: "squad-9", name: "第九中队", kind: .squad, parent: "bureau"))
-        try scoped.pull(into: tablet)
+        try scoped.round(into: tablet, token: tabletToken)
         #expect(try tablet.replica.report(id).content.body == "内部情况")
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
     }

@@ -9,7 +9,11 @@ extension CentralReplica {
     /// ids the device wrote under.
     public func standing(for device: Enrollment, asking asked: [String] = []) throws -> CentralStanding {
         try checkFileInPlace()
-        var standing = try replica.read { db in try CentralIncarnation.standing(for: device, asking: asked, db) }
+        var standing = try replica.read { db in
+            var standing = try CentralIncarnation.standing(for: device, asking: asked, db)
+            standing.releases = try Declassifications.releases(db)
+            return standing
+        }
         standing.bundleKey = try bundleKey()
         return standing
     }

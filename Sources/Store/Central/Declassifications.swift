@@ -3,7 +3,8 @@ import GRDB
 import SyncCore
 
 /// The central's record of reports that came back on the network after being kept off it
-/// (`Secrecy`), with the central sequence at which they did.
+/// (`Secrecy`), with the central sequence at which they did, and of the policy releases that let a
+/// whole classification back on it.
 ///
 /// The network feed left their earlier changes out, and a device that pulled past those will never
 /// ask for them again: when a page of the feed reaches a report's declassification, it carries the
@@ -29,25 +30,31 @@ enum Declassifications {
         }
     }
 
-    /// Notes, at the central's latest sequence, the reports of every classification the policy in force
-    /// lets on the network (it keeps `offNetwork` off) and the one this central last judged by kept off
-    /// it: a bureau that starts allowing internal reports over the network (`Policy.internalOverNetwork`),
-    /// on the day that version takes effect. The feed had left their changes out, as for a report
-    /// declassified by a write. Called by every write transaction that logs a change, after its changes
-    /// are in (so that sequence is past every reader's cursor); the first only remembers the classifications.
+    /// Notes a policy release (`CentralStanding.PolicyRelease`) at the central's latest sequence when the
+    /// policy in force keeps fewer classifications off the network (`offNetwork`) than the one this
+    /// central last judged by: a bureau that starts allowing internal reports over the network
+    /// (`Policy.internalOverNetwork`), on the day that version takes effect. The feed had left those
+    /// reports' changes out, and there may be any number of them: rather than bring them all in one page
+    /// (as for one report declassified by a write), the standing tells each reader past the first of
+    /// them to pull again from there, in pages (`FieldReplica.reconcile`). Called by every write
+    /// transaction that logs a change, after its changes are in; the first only remembers the classifications.
     static func releasedByPolicy(offNetwork: Set<Classification>, _ db: Database) throws {
         let text = offNetwork.map(\.rawValue).sorted().joined(separator: ",")
         let served = try Meta.get(.offNetworkServed, db)
         guard served != text else { return }
         try Meta.set(.offNetworkServed, text, db)
         guard let served else { return }
-        let released = Set(served.split(separator: ",").compactMap { Classification(rawValue: String($0)) }).subtracting(offNetwork)
-        guard !released.isEmpty else { return }
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO declassifications(record, seq)
-                SELECT id, (SELECT COALESCE(MAX(seq), 0) FROM changes) FROM reports WHERE classification IN (\(OffNetworkSQL.list(released)))
-                """)
+        let before = Set(served.split(separator: ",").compactMap { Classification(rawValue: String($0)) })
+        guard !before.subtracting(offNetwork).isEmpty else { return }
+        let released = "kind = 'report' AND \(OffNetworkSQL.change(before))" + (offNetwork.isEmpty ? "" : " AND NOT \(OffNetworkSQL.change(offNetwork))")
+        guard let from = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM changes WHERE \(released)") else { return }
+        let at = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
+        try Meta.set(.policyReleases, try JSONCoding.string(try releases(db) + [CentralStanding.PolicyRelease(at: at, from: from)]), db)
+    }
+
+    /// The policy releases this central made, oldest first.
+    static func releases(_ db: Database) throws -> [CentralStanding.PolicyRelease] {
+        try Meta.get(.policyReleases, db).map { try JSONCoding.value([CentralStanding.PolicyRelease].self, from: $0) } ?? []
     }
 
     /// The condition, on a row of `changes`, that its report (or the report it follows up) came back on

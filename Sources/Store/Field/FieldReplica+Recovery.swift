@@ -41,8 +41,36 @@ extension FieldReplica {
     ///   back (signed) go back to it, and the pull starts again from the lowest base of the central's
     ///   incarnations since the one it knew (from the start when the central cannot say).
     ///
+    /// Apart from those, a policy release this device has not handled and has pulled past
+    /// (`CentralStanding.PolicyRelease`) moves the pull cursor back to its first change.
+    ///
     /// A round that finds nothing wrong only reads.
     public func reconcile(with standing: CentralStanding, known: FieldKnowledge) throws -> FieldRecovery {
+        var recovery = try reconcileCopies(with: standing, known: known)
+        recovery.notices += try pullAgainForReleases(standing)
+        return recovery
+    }
+
+    /// Moves the pull cursor back for the policy releases of `standing` this device has not handled;
+    /// returns the line that says so, if it moved.
+    private func pullAgainForReleases(_ standing: CentralStanding) throws -> [String] {
+        guard let last = standing.releases?.last?.at,
+            try replica.read({ db in Int64(try Meta.get(.releasesHandled, db) ?? "0") ?? 0 }) < last
+        else { return [] }
+        return try replica.write { db in
+            let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
+            let from = standing.pullFrom(releasesAfter: Int64(try Meta.get(.releasesHandled, db) ?? "0") ?? 0, cursor: cursor)
+            try Meta.set(.releasesHandled, String(last), db)
+            guard from < cursor else { return [] }
+            try Meta.set(.pullCursor, String(from), db)
+            return [
+                "the bureau's policy now lets reports on the network that it kept off: pulling again from sequence \(from) to take those this device was not sent"
+            ]
+        }
+    }
+
+    /// The copies' check of `reconcile(with:known:)`.
+    private func reconcileCopies(with standing: CentralStanding, known: FieldKnowledge) throws -> FieldRecovery {
         let (current, counter, knownIncarnation) = try replica.read { db in
             (try Meta.require(.replicaID, db), Int64(try Meta.require(.counter, db)) ?? 0, try Meta.get(.centralIncarnation, db))
         }
@@ -71,7 +99,10 @@ extension FieldReplica {
     ///   incarnations include the one it knew and go on past it, or (re-created) do not include it and
     ///   began later. Then, as over the network, every local change goes into the outbox again (for the
     ///   next `bundle export`), the central's lost signed changes go back, and the pull cursor moves back.
-    ///   A bundle whose incarnations began before the one this device knows is older: nothing is judged.
+    ///
+    /// A bundle whose incarnations began before the one this device knows was written before the
+    /// central was restored: what it confirms may be gone from the central, so it is refused whole
+    /// (`ReportSyncError.wrongState`), before anything is written, and the person asks for a new one.
     ///
     /// A central put back from an older copy by hand (without `syncd restore`) is found over the network
     /// only: that needs a standing newer than what the device knows.
@@ -83,17 +114,25 @@ extension FieldReplica {
             )
         }
         var replaced = false
-        var newer = knownIncarnation == nil
         if let knownIncarnation, knownIncarnation != standing.incarnation {
             // Incarnation ids are UUIDv7s, made by the central: a later one sorts after an earlier one.
             replaced = standing.incarnations.contains { $0.id == knownIncarnation } || standing.incarnation > knownIncarnation
-            newer = replaced
+            guard replaced else { throw try writtenBeforeRestore(standing, known: knownIncarnation) }
         }
         let verdict = Verdict(
             behindOwnHistory: standing.counter(of: current) > counter, replaced: replaced, centralBehind: replaced,
-            centralBehindItself: false, adoptIncarnation: newer)
+            centralBehindItself: false, adoptIncarnation: true)
         guard verdict.behindOwnHistory || verdict.centralBehind || knownIncarnation == nil else { return FieldRecovery() }
         return try repair(verdict, standing, mine: Set(replicas).subtracting(standing.elsewhere), knownIncarnation: knownIncarnation)
+    }
+
+    /// The refusal of a bundle written by an incarnation of the central older than the one this device knows.
+    private func writtenBeforeRestore(_ standing: CentralStanding, known: String) throws -> ReportSyncError {
+        let (unit, cursor) = try replica.read { db in (try Meta.require(.unitID, db), try Meta.get(.pullCursor, db) ?? "0") }
+        return ReportSyncError(
+            .wrongState,
+            "this bundle was written before the central was restored from a backup (by its incarnation \(standing.incarnation); this device already knows the later \(known)): what it confirms may be gone from the central. Ask the central office for a new one (report-cli bundle export --unit \(unit) --after \(cursor)); nothing was imported"
+        )
     }
 
     /// What a standing showed about the two copies.

@@ -48,6 +48,10 @@ enum Meta {
         /// The classifications a central's feed last kept off the network (comma-separated, `Secrecy`):
         /// a policy that lets one on again declassifies its reports (`Declassifications.releasedByPolicy`).
         case offNetworkServed = "off_network_served"
+        /// A central's policy releases (JSON `[CentralStanding.PolicyRelease]`), for the standing.
+        case policyReleases = "policy_releases"
+        /// The highest policy release (`CentralStanding.PolicyRelease.at`) a field replica has pulled again for.
+        case releasesHandled = "releases_handled"
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {

@@ -7,8 +7,8 @@ enum ServerAddress {
     /// The schemes of a PostgreSQL connection URL.
     static let schemes = ["postgres://", "postgresql://"]
 
-    /// Throws when `path` is, or ends in, a PostgreSQL URL (a relative `--db` arrives joined to the
-    /// working folder).
+    /// Throws when `path` holds a PostgreSQL URL anywhere (a relative `--db` arrives joined to the
+    /// working folder, and a file path with `postgres://` in it is no path a person means).
     static func refuse(_ path: String) throws {
         let lowered = path.lowercased()
         guard let start = schemes.compactMap({ lowered.range(of: $0)?.lowerBound }).min() else { return }

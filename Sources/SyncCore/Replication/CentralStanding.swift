@@ -26,6 +26,20 @@ public struct CentralStanding: Codable, Sendable, Equatable {
         }
     }
 
+    /// A day the bureau's policy let a classification back on the network (`Policy.internalOverNetwork`):
+    /// the feed had left its reports' changes out, so a reader past `from` pulls again from there.
+    public struct PolicyRelease: Codable, Sendable, Equatable {
+        /// The central sequence at which the release happened; a device remembers the highest it handled.
+        public let at: Int64
+        /// The lowest central sequence of a change the release let on the network.
+        public let from: Int64
+
+        public init(at: Int64, from: Int64) {
+            self.at = at
+            self.from = from
+        }
+    }
+
     /// The central's incarnations, oldest first; the last is the current one. A new one begins whenever
     /// its store is restored, replaced or re-created.
     public let incarnations: [Incarnation]
@@ -46,6 +60,8 @@ public struct CentralStanding: Codable, Sendable, Equatable {
     /// The central's public bundle keys: what a device encrypts its bundles to and checks the
     /// central's bundles with (docs/bundles.md). Absent from a central older than bundles.
     public var bundleKey: BundlePublicKey?
+    /// Every policy release of this central, oldest first. Absent from a central older than releases.
+    public var releases: [PolicyRelease]?
 
     public init(incarnations: [Incarnation], top: Int64, device: [Held], central: [Held], centralNow: Held, elsewhere: [String]) {
         self.incarnations = incarnations
@@ -67,6 +83,12 @@ public struct CentralStanding: Codable, Sendable, Equatable {
     public func pullFrom(knownIncarnation known: String, cursor: Int64) -> Int64 {
         guard let index = incarnations.firstIndex(where: { $0.id == known }) else { return 0 }
         return incarnations[(index + 1)...].map(\.base).reduce(cursor, min)
+    }
+
+    /// Where a reader whose cursor is `cursor` and which handled the releases up to `handled` must pull
+    /// from: before the lowest `from` of a release it has not handled and has pulled past (else `cursor`).
+    public func pullFrom(releasesAfter handled: Int64, cursor: Int64) -> Int64 {
+        (releases ?? []).filter { $0.at > handled && cursor >= $0.from }.map { $0.from - 1 }.reduce(cursor, min)
     }
 
     /// The highest counter of the device's replica id `replica` the central holds, 0 for none.
