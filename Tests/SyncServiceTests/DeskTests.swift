@@ -494,12 +494,18 @@ struct DeskTests {
     @Test("the scores page and the bulletin name a missed report still in its unit without its title")
     func scoresNameOnlySentReports() async throws {
         let desk = try Desk()
-        let thisMonth = Period.month(containing: desk.clock.now, in: TimeZone(identifier: "Asia/Shanghai")!)
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        let thisMonth = Period.month(containing: desk.clock.now, in: zone)
+        // A draft of a month's last days misses its deadline in the next month (failed on the 31st).
+        let nextMonth = Period.month(containing: desk.clock.now.addingTimeInterval(20 * 86_400), in: zone)
         desk.clock.advance(40 * 86_400)
         try await desk.application.test(.router) { client in
             let session = try await Self.signIn(client)
             var standIns = 0
-            for uri in ["/desk/scores?period=\(thisMonth)", "/desk/scores", "/desk/bulletin?period=\(thisMonth)&format=markdown"] {
+            for uri in [
+                "/desk/scores?period=\(thisMonth)", "/desk/scores?period=\(nextMonth)", "/desk/scores",
+                "/desk/bulletin?period=\(thisMonth)&format=markdown", "/desk/bulletin?period=\(nextMonth)&format=markdown",
+            ] {
                 try await client.execute(uri: uri, method: .get, headers: [.cookie: session.cookie]) { response in
                     let text = String(buffer: response.body)
                     #expect(!text.contains("未送审的草稿"), "\(uri) names the unit's unsent draft")
