@@ -97,6 +97,20 @@ struct BundleRestoreTests {
         #expect(try laptop.outbox().isEmpty)
     }
 
+    @Test("a bundle key two enrolments share (a copied file with another token) still finds a restored central by the bundle")
+    func sharedKeyFindsTheRestore() throws {
+        let id = try deliveredReport()
+        try restoreCentral()
+        let copy = try central().enroll(unit: "squad-3", device: "laptop-copy")
+        _ = try central().bindBundleKey(try laptop.bundleKey().key, token: copy, device: try central().authenticate(token: copy))
+        let export = try central().exportBundle(unit: "squad-3")
+        #expect(export.devices == ["laptop", "laptop-copy"])
+        let back = try laptop.importBundle(export.file)
+        #expect(back.recovery.resent == 1, "\(back.recovery)")
+        _ = try central().importBundle(try laptop.exportBundle(.all).file)
+        #expect(try central().replica.record(id) == (try laptop.replica.record(id)))
+    }
+
     @Test("a bundle from a central that was not restored judges nothing, however many come")
     func nothingWrong() throws {
         _ = try deliveredReport()

@@ -184,12 +184,11 @@ extension CentralReplica {
             refusals: try refusals(ofDevices: devices.map { $0["device"] }),
             files: try replica.bundledFiles(of: Set(changes.map(\.record)), unconfirmed: false))
         let standings = try replica.read { db in try CentralIncarnation.standings(forDevices: devices.map { $0["device"] }, db) }
-        // A key two enrolments share (a copied file given another token) names no one device: its
-        // files judge nothing by this bundle, as by a bundle of an older ReportSync.
-        let shared = Set(Dictionary(grouping: recipients, by: \.id).filter { $0.value.count > 1 }.keys)
-        var byKey: [String: CentralStanding] = [:]
-        for (key, row) in zip(recipients, devices) where !shared.contains(key.id) { byKey[key.id] = standings[row["device"] as String] }
-        bundle.standings = byKey
+        var byKey: [String: [CentralStanding]] = [:]
+        for (key, row) in zip(recipients, devices) { byKey[key.id, default: []] += standings[row["device"] as String].map { [$0] } ?? [] }
+        // A key two enrolments share (a copied file given another token) names no one device: its files
+        // get the incarnations alone, so that they still find a restored central (`CentralStanding.namingNoDevice`).
+        bundle.standings = byKey.compactMapValues { $0.count > 1 ? CentralStanding.namingNoDevice(of: $0) : $0.first }
         let payload = try JSONCoding.encoder().encode(bundle)
         guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")

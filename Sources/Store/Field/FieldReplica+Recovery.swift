@@ -54,7 +54,7 @@ extension FieldReplica {
     /// Moves the pull cursor back for the policy releases of `standing` this device has not handled;
     /// returns the line that says so, if it moved.
     private func pullAgainForReleases(_ standing: CentralStanding) throws -> [String] {
-        guard let last = standing.releases?.last?.at,
+        guard let last = standing.possibleReleases.map(\.at).max(),
             try replica.read({ db in Int64(try Meta.get(.releasesHandled, db) ?? "0") ?? 0 }) < last
         else { return [] }
         return try replica.write { db in
@@ -176,6 +176,11 @@ extension FieldReplica {
             let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
             let from = verdict.replaced ? standing.pullFrom(knownIncarnation: knownIncarnation ?? "", cursor: cursor) : 0
             try Meta.set(.pullCursor, String(min(cursor, from)), db)
+            // Releases past where the two histories part were the lost copy's: the central's sequences
+            // after it are numbered again, and a release there now is another one.
+            if let handled = try Meta.get(.releasesHandled, db).flatMap(Int64.init), handled > min(cursor, from) {
+                try Meta.set(.releasesHandled, String(min(cursor, from)), db)
+            }
             let why = verdict.replaced ? "the central was restored from a backup or replaced" : "the central holds less than it had acknowledged to this device"
             var line = "\(why): sending again \(recovery.resent) change(s) it may lack"
             if returned > 0 { line += ", giving back \(returned) signed change(s) of its own it lost" }

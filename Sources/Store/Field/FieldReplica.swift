@@ -160,14 +160,20 @@ public struct FieldReplica: Sendable {
     /// causes came): it is kept with the other refusals, to be shown, and the change leaves the outbox.
     /// Changes of this device's own under dots the page shows taken are first written again under a new
     /// id (`reissueIfDotsTaken`); `reissued` hears what that did.
+    ///
+    /// `after` is the cursor the page was asked from: the cursor then moves to `next` only if it is
+    /// still there, so a page fetched before another round moved it back (a restored central, a policy
+    /// release) never carries it past what that round means to pull again. Without `after`, it moves
+    /// to `next` unless it is already further.
     public func applyPulled(
-        _ changes: [Change], next: Int64, reissued: (Reissue) -> Void = { _ in }
+        _ changes: [Change], after: Int64? = nil, next: Int64, reissued: (Reissue) -> Void = { _ in }
     ) throws -> [ApplyOutcome] {
         reissued(try reissueIfDotsTaken(by: changes))
         try retireIfOwnChangeComesBack(in: changes)
         return try replica.session { s in
             let outcomes = try Self.takeIn(changes, s)
             let current = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
+            if let after, current != after { return outcomes }
             try Meta.set(.pullCursor, String(max(current, next)), s.db)
             return outcomes
         }

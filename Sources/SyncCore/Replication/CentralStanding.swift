@@ -72,6 +72,19 @@ public struct CentralStanding: Codable, Sendable, Equatable {
         self.elsewhere = elsewhere
     }
 
+    /// What `standings` (of several devices, one central, one moment) say alike, naming no device: no
+    /// counters of a device's ids, and as `elsewhere` only the ids every one of them calls another's.
+    public static func namingNoDevice(of standings: [CentralStanding]) -> CentralStanding? {
+        guard let first = standings.first else { return nil }
+        let elsewhere = standings.dropFirst().reduce(Set(first.elsewhere)) { $0.intersection($1.elsewhere) }
+        var standing = CentralStanding(
+            incarnations: first.incarnations, top: first.top, device: [], central: first.central, centralNow: first.centralNow,
+            elsewhere: first.elsewhere.filter(elsewhere.contains))
+        standing.bundleKey = first.bundleKey
+        standing.releases = first.releases
+        return standing
+    }
+
     /// The most replica ids a device asks about in one standing.
     public static let maxAsked = 100
 
@@ -88,7 +101,13 @@ public struct CentralStanding: Codable, Sendable, Equatable {
     /// Where a reader whose cursor is `cursor` and which handled the releases up to `handled` must pull
     /// from: before the lowest `from` of a release it has not handled and has pulled past (else `cursor`).
     public func pullFrom(releasesAfter handled: Int64, cursor: Int64) -> Int64 {
-        (releases ?? []).filter { $0.at > handled && cursor >= $0.from }.map { $0.from - 1 }.reduce(cursor, min)
+        possibleReleases.filter { $0.at > handled && cursor >= $0.from }.map { $0.from - 1 }.reduce(cursor, min)
+    }
+
+    /// The releases that could be: a first change from sequence 1 on, at or before the release, which
+    /// is at or before the highest sequence now. Any other was not written by a central, and is ignored.
+    public var possibleReleases: [PolicyRelease] {
+        (releases ?? []).filter { $0.from >= 1 && $0.from <= $0.at && $0.at <= top }
     }
 
     /// The highest counter of the device's replica id `replica` the central holds, 0 for none.

@@ -76,8 +76,9 @@ public enum SyncRound {
             }
             var more = true
             while more {
-                let page = try await client.pull(after: try field.pullCursor())
-                let outcomes = try field.applyPulled(page.changes.map(\.change), next: page.next) { summary.recovery += $0.notices }
+                let cursor = try field.pullCursor()
+                let page = try await client.pull(after: cursor)
+                let outcomes = try field.applyPulled(page.changes.map(\.change), after: cursor, next: page.next) { summary.recovery += $0.notices }
                 summary.pulled += page.changes.count
                 summary.applied += outcomes.filter { $0 == .applied }.count
                 more = page.more
