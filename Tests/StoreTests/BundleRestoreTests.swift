@@ -21,17 +21,12 @@ struct BundleRestoreTests {
         directory = try StoreFixtures.temporaryDirectory()
         path = directory.appendingPathComponent("central.sqlite").path
         backup = directory.appendingPathComponent("central.bak").path
-        let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
-        try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
-        for person in BureauSimulation.people { try central.replica.addMember(person) }
+        let central = try StoreFixtures.fileCentral(at: path)
         token = try central.enroll(unit: "squad-3", device: "laptop")
         laptop = try FieldReplica.create(
             at: directory.appendingPathComponent("laptop.sqlite").path, unit: "squad-3", centralURL: "memory", token: token)
         let device = try central.authenticate(token: token)
-        let known = try laptop.knowledge()
-        _ = try laptop.reconcile(with: try central.standing(for: device, asking: known.replicas), known: known)
-        let feed = try central.feed(after: 0, limit: 1000, units: ["squad-3"])
-        _ = try laptop.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
+        try laptop.syncRound(with: central, token: token)
         try laptop.rememberCentralBundleKey(try central.bundleKey())
         _ = try laptop.recordBundleKeyRegistration(centralHolds: try central.bindBundleKey(try laptop.bundleKey().key, token: token, device: device))
         _ = try central.replica.backup(to: backup)

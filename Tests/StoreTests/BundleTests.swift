@@ -33,21 +33,10 @@ struct BundleTests {
         try device.rememberCentralBundleKey(try central.bundleKey())
     }
 
-    /// A sync round over the network as `SyncClient` runs one: the standing first, then the feed in
-    /// pages of `limit`; returns the standing's repairs and the size of each page.
+    /// A sync round of `device` over the network (`FieldReplica.syncRound`).
     @discardableResult
     func round(into device: FieldReplica, token: String, limit: Int = 1000) throws -> (recovery: FieldRecovery, pages: [Int]) {
-        let known = try device.knowledge()
-        let recovery = try device.reconcile(with: try central.standing(for: try central.authenticate(token: token), asking: known.replicas), known: known)
-        var pages: [Int] = []
-        var more = true
-        while more {
-            let feed = try central.feed(after: try device.pullCursor(), limit: limit, units: ["squad-3"])
-            _ = try device.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, next: feed.covered)
-            pages.append(feed.changes.count)
-            more = feed.more
-        }
-        return (recovery, pages)
+        try device.syncRound(with: central, token: token, limit: limit)
     }
 
     /// A field replica set up with `token` like `init` does (the in-memory fixture has no token), its

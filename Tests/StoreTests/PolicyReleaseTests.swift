@@ -17,9 +17,7 @@ struct PolicyReleaseTests {
         directory = try StoreFixtures.temporaryDirectory()
         path = directory.appendingPathComponent("central.sqlite").path
         backup = directory.appendingPathComponent("central.bak").path
-        let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
-        try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
-        for person in BureauSimulation.people { try central.replica.addMember(person) }
+        let central = try StoreFixtures.fileCentral(at: path)
         try central.replica.addMember(Member(id: "qian", name: "钱管理员", unit: "bureau", role: .admin))
         try central.replica.close()
     }
@@ -39,20 +37,10 @@ struct PolicyReleaseTests {
         return (device, token)
     }
 
-    /// A network round as `SyncRound` runs one: the standing, then the feed, each page from the cursor it was asked at.
+    /// A sync round of `device` over the network (`FieldReplica.syncRound`).
     @discardableResult
     func round(_ device: FieldReplica, _ token: String) throws -> FieldRecovery {
-        let central = try central()
-        let known = try device.knowledge()
-        let recovery = try device.reconcile(with: try central.standing(for: try central.authenticate(token: token), asking: known.replicas), known: known)
-        var more = true
-        while more {
-            let cursor = try device.pullCursor()
-            let feed = try central.feed(after: cursor, limit: 1000, units: ["squad-3"])
-            _ = try device.applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, after: cursor, next: feed.covered)
-            more = feed.more
-        }
-        return recovery
+        try device.syncRound(with: try central(), token: token).recovery
     }
 
     func allowInternalOverNetwork(_ allowed: Bool) throws {

@@ -41,3 +41,34 @@ extension StoreFixtures {
         return central
     }
 }
+
+extension StoreFixtures {
+    /// A central replica in the file at `path` with squad-3 and the simulated bureau's people.
+    static func fileCentral(at path: String) throws -> CentralReplica {
+        let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice))
+        try central.replica.addUnit(OrgUnit(id: "squad-3", name: "第三中队", kind: .squad, parent: "bureau"))
+        for person in BureauSimulation.people { try central.replica.addMember(person) }
+        return central
+    }
+}
+
+extension FieldReplica {
+    /// A sync round of this squad-3 device over the network as `SyncRound` runs one, against `central`
+    /// in process: the standing first, then the feed in pages of `limit`, each page from the cursor it
+    /// was asked at; returns the standing's repairs and the size of each page.
+    @discardableResult
+    func syncRound(with central: CentralReplica, token: String, limit: Int = 1000) throws -> (recovery: FieldRecovery, pages: [Int]) {
+        let known = try knowledge()
+        let recovery = try reconcile(with: try central.standing(for: try central.authenticate(token: token), asking: known.replicas), known: known)
+        var pages: [Int] = []
+        var more = true
+        while more {
+            let cursor = try pullCursor()
+            let feed = try central.feed(after: cursor, limit: limit, units: ["squad-3"])
+            _ = try applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, after: cursor, next: feed.covered)
+            pages.append(feed.changes.count)
+            more = feed.more
+        }
+        return (recovery, pages)
+    }
+}
