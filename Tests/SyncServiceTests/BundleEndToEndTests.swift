@@ -124,6 +124,44 @@ extension EndToEndTests {
         #expect(!traffic.contains("RAISED-BODY"), "nothing written after the raise crossed HTTP")
     }
 
+    @Test(
+        "a bureau that starts allowing internal reports over the network: the next sync of a device that pulled past one says so and brings it; its text crossed HTTP only after the policy"
+    )
+    func policyReleasesInternalReport() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        _ = try syncd("member", "add", "--db", "central.sqlite", "--id", "qian", "--name", "qian", "--unit", "bureau", "--role", "admin")
+        let (server, proxy) = try await centralBehindProxy(tokens)
+        defer {
+            proxy.stop()
+            server.stop()
+        }
+        let id = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "INTERNAL-TITLE", "--body", "INTERNAL-BODY",
+            "--classification", "internal")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "stick.bundle")
+        _ = try ok("bundle", "import", "stick.bundle", "--db", "central.sqlite")
+        for _ in 0..<2 { _ = try ok("draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "OPEN", "--body", "b") }
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        #expect(try cli("show", id, "--db", "tablet.sqlite").status == 1, "kept off the network by the standard policy")
+        #expect(!proxy.traffic.contains("INTERNAL-BODY"))
+
+        try Data(#"{"internalOverNetwork": true}"#.utf8).write(to: directory.appendingPathComponent("policy.json"))
+        _ = try ok("policy", "load", "policy.json", "--db", "central.sqlite", "--as", "qian")
+        let synced = try ok("sync", "--db", "tablet.sqlite")
+        #expect(synced.contains("policy now lets reports on the network"), "\(synced)")
+        #expect(try json("show", id, "--db", "tablet.sqlite")["body"] as? String == "INTERNAL-BODY")
+        #expect(proxy.traffic.contains("INTERNAL-BODY"), "it crossed HTTP once the policy allowed it")
+        let again = try ok("sync", "--db", "tablet.sqlite")
+        #expect(!again.contains("policy now lets"), "a release is pulled again for once: \(again)")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        let central = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
+        #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
+    }
+
     @Test("a tampered, truncated, replayed, foreign or revoked device's bundle is refused in one line, and nothing is written")
     func badBundlesRefused() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
