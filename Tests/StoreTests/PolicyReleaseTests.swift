@@ -24,12 +24,12 @@ struct PolicyReleaseTests {
 
     func central() throws -> CentralReplica { try CentralReplica.open(at: path) }
 
-    /// A device of squad-3 enrolled, through its first round, its bundle keys bound.
-    func device(_ name: String) throws -> (replica: FieldReplica, token: String) {
+    /// A device of `unit` enrolled, through its first round, its bundle keys bound.
+    func device(_ name: String, of unit: String = "squad-3") throws -> (replica: FieldReplica, token: String) {
         let central = try central()
-        let token = try central.enroll(unit: "squad-3", device: name)
+        let token = try central.enroll(unit: unit, device: name)
         let device = try FieldReplica.create(
-            at: directory.appendingPathComponent("\(name).sqlite").path, unit: "squad-3", centralURL: "memory", token: token)
+            at: directory.appendingPathComponent("\(name).sqlite").path, unit: unit, centralURL: "memory", token: token)
         try round(device, token)
         try device.rememberCentralBundleKey(try central.bundleKey())
         _ = try device.recordBundleKeyRegistration(
@@ -104,6 +104,27 @@ struct PolicyReleaseTests {
         #expect(try tablet.pullCursor() < cursor, "the page must not carry the cursor past the release")
         try round(tablet, tabletToken)
         #expect(try tablet.replica.report(id).content.body == "内部情况")
+    }
+
+    @Test("a device of a unit with no internal report pulls nothing again for a release; one of a unit above the report's does")
+    func releaseScopedToTheUnits() throws {
+        try central().replica.addUnit(OrgUnit(id: "squad-4", name: "第四中队", kind: .squad, parent: "bureau"))
+        try central().replica.addMember(Member(id: "sun", name: "孙", unit: "squad-4", role: .drafter))
+        let (laptop, _) = try device("laptop")
+        let (other, otherToken) = try device("other", of: "squad-4")
+        let (office, officeToken) = try device("office", of: "bureau")
+        _ = try internalReportByBundle(from: laptop, titled: "内部")
+        for n in 0..<3 { _ = try other.replica.draft(ReportContent(category: .dynamic, title: "四中队\(n)", body: "公开"), by: "sun") }
+        try round(other, otherToken)
+        try round(office, officeToken)
+        try allowInternalOverNetwork(true)
+
+        let standing = try central().standing(for: try central().authenticate(token: otherToken))
+        #expect(standing.releases == [], "squad-4 has no internal report")
+        let cursor = try other.pullCursor()
+        #expect(try round(other, otherToken).notices.isEmpty)
+        #expect(try other.pullCursor() >= cursor)
+        #expect(try round(office, officeToken).notices.count == 1, "the bureau's scope holds squad-3")
     }
 
     @Test("a release no central could write (its first change before sequence 1, after the release, or past the top) is ignored")

@@ -53,18 +53,20 @@ extension StoreFixtures {
 }
 
 extension FieldReplica {
-    /// A sync round of this squad-3 device over the network as `SyncRound` runs one, against `central`
-    /// in process: the standing first, then the feed in pages of `limit`, each page from the cursor it
-    /// was asked at; returns the standing's repairs and the size of each page.
+    /// A sync round of this device (enrolled with `token`) over the network as `SyncRound` runs one,
+    /// against `central` in process: the standing first, then its unit's feed in pages of `limit`, each
+    /// page from the cursor it was asked at; returns the standing's repairs and the size of each page.
     @discardableResult
     func syncRound(with central: CentralReplica, token: String, limit: Int = 1000) throws -> (recovery: FieldRecovery, pages: [Int]) {
+        let device = try central.authenticate(token: token)
         let known = try knowledge()
-        let recovery = try reconcile(with: try central.standing(for: try central.authenticate(token: token), asking: known.replicas), known: known)
+        let recovery = try reconcile(with: try central.standing(for: device, asking: known.replicas), known: known)
+        let scope = try central.unitScope(of: device.unit)
         var pages: [Int] = []
         var more = true
         while more {
             let cursor = try pullCursor()
-            let feed = try central.feed(after: cursor, limit: limit, units: ["squad-3"])
+            let feed = try central.feed(after: cursor, limit: limit, units: scope)
             _ = try applyPulled(try feed.changes.map { try JSONCoding.value(Change.self, from: $0.body) }, after: cursor, next: feed.covered)
             pages.append(feed.changes.count)
             more = feed.more

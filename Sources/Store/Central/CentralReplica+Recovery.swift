@@ -11,7 +11,7 @@ extension CentralReplica {
         try checkFileInPlace()
         var standing = try replica.read { db in
             var standing = try CentralIncarnation.standing(for: device, asking: asked, db)
-            standing.releases = try Declassifications.releases(db)
+            standing.releases = try Declassifications.releases(forUnit: device.unit, db)
             return standing
         }
         standing.bundleKey = try bundleKey()

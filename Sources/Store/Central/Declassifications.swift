@@ -47,14 +47,34 @@ enum Declassifications {
         let before = Set(served.split(separator: ",").compactMap { Classification(rawValue: String($0)) })
         guard !before.subtracting(offNetwork).isEmpty else { return }
         let released = "kind = 'report' AND \(OffNetworkSQL.change(before))" + (offNetwork.isEmpty ? "" : " AND NOT \(OffNetworkSQL.change(offNetwork))")
-        guard let from = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM changes WHERE \(released)") else { return }
-        let at = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0
-        try Meta.set(.policyReleases, try JSONCoding.string(try releases(db) + [CentralStanding.PolicyRelease(at: at, from: from)]), db)
+        let firsts = try Row.fetchAll(db, sql: "SELECT unit, MIN(seq) AS first FROM changes WHERE \(released) GROUP BY unit")
+        guard !firsts.isEmpty else { return }
+        let release = StoredRelease(
+            at: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0,
+            firstByUnit: Dictionary(uniqueKeysWithValues: firsts.map { ($0["unit"] as String, $0["first"] as Int64) }))
+        try Meta.set(.policyReleases, try JSONCoding.string(try stored(db) + [release]), db)
+    }
+
+    /// A policy release as the central keeps it: its sequence, and the first change it let on the network of each unit.
+    struct StoredRelease: Codable {
+        let at: Int64
+        let firstByUnit: [String: Int64]
     }
 
     /// The policy releases this central made, oldest first.
-    static func releases(_ db: Database) throws -> [CentralStanding.PolicyRelease] {
-        try Meta.get(.policyReleases, db).map { try JSONCoding.value([CentralStanding.PolicyRelease].self, from: $0) } ?? []
+    static func stored(_ db: Database) throws -> [StoredRelease] {
+        try Meta.get(.policyReleases, db).map { try JSONCoding.value([StoredRelease].self, from: $0) } ?? []
+    }
+
+    /// The policy releases that let on the network changes a device of `unit` pulls (its unit's and
+    /// those below), each from the first of those: a scope with no internal report pulls nothing again.
+    static func releases(forUnit unit: String, _ db: Database) throws -> [CentralStanding.PolicyRelease] {
+        let releases = try stored(db)
+        if releases.isEmpty { return [] }
+        let scope = try Replica.unitScope(of: unit, db)
+        return releases.compactMap { release in
+            scope.compactMap { release.firstByUnit[$0] }.min().map { CentralStanding.PolicyRelease(at: release.at, from: $0) }
+        }
     }
 
     /// The condition, on a row of `changes`, that its report (or the report it follows up) came back on

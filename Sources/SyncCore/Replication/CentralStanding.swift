@@ -31,7 +31,7 @@ public struct CentralStanding: Codable, Sendable, Equatable {
     public struct PolicyRelease: Codable, Sendable, Equatable {
         /// The central sequence at which the release happened; a device remembers the highest it handled.
         public let at: Int64
-        /// The lowest central sequence of a change the release let on the network.
+        /// The lowest central sequence of a change the release let on the network, of the asking device's units.
         public let from: Int64
 
         public init(at: Int64, from: Int64) {
