@@ -42,6 +42,8 @@ final class BureauSimulation {
         Member(id: "chen", name: "陈编辑", unit: "bureau", role: .centralEditor),
     ]
     static let unitPeople = Array(people.prefix(3))
+    /// The bureau's admin, who changes the policy on the central.
+    static let admin = Member(id: "qian", name: "钱管理员", unit: "bureau", role: .admin)
 
     /// A bureau with `fieldCount` field devices; on disk in a new temporary folder when `onDisk`.
     init(seed: UInt64, fields fieldCount: Int, onDisk: Bool) throws {
@@ -57,6 +59,7 @@ final class BureauSimulation {
             }
         try central.replica.addUnit(OrgUnit(id: Self.unit, name: "第三中队", kind: .squad, parent: "bureau"))
         for person in Self.people { try central.replica.addMember(person) }
+        try central.replica.addMember(Self.admin)
         try TestSigners.register(Self.people.map(\.id), on: central.replica)
         fields = []
         for f in 0..<fieldCount {
@@ -90,7 +93,7 @@ final class BureauSimulation {
     func step() throws {
         clock.advance(by: Double(rng.below(2)))
         let f = rng.below(fields.count)
-        switch rng.below(21) {
+        switch rng.below(22) {
         case 0, 1: draft(on: f)
         case 2, 3, 4: edit(on: f)
         case 5: reclassify(on: f)
@@ -102,6 +105,7 @@ final class BureauSimulation {
         case 17: try crash(f)
         case 18: try forge(f)
         case 19: concurrentEdit()
+        case 20: switchInternalPolicy()
         default: try push(f, limit: 1 + rng.below(8), mangle: false)
         }
         waitsSeen += try replicas.map { try $0.pendingCount() }.reduce(0, +)
@@ -197,6 +201,15 @@ final class BureauSimulation {
         let actor = allowed[rng.below(allowed.count)].id
         let keep: ResolutionStep.Keep = rng.below(2) == 0 ? .winner : .loser
         if (try? replica.resolveConflict(conflict.id, keep: keep, by: actor)) != nil { trace.append("\(actor) resolves \(conflict.id)") }
+    }
+
+    /// The bureau's admin lets internal reports on the network from today, or keeps them off it again:
+    /// what the central kept off comes back as a policy release (`Declassifications.releasedByPolicy`).
+    func switchInternalPolicy() {
+        guard var policy = try? central.replica.policy() else { return }
+        policy.internalOverNetwork.toggle()
+        guard (try? central.replica.setPolicy(policy, by: Self.admin.id)) != nil else { return }
+        trace.append("qian lets internal reports \(policy.internalOverNetwork ? "on" : "off") the network")
     }
 
     func randomReport(on replica: Replica) -> String? {
@@ -385,9 +398,11 @@ final class BureauSimulation {
 
     // MARK: The end of a run
 
-    /// Each secret or internal report whose content may still change is made public by its unit (both
-    /// stay off the network under the default policy).
+    /// The end of a run: the admin lets internal reports on the network (if the run left them off),
+    /// so that the central releases every internal report it holds to every field; then each secret or
+    /// internal report whose content may still change is made public by its unit.
     func declassifyEverything() {
+        if let policy = try? central.replica.policy(), !policy.internalOverNetwork { switchInternalPolicy() }
         for (f, field) in fields.enumerated() {
             for report in (try? field.replica.reports()) ?? [] where report.content.classification != .public {
                 var patch = ReportPatch()
@@ -396,6 +411,26 @@ final class BureauSimulation {
                     trace.append("field \(f): \(person.id) declassifies \(report.id)")
                     break
                 }
+            }
+        }
+    }
+
+    /// The central office resolves every conflict still open at the central (most meet only when the
+    /// run settles), keeping the winner or the loser at random: what it decides must reach every field.
+    /// Of a conflict on the classification it keeps the public side: keeping a secret or internal one
+    /// would raise the report at the central after its text reached the fields, and withdrawing that
+    /// text is the reclassification not built yet (docs/bundles.md, "Not yet").
+    func resolveOpenConflicts() {
+        let publicValue = "\"\(Classification.public.rawValue)\""
+        for conflict in (try? central.replica.conflicts().filter { $0.status == .open }) ?? [] {
+            guard let actor = Self.people.first(where: { ConflictAuthority.mayResolve(conflict, role: $0.role) })?.id else { continue }
+            var keep: ResolutionStep.Keep = rng.below(2) == 0 ? .winner : .loser
+            if conflict.field == "classification" {
+                guard conflict.winner.value == publicValue || conflict.loser.value == publicValue else { continue }
+                keep = conflict.winner.value == publicValue ? .winner : .loser
+            }
+            if (try? central.replica.resolveConflict(conflict.id, keep: keep, by: actor)) != nil {
+                trace.append("\(actor) resolves \(conflict.id) at the end")
             }
         }
     }
