@@ -98,7 +98,7 @@ extension FieldReplica {
             entries = entries.filter { known.contains($0.change.record) }
         }
         let (token, cursor) = try replica.read { db in
-            (try Meta.require(.centralToken, db), Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0)
+            (try Meta.require(.centralToken, db), try Meta.sequence(.pullCursor, db))
         }
         guard entries.count <= BundleFile.maxChanges else {
             throw ReportSyncError(
@@ -137,7 +137,7 @@ extension FieldReplica {
         }
         let (unit, cursor, importedAt) = try replica.read { db in
             (
-                try Meta.require(.unitID, db), Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
+                try Meta.require(.unitID, db), try Meta.sequence(.pullCursor, db),
                 try Replica.importedAt(bundle: header.id, db)
             )
         }
@@ -184,7 +184,7 @@ extension FieldReplica {
                 // Read again: a pull may have moved the cursor while the pages went in, and the standing
                 // may have moved it back before the bundle's start (a restored central): then the changes
                 // between were not in this bundle, and the cursor stays.
-                let now = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
+                let now = try Meta.sequence(.pullCursor, s.db)
                 if now >= bundle.after { try Meta.set(.pullCursor, String(max(now, bundle.covered)), s.db) }
                 try Replica.recordImport(of: header, changes: bundle.changes.count, at: s.now.millisecondsSince1970, s.db)
             }

@@ -22,7 +22,7 @@ extension FieldReplica {
                     arguments: [id]) ?? 0
             }
             return FieldKnowledge(
-                replicas: Array(replicas.suffix(CentralStanding.maxAsked)), cursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
+                replicas: Array(replicas.suffix(CentralStanding.maxAsked)), cursor: try Meta.sequence(.pullCursor, db),
                 acknowledged: acknowledged)
         }
     }
@@ -55,11 +55,12 @@ extension FieldReplica {
     /// returns the line that says so, if it moved.
     private func pullAgainForReleases(_ standing: CentralStanding) throws -> [String] {
         guard let last = standing.possibleReleases.map(\.at).max(),
-            try replica.read({ db in Int64(try Meta.get(.releasesHandled, db) ?? "0") ?? 0 }) < last
+            try replica.read({ db in try Meta.sequence(.releasesHandled, db) }) < last
         else { return [] }
         return try replica.write { db in
-            let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
-            let from = standing.pullFrom(releasesAfter: Int64(try Meta.get(.releasesHandled, db) ?? "0") ?? 0, cursor: cursor)
+            let cursor = try Meta.sequence(.pullCursor, db)
+            // Read again in the write: another round may have handled some since.
+            let from = standing.pullFrom(releasesAfter: try Meta.sequence(.releasesHandled, db), cursor: cursor)
             try Meta.set(.releasesHandled, String(last), db)
             guard from < cursor else { return [] }
             try Meta.set(.pullCursor, String(from), db)
@@ -173,18 +174,17 @@ extension FieldReplica {
             let (returned, lost) = try Self.enqueueCentralChangesItLost(standing, db)
             recovery.returned = returned
             recovery.lostAtCentral = lost
-            let cursor = Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0
+            let cursor = try Meta.sequence(.pullCursor, db)
             let from = verdict.replaced ? standing.pullFrom(knownIncarnation: knownIncarnation ?? "", cursor: cursor) : 0
-            try Meta.set(.pullCursor, String(min(cursor, from)), db)
+            let pullAgainFrom = min(cursor, from)
+            try Meta.set(.pullCursor, String(pullAgainFrom), db)
             // Releases past where the two histories part were the lost copy's: the central's sequences
             // after it are numbered again, and a release there now is another one.
-            if let handled = try Meta.get(.releasesHandled, db).flatMap(Int64.init), handled > min(cursor, from) {
-                try Meta.set(.releasesHandled, String(min(cursor, from)), db)
-            }
+            if try Meta.sequence(.releasesHandled, db) > pullAgainFrom { try Meta.set(.releasesHandled, String(pullAgainFrom), db) }
             let why = verdict.replaced ? "the central was restored from a backup or replaced" : "the central holds less than it had acknowledged to this device"
             var line = "\(why): sending again \(recovery.resent) change(s) it may lack"
             if returned > 0 { line += ", giving back \(returned) signed change(s) of its own it lost" }
-            line += ", and pulling again from sequence \(min(cursor, from))"
+            line += ", and pulling again from sequence \(pullAgainFrom)"
             recovery.notices.append(line)
             if !lost.isEmpty {
                 recovery.notices.append(

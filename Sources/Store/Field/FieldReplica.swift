@@ -172,7 +172,7 @@ public struct FieldReplica: Sendable {
         try retireIfOwnChangeComesBack(in: changes)
         return try replica.session { s in
             let outcomes = try Self.takeIn(changes, s)
-            let current = Int64(try Meta.get(.pullCursor, s.db) ?? "0") ?? 0
+            let current = try Meta.sequence(.pullCursor, s.db)
             if let after, current != after { return outcomes }
             try Meta.set(.pullCursor, String(max(current, next)), s.db)
             return outcomes
@@ -211,7 +211,7 @@ public struct FieldReplica: Sendable {
 
     /// The central sequence to pull after.
     public func pullCursor() throws -> Int64 {
-        try replica.read { db in Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0 }
+        try replica.read { db in try Meta.sequence(.pullCursor, db) }
     }
 
     // MARK: Where it stands
@@ -244,7 +244,7 @@ public struct FieldReplica: Sendable {
             let counts = try Outbox.counts(db, offNetwork: try Replica.offNetwork(db, at: replica.now()))
             return SyncState(
                 centralURL: try Meta.get(.centralURL, db),
-                pullCursor: Int64(try Meta.get(.pullCursor, db) ?? "0") ?? 0,
+                pullCursor: try Meta.sequence(.pullCursor, db),
                 outgoing: counts.ready, heldSecret: counts.held, heldSecretReports: counts.heldReports,
                 waiting: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_changes") ?? 0,
                 rejectedByCentral: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM push_rejections") ?? 0,

@@ -59,6 +59,12 @@ enum Meta {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM replica_meta WHERE key = ?"), arguments: [key.rawValue])
     }
 
+    /// A sequence number the replica keeps under `key` (its pull cursor, the last policy release it
+    /// pulled again for): 0 when it has none yet.
+    static func sequence(_ key: Key, _ db: Database) throws -> Int64 {
+        try get(key, db).flatMap(Int64.init) ?? 0
+    }
+
     static func require(_ key: Key, _ db: Database) throws -> String {
         guard let value = try get(key, db) else {
             throw ReportSyncError(.storage, "the replica has no \(key.rawValue); it is damaged, restore it from a backup")
