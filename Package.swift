@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: reports, units, members, policy, rules, clocks, merge. No I/O.
@@ -37,6 +38,11 @@ let package = Package(
                 "SyncCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        // A central on PostgreSQL (docs/postgres.md): its address, schema and the copy of a SQLite central.
+        .target(
+            name: "StorePostgres",
+            dependencies: ["SyncCore", "Store", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // The sync protocol: wire types, the central server (Hummingbird) and the field client.
         .target(
@@ -100,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "Store", "SyncService", "Desk", "ReportCLI", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                "SyncCore", "Store", "StorePostgres", "SyncService", "Desk", "ReportCLI", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -111,11 +117,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "SyncCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["Store", "StorePostgres", "SyncCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         // Helpers shared by the test targets (running the built binaries, the members' fixed test keys).
         .target(
-            name: "TestSupport", dependencies: ["Store", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            name: "TestSupport", dependencies: ["Store", "StorePostgres", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "ReportCLITests",

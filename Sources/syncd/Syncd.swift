@@ -17,7 +17,7 @@ struct Syncd: AsyncParsableCommand {
         abstract: "The ReportSync sync daemon: the bureau's central server and the field sync loop.",
         subcommands: [
             Serve.self, InitCentral.self, UnitCommand.self, MemberCommand.self, Enroll.self, Devices.self, Revoke.self, RunField.self,
-            BackupCentral.self, RestoreCentral.self, CompactCentral.self,
+            BackupCentral.self, RestoreCentral.self, CompactCentral.self, MigrateCentral.self,
         ])
 }
 

@@ -1,0 +1,109 @@
+import Logging
+import PostgresNIO
+import SyncCore
+
+/// One connection to the PostgreSQL database of a central, open for the length of a closure: it runs
+/// the schema's migrations and refuses a database that a newer ReportSync made.
+public struct PostgresDatabase: Sendable {
+    public let address: PostgresAddress
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Connects to `address`, brings its schema up to date, runs `body` and closes the connection,
+    /// whatever `body` does. Every failure is one line (`PostgresFailure`).
+    public static func with<T: Sendable>(
+        _ address: PostgresAddress, migrating: Bool = true, _ body: (PostgresDatabase) async throws -> T
+    ) async throws -> T {
+        let logger = Logger(label: "reportsync.postgres")
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try address.configuration(), id: 1, logger: logger)
+        } catch {
+            throw PostgresFailure.translate(error, at: address)
+        }
+        let database = PostgresDatabase(address: address, connection: connection, logger: logger)
+        do {
+            if migrating { try await database.migrate() }
+            let result = try await body(database)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw PostgresFailure.translate(error, at: address)
+        }
+    }
+
+    /// The names of the migrations this database has run, in the order they ran (none for an empty database).
+    public func appliedMigrations() async throws -> [String] {
+        let table = try await rows("SELECT to_regclass('schema_migrations') IS NOT NULL", as: Bool.self)
+        guard table.first == true else { return [] }
+        return try await rows("SELECT name FROM schema_migrations ORDER BY applied_at, name", as: String.self)
+    }
+
+    /// Runs the migrations this database lacks, all in one transaction; refuses a database with a
+    /// migration this program does not know (a newer ReportSync made it).
+    func migrate() async throws {
+        try await transaction { db in
+            // One migrating process at a time (two `syncd serve` starting together); released at commit.
+            try await db.run("SELECT pg_advisory_xact_lock(7163021)")
+            try await db.run("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())")
+            let applied = try await db.appliedMigrations()
+            let known = Set(PostgresSchema.migrations.map(\.name))
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw ReportSyncError(
+                    .schemaTooNew,
+                    "the PostgreSQL database at \(address) was set up by a newer ReportSync (its migration \(unknown) is unknown here): install that version")
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
+                for statement in migration.statements { try await db.run(statement) }
+                try await db.run("INSERT INTO schema_migrations (name) VALUES ($1)", [migration.name])
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T: Sendable>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
+        try await run("BEGIN")
+        do {
+            let result = try await body(self)
+            try await run("COMMIT")
+            return result
+        } catch {
+            try? await run("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs one statement, its `$n` bound to `values` in order (`nil` binds NULL).
+    public func run(_ sql: String, _ values: [(any PostgresEncodable & Sendable)?] = []) async throws {
+        try await connection.query(Self.query(sql, values), logger: logger)
+    }
+
+    /// The first column of every row `sql` returns, decoded as `T`.
+    public func rows<T: PostgresDecodable & Sendable>(
+        _ sql: String, _ values: [(any PostgresEncodable & Sendable)?] = [], as type: T.Type
+    ) async throws -> [T] {
+        var result: [T] = []
+        for try await (value) in try await connection.query(Self.query(sql, values), logger: logger).decode(T.self) {
+            result.append(value)
+        }
+        return result
+    }
+
+    /// Every row `sql` returns, as postgres-nio's rows, for reading several columns.
+    func randomAccessRows(_ sql: String, _ values: [(any PostgresEncodable & Sendable)?] = []) async throws -> [PostgresRandomAccessRow] {
+        var result: [PostgresRandomAccessRow] = []
+        for try await row in try await connection.query(Self.query(sql, values), logger: logger) {
+            result.append(row.makeRandomAccess())
+        }
+        return result
+    }
+
+    private static func query(_ sql: String, _ values: [(any PostgresEncodable & Sendable)?]) throws -> PostgresQuery {
+        var bindings = PostgresBindings()
+        for value in values {
+            if let value { try bindings.append(value) } else { bindings.appendNull() }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+}

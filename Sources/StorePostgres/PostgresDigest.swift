@@ -1,0 +1,31 @@
+import PostgresNIO
+import SyncCore
+
+/// The digest of a central held in PostgreSQL, computed as the SQLite replica's `digest()` is (every
+/// report and every reference record's winning change), but from the records themselves: each hash is
+/// recomputed from the stored canonical JSON rather than read from a column, so two equal digests
+/// mean the bytes that matter arrived whole.
+enum PostgresDigest {
+    static func whole(_ db: PostgresDatabase) async throws -> String {
+        var pairs: [(id: String, hash: String)] = []
+        for row in try await db.randomAccessRows("SELECT id, record FROM reports") {
+            let record = try JSONCoding.value(ReportRecord.self, from: try row["record"].decode(String.self))
+            pairs.append((try row["id"].decode(String.self), StateDigest.hash(record)))
+        }
+        let references = try await db.randomAccessRows(
+            """
+            SELECT v.record, c.body, v.digest FROM reference_versions v
+            LEFT JOIN changes c ON c.replica = v.replica AND c.counter = v.counter
+            """)
+        for row in references {
+            let hash =
+                if let body = try row["body"].decode(String?.self) {
+                    StateDigest.hash(try JSONCoding.value(Change.self, from: body))
+                } else {
+                    try row["digest"].decode(String.self)
+                }
+            pairs.append((try row["record"].decode(String.self), hash))
+        }
+        return StateDigest.combine(pairs)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import StorePostgres
+import SyncCore
+
+/// The throwaway PostgreSQL cluster the test command starts (`scripts/postgres.sh`), named by
+/// `REPORTSYNC_TEST_POSTGRES`. A test that needs it and finds none fails saying how to start one: it
+/// never passes by skipping.
+public enum TestPostgres {
+    /// The variable holding the cluster's URL.
+    public static let variable = "REPORTSYNC_TEST_POSTGRES"
+
+    /// The cluster's URL (a superuser's, on its `postgres` database).
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment[variable], !url.isEmpty else {
+            throw ReportSyncError(
+                .unavailable,
+                "\(variable) is not set: run the tests with bash scripts/test.sh, or start a cluster with url=$(bash scripts/postgres.sh start DIR) and export \(variable)=$url (docs/postgres.md)"
+            )
+        }
+        return url
+    }
+
+    /// A new, empty database of its own for one test, on the test cluster.
+    public static func freshDatabase() async throws -> PostgresAddress {
+        let cluster = try PostgresAddress(parsing: url(), environment: [:])
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await PostgresDatabase.with(cluster, migrating: false) { db in try await db.run("CREATE DATABASE \(name)") }
+        var address = cluster
+        address.database = name
+        return address
+    }
+}
