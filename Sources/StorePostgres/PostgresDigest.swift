@@ -29,3 +29,9 @@ enum PostgresDigest {
         return StateDigest.combine(pairs)
     }
 }
+
+extension PostgresDatabase {
+    /// The digest of the central this database holds (`PostgresDigest`), equal to the SQLite replica's
+    /// `digest()` for the same state.
+    public func digest() async throws -> String { try await PostgresDigest.whole(self) }
+}

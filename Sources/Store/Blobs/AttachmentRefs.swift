@@ -4,19 +4,23 @@ import SyncCore
 /// The `attachment_refs` table: the files each report's attachments name now, kept with the report's
 /// row. It answers what a replica must send or fetch and who may read a file, without decoding reports.
 enum AttachmentRefs {
-    /// Replaces what `record` names with the files of its attachments' JSON (the winning value).
-    static func save(_ record: ReportRecord, attachments json: String?, _ db: Database) throws {
+    /// Replaces what the report of `row` names with the files of its attachments (`ReportRow.files`).
+    static func save(_ row: ReportRow, _ db: Database) throws {
         // Always cleared: a version that named a file can leave the record (a void), so its versions do
         // not tell whether rows remain (the property tests caught that shortcut).
-        let id = record.id
-        try db.executeCached(sql: "DELETE FROM attachment_refs WHERE report = ?", arguments: [id])
-        guard let json, json.contains(Self.fileKey) else { return }
-        let attachments = (try? JSONCoding.value([Attachment].self, from: json)) ?? []
-        for blob in Set(attachments.compactMap(\.blob)) {
+        try db.executeCached(sql: "DELETE FROM attachment_refs WHERE report = ?", arguments: [row.id])
+        for blob in row.files {
             try db.executeCached(
                 sql: "INSERT OR IGNORE INTO attachment_refs(report, hash, size, media_type) VALUES (?, ?, ?, ?)",
-                arguments: [id, blob.hash.hex, blob.size, blob.mediaType])
+                arguments: [row.id, blob.hash.hex, blob.size, blob.mediaType])
         }
+    }
+
+    /// The files named by the attachments' JSON (a report's winning value), each once, in hash order.
+    static func files(named json: String?) -> [BlobReference] {
+        guard let json, json.contains(Self.fileKey) else { return [] }
+        let attachments = (try? JSONCoding.value([Attachment].self, from: json)) ?? []
+        return Set(attachments.compactMap(\.blob)).sorted { $0.hash.hex < $1.hash.hex }
     }
 
     /// The key an attachment names its file by, found in JSON without decoding it.

@@ -66,10 +66,10 @@ extension CentralReplica {
         }
     }
 
-    /// The central's own signer, for its automatic receipts.
-    static func serverSigner(_ s: ApplySession) throws -> StepSigner {
-        let bureau = try Meta.require(.unitID, s.db)
-        guard let raw = try Meta.get(.serverSigningKey, s.db).flatMap({ Data(base64Encoded: $0) }),
+    /// The central's own signer, for its automatic receipts and its refusals.
+    static func serverSigner(_ ledger: some CentralLedger) throws -> StepSigner {
+        let bureau = try ledger.bureau()
+        guard let raw = try ledger.serverSigningKey().flatMap({ Data(base64Encoded: $0) }),
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         else { throw ReportSyncError(.storage, "the central has no signing key of its own; open it with this syncd once to make one") }
         return StepSigner(member: receiptClerk(bureau: bureau).id, privateKey: key)
@@ -77,21 +77,22 @@ extension CentralReplica {
 
     /// Registers the key a pushed `request` asks for, when it proves an open code of its member: the
     /// request is kept, and the central's registration follows it to every replica.
-    static func register(_ change: Change, _ request: KeyRequest, _ s: ApplySession) throws -> ApplyOutcome {
-        let unit = try Replica.member(request.member, s.db).unit
-        let key = try KeyInvitations.redeem(request, s)
+    static func register(_ change: Change, _ request: KeyRequest, engine: MergeEngine, _ ledger: some CentralLedger) throws -> ApplyOutcome {
+        guard let member = try ledger.member(request.member) else {
+            throw ReportSyncError(.notFound, "unknown member '\(request.member)': see report-cli member list, or add one with report-cli member add")
+        }
+        let (key, secret) = try KeyInvitations.redeem(request, now: engine.now, engine: engine, ledger)
         // The code is used only if the key is registered: reopened when the request does not apply.
-        func reopen() throws { try s.db.execute(sql: "UPDATE key_invites SET redeemed_key = NULL WHERE redeemed_key = ?", arguments: [key.id]) }
         do {
-            let outcome = try s.offer(change)
+            let outcome = try engine.offer(change)
             guard outcome == .applied else {
-                try reopen()
+                try ledger.markInvite(secret, redeemedBy: nil)
                 return outcome
             }
-            try s.commitLocal([Replica.referenceChange(.signingKey(key), unit: unit, s)])
+            try engine.commitLocal([Replica.referenceChange(.signingKey(key), unit: member.unit, engine: engine)])
             return outcome
         } catch {
-            try reopen()
+            try ledger.markInvite(secret, redeemedBy: nil)
             throw error
         }
     }

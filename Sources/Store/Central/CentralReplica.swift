@@ -77,181 +77,31 @@ public struct CentralReplica: Sendable {
     /// in the order sent. A bundle (`PushChannel.bundle`) goes through every check but this one: it is
     /// how a secret report reaches the central.
     public func receivePush(_ changes: [Change], from device: Enrollment, by channel: PushChannel = .network) throws -> [PushResult] {
-        if channel == .bundle { return try merge(changes, from: device, withholding: [], keepingSecret: true) }
-        var withheld: Set<String> = []
-        for _ in 0..<Self.secrecyPasses {
+        if channel == .bundle { return try merge(PushMerge(changes, from: device, withholding: [], keepingSecret: true)) }
+        var passes = SecrecyPasses(changes, policy: try replica.policy())
+        while let withheld = passes.next() {
             do {
-                return try merge(changes, from: device, withholding: withheld)
+                return try merge(PushMerge(changes, from: device, withholding: withheld, keepingSecret: false))
             } catch let secret as StaysSecret {
-                // A withheld report takes nothing secret in this batch, so it cannot be what stays secret again.
-                guard !secret.records.isSubset(of: withheld) else { break }
-                withheld = Self.withDependents(withheld.union(secret.records), in: changes)
+                try passes.failed(secret)
             }
         }
-        // Past a few passes (only a push made by hand gets here), every report the push makes secret is held.
-        let offNetwork = Secrecy.offNetwork(under: try replica.policy())
-        let secretAnywhere = Set(changes.filter { Secrecy.takesOffNetwork($0, offNetwork) }.map(\.record))
-        do {
-            return try merge(
-                changes, from: device, withholding: Self.withDependents(withheld.union(secretAnywhere), in: changes))
-        } catch is StaysSecret {
-            throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
-        }
+        throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
     }
 
-    /// How many times a push is merged again without the reports it would leave secret.
-    static let secrecyPasses = 4
-
-    /// `records` and every report of `changes` that requires one of them, however indirectly: what is
-    /// withheld with a withheld report (a follow-up cannot apply without its first report).
-    static func withDependents(_ records: Set<String>, in changes: [Change]) -> Set<String> {
-        var all = records
-        var grew = true
-        while grew {
-            grew = false
-            for change in changes where !all.contains(change.record) && change.requires.contains(where: { all.contains($0.record) }) {
-                all.insert(change.record)
-                grew = true
-            }
+    /// One attempt at a push in one write transaction (`PushMerge`). The policy and the device's scope
+    /// are read in the push's own transaction.
+    private func merge(_ push: PushMerge) throws -> [PushResult] {
+        var check: (MergeEffects) throws -> Void = { _ in }
+        return try replica.session(check: { try check($0) }) { s in
+            check = push.leftSecret(under: s.policy)
+            return try push.run(engine: s.engine, ledger: SQLiteLedger(s.db))
         }
-        return all
-    }
-
-    /// The reports a merged push would leave secret at the central.
-    private struct StaysSecret: Error {
-        let records: Set<String>
-    }
-
-    private func merge(
-        _ changes: [Change], from device: Enrollment, withholding withheld: Set<String>, keepingSecret: Bool = false
-    ) throws -> [PushResult] {
-        // Nothing off the network comes in over it: not a report the merge leaves off it, nor a change that
-        // would take its report off it waiting for its causes (its text would be kept until they came).
-        // A bundle (`keepingSecret`) is how such reports arrive. The policy and the device's scope are read
-        // in the push's own transaction.
-        var offNetwork: Set<Classification> = []
-        let leftSecret: (MergeEffects) throws -> Void = { effects in
-            if keepingSecret { return }
-            let secret = effects.records.filter { offNetwork.contains($0.guardedClassification) }.map(\.id)
-                + effects.waits.map(\.change).filter { Secrecy.takesOffNetwork($0, offNetwork) }.map(\.record)
-            if !secret.isEmpty { throw StaysSecret(records: Set(secret)) }
-        }
-        return try replica.session(check: leftSecret) { s in
-            let clerk = Self.receiptClerk(bureau: try Meta.require(.unitID, s.db))
-            offNetwork = Secrecy.offNetwork(under: s.policy)
-            let authorization = PushAuthorization(scope: try Replica.unitScope(of: device.unit, s.db), db: s.db)
-            // A withheld report takes nothing secret in this batch, not even a change that waited here.
-            s.engine.heldBack = withheld
-            s.engine.voidsRefusalsAs = clerk.id
-            // The central's own key, read only when a push brings a report to receive or a change to refuse.
-            var signer: StepSigner?
-            func serverSigner() throws -> StepSigner {
-                if let signer { return signer }
-                signer = try Self.serverSigner(s)
-                return signer!
-            }
-            s.engine.voidSigner = { try serverSigner().sign($0) }
-            // What the central already knows of, byte for byte (held, or waiting for its causes), or refused
-            // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
-            // what its old self delivered); the shape, kinds and binding are checked on the rest.
-            let held = Set(try changes.filter { try s.engine.holds($0) }.map(\.dot))
-            // The central's own changes under an earlier replica id, lost with its disk and sent back by a
-            // device that held them (never under its current id: those it would issue again).
-            let own = Set(try ReplicaEpoch.previousIDs(s.db))
-            let binding = DeviceBinding(db: s.db)
-            let taken = try Self.takenDots(
-                changes.filter { try !held.contains($0.dot) && binding.isBound($0.dot.replica, to: device) }, s.engine)
-            let refused = try Self.refusals(of: changes.filter { !held.contains($0.dot) && !taken.contains($0.dot) }, s.db)
-            let fresh = try changes.filter {
-                try !held.contains($0.dot) && !taken.contains($0.dot) && refused[$0.dot] == nil && !s.engine.keepsWaiting($0)
-            }
-            try ChangeShape.check(fresh)
-            try authorization.checkWhole(fresh.filter { !own.contains($0.dot.replica) }, from: device, at: s.now)
-            let results = try changes.map { change in
-                if let outside = try authorization.outsideScope(change, of: device, held: s.record(change.record)) {
-                    return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
-                }
-                if held.contains(change.dot) { return PushResult(dot: change.dot, status: .duplicate) }
-                if taken.contains(change.dot) { return PushResult(dot: change.dot, status: .dotTaken, reason: Self.takenReason) }
-                if let reason = refused[change.dot] { return PushResult(dot: change.dot, status: .rejected, reason: reason) }
-                if withheld.contains(change.record) {
-                    return PushResult(dot: change.dot, status: .held, reason: Secrecy.refusal(of: change).message)
-                }
-                if own.contains(change.dot.replica) {
-                    do { try authorization.checkReturned(change, held: s.record(change.record), key: s.engine.signingKey) } catch let error as ReportSyncError {
-                        return PushResult(dot: change.dot, status: .rejected, reason: error.message)
-                    }
-                    // Not the device's change: its refusal is neither voided nor kept (it must not hold
-                    // the dot against the genuine change another device may still give back).
-                    let outcome = try s.offer(change)
-                    if case .rejected = outcome { s.engine.forgetRefusal(of: change.dot) } else {
-                        // A receipt it signed before it lost it: its number is taken, also for the receipts of this push.
-                        try RegistrationNumbers.keep(change, s.db)
-                    }
-                    return PushResult(dot: change.dot, outcome: outcome)
-                }
-                let outcome: ApplyOutcome
-                do {
-                    try authorization.check(change)
-                    if case .keyRequest(let request) = change.payload {
-                        outcome = try Self.register(change, request, s)
-                    } else {
-                        outcome = try s.offer(change)
-                    }
-                } catch let error as ReportSyncError {
-                    outcome = s.refuse(change, error)
-                }
-                if case .rejected(let error) = outcome { try s.engine.void(change, reason: error.message, by: clerk.id) }
-                return PushResult(dot: change.dot, outcome: outcome)
-            }
-            // What the push released comes first: a receipt the central lost and a device gave back is one of them.
-            try s.engine.releaseWaiting()
-            // A follow-up of a report kept off the network here is kept off with it (its outbox held it too).
-            if !keepingSecret {
-                let followsSecret = try s.touchedRecords.filter { id in
-                    guard let first = try s.record(id)?.followUpOf, let parent = try s.record(first) else { return false }
-                    return offNetwork.contains(parent.guardedClassification)
-                }
-                if !followsSecret.isEmpty { throw StaysSecret(records: followsSecret) }
-            }
-            for id in s.touchedRecords.sorted() {
-                guard let record = try s.record(id), ApprovalChain.isComplete(record, policy: s.policy) else { continue }
-                let receipt = try LocalWrites.transition(
-                    .receive, on: record, by: clerk, at: .central, comment: "received", policy: s.policy, followUpTarget: nil,
-                    detail: try RegistrationNumbers.receiptDetail(for: record, s), stamp: s.stamp())
-                try s.commitLocal([try serverSigner().sign(receipt)])
-            }
-            return results
-        }
-    }
-
-    /// The dots of `changes` (all under replica ids bound to the pushing device) written by an older copy
-    /// of its file: each dot the central holds (or keeps waiting) for a different change, and every later
-    /// dot of the same replica id in the push, which that copy wrote after it. None of them is kept.
-    private static func takenDots(_ changes: [Change], _ engine: MergeEngine) throws -> Set<Dot> {
-        var firstTaken: [String: Int64] = [:]
-        for change in changes where try engine.holdsOther(change) {
-            firstTaken[change.dot.replica] = min(firstTaken[change.dot.replica] ?? .max, change.dot.counter)
-        }
-        if firstTaken.isEmpty { return [] }
-        return Set(changes.filter { change in firstTaken[change.dot.replica].map { change.dot.counter >= $0 } ?? false }.map(\.dot))
     }
 
     /// What the central answers for a taken dot.
     static let takenReason =
         "the central holds a different change under this dot: this device's replica file is an older copy of itself (put back from a backup with its machine); the device writes the change again under a new replica id, and nothing is lost"
-
-    /// The central's reasons for the changes of `changes` it refused before, by dot.
-    private static func refusals(of changes: [Change], _ db: Database) throws -> [Dot: String] {
-        var reasons: [Dot: String] = [:]
-        for change in changes {
-            let reason = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT reason FROM rejected_changes WHERE replica = ? AND counter = ?"),
-                arguments: [change.dot.replica, change.dot.counter])
-            if let reason { reasons[change.dot] = reason }
-        }
-        return reasons
-    }
 
     /// The units `unit` syncs for: itself and every unit below it.
     public func unitScope(of unit: String) throws -> Set<String> { try replica.unitScope(of: unit) }

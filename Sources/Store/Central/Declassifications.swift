@@ -10,13 +10,22 @@ import SyncCore
 /// ask for them again: when a page of the feed reaches a report's declassification, it carries the
 /// report's changes from before the reader's cursor too (`CentralReplica.feed`), so the device can
 /// apply what follows.
-enum Declassifications {
+public enum Declassifications {
     /// The records of `effects` that were off the network here before this transaction and are not now,
     /// `offNetwork` being the classifications kept off it.
     static func declassified(by effects: MergeEffects, offNetwork: Set<Classification>, _ db: Database) throws -> [String] {
-        try effects.records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
-            let before = try String.fetchOne(db.cachedStatement(sql: "SELECT classification FROM reports WHERE id = ?"), arguments: [record.id])
-            return before.flatMap(Classification.init(rawValue:)).map(offNetwork.contains) == true ? record.id : nil
+        try cameBack(effects.records, offNetwork: offNetwork) { id in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT classification FROM reports WHERE id = ?"), arguments: [id])
+        }
+    }
+
+    /// The ids of `records` (merged this transaction) that are on the network now and were off it before,
+    /// `stored` reading a report's stored `classification` column from before the transaction.
+    public static func cameBack(
+        _ records: [ReportRecord], offNetwork: Set<Classification>, stored: (String) throws -> String?
+    ) rethrows -> [String] {
+        try records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
+            try stored(record.id).flatMap(Classification.init(rawValue:)).map(offNetwork.contains) == true ? record.id : nil
         }
     }
 
@@ -39,14 +48,11 @@ enum Declassifications {
     /// them to pull again from there, in pages (`FieldReplica.reconcile`). Called by every write
     /// transaction that logs a change, after its changes are in; the first only remembers the classifications.
     static func releasedByPolicy(offNetwork: Set<Classification>, _ db: Database) throws {
-        let text = offNetwork.map(\.rawValue).sorted().joined(separator: ",")
         let served = try Meta.get(.offNetworkServed, db)
-        guard served != text else { return }
-        try Meta.set(.offNetworkServed, text, db)
-        guard let served else { return }
-        let before = Set(served.split(separator: ",").compactMap { Classification(rawValue: String($0)) })
-        guard !before.subtracting(offNetwork).isEmpty else { return }
-        let released = "kind = 'report' AND \(OffNetworkSQL.change(before))" + (offNetwork.isEmpty ? "" : " AND NOT \(OffNetworkSQL.change(offNetwork))")
+        let judged = judge(served: served, offNetwork: offNetwork)
+        guard let remember = judged.remember else { return }
+        try Meta.set(.offNetworkServed, remember, db)
+        guard let released = judged.released else { return }
         let firsts = try Row.fetchAll(db, sql: "SELECT unit, MIN(seq) AS first FROM changes WHERE \(released) GROUP BY unit")
         guard !firsts.isEmpty else { return }
         let release = StoredRelease(
@@ -55,10 +61,30 @@ enum Declassifications {
         try Meta.set(.policyReleases, try JSONCoding.string(try stored(db) + [release]), db)
     }
 
+    /// What a write transaction that logged changes does about policy releases, `served` being what the
+    /// central last judged by (`Meta.Key.offNetworkServed`) and `offNetwork` what the policy in force keeps
+    /// off the network: the text to remember when it changed, and then, if the policy lets a
+    /// classification on the network again, the condition on a row of `changes` (the same SQL in every
+    /// store) that its report's changes were kept off the network before and are not now.
+    public static func judge(served: String?, offNetwork: Set<Classification>) -> (remember: String?, released: String?) {
+        let text = offNetwork.map(\.rawValue).sorted().joined(separator: ",")
+        guard served != text else { return (nil, nil) }
+        guard let served else { return (text, nil) }
+        let before = Set(served.split(separator: ",").compactMap { Classification(rawValue: String($0)) })
+        guard !before.subtracting(offNetwork).isEmpty else { return (text, nil) }
+        let released = "kind = 'report' AND \(OffNetworkSQL.change(before))" + (offNetwork.isEmpty ? "" : " AND NOT \(OffNetworkSQL.change(offNetwork))")
+        return (text, released)
+    }
+
     /// A policy release as the central keeps it: its sequence, and the first change it let on the network of each unit.
-    struct StoredRelease: Codable {
-        let at: Int64
-        let firstByUnit: [String: Int64]
+    public struct StoredRelease: Codable, Sendable {
+        public let at: Int64
+        public let firstByUnit: [String: Int64]
+
+        public init(at: Int64, firstByUnit: [String: Int64]) {
+            self.at = at
+            self.firstByUnit = firstByUnit
+        }
     }
 
     /// The policy releases this central made, oldest first.
@@ -79,7 +105,7 @@ enum Declassifications {
 
     /// The condition, on a row of `changes`, that its report (or the report it follows up) came back on
     /// the network after central sequence `?` and at or before `?`.
-    static let between = """
+    public static let between = """
         (changes.record IN (SELECT record FROM declassifications WHERE seq > ? AND seq <= ?)
          OR changes.record IN (SELECT r.id FROM reports r JOIN declassifications d ON d.record = r.follow_up_of
                                WHERE d.seq > ? AND d.seq <= ?))

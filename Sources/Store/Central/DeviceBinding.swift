@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SyncCore
 
 /// Which replica ids each enrolled device writes under: a device may push only changes whose dots
@@ -10,27 +9,26 @@ import SyncCore
 /// authenticates that step). Bindings belong to the device's name, so a device enrolled again keeps
 /// its replicas. An id whose changes the central already holds from before bindings existed may be
 /// bound only by a device whose units those changes are for.
-struct DeviceBinding {
+struct DeviceBinding<Ledger: CentralLedger> {
     /// The most replica ids one device may write under (each copy or restore of its file takes one).
-    static let maxReplicasPerDevice = 1_000
+    static var maxReplicasPerDevice: Int { 1_000 }
 
-    let db: Database
+    let ledger: Ledger
 
     /// Whether `replica` is bound to `device` already (a device's own id, not yet another's).
     func isBound(_ replica: String, to device: Enrollment) throws -> Bool {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT device FROM device_replicas WHERE replica = ?"), arguments: [replica]) == device.device
+        try ledger.boundDevice(of: replica) == device.device
     }
 
     /// Binds the replicas of `dots` that are new here to `device`, or throws (`forbidden`) why the
     /// device may not write under one of them; nothing is bound then.
     func claim(_ replicas: Set<String>, for device: Enrollment, scope: Set<String>, at: Date) throws {
-        let central = Set([try Meta.require(.replicaID, db)] + (try ReplicaEpoch.previousIDs(db)))
+        let central = Set([try ledger.replicaID()] + (try ledger.previousReplicaIDs()))
         for replica in replicas.sorted() {
             if central.contains(replica) {
                 throw ReportSyncError(.forbidden, "replica \(replica) is the central's own; a device pushes only changes made on its own replica. Nothing of this push was taken")
             }
-            if let holder = try String.fetchOne(db, sql: "SELECT device FROM device_replicas WHERE replica = ?", arguments: [replica]) {
+            if let holder = try ledger.boundDevice(of: replica) {
                 guard holder == device.device else {
                     throw ReportSyncError(
                         .forbidden,
@@ -38,24 +36,18 @@ struct DeviceBinding {
                 }
                 continue
             }
-            let placeholders = Array(repeating: "?", count: scope.count).joined(separator: ",")
-            let elsewhere = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS(SELECT 1 FROM changes WHERE replica = ? AND unit NOT IN (\(placeholders)))",
-                arguments: StatementArguments([replica] + scope.sorted())) ?? false
-            if elsewhere {
+            if try ledger.hasWritten(replica, outside: scope) {
                 throw ReportSyncError(
                     .forbidden,
                     "replica \(replica) has written for units device \(device.device) does not sync for; it is not this device's. Nothing of this push was taken")
             }
-            let bound = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device_replicas WHERE device = ?", arguments: [device.device]) ?? 0
+            let bound = try ledger.boundReplicaCount(of: device.device)
             guard bound < Self.maxReplicasPerDevice else {
                 throw ReportSyncError(
                     .forbidden,
                     "device \(device.device) has already written under \(bound) replica ids, more than any device restored or copied now and then; the central office should find out why. Nothing of this push was taken")
             }
-            try db.execute(
-                sql: "INSERT INTO device_replicas(replica, device, bound_at) VALUES (?, ?, ?)",
-                arguments: [replica, device.device, at.millisecondsSince1970])
+            try ledger.bind(replica, to: device.device, at: at)
         }
     }
 }

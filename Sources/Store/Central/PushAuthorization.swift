@@ -1,21 +1,18 @@
 import Foundation
-import GRDB
 import SyncCore
 
 /// The central's check of every change a field device pushes (DESIGN.md "Auth"): the change must be
 /// for the device's units, made by a member the central knows, allowed by the same permission table a
 /// local write obeys (`Permissions`, at a field device), and write a classification that is one.
 /// (`CentralReplica.receivePush` refuses what would leave a report secret, judged after the merge.)
-final class PushAuthorization {
+final class PushAuthorization<Ledger: CentralLedger> {
     private let scope: Set<String>
-    private let db: Database
-    /// Members looked up once per push: a batch of a thousand changes usually has a handful of actors.
-    private var members: [String: Member?] = [:]
+    private let ledger: Ledger
 
-    /// A check of changes pushed by a device enrolled for `scope`, inside the push's transaction `db`.
-    init(scope: Set<String>, db: Database) {
+    /// A check of changes pushed by a device enrolled for `scope`, answered by the push's `ledger`.
+    init(scope: Set<String>, ledger: Ledger) {
         self.scope = scope
-        self.db = db
+        self.ledger = ledger
     }
 
     /// Throws why a whole push may not come from `device`; nothing of it is written then. A device of
@@ -29,7 +26,7 @@ final class PushAuthorization {
                 throw ReportSyncError(.forbidden, "change \(change.dot): \(error.message). Nothing of this push was taken")
             }
         }
-        try DeviceBinding(db: db).claim(Set(changes.map(\.dot.replica)), for: device, scope: scope, at: at)
+        try DeviceBinding(ledger: ledger).claim(Set(changes.map(\.dot.replica)), for: device, scope: scope, at: at)
     }
 
     /// Why `change` is outside the device's units, if it is: the unit it claims, or that of the report it
@@ -53,7 +50,7 @@ final class PushAuthorization {
     /// the permission table (answered `rejected`, and voided).
     func check(_ change: Change) throws {
         let act = Self.act(of: change)
-        guard let actor = try member(change.actor) else {
+        guard let actor = try ledger.member(change.actor) else {
             throw ReportSyncError(
                 .forbidden,
                 "change \(change.dot) was made by \(change.actor), who is not a member at the central office; add them with syncd member add")
@@ -88,7 +85,7 @@ final class PushAuthorization {
     ///   permission table lets act so at the central.
     /// The merge then checks the signature against the registered key (`key`, for a refusal here).
     func checkReturned(_ change: Change, held: ReportRecord?, key: (String) throws -> SigningKey?) throws {
-        let bureau = try Meta.require(.unitID, db)
+        let bureau = try ledger.bureau()
         let clerk = CentralReplica.receiptClerk(bureau: bureau)
         guard let signature = change.signature else {
             throw ReportSyncError(
@@ -108,7 +105,7 @@ final class PushAuthorization {
             }
             return
         }
-        guard let actor = change.actor == clerk.id ? clerk : try member(change.actor), actor.unit == bureau else {
+        guard let actor = change.actor == clerk.id ? clerk : try ledger.member(change.actor), actor.unit == bureau else {
             throw ReportSyncError(.forbidden, "change \(change.dot) was made by \(change.actor), who is not of the central office; it was not taken back")
         }
         switch change.payload {
@@ -146,20 +143,12 @@ final class PushAuthorization {
         guard asked.declined?.by == actor.id else {
             throw ReportSyncError(.forbidden, "a field device may only decline its own unit's solicitation, in its member's name")
         }
-        let held = try String.fetchOne(db, sql: "SELECT body FROM solicitations WHERE id = ? AND unit = ?", arguments: [asked.id, asked.unit])
-            .map { try JSONCoding.value(Solicitation.self, from: $0) }
+        let held = try ledger.solicitation(asked.id, unit: asked.unit)
         var undeclined = asked
         undeclined.declined = held?.declined
         guard let held, undeclined == held else {
             throw ReportSyncError(
                 .forbidden, "a decline may not change the solicitation itself (topic, deadline, contact); change \(change.dot) was not applied")
         }
-    }
-
-    private func member(_ id: String) throws -> Member? {
-        if let cached = members[id] { return cached }
-        let member = try Member.fetchOne(db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id])
-        members[id] = member
-        return member
     }
 }

@@ -97,9 +97,7 @@ final class ApplySession {
         }
         for refusal in effects.refusals {
             let change = refusal.change
-            // The central keeps what it refused, never what the refused change said: the text stays on the
-            // device that wrote it (a secret-era body must not rest on the central's disk).
-            let body = role == .central ? change.withoutText.canonicalJSON : refusal.body
+            let body = refusal.keptBody(role: role)
             try db.executeCached(
                 sql: """
                     INSERT INTO rejected_changes(replica, counter, record, reason, body, rejected_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -129,13 +127,10 @@ final class ApplySession {
         if replacingConflicts {
             try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
         }
-        for conflict in record.conflicts {
+        for row in ConflictRow.rows(of: record) {
             try db.executeCached(
                 sql: "INSERT INTO conflicts(id, report_id, kind, status, hlc, body, short_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    conflict.id, record.id, conflict.kind.rawValue, conflict.status.rawValue,
-                    max(conflict.winner.hlc, conflict.loser.hlc).rawValue, conflict.canonicalJSON, conflict.shortID, record.unit,
-                ])
+                arguments: [row.id, row.reportID, row.kind, row.status, row.hlc, row.body, row.shortID, row.unit])
         }
     }
 }

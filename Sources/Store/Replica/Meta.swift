@@ -3,8 +3,9 @@ import GRDB
 import SyncCore
 
 /// The replica's own settings, one row per key in `replica_meta`.
-enum Meta {
-    enum Key: String {
+public enum Meta {
+    /// The settings' keys, the same in every store.
+    public enum Key: String, Sendable {
         case replicaID = "replica_id"
         case unitID = "unit_id"
         case createdAt = "created_at"

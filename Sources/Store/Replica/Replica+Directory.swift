@@ -116,9 +116,14 @@ extension Replica {
 
     /// A change that writes reference data, stamped by this replica.
     static func referenceChange(_ payload: ChangePayload, unit: String, _ s: ApplySession) -> Change {
-        let stamp = s.stamp()
+        referenceChange(payload, unit: unit, engine: s.engine)
+    }
+
+    /// A reference write (`payload`) made by this replica, stamped by `engine`.
+    static func referenceChange(_ payload: ChangePayload, unit: String, engine: MergeEngine) -> Change {
+        let stamp = engine.stamp()
         return Change(
-            dot: stamp.dot, hlc: stamp.hlc, record: ReferenceRecord.id(of: payload) ?? "", unit: unit, actor: s.replicaID,
+            dot: stamp.dot, hlc: stamp.hlc, record: ReferenceRecord.id(of: payload) ?? "", unit: unit, actor: engine.replicaID,
             context: VersionVector(), payload: payload)
     }
 }

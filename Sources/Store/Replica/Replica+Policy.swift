@@ -65,22 +65,16 @@ extension Replica {
         Secrecy.offNetwork(under: try policy(db, at: date))
     }
 
-    /// The version in force at `date`. The day is counted in the time zone of the latest version, so
-    /// every replica picks the same one.
+    /// The version in force at `date` (`PolicyInForce`).
     static func policy(_ db: Database, at date: Date) throws -> Policy {
-        guard let latest = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM policy_versions ORDER BY effective_from DESC LIMIT 1"))
-        else { return .standard }
-        let zone = WorkingCalendar(policy: try decodedPolicy(latest)).timeZone
-        let day = BureauTime.day(date, in: zone)
-        guard
-            let body = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT body FROM policy_versions WHERE effective_from <= ? ORDER BY effective_from DESC LIMIT 1"),
-                arguments: [day])
-        else { return .standard }
-        return try decodedPolicy(body)
+        let versions = try Row.fetchAll(db.cachedStatement(sql: "SELECT effective_from, body FROM policy_versions")).map {
+            (effectiveFrom: $0["effective_from"] as String, body: $0["body"] as String)
+        }
+        return try PolicyInForce.at(date, among: versions, decode: decodedPolicy)
     }
 
-    static func decodedPolicy(_ json: String) throws -> Policy {
+    /// `json` as a policy, decoded once while it stays among the last few read.
+    public static func decodedPolicy(_ json: String) throws -> Policy {
         if let known = DecodedPolicy.shared.policy(for: json) { return known }
         let policy = try JSONCoding.value(Policy.self, from: json)
         DecodedPolicy.shared.remember(policy, for: json)

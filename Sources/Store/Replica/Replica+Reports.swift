@@ -71,7 +71,7 @@ extension Replica {
         let actor = try member(actorID, s.db)
         let target = try record.followUpOf.flatMap { try s.record($0) }
         // A receipt on the central registers the report (a check writes nothing, so it takes no number).
-        let detail = registering && action == .receive && s.role == .central ? try RegistrationNumbers.receiptDetail(for: record, s) : detail
+        let detail = registering && action == .receive && s.role == .central ? try RegistrationNumbers.receiptDetail(for: record, now: s.now, policy: s.policy, SQLiteLedger(s.db)) : detail
         return try LocalWrites.transition(
             action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
             stamp: s.stamp())

@@ -38,16 +38,9 @@ enum ReportRows {
         return ReportContent.readable(fields: fields)
     }
 
-    /// Stores a record and the columns derived from it, without decoding its content.
+    /// Stores a record and the columns derived from it (`ReportRow`), without decoding its content.
     static func save(_ record: ReportRecord, _ db: Database) throws {
-        let winners = record.fields.compactMapValues { $0.first?.value }
-        let content = "{" + winners.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
-        let latest = record.latestContent
-        let created = record.versions.first(where: \.creates) ?? latest
-        let updated = max(latest.hlc, record.transitions.map(\.hlc).max() ?? .zero)
-        var json = CanonicalJSON()
-        record.write(to: &json)
-        let timeline = timeline(of: record, winners: winners)
+        let row = try ReportRow(record)
         try db.executeCached(sql: """
                 INSERT INTO reports(id, unit, category, title, state, drafter, version, content, content_replica,
                     content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest, classification,
@@ -63,16 +56,11 @@ enum ReportRows {
                     earliest_at = excluded.earliest_at, latest_at = excluded.latest_at
                 """,
             arguments: [
-                record.id, record.unit, try JSONCoding.stringValue(winners["category"]) ?? "",
-                try JSONCoding.stringValue(winners["title"]) ?? "", record.state.rawValue, record.drafter,
-                record.versions.count, content, latest.dot.replica, latest.dot.counter, created.hlc.wallMilliseconds,
-                updated.wallMilliseconds, record.lastComment, try JSONCoding.stringValue(winners["followUpOf"]),
-                json.text, StateDigest.hash(canonical: json.bytes), record.guardedClassification.rawValue,
-                timeline.signOff?.millisecondsSince1970, timeline.approval?.millisecondsSince1970,
-                timeline.firstReceipt?.millisecondsSince1970, timeline.earliest.millisecondsSince1970,
-                timeline.latest.millisecondsSince1970,
+                row.id, row.unit, row.category, row.title, row.state, row.drafter, row.version, row.content, row.contentReplica,
+                row.contentCounter, row.createdAt, row.updatedAt, row.lastComment, row.followUpOf, row.record, row.digest,
+                row.classification, row.signOffAt, row.approvedAt, row.receivedAt, row.earliestAt, row.latestAt,
             ])
-        try AttachmentRefs.save(record, attachments: winners["attachments"], db)
+        try AttachmentRefs.save(row, db)
     }
 
     /// The record's timeline, reading the two times it needs from the winning fields' JSON (a field that

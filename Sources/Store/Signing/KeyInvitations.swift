@@ -23,35 +23,37 @@ public enum KeyInvitations {
 
     /// Redeems the code whose secret is `secret` for `key` of `member` (a key set up on the central itself).
     static func redeem(secret: Data, member: String, key: SigningKey, _ s: ApplySession) throws {
-        let row = try Row.fetchOne(s.db, sql: "SELECT * FROM key_invites WHERE secret = ?", arguments: [secret])
-        try redeem(row, member: member, key: key, s)
+        let ledger = SQLiteLedger(s.db)
+        try redeem(try ledger.invite(secret: secret), member: member, key: key, now: s.now, engine: s.engine, ledger)
     }
 
     /// Redeems the open code of `request.member` that the pushed `request` proves it knows, and
-    /// returns the key to register.
-    static func redeem(_ request: KeyRequest, _ s: ApplySession) throws -> SigningKey {
+    /// returns the key to register and the code's secret.
+    static func redeem(
+        _ request: KeyRequest, now: Date, engine: MergeEngine, _ ledger: some CentralLedger
+    ) throws -> (key: SigningKey, secret: Data) {
         guard let key = request.signingKey else { throw ReportSyncError(.malformed, "the key asked for is not an Ed25519 public key") }
-        let open = try Row.fetchAll(
-            s.db, sql: "SELECT * FROM key_invites WHERE member = ? AND redeemed_key IS NULL", arguments: [request.member])
-        let match = open.first { row in
-            InviteCode.isValid(proof: request.proof, secret: row["secret"], member: request.member, publicKey: request.publicKey)
+        let match = try ledger.openInvites(of: request.member).first { invite in
+            InviteCode.isValid(proof: request.proof, secret: invite.secret, member: request.member, publicKey: request.publicKey)
         }
-        try redeem(match, member: request.member, key: key, s)
-        return key
+        try redeem(match, member: request.member, key: key, now: now, engine: engine, ledger)
+        return (key, match!.secret)
     }
 
-    private static func redeem(_ row: Row?, member: String, key: SigningKey, _ s: ApplySession) throws {
-        guard let row, row["member"] as String == member, row["redeemed_key"] as String? == nil else {
+    private static func redeem(
+        _ invite: KeyInvite?, member: String, key: SigningKey, now: Date, engine: MergeEngine, _ ledger: some CentralLedger
+    ) throws {
+        guard let invite, invite.member == member, invite.redeemedKey == nil else {
             throw ReportSyncError(
                 .forbidden,
                 "the key of \(member) was not registered: the code is wrong or already used; ask the central office for a new one (syncd member invite) and run report-cli key setup again")
         }
-        guard s.now.millisecondsSince1970 < row["expires_at"] as Int64 else {
+        guard now.millisecondsSince1970 < invite.expiresAt else {
             throw ReportSyncError(.forbidden, "the code for \(member)'s key has expired; ask the central office for a new one (syncd member invite)")
         }
-        if try s.engine.signingKey(key.id) != nil {
+        if try engine.signingKey(key.id) != nil {
             throw ReportSyncError(.alreadyExists, "key \(key.id.prefix(8)) is already registered; set up a new key instead")
         }
-        try s.db.execute(sql: "UPDATE key_invites SET redeemed_key = ? WHERE secret = ?", arguments: [key.id, row["secret"] as Data])
+        try ledger.markInvite(invite.secret, redeemedBy: key.id)
     }
 }

@@ -14,6 +14,13 @@ public struct MergeEffects: Sendable {
         public let change: Change
         public let body: String
         public let error: ReportSyncError
+
+        /// What a store keeps of the refused change: the central keeps what it refused, never what the
+        /// refused change said (the text stays on the device that wrote it: a secret-era body must not
+        /// rest on the central's disk); any other replica keeps it whole, to be shown.
+        public func keptBody(role: ReplicaRole) -> String {
+            role == .central ? change.withoutText.canonicalJSON : body
+        }
     }
 
     /// Changes to append to the log, in the order they applied.

@@ -1,0 +1,114 @@
+/// A `MergeSource` that answers from what a store loaded before the batch: for a store that cannot
+/// answer inside the engine's synchronous calls (PostgreSQL, over postgres-nio). A question about
+/// something not loaded throws `NotPreloaded` naming it; the store loads it and runs the batch again
+/// from the start, on a new engine (an engine has no effects until `finish`). Each run loads strictly
+/// more, so the runs end.
+public final class PreloadedMergeSource: MergeSource {
+    public private(set) var preload: MergePreload
+
+    public init(_ preload: MergePreload) { self.preload = preload }
+
+    public func storedRecord(_ id: String) throws -> ReportRecord? {
+        guard preload.loadedRecords.contains(id) else { throw NotPreloaded(records: [id]) }
+        return preload.records[id]
+    }
+
+    public func heldBody(of dot: Dot) throws -> String? {
+        guard preload.loadedDots.contains(dot) else { throw NotPreloaded(dots: [dot]) }
+        return preload.held[dot]
+    }
+
+    public func hasWaiting() throws -> Bool { preload.hasWaiting }
+
+    public func waitingBody(of dot: Dot) throws -> String? {
+        guard preload.loadedDots.contains(dot) else { throw NotPreloaded(dots: [dot]) }
+        return preload.waitingBodies[dot]
+    }
+
+    public func waiting(on records: Set<String>) throws -> [WaitingChange] {
+        let missing = records.subtracting(preload.loadedWaitingOn)
+        guard missing.isEmpty else { throw NotPreloaded(waitingOn: missing) }
+        return records.flatMap { preload.waitingOn[$0] ?? [] }.sorted { $0.change.dot < $1.change.dot }
+    }
+
+    public func referenceVersion(_ id: String) throws -> ReferenceVersion? {
+        guard preload.loadedReferences.contains(id) else { throw NotPreloaded(references: [id]) }
+        return preload.references[id]
+    }
+
+    public func signingKey(_ id: String) throws -> SigningKey? {
+        guard preload.loadedKeys.contains(id) else { throw NotPreloaded(keys: [id]) }
+        return preload.keys[id]
+    }
+}
+
+/// What a store loaded for one batch of the merge engine: each kind of answer, and which questions it
+/// covers (a question covered with no answer means the store holds nothing for it).
+public struct MergePreload: Sendable {
+    public var records: [String: ReportRecord] = [:]
+    public var loadedRecords: Set<String> = []
+    /// Applied changes' and waiting changes' canonical JSON, by dot; `loadedDots` covers both.
+    public var held: [Dot: String] = [:]
+    public var waitingBodies: [Dot: String] = [:]
+    public var loadedDots: Set<Dot> = []
+    public var hasWaiting = false
+    /// The waiting changes by the record they wait on.
+    public var waitingOn: [String: [WaitingChange]] = [:]
+    public var loadedWaitingOn: Set<String> = []
+    public var references: [String: ReferenceVersion] = [:]
+    public var loadedReferences: Set<String> = []
+    public var keys: [String: SigningKey] = [:]
+    public var loadedKeys: Set<String> = []
+
+    public init() {}
+
+    /// What a batch of `changes` is sure to ask: its records and the ones they require,
+    /// its dots, the waiting changes on its records, its reference records and the keys its steps name.
+    public static func questions(for changes: [Change]) -> NotPreloaded {
+        var questions = NotPreloaded()
+        for change in changes {
+            questions.dots.insert(change.dot)
+            if let reference = ReferenceRecord.id(of: change.payload) {
+                questions.references.insert(reference)
+                continue
+            }
+            questions.records.insert(change.record)
+            questions.waitingOn.insert(change.record)
+            for required in change.requires { questions.records.insert(required.record) }
+            if let key = change.signature?.key {
+                questions.keys.insert(key)
+                questions.waitingOn.insert(SigningKey.recordID(of: key))
+            }
+        }
+        return questions
+    }
+}
+
+/// The questions a batch asked that its store had not loaded (`PreloadedMergeSource`).
+public struct NotPreloaded: Error, Sendable {
+    public var records: Set<String> = []
+    public var dots: Set<Dot> = []
+    public var waitingOn: Set<String> = []
+    public var references: Set<String> = []
+    public var keys: Set<String> = []
+
+    public init(
+        records: Set<String> = [], dots: Set<Dot> = [], waitingOn: Set<String> = [], references: Set<String> = [], keys: Set<String> = []
+    ) {
+        self.records = records
+        self.dots = dots
+        self.waitingOn = waitingOn
+        self.references = references
+        self.keys = keys
+    }
+
+    /// These questions less those `preload` already covers.
+    public func subtracting(_ preload: MergePreload) -> NotPreloaded {
+        NotPreloaded(
+            records: records.subtracting(preload.loadedRecords), dots: dots.subtracting(preload.loadedDots),
+            waitingOn: waitingOn.subtracting(preload.loadedWaitingOn), references: references.subtracting(preload.loadedReferences),
+            keys: keys.subtracting(preload.loadedKeys))
+    }
+
+    public var isEmpty: Bool { records.isEmpty && dots.isEmpty && waitingOn.isEmpty && references.isEmpty && keys.isEmpty }
+}
