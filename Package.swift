@@ -107,6 +107,7 @@ let package = Package(
             name: "syncd",
             dependencies: [
                 "SyncCore", "Store", "StorePostgres", "SyncService", "Desk", "ReportCLI", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
             ]

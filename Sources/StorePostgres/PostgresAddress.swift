@@ -87,6 +87,17 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
         return .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
+    /// postgres-nio's settings for a pool of connections.
+    func clientConfiguration() throws -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS =
+            switch encryption {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        return .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
     /// `text` with any password between `:` and `@` replaced, so that no message repeats it.
     static func redacted(_ text: String) -> String {
         guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://") else { return text }

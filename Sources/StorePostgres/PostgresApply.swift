@@ -17,10 +17,10 @@ enum PostgresApply {
     /// whatever else the engine asks, lets `check` refuse what it decided (throwing rolls the caller's
     /// transaction back), writes it, and returns `body`'s result.
     static func run<T>(
-        _ db: PostgresDatabase, now: Date, asking changes: [Change], check: (MergeEffects) throws -> Void = { _ in },
-        _ body: (MergeEngine) throws -> T
+        _ db: PostgresDatabase, now: Date, asking changes: [Change], ledger: PostgresLedger? = nil,
+        check: (MergeEffects) throws -> Void = { _ in }, _ body: (MergeEngine) throws -> T
     ) async throws -> T {
-        _ = try await db.rows("SELECT seq FROM feed_head FOR UPDATE", as: Int64.self)
+        try await db.lockFeed()
         guard try await db.meta(.replicaRole) == ReplicaRole.central.rawValue else {
             throw ReportSyncError(.invalidInput, "the PostgreSQL database at \(db.address) holds no central: copy one in with syncd migrate")
         }
@@ -38,6 +38,7 @@ enum PostgresApply {
             engine.registersKeys = true
             let result: T
             let effects: MergeEffects
+            ledger?.beginRun()
             do {
                 result = try body(engine)
                 effects = try engine.finish()
@@ -46,9 +47,13 @@ enum PostgresApply {
                 guard !more.isEmpty else { throw ReportSyncError(.storage, "the merge asked again for what it was given; nothing was written") }
                 try await db.load(more, into: &preload)
                 continue
+            } catch let missing as PostgresLedger.LedgerMiss {
+                try await ledger?.load(missing.facts, db)
+                continue
             }
             try check(effects)
             try await db.write(effects, offNetwork: Secrecy.offNetwork(under: policy), now: now)
+            try await ledger?.writeBack(db)
             return result
         }
         throw ReportSyncError(.storage, "the merge of this batch kept asking for more than it could load; nothing was written")

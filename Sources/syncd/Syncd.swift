@@ -1,11 +1,13 @@
 import ArgumentParser
 import Desk
 import Foundation
+import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
 import Store
 import SyncCore
+import StorePostgres
 import SyncService
 
 /// `syncd`: the central server (`serve`), the bureau's setup (`init`, `unit`, `member`, `enroll`,
@@ -23,10 +25,13 @@ struct Syncd: AsyncParsableCommand {
 
 /// Options every central command takes.
 struct CentralOptions: ParsableArguments {
-    @Option(help: "The central replica file.") var db: String
+    @Option(help: "The central replica file, or a central on PostgreSQL (postgres://USER:PASSWORD@HOST:PORT/DB).") var db: String
     @Flag(help: "Print data as JSON.") var json = false
 
     func open() throws -> CentralReplica { try CentralReplica.open(at: db) }
+
+    /// The PostgreSQL database `--db` names, or `nil` for a file.
+    func postgres() throws -> PostgresAddress? { PostgresAddress.isAddress(db) ? try PostgresAddress(parsing: db) : nil }
 }
 
 /// Runs `body`, printing a refusal as one `error:` line and exiting 1.
@@ -39,8 +44,9 @@ func reporting<T>(_ body: () async throws -> T) async throws -> T {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the sync API for field replicas.")
-    @Option(help: "The central replica file.") var db: String
+    @Option(help: "The central replica file, or a central on PostgreSQL (postgres://USER:PASSWORD@HOST:PORT/DB).") var db: String
     @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:8080"
+    @Option(help: "With a central on PostgreSQL: the folder of attachments' files (the one syncd migrate named).") var files: String?
     @Option(
         help: "A file holding the token Prometheus sends to read /metrics (its credentials_file); without it, /metrics is not served.")
     var metricsTokenFile: String?
@@ -52,10 +58,13 @@ struct Serve: AsyncParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]) else {
             throw ValidationError("--listen takes HOST:PORT, for example 127.0.0.1:8080")
         }
-        let central = try await reporting { try CentralReplica.open(at: db) }
         let scrapeToken = try await reporting { try metricsTokenFile.map(ScrapeToken.read(from:)) }
         var logger = Logger(label: "syncd")
         logger.logLevel = .info
+        if PostgresAddress.isAddress(db) {
+            return try await servePostgres(host: String(parts[0]), port: port, scrapeToken: scrapeToken, logger: logger)
+        }
+        let central = try await reporting { try CentralReplica.open(at: db) }
         let desk = try await reporting {
             do { return try DeskSite(store: central, secureCookies: secureCookies) } catch {
                 throw ReportSyncError(.storage, "\(error)")
@@ -63,6 +72,29 @@ struct Serve: AsyncParsableCommand {
         }
         let app = CentralServer.buildApplication(
             store: central, host: String(parts[0]), port: port, scrapeToken: scrapeToken, desk: desk, logger: logger)
+        try await serving(app)
+    }
+
+    /// Serves the sync API from a central on PostgreSQL (several servers may share the database); the
+    /// web desk is not built on PostgreSQL yet and is not served.
+    private func servePostgres(host: String, port: Int, scrapeToken: ScrapeToken?, logger: Logger) async throws {
+        let central = try await reporting {
+            let central = try PostgresCentral(address: try PostgresAddress(parsing: db), files: files)
+            try await central.checkReady()
+            return central
+        }
+        FileHandle.standardError.write(
+            Data("note: serving the central on PostgreSQL at \(central.address); the web desk is not built on PostgreSQL yet and is not served\n".utf8))
+        let app = CentralServer.buildApplication(store: central, host: host, port: port, scrapeToken: scrapeToken, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await central.run() }
+            defer { group.cancelAll() }
+            try await serving(app)
+        }
+    }
+
+    /// Runs `app` until it is stopped, saying in one line why it could not listen.
+    private func serving(_ app: some ApplicationProtocol) async throws {
         do { try await app.runService() } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
             let why =
                 error.errnoCode == EADDRINUSE
@@ -182,7 +214,12 @@ struct Enroll: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let token = try central.open().enroll(unit: unit, device: device)
+            let token =
+                if let address = try central.postgres() {
+                    try await PostgresCentral.enroll(unit: unit, device: device, at: address)
+                } else {
+                    try central.open().enroll(unit: unit, device: device)
+                }
             if central.json {
                 print(String(decoding: try JSONEncoder().encode(["token": token]), as: UTF8.self))
             } else {
@@ -199,7 +236,8 @@ struct Devices: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let enrollments = try central.open().enrollments()
+            let enrollments =
+                if let address = try central.postgres() { try await PostgresCentral.enrollments(at: address) } else { try central.open().enrollments() }
             if central.json {
                 let rows = enrollments.map { e in
                     [
@@ -228,7 +266,11 @@ struct Revoke: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            try central.open().revoke(device: device)
+            if let address = try central.postgres() {
+                try await PostgresCentral.revoke(device: device, at: address)
+            } else {
+                try central.open().revoke(device: device)
+            }
             print("revoked \(device)")
         }
     }

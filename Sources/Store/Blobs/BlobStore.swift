@@ -29,7 +29,12 @@ public final class BlobStore: Sendable {
 
     /// The blob store of the replica file at `replicaPath`: the same one for every caller in this process.
     public static func beside(replicaAt replicaPath: String) -> BlobStore {
-        let directory = URL(fileURLWithPath: replicaPath).standardizedFileURL.path + ".blobs"
+        at(URL(fileURLWithPath: replicaPath).standardizedFileURL.path + ".blobs")
+    }
+
+    /// The blob store in `directory` (a central on PostgreSQL names its folder): the same one for every caller in this process.
+    public static func at(_ directory: String) -> BlobStore {
+        let directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         return stores.withLock { stores in
             if let store = stores[directory] { return store }
             let store = BlobStore(directory: directory)

@@ -125,17 +125,20 @@ extension CentralReplica {
     /// (where it was enrolled), or by its first bundle. A later key for the same enrolment is refused;
     /// revoking the device and enrolling it again starts over. Returns the key bound.
     @discardableResult
+    /// The refusal of bundle keys other than those a device's token is bound to.
+    public static func boundToOtherKeys(device: String, bound: BundlePublicKey, key: BundlePublicKey) -> ReportSyncError {
+        ReportSyncError(
+            .forbidden,
+            "device \(device)'s token is bound to other bundle keys (\(bound.id)) than these (\(key.id)): a copied token, or another replica file; ask the central office to revoke the device and enroll it again")
+    }
+
     func bindBundleKey(_ key: BundlePublicKey, token: String, device: Enrollment) throws -> BundlePublicKey {
         _ = try key.checked()
         return try replica.write { db in
             let hash = Self.hash(token: token)
             if let row = try Row.fetchOne(db, sql: "SELECT agreement, signing FROM bundle_devices WHERE token_hash = ?", arguments: [hash]) {
                 let bound = BundlePublicKey(agreement: row["agreement"], signing: row["signing"])
-                guard bound == key else {
-                    throw ReportSyncError(
-                        .forbidden,
-                        "device \(device.device)'s token is bound to other bundle keys (\(bound.id)) than these (\(key.id)): a copied token, or another replica file; ask the central office to revoke the device and enroll it again")
-                }
+                guard bound == key else { throw Self.boundToOtherKeys(device: device.device, bound: bound, key: key) }
                 return bound
             }
             try db.execute(

@@ -54,12 +54,15 @@ extension CentralReplica {
             guard sending || supplied else { return nil }
             return FileGrant(reference: reference, supplied: supplied)
         }
-        guard let found else {
-            throw ReportSyncError(
-                .notFound,
-                "no report this device may \(sending ? "send" : "read") names file \(hash.short) at the central, or its bytes have not come yet (push the report first; a secret report's files go by bundle)")
-        }
+        guard let found else { throw Self.fileNotGranted(hash, sending: sending) }
         return found
+    }
+
+    /// The answer when a device may not send or fetch file `hash`: the same whether the file exists or not.
+    public static func fileNotGranted(_ hash: BlobHash, sending: Bool) -> ReportSyncError {
+        ReportSyncError(
+            .notFound,
+            "no report this device may \(sending ? "send" : "read") names file \(hash.short) at the central, or its bytes have not come yet (push the report first; a secret report's files go by bundle)")
     }
 
     /// Notes that `unit`'s device supplied the whole file, verified, by `channel`.

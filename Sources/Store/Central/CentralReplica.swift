@@ -154,9 +154,15 @@ public struct CentralReplica: Sendable {
     /// Which rows of `changes` a feed for units bound to `placeholders` carries: theirs and every unit's,
     /// member's and policy change, less those of reports kept off the network (unless `includingSecret`).
     func feedFilter(_ db: Database, placeholders: String, includingSecret: Bool) throws -> String {
+        try Self.feedCondition(units: "unit IN (\(placeholders))", offNetwork: includingSecret ? nil : Replica.offNetwork(db, at: replica.now()))
+    }
+
+    /// Which rows of `changes` a unit's feed carries, `units` being the SQL condition that a row's unit is
+    /// one the reader syncs for: theirs and every unit's, member's, policy and key change, less those of
+    /// reports kept off the network (`offNetwork`, unless `nil` for a bundle). The same SQL in every store.
+    public static func feedCondition(units: String, offNetwork: Set<Classification>?) -> String {
         let shared = RecordKind.allCases.filter(\.isSharedReference).map { "'\($0.rawValue)'" }.joined(separator: ",")
-        let offNetwork = includingSecret ? "" : " AND NOT " + OffNetworkSQL.change(try Replica.offNetwork(db, at: replica.now()))
-        return "(unit IN (\(placeholders)) OR kind IN (\(shared)))" + offNetwork
+        return "(\(units) OR kind IN (\(shared)))" + (offNetwork.map { " AND NOT " + OffNetworkSQL.change($0) } ?? "")
     }
 
 }

@@ -97,17 +97,27 @@ public enum Declassifications {
     static func releases(forUnit unit: String, _ db: Database) throws -> [CentralStanding.PolicyRelease] {
         let releases = try stored(db)
         if releases.isEmpty { return [] }
-        let scope = try Replica.unitScope(of: unit, db)
-        return releases.compactMap { release in
+        return self.releases(releases, scope: try Replica.unitScope(of: unit, db))
+    }
+
+    /// The releases of `stored` a device whose units are `scope` pulls again for, each from the first
+    /// change it let on the network in that scope.
+    public static func releases(_ stored: [StoredRelease], scope: Set<String>) -> [CentralStanding.PolicyRelease] {
+        stored.compactMap { release in
             scope.compactMap { release.firstByUnit[$0] }.min().map { CentralStanding.PolicyRelease(at: release.at, from: $0) }
         }
     }
 
     /// The condition, on a row of `changes`, that its report (or the report it follows up) came back on
     /// the network after central sequence `?` and at or before `?`.
-    public static let between = """
-        (changes.record IN (SELECT record FROM declassifications WHERE seq > ? AND seq <= ?)
-         OR changes.record IN (SELECT r.id FROM reports r JOIN declassifications d ON d.record = r.follow_up_of
-                               WHERE d.seq > ? AND d.seq <= ?))
+    static let between = between(after: "?", covered: "?")
+
+    /// `between` with its two bounds as the given SQL (placeholders).
+    public static func between(after: String, covered: String) -> String {
         """
+        (changes.record IN (SELECT record FROM declassifications WHERE seq > \(after) AND seq <= \(covered))
+         OR changes.record IN (SELECT r.id FROM reports r JOIN declassifications d ON d.record = r.follow_up_of
+                               WHERE d.seq > \(after) AND d.seq <= \(covered)))
+        """
+    }
 }

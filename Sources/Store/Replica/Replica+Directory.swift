@@ -34,11 +34,7 @@ extension Replica {
     static func unitScope(of unit: String, _ db: Database) throws -> Set<String> {
         Set(
             try String.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        WITH RECURSIVE scope(id) AS (SELECT ? UNION SELECT u.id FROM units u JOIN scope s ON u.parent = s.id)
-                        SELECT id FROM scope
-                        """),
+                db.cachedStatement(sql: UnitScope.query(placeholder: "?")),
                 arguments: [unit]))
     }
 

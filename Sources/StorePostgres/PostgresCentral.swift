@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+import SyncCore
+
+/// A central on PostgreSQL behind the seam the server depends on (`CentralStore`): a pool of
+/// connections (postgres-nio's `PostgresClient`, nothing blocking an event loop), the same decisions as
+/// the SQLite central (`PushMerge`, the merge engine, the feed's condition, the standing's rules), and
+/// the feed ordered by the lock on `feed_head` (docs/postgres.md). Several `syncd serve` may share one
+/// database. Run `run()` for as long as it serves.
+public final class PostgresCentral: CentralStore, Sendable {
+    public let address: PostgresAddress
+    private let client: PostgresClient
+    private let files: String?
+    private let logger: Logger
+    private let pulls = PullCursors()
+
+    /// A central on the database at `address` (set up by `syncd migrate`), serving attachments' files from
+    /// the folder `files` when given.
+    public init(address: PostgresAddress, files: String?) throws {
+        self.address = address
+        self.files = files
+        logger = Logger(label: "reportsync.postgres")
+        var configuration = try address.clientConfiguration()
+        configuration.options.maximumConnections = 16
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Keeps the pool of connections for as long as the calling task runs.
+    public func run() async { await client.run() }
+
+    /// Checks, before serving, that the database holds a central this program can serve (its schema
+    /// brought up to date first).
+    public func checkReady() async throws {
+        let role = try await PostgresDatabase.with(address) { try await $0.meta(.replicaRole) }
+        guard role == ReplicaRole.central.rawValue else {
+            throw ReportSyncError(
+                .notFound, "the PostgreSQL database at \(address) holds no central: copy one in with syncd migrate --from central.sqlite --to URL")
+        }
+    }
+
+    /// Runs `body` on a connection of the pool; what the database refuses becomes one line.
+    func database<T: Sendable>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await body(PostgresDatabase(address: address, connection: connection, logger: logger))
+            }
+        } catch let error as PSQLError {
+            throw PostgresFailure.translate(error, at: address)
+        } catch let error as PostgresTransactionError {
+            throw PostgresFailure.translate(error, at: address)
+        }
+    }
+
+    public func bureau() async throws -> String {
+        try await database { try await $0.requireMeta(.unitID) }
+    }
+
+    public func authenticate(token: String) async throws -> Enrollment {
+        try await database { try await $0.enrollment(token: token) }
+    }
+
+    public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
+        let now = Date()
+        var passes = SecrecyPasses(changes, policy: try await database { try await $0.policy(at: now) })
+        while let withheld = passes.next() {
+            do {
+                return try await merge(PushMerge(changes, from: device, withholding: withheld, keepingSecret: false), changes, device, now)
+            } catch let secret as StaysSecret {
+                try passes.failed(secret)
+            }
+        }
+        throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
+    }
+
+    /// One attempt at a push in one transaction, the ledger loaded under the feed's lock.
+    private func merge(_ push: PushMerge, _ changes: [Change], _ device: Enrollment, _ now: Date) async throws -> [PushResult] {
+        try await database { db in
+            try await db.transaction { db in
+                try await db.lockFeed()
+                let policy = try await db.policy(at: now)
+                let ledger = try await PostgresLedger.loading(for: changes, unit: device.unit, now: now, db)
+                return try await PostgresApply.run(db, now: now, asking: changes, ledger: ledger, check: push.leftSecret(under: policy)) {
+                    engine in try push.run(engine: engine, ledger: ledger)
+                }
+            }
+        }
+    }
+
+    public func feed(after: Int64, limit: Int, token: String) async throws -> FeedSlice {
+        let now = Date()
+        let (slice, device) = try await database { db in
+            let device = try await db.enrollment(token: token)
+            return (try await db.feed(after: after, limit: limit, unit: device.unit, now: now), device)
+        }
+        if pulls.note(device: device.device, cursor: slice.covered, at: now, writeEvery: CentralReplica.lastSeenResolution) {
+            try await database { db in
+                try await db.run(
+                    """
+                    INSERT INTO device_pulls (device, cursor, pulled_at) VALUES ($1, $2, $3)
+                    ON CONFLICT (device) DO UPDATE SET cursor = excluded.cursor, pulled_at = excluded.pulled_at
+                    """, [device.device, slice.covered, now.millisecondsSince1970])
+            }
+        }
+        return slice
+    }
+
+    public func bindBundleKey(_ key: BundlePublicKey, token: String) async throws -> BundlePublicKey {
+        _ = try key.checked()
+        return try await database { db in
+            let device = try await db.enrollment(token: token)
+            let hash = CentralReplica.hash(token: token)
+            // Two servers binding at once: the first row stands, and the other compares with it.
+            try await db.run(
+                "INSERT INTO bundle_devices (token_hash, agreement, signing, cursor, bound_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+                [hash, key.agreement, key.signing, Date().millisecondsSince1970])
+            let row = try await db.randomAccessRows("SELECT agreement, signing FROM bundle_devices WHERE token_hash = $1", [hash])
+            guard let row = row.first else { throw ReportSyncError(.storage, "the device's bundle keys were not kept; try again") }
+            let bound = BundlePublicKey(agreement: try row["agreement"].decode(String.self), signing: try row["signing"].decode(String.self))
+            guard bound == key else { throw CentralReplica.boundToOtherKeys(device: device.device, bound: bound, key: key) }
+            return bound
+        }
+    }
+
+    public func standing(token: String, asking asked: [String]) async throws -> CentralStanding {
+        try await database { db in
+            let device = try await db.enrollment(token: token)
+            return try await db.standing(for: device, asking: asked)
+        }
+    }
+
+    public func checkHealth() async throws {
+        try await database { try await $0.run("SELECT 1") }
+    }
+
+    public func figures() async throws -> CentralFigures {
+        let latest = pulls.all()
+        return try await database { db in
+            let open = try await db.rows("SELECT COUNT(*)::bigint FROM conflicts WHERE status = 'open'", as: Int.self).first ?? 0
+            let active = try await db.enrollments().filter { $0.revokedAt == nil }
+            var outgoing: [String: Int] = [:]
+            for device in active {
+                let stored = try await db.rows("SELECT cursor FROM device_pulls WHERE device = $1", [device.device], as: Int64.self).first
+                guard let cursor = latest[device.device] ?? stored else { continue }
+                outgoing[device.device] = try await db.outgoing(after: cursor, unit: device.unit, now: Date())
+            }
+            return CentralFigures(openConflicts: open, activeDevices: active, outgoing: outgoing)
+        }
+    }
+
+    public func fileGrant(_ hash: BlobHash, for device: Enrollment, sending: Bool) async throws -> FileGrant {
+        try await database { try await $0.fileGrant(hash, for: device, sending: sending, now: Date()) }
+    }
+
+    public func fileStore() throws -> BlobStore {
+        guard let files else {
+            throw ReportSyncError(
+                .unavailable,
+                "this central serves no attachments' files: start syncd serve with --files FOLDER (the folder syncd migrate named)")
+        }
+        return BlobStore.at(files)
+    }
+
+    public func noteFileStored(_ reference: BlobReference, from device: Enrollment) async throws {
+        try await database { db in
+            try await db.run(
+                "INSERT INTO blobs (hash, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                [reference.hash.hex, reference.size, Date().millisecondsSince1970])
+            try await db.run(
+                "INSERT INTO blob_sources (hash, unit, channel) VALUES ($1, $2, 'network') ON CONFLICT DO NOTHING", [reference.hash.hex, device.unit])
+        }
+    }
+}
+
+/// Each device's latest pull as this process saw it, and when it was last written to `device_pulls`
+/// (written at most every 30 s a device, so that pulls do not queue behind writers).
+private final class PullCursors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var latest: [String: Int64] = [:]
+    private var written: [String: Date] = [:]
+
+    /// Notes a pull; true when it is to be written (never written, or not for `writeEvery` seconds).
+    func note(device: String, cursor: Int64, at now: Date, writeEvery: TimeInterval) -> Bool {
+        lock.withLock {
+            latest[device] = cursor
+            guard written[device].map({ now.timeIntervalSince($0) >= writeEvery }) ?? true else { return false }
+            written[device] = now
+            return true
+        }
+    }
+
+    func all() -> [String: Int64] { lock.withLock { latest } }
+}

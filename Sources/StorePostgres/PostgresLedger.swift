@@ -1,0 +1,220 @@
+import Foundation
+import PostgresNIO
+import Store
+import SyncCore
+
+/// The central's ledger (`CentralLedger`) on PostgreSQL: answered from facts loaded before the push
+/// (`load`), a question about a fact not loaded throwing `LedgerMiss` so that the push is loaded again
+/// and run again (as the merge engine's `NotPreloaded`), and what a run writes kept aside and written
+/// after it (`writeBack`). A run reads its own writes.
+final class PostgresLedger: CentralLedger {
+    /// A fact the ledger had not loaded.
+    enum Fact: Hashable {
+        case member(String)
+        case solicitation(id: String, unit: String)
+        case refusal(Dot)
+        case binding(String)
+        case writtenUnits(String)
+        case boundCount(String)
+        case invites(String)
+        case registration(Int)
+        case scope(String)
+    }
+
+    /// The facts a run asked that were not loaded.
+    struct LedgerMiss: Error {
+        let facts: Set<Fact>
+    }
+
+    private let bureauID: String
+    private let currentID: String
+    private let previous: [String]
+    private let serverKey: String?
+    private var members: [String: Member] = [:]
+    private var solicitations: [String: Solicitation] = [:]
+    private var refusals: [Dot: String] = [:]
+    private var bindings: [String: String] = [:]
+    private var writtenUnits: [String: Set<String>] = [:]
+    private var boundCounts: [String: Int] = [:]
+    private var invites: [String: [KeyInvite]] = [:]
+    private var registrations: [Int: Int] = [:]
+    private var scopes: [String: Set<String>] = [:]
+    private var loaded: Set<Fact> = []
+    /// This run's writes.
+    private var newBindings: [(replica: String, device: String, at: Date)] = []
+    private var marks: [Data: String?] = [:]
+    private var kept: [Int: Int] = [:]
+
+    private init(bureau: String, replicaID: String, previous: [String], serverKey: String?) {
+        bureauID = bureau
+        currentID = replicaID
+        self.previous = previous
+        self.serverKey = serverKey
+    }
+
+    /// A ledger of the central in `db`, with what a push of `changes` by a device of `unit` is sure to ask.
+    static func loading(for changes: [Change], unit: String, now: Date, _ db: PostgresDatabase) async throws -> PostgresLedger {
+        let ledger = PostgresLedger(
+            bureau: try await db.requireMeta(.unitID), replicaID: try await db.requireMeta(.replicaID),
+            previous: try await db.meta(.previousReplicaIDs)?.split(separator: ",").map(String.init) ?? [],
+            serverKey: try await db.meta(.serverSigningKey))
+        var facts: Set<Fact> = [.scope(unit), .registration(Calendar(identifier: .gregorian).component(.year, from: now))]
+        for change in changes {
+            facts.insert(.member(change.actor))
+            facts.insert(.refusal(change.dot))
+            facts.insert(.binding(change.dot.replica))
+            facts.insert(.writtenUnits(change.dot.replica))
+            if case .keyRequest(let request) = change.payload {
+                facts.insert(.invites(request.member))
+                facts.insert(.member(request.member))
+            }
+            if case .solicitation(let s) = change.payload { facts.insert(.solicitation(id: s.id, unit: s.unit)) }
+        }
+        try await ledger.load(facts, db)
+        return ledger
+    }
+
+    /// Starts a run: forgets what the last one wrote.
+    func beginRun() {
+        newBindings = []
+        marks = [:]
+        kept = [:]
+    }
+
+    func bureau() throws -> String { bureauID }
+    func previousReplicaIDs() throws -> [String] { previous }
+    func replicaID() throws -> String { currentID }
+    func serverSigningKey() throws -> String? { serverKey }
+
+    func unitScope(of unit: String) throws -> Set<String> {
+        try need(.scope(unit))
+        return scopes[unit] ?? []
+    }
+
+    func member(_ id: String) throws -> Member? {
+        try need(.member(id))
+        return members[id]
+    }
+
+    func solicitation(_ id: String, unit: String) throws -> Solicitation? {
+        try need(.solicitation(id: id, unit: unit))
+        return solicitations["\(id)\u{0}\(unit)"]
+    }
+
+    func refusalReason(of dot: Dot) throws -> String? {
+        try need(.refusal(dot))
+        return refusals[dot]
+    }
+
+    func boundDevice(of replica: String) throws -> String? {
+        if let new = newBindings.last(where: { $0.replica == replica }) { return new.device }
+        try need(.binding(replica))
+        return bindings[replica]
+    }
+
+    func hasWritten(_ replica: String, outside scope: Set<String>) throws -> Bool {
+        try need(.writtenUnits(replica))
+        return !(writtenUnits[replica] ?? []).isSubset(of: scope)
+    }
+
+    func boundReplicaCount(of device: String) throws -> Int {
+        try need(.boundCount(device))
+        return (boundCounts[device] ?? 0) + newBindings.filter { $0.device == device }.count
+    }
+
+    func bind(_ replica: String, to device: String, at: Date) throws {
+        newBindings.append((replica, device, at))
+    }
+
+    func openInvites(of member: String) throws -> [KeyInvite] {
+        try need(.invites(member))
+        return (invites[member] ?? []).compactMap { invite in
+            let redeemed = marks[invite.secret] ?? invite.redeemedKey
+            return redeemed == nil ? KeyInvite(secret: invite.secret, member: invite.member, expiresAt: invite.expiresAt, redeemedKey: nil) : nil
+        }
+    }
+
+    func markInvite(_ secret: Data, redeemedBy keyID: String?) throws {
+        marks[secret] = .some(keyID)
+    }
+
+    func lastRegistration(in year: Int) throws -> Int {
+        if let last = kept[year] { return max(last, registrations[year] ?? 0) }
+        try need(.registration(year))
+        return registrations[year] ?? 0
+    }
+
+    func keepRegistration(_ serial: Int, in year: Int) throws {
+        kept[year] = max(kept[year] ?? 0, serial)
+    }
+
+    private func need(_ fact: Fact) throws {
+        guard loaded.contains(fact) else { throw LedgerMiss(facts: [fact]) }
+    }
+
+    /// Loads `facts` from `db`.
+    func load(_ facts: Set<Fact>, _ db: PostgresDatabase) async throws {
+        for fact in facts.subtracting(loaded) {
+            switch fact {
+            case .member(let id):
+                for row in try await db.randomAccessRows("SELECT id, name, unit, role, phone FROM members WHERE id = $1", [id]) {
+                    guard let role = Role(rawValue: try row["role"].decode(String.self)) else { continue }
+                    members[id] = Member(
+                        id: id, name: try row["name"].decode(String.self), unit: try row["unit"].decode(String.self), role: role,
+                        phone: try row["phone"].decode(String?.self))
+                }
+            case .solicitation(let id, let unit):
+                if let body = try await db.rows("SELECT body FROM solicitations WHERE id = $1 AND unit = $2", [id, unit], as: String.self).first {
+                    solicitations["\(id)\u{0}\(unit)"] = try JSONCoding.value(Solicitation.self, from: body)
+                }
+            case .refusal(let dot):
+                refusals[dot] = try await db.rows(
+                    "SELECT reason FROM rejected_changes WHERE replica = $1 AND counter = $2", [dot.replica, dot.counter], as: String.self
+                ).first
+            case .binding(let replica):
+                bindings[replica] = try await db.rows("SELECT device FROM device_replicas WHERE replica = $1", [replica], as: String.self).first
+            case .writtenUnits(let replica):
+                writtenUnits[replica] = Set(try await db.rows("SELECT DISTINCT unit FROM changes WHERE replica = $1", [replica], as: String.self))
+            case .boundCount(let device):
+                boundCounts[device] = try await db.rows("SELECT COUNT(*)::bigint FROM device_replicas WHERE device = $1", [device], as: Int.self).first
+            case .invites(let member):
+                invites[member] = try await db.randomAccessRows(
+                    "SELECT secret, member, expires_at, redeemed_key FROM key_invites WHERE member = $1 AND redeemed_key IS NULL", [member]
+                ).map { row in
+                    KeyInvite(
+                        secret: Data(try row["secret"].decode(ByteBuffer.self).readableBytesView), member: try row["member"].decode(String.self),
+                        expiresAt: try row["expires_at"].decode(Int64.self), redeemedKey: try row["redeemed_key"].decode(String?.self))
+                }
+            case .registration(let year):
+                registrations[year] = try await db.rows("SELECT last FROM registrations WHERE year = $1", [Int64(year)], as: Int.self).first
+            case .scope(let unit):
+                scopes[unit] = try await db.unitScope(of: unit)
+            }
+            loaded.insert(fact)
+        }
+    }
+
+    /// Writes what the last run wrote.
+    func writeBack(_ db: PostgresDatabase) async throws {
+        for binding in newBindings {
+            try await db.run(
+                "INSERT INTO device_replicas (replica, device, bound_at) VALUES ($1, $2, $3)",
+                [binding.replica, binding.device, binding.at.millisecondsSince1970])
+        }
+        for (secret, key) in marks {
+            try await db.run("UPDATE key_invites SET redeemed_key = $1 WHERE secret = $2", [key, ByteBuffer(bytes: secret)])
+        }
+        for (year, serial) in kept {
+            try await db.run(
+                "INSERT INTO registrations (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = GREATEST(registrations.last, excluded.last)",
+                [Int64(year), Int64(serial)])
+        }
+    }
+}
+
+extension PostgresDatabase {
+    /// The units a device of `unit` syncs for: itself and every unit below it (`UnitScope`).
+    func unitScope(of unit: String) async throws -> Set<String> {
+        Set(try await rows(UnitScope.query(placeholder: "$1"), [unit], as: String.self))
+    }
+}
