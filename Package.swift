@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "SyncServiceTests",
             dependencies: [
-                "SyncService", "Desk", "Store", "SyncCore", "TestSupport",
+                "SyncService", "Desk", "Store", "StorePostgres", "SyncCore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

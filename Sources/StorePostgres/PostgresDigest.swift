@@ -6,12 +6,18 @@ import SyncCore
 /// recomputed from the stored canonical JSON rather than read from a column, so two equal digests
 /// mean the bytes that matter arrived whole.
 enum PostgresDigest {
-    static func whole(_ db: PostgresDatabase) async throws -> String {
+    /// The digest of the whole central, or of one unit's reports (as the SQLite `digest(unit:)`).
+    static func whole(_ db: PostgresDatabase, unit: String? = nil) async throws -> String {
         var pairs: [(id: String, hash: String)] = []
-        for row in try await db.randomAccessRows("SELECT id, record FROM reports") {
+        let reports =
+            if let unit { try await db.randomAccessRows("SELECT id, record FROM reports WHERE unit = $1", [unit]) } else {
+                try await db.randomAccessRows("SELECT id, record FROM reports")
+            }
+        for row in reports {
             let record = try JSONCoding.value(ReportRecord.self, from: try row["record"].decode(String.self))
             pairs.append((try row["id"].decode(String.self), StateDigest.hash(record)))
         }
+        if unit != nil { return StateDigest.combine(pairs) }
         let references = try await db.randomAccessRows(
             """
             SELECT v.record, c.body, v.digest FROM reference_versions v
@@ -31,7 +37,7 @@ enum PostgresDigest {
 }
 
 extension PostgresDatabase {
-    /// The digest of the central this database holds (`PostgresDigest`), equal to the SQLite replica's
-    /// `digest()` for the same state.
-    public func digest() async throws -> String { try await PostgresDigest.whole(self) }
+    /// The digest of the central this database holds, or of one unit's reports (`PostgresDigest`), equal
+    /// to the SQLite replica's `digest(unit:)` for the same state.
+    public func digest(unit: String? = nil) async throws -> String { try await PostgresDigest.whole(self, unit: unit) }
 }

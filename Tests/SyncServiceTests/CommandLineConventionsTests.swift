@@ -32,17 +32,25 @@ extension EndToEndTests {
             #expect(try run("syncd", "enroll", "--db", "c.sqlite").status == 64)
         }
 
-        @Test("a PostgreSQL address for --db is refused in one line that says so, and nothing is written")
+        @Test("a PostgreSQL address for --db is refused in one line where PostgreSQL is not built yet, and nothing is written")
         func postgresAddressRefused() throws {
             for (tool, arguments) in [
                 ("syncd", ["init", "--db", "postgres://admin@127.0.0.1:5432/bureau", "--bureau", "局"]),
-                ("syncd", ["serve", "--db", "postgresql://admin@127.0.0.1/bureau"]),
                 ("report-cli", ["list", "--db", "postgres://chen@db.example/bureau"]),
             ] {
                 let result = try Binaries.run(tool, arguments, in: directory)
                 #expect(result.status == 1, "\(tool) \(arguments): \(result.err)")
                 #expect(result.err.contains("is a PostgreSQL address") && result.err.split(separator: "\n").count == 1, "\(result.err)")
             }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no file or folder was made")
+        }
+
+        @Test("syncd serve on a PostgreSQL address where no server answers says so in one line, and nothing is written")
+        func postgresServerDown() throws {
+            // Port 1 (tcpmux): nothing listens there.
+            let result = try Binaries.run("syncd", ["serve", "--db", "postgresql://admin:secret@127.0.0.1:1/bureau"], in: directory)
+            #expect(result.status == 1)
+            #expect(result.err == "error: no PostgreSQL server answers at 127.0.0.1:1: start it, or check the host and port in the URL\n", "\(result.err)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no file or folder was made")
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import StorePostgres
 import SyncCore
 
@@ -28,5 +29,29 @@ public enum TestPostgres {
         var address = cluster
         address.database = name
         return address
+    }
+}
+
+/// Where a test keeps the central it serves: a SQLite file, or a database of the test cluster (set up
+/// in a file first, then copied by `syncd migrate`'s copy): the end-to-end scenarios run on both.
+public enum CentralKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    public var description: String { rawValue }
+}
+
+extension TestPostgres {
+    /// A fresh database of the test cluster holding a copy of the central file at `path`.
+    public static func copy(centralAt path: String) async throws -> PostgresAddress {
+        let address = try await freshDatabase()
+        _ = try await CentralMigration.copy(from: try CentralReplica.open(at: path), to: address)
+        return address
+    }
+
+    /// The URL of `address` with its password, for a `--db` argument.
+    public static func url(of address: PostgresAddress) -> String {
+        let password = (address.password ?? "").addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? ""
+        return "postgres://\(address.user):\(password)@\(address.host):\(address.port)/\(address.database)?sslmode=disable"
     }
 }
