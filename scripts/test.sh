@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The test command runs every store: a developer's REPORTSYNC_SQLITE_ONLY never reaches it.
+unset REPORTSYNC_SQLITE_ONLY
 postgres_dir="$(mktemp -d)"
 trap 'bash scripts/postgres.sh stop "$postgres_dir"' EXIT
 REPORTSYNC_TEST_POSTGRES="$(bash scripts/postgres.sh start "$postgres_dir")"

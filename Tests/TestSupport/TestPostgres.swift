@@ -39,6 +39,12 @@ public enum CentralKind: String, CaseIterable, Sendable, CustomStringConvertible
     case postgres
 
     public var description: String { rawValue }
+
+    /// The stores the end-to-end scenarios run on: both, unless a developer without PostgreSQL sets
+    /// `REPORTSYNC_SQLITE_ONLY=1` (docs/testing.md; the test command unsets it, so it never skips there).
+    public static var underTest: [CentralKind] {
+        ProcessInfo.processInfo.environment["REPORTSYNC_SQLITE_ONLY"] == "1" ? [.sqlite] : allCases
+    }
 }
 
 extension TestPostgres {
