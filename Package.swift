@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "reportsync-bench",
             dependencies: [
-                "SyncCore", "Store", "SyncService", "Desk", .product(name: "GRDB", package: "GRDB.swift"),
+                "SyncCore", "Store", "StorePostgres", "SyncService", "Desk", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -7,6 +7,11 @@ import SyncCore
 /// one transaction, from one snapshot of the file; then, before it commits, checks that each table
 /// holds as many rows as the file did and that the digest recomputed from the copied records is the
 /// file's. A copy that does not check out is rolled back whole.
+///
+/// The copy then begins a new epoch and incarnation of the central, as a restore does: it writes under
+/// a new replica id (so it never issues a dot the file may go on issuing), and every device that meets
+/// it sends again what it may lack (what the file took after the snapshot) and pulls again from where
+/// the copy began.
 public enum CentralMigration {
     /// What was copied: each table and its row count, and the digest both sides agree on.
     public struct Summary: Sendable, Equatable {
@@ -27,8 +32,10 @@ public enum CentralMigration {
 
     /// Copies `central` to the database at `address`, `pageSize` rows to a statement; `progress` hears
     /// each table as it is done.
+    /// `newEpoch: false` keeps the central's replica id and incarnation: only for a test's twin of a
+    /// file that never serves again.
     public static func copy(
-        from central: CentralReplica, to address: PostgresAddress, pageSize: Int = 1_000,
+        from central: CentralReplica, to address: PostgresAddress, pageSize: Int = 1_000, newEpoch: Bool = true,
         progress: @Sendable (TableCount) -> Void = { _ in }
     ) async throws -> Summary {
         let snapshot = try ReplicaTables(central.replica)
@@ -70,9 +77,31 @@ public enum CentralMigration {
                         "the copy's digest \(copied.prefix(12)) is not the file's \(expected.prefix(12)): nothing was kept (a record did not survive the copy byte for byte)"
                     )
                 }
+                if newEpoch { try await beginEpoch(db) }
                 return Summary(tables: counts, digest: copied)
             }
         }
+    }
+
+    /// Retires the central's replica id for a new one and starts a new incarnation at the feed's head, as
+    /// `ReplicaEpoch.begin` and `CentralIncarnation.renew` do on a file.
+    private static func beginEpoch(_ db: PostgresDatabase) async throws {
+        let now = Date()
+        let old = try await db.requireMeta(.replicaID)
+        let previous = (try await db.meta(.previousReplicaIDs)).map { $0 + "," } ?? ""
+        try await db.setMeta(.previousReplicaIDs, previous + old)
+        let new = UUIDv7.make(at: now)
+        try await db.setMeta(.replicaID, new)
+        try await db.setMeta(.lastEpoch, "\(now.millisecondsSince1970) \(old) \(new) \(EpochReason.copiedToAnotherStore.description)")
+        let stored = try await db.meta(.incarnations)
+        let chain = try stored.map { try JSONCoding.value([CentralStanding.Incarnation].self, from: $0) } ?? []
+        try await db.setMeta(
+            .incarnations, try JSONCoding.string(chain + [CentralStanding.Incarnation(id: UUIDv7.make(at: now), base: try await db.feedHead())]))
+        var earlier: [CentralStanding.Held] = []
+        for replica in (previous + old).split(separator: ",").map(String.init) {
+            earlier.append(CentralStanding.Held(replica: replica, counter: try await db.highestCounter(of: replica)))
+        }
+        try await db.setMeta(.returnableAfter, try JSONCoding.string(earlier))
     }
 
     /// A database that already holds a central (or anything in its tables) is not overwritten.

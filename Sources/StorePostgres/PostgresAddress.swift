@@ -69,7 +69,7 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
         default: throw Self.invalid("sslmode=\(mode) is not one of disable, allow, prefer, require, verify-ca, verify-full")
         }
         if let other = url.queryItems?.first(where: { $0.name != "sslmode" }) {
-            throw Self.invalid("\(other.name) in \(Self.redacted(text)) is not a setting ReportSync knows: only sslmode is")
+            throw Self.invalid("\(other.name) in the URL's query is not a setting ReportSync knows: only sslmode is (give a password in the URL or in PGPASSWORD)")
         }
     }
 

@@ -10,12 +10,13 @@ import SyncCore
 /// commit: writers that log changes commit one after another, in the order of their sequences, so no
 /// reader of the feed ever sees a sequence before every lower one is committed (docs/postgres.md).
 enum PostgresApply {
-    /// How many times a batch is run again after loading what it asked (each run loads strictly more).
-    static let maximumRuns = 64
+    /// A bound that a batch never reaches (each run loads strictly more): a guard, not a rule.
+    static let maximumRuns = 1_000
 
-    /// Runs `body` on an engine for this batch, loading first what `changes` are sure to ask and then
-    /// whatever else the engine asks, lets `check` refuse what it decided (throwing rolls the caller's
-    /// transaction back), writes it, and returns `body`'s result.
+    /// Runs `body` on an engine for this batch, loading first what `changes` are sure to ask and then,
+    /// after each run that asked for something not loaded (of the engine or of `ledger`), all of it at
+    /// once and the batch again; lets `check` refuse what the complete run decided (throwing rolls the
+    /// caller's transaction back), writes it, and returns `body`'s result.
     static func run<T>(
         _ db: PostgresDatabase, now: Date, asking changes: [Change], ledger: PostgresLedger? = nil,
         check: (MergeEffects) throws -> Void = { _ in }, _ body: (MergeEngine) throws -> T
@@ -32,25 +33,28 @@ enum PostgresApply {
         preload.hasWaiting = try await db.rows("SELECT EXISTS (SELECT 1 FROM pending_changes)", as: Bool.self).first ?? false
         try await db.load(MergePreload.questions(for: changes), into: &preload)
         for _ in 0..<maximumRuns {
-            let engine = try MergeEngine(source: PreloadedMergeSource(preload), replicaID: replicaID, counter: counter, clock: clock, policy: policy, now: now)
+            let source = PreloadedMergeSource(preload)
+            let engine = try MergeEngine(source: source, replicaID: replicaID, counter: counter, clock: clock, policy: policy, now: now)
             // The central's settings, as `ApplySession` sets them.
             engine.admission = PushedContentRules()
             engine.registersKeys = true
-            let result: T
-            let effects: MergeEffects
             ledger?.beginRun()
+            let outcome: Result<(T, MergeEffects), any Error>
             do {
-                result = try body(engine)
-                effects = try engine.finish()
-            } catch let missing as NotPreloaded {
-                let more = missing.subtracting(preload)
-                guard !more.isEmpty else { throw ReportSyncError(.storage, "the merge asked again for what it was given; nothing was written") }
-                try await db.load(more, into: &preload)
-                continue
-            } catch let missing as PostgresLedger.LedgerMiss {
-                try await ledger?.load(missing.facts, db)
+                let result = try body(engine)
+                outcome = .success((result, try engine.finish()))
+            } catch {
+                outcome = .failure(error)
+            }
+            // A run that asked for anything not loaded decided on what it lacked: load it all and run again.
+            let unanswered = source.missing.subtracting(preload)
+            let facts = ledger?.missed ?? []
+            if !unanswered.isEmpty || !facts.isEmpty {
+                try await db.load(unanswered, into: &preload)
+                try await ledger?.load(facts, db)
                 continue
             }
+            let (result, effects) = try outcome.get()
             try check(effects)
             try await db.write(effects, offNetwork: Secrecy.offNetwork(under: policy), now: now)
             try await ledger?.writeBack(db)

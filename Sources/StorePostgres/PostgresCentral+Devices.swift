@@ -8,7 +8,8 @@ extension PostgresCentral {
     /// Enrolls a device for `unit` and returns its token, which is shown once and never stored.
     public static func enroll(unit: String, device: String, at address: PostgresAddress) async throws -> String {
         let token = try CentralReplica.newToken(forDevice: device)
-        try await PostgresDatabase.with(address) { db in
+        try await PostgresDatabase.with(address, migrating: false) { db in
+            try await db.requireCentral()
             try await db.transaction { db in
                 guard try await db.rows("SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)", [unit], as: Bool.self).first == true else {
                     let known = try await db.rows("SELECT id FROM units ORDER BY id", as: String.self)
@@ -29,8 +30,9 @@ extension PostgresCentral {
 
     /// Withdraws a device's token; its next request is refused.
     public static func revoke(device: String, at address: PostgresAddress) async throws {
-        let revoked = try await PostgresDatabase.with(address) { db in
-            try await db.rows(
+        let revoked = try await PostgresDatabase.with(address, migrating: false) { db in
+            try await db.requireCentral()
+            return try await db.rows(
                 "UPDATE enrollments SET revoked_at = $1 WHERE device = $2 AND revoked_at IS NULL RETURNING device",
                 [Date().millisecondsSince1970, device], as: String.self)
         }
@@ -39,6 +41,9 @@ extension PostgresCentral {
 
     /// Every enrolment, newest first.
     public static func enrollments(at address: PostgresAddress) async throws -> [Enrollment] {
-        try await PostgresDatabase.with(address) { try await $0.enrollments() }
+        try await PostgresDatabase.with(address, migrating: false) { db in
+            try await db.requireCentral()
+            return try await db.enrollments()
+        }
     }
 }

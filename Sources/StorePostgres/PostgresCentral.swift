@@ -33,24 +33,30 @@ public final class PostgresCentral: CentralStore, Sendable {
     /// Checks, before serving, that the database holds a central this program can serve (its schema
     /// brought up to date first).
     public func checkReady() async throws {
-        let role = try await PostgresDatabase.with(address) { try await $0.meta(.replicaRole) }
-        guard role == ReplicaRole.central.rawValue else {
-            throw ReportSyncError(
-                .notFound, "the PostgreSQL database at \(address) holds no central: copy one in with syncd migrate --from central.sqlite --to URL")
-        }
+        try await PostgresDatabase.with(address, migrating: false) { try await $0.requireCentral() }
+        try await PostgresDatabase.with(address) { _ in }
     }
 
-    /// Runs `body` on a connection of the pool; what the database refuses becomes one line.
+    /// Runs `body` on a connection of the pool. What the database refuses is logged here in one line and
+    /// answered with a line that names nothing of the database: a device learns no host, user or SQL.
     func database<T: Sendable>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
                 try await body(PostgresDatabase(address: address, connection: connection, logger: logger))
             }
         } catch let error as PSQLError {
-            throw PostgresFailure.translate(error, at: address)
+            throw refusal(PostgresFailure.translate(error, at: address))
         } catch let error as PostgresTransactionError {
-            throw PostgresFailure.translate(error, at: address)
+            throw refusal(PostgresFailure.translate(error, at: address))
         }
+    }
+
+    private func refusal(_ error: any Error) -> ReportSyncError {
+        logger.error("\((error as? ReportSyncError)?.message ?? String(describing: error))")
+        if (error as? ReportSyncError)?.code == .unavailable {
+            return ReportSyncError(.unavailable, "the central's database does not answer; the request was not taken, try again later")
+        }
+        return ReportSyncError(.storage, "the central's database refused this request, and nothing of it was kept; the central office finds why in syncd serve's log")
     }
 
     public func bureau() async throws -> String {
@@ -126,7 +132,15 @@ public final class PostgresCentral: CentralStore, Sendable {
     public func standing(token: String, asking asked: [String]) async throws -> CentralStanding {
         try await database { db in
             let device = try await db.enrollment(token: token)
-            return try await db.standing(for: device, asking: asked)
+            // Made by the first standing of all, before the snapshot (two servers may make them at once).
+            let bundleKey = try await db.bundleIdentity().publicKey
+            // One snapshot for every figure of the standing, as the SQLite central reads it in one read.
+            var standing = try await db.transaction { db in
+                try await db.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return try await db.standing(for: device, asking: asked)
+            }
+            standing.bundleKey = bundleKey
+            return standing
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Store
 import SyncCore
 
 /// One connection to the PostgreSQL database of a central, open for the length of a closure: it runs
@@ -40,6 +41,25 @@ public struct PostgresDatabase: Sendable {
         return try await rows("SELECT name FROM schema_migrations ORDER BY applied_at, name", as: String.self)
     }
 
+    /// Throws unless this database holds a central this program knows: its schema set up (by `syncd
+    /// migrate` or `serve`) by this ReportSync or an older one, and a central in it. For the commands that
+    /// change nothing of the schema (`enroll`, `revoke`, `devices`): a wrong URL sets nothing up.
+    public func requireCentral() async throws {
+        let applied = try await appliedMigrations()
+        let known = Set(PostgresSchema.migrations.map(\.name))
+        if let unknown = applied.first(where: { !known.contains($0) }) { throw newer(unknown) }
+        let role = applied.isEmpty ? nil : try await meta(.replicaRole)
+        guard role == ReplicaRole.central.rawValue else {
+            throw ReportSyncError(.notFound, "the PostgreSQL database at \(address) holds no central: copy one in with syncd migrate --from central.sqlite --to URL")
+        }
+    }
+
+    private func newer(_ migration: String) -> ReportSyncError {
+        ReportSyncError(
+            .schemaTooNew,
+            "the PostgreSQL database at \(address) was set up by a newer ReportSync (its migration \(migration) is unknown here): install that version")
+    }
+
     /// Runs the migrations this database lacks, all in one transaction; refuses a database with a
     /// migration this program does not know (a newer ReportSync made it).
     func migrate() async throws {
@@ -49,11 +69,7 @@ public struct PostgresDatabase: Sendable {
             try await db.run("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())")
             let applied = try await db.appliedMigrations()
             let known = Set(PostgresSchema.migrations.map(\.name))
-            if let unknown = applied.first(where: { !known.contains($0) }) {
-                throw ReportSyncError(
-                    .schemaTooNew,
-                    "the PostgreSQL database at \(address) was set up by a newer ReportSync (its migration \(unknown) is unknown here): install that version")
-            }
+            if let unknown = applied.first(where: { !known.contains($0) }) { throw newer(unknown) }
             for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
                 for statement in migration.statements { try await db.run(statement) }
                 try await db.run("INSERT INTO schema_migrations (name) VALUES ($1)", [migration.name])

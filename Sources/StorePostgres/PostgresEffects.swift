@@ -222,7 +222,8 @@ extension PostgresDatabase {
         try await run("DELETE FROM conflicts WHERE report_id = ANY($1)", [ids])
         try await insert(conflicts, into: "conflicts", columns: ["id", "report_id", "kind", "status", "hlc", "body", "short_id", "unit"])
         try await run("DELETE FROM attachment_refs WHERE report = ANY($1)", [ids])
-        try await insert(files, into: "attachment_refs", columns: ["report", "hash", "size", "media_type"])
+        // One file named twice (another media type) is one row, as SQLite's INSERT OR IGNORE keeps it.
+        try await insert(files, into: "attachment_refs", columns: ["report", "hash", "size", "media_type"], conflict: "ON CONFLICT DO NOTHING")
     }
 
     /// Notes a policy release when the policy in force lets a classification on the network again

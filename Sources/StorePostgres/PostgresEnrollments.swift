@@ -46,8 +46,8 @@ extension PostgresDatabase {
             lastSeenAt: try row["last_seen_at"].decode(Int64?.self).map(Date.init(millisecondsSince1970:)))
     }
 
-    /// What the central holds for `device`'s sync round (`CentralStanding`); `asked` are the replica ids
-    /// the device wrote under.
+    /// What the central holds for `device`'s sync round (`CentralStanding`, but its bundle key); `asked`
+    /// are the replica ids the device wrote under.
     func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding {
         let own = try await rows(
             "SELECT replica FROM device_replicas WHERE device = $1 ORDER BY bound_at, replica", [device.device], as: String.self)
@@ -69,7 +69,6 @@ extension PostgresDatabase {
             centralNow: CentralStanding.Held(replica: current, counter: try await highestCounter(of: current)), elsewhere: elsewhere)
         let releases = try await meta(.policyReleases).map { try JSONCoding.value([Declassifications.StoredRelease].self, from: $0) } ?? []
         standing.releases = releases.isEmpty ? [] : Declassifications.releases(releases, scope: try await unitScope(of: device.unit))
-        standing.bundleKey = try await bundleIdentity().publicKey
         return standing
     }
 

@@ -4,9 +4,10 @@ import Store
 import SyncCore
 
 /// The central's ledger (`CentralLedger`) on PostgreSQL: answered from facts loaded before the push
-/// (`load`), a question about a fact not loaded throwing `LedgerMiss` so that the push is loaded again
-/// and run again (as the merge engine's `NotPreloaded`), and what a run writes kept aside and written
-/// after it (`writeBack`). A run reads its own writes.
+/// (`load`); a question about a fact not loaded is answered as if the central held nothing and noted
+/// (`missed`), so that the push is loaded again and run again (as the merge engine's
+/// `PreloadedMergeSource`); what a run writes is kept aside and written after it (`writeBack`). A run
+/// reads its own writes.
 final class PostgresLedger: CentralLedger {
     /// A fact the ledger had not loaded.
     enum Fact: Hashable {
@@ -19,11 +20,6 @@ final class PostgresLedger: CentralLedger {
         case invites(String)
         case registration(Int)
         case scope(String)
-    }
-
-    /// The facts a run asked that were not loaded.
-    struct LedgerMiss: Error {
-        let facts: Set<Fact>
     }
 
     private let bureauID: String
@@ -40,6 +36,8 @@ final class PostgresLedger: CentralLedger {
     private var registrations: [Int: Int] = [:]
     private var scopes: [String: Set<String>] = [:]
     private var loaded: Set<Fact> = []
+    /// The facts this run asked that were not loaded.
+    private(set) var missed: Set<Fact> = []
     /// This run's writes.
     private var newBindings: [(replica: String, device: String, at: Date)] = []
     private var marks: [Data: String?] = [:]
@@ -62,8 +60,8 @@ final class PostgresLedger: CentralLedger {
         for change in changes {
             facts.insert(.member(change.actor))
             facts.insert(.refusal(change.dot))
+            // Whether a replica wrote for other units is asked only of one not bound yet: loaded when asked.
             facts.insert(.binding(change.dot.replica))
-            facts.insert(.writtenUnits(change.dot.replica))
             if case .keyRequest(let request) = change.payload {
                 facts.insert(.invites(request.member))
                 facts.insert(.member(request.member))
@@ -76,6 +74,7 @@ final class PostgresLedger: CentralLedger {
 
     /// Starts a run: forgets what the last one wrote.
     func beginRun() {
+        missed = []
         newBindings = []
         marks = [:]
         kept = [:]
@@ -87,39 +86,32 @@ final class PostgresLedger: CentralLedger {
     func serverSigningKey() throws -> String? { serverKey }
 
     func unitScope(of unit: String) throws -> Set<String> {
-        try need(.scope(unit))
-        return scopes[unit] ?? []
+        known(.scope(unit)) ? scopes[unit] ?? [] : []
     }
 
     func member(_ id: String) throws -> Member? {
-        try need(.member(id))
-        return members[id]
+        known(.member(id)) ? members[id] : nil
     }
 
     func solicitation(_ id: String, unit: String) throws -> Solicitation? {
-        try need(.solicitation(id: id, unit: unit))
-        return solicitations["\(id)\u{0}\(unit)"]
+        known(.solicitation(id: id, unit: unit)) ? solicitations["\(id)\u{0}\(unit)"] : nil
     }
 
     func refusalReason(of dot: Dot) throws -> String? {
-        try need(.refusal(dot))
-        return refusals[dot]
+        known(.refusal(dot)) ? refusals[dot] : nil
     }
 
     func boundDevice(of replica: String) throws -> String? {
         if let new = newBindings.last(where: { $0.replica == replica }) { return new.device }
-        try need(.binding(replica))
-        return bindings[replica]
+        return known(.binding(replica)) ? bindings[replica] : nil
     }
 
     func hasWritten(_ replica: String, outside scope: Set<String>) throws -> Bool {
-        try need(.writtenUnits(replica))
-        return !(writtenUnits[replica] ?? []).isSubset(of: scope)
+        known(.writtenUnits(replica)) ? !(writtenUnits[replica] ?? []).isSubset(of: scope) : false
     }
 
     func boundReplicaCount(of device: String) throws -> Int {
-        try need(.boundCount(device))
-        return (boundCounts[device] ?? 0) + newBindings.filter { $0.device == device }.count
+        (known(.boundCount(device)) ? boundCounts[device] ?? 0 : 0) + newBindings.filter { $0.device == device }.count
     }
 
     func bind(_ replica: String, to device: String, at: Date) throws {
@@ -127,7 +119,7 @@ final class PostgresLedger: CentralLedger {
     }
 
     func openInvites(of member: String) throws -> [KeyInvite] {
-        try need(.invites(member))
+        guard known(.invites(member)) else { return [] }
         return (invites[member] ?? []).compactMap { invite in
             let redeemed = marks[invite.secret] ?? invite.redeemedKey
             return redeemed == nil ? KeyInvite(secret: invite.secret, member: invite.member, expiresAt: invite.expiresAt, redeemedKey: nil) : nil
@@ -139,42 +131,34 @@ final class PostgresLedger: CentralLedger {
     }
 
     func lastRegistration(in year: Int) throws -> Int {
-        if let last = kept[year] { return max(last, registrations[year] ?? 0) }
-        try need(.registration(year))
-        return registrations[year] ?? 0
+        let stored = known(.registration(year)) ? registrations[year] ?? 0 : 0
+        return max(stored, kept[year] ?? 0)
     }
 
     func keepRegistration(_ serial: Int, in year: Int) throws {
         kept[year] = max(kept[year] ?? 0, serial)
     }
 
-    private func need(_ fact: Fact) throws {
-        guard loaded.contains(fact) else { throw LedgerMiss(facts: [fact]) }
+    /// Whether `fact` is loaded; notes it missed when it is not.
+    private func known(_ fact: Fact) -> Bool {
+        if loaded.contains(fact) { return true }
+        missed.insert(fact)
+        return false
     }
 
-    /// Loads `facts` from `db`.
+    /// Loads `facts` from `db`, one round trip for each kind of fact.
     func load(_ facts: Set<Fact>, _ db: PostgresDatabase) async throws {
+        var members: [String] = [], refusals: [Dot] = [], bindings: [String] = [], written: [String] = []
         for fact in facts.subtracting(loaded) {
             switch fact {
-            case .member(let id):
-                for row in try await db.randomAccessRows("SELECT id, name, unit, role, phone FROM members WHERE id = $1", [id]) {
-                    guard let role = Role(rawValue: try row["role"].decode(String.self)) else { continue }
-                    members[id] = Member(
-                        id: id, name: try row["name"].decode(String.self), unit: try row["unit"].decode(String.self), role: role,
-                        phone: try row["phone"].decode(String?.self))
-                }
+            case .member(let id): members.append(id)
+            case .refusal(let dot): refusals.append(dot)
+            case .binding(let replica): bindings.append(replica)
+            case .writtenUnits(let replica): written.append(replica)
             case .solicitation(let id, let unit):
                 if let body = try await db.rows("SELECT body FROM solicitations WHERE id = $1 AND unit = $2", [id, unit], as: String.self).first {
                     solicitations["\(id)\u{0}\(unit)"] = try JSONCoding.value(Solicitation.self, from: body)
                 }
-            case .refusal(let dot):
-                refusals[dot] = try await db.rows(
-                    "SELECT reason FROM rejected_changes WHERE replica = $1 AND counter = $2", [dot.replica, dot.counter], as: String.self
-                ).first
-            case .binding(let replica):
-                bindings[replica] = try await db.rows("SELECT device FROM device_replicas WHERE replica = $1", [replica], as: String.self).first
-            case .writtenUnits(let replica):
-                writtenUnits[replica] = Set(try await db.rows("SELECT DISTINCT unit FROM changes WHERE replica = $1", [replica], as: String.self))
             case .boundCount(let device):
                 boundCounts[device] = try await db.rows("SELECT COUNT(*)::bigint FROM device_replicas WHERE device = $1", [device], as: Int.self).first
             case .invites(let member):
@@ -190,8 +174,38 @@ final class PostgresLedger: CentralLedger {
             case .scope(let unit):
                 scopes[unit] = try await db.unitScope(of: unit)
             }
-            loaded.insert(fact)
         }
+        if !members.isEmpty {
+            for row in try await db.randomAccessRows("SELECT id, name, unit, role, phone FROM members WHERE id = ANY($1)", [members]) {
+                guard let role = Role(rawValue: try row["role"].decode(String.self)) else { continue }
+                let id = try row["id"].decode(String.self)
+                self.members[id] = Member(
+                    id: id, name: try row["name"].decode(String.self), unit: try row["unit"].decode(String.self), role: role,
+                    phone: try row["phone"].decode(String?.self))
+            }
+        }
+        if !refusals.isEmpty {
+            let rows = try await db.randomAccessRows(
+                """
+                SELECT r.replica, r.counter, r.reason FROM rejected_changes r
+                JOIN unnest($1::text[], $2::bigint[]) AS asked(replica, counter) ON r.replica = asked.replica AND r.counter = asked.counter
+                """, [refusals.map(\.replica), refusals.map(\.counter)])
+            for row in rows {
+                self.refusals[Dot(replica: try row["replica"].decode(String.self), counter: try row["counter"].decode(Int64.self))] =
+                    try row["reason"].decode(String.self)
+            }
+        }
+        if !bindings.isEmpty {
+            for row in try await db.randomAccessRows("SELECT replica, device FROM device_replicas WHERE replica = ANY($1)", [bindings]) {
+                self.bindings[try row["replica"].decode(String.self)] = try row["device"].decode(String.self)
+            }
+        }
+        if !written.isEmpty {
+            for row in try await db.randomAccessRows("SELECT DISTINCT replica, unit FROM changes WHERE replica = ANY($1)", [written]) {
+                writtenUnits[try row["replica"].decode(String.self), default: []].insert(try row["unit"].decode(String.self))
+            }
+        }
+        loaded.formUnion(facts)
     }
 
     /// Writes what the last run wrote.

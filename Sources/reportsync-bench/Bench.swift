@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
 
     /// The parts of a run, in the order they run.
     enum Part: String, CaseIterable, ExpressibleByArgument {
-        case merge, apply, push, incremental, memory, wire, load, desk, files
+        case merge, apply, push, postgres, incremental, memory, wire, load, desk, files
     }
 
     @Flag(help: "Smaller sizes; finishes in under a minute and writes the same JSON keys.") var quick = false
@@ -21,6 +21,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Run only these parts (repeatable).") var only: [Part] = []
     @Option(help: "A scratch copy of ../shared/peers set up with its setup.sh: its CRDT merge and nginx ceiling run in the same run.")
     var peers: String?
+    @Option(help: "A PostgreSQL cluster's URL whose user may create databases (bash scripts/postgres.sh start DIR prints one): the push into a central on PostgreSQL runs beside the SQLite push.")
+    var postgres: String?
 
     /// Every figure of one run; a part that did not run is `null`.
     struct Figures: Encodable {
@@ -30,6 +32,7 @@ struct Bench: AsyncParsableCommand {
         var peers: PeerRun.Figures?
         var apply: StoreApplyBenchmark.Result?
         var push: PushBenchmark.Result?
+        var postgresPush: PostgresPushBenchmark.Result?
         var incremental: [IncrementalBenchmark.Point] = []
         var memory: MemoryBenchmark.Result?
         var wire: WireBenchmark.Result?
@@ -40,7 +43,7 @@ struct Bench: AsyncParsableCommand {
         var files: FileBenchmark.Result?
 
         enum CodingKeys: String, CodingKey {
-            case date, quick, merge, peers, apply, push, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
+            case date, quick, merge, peers, apply, push, postgresPush, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
         }
 
         /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
@@ -52,6 +55,7 @@ struct Bench: AsyncParsableCommand {
             try c.encode(peers, forKey: .peers)
             try c.encode(apply, forKey: .apply)
             try c.encode(push, forKey: .push)
+            try c.encode(postgresPush, forKey: .postgresPush)
             try c.encode(incremental, forKey: .incremental)
             try c.encode(memory, forKey: .memory)
             try c.encode(wire, forKey: .wire)
@@ -63,7 +67,12 @@ struct Bench: AsyncParsableCommand {
         }
     }
 
-    func runs(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }
+    /// The PostgreSQL part runs when a cluster is given (and, with `--only`, when it is named); it needs the push's figure.
+    func runs(_ part: Part) -> Bool {
+        if part == .postgres { return postgres != nil && (only.isEmpty || only.contains(.postgres)) }
+        if part == .push, runs(.postgres) { return true }
+        return only.isEmpty || only.contains(part)
+    }
 
     func run() async throws {
         var figures = Figures(date: ISO8601DateFormatter().string(from: Date()), quick: quick)
@@ -79,6 +88,13 @@ struct Bench: AsyncParsableCommand {
         let creations = runs(.apply) || runs(.push) ? try PeersWorkload.bulkCreations(count: quick ? 10_000 : 100_000, replicas: replicas) : []
         if runs(.apply) { figures.apply = try StoreApplyBenchmark.run(changes: creations, batch: batch, in: directory) }
         if runs(.push) { figures.push = try await PushBenchmark.run(changes: creations, replicas: replicas, in: directory) }
+        if only.contains(.postgres), postgres == nil {
+            throw ValidationError("--only postgres needs --postgres URL of a cluster (bash scripts/postgres.sh start DIR prints one)")
+        }
+        if runs(.postgres), let postgres, let push = figures.push {
+            figures.postgresPush = try await PostgresPushBenchmark.run(
+                changes: creations, replicas: replicas, cluster: postgres, sqlitePerSecond: push.perSecond, in: directory)
+        }
         let sizes = quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000]
         if runs(.incremental) || runs(.memory) {
             figures.incremental = try await IncrementalBenchmark.run(sizes: sizes, changes: 100, in: directory)

@@ -20,6 +20,10 @@ struct BenchTable {
                 "≥ 100k rec/s, ≥ 0.4×")
             add("idle sync", "\(p.idleRoundTrips) round trip, \(p.idleResponseBytes) B", "", "", "1 round trip")
         }
+        if let p = f.postgresPush {
+            add("push \(p.changes) reports into PostgreSQL", rate(p.perSecond), "SQLite central " + rate(p.sqlitePerSecond), times(p.ratio), "≥ 0.5×")
+            if let tps = p.pgbenchSelectTPS { add("pgbench -S, 2 clients (ceiling)", String(format: "%.0f tps", tps), "", "", "") }
+        }
         if let first = f.incremental.first {
             for point in f.incremental {
                 add(

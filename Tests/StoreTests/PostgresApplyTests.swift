@@ -21,7 +21,7 @@ struct PostgresApplyTests {
             at: directory.appendingPathComponent("twin.sqlite").path, bureau: OrgUnit(id: "bureau", name: "某某局", kind: .centralOffice),
             now: { now })
         let address = try await TestPostgres.freshDatabase()
-        _ = try await CentralMigration.copy(from: sqlite, to: address)
+        _ = try await CentralMigration.copy(from: sqlite, to: address, newEpoch: false)
 
         var rng = SplitMix64(seed: seed)
         var remaining = log

@@ -56,6 +56,9 @@ final class ServerProcess: @unchecked Sendable {
         continuation?.resume(returning: !ended || output.contains("Server started"))
     }
 
+    /// What the server printed so far.
+    var log: String { lock.withLock { output } }
+
     /// Kills the server at once, as a crash would.
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)

@@ -121,10 +121,6 @@ extension CentralReplica {
         }
     }
 
-    /// Binds `key` to the enrolment of `token`: at the device's first sync round over the network
-    /// (where it was enrolled), or by its first bundle. A later key for the same enrolment is refused;
-    /// revoking the device and enrolling it again starts over. Returns the key bound.
-    @discardableResult
     /// The refusal of bundle keys other than those a device's token is bound to.
     public static func boundToOtherKeys(device: String, bound: BundlePublicKey, key: BundlePublicKey) -> ReportSyncError {
         ReportSyncError(
@@ -132,6 +128,10 @@ extension CentralReplica {
             "device \(device)'s token is bound to other bundle keys (\(bound.id)) than these (\(key.id)): a copied token, or another replica file; ask the central office to revoke the device and enroll it again")
     }
 
+    /// Binds `key` to the enrolment of `token`: at the device's first sync round over the network
+    /// (where it was enrolled), or by its first bundle. A later key for the same enrolment is refused;
+    /// revoking the device and enrolling it again starts over. Returns the key bound.
+    @discardableResult
     func bindBundleKey(_ key: BundlePublicKey, token: String, device: Enrollment) throws -> BundlePublicKey {
         _ = try key.checked()
         return try replica.write { db in

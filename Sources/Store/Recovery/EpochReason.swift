@@ -14,6 +14,9 @@ public enum EpochReason: Sendable, Equatable {
     /// The central holds a different change under a dot this replica wrote: an older copy of the file
     /// wrote again (put back with its machine, so nothing on the device could tell).
     case dotTaken(Dot)
+    /// A central copied into another store (`syncd migrate`): the file it came from may have gone on
+    /// issuing dots under the old id.
+    case copiedToAnotherStore
 
     /// One line for the person at the device.
     public var description: String {
@@ -23,6 +26,7 @@ public enum EpochReason: Sendable, Equatable {
         case .behindOwnHistory(let issued, let file):
             "the replica file is older than what this replica had written (it had made \(issued) changes, the file knows \(file)): it was restored from a backup or copied"
         case .ownChangeReceived(let dot): "change \(dot), made under this replica's own id, came back from the central: the file is an older copy"
+        case .copiedToAnotherStore: "the central was copied into PostgreSQL (syncd migrate)"
         case .dotTaken(let dot):
             "the central holds a different change under this replica's dot \(dot): the file is an older copy of itself (put back from a backup with its machine)"
         }

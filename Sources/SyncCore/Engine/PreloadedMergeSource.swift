@@ -1,43 +1,61 @@
 /// A `MergeSource` that answers from what a store loaded before the batch: for a store that cannot
 /// answer inside the engine's synchronous calls (PostgreSQL, over postgres-nio). A question about
-/// something not loaded throws `NotPreloaded` naming it; the store loads it and runs the batch again
-/// from the start, on a new engine (an engine has no effects until `finish`). Each run loads strictly
-/// more, so the runs end.
+/// something not loaded is answered as if the store held nothing and noted (`missing`): the store then
+/// loads everything a run missed at once and runs the batch again from the start, on a new engine (an
+/// engine has no effects until `finish`), and keeps only a run that missed nothing. Each run loads
+/// strictly more, so the runs end; a batch costs as many runs as its longest chain of questions, not
+/// one per question.
 public final class PreloadedMergeSource: MergeSource {
     public private(set) var preload: MergePreload
+    /// What this run asked that was not loaded.
+    public private(set) var missing = NotPreloaded()
 
     public init(_ preload: MergePreload) { self.preload = preload }
 
     public func storedRecord(_ id: String) throws -> ReportRecord? {
-        guard preload.loadedRecords.contains(id) else { throw NotPreloaded(records: [id]) }
+        guard preload.loadedRecords.contains(id) else {
+            missing.records.insert(id)
+            return nil
+        }
         return preload.records[id]
     }
 
     public func heldBody(of dot: Dot) throws -> String? {
-        guard preload.loadedDots.contains(dot) else { throw NotPreloaded(dots: [dot]) }
+        guard preload.loadedDots.contains(dot) else {
+            missing.dots.insert(dot)
+            return nil
+        }
         return preload.held[dot]
     }
 
     public func hasWaiting() throws -> Bool { preload.hasWaiting }
 
     public func waitingBody(of dot: Dot) throws -> String? {
-        guard preload.loadedDots.contains(dot) else { throw NotPreloaded(dots: [dot]) }
+        guard preload.loadedDots.contains(dot) else {
+            missing.dots.insert(dot)
+            return nil
+        }
         return preload.waitingBodies[dot]
     }
 
     public func waiting(on records: Set<String>) throws -> [WaitingChange] {
-        let missing = records.subtracting(preload.loadedWaitingOn)
-        guard missing.isEmpty else { throw NotPreloaded(waitingOn: missing) }
+        missing.waitingOn.formUnion(records.subtracting(preload.loadedWaitingOn))
         return records.flatMap { preload.waitingOn[$0] ?? [] }.sorted { $0.change.dot < $1.change.dot }
     }
 
     public func referenceVersion(_ id: String) throws -> ReferenceVersion? {
-        guard preload.loadedReferences.contains(id) else { throw NotPreloaded(references: [id]) }
+        guard preload.loadedReferences.contains(id) else {
+            missing.references.insert(id)
+            return nil
+        }
         return preload.references[id]
     }
 
     public func signingKey(_ id: String) throws -> SigningKey? {
-        guard preload.loadedKeys.contains(id) else { throw NotPreloaded(keys: [id]) }
+        guard preload.loadedKeys.contains(id) else {
+            missing.keys.insert(id)
+            return nil
+        }
         return preload.keys[id]
     }
 }
@@ -84,8 +102,9 @@ public struct MergePreload: Sendable {
     }
 }
 
-/// The questions a batch asked that its store had not loaded (`PreloadedMergeSource`).
-public struct NotPreloaded: Error, Sendable {
+/// Questions of the merge engine: what a batch is sure to ask, or what a run asked that its store had
+/// not loaded (`PreloadedMergeSource`).
+public struct NotPreloaded: Sendable {
     public var records: Set<String> = []
     public var dots: Set<Dot> = []
     public var waitingOn: Set<String> = []

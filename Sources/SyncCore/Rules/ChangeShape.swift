@@ -145,5 +145,28 @@ public enum ChangeShape {
             try text(signature.key, "the signing key id", max: 64)
             try text(signature.value, "the signature", max: 128)
         }
+        // No text of a report holds U+0000: a store may not keep it (PostgreSQL's text cannot), and no
+        // person types it.
+        var nul = Self.holdsNUL(change.canonicalJSON)
+        if case .content(let write) = change.payload { nul = nul || write.fields.values.contains(where: Self.holdsNUL) }
+        if nul { throw malformed("it holds the character U+0000 (NUL), which no text of a report may hold") }
+    }
+
+    /// Whether the JSON text `json` holds the escape of U+0000 (`\u0000`) at its own level (not inside a
+    /// string that holds JSON in turn: that string's backslash is escaped).
+    static func holdsNUL(_ json: String) -> Bool {
+        let bytes = Array(json.utf8)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"), bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                return true
+            }
+            index += 2
+        }
+        return false
     }
 }
