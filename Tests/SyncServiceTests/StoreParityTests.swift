@@ -1,0 +1,94 @@
+import Foundation
+import Store
+import StorePostgres
+import SyncCore
+import SyncService
+import TestSupport
+import Testing
+
+/// Pushes a review found a central on PostgreSQL answering otherwise than a central in a file; each runs
+/// on both stores (`CentralKind`) against a real `syncd serve`, and must be answered alike.
+@Suite("Both stores answer alike", .serialized)
+struct StoreParityTests {
+    /// A served central of one unit, its drafter and two enrolled devices' tokens.
+    struct Served {
+        let server: ServerProcess
+        let tokens: [String]
+        let directory: URL
+    }
+
+    static func serve(_ kind: CentralKind) async throws -> Served {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-parity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("central.sqlite").path
+        let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "局", kind: .centralOffice))
+        try central.replica.addUnit(OrgUnit(id: "squad-1", name: "一中队", kind: .squad, parent: "bureau"))
+        try central.replica.addMember(Member(id: "drafter-1", name: "王", unit: "squad-1", role: .drafter))
+        let tokens = [try central.enroll(unit: "squad-1", device: "device-a"), try central.enroll(unit: "squad-1", device: "device-b")]
+        let db = kind == .postgres ? TestPostgres.url(of: try await TestPostgres.copy(centralAt: path)) : path
+        return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory)
+    }
+
+    @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
+    func seventyFollowUps(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer {
+            served.server.stop()
+            try? FileManager.default.removeItem(at: served.directory)
+        }
+        let field = try FieldReplica.inMemory(unit: "squad-1")
+        let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
+        _ = try await SyncRound.run(field, client: client, files: false)
+        var followUps: [String] = []
+        for i in 0..<70 {
+            let first = try field.replica.draft(ReportContent(category: .emergency, title: "首报\(i)", body: "事件"), by: "drafter-1")
+            followUps.append(
+                try field.replica.draft(ReportContent(category: .emergency, title: "续报\(i)", body: "进展", followUpOf: first.id), by: "drafter-1").id)
+        }
+        _ = try await SyncRound.run(field, client: client, files: false)
+        var patch = ReportPatch()
+        patch.title = "续报（改）"
+        for id in followUps { _ = try field.replica.edit(id, with: patch, by: "drafter-1") }
+        let answer = try await client.push(try field.nextPush(limit: 1000).map(\.change))
+        #expect(answer.results.count == 70 && answer.results.allSatisfy { $0.status == .accepted })
+    }
+
+    @Test(
+        "one file named twice under two media types, in a change another device's push releases: that push is taken",
+        arguments: CentralKind.underTest)
+    func fileNamedTwiceReleased(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer {
+            served.server.stop()
+            try? FileManager.default.removeItem(at: served.directory)
+        }
+        let a = try FieldReplica.inMemory(unit: "squad-1")
+        let b = try FieldReplica.inMemory(unit: "squad-1")
+        let clientA = SyncClient(baseURL: served.server.url, token: served.tokens[0])
+        let clientB = SyncClient(baseURL: served.server.url, token: served.tokens[1])
+        _ = try await SyncRound.run(a, client: clientA, files: false)
+        _ = try await SyncRound.run(b, client: clientB, files: false)
+        let report = try a.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
+        let other = try a.replica.draft(ReportContent(category: .dynamic, title: "另一篇", body: "正文"), by: "drafter-1")
+        _ = try await SyncRound.run(a, client: clientA, files: false)
+        _ = try await SyncRound.run(b, client: clientB, files: false)
+        let hash = BlobHash(hex: String(repeating: "ab", count: 32))!
+        try a.replica.noteHeld(BlobReference(hash: hash, size: 10, mediaType: "image/png"))
+        var patch = ReportPatch()
+        patch.attachments = [
+            Attachment(name: "a.png", kind: .photo, caption: "现场", blob: BlobReference(hash: hash, size: 10, mediaType: "image/png")),
+            Attachment(name: "a.jpg", kind: .photo, caption: "现场", blob: BlobReference(hash: hash, size: 10, mediaType: "image/jpeg")),
+        ]
+        _ = try a.replica.edit(report.id, with: patch, by: "drafter-1")
+        // Made by hand to wait for device B's next write of the other report.
+        var change = try a.nextPush(limit: 10).map(\.change)[0]
+        change.requires = [RecordDot(record: other.id, dot: Dot(replica: try b.replica.identity().replicaID, counter: 1))]
+        let waiting = try await clientA.push([change])
+        #expect(waiting.results.map(\.status) == [.waiting])
+        var edit = ReportPatch()
+        edit.body = "B 改了另一篇"
+        _ = try b.replica.edit(other.id, with: edit, by: "drafter-1")
+        let released = try await clientB.push(try b.nextPush(limit: 10).map(\.change))
+        #expect(released.results.map(\.status) == [.accepted])
+    }
+}
