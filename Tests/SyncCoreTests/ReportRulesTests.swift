@@ -14,6 +14,20 @@ struct ReportRulesTests {
         return p
     }
 
+    @Test("no field a write changes may hold U+0000 (a store cannot keep it); one an older version holds does not block an edit of another")
+    func noNUL() throws {
+        var content = ReportContent(category: .dynamic, title: "夜查", body: "正文\u{0}尾")
+        let error = #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(content, replacing: nil, unit: "squad-3", followUpTarget: nil, policy: policy)
+        }
+        #expect(error?.code == .ruleViolated && error?.message.contains("U+0000") == true && error?.message.contains("body") == true)
+        let held = content
+        content.place = "城东"
+        try ReportRules.checkWrite(content, replacing: held, unit: "squad-3", followUpTarget: nil, policy: policy)
+        content.body = "写着\\u0000的正文"
+        try ReportRules.checkWrite(content, replacing: held, unit: "squad-3", followUpTarget: nil, policy: policy)
+    }
+
     @Test("Length limits (000:673): a dynamic item may have 600 characters, counted as characters not bytes; the limit waits for the submission")
     func dynamicLimit() throws {
         let ok = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 600))

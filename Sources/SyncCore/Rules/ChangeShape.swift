@@ -145,16 +145,22 @@ public enum ChangeShape {
             try text(signature.key, "the signing key id", max: 64)
             try text(signature.value, "the signature", max: 128)
         }
-        // No text of a report holds U+0000: a store may not keep it (PostgreSQL's text cannot), and no
-        // person types it.
-        var nul = Self.holdsNUL(change.canonicalJSON)
-        if case .content(let write) = change.payload { nul = nul || write.fields.values.contains(where: Self.holdsNUL) }
-        if nul { throw malformed("it holds the character U+0000 (NUL), which no text of a report may hold") }
+    }
+
+    /// Throws when `change` holds U+0000 in any text (a field, a comment, a reason): a store may not keep
+    /// it (PostgreSQL's text cannot) and no person types it. Checked per change, so that such a change is
+    /// refused alone (and voided) and never blocks the rest of its writer's outbox.
+    public static func checkNoNUL(_ change: Change) throws {
+        var nul = holdsNUL(change.canonicalJSON)
+        if case .content(let write) = change.payload { nul = nul || write.fields.values.contains(where: holdsNUL) }
+        if nul {
+            throw ReportSyncError(.ruleViolated, "change \(change.dot) holds the character U+0000 (NUL), which no text of a report may hold; remove it and write again")
+        }
     }
 
     /// Whether the JSON text `json` holds the escape of U+0000 (`\u0000`) at its own level (not inside a
     /// string that holds JSON in turn: that string's backslash is escaped).
-    static func holdsNUL(_ json: String) -> Bool {
+    public static func holdsNUL(_ json: String) -> Bool {
         let bytes = Array(json.utf8)
         var index = 0
         while index < bytes.count {

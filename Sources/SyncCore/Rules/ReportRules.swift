@@ -12,6 +12,7 @@ public enum ReportRules {
         _ content: ReportContent, replacing previous: ReportContent?, unit: String, followUpTarget: Report?, policy: Policy
     ) throws {
         if content.title != previous?.title { try checkTitle(content.title) }
+        try checkNoNUL(content, replacing: previous)
         if content.classification != previous?.classification || content.disclosure != previous?.disclosure {
             try checkDisclosure(content)
         }
@@ -108,6 +109,15 @@ public enum ReportRules {
             missing.append("\(requirement.name) (\(requirement.option))")
         }
         return missing
+    }
+
+    /// No field this write changes holds U+0000 (a store may not keep it, and the central refuses it).
+    static func checkNoNUL(_ content: ReportContent, replacing previous: ReportContent?) throws {
+        let fields = try content.encodedFields()
+        let before = try previous?.encodedFields() ?? [:]
+        if let field = fields.first(where: { $0.value != before[$0.key] && ChangeShape.holdsNUL($0.value) })?.key {
+            throw ReportSyncError(.ruleViolated, "\(field) holds the character U+0000 (NUL), which no text of a report may hold: remove it")
+        }
     }
 
     /// A title is one line a person can see: not only spaces, zero-width or control characters.
