@@ -177,7 +177,12 @@ struct MemberInvite: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let invite = try central.open().invite(member: member, days: days)
+            let invite =
+                if let address = try central.postgres() {
+                    try await PostgresCentral.invite(member: member, days: days, at: address)
+                } else {
+                    try central.open().invite(member: member, days: days)
+                }
             if central.json {
                 print(String(decoding: try JSONEncoder().encode(["code": invite.code, "expires": invite.expires.formatted(.iso8601)]), as: UTF8.self))
             } else {
@@ -200,7 +205,12 @@ struct MemberRevokeKey: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let revoked = try central.open().revokeKeys(of: member, keyID: key)
+            let revoked =
+                if let address = try central.postgres() {
+                    try await PostgresCentral.revokeKeys(of: member, keyID: key, at: address)
+                } else {
+                    try central.open().revokeKeys(of: member, keyID: key)
+                }
             print("revoked \(revoked.map { String($0.id.prefix(8)) }.joined(separator: ", ")) of \(member); a new key needs a new code (syncd member invite)")
         }
     }

@@ -15,6 +15,8 @@ struct StoreParityTests {
         let server: ServerProcess
         let tokens: [String]
         let directory: URL
+        /// The central's `--db`: the file's path or the database's URL.
+        let db: String
     }
 
     static func serve(_ kind: CentralKind) async throws -> Served {
@@ -26,7 +28,36 @@ struct StoreParityTests {
         try central.replica.addMember(Member(id: "drafter-1", name: "王", unit: "squad-1", role: .drafter))
         let tokens = [try central.enroll(unit: "squad-1", device: "device-a"), try central.enroll(unit: "squad-1", device: "device-b")]
         let db = kind == .postgres ? TestPostgres.url(of: try await TestPostgres.copy(centralAt: path)) : path
-        return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory)
+        return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory, db: db)
+    }
+
+    @Test(
+        "a member's key registered with a code from syncd member invite, then revoked with syncd member revoke-key: a step signed with it afterwards is refused",
+        arguments: CentralKind.underTest)
+    func keyRevoked(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer {
+            served.server.stop()
+            try? FileManager.default.removeItem(at: served.directory)
+        }
+        func cli(_ arguments: String...) throws -> String {
+            let result = try Binaries.run("report-cli", arguments, in: served.directory)
+            #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+            return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+        try Binaries.setUpKeys(["drafter-1"], on: "field.sqlite", central: served.db, in: served.directory)
+        _ = try cli("sync", "--db", "field.sqlite")
+        let before = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "先", "--body", "正文")
+        _ = try cli("submit", before, "--db", "field.sqlite", "--as", "drafter-1")
+        #expect(try cli("sync", "--db", "field.sqlite").contains("rejected") == false)
+
+        let revoked = try Binaries.run("syncd", ["member", "revoke-key", "--db", served.db, "--member", "drafter-1"], in: served.directory)
+        #expect(revoked.status == 0 && revoked.out.contains("revoked"), "\(revoked.err)")
+        // Offline still: the device does not know of the revocation when it signs.
+        let after = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "后", "--body", "正文")
+        _ = try cli("submit", after, "--db", "field.sqlite", "--as", "drafter-1")
+        #expect(try cli("sync", "--db", "field.sqlite").contains("rejected 1"))
     }
 
     @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)

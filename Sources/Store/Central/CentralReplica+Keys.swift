@@ -8,8 +8,7 @@ import SyncCore
 extension CentralReplica {
     /// A one-time code with which `member` registers a key set up on a device (`report-cli key setup`).
     public func invite(member: String, days: Int = KeyInvitations.defaultDays) throws -> (code: String, expires: Date) {
-        guard (1...90).contains(days) else { throw ReportSyncError(.invalidInput, "a code may be valid for 1 to 90 days") }
-        let validity = TimeInterval(days) * 24 * 3600
+        let validity = try KeyInvitations.validity(days: days)
         return try replica.write { db in
             _ = try Replica.member(member, db)
             let at = replica.now()
@@ -21,35 +20,45 @@ extension CentralReplica {
     /// everywhere; steps signed before still verify. Returns the keys revoked.
     @discardableResult
     public func revokeKeys(of member: String, keyID: String? = nil) throws -> [SigningKey] {
-        if let keyID, keyID.isEmpty || !keyID.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
-            throw ReportSyncError(.invalidInput, "--key takes the start of a key id in lowercase hex (see report-cli key list)")
-        }
+        try Self.checkKeyPrefix(keyID)
         return try replica.session { s in
             let unit = try Replica.member(member, s.db).unit
-            let bodies = try String.fetchAll(
-                s.db,
-                sql: "SELECT body FROM signing_keys WHERE member = ? AND revoked_at IS NULL AND (? IS NULL OR substr(id, 1, length(?)) = ?)",
-                arguments: [member, keyID, keyID, keyID])
-            if keyID != nil, bodies.count > 1 {
-                throw ReportSyncError(.invalidInput, "more than one key of \(member) starts with \(keyID!); give more of its id")
-            }
-            var revoked: [SigningKey] = []
-            for body in bodies {
-                var key = try JSONCoding.value(SigningKey.self, from: body)
-                // The revocation is stamped with the very clock reading it takes effect from.
-                let change = Replica.referenceChange(.signingKey(key), unit: unit, s)
-                key.revokedAt = change.hlc
-                var revocation = change
-                revocation.payload = .signingKey(key)
-                try s.commitLocal([revocation])
-                revoked.append(key)
-            }
-            guard !revoked.isEmpty else {
-                throw ReportSyncError(.notFound, "\(member) has no key in force\(keyID.map { " starting with \($0)" } ?? ""); see report-cli key list")
-            }
+            let inForce = try String.fetchAll(s.db, sql: "SELECT body FROM signing_keys WHERE member = ? AND revoked_at IS NULL", arguments: [member])
+                .map { try JSONCoding.value(SigningKey.self, from: $0) }
+            let revoked = try Self.revoke(inForce, of: member, keyID: keyID, unit: unit, on: s.engine)
             // A code not yet used would let whoever holds it register a new key for the person revoked.
             try s.db.execute(sql: "DELETE FROM key_invites WHERE member = ? AND redeemed_key IS NULL", arguments: [member])
             return revoked
+        }
+    }
+
+    /// Throws unless `keyID` is the start of a key id (lowercase hex), or absent.
+    public static func checkKeyPrefix(_ keyID: String?) throws {
+        if let keyID, keyID.isEmpty || !keyID.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+            throw ReportSyncError(.invalidInput, "--key takes the start of a key id in lowercase hex (see report-cli key list)")
+        }
+    }
+
+    /// Revokes on `engine` the keys of `inForce` (a member's keys not revoked) whose id starts with
+    /// `keyID` (all of them without one), each stamped with the clock reading it takes effect from, and
+    /// returns them: the same for every store.
+    public static func revoke(_ inForce: [SigningKey], of member: String, keyID: String?, unit: String, on engine: MergeEngine) throws -> [SigningKey] {
+        let chosen = inForce.filter { keyID.map($0.id.hasPrefix) ?? true }.sorted { $0.id < $1.id }
+        if keyID != nil, chosen.count > 1 {
+            throw ReportSyncError(.invalidInput, "more than one key of \(member) starts with \(keyID!); give more of its id")
+        }
+        guard !chosen.isEmpty else {
+            throw ReportSyncError(.notFound, "\(member) has no key in force\(keyID.map { " starting with \($0)" } ?? ""); see report-cli key list")
+        }
+        return try chosen.map { held in
+            var key = held
+            // The revocation is stamped with the very clock reading it takes effect from.
+            let change = Replica.referenceChange(.signingKey(key), unit: unit, engine: engine)
+            key.revokedAt = change.hlc
+            var revocation = change
+            revocation.payload = .signingKey(key)
+            try engine.commitLocal([revocation])
+            return key
         }
     }
 

@@ -95,10 +95,13 @@ extension Replica {
     }
 
     static func member(_ id: String, _ db: Database) throws -> Member {
-        guard let member = try Member.fetchOne(db, key: id) else {
-            throw ReportSyncError(.notFound, "unknown member '\(id)': see report-cli member list, or add one with report-cli member add")
-        }
+        guard let member = try Member.fetchOne(db, key: id) else { throw unknownMember(id) }
         return member
+    }
+
+    /// The refusal of a member id this replica does not know.
+    public static func unknownMember(_ id: String) -> ReportSyncError {
+        ReportSyncError(.notFound, "unknown member '\(id)': see report-cli member list, or add one with report-cli member add")
     }
 
     /// Refuses a local change of units, members or policy on a replica that receives them from a central.

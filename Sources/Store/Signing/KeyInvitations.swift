@@ -9,6 +9,12 @@ public enum KeyInvitations {
     /// How many days a code stays valid by default.
     public static let defaultDays = 14
 
+    /// How long a code asked to stay valid for `days` stays valid (1 to 90 days).
+    public static func validity(days: Int) throws -> TimeInterval {
+        guard (1...90).contains(days) else { throw ReportSyncError(.invalidInput, "a code may be valid for 1 to 90 days") }
+        return TimeInterval(days) * 24 * 3600
+    }
+
     /// Makes a code for `member`, valid for `validity`; returns the code, which is shown once.
     static func make(for member: String, validity: TimeInterval, at now: Date, _ db: Database) throws -> String {
         let code = InviteCode.make()
