@@ -134,6 +134,10 @@ struct UnitAdd: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
+            if let address = try central.postgres() {
+                try await PostgresCentral.addUnit(id: id, name: name, kind: kind, parent: parent, at: address)
+                return print("added unit \(id) (\(name))")
+            }
             let replica = try central.open().replica
             let kind = try replica.policy().unitKind(kind)
             try replica.addUnit(OrgUnit(id: id, name: name, kind: kind, parent: parent ?? replica.identity().unit.id))
@@ -161,7 +165,12 @@ struct MemberAdd: AsyncParsableCommand {
             guard let role = Role(rawValue: role) else {
                 throw ReportSyncError(.invalidInput, "unknown role '\(role)': use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            try central.open().replica.addMember(Member(id: id, name: name, unit: unit, role: role, phone: phone))
+            let member = Member(id: id, name: name, unit: unit, role: role, phone: phone)
+            if let address = try central.postgres() {
+                try await PostgresCentral.addMember(member, at: address)
+            } else {
+                try central.open().replica.addMember(member)
+            }
             print("added \(id) (\(name)) as \(role.rawValue) of \(unit)")
         }
     }

@@ -60,6 +60,30 @@ struct StoreParityTests {
         #expect(try cli("sync", "--db", "field.sqlite").contains("rejected 1"))
     }
 
+    @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)
+    func unitAndMemberAdded(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer {
+            served.server.stop()
+            try? FileManager.default.removeItem(at: served.directory)
+        }
+        func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+            try Binaries.run("syncd", arguments, in: served.directory)
+        }
+        #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队").status == 0)
+        #expect(try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter").status == 0)
+        let again = try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队")
+        #expect(again.status == 1 && again.err == "error: unit squad-9 already exists\n", "\(again.err)")
+        let twice = try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter")
+        #expect(twice.status == 1 && twice.err.contains("member zhou already exists (周, drafter)"), "\(twice.err)")
+        let nowhere = try syncd("member", "add", "--db", served.db, "--id", "wu", "--name", "吴", "--unit", "squad-0", "--role", "drafter")
+        #expect(nowhere.status == 1 && nowhere.err.contains("unit squad-0 is unknown"), "\(nowhere.err)")
+
+        let field = try FieldReplica.inMemory(unit: "squad-1")
+        _ = try await SyncRound.run(field, client: SyncClient(baseURL: served.server.url, token: served.tokens[0]), files: false)
+        #expect(try field.replica.members().contains { $0.id == "zhou" && $0.unit == "squad-9" })
+    }
+
     @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
     func seventyFollowUps(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)

@@ -40,34 +40,53 @@ extension Replica {
 
     /// Adds a unit (for example a sub-squad) under a known parent.
     public func addUnit(_ unit: OrgUnit) throws {
-        try Identifier.check(unit.id, "unit id")
         try session { s in
             try Self.checkReferenceIsLocal(s.db)
-            if try OrgUnit.exists(s.db, key: unit.id) { throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists") }
-            _ = try s.policy.unitKind(unit.kind.rawValue)
-            if let parent = unit.parent, try !OrgUnit.exists(s.db, key: parent) {
-                throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
-            }
+            try Self.checkNewUnit(unit, policy: s.policy) { try OrgUnit.exists(s.db, key: $0) }
             try s.commitLocal([Self.referenceChange(.unit(unit), unit: unit.id, s)])
+        }
+    }
+
+    /// Throws unless `unit` may be added, `exists` telling which unit ids the replica holds: a new id, a
+    /// kind the policy knows, a known parent. The same checks in every store.
+    public static func checkNewUnit(_ unit: OrgUnit, policy: Policy, exists: (String) throws -> Bool) throws {
+        try Identifier.check(unit.id, "unit id")
+        if try exists(unit.id) { throw ReportSyncError(.alreadyExists, "unit \(unit.id) already exists") }
+        _ = try policy.unitKind(unit.kind.rawValue)
+        if let parent = unit.parent, try !exists(parent) {
+            throw ReportSyncError(.notFound, "parent unit \(parent) is unknown; add it first")
         }
     }
 
     /// Adds a member; the id must be new and the unit known.
     public func addMember(_ member: Member) throws {
+        try Self.checkMemberForm(member)
+        try session { s in
+            try Self.checkReferenceIsLocal(s.db)
+            try Self.checkNewMember(
+                member, existing: try Member.fetchOne(s.db, key: member.id), unitKnown: try OrgUnit.exists(s.db, key: member.unit),
+                knownUnits: { try Self.unitIDs(s.db) })
+            try s.commitLocal([Self.referenceChange(.member(member), unit: member.unit, s)])
+        }
+    }
+
+    /// Throws unless `member` has an id and a name, the id well formed.
+    public static func checkMemberForm(_ member: Member) throws {
         guard !member.id.isEmpty, !member.name.allSatisfy(\.isWhitespace) else {
             throw ReportSyncError(.invalidInput, "a member needs an --id and a --name")
         }
         try Identifier.check(member.id, "member id")
-        try session { s in
-            try Self.checkReferenceIsLocal(s.db)
-            if let existing = try Member.fetchOne(s.db, key: member.id) {
-                throw ReportSyncError(
-                    .alreadyExists, "member \(member.id) already exists (\(existing.name), \(existing.role.rawValue)); choose another --id")
-            }
-            guard try OrgUnit.exists(s.db, key: member.unit) else {
-                throw ReportSyncError(.notFound, "unit \(member.unit) is unknown to this replica; known units: \(try Self.unitIDs(s.db))")
-            }
-            try s.commitLocal([Self.referenceChange(.member(member), unit: member.unit, s)])
+    }
+
+    /// Throws unless `member` may be added: its id new (`existing` is who holds it), its unit known. The
+    /// same checks in every store.
+    public static func checkNewMember(_ member: Member, existing: Member?, unitKnown: Bool, knownUnits: () throws -> String) throws {
+        if let existing {
+            throw ReportSyncError(
+                .alreadyExists, "member \(member.id) already exists (\(existing.name), \(existing.role.rawValue)); choose another --id")
+        }
+        guard unitKnown else {
+            throw ReportSyncError(.notFound, "unit \(member.unit) is unknown to this replica; known units: \(try knownUnits())")
         }
     }
 
@@ -119,7 +138,7 @@ extension Replica {
     }
 
     /// A reference write (`payload`) made by this replica, stamped by `engine`.
-    static func referenceChange(_ payload: ChangePayload, unit: String, engine: MergeEngine) -> Change {
+    public static func referenceChange(_ payload: ChangePayload, unit: String, engine: MergeEngine) -> Change {
         let stamp = engine.stamp()
         return Change(
             dot: stamp.dot, hlc: stamp.hlc, record: ReferenceRecord.id(of: payload) ?? "", unit: unit, actor: engine.replicaID,
