@@ -108,13 +108,19 @@ struct Serve: AsyncParsableCommand {
 
 struct InitCentral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the bureau's central replica.")
-    @Option(help: "The central replica file to create.") var db: String
+    @Option(help: "The central replica file to create, or an empty PostgreSQL database (postgres://USER@HOST:PORT/DB).") var db: String
     @Option(help: "The bureau's name, e.g. 某某局.") var bureau: String
     @Option(help: "The id of the bureau's own unit (its central office).") var bureauId = "bureau"
 
     func run() async throws {
         try await reporting {
-            _ = try CentralReplica.create(at: db, bureau: OrgUnit(id: bureauId, name: bureau, kind: .centralOffice))
+            let unit = OrgUnit(id: bureauId, name: bureau, kind: .centralOffice)
+            if PostgresAddress.isAddress(db) {
+                let address = try PostgresAddress(parsing: db)
+                try await PostgresCentral.create(bureau: unit, at: address)
+                return print("created the central of \(bureau) in the PostgreSQL database at \(address)")
+            }
+            _ = try CentralReplica.create(at: db, bureau: unit)
             print("created the central replica of \(bureau) at \(db)")
         }
     }

@@ -35,7 +35,7 @@ extension EndToEndTests {
         @Test("a PostgreSQL address for --db is refused in one line where PostgreSQL is not built yet, and nothing is written")
         func postgresAddressRefused() throws {
             for (tool, arguments) in [
-                ("syncd", ["init", "--db", "postgres://admin@127.0.0.1:5432/bureau", "--bureau", "局"]),
+                ("syncd", ["backup", "--db", "postgres://admin@127.0.0.1:5432/bureau", "--out", "b.sqlite"]),
                 ("report-cli", ["list", "--db", "postgres://chen@db.example/bureau"]),
             ] {
                 let result = try Binaries.run(tool, arguments, in: directory)

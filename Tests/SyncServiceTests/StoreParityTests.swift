@@ -84,6 +84,35 @@ struct StoreParityTests {
         #expect(try field.replica.members().contains { $0.id == "zhou" && $0.unit == "squad-9" })
     }
 
+    @Test("a bureau set up on PostgreSQL from the start: init, a unit, a member, a device enrolled and served; its draft reaches the central; a second init is refused")
+    func bureauOnPostgresFromTheStart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-pg-init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = TestPostgres.url(of: try await TestPostgres.freshDatabase())
+        func syncd(_ arguments: String...) throws -> String {
+            let result = try Binaries.run("syncd", arguments, in: directory)
+            #expect(result.status == 0, "syncd \(arguments): \(result.err)")
+            return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try syncd("init", "--db", db, "--bureau", "某某局")
+        let again = try Binaries.run("syncd", ["init", "--db", db, "--bureau", "某某局"], in: directory)
+        #expect(again.status == 1 && again.err.contains("already holds a central"), "\(again.err)")
+        _ = try syncd("unit", "add", "--db", db, "--id", "squad-3", "--name", "第三中队")
+        _ = try syncd("member", "add", "--db", db, "--id", "wang", "--name", "王小明", "--unit", "squad-3", "--role", "drafter")
+        let token = try syncd("enroll", "--db", db, "--unit", "squad-3", "--device", "laptop")
+        let server = try await ServerProcess.start(db: db, in: directory)
+        defer { server.stop() }
+        let field = try FieldReplica.inMemory(unit: "squad-3")
+        let client = SyncClient(baseURL: server.url, token: token)
+        _ = try await SyncRound.run(field, client: client, files: false)
+        let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "wang")
+        _ = try await SyncRound.run(field, client: client, files: false)
+        let digest = try await PostgresDatabase.with(try PostgresAddress(parsing: db)) { try await $0.digest(unit: "squad-3") }
+        #expect(digest == (try field.replica.digest(unit: "squad-3")))
+        #expect(try field.outbox().isEmpty && !report.id.isEmpty)
+    }
+
     @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
     func seventyFollowUps(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)

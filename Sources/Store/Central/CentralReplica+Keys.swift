@@ -67,12 +67,18 @@ extension CentralReplica {
         guard try replica.read({ db in try Meta.get(.serverSigningKey, db) }) == nil else { return }
         try replica.session { s in
             guard try Meta.get(.serverSigningKey, s.db) == nil else { return }
-            let privateKey = Curve25519.Signing.PrivateKey()
-            try Meta.set(.serverSigningKey, privateKey.rawRepresentation.base64EncodedString(), s.db)
             let bureau = try Meta.require(.unitID, s.db)
-            let key = StepSigner(member: Self.receiptClerk(bureau: bureau).id, privateKey: privateKey).publicKey
-            try s.commitLocal([Replica.referenceChange(.signingKey(key), unit: bureau, s)])
+            let made = Self.newServerKey(bureau: bureau)
+            try Meta.set(.serverSigningKey, made.stored, s.db)
+            try s.commitLocal([Replica.referenceChange(.signingKey(made.key), unit: bureau, s)])
         }
+    }
+
+    /// A new signing key of the central's own: its private half as the central keeps it
+    /// (`Meta.Key.serverSigningKey`), and its public half, registered for the receipt clerk.
+    public static func newServerKey(bureau: String) -> (stored: String, key: SigningKey) {
+        let privateKey = Curve25519.Signing.PrivateKey()
+        return (privateKey.rawRepresentation.base64EncodedString(), StepSigner(member: receiptClerk(bureau: bureau).id, privateKey: privateKey).publicKey)
     }
 
     /// The central's own signer, for its automatic receipts and its refusals.

@@ -1,0 +1,38 @@
+import Foundation
+import Store
+import SyncCore
+
+/// A central made directly on PostgreSQL (`syncd init --db postgres://…`), as `CentralReplica.create`
+/// makes one in a file: its identity, its own signing key and its first incarnation, and the bureau's
+/// unit and the key's registration written by the engine.
+extension PostgresCentral {
+    /// Makes the bureau's central in the (empty) database at `address`; `bureau` is the central office's unit.
+    public static func create(bureau: OrgUnit, at address: PostgresAddress) async throws {
+        try Identifier.check(bureau.id, "unit id")
+        try await PostgresDatabase.with(address) { db in
+            try await db.transaction { db in
+                try await db.lockFeed()
+                let held = try await db.rows(
+                    "SELECT (SELECT COUNT(*) FROM replica_meta) + (SELECT COUNT(*) FROM changes)", as: Int.self).first ?? 0
+                guard held == 0 else {
+                    throw ReportSyncError(.alreadyExists, "the PostgreSQL database at \(address) already holds a central; use it, or give another database")
+                }
+                let now = Date()
+                try await db.setMeta(.replicaID, UUIDv7.make(at: now))
+                try await db.setMeta(.unitID, bureau.id)
+                try await db.setMeta(.createdAt, String(now.millisecondsSince1970))
+                try await db.setMeta(.counter, "0")
+                try await db.setMeta(.hlc, "0")
+                try await db.setMeta(.replicaRole, ReplicaRole.central.rawValue)
+                let serverKey = CentralReplica.newServerKey(bureau: bureau.id)
+                try await db.setMeta(.serverSigningKey, serverKey.stored)
+                try await db.setMeta(.incarnations, try JSONCoding.string([CentralStanding.Incarnation(id: UUIDv7.make(at: now), base: 0)]))
+                try await db.setMeta(.returnableAfter, "[]")
+                try await PostgresApply.run(db, now: now, asking: []) { engine in
+                    try engine.commitLocal([Replica.referenceChange(.unit(bureau), unit: bureau.id, engine: engine)])
+                    try engine.commitLocal([Replica.referenceChange(.signingKey(serverKey.key), unit: bureau.id, engine: engine)])
+                }
+            }
+        }
+    }
+}
