@@ -23,7 +23,7 @@ enum PostgresApply {
     ) async throws -> T {
         try await db.lockFeed()
         guard try await db.meta(.replicaRole) == ReplicaRole.central.rawValue else {
-            throw ReportSyncError(.invalidInput, "the PostgreSQL database at \(db.address) holds no central: copy one in with syncd migrate")
+            throw ReportSyncError(.invalidInput, "the PostgreSQL database at \(db.address) holds no central: make one with syncd init --db URL, or copy one in with syncd migrate")
         }
         let replicaID = try await db.requireMeta(.replicaID)
         let counter = Int64(try await db.requireMeta(.counter)) ?? 0

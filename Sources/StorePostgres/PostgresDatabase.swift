@@ -50,7 +50,7 @@ public struct PostgresDatabase: Sendable {
         if let unknown = applied.first(where: { !known.contains($0) }) { throw newer(unknown) }
         let role = applied.isEmpty ? nil : try await meta(.replicaRole)
         guard role == ReplicaRole.central.rawValue else {
-            throw ReportSyncError(.notFound, "the PostgreSQL database at \(address) holds no central: copy one in with syncd migrate --from central.sqlite --to URL")
+            throw ReportSyncError(.notFound, "the PostgreSQL database at \(address) holds no central: make one with syncd init --db URL, or copy one in with syncd migrate --from central.sqlite --to URL")
         }
     }
 
