@@ -17,6 +17,12 @@ struct StoreParityTests {
         let directory: URL
         /// The central's `--db`: the file's path or the database's URL.
         let db: String
+
+        /// Stops the server and removes the test's folder.
+        func end() {
+            server.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     static func serve(_ kind: CentralKind) async throws -> Served {
@@ -36,10 +42,7 @@ struct StoreParityTests {
         arguments: CentralKind.underTest)
     func keyRevoked(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
-        defer {
-            served.server.stop()
-            try? FileManager.default.removeItem(at: served.directory)
-        }
+        defer { served.end() }
         func cli(_ arguments: String...) throws -> String {
             let result = try Binaries.run("report-cli", arguments, in: served.directory)
             #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
@@ -63,10 +66,7 @@ struct StoreParityTests {
     @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)
     func unitAndMemberAdded(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
-        defer {
-            served.server.stop()
-            try? FileManager.default.removeItem(at: served.directory)
-        }
+        defer { served.end() }
         func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
             try Binaries.run("syncd", arguments, in: served.directory)
         }
@@ -116,10 +116,7 @@ struct StoreParityTests {
     @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
     func seventyFollowUps(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
-        defer {
-            served.server.stop()
-            try? FileManager.default.removeItem(at: served.directory)
-        }
+        defer { served.end() }
         let field = try FieldReplica.inMemory(unit: "squad-1")
         let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
         _ = try await SyncRound.run(field, client: client, files: false)
@@ -142,10 +139,7 @@ struct StoreParityTests {
         arguments: CentralKind.underTest)
     func fileNamedTwiceReleased(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
-        defer {
-            served.server.stop()
-            try? FileManager.default.removeItem(at: served.directory)
-        }
+        defer { served.end() }
         let a = try FieldReplica.inMemory(unit: "squad-1")
         let b = try FieldReplica.inMemory(unit: "squad-1")
         let clientA = SyncClient(baseURL: served.server.url, token: served.tokens[0])
