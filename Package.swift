@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "ReportCLI",
             dependencies: [
-                "SyncCore", "Store", "SyncService", "Bulletin",
+                "SyncCore", "Store", "StorePostgres", "SyncService", "Bulletin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -36,7 +36,7 @@ extension EndToEndTests {
         func postgresAddressRefused() throws {
             for (tool, arguments) in [
                 ("syncd", ["backup", "--db", "postgres://admin@127.0.0.1:5432/bureau", "--out", "b.sqlite"]),
-                ("report-cli", ["list", "--db", "postgres://chen@db.example/bureau"]),
+                ("report-cli", ["show", "0190", "--db", "postgres://chen@db.example/bureau"]),
             ] {
                 let result = try Binaries.run(tool, arguments, in: directory)
                 #expect(result.status == 1, "\(tool) \(arguments): \(result.err)")
@@ -45,12 +45,14 @@ extension EndToEndTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no file or folder was made")
         }
 
-        @Test("syncd serve on a PostgreSQL address where no server answers says so in one line, and nothing is written")
+        @Test("syncd serve, or report-cli list, on a PostgreSQL address where no server answers says so in one line, and nothing is written")
         func postgresServerDown() throws {
             // Port 1 (tcpmux): nothing listens there.
             let result = try Binaries.run("syncd", ["serve", "--db", "postgresql://admin:secret@127.0.0.1:1/bureau"], in: directory)
             #expect(result.status == 1)
             #expect(result.err == "error: no PostgreSQL server answers at 127.0.0.1:1: start it, or check the host and port in the URL\n", "\(result.err)")
+            let office = try Binaries.run("report-cli", ["list", "--db", "postgresql://admin:secret@127.0.0.1:1/bureau"], in: directory)
+            #expect(office.status == 1 && office.err == result.err, "\(office.err)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no file or folder was made")
         }
 

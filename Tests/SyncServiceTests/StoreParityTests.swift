@@ -32,6 +32,9 @@ struct StoreParityTests {
         let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "局", kind: .centralOffice))
         try central.replica.addUnit(OrgUnit(id: "squad-1", name: "一中队", kind: .squad, parent: "bureau"))
         try central.replica.addMember(Member(id: "drafter-1", name: "王", unit: "squad-1", role: .drafter))
+        try central.replica.addMember(Member(id: "head-1", name: "李", unit: "squad-1", role: .unitHead))
+        try central.replica.addMember(Member(id: "leader-1", name: "赵", unit: "squad-1", role: .leader))
+        try central.replica.addMember(Member(id: "editor", name: "陈", unit: "bureau", role: .centralEditor))
         let tokens = [try central.enroll(unit: "squad-1", device: "device-a"), try central.enroll(unit: "squad-1", device: "device-b")]
         let db = kind == .postgres ? TestPostgres.url(of: try await TestPostgres.copy(centralAt: path)) : path
         return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory, db: db)
@@ -61,6 +64,44 @@ struct StoreParityTests {
         let after = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "后", "--body", "正文")
         _ = try cli("submit", after, "--db", "field.sqlite", "--as", "drafter-1")
         #expect(try cli("sync", "--db", "field.sqlite").contains("rejected 1"))
+    }
+
+    @Test(
+        "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused; the device sees it adopted, digests equal",
+        arguments: CentralKind.underTest)
+    func officeSteps(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer { served.end() }
+        func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+            let result = try Binaries.run("report-cli", arguments, in: served.directory)
+            return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
+        }
+        _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+        try Binaries.setUpKeys(["drafter-1", "head-1", "leader-1"], on: "field.sqlite", central: served.db, in: served.directory)
+        try Binaries.setUpKeys(["editor"], on: served.db, central: served.db, in: served.directory)
+        _ = try cli("sync", "--db", "field.sqlite")
+        let id = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "夜查", "--body", "正文").out
+        for (step, member) in [("submit", "drafter-1"), ("review", "head-1"), ("sign", "leader-1")] {
+            #expect(try cli(step, id, "--db", "field.sqlite", "--as", member).status == 0)
+        }
+        _ = try cli("sync", "--db", "field.sqlite")
+        #expect(try cli("list", "--db", served.db, "--state", "received").out.contains(id))
+
+        try "not-the-pin\n".write(to: served.directory.appendingPathComponent("wrong-pin"), atomically: true, encoding: .utf8)
+        let wrong = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--pin-file", "wrong-pin")
+        #expect(wrong.status == 1 && wrong.err == "error: wrong PIN for editor's key (1 in a row)\n", "\(wrong.err)")
+        let adopted = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--outlet", "快报")
+        #expect(adopted.status == 0 && adopted.out.hasSuffix("now adopted"), "\(adopted.err)")
+        let returned = try cli("return", id, "--db", served.db, "--as", "editor", "--comment", "改")
+        #expect(returned.status == 1 && returned.err.contains("cannot return a report that is adopted"), "\(returned.err)")
+        let drafter = try cli("archive", id, "--db", served.db, "--as", "drafter-1")
+        #expect(drafter.status == 1 && drafter.err.contains("a drafter may not archive"), "\(drafter.err)")
+
+        _ = try cli("sync", "--db", "field.sqlite")
+        #expect(try cli("list", "--db", "field.sqlite", "--state", "adopted").out.contains(id))
+        let central = try cli("digest", "--db", served.db, "--unit", "squad-1")
+        let field = try cli("digest", "--db", "field.sqlite", "--unit", "squad-1")
+        #expect(central.status == 0 && central.out == field.out, "\(central.err)")
     }
 
     @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli digest`: the fingerprint of the replica's logical state, to compare two copies.
-struct DigestCommand: ReplicaCommand {
+struct DigestCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "digest",
         abstract: "Print the digest of this replica's state (equal digests mean equal reports).",
@@ -12,10 +13,14 @@ struct DigestCommand: ReplicaCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this unit's reports.") var unit: String?
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let digest = try replica.digest(unit: unit)
-        let count = try replica.reports(matching: ReportFilter(unit: unit)).count
+    func execute(in context: CommandContext) async throws {
+        let (digest, count): (String, Int)
+        if let central = try global.postgres(in: context) {
+            (digest, count) = try await PostgresCentral.digest(unit: unit, at: central)
+        } else {
+            let replica = try global.openReplica(in: context)
+            (digest, count) = (try replica.digest(unit: unit), try replica.reports(matching: ReportFilter(unit: unit)).count)
+        }
         if global.json {
             struct Output: Encodable {
                 let digest: String

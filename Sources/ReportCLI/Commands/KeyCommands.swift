@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli key`: a person's signing key on this device (docs/signing.md).
@@ -11,7 +12,7 @@ struct KeyCommand: ParsableCommand {
 }
 
 /// `report-cli key setup`: makes a key pair for the acting member, sealed under a PIN they choose.
-struct KeySetup: ReplicaCommand {
+struct KeySetup: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup",
         abstract: "Set up a signing key for --as MEMBER on this device, protected by a PIN.",
@@ -24,7 +25,8 @@ struct KeySetup: ReplicaCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "The one-time code from syncd member invite (not needed on a standalone replica).") var code: String?
 
-    func execute(in context: CommandContext) throws {
+    func execute(in context: CommandContext) async throws {
+        if let central = try global.postgres(in: context) { return try await setUp(at: central, in: context) }
         let replica = try global.openReplica(in: context)
         let member = try global.actingMember(on: replica, in: context)
         _ = try replica.member(member)
@@ -38,6 +40,18 @@ struct KeySetup: ReplicaCommand {
         default:
             context.print("key \(key.id.prefix(8)) set up and registered for \(member); steps as \(member) now ask for this PIN")
         }
+    }
+
+    /// The key set up at a central on PostgreSQL: registered at once with the code.
+    private func setUp(at central: PostgresAddress, in context: CommandContext) async throws {
+        let member = try global.actingMember(in: context)
+        guard let code = code ?? context.askSecret("one-time code from the central office for \(member): ") else {
+            throw ReportSyncError(.invalidInput, "give the one-time code from the central office: --code CODE (syncd member invite makes one)")
+        }
+        let pin = try PINEntry(pinFile: global.pinFile, context: context).newPIN(for: member)
+        let key = KeyInfo.registeredHere(try await PostgresCentral.setUpKey(for: member, pin: pin, code: code, at: central), of: member)
+        if global.json { return context.print(try Rendering.json(key)) }
+        context.print("key \(key.id.prefix(8)) set up and registered for \(member); steps as \(member) now ask for this PIN")
     }
 }
 

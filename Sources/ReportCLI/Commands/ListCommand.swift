@@ -1,10 +1,11 @@
 import Foundation
 import ArgumentParser
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli list`: the reports of this replica, most recently changed first.
-struct ListCommand: ReplicaCommand {
+struct ListCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List reports.")
 
     @OptionGroup var global: GlobalOptions
@@ -13,12 +14,21 @@ struct ListCommand: ReplicaCommand {
     @Option(help: "Only reports of this unit.") var unit: String?
     @Flag(help: "List the local changes the central refused, with its reasons, instead.") var rejected = false
 
-    func execute(in context: CommandContext) throws {
+    func execute(in context: CommandContext) async throws {
+        let filter = ReportFilter(state: state, category: category, unit: unit)
+        if let central = try global.postgres(in: context) {
+            // A central refuses changes; it keeps none of its own refused.
+            if rejected { return context.print(global.json ? "[]" : "the central has refused nothing") }
+            return try show(try await PostgresCentral.reports(matching: filter, at: central), policy: try await PostgresCentral.policy(at: central), in: context)
+        }
         let replica = try global.openReplica(in: context)
         if rejected { return try listRejected(replica, in: context) }
-        let reports = try replica.reports(matching: ReportFilter(state: state, category: category, unit: unit))
+        try show(try replica.reports(matching: filter), policy: try replica.policy(), in: context)
+    }
+
+    private func show(_ reports: [Report], policy: Policy, in context: CommandContext) throws {
         if global.json { return context.print(try Rendering.json(reports.map { ReportView(report: $0) })) }
-        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let timeZone = Rendering.timeZone(of: policy)
         var table = TextTable(["ID", "STATE", "CATEGORY", "UNIT", "UPDATED", "TITLE"])
         for r in reports {
             table.add([

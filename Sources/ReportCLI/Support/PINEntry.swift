@@ -14,15 +14,18 @@ struct PINEntry {
     static let terminalTries = 3
 
     /// `member`'s key on `replica`, unlocked.
-    func unlock(_ member: String, on replica: Replica) throws -> StepSigner {
+    func unlock(_ member: String, on replica: Replica) async throws -> StepSigner {
         try replica.requireSigningKey(of: member)
-        if let pin = try given() { return try replica.unlockKey(of: member, pin: pin) }
+        return try await unlock(member) { try replica.unlockKey(of: member, pin: $0) }
+    }
+
+    /// `member`'s key unlocked by `open` with the PIN given, or typed at the terminal (again after a wrong one).
+    func unlock(_ member: String, open: (String) async throws -> StepSigner) async throws -> StepSigner {
+        if let pin = try given() { return try await open(pin) }
         for attempt in 1...Self.terminalTries {
             guard let pin = context.askSecret("PIN for \(member)'s signing key: ") else { throw Self.noPIN(member) }
             // After a wrong PIN the next try is asked for; one that must wait first is refused with how long.
-            do { return try replica.unlockKey(of: member, pin: pin) } catch let error as ReportSyncError
-                where attempt < Self.terminalTries && error.code == .wrongPIN
-            {
+            do { return try await open(pin) } catch let error as ReportSyncError where attempt < Self.terminalTries && error.code == .wrongPIN {
                 context.printError("error: \(error.message)")
             }
         }

@@ -57,11 +57,6 @@ final class SQLiteLedger: CentralLedger {
         try Row.fetchAll(db, sql: "SELECT * FROM key_invites WHERE member = ? AND redeemed_key IS NULL", arguments: [member]).map(Self.invite)
     }
 
-    /// The code with this secret, redeemed or not.
-    func invite(secret: Data) throws -> KeyInvite? {
-        try Row.fetchOne(db, sql: "SELECT * FROM key_invites WHERE secret = ?", arguments: [secret]).map(Self.invite)
-    }
-
     func markInvite(_ secret: Data, redeemedBy keyID: String?) throws {
         try db.execute(sql: "UPDATE key_invites SET redeemed_key = ? WHERE secret = ?", arguments: [keyID, secret])
     }

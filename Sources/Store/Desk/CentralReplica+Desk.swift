@@ -141,7 +141,8 @@ extension CentralReplica: DeskStore {
             guard filter.state.hasLeftUnit else { return DeskInboxPage(reports: [], total: 0, page: 0) }
             let offNetwork = try offNetworkReports()
             let timeZone = try bureauTimeZone()
-            var (clauses, arguments) = ReportFilter(state: filter.state, category: filter.category, unit: filter.unit).conditions
+            var (clauses, values) = ReportFilter(state: filter.state, category: filter.category, unit: filter.unit).conditions { _ in "?" }
+            var arguments = StatementArguments(values)
             if let period = filter.period {
                 clauses.append("sign_off_at >= ? AND sign_off_at < ?")
                 arguments += [period.start(in: timeZone).millisecondsSince1970, period.end(in: timeZone).millisecondsSince1970]

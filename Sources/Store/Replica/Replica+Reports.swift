@@ -68,13 +68,25 @@ extension Replica {
         _ s: ApplySession
     ) throws -> Change {
         let record = try s.requireRecord(try resolveID(idOrPrefix, s.db))
-        let actor = try member(actorID, s.db)
-        let target = try record.followUpOf.flatMap { try s.record($0) }
-        // A receipt on the central registers the report (a check writes nothing, so it takes no number).
-        let detail = registering && action == .receive && s.role == .central ? try RegistrationNumbers.receiptDetail(for: record, now: s.now, policy: s.policy, SQLiteLedger(s.db)) : detail
+        return try stepChange(
+            action, on: record, by: try member(actorID, s.db), at: s.role, comment: comment, detail: detail, registering: registering,
+            engine: s.engine, SQLiteLedger(s.db))
+    }
+
+    /// The unsigned change that takes `action` on `record` as `actor` on a replica of `role`, after every
+    /// check, stamped by `engine`: what every store writes for a step. A receipt on the central registers
+    /// the report (with `registering`: a check writes nothing, so it takes no number).
+    public static func stepChange(
+        _ action: WorkflowAction, on record: ReportRecord, by actor: Member, at role: ReplicaRole, comment: String?, detail: StepDetail?,
+        registering: Bool, engine: MergeEngine, _ ledger: some CentralLedger
+    ) throws -> Change {
+        let target = try record.followUpOf.flatMap { try engine.record($0) }
+        let detail =
+            registering && action == .receive && role == .central
+            ? try RegistrationNumbers.receiptDetail(for: record, now: engine.now, policy: engine.policy, ledger) : detail
         return try LocalWrites.transition(
-            action, on: record, by: actor, at: s.role, comment: comment, policy: s.policy, followUpTarget: target, detail: detail,
-            stamp: s.stamp())
+            action, on: record, by: actor, at: role, comment: comment, policy: engine.policy, followUpTarget: target, detail: detail,
+            stamp: engine.stamp())
     }
 
     /// The report with this id (or unique id prefix).
@@ -103,23 +115,19 @@ extension Replica {
     /// The reports that match `filter`, most recently changed first.
     public func reports(matching filter: ReportFilter = ReportFilter()) throws -> [Report] {
         try read { db in
-            let (clauses, arguments) = filter.conditions
+            let (clauses, values) = filter.conditions { _ in "?" }
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM reports \(whereSQL) ORDER BY updated_at DESC, id DESC", arguments: arguments
+                db, sql: "SELECT * FROM reports \(whereSQL) ORDER BY \(ReportFilter.order)", arguments: StatementArguments(values)
             ).map(ReportRows.decode)
         }
     }
 
     static func resolveID(_ prefix: String, _ db: Database) throws -> String {
-        let text = prefix.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !text.isEmpty else { throw ReportSyncError(.invalidInput, "give a report id") }
-        let matches = try String.fetchAll(
-            db, sql: "SELECT id FROM reports WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-            arguments: [text, text + "\u{10FFFF}"])
-        if matches.count == 1 || matches.first == text { return matches[0] }
-        if matches.isEmpty { throw ReportSyncError(.notFound, "no report \(prefix) in this replica; see report-cli list") }
-        throw ReportSyncError(.invalidInput, "more than one report starts with \(prefix); give more of the id")
+        let prefix = try ReportIDPrefix(prefix)
+        return try prefix.resolve(
+            String.fetchAll(
+                db, sql: "SELECT id FROM reports WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", arguments: [prefix.text, prefix.upperBound]))
     }
 
     /// The full id of the solicitation to `unit` whose id starts with `prefix`.

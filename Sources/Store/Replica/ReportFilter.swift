@@ -13,22 +13,15 @@ public struct ReportFilter: Sendable {
         self.unit = unit
     }
 
-    /// The filter as SQL conditions on the `reports` table (joined with AND) and their arguments.
-    var conditions: (clauses: [String], arguments: StatementArguments) {
-        var clauses: [String] = []
-        var arguments: StatementArguments = []
-        if let state {
-            clauses.append("state = ?")
-            arguments += [state.rawValue]
+    /// The order of a list: most recently changed first.
+    public static let order = "updated_at DESC, id DESC"
+
+    /// The filter as SQL conditions on the `reports` table (joined with AND) and their values, in both
+    /// stores' SQL: `placeholder` writes the n-th parameter (from 1) as the store's dialect does.
+    public func conditions(placeholder: (Int) -> String) -> (clauses: [String], values: [String]) {
+        let asked = [("state", state?.rawValue), ("category", category?.rawValue), ("unit", unit)].compactMap { column, value in
+            value.map { (column, $0) }
         }
-        if let category {
-            clauses.append("category = ?")
-            arguments += [category.rawValue]
-        }
-        if let unit {
-            clauses.append("unit = ?")
-            arguments += [unit]
-        }
-        return (clauses, arguments)
+        return (asked.enumerated().map { "\($1.0) = \(placeholder($0 + 1))" }, asked.map(\.1))
     }
 }

@@ -3,24 +3,34 @@ import GRDB
 import SyncCore
 
 /// Reads and writes the `reports` table: each report's merged record and the columns derived from it.
-enum ReportRows {
+public enum ReportRows {
     static func fetch(_ id: String, _ db: Database) throws -> Report? {
         try Row.fetchOne(db, sql: "SELECT * FROM reports WHERE id = ?", arguments: [id]).map(decode)
     }
 
     static func decode(_ row: Row) throws -> Report {
-        let stateName: String = row["state"]
+        try report(
+            id: row["id"], unit: row["unit"], content: row["content"], state: row["state"], drafter: row["drafter"], version: row["version"],
+            contentDot: Dot(replica: row["content_replica"], counter: row["content_counter"]), createdAt: row["created_at"],
+            updatedAt: row["updated_at"], lastComment: row["last_comment"])
+    }
+
+    /// The columns every store reads a listed report from (`report(…)`), in its `reports` table.
+    public static let columns = "id, unit, content, state, drafter, version, content_replica, content_counter, created_at, updated_at, last_comment"
+
+    /// A report from the values of its row (`columns`), in any store.
+    public static func report(
+        id: String, unit: String, content: String, state stateName: String, drafter: String, version: Int, contentDot: Dot, createdAt: Int64,
+        updatedAt: Int64, lastComment: String?
+    ) throws -> Report {
         guard let state = ApprovalState(rawValue: stateName) else {
             throw ReportSyncError(
-                .schemaTooNew, "report \(row["id"] as String) is in state '\(stateName)', unknown to this program; install the newer report-cli")
+                .schemaTooNew, "report \(id) is in state '\(stateName)', unknown to this program; install the newer report-cli")
         }
-        let (content, unreadable) = readableContent(row["content"])
+        let (content, unreadable) = readableContent(content)
         var report = Report(
-            id: row["id"], unit: row["unit"], content: content,
-            state: state, drafter: row["drafter"], version: row["version"],
-            contentDot: Dot(replica: row["content_replica"], counter: row["content_counter"]),
-            createdAt: Date(millisecondsSince1970: row["created_at"]),
-            updatedAt: Date(millisecondsSince1970: row["updated_at"]), lastComment: row["last_comment"])
+            id: id, unit: unit, content: content, state: state, drafter: drafter, version: version, contentDot: contentDot,
+            createdAt: Date(millisecondsSince1970: createdAt), updatedAt: Date(millisecondsSince1970: updatedAt), lastComment: lastComment)
         report.unreadableFields = unreadable.isEmpty ? nil : unreadable
         return report
     }

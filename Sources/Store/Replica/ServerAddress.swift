@@ -1,9 +1,9 @@
+import Foundation
 import SyncCore
 
-/// A `--db` that names a database server rather than a file. Replicas are SQLite files; a central on
-/// PostgreSQL is being built (docs/postgres.md: so far `syncd init`, `migrate`, `serve`, `unit add`,
-/// `member add`, `member invite`, `member revoke-key`, `enroll`, `revoke` and `devices` take one), and every other command refuses such an address in one line rather than
-/// taking it for a file name (which made a folder called `postgres:` or said "no replica").
+/// A `--db` that names a database server rather than a file, given to a command that works on replica
+/// files only (docs/postgres.md lists those that take a central on PostgreSQL): refused in one line rather
+/// than taken for a file name (which made a folder called `postgres:` or said "no replica").
 enum ServerAddress {
     /// The schemes of a PostgreSQL connection URL.
     static let schemes = ["postgres://", "postgresql://"]
@@ -13,10 +13,11 @@ enum ServerAddress {
     static func refuse(_ path: String) throws {
         let lowered = path.lowercased()
         guard let start = schemes.compactMap({ lowered.range(of: $0)?.lowerBound }).min() else { return }
-        let url = String(path[start...])
+        // The password, if the URL holds one, is not repeated on the screen.
+        let url = String(path[start...]).replacingOccurrences(of: #"(://[^:@/]*):[^@/]*@"#, with: "$1@", options: .regularExpression)
         throw ReportSyncError(
             .invalidInput,
-            "\(url) is a PostgreSQL address, and this ReportSync keeps its replicas in SQLite files only (a central on PostgreSQL is being built: so far syncd init, migrate, serve, unit add, member add, member invite, member revoke-key, enroll, revoke and devices take one, docs/postgres.md); give --db a file path, such as central.sqlite"
+            "\(url) is a PostgreSQL address, and this command works on SQLite replica files only (at a central on PostgreSQL: syncd init, migrate, serve, unit add, member add, member invite, member revoke-key, enroll, revoke, devices; report-cli key setup, receive, adopt, instruct, reject, return, archive, copyedit, list, digest; docs/postgres.md); give --db a file path, such as central.sqlite"
         )
     }
 }

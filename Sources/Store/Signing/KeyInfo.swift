@@ -27,4 +27,9 @@ public struct KeyInfo: Sendable, Equatable, Codable {
     public let revokedAt: Date?
     /// Why the central refused to register it.
     public let refusal: String?
+
+    /// A key set up and registered at the central itself, in force.
+    public static func registeredHere(_ id: String, of member: String) -> KeyInfo {
+        KeyInfo(id: id, member: member, status: .active, onThisDevice: true, revokedAt: nil, refusal: nil)
+    }
 }

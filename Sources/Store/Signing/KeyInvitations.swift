@@ -29,8 +29,14 @@ public enum KeyInvitations {
 
     /// Redeems the code whose secret is `secret` for `key` of `member` (a key set up on the central itself).
     static func redeem(secret: Data, member: String, key: SigningKey, _ s: ApplySession) throws {
-        let ledger = SQLiteLedger(s.db)
-        try redeem(try ledger.invite(secret: secret), member: member, key: key, now: s.now, engine: s.engine, ledger)
+        try redeem(secret: secret, member: member, key: key, now: s.now, engine: s.engine, SQLiteLedger(s.db))
+    }
+
+    /// Redeems `member`'s open code whose secret is `secret` for `key`, set up on the central itself (in
+    /// any store: `ledger` marks it).
+    public static func redeem(secret: Data, member: String, key: SigningKey, now: Date, engine: MergeEngine, _ ledger: some CentralLedger) throws {
+        let invite = try ledger.openInvites(of: member).first { $0.secret == secret }
+        try redeem(invite, member: member, key: key, now: now, engine: engine, ledger)
     }
 
     /// Redeems the open code of `request.member` that the pushed `request` proves it knows, and

@@ -63,7 +63,7 @@ extension Replica {
     /// says how long.
     public func unlockKey(of memberID: String, pin: String) throws -> StepSigner {
         let at = now()
-        let row: Row? = try write { db in
+        let key: SealedKeyTry? = try write { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -74,35 +74,21 @@ extension Replica {
                         """,
                     arguments: [memberID])
             else { return nil }
-            let retryAt = Date(millisecondsSince1970: row["retry_at"])
-            if at < retryAt {
-                throw ReportSyncError(
-                    .forbidden,
-                    "too many wrong PINs for \(memberID)'s key on this device; try again in \(Int(retryAt.timeIntervalSince(at).rounded(.up))) s")
-            }
-            let failures = (row["failures"] as Int) + 1
+            let key = try SealedKeyTry(
+                id: row["id"], member: memberID, salt: row["salt"], cost: row["cost"], box: row["box"], failures: row["failures"],
+                retryAt: row["retry_at"])
+            let counted = try key.counted(at: at)
             try db.execute(
-                sql: "UPDATE private_keys SET failures = ?, retry_at = ? WHERE id = ?",
-                arguments: [failures, at.addingTimeInterval(PINLockout.delay(afterFailures: failures)).millisecondsSince1970, row["id"] as String])
-            return row
+                sql: "UPDATE private_keys SET failures = ?, retry_at = ? WHERE id = ?", arguments: [counted.failures, counted.retryAt, key.id])
+            return key
         }
-        guard let row else {
+        guard let key else {
             try requireSigningKey(of: memberID)
-            throw ReportSyncError(.forbidden, "\(memberID) has no signing key in force on this device; set one up with report-cli key setup")
+            throw SealedKeyTry.noKey(memberID)
         }
-        let id: String = row["id"]
-        guard let cost = SealedKey.Cost(text: row["cost"]) else {
-            throw ReportSyncError(.storage, "\(memberID)'s key on this device is sealed in a form this ReportSync does not know; set up a new key")
-        }
-        let sealed = SealedKey(salt: row["salt"], cost: cost, box: row["box"])
-        guard let privateKey = try sealed.open(member: memberID, pin: pin) else {
-            let failures = (row["failures"] as Int) + 1
-            let wait = PINLockout.delay(afterFailures: failures)
-            let then = wait > 0 ? "; wait \(Int(wait)) s before the next try" : ""
-            throw ReportSyncError(.wrongPIN, "wrong PIN for \(memberID)'s key (\(failures) in a row)\(then)")
-        }
-        try write { db in try db.execute(sql: "UPDATE private_keys SET failures = 0, retry_at = 0 WHERE id = ?", arguments: [id]) }
-        return StepSigner(member: memberID, privateKey: privateKey)
+        let signer = try key.open(pin: pin)
+        try write { db in try db.execute(sql: "UPDATE private_keys SET failures = 0, retry_at = 0 WHERE id = ?", arguments: [key.id]) }
+        return signer
     }
 
     /// Whether `memberID` has a key on this device that can sign now.
@@ -166,7 +152,8 @@ extension Replica {
             "\(memberID) has no signing key on this device: ask the central office for a code (syncd member invite), then run report-cli key setup --as \(memberID) --code CODE")
     }
 
-    static func inviteSecret(_ code: String?) throws -> Data {
+    /// The secret of a one-time code as typed (`syncd member invite`), or why it cannot be one.
+    public static func inviteSecret(_ code: String?) throws -> Data {
         guard let code else {
             throw ReportSyncError(.invalidInput, "give the one-time code from the central office: --code CODE (syncd member invite makes one)")
         }

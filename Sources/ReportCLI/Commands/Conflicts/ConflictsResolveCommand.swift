@@ -5,7 +5,7 @@ import SyncCore
 extension ResolutionStep.Keep: ExpressibleByArgument {}
 
 /// `report-cli conflicts resolve`: settles a conflict with a new change that has seen both sides.
-struct ConflictsResolveCommand: ReplicaCommand {
+struct ConflictsResolveCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
         abstract: "Settle a conflict: keep the winner, the loser, or a new value. The decision syncs like any change.",
@@ -20,11 +20,11 @@ struct ConflictsResolveCommand: ReplicaCommand {
     @Option(help: "With --keep value: the value that stands (text fields take it as typed, others as JSON).") var value: String?
     @Option(help: "A comment for a step taken again (needed to keep a losing return or rejection).") var comment: String?
 
-    func execute(in context: CommandContext) throws {
+    func execute(in context: CommandContext) async throws {
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
         // Deciding a merge conflict is signed; dismissing a refusal or a wait stays on this replica.
-        let signer = try replica.conflictEntry(id).kind.isSignedDecision ? try global.signer(for: actor, on: replica, in: context) : nil
+        let signer = try replica.conflictEntry(id).kind.isSignedDecision ? try await global.signer(for: actor, on: replica, in: context) : nil
         let entry = try replica.resolveConflict(id, keep: keep, value: value, comment: comment, by: actor, signer: signer)
         if global.json { return context.print(try Rendering.json(entry)) }
         context.print("conflict \(entry.id) resolved (\(entry.resolution?.how ?? keep.rawValue)) by \(actor); it reaches the other replicas with the next sync")
