@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Store
 import SyncCore
 
 /// Where a central on PostgreSQL lives: a `postgres://USER:PASSWORD@HOST:PORT/DB` URL (or `postgresql://`),
@@ -99,11 +100,13 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `text` with any password between `:` and `@` replaced, so that no message repeats it.
-    static func redacted(_ text: String) -> String {
-        guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://") else { return text }
-        let credentials = text[scheme.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":…" + String(text[at...])
+    static func redacted(_ text: String) -> String { ServerAddress.redacted(text) }
+
+    /// The whole address as a URL, password and `sslmode` included: for a child process's command line
+    /// (a benchmark's, a test's), never for a message.
+    public var url: String {
+        let password = (password ?? "").addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? ""
+        return "postgres://\(user):\(password)@\(host):\(port)/\(database)?sslmode=\(encryption.rawValue)"
     }
 
     private static func invalid(_ line: String) -> ReportSyncError { ReportSyncError(.invalidInput, line) }

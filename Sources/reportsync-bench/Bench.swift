@@ -21,7 +21,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Run only these parts (repeatable).") var only: [Part] = []
     @Option(help: "A scratch copy of ../shared/peers set up with its setup.sh: its CRDT merge and nginx ceiling run in the same run.")
     var peers: String?
-    @Option(help: "A PostgreSQL cluster's URL whose user may create databases (bash scripts/postgres.sh start DIR prints one): the push into a central on PostgreSQL runs beside the SQLite push.")
+    @Option(help: "A PostgreSQL cluster's URL whose user may create databases (bash scripts/postgres.sh start DIR prints one): the push into a central on PostgreSQL runs beside the SQLite push, and the load against one and two syncd serve on PostgreSQL beside a SQLite central.")
     var postgres: String?
 
     /// Every figure of one run; a part that did not run is `null`.
@@ -33,6 +33,7 @@ struct Bench: AsyncParsableCommand {
         var apply: StoreApplyBenchmark.Result?
         var push: PushBenchmark.Result?
         var postgresPush: PostgresPushBenchmark.Result?
+        var postgresLoad: PostgresLoadBenchmark.Result?
         var incremental: [IncrementalBenchmark.Point] = []
         var memory: MemoryBenchmark.Result?
         var wire: WireBenchmark.Result?
@@ -43,7 +44,7 @@ struct Bench: AsyncParsableCommand {
         var files: FileBenchmark.Result?
 
         enum CodingKeys: String, CodingKey {
-            case date, quick, merge, peers, apply, push, postgresPush, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
+            case date, quick, merge, peers, apply, push, postgresPush, postgresLoad, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
         }
 
         /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
@@ -56,6 +57,7 @@ struct Bench: AsyncParsableCommand {
             try c.encode(apply, forKey: .apply)
             try c.encode(push, forKey: .push)
             try c.encode(postgresPush, forKey: .postgresPush)
+            try c.encode(postgresLoad, forKey: .postgresLoad)
             try c.encode(incremental, forKey: .incremental)
             try c.encode(memory, forKey: .memory)
             try c.encode(wire, forKey: .wire)
@@ -94,6 +96,8 @@ struct Bench: AsyncParsableCommand {
         if runs(.postgres), let postgres, let push = figures.push {
             figures.postgresPush = try await PostgresPushBenchmark.run(
                 changes: creations, replicas: replicas, cluster: postgres, sqlitePerSecond: push.perSecond, in: directory)
+            figures.postgresLoad = try await PostgresLoadBenchmark.run(
+                devices: quick ? 50 : 200, rounds: quick ? 5 : 20, cluster: postgres, in: directory)
         }
         let sizes = quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000]
         if runs(.incremental) || runs(.memory) {

@@ -24,6 +24,13 @@ struct BenchTable {
             add("push \(p.changes) reports into PostgreSQL", rate(p.perSecond), "SQLite central " + rate(p.sqlitePerSecond), times(p.ratio), "≥ 0.5×")
             if let tps = p.pgbenchSelectTPS { add("pgbench -S, 2 clients (ceiling)", String(format: "%.0f tps", tps), "", "", "") }
         }
+        if let l = f.postgresLoad {
+            let one = l.postgresOneServer, two = l.postgresTwoServers
+            add(
+                "\(one.devices) devices × \(one.roundsPerDevice) rounds, 1 syncd on PostgreSQL", rounds(one), "SQLite syncd " + rounds(l.sqlite),
+                times(l.oneOverSQLite), "")
+            add("\(two.devices) devices × \(two.roundsPerDevice) rounds, 2 syncd on PostgreSQL", rounds(two), "1 syncd " + rounds(one), times(l.twoOverOne), "≥ 1.5×")
+        }
         if let first = f.incremental.first {
             for point in f.incremental {
                 add(
@@ -102,4 +109,7 @@ struct BenchTable {
     }
 
     private func times(_ ratio: Double) -> String { String(format: "%.2f×", ratio) }
+
+    /// Rounds a second with the p99 of a round.
+    private func rounds(_ r: LoadBenchmark.Rounds) -> String { String(format: "%.0f rounds/s, p99 %.0f ms", r.roundsPerSecond, r.p99Milliseconds) }
 }

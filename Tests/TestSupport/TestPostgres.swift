@@ -56,8 +56,5 @@ extension TestPostgres {
     }
 
     /// The URL of `address` with its password, for a `--db` argument.
-    public static func url(of address: PostgresAddress) -> String {
-        let password = (address.password ?? "").addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? ""
-        return "postgres://\(address.user):\(password)@\(address.host):\(address.port)/\(address.database)?sslmode=disable"
-    }
+    public static func url(of address: PostgresAddress) -> String { address.url }
 }
