@@ -6,9 +6,10 @@ import SyncCore
 /// (`PreloadedMergeSource`), then what it decided written (`PostgresEffects`), as `ApplySession` does
 /// for a SQLite file: the same engine, the same central settings, no second copy of any rule.
 ///
-/// It runs inside the caller's transaction and first takes the feed's lock (`feed_head`), held to the
-/// commit: writers that log changes commit one after another, in the order of their sequences, so no
-/// reader of the feed ever sees a sequence before every lower one is committed (docs/postgres.md).
+/// It runs inside the caller's transaction, after the caller took the feed's lock (`feed_head`,
+/// `lockForWrite`), held to the commit: writers that log changes commit one after another, in the order
+/// of their sequences, so no reader of the feed ever sees a sequence before every lower one is committed
+/// (docs/postgres.md).
 enum PostgresApply {
     /// A bound that a batch never reaches (each run loads strictly more): a guard, not a rule.
     static let maximumRuns = 1_000
@@ -16,21 +17,19 @@ enum PostgresApply {
     /// Runs `body` on an engine for this batch, loading first what `changes` are sure to ask and then,
     /// after each run that asked for something not loaded (of the engine or of `ledger`), all of it at
     /// once and the batch again; lets `check` refuse what the complete run decided (throwing rolls the
-    /// caller's transaction back), writes it, and returns `body`'s result.
+    /// caller's transaction back), writes it, and returns `body`'s result. `state` is what the caller
+    /// read when it took the feed's lock (`lockForWrite`).
     static func run<T>(
-        _ db: PostgresDatabase, now: Date, asking changes: [Change], ledger: PostgresLedger? = nil,
+        _ db: PostgresDatabase, _ state: CentralState, now: Date, asking changes: [Change], ledger: PostgresLedger? = nil,
         check: (MergeEffects) throws -> Void = { _ in }, _ body: (MergeEngine) throws -> T
     ) async throws -> T {
-        try await db.lockFeed()
-        guard try await db.meta(.replicaRole) == ReplicaRole.central.rawValue else {
-            throw ReportSyncError(.invalidInput, "the PostgreSQL database at \(db.address) holds no central: make one with syncd init --db URL, or copy one in with syncd migrate")
-        }
-        let replicaID = try await db.requireMeta(.replicaID)
-        let counter = Int64(try await db.requireMeta(.counter)) ?? 0
-        let clock = HybridTimestamp(rawValue: Int64(try await db.requireMeta(.hlc)) ?? 0)
-        let policy = try await db.policy(at: now)
+        precondition(!state.spent, "a central's state read under the feed's lock serves one write")
+        let replicaID = try state.require(.replicaID)
+        let counter = Int64(try state.require(.counter)) ?? 0
+        let clock = HybridTimestamp(rawValue: Int64(try state.require(.hlc)) ?? 0)
+        let policy = try state.policy(at: now)
         var preload = MergePreload()
-        preload.hasWaiting = try await db.rows("SELECT EXISTS (SELECT 1 FROM pending_changes)", as: Bool.self).first ?? false
+        preload.hasWaiting = state.hasWaiting
         try await db.load(MergePreload.questions(for: changes), into: &preload)
         for _ in 0..<maximumRuns {
             let source = PreloadedMergeSource(preload)
@@ -56,7 +55,8 @@ enum PostgresApply {
             }
             let (result, effects) = try outcome.get()
             try check(effects)
-            try await db.write(effects, offNetwork: Secrecy.offNetwork(under: policy), now: now)
+            try await db.write(effects, offNetwork: Secrecy.offNetwork(under: policy), state: state, now: now)
+            state.spent = true
             try await ledger?.writeBack(db)
             return result
         }
@@ -69,7 +69,7 @@ extension PostgresDatabase {
     /// one outcome per change, in order.
     public func receive(_ changes: [Change], now: Date = Date()) async throws -> [ApplyOutcome] {
         try await transaction { db in
-            try await PostgresApply.run(db, now: now, asking: changes) { engine in try changes.map { try engine.offer($0) } }
+            try await PostgresApply.run(db, try await db.lockForWrite(), now: now, asking: changes) { engine in try changes.map { try engine.offer($0) } }
         }
     }
 }

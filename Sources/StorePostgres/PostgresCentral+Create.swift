@@ -28,7 +28,7 @@ extension PostgresCentral {
                 try await db.setMeta(.serverSigningKey, serverKey.stored)
                 try await db.setMeta(.incarnations, try JSONCoding.string([CentralStanding.Incarnation(id: UUIDv7.make(at: now), base: 0)]))
                 try await db.setMeta(.returnableAfter, "[]")
-                try await PostgresApply.run(db, now: now, asking: []) { engine in
+                try await PostgresApply.run(db, try await db.lockForWrite(), now: now, asking: []) { engine in
                     try engine.commitLocal([Replica.referenceChange(.unit(bureau), unit: bureau.id, engine: engine)])
                     try engine.commitLocal([Replica.referenceChange(.signingKey(serverKey.key), unit: bureau.id, engine: engine)])
                 }

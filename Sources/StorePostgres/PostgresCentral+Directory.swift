@@ -11,14 +11,14 @@ extension PostgresCentral {
         try await PostgresDatabase.with(address, migrating: false) { db in
             try await db.requireCentral()
             try await db.transaction { db in
-                try await db.lockFeed()
+                let state = try await db.lockForWrite()
                 let now = Date()
                 let policy = try await db.policy(at: now)
                 let bureau = try await db.requireMeta(.unitID)
                 let unit = OrgUnit(id: id, name: name, kind: try policy.unitKind(kind), parent: parent ?? bureau)
                 let held = Set(try await db.rows("SELECT id FROM units WHERE id = ANY($1)", [[unit.id] + (unit.parent.map { [$0] } ?? [])], as: String.self))
                 try Replica.checkNewUnit(unit, policy: policy) { held.contains($0) }
-                try await PostgresApply.run(db, now: now, asking: []) { engine in
+                try await PostgresApply.run(db, state, now: now, asking: []) { engine in
                     try engine.commitLocal([Replica.referenceChange(.unit(unit), unit: unit.id, engine: engine)])
                 }
             }
@@ -31,7 +31,7 @@ extension PostgresCentral {
         try await PostgresDatabase.with(address, migrating: false) { db in
             try await db.requireCentral()
             try await db.transaction { db in
-                try await db.lockFeed()
+                let state = try await db.lockForWrite()
                 let existing = try await db.randomAccessRows("SELECT name, role FROM members WHERE id = $1", [member.id]).first.map { row in
                     Member(
                         id: member.id, name: try row["name"].decode(String.self), unit: "",
@@ -39,7 +39,7 @@ extension PostgresCentral {
                 }
                 let units = try await db.rows("SELECT id FROM units ORDER BY id", as: String.self)
                 try Replica.checkNewMember(member, existing: existing, unitKnown: units.contains(member.unit), knownUnits: { units.joined(separator: ", ") })
-                try await PostgresApply.run(db, now: Date(), asking: []) { engine in
+                try await PostgresApply.run(db, state, now: Date(), asking: []) { engine in
                     try engine.commitLocal([Replica.referenceChange(.member(member), unit: member.unit, engine: engine)])
                 }
             }

@@ -33,14 +33,14 @@ extension PostgresCentral {
         return try await PostgresDatabase.with(address, migrating: false) { db in
             try await db.requireCentral()
             return try await db.transaction { db in
-                try await db.lockFeed()
+                let state = try await db.lockForWrite()
                 guard let unit = try await db.rows("SELECT unit FROM members WHERE id = $1", [member], as: String.self).first else {
                     throw Replica.unknownMember(member)
                 }
                 let inForce = try await db.rows(
                     "SELECT body FROM signing_keys WHERE member = $1 AND revoked_at IS NULL", [member], as: String.self
                 ).map { try JSONCoding.value(SigningKey.self, from: $0) }
-                let revoked = try await PostgresApply.run(db, now: Date(), asking: []) { engine in
+                let revoked = try await PostgresApply.run(db, state, now: Date(), asking: []) { engine in
                     try CentralReplica.revoke(inForce, of: member, keyID: keyID, unit: unit, on: engine)
                 }
                 // A code not yet used would let whoever holds it register a new key for the person revoked.

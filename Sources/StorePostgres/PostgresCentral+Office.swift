@@ -43,11 +43,11 @@ extension PostgresCentral {
         _ action: WorkflowAction, on idOrPrefix: String, by actorID: String, comment: String?, detail: StepDetail?, signer: StepSigner?,
         _ db: PostgresDatabase
     ) async throws -> String {
-        try await db.lockFeed()
+        let state = try await db.lockForWrite()
         let id = try await db.resolveReportID(idOrPrefix)
         let now = Date()
-        let ledger = try await PostgresLedger.loading(for: [], unit: try await db.requireMeta(.unitID), now: now, db)
-        return try await PostgresApply.run(db, now: now, asking: [], ledger: ledger) { engine in
+        let ledger = try await PostgresLedger.loading(for: [], unit: try state.require(.unitID), now: now, state, db)
+        return try await PostgresApply.run(db, state, now: now, asking: [], ledger: ledger) { engine in
             // A run that lacks the record or the member is run again with them loaded (`PostgresApply`).
             let record = try engine.requireRecord(id)
             guard let actor = try ledger.member(actorID) else { throw Replica.unknownMember(actorID) }

@@ -21,13 +21,13 @@ extension PostgresCentral {
         return try await PostgresDatabase.with(address, migrating: false) { db in
             try await db.requireCentral()
             return try await db.transaction { db in
-                try await db.lockFeed()
+                let state = try await db.lockForWrite()
                 let now = Date()
-                let ledger = try await PostgresLedger.loading(for: [], unit: try await db.requireMeta(.unitID), now: now, db)
+                let ledger = try await PostgresLedger.loading(for: [], unit: try state.require(.unitID), now: now, state, db)
                 try await db.run(
                     "INSERT INTO private_keys (id, member, salt, cost, box, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                     [key.id, memberID, ByteBuffer(bytes: sealed.salt), sealed.cost.text, ByteBuffer(bytes: sealed.box), now.millisecondsSince1970])
-                try await PostgresApply.run(db, now: now, asking: [], ledger: ledger) { engine in
+                try await PostgresApply.run(db, state, now: now, asking: [], ledger: ledger) { engine in
                     guard let member = try ledger.member(memberID) else { throw Replica.unknownMember(memberID) }
                     try KeyInvitations.redeem(secret: secret, member: member.id, key: key, now: now, engine: engine, ledger)
                     try engine.commitLocal([Replica.referenceChange(.signingKey(key), unit: member.unit, engine: engine)])

@@ -84,10 +84,11 @@ public final class PostgresCentral: CentralStore, Sendable {
     private func merge(_ push: PushMerge, _ changes: [Change], _ device: Enrollment, _ now: Date) async throws -> [PushResult] {
         try await database { db in
             try await db.transaction { db in
-                try await db.lockFeed()
-                let policy = try await db.policy(at: now)
-                let ledger = try await PostgresLedger.loading(for: changes, unit: device.unit, now: now, db)
-                return try await PostgresApply.run(db, now: now, asking: changes, ledger: ledger, check: push.leftSecret(under: policy)) {
+                let state = try await db.lockForWrite()
+                let ledger = try await PostgresLedger.loading(for: changes, unit: device.unit, now: now, state, db)
+                return try await PostgresApply.run(
+                    db, state, now: now, asking: changes, ledger: ledger, check: push.leftSecret(under: try state.policy(at: now))
+                ) {
                     engine in try push.run(engine: engine, ledger: ledger)
                 }
             }

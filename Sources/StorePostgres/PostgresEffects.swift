@@ -7,7 +7,7 @@ import SyncCore
 /// code (`ReportRow`, `ConflictRow`, `Refusal.keptBody`, `RegistrationNumbers`, `Declassifications`),
 /// one statement a table. The caller holds the feed's lock (`feed_head`) in the same transaction.
 extension PostgresDatabase {
-    func write(_ effects: MergeEffects, offNetwork: Set<Classification>, now: Date) async throws {
+    func write(_ effects: MergeEffects, offNetwork: Set<Classification>, state: CentralState, now: Date) async throws {
         let at = now.millisecondsSince1970
         // Read before the records are written: what each was before this batch.
         let stored = try await classifications(of: effects.records.map(\.id))
@@ -27,10 +27,10 @@ extension PostgresDatabase {
         if !effects.logged.isEmpty {
             // A policy written in this batch is in force from now on only once it is saved: read it again then.
             let policyWritten = effects.references.contains { if case .policy = $0.payload { true } else { false } }
-            try await notePolicyRelease(offNetwork: policyWritten ? Secrecy.offNetwork(under: try policy(at: now)) : offNetwork)
+            try await notePolicyRelease(
+                offNetwork: policyWritten ? Secrecy.offNetwork(under: try policy(at: now)) : offNetwork, served: state.value(.offNetworkServed))
         }
-        try await setMeta(.counter, String(effects.counter))
-        try await setMeta(.hlc, String(effects.clock.rawValue))
+        try await setMeta([(.counter, String(effects.counter)), (.hlc, String(effects.clock.rawValue))])
     }
 
     /// The stored `classification` of each report of `ids` the central holds.
@@ -228,8 +228,8 @@ extension PostgresDatabase {
 
     /// Notes a policy release when the policy in force lets a classification on the network again
     /// (`Declassifications.judge`).
-    private func notePolicyRelease(offNetwork: Set<Classification>) async throws {
-        let judged = Declassifications.judge(served: try await meta(.offNetworkServed), offNetwork: offNetwork)
+    private func notePolicyRelease(offNetwork: Set<Classification>, served: String?) async throws {
+        let judged = Declassifications.judge(served: served, offNetwork: offNetwork)
         guard let remember = judged.remember else { return }
         try await setMeta(.offNetworkServed, remember)
         guard let released = judged.released else { return }

@@ -50,12 +50,13 @@ final class PostgresLedger: CentralLedger {
         self.serverKey = serverKey
     }
 
-    /// A ledger of the central in `db`, with what a push of `changes` by a device of `unit` is sure to ask.
-    static func loading(for changes: [Change], unit: String, now: Date, _ db: PostgresDatabase) async throws -> PostgresLedger {
+    /// A ledger of the central in `db` (whose lock's `state` the caller holds), with what a push of
+    /// `changes` by a device of `unit` is sure to ask.
+    static func loading(for changes: [Change], unit: String, now: Date, _ state: CentralState, _ db: PostgresDatabase) async throws -> PostgresLedger {
         let ledger = PostgresLedger(
-            bureau: try await db.requireMeta(.unitID), replicaID: try await db.requireMeta(.replicaID),
-            previous: try await db.meta(.previousReplicaIDs)?.split(separator: ",").map(String.init) ?? [],
-            serverKey: try await db.meta(.serverSigningKey))
+            bureau: try state.require(.unitID), replicaID: try state.require(.replicaID),
+            previous: state.value(.previousReplicaIDs)?.split(separator: ",").map(String.init) ?? [],
+            serverKey: state.value(.serverSigningKey))
         var facts: Set<Fact> = [.scope(unit), .registration(Calendar(identifier: .gregorian).component(.year, from: now))]
         for change in changes {
             facts.insert(.member(change.actor))

@@ -15,7 +15,13 @@ extension PostgresDatabase {
     }
 
     func setMeta(_ key: Meta.Key, _ value: String) async throws {
+        try await setMeta([(key, value)])
+    }
+
+    /// Sets several settings in one statement.
+    func setMeta(_ pairs: [(Meta.Key, String)]) async throws {
         try await run(
-            "INSERT INTO replica_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key.rawValue, value])
+            "INSERT INTO replica_meta (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [pairs.map(\.0.rawValue), pairs.map(\.1)])
     }
 }
