@@ -104,6 +104,50 @@ struct StoreParityTests {
         #expect(central.status == 0 && central.out == field.out, "\(central.err)")
     }
 
+    @Test(
+        "the conflicts at the central, listed and shown with report-cli on its --db: a title written on two devices at once, and a change the central refused",
+        arguments: CentralKind.underTest)
+    func conflictsInspected(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer { served.end() }
+        let a = try FieldReplica.inMemory(unit: "squad-1")
+        let b = try FieldReplica.inMemory(unit: "squad-1")
+        let clientA = SyncClient(baseURL: served.server.url, token: served.tokens[0])
+        let clientB = SyncClient(baseURL: served.server.url, token: served.tokens[1])
+        _ = try await SyncRound.run(a, client: clientA, files: false)
+        let report = try a.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
+        _ = try await SyncRound.run(a, client: clientA, files: false)
+        _ = try await SyncRound.run(b, client: clientB, files: false)
+        for (field, title) in [(a, "夜间巡查"), (b, "夜查情况")] {
+            var patch = ReportPatch()
+            patch.title = title
+            _ = try field.replica.edit(report.id, with: patch, by: "drafter-1")
+        }
+        _ = try await SyncRound.run(a, client: clientA, files: false)
+        _ = try await SyncRound.run(b, client: clientB, files: false)
+        // A step signed by nobody's key: the central refuses it.
+        let forged = Change(
+            dot: Dot(replica: try a.replica.identity().replicaID, counter: 99), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+            record: report.id, unit: "squad-1", actor: "drafter-1", context: VersionVector(),
+            payload: .transition(TransitionStep(action: .submit, from: .draft, to: .awaitingReview, role: .drafter, comment: nil, sawContent: report.contentDot)))
+        #expect(try await clientA.push([forged]).results.map(\.status) == [.rejected])
+
+        func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+            try Binaries.run("report-cli", arguments, in: served.directory)
+        }
+        let list = try cli("conflicts", "list", "--db", served.db, "--json")
+        #expect(list.status == 0, "\(list.err)")
+        let entries = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]] ?? []
+        #expect(Set(entries.compactMap { $0["kind"] as? String }) == ["field-value", "rejected-by-central"], "\(list.out)")
+        let field = try #require(entries.first { $0["kind"] as? String == "field-value" }?["id"] as? String)
+        let shown = try cli("conflicts", "show", String(field.prefix(5)), "--db", served.db)
+        #expect(shown.status == 0 && shown.out.contains("夜间巡查") && shown.out.contains("夜查情况") && shown.out.contains("word diff"), "\(shown.out)\(shown.err)")
+        let refused = try cli("conflicts", "list", "--db", served.db, "--kind", "rejected-by-central", "--report", String(report.id.prefix(13)))
+        #expect(refused.status == 0 && refused.out.contains("1 listed, 1 open"), "\(refused.out)\(refused.err)")
+        let none = try cli("conflicts", "show", "zzzz", "--db", served.db)
+        #expect(none.status == 1 && none.err == "error: no conflict zzzz in this replica; see report-cli conflicts list\n", "\(none.err)")
+    }
+
     @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)
     func unitAndMemberAdded(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)

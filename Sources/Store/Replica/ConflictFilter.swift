@@ -23,7 +23,8 @@ public struct ConflictFilter: Sendable {
         self.since = since
     }
 
-    func admits(_ entry: ConflictEntry, report id: String?) -> Bool {
+    /// Whether `entry` passes the filter, its report already resolved to `id`.
+    public func admits(_ entry: ConflictEntry, report id: String?) -> Bool {
         (unit == nil || entry.unit == unit) && (id == nil || entry.report == id)
             && (kinds.isEmpty || kinds.contains(entry.kind)) && (status == nil || entry.status == status)
             && (since.map { entry.at >= $0 } ?? true)

@@ -9,32 +9,16 @@ extension Replica {
     public func conflictEntries(matching filter: ConflictFilter = ConflictFilter()) throws -> [ConflictEntry] {
         try read { db in
             let reportID = try filter.report.map { try Self.resolveID($0, db) }
-            var clauses: [String] = []
-            var arguments: StatementArguments = []
-            if let unit = filter.unit {
-                clauses.append("c.unit = ?")
-                arguments += [unit]
-            }
-            if let reportID {
-                clauses.append("c.report_id = ?")
-                arguments += [reportID]
-            }
-            if let status = filter.status {
-                clauses.append("c.status = ?")
-                arguments += [status.rawValue]
-            }
-            if let since = filter.since {
-                clauses.append("c.hlc >= ?")
-                arguments += [HybridTimestamp(wallMilliseconds: since.millisecondsSince1970, logical: 0).rawValue]
-            }
-            let mergeKinds = filter.kinds.compactMap { Conflict.Kind(rawValue: $0.rawValue) }
-            if !filter.kinds.isEmpty {
-                clauses.append("c.kind IN (\((mergeKinds.map { "'\($0.rawValue)'" } + ["''"]).joined(separator: ",")))")
-            }
-            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            var entries = try Self.mergeConflicts(db, whereSQL: whereSQL, arguments: arguments)
-            entries += try Self.refusedAndWaiting(db).filter { filter.admits($0, report: reportID) }
-            return entries.sorted { ($0.at, $0.key) > ($1.at, $1.key) }
+            let (whereSQL, values) = ConflictRows.conditions(filter, reportID: reportID) { _ in "?" }
+            let arguments = StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+                switch value {
+                case .text(let text): text
+                case .integer(let integer): integer
+                }
+            })
+            let entries = try Self.mergeConflicts(db, whereSQL: whereSQL, arguments: arguments)
+                + (try Self.refusedAndWaiting(db).filter { filter.admits($0, report: reportID) })
+            return ConflictRows.sorted(entries)
         }
     }
 
@@ -78,57 +62,26 @@ extension Replica {
         return try conflictEntry(handle)
     }
 
-    static func conflictEntry(_ handle: String, _ db: Database) throws -> ConflictEntry {
-        let text = handle.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !text.isEmpty else { throw ReportSyncError(.invalidInput, "give a conflict id (see report-cli conflicts list)") }
-        let others = try refusedAndWaiting(db)
-        var matches: [ConflictEntry]
-        if text.contains("/") {
-            matches = try mergeConflicts(db, whereSQL: "WHERE c.id = ?", arguments: [handle.trimmingCharacters(in: .whitespaces)])
-            matches += others.filter { $0.key == text }
-        } else {
-            matches = try mergeConflicts(
-                db, whereSQL: "WHERE c.short_id >= ? AND c.short_id < ?", arguments: [text, text + "\u{10FFFF}"])
-            matches += others.filter { $0.id.hasPrefix(text) }
-        }
-        if matches.count == 1 { return matches[0] }
-        if matches.isEmpty { throw ReportSyncError(.notFound, "no conflict \(handle) in this replica; see report-cli conflicts list") }
-        throw ReportSyncError(.invalidInput, "more than one conflict starts with \(handle); give more of its id")
+    static func conflictEntry(_ typed: String, _ db: Database) throws -> ConflictEntry {
+        let handle = try ConflictRows.Handle(typed)
+        let (whereSQL, values) = handle.condition { _ in "?" }
+        return try handle.resolve(merge: try mergeConflicts(db, whereSQL: whereSQL, arguments: StatementArguments(values)), others: try refusedAndWaiting(db))
     }
 
     private static func mergeConflicts(_ db: Database, whereSQL: String, arguments: StatementArguments) throws -> [ConflictEntry] {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT c.body, r.title, r.unit FROM conflicts c LEFT JOIN reports r ON r.id = c.report_id
-                \(whereSQL) ORDER BY c.hlc DESC, c.id
-                """,
-            arguments: arguments)
+        let rows = try Row.fetchCursor(db, sql: "\(ConflictRows.mergeSelect) \(whereSQL) \(ConflictRows.newestFirst)", arguments: arguments)
         var entries: [ConflictEntry] = []
-        while let row = try rows.next() {
-            let conflict = try JSONCoding.value(Conflict.self, from: row["body"] as String)
-            entries.append(ConflictEntry(conflict, title: row["title"], unit: row["unit"] ?? ""))
-        }
+        while let row = try rows.next() { entries.append(try ConflictRows.merge(body: row["body"], title: row["title"], unit: row["unit"])) }
         return entries
     }
 
     /// Refused and waiting changes as entries (few: they are kept only until someone acts on them).
     private static func refusedAndWaiting(_ db: Database) throws -> [ConflictEntry] {
         let central = try Meta.role(db) == .central
-        var entries: [ConflictEntry] = []
-        let refused = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT x.body, x.reason, x.rejected_at, x.dismissed_by, x.dismissed_at, r.title
-                FROM rejected_changes x LEFT JOIN reports r ON r.id = x.record
-                """)
-        for row in refused {
-            entries.append(
-                ConflictEntry(
-                    change: try JSONCoding.value(Change.self, from: row["body"] as String),
-                    kind: central ? .rejectedByCentral : .rejectedOnReceipt, rule: central ? "refused-by-central" : "refused-on-receipt",
-                    reason: row["reason"], at: Date(millisecondsSince1970: row["rejected_at"]), title: row["title"],
-                    counterpart: central ? nil : "central", dismissed: dismissal(row)))
+        var entries = try Row.fetchAll(db, sql: ConflictRows.refusedSelect).map { row in
+            try ConflictRows.refused(
+                body: row["body"], reason: row["reason"], at: row["rejected_at"], title: row["title"], dismissedBy: row["dismissed_by"],
+                dismissedAt: row["dismissed_at"], central: central)
         }
         let pushed = try Row.fetchAll(
             db,
@@ -142,29 +95,12 @@ extension Replica {
                 ConflictEntry(
                     change: try JSONCoding.value(Change.self, from: row["body"] as String), kind: .rejectedByCentral,
                     rule: "refused-by-central", reason: row["reason"], at: Date(millisecondsSince1970: row["rejected_at"]),
-                    title: row["title"], counterpart: "central", dismissed: dismissal(row)))
+                    title: row["title"], counterpart: "central", dismissed: ConflictRows.dismissal(by: row["dismissed_by"], at: row["dismissed_at"])))
         }
-        let waiting = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT p.body, p.waits_for, p.received_at, r.title FROM pending_changes p LEFT JOIN reports r ON r.id = p.record
-                """)
-        for row in waiting {
-            let change = try JSONCoding.value(Change.self, from: row["body"] as String)
-            let waitsFor: String = row["waits_for"]
-            let on = waitsFor == change.record ? "earlier writes to this report" : "report \(waitsFor)"
-            entries.append(
-                ConflictEntry(
-                    change: change, kind: .pendingDependency, rule: "wait-for-causes",
-                    reason: "\(change.actor)'s change \(change.dot) needs \(on), which this replica has not received; it applies by itself when they arrive (report-cli sync)",
-                    at: Date(millisecondsSince1970: row["received_at"]), title: row["title"], counterpart: nil))
+        entries += try Row.fetchAll(db, sql: ConflictRows.waitingSelect).map { row in
+            try ConflictRows.waiting(body: row["body"], waitsFor: row["waits_for"], receivedAt: row["received_at"], title: row["title"])
         }
         return entries
-    }
-
-    private static func dismissal(_ row: Row) -> (actor: String, at: Date)? {
-        guard let actor: String = row["dismissed_by"], let at: Int64 = row["dismissed_at"] else { return nil }
-        return (actor, Date(millisecondsSince1970: at))
     }
 
     /// Marks a refusal as seen: the refused change stays in the log as evidence; the write must be made again.

@@ -1,22 +1,30 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 extension ConflictEntry.Kind: ExpressibleByArgument {}
 
 /// `report-cli conflicts list`: a table of conflicts, newest first.
-struct ConflictsListCommand: ReplicaCommand {
+struct ConflictsListCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List conflicts, newest first.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var filter: ConflictFilterOptions
     @Flag(name: [.short, .long], help: "Print only the conflicts' ids, one a line, for scripts.") var quiet = false
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let timeZone = Rendering.timeZone(of: try replica.policy())
-        let entries = try replica.conflictEntries(matching: try filter.filter(timeZone: timeZone))
+    func execute(in context: CommandContext) async throws {
+        let timeZone: TimeZone
+        let entries: [ConflictEntry]
+        if let central = try global.postgres(in: context) {
+            timeZone = Rendering.timeZone(of: try await PostgresCentral.policy(at: central))
+            entries = try await PostgresCentral.conflictEntries(matching: try filter.filter(timeZone: timeZone), at: central)
+        } else {
+            let replica = try global.openReplica(in: context)
+            timeZone = Rendering.timeZone(of: try replica.policy())
+            entries = try replica.conflictEntries(matching: try filter.filter(timeZone: timeZone))
+        }
         if global.json { return context.print(try Rendering.json(entries)) }
         if quiet { return entries.forEach { context.print($0.id) } }
         guard !entries.isEmpty else { return context.print("no conflicts") }

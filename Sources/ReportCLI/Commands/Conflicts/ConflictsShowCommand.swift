@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli conflicts show`: both sides of one conflict side by side, the rule, and a word diff.
-struct ConflictsShowCommand: ReplicaCommand {
+struct ConflictsShowCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show both sides of a conflict, the rule that decided, and what changed word by word.")
 
@@ -25,12 +26,18 @@ struct ConflictsShowCommand: ReplicaCommand {
         }
     }
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let entry = try replica.conflictEntry(id)
+    func execute(in context: CommandContext) async throws {
+        let entry: ConflictEntry
+        let policy: Policy
+        if let central = try global.postgres(in: context) {
+            (entry, policy) = (try await PostgresCentral.conflictEntry(id, at: central), try await PostgresCentral.policy(at: central))
+        } else {
+            let replica = try global.openReplica(in: context)
+            (entry, policy) = (try replica.conflictEntry(id), try replica.policy())
+        }
         let diff = Self.diff(entry)
         if global.json { return context.print(try Rendering.json(View(entry: entry, diff: diff))) }
-        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let timeZone = Rendering.timeZone(of: policy)
         context.print("conflict  \(entry.id)  \(entry.kind.rawValue)\(entry.field.map { " (\($0))" } ?? "")  \(entry.status.rawValue)")
         context.print("report    \(entry.report)  \(entry.title ?? "")  (unit \(entry.unit))")
         context.print("rule      \(entry.rule)")
