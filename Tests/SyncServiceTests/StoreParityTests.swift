@@ -67,7 +67,7 @@ struct StoreParityTests {
     }
 
     @Test(
-        "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused; the device sees it adopted, digests equal",
+        "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused, shown with its history; the device sees it adopted, digests equal",
         arguments: CentralKind.underTest)
     func officeSteps(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
@@ -97,8 +97,15 @@ struct StoreParityTests {
         let drafter = try cli("archive", id, "--db", served.db, "--as", "drafter-1")
         #expect(drafter.status == 1 && drafter.err.contains("a drafter may not archive"), "\(drafter.err)")
 
+        let shown = try cli("show", String(id.prefix(13)), "--db", served.db)
+        #expect(shown.status == 0 && shown.out.contains("adopt by editor: signature verified"), "\(shown.out)\(shown.err)")
+        let history = try cli("history", id, "--db", served.db)
+        #expect(history.status == 0 && history.out.contains("adopt: received → adopted (city level, 快报)"), "\(history.out)\(history.err)")
+
         _ = try cli("sync", "--db", "field.sqlite")
         #expect(try cli("list", "--db", "field.sqlite", "--state", "adopted").out.contains(id))
+        // The device shows the same signed steps as the central.
+        #expect(try cli("show", id, "--db", "field.sqlite").out.hasSuffix(shown.out.components(separatedBy: "signed steps:").last ?? "-"))
         let central = try cli("digest", "--db", served.db, "--unit", "squad-1")
         let field = try cli("digest", "--db", "field.sqlite", "--unit", "squad-1")
         #expect(central.status == 0 && central.out == field.out, "\(central.err)")

@@ -1,10 +1,11 @@
 import Foundation
 import ArgumentParser
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli history`: everything that happened to a report, in causal order, and why it stands where it does.
-struct HistoryCommand: ReplicaCommand {
+struct HistoryCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Show every version and transition of a report — who, when, where — including conflict losers and refusals.")
@@ -12,11 +13,16 @@ struct HistoryCommand: ReplicaCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Report id (or a unique prefix).") var id: String
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let history = try replica.history(of: id)
+    func execute(in context: CommandContext) async throws {
+        let (history, policy): (ReportHistory, Policy)
+        if let central = try global.postgres(in: context) {
+            (history, policy) = (try await PostgresCentral.history(of: id, at: central), try await PostgresCentral.policy(at: central))
+        } else {
+            let replica = try global.openReplica(in: context)
+            (history, policy) = (try replica.history(of: id), try replica.policy())
+        }
         if global.json { return context.print(try Rendering.json(history)) }
-        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let timeZone = Rendering.timeZone(of: policy)
         context.print("\(history.report)  \(history.title)")
         context.print("state: \(history.state.rawValue) — \(history.because)")
         context.print("")

@@ -1,26 +1,30 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli show`: one report in full, with what it still lacks before it can be submitted.
-struct ShowCommand: ReplicaCommand {
+struct ShowCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one report.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Report id (or a unique prefix).") var id: String
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let report = try replica.report(id)
-        let conflicts = try replica.conflicts(report: report.id)
-        let signatures = try replica.verifySteps(report: report.id)
-        let facts = try ReportFacts(record: try replica.record(report.id), policy: try replica.policy())
+    func execute(in context: CommandContext) async throws {
+        let detail =
+            if let central = try global.postgres(in: context) {
+                try await PostgresCentral.detail(of: id, at: central)
+            } else {
+                try global.openReplica(in: context).detail(of: id)
+            }
+        let (report, conflicts, signatures) = (detail.report, detail.conflicts, detail.checks)
+        let facts = try ReportFacts(record: detail.record, policy: detail.policy)
         if global.json {
             return context.print(
                 try Rendering.json(ReportView(report: report, conflicts: conflicts, signatures: signatures, results: ReportResults(facts))))
         }
-        let timeZone = Rendering.timeZone(of: try replica.policy())
+        let timeZone = Rendering.timeZone(of: detail.policy)
         let c = report.content
         var lines: [(String, String?)] = [
             ("id", report.id), ("unit", report.unit), ("state", report.state.rawValue),

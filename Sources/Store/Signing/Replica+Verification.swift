@@ -26,6 +26,19 @@ extension Replica {
     /// The checks of `record`'s steps, resolutions and versions, in clock order, and of its state (also
     /// as the reports table lists it, `listedAs`).
     static func stepChecks(of record: ReportRecord, listedAs listed: String? = nil, _ db: Database) throws -> [StepCheck] {
+        try stepChecks(
+            of: record, listedAs: listed,
+            loggedBody: { dot in
+                try String.fetchOne(db, sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: [dot.replica, dot.counter])
+            },
+            keyBody: { id in try String.fetchOne(db, sql: "SELECT body FROM signing_keys WHERE id = ?", arguments: [id]) })
+    }
+
+    /// The checks of `record`'s steps in any store: `loggedBody` gives the logged change of a dot (nil
+    /// when the log lacks it), `keyBody` the stored signing key of an id.
+    public static func stepChecks(
+        of record: ReportRecord, listedAs listed: String?, loggedBody: (Dot) throws -> String?, keyBody: (String) throws -> String?
+    ) throws -> [StepCheck] {
         var held: [(dot: Dot, hlc: HybridTimestamp, step: StepCheck.Subject, actor: String, matches: (Change) -> Bool)] = []
         for version in record.versions {
             held.append((version.dot, version.hlc, .version, version.actor, { change in
@@ -49,17 +62,11 @@ extension Replica {
             func check(_ verified: Bool, _ summary: String) -> StepCheck {
                 StepCheck(report: record.id, dot: entry.dot, step: entry.step, actor: entry.actor, verified: verified, summary: summary)
             }
-            guard
-                let body = try String.fetchOne(
-                    db, sql: "SELECT body FROM changes WHERE replica = ? AND counter = ?", arguments: [entry.dot.replica, entry.dot.counter])
-            else { return check(false, "NOT IN THE CHANGE LOG: the record was altered in the file") }
+            guard let body = try loggedBody(entry.dot) else { return check(false, "NOT IN THE CHANGE LOG: the record was altered in the file") }
             guard let change = try? JSONCoding.value(Change.self, from: body), entry.matches(change), change.record == record.id else {
                 return check(false, "DIFFERS FROM ITS LOGGED CHANGE: the record was altered in the file")
             }
-            let key = try change.signature.flatMap { signature in
-                try String.fetchOne(db, sql: "SELECT body FROM signing_keys WHERE id = ?", arguments: [signature.key])
-                    .map { try JSONCoding.value(SigningKey.self, from: $0) }
-            }
+            let key = try change.signature.flatMap { signature in try keyBody(signature.key).map { try JSONCoding.value(SigningKey.self, from: $0) } }
             if case .content = change.payload { return check(true, "as logged") }
             if StepVerification.accompaniesItsEdit(change, in: record) { return check(true, "recorded with \(change.actor)'s edit") }
             let verdict = StepVerification.verdict(on: change, key: key)
