@@ -4,12 +4,6 @@ import SyncCore
 /// The conflicts a person inspects, read the same way in every store: the SQL that finds them (with
 /// the store's placeholders), the entry each row becomes, their order, and the one entry a handle names.
 public enum ConflictRows {
-    /// A value of a condition, in either store's SQL.
-    public enum Argument: Sendable {
-        case text(String)
-        case integer(Int64)
-    }
-
     /// Merge conflicts with their report's title and unit; a condition and `newestFirst` follow.
     public static let mergeSelect = "SELECT c.body, r.title, r.unit FROM conflicts c LEFT JOIN reports r ON r.id = c.report_id"
     /// The merge conflicts' order.
@@ -26,10 +20,10 @@ public enum ConflictRows {
     /// writes the n-th parameter (from 1) as the store's dialect does.
     public static func conditions(
         _ filter: ConflictFilter, reportID: String?, placeholder: (Int) -> String
-    ) -> (whereSQL: String, values: [Argument]) {
+    ) -> (whereSQL: String, values: [SQLArgument]) {
         var clauses: [String] = []
-        var values: [Argument] = []
-        func add(_ column: String, _ op: String, _ value: Argument) {
+        var values: [SQLArgument] = []
+        func add(_ column: String, _ op: String, _ value: SQLArgument) {
             values.append(value)
             clauses.append("\(column) \(op) \(placeholder(values.count))")
         }

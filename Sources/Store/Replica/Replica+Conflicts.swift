@@ -10,12 +10,7 @@ extension Replica {
         try read { db in
             let reportID = try filter.report.map { try Self.resolveID($0, db) }
             let (whereSQL, values) = ConflictRows.conditions(filter, reportID: reportID) { _ in "?" }
-            let arguments = StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
-                switch value {
-                case .text(let text): text
-                case .integer(let integer): integer
-                }
-            })
+            let arguments = StatementArguments(values.map(\.databaseValue))
             let entries = try Self.mergeConflicts(db, whereSQL: whereSQL, arguments: arguments)
                 + (try Self.refusedAndWaiting(db).filter { filter.admits($0, report: reportID) })
             return ConflictRows.sorted(entries)

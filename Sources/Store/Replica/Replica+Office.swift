@@ -113,7 +113,7 @@ extension Replica {
     }
 
     /// What the central office counts about each report, judged under `policy` (the one in force now
-    /// when nil), read one record at a time (or remembered: `ReportFactsCache`).
+    /// when nil), read one record at a time (or remembered: `OfficeRows.facts`).
     public func reportFacts(unit: String? = nil, policy: Policy? = nil) throws -> [ReportFacts] {
         let policy = try policy ?? self.policy()
         return try read { db in
@@ -122,115 +122,36 @@ extension Replica {
         }
     }
 
-    /// Every deadline at `now` — reports' and unanswered solicitations' — of the units this replica judges;
-    /// with `openOnly`, only those overdue or due soon, read from the reports that can still be.
+    /// The facts of each row (`id`, `unit`, `digest`) of a unit in `units`: remembered, or read from its record.
+    static func facts(_ rows: RowCursor, units: Set<String>?, policy: Policy, _ db: Database) throws -> [ReportFacts] {
+        var facts: [ReportFacts] = []
+        while let row = try rows.next() {
+            if let units, !units.contains(row["unit"]) { continue }
+            let id: String = row["id"]
+            facts.append(
+                try OfficeRows.facts(digest: row["digest"], policy: policy) {
+                    try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM reports WHERE id = ?"), arguments: [id]) ?? "{}"
+                })
+        }
+        return facts
+    }
+
+    /// The office's judgements (deadlines, scores) over this replica (`OfficeJudgement`).
+    public var office: OfficeJudgement { OfficeJudgement(ReplicaOfficeSource(replica: self)) }
+
+    /// Every deadline at `now` of the units this replica judges (`OfficeJudgement.deadlines`).
     public func deadlines(now: Date, unit: String? = nil, openOnly: Bool = false) throws -> [Deadline] {
-        let policy = try policy()
-        let judged = Dictionary(try judgedUnits().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let scope = unit.map { judged[$0] == nil ? [] : [$0] } ?? Set(judged.keys)
-        if let unit, scope.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges; see syncd unit add") }
-        let timeZone = WorkingCalendar(policy: policy).timeZone
-        let month = Period.month(containing: now, in: timeZone)
-        let solicitations = try self.solicitations().filter { scope.contains($0.unit) }
-        let byID = Dictionary(solicitations.map { ($0.id + "/" + $0.unit, $0) }, uniquingKeysWith: { a, _ in a })
-        // Only a report not finished can be overdue or due soon; the monthly reports are looked for in
-        // the two months judged. Without `openOnly`, every report is read.
-        let reports = try openOnly ? reportFacts(OfficeCandidates(unfinishedBefore: .distantFuture), units: scope, policy: policy) : reportFacts(unit: unit, policy: policy).filter { scope.contains($0.unit) }
-        let monthly =
-            try openOnly
-            ? reportFacts(
-                OfficeCandidates(window: (month.previousMonth.start(in: timeZone), month.end(in: timeZone)), category: .monthly), units: scope,
-                policy: policy) : reports
-        var items: [Deadline] = []
-        for facts in reports {
-            let own = facts.solicitation.flatMap { byID[$0 + "/" + facts.unit] }.map { [$0.id: $0] } ?? [:]
-            items += DeadlineRules.deadlines(of: facts, solicitations: own, policy: policy, now: now)
-        }
-        let answered = try answeredSolicitations()
-        for s in solicitations where !answered.contains(s.id + "/" + s.unit) { items.append(DeadlineRules.unanswered(s, now: now)) }
-        let signed = policy.deadlines.recurring.isEmpty ? [] : try signedReports(units: scope, policy: policy)
-        for unit in scope.sorted() {
-            for m in [month.previousMonth, month] where judged[unit]?.existed(before: m.start(in: timeZone)) ?? true {
-                items.append(DeadlineRules.monthlyReport(unit: unit, month: m, reports: monthly, policy: policy, now: now))
-            }
-            // Recurring deadlines: those of the past month and the week ahead.
-            guard let orgUnit = judged[unit] else { continue }
-            for rule in policy.deadlines.recurring {
-                items += DeadlineRules.recurring(
-                    rule, unit: orgUnit, from: now.addingTimeInterval(-31 * 86_400), to: now.addingTimeInterval(7 * 86_400), signed: signed,
-                    policy: policy, now: now)
-            }
-        }
-        return items.filter { !openOnly || $0.status == .overdue || $0.status == .dueSoon }
-            .sorted { ($0.due, $0.report, $0.rule) < ($1.due, $1.report, $1.rule) }
+        try office.deadlines(now: now, unit: unit, openOnly: openOnly)
     }
 
-    /// The solicitations some report of the asked unit answers (`id/unit`), signed off or not.
-    private func answeredSolicitations() throws -> Set<String> {
-        try read { db in
-            Set(
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT unit, json_extract(content, '$.solicitation') AS solicitation FROM reports
-                        WHERE json_extract(content, '$.solicitation') IS NOT NULL
-                        """
-                ).map { ($0["solicitation"] as String) + "/" + ($0["unit"] as String) })
-        }
-    }
-
-    /// The scorecard of each unit this replica judges (or only `unit`) for `period`, judged at `now` under
-    /// the policy in force on the period's last day: a later version never changes a past period's scores.
-    /// Only the reports that can bear on the period are read.
+    /// The scorecard of each unit this replica judges (`OfficeJudgement.scorecards`).
     public func scorecards(period: Period, unit: String? = nil, now: Date) throws -> [Scorecard] {
-        let policy = try policy(for: period)
-        var units = try judgedUnits()
-        if let unit {
-            units = units.filter { $0.id == unit }
-            if units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges; known: \(try judgedUnits().map(\.id).joined(separator: ", "))") }
-        }
-        let scope = Set(units.map(\.id))
-        let solicitations = Dictionary(grouping: try self.solicitations().filter { scope.contains($0.unit) }, by: \.unit)
-        let facts = Dictionary(grouping: try reportFacts(bearingOn: period, units: scope, solicitations: solicitations.values.flatMap { $0 }, policy: policy), by: \.unit)
-        let signed = policy.deadlines.recurring.isEmpty ? nil : Dictionary(grouping: try signedReports(units: scope, policy: policy), by: \.unit)
-        return units.map { u in
-            Scorecard(
-                unit: u, period: period, reports: facts[u.id] ?? [], solicitations: solicitations[u.id] ?? [], policy: policy, now: now,
-                signedHistory: signed.map { $0[u.id] ?? [] })
-        }
+        try office.scorecards(period: period, unit: unit, now: now)
     }
 
-    /// The score of each person of the units this replica judges (or of `unit`) for `period`: everyone
-    /// who may draft there, and anyone else who drafted a report of it; ranked (先进个人, 000:581).
+    /// The score of each person of the units this replica judges (`OfficeJudgement.personScores`).
     public func personScores(period: Period, unit: String? = nil, now: Date) throws -> [PersonScore] {
-        let policy = try policy(for: period)
-        let units = try judgedUnits().filter { unit == nil || $0.id == unit }
-        if let unit, units.isEmpty { throw ReportSyncError(.notFound, "unit \(unit) is not one this replica judges") }
-        let facts = Dictionary(grouping: try reportFacts(bearingOn: period, units: Set(units.map(\.id)), solicitations: [], policy: policy), by: \.unit)
-        let members = try self.members()
-        var scores: [PersonScore] = []
-        for u in units {
-            let reports = facts[u.id] ?? []
-            let drafters = Set(reports.map(\.drafter))
-            for m in members where m.unit == u.id && (m.role == .drafter || m.role == .unitHead || drafters.contains(m.id)) {
-                scores.append(PersonScore(member: m, unit: u, period: period, reports: reports, policy: policy, now: now))
-            }
-        }
-        return PersonScore.ranked(scores)
-    }
-
-    /// The reports that can bear on `period`'s scores: a moment in the period (a deadline that fell due
-    /// in it lies between the report's event and its sign-off), not finished and begun before its end, or
-    /// answering a solicitation due in it. With recurring deadlines, also those signed in the month after:
-    /// one may answer a due time of the period late, and the bulletin names it with its registration.
-    private func reportFacts(bearingOn period: Period, units: Set<String>, solicitations: [Solicitation], policy: Policy) throws -> [ReportFacts] {
-        let zone = WorkingCalendar(policy: policy).timeZone
-        let (start, end) = (period.start(in: zone), period.end(in: zone))
-        let due = solicitations.filter { period.contains(BureauTime.dueInstant($0.deadline, in: zone), in: zone) }
-        let after: TimeInterval = policy.deadlines.recurring.isEmpty ? 0 : 31 * 86_400
-        return try reportFacts(
-            OfficeCandidates(window: (start, end.addingTimeInterval(after)), unfinishedBefore: end, solicitations: Array(Set(due.map(\.id)))),
-            units: units, policy: policy)
+        try office.personScores(period: period, unit: unit, now: now)
     }
 
     /// The units scored here: every unit but the central office's own on the central; on a field replica, its unit and those below.
