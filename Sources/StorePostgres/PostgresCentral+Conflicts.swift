@@ -14,12 +14,7 @@ extension PostgresCentral {
             var reportID: String?
             if let report = filter.report { reportID = try await db.resolveReportID(report) }
             let (whereSQL, values) = ConflictRows.conditions(filter, reportID: reportID) { "$\($0)" }
-            let bound: [(any PostgresEncodable & Sendable)?] = values.map { value in
-                switch value {
-                case .text(let text): text
-                case .integer(let integer): integer
-                }
-            }
+            let bound = values.map(\.bound)
             let entries = try await db.mergeConflicts(whereSQL, bound) + (try await db.refusedAndWaiting().filter { filter.admits($0, report: reportID) })
             return ConflictRows.sorted(entries)
         }

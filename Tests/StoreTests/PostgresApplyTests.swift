@@ -8,7 +8,7 @@ import TestSupport
 /// The merge engine on PostgreSQL (`PostgresApply`) against the SQLite central it must match: the same
 /// bureau's log, cut into random batches in random order (so changes wait for their causes, are refused,
 /// sent twice), received by a SQLite central and by its copy on PostgreSQL. After every batch the two
-/// answer alike and hold the same rows in every table.
+/// answer alike and hold the same rows in every table; at the end the office judges them alike.
 @Suite("The merge engine on PostgreSQL")
 struct PostgresApplyTests {
     @Test("a central on PostgreSQL takes a bureau's log in random batches exactly as its SQLite twin does", arguments: [11, 12, 13])
@@ -46,6 +46,25 @@ struct PostgresApplyTests {
         #expect(digest == (try sqlite.replica.digest()))
         // The batches exercised what they are for: changes waiting for their causes, and refusals.
         #expect(waited > 0 && refused > 0)
+        try await Self.expectSameJudgements(sqlite, address, now: now)
+    }
+
+    /// The office's judgements of the two centrals agree: every unit's scorecard and every person's score
+    /// for this month and the last, and every deadline (and the open ones) now.
+    static func expectSameJudgements(_ sqlite: CentralReplica, _ address: PostgresAddress, now: Date) async throws {
+        let month = Period.month(containing: now, in: WorkingCalendar(policy: try sqlite.replica.policy()).timeZone)
+        for period in [month, month.previousMonth] {
+            let cards = try await PostgresCentral.judge(at: address) { try $0.scorecards(period: period, now: now) }
+            #expect(cards == (try sqlite.replica.scorecards(period: period, now: now)), "scorecards of \(period)")
+            let people = try await PostgresCentral.judge(at: address) { try $0.personScores(period: period, now: now) }
+            #expect(people == (try sqlite.replica.personScores(period: period, now: now)), "people's scores of \(period)")
+            #expect(!cards.isEmpty && !people.isEmpty)
+        }
+        for openOnly in [false, true] {
+            let deadlines = try await PostgresCentral.judge(at: address) { try $0.deadlines(now: now, openOnly: openOnly) }
+            #expect(deadlines == (try sqlite.replica.deadlines(now: now, openOnly: openOnly)), "deadlines, open only: \(openOnly)")
+            #expect(!deadlines.isEmpty || openOnly)
+        }
     }
 
     /// The log of a simulated bureau's central after a run of random work, in the order it was applied.

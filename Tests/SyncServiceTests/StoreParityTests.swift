@@ -67,7 +67,7 @@ struct StoreParityTests {
     }
 
     @Test(
-        "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused, shown with its history; the device sees it adopted, digests equal",
+        "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused, shown with its history, scored, counted and bulletined; the device sees it adopted, digests equal",
         arguments: CentralKind.underTest)
     func officeSteps(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
@@ -97,6 +97,14 @@ struct StoreParityTests {
         let drafter = try cli("archive", id, "--db", served.db, "--as", "drafter-1")
         #expect(drafter.status == 1 && drafter.err.contains("a drafter may not archive"), "\(drafter.err)")
 
+        let score = try cli("score", "--db", served.db, "--explain")
+        #expect(score.status == 0 && score.out.contains("+2      adoption  「夜查」 adopted at city level by 快报"), "\(score.out)\(score.err)")
+        let quota = try cli("quota", "--db", served.db, "--json")
+        #expect(quota.status == 0 && quota.out.contains("\"submitted\" : 1"), "\(quota.out)\(quota.err)")
+        let bulletin = try cli("bulletin", "--db", served.db, "--format", "csv")
+        #expect(bulletin.status == 0 && bulletin.out.contains("squad-1,一中队,1,"), "\(bulletin.out)\(bulletin.err)")
+        let deadlines = try cli("deadlines", "--db", served.db, "--all")
+        #expect(deadlines.status == 0 && deadlines.out.contains("met"), "\(deadlines.out)\(deadlines.err)")
         let shown = try cli("show", String(id.prefix(13)), "--db", served.db)
         #expect(shown.status == 0 && shown.out.contains("adopt by editor: signature verified"), "\(shown.out)\(shown.err)")
         let history = try cli("history", id, "--db", served.db)

@@ -12,8 +12,8 @@ public struct OfficeJudgement {
     /// The policy in force now, as the source holds it.
     public func currentPolicy() throws -> Policy { try source.currentPolicy() }
 
-    /// Every unit the source holds.
-    public func units() throws -> [OrgUnit] { try source.units() }
+    /// The bureau's name, as a bulletin is headed.
+    public func bureauName() throws -> String { try source.bureauName() }
 
     /// Every deadline at `now` — reports' and unanswered solicitations' — of the units this replica judges;
     /// with `openOnly`, only those overdue or due soon, read from the reports that can still be.

@@ -11,6 +11,8 @@ public protocol OfficeSource {
     /// The units judged here: every unit but the central office's own on the central; on a field
     /// replica, its unit and those below.
     func judgedUnits() throws -> [OrgUnit]
+    /// The bureau's name (its central office's unit's), as a bulletin is headed.
+    func bureauName() throws -> String
     /// Every unit and every member, by id.
     func units() throws -> [OrgUnit]
     func members() throws -> [Member]

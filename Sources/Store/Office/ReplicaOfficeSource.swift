@@ -10,6 +10,7 @@ struct ReplicaOfficeSource: OfficeSource {
     func policy(at date: Date) throws -> Policy { try replica.policy(at: date) }
     func judgedUnits() throws -> [OrgUnit] { try replica.judgedUnits() }
     func units() throws -> [OrgUnit] { try replica.units() }
+    func bureauName() throws -> String { try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name) }
     func members() throws -> [Member] { try replica.members() }
     func solicitations() throws -> [Solicitation] { try replica.solicitations() }
     func reportFacts(unit: String?, policy: Policy) throws -> [ReportFacts] { try replica.reportFacts(unit: unit, policy: policy) }

@@ -5,7 +5,7 @@ import Store
 import SyncCore
 
 /// `report-cli bulletin`: the month's or quarter's bulletin (通报) as Markdown, CSV or an HTML page.
-struct BulletinCommand: ReplicaCommand {
+struct BulletinCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "bulletin",
         abstract: "Per unit: submitted, adopted by level, adoption rate, points, late, missing, solicitations answered.")
@@ -20,15 +20,17 @@ struct BulletinCommand: ReplicaCommand {
     @Option(help: "Write to this file instead of printing.") var out: String?
     @Option(help: "zh (the headings the office publishes) or en.") var language: BulletinWording.Language = .zh
 
-    func execute(in context: CommandContext) throws {
-        let replica = try OfficeScope.openReplica(global, in: context)
+    func execute(in context: CommandContext) async throws {
         let now = Date()
-        let policy = try replica.policy()
-        let p = try period.period(policy: policy, now: now)
-        let bureau = try replica.units().first { $0.kind == .centralOffice }?.name ?? (try replica.identity().unit.name)
-        let document = BulletinDocument(
-            bureau: bureau, period: p, cards: try replica.scorecards(period: p, now: now),
-            wording: BulletinWording(language: language, timeZone: Rendering.timeZone(of: policy)))
+        let (period, language) = (period, language)
+        let document = try await OfficeScope.judge(global, in: context) { office in
+            let policy = try office.currentPolicy()
+            let p = try period.period(policy: policy, now: now)
+            return BulletinDocument(
+                bureau: try office.bureauName(), period: p, cards: try office.scorecards(period: p, now: now),
+                wording: BulletinWording(language: language, timeZone: Rendering.timeZone(of: policy)))
+        }
+        let p = document.period
         if global.json { return context.print(try Rendering.json(document)) }
         let text =
             switch format {

@@ -4,7 +4,7 @@ import Store
 import SyncCore
 
 /// `report-cli score`: a unit's points for a month or quarter, and with `--explain` every line that makes them.
-struct ScoreCommand: ReplicaCommand {
+struct ScoreCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Points (积分) per unit for a month or quarter; --explain lists every line of the total.")
     @OptionGroup var global: GlobalOptions
@@ -13,12 +13,15 @@ struct ScoreCommand: ReplicaCommand {
     @Flag(help: "List every line that makes the total.") var explain = false
     @Flag(help: "Score each person instead, ranked (先进个人): reports drafted, adopted, per-person quota, points.") var byPerson = false
 
-    func execute(in context: CommandContext) throws {
-        let replica = try OfficeScope.openReplica(global, in: context)
+    func execute(in context: CommandContext) async throws {
         let now = Date()
-        let p = try period.period(policy: try replica.policy(), now: now)
-        if byPerson { return try printPeople(try replica.personScores(period: p, unit: unit, now: now), in: context) }
-        let cards = try replica.scorecards(period: p, unit: unit, now: now)
+        let (period, unit, byPerson) = (period, unit, byPerson)
+        let (cards, people) = try await OfficeScope.judge(global, in: context) { office in
+            let p = try period.period(policy: try office.currentPolicy(), now: now)
+            return byPerson
+                ? ([], try office.personScores(period: p, unit: unit, now: now)) : (try office.scorecards(period: p, unit: unit, now: now), [])
+        }
+        if byPerson { return try printPeople(people, in: context) }
         if global.json { return context.print(try Rendering.json(unit == nil ? AnyEncodable(cards) : AnyEncodable(cards[0]))) }
         for card in cards {
             let target = card.pointsTarget.map { " (annual target \($0): \(card.total >= $0 ? "met" : "not met"))" } ?? ""
@@ -61,7 +64,7 @@ struct AnyEncodable: Encodable {
 }
 
 /// `report-cli quota`: who is short of the monthly quota (and, for a quarter, of research items).
-struct QuotaCommand: ReplicaCommand {
+struct QuotaCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "quota", abstract: "Reports sent against each unit's quota (每月报送不少于), shortest first.")
     @OptionGroup var global: GlobalOptions
@@ -79,11 +82,14 @@ struct QuotaCommand: ReplicaCommand {
         let researchQuota: Int
     }
 
-    func execute(in context: CommandContext) throws {
-        let replica = try OfficeScope.openReplica(global, in: context)
+    func execute(in context: CommandContext) async throws {
         let now = Date()
-        let p = try period.period(policy: try replica.policy(), now: now)
-        let rows = try replica.scorecards(period: p, now: now).map {
+        let period = period
+        let (p, cards) = try await OfficeScope.judge(global, in: context) { office in
+            let p = try period.period(policy: try office.currentPolicy(), now: now)
+            return (p, try office.scorecards(period: p, now: now))
+        }
+        let rows = cards.map {
             Row(unit: $0.unit, name: $0.unitName, quota: $0.quota, submitted: $0.submitted, counted: $0.countedTowardQuota, shortBy: $0.shortBy, research: $0.research,
                 researchQuota: $0.researchQuota)
         }.sorted { ($1.shortBy, $0.unit) < ($0.shortBy, $1.unit) }
