@@ -22,16 +22,51 @@ extension PostgresCentral {
 
     /// The entry with this handle: its short id (or a unique start of it) or its full key.
     public static func conflictEntry(_ typed: String, at address: PostgresAddress) async throws -> ConflictEntry {
-        let handle = try ConflictRows.Handle(typed)
-        return try await PostgresDatabase.with(address, migrating: false) { db in
+        try await PostgresDatabase.with(address, migrating: false) { db in
             try await db.requireCentral()
-            let (whereSQL, values) = handle.condition { "$\($0)" }
-            return try handle.resolve(merge: try await db.mergeConflicts(whereSQL, values), others: try await db.refusedAndWaiting())
+            return try await db.conflictEntry(typed)
+        }
+    }
+
+    /// Settles a conflict as `actorID` decided (`Replica.decide`, signed by `signer` for a merge
+    /// conflict), under the feed's lock, and returns it as it stands now.
+    public static func resolveConflict(
+        _ typed: String, keep: ResolutionStep.Keep, value: String?, comment: String?, by actorID: String, signer: StepSigner?,
+        at address: PostgresAddress
+    ) async throws -> ConflictEntry {
+        try await PostgresDatabase.with(address, migrating: false) { db in
+            try await db.requireCentral()
+            try await db.transaction { db in
+                let state = try await db.lockForWrite()
+                let entry = try await db.conflictEntry(typed)
+                let now = Date()
+                let ledger = try await PostgresLedger.loading(for: [], unit: try state.require(.unitID), now: now, state, db)
+                let decision = try await PostgresApply.run(db, state, now: now, asking: [], ledger: ledger) { engine in
+                    guard let actor = try ledger.member(actorID) else { throw Replica.unknownMember(actorID) }
+                    let decision = try Replica.decide(
+                        entry, keep: keep, value: value, comment: comment, by: actor, at: .central, signer: signer, engine: engine)
+                    if case .changes(let changes) = decision { try engine.commitLocal(changes) }
+                    return decision
+                }
+                if case .dismissal(let dot) = decision {
+                    try await db.run(
+                        "UPDATE rejected_changes SET dismissed_by = $1, dismissed_at = $2 WHERE replica = $3 AND counter = $4",
+                        [actorID, now.millisecondsSince1970, dot.replica, dot.counter])
+                }
+            }
+            return try await db.conflictEntry(typed)
         }
     }
 }
 
 extension PostgresDatabase {
+    /// The entry `typed` names (`ConflictRows.Handle`).
+    fileprivate func conflictEntry(_ typed: String) async throws -> ConflictEntry {
+        let handle = try ConflictRows.Handle(typed)
+        let (whereSQL, values) = handle.condition { "$\($0)" }
+        return try handle.resolve(merge: try await mergeConflicts(whereSQL, values), others: try await refusedAndWaiting())
+    }
+
     fileprivate func mergeConflicts(_ whereSQL: String, _ values: [(any PostgresEncodable & Sendable)?]) async throws -> [ConflictEntry] {
         try await randomAccessRows("\(ConflictRows.mergeSelect) \(whereSQL) \(ConflictRows.newestFirst)", values).map { row in
             try ConflictRows.merge(

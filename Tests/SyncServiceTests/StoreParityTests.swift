@@ -120,7 +120,7 @@ struct StoreParityTests {
     }
 
     @Test(
-        "the conflicts at the central, listed and shown with report-cli on its --db: a title written on two devices at once, and a change the central refused",
+        "the conflicts at the central, listed, shown, counted and dismissed with report-cli on its --db: a title written on two devices at once, and a change the central refused",
         arguments: CentralKind.underTest)
     func conflictsInspected(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
@@ -161,6 +161,15 @@ struct StoreParityTests {
         #expect(refused.status == 0 && refused.out.contains("1 listed, 1 open"), "\(refused.out)\(refused.err)")
         let none = try cli("conflicts", "show", "zzzz", "--db", served.db)
         #expect(none.status == 1 && none.err == "error: no conflict zzzz in this replica; see report-cli conflicts list\n", "\(none.err)")
+
+        // The refusal dismissed by the central office: one conflict stays open.
+        let refusal = try #require(entries.first { $0["kind"] as? String == "rejected-by-central" }?["id"] as? String)
+        let kept = try cli("conflicts", "resolve", refusal, "--keep", "loser", "--db", served.db, "--as", "editor")
+        #expect(kept.status == 1 && kept.err.contains("it cannot be kept"), "\(kept.err)")
+        let dismissed = try cli("conflicts", "resolve", refusal, "--keep", "winner", "--db", served.db, "--as", "editor")
+        #expect(dismissed.status == 0 && dismissed.out.contains("resolved (dismissed) by editor"), "\(dismissed.out)\(dismissed.err)")
+        let stats = try cli("conflicts", "stats", "--db", served.db, "--json")
+        #expect(stats.status == 0 && stats.out.contains("\"open\" : 1") && stats.out.contains("\"resolved\" : 1"), "\(stats.out)\(stats.err)")
     }
 
     @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)

@@ -33,28 +33,70 @@ extension Replica {
     ) throws -> ConflictEntry {
         try session { s in
             let entry = try Self.conflictEntry(handle, s.db)
-            let actor = try Self.member(actorID, s.db)
-            try Permissions.check(.resolve(kind: nil, centralDecision: false), by: actor.role, at: s.role)
-            switch entry.kind {
-            case .pendingDependency:
-                throw ReportSyncError(
-                    .wrongState,
-                    "conflict \(entry.id) is a change waiting for writes this replica has not received; it applies by itself when they arrive (report-cli sync)")
-            case .rejectedByCentral, .rejectedOnReceipt:
-                try Self.dismiss(entry, keep: keep, by: actor, s)
-            case .fieldValue, .approvalTransition, .staleApproval:
-                let record = try s.requireRecord(entry.report)
-                let target = try record.followUpOf.flatMap { try s.record($0) }
-                guard let signer, signer.member == actor.id else {
-                    throw ReportSyncError(.invalidInput, "deciding conflict \(entry.id) is signed: it needs \(actor.id)'s key, unlocked with their PIN")
-                }
-                let changes = try LocalWrites.resolve(
-                    entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, at: s.role, policy: s.policy,
-                    followUpTarget: target, stamps: s.stamp)
-                try s.commitLocal(try changes.map(signer.sign))
+            let decision = try Self.decide(
+                entry, keep: keep, value: value, comment: comment, by: try Self.member(actorID, s.db), at: s.role, signer: signer, engine: s.engine)
+            switch decision {
+            case .changes(let changes): try s.commitLocal(changes)
+            case .dismissal(let dot):
+                let table = entry.kind == .rejectedByCentral && s.role != .central ? "push_rejections" : "rejected_changes"
+                try s.db.execute(
+                    sql: "UPDATE \(table) SET dismissed_by = ?, dismissed_at = ? WHERE replica = ? AND counter = ?",
+                    arguments: [actorID, s.now.millisecondsSince1970, dot.replica, dot.counter])
+            case .nothing: break
             }
         }
         return try conflictEntry(handle)
+    }
+
+    /// What deciding a conflict takes.
+    public enum ConflictDecision {
+        /// The signed changes of a merge conflict's decision, to commit.
+        case changes([Change])
+        /// Marking the refusal of this change as seen (the refused change stays in the log as evidence).
+        case dismissal(Dot)
+        /// Nothing (a refusal without its change).
+        case nothing
+    }
+
+    /// What deciding `entry` as `actor` on a replica of `role` takes, after every check, in every store:
+    /// a merge conflict is settled by changes that sync like any other write (`LocalWrites.resolve`),
+    /// signed by `signer`, which must hold the actor's key; a refusal can only be dismissed, once its
+    /// author has seen it (no signature: nothing leaves the replica); a waiting change settles itself.
+    public static func decide(
+        _ entry: ConflictEntry, keep: ResolutionStep.Keep, value: String?, comment: String?, by actor: Member, at role: ReplicaRole,
+        signer: StepSigner?, engine: MergeEngine
+    ) throws -> ConflictDecision {
+        try Permissions.check(.resolve(kind: nil, centralDecision: false), by: actor.role, at: role)
+        switch entry.kind {
+        case .pendingDependency:
+            throw ReportSyncError(
+                .wrongState,
+                "conflict \(entry.id) is a change waiting for writes this replica has not received; it applies by itself when they arrive (report-cli sync)")
+        case .rejectedByCentral, .rejectedOnReceipt:
+            if let resolution = entry.resolution {
+                throw ReportSyncError(.wrongState, "conflict \(entry.id) is already resolved (dismissed by \(resolution.actor)); nothing to do")
+            }
+            guard keep == .winner else {
+                throw ReportSyncError(
+                    .invalidInput,
+                    "conflict \(entry.id) is a refused change (\(entry.reason)); it cannot be kept. Make the write again in a form that is accepted, then dismiss this with --keep winner")
+            }
+            if actor.role.isUnitBound, actor.unit != entry.unit {
+                throw ReportSyncError(
+                    .forbidden, "\(actor.id) (\(actor.role.rawValue) of \(actor.unit)) may not dismiss a refusal of unit \(entry.unit)")
+            }
+            return entry.change.map { .dismissal($0) } ?? .nothing
+        case .fieldValue, .approvalTransition, .staleApproval:
+            let record = try engine.requireRecord(entry.report)
+            let target = try record.followUpOf.flatMap { try engine.record($0) }
+            guard let signer, signer.member == actor.id else {
+                throw ReportSyncError(.invalidInput, "deciding conflict \(entry.id) is signed: it needs \(actor.id)'s key, unlocked with their PIN")
+            }
+            let changes = try LocalWrites.resolve(
+                entry.key, of: record, keep: keep, value: value, comment: comment, by: actor, at: role, policy: engine.policy,
+                followUpTarget: target, stamps: engine.stamp)
+            return .changes(try changes.map(signer.sign))
+        }
     }
 
     static func conflictEntry(_ typed: String, _ db: Database) throws -> ConflictEntry {
@@ -96,27 +138,5 @@ extension Replica {
             try ConflictRows.waiting(body: row["body"], waitsFor: row["waits_for"], receivedAt: row["received_at"], title: row["title"])
         }
         return entries
-    }
-
-    /// Marks a refusal as seen: the refused change stays in the log as evidence; the write must be made again.
-    private static func dismiss(_ entry: ConflictEntry, keep: ResolutionStep.Keep, by actor: Member, _ s: ApplySession) throws {
-        if let resolution = entry.resolution {
-            throw ReportSyncError(.wrongState, "conflict \(entry.id) is already resolved (dismissed by \(resolution.actor)); nothing to do")
-        }
-        guard keep == .winner else {
-            throw ReportSyncError(
-                .invalidInput,
-                "conflict \(entry.id) is a refused change (\(entry.reason)); it cannot be kept. Make the write again in a form that is accepted, then dismiss this with --keep winner")
-        }
-        if actor.role.isUnitBound, actor.unit != entry.unit {
-            throw ReportSyncError(
-                .forbidden, "\(actor.id) (\(actor.role.rawValue) of \(actor.unit)) may not dismiss a refusal of unit \(entry.unit)")
-        }
-        guard let dot = entry.change else { return }
-        let central = s.role == .central
-        let table = entry.kind == .rejectedByCentral && !central ? "push_rejections" : "rejected_changes"
-        try s.db.execute(
-            sql: "UPDATE \(table) SET dismissed_by = ?, dismissed_at = ? WHERE replica = ? AND counter = ?",
-            arguments: [actor.id, s.now.millisecondsSince1970, dot.replica, dot.counter])
     }
 }

@@ -15,16 +15,7 @@ struct ConflictsListCommand: AsyncReplicaCommand {
     @Flag(name: [.short, .long], help: "Print only the conflicts' ids, one a line, for scripts.") var quiet = false
 
     func execute(in context: CommandContext) async throws {
-        let timeZone: TimeZone
-        let entries: [ConflictEntry]
-        if let central = try global.postgres(in: context) {
-            timeZone = Rendering.timeZone(of: try await PostgresCentral.policy(at: central))
-            entries = try await PostgresCentral.conflictEntries(matching: try filter.filter(timeZone: timeZone), at: central)
-        } else {
-            let replica = try global.openReplica(in: context)
-            timeZone = Rendering.timeZone(of: try replica.policy())
-            entries = try replica.conflictEntries(matching: try filter.filter(timeZone: timeZone))
-        }
+        let (entries, timeZone) = try await filter.entries(global, in: context)
         if global.json { return context.print(try Rendering.json(entries)) }
         if quiet { return entries.forEach { context.print($0.id) } }
         guard !entries.isEmpty else { return context.print("no conflicts") }
@@ -54,6 +45,18 @@ struct ConflictFilterOptions: ParsableArguments {
 
     func validate() throws {
         if open, resolved { throw ValidationError("--open and --resolved exclude each other; leave both out to see all") }
+    }
+
+    /// The entries the filter admits in the store `global` names (a replica file or a central on
+    /// PostgreSQL), and the bureau's time zone they are shown in.
+    func entries(_ global: GlobalOptions, in context: CommandContext) async throws -> (entries: [ConflictEntry], timeZone: TimeZone) {
+        if let central = try global.postgres(in: context) {
+            let timeZone = Rendering.timeZone(of: try await PostgresCentral.policy(at: central))
+            return (try await PostgresCentral.conflictEntries(matching: try filter(timeZone: timeZone), at: central), timeZone)
+        }
+        let replica = try global.openReplica(in: context)
+        let timeZone = Rendering.timeZone(of: try replica.policy())
+        return (try replica.conflictEntries(matching: try filter(timeZone: timeZone)), timeZone)
     }
 
     func filter(timeZone: TimeZone) throws -> ConflictFilter {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Store
+import StorePostgres
 import SyncCore
 
 extension ResolutionStep.Keep: ExpressibleByArgument {}
@@ -21,11 +22,22 @@ struct ConflictsResolveCommand: AsyncReplicaCommand {
     @Option(help: "A comment for a step taken again (needed to keep a losing return or rejection).") var comment: String?
 
     func execute(in context: CommandContext) async throws {
+        if let central = try global.postgres(in: context) {
+            let actor = try global.actingMember(in: context)
+            let signed = try await PostgresCentral.conflictEntry(id, at: central).kind.isSignedDecision
+            let signer = signed ? try await global.signer(for: actor, at: central, in: context) : nil
+            return try say(
+                try await PostgresCentral.resolveConflict(id, keep: keep, value: value, comment: comment, by: actor, signer: signer, at: central), by: actor,
+                in: context)
+        }
         let replica = try global.openReplica(in: context)
         let actor = try global.actingMember(on: replica, in: context)
         // Deciding a merge conflict is signed; dismissing a refusal or a wait stays on this replica.
         let signer = try replica.conflictEntry(id).kind.isSignedDecision ? try await global.signer(for: actor, on: replica, in: context) : nil
-        let entry = try replica.resolveConflict(id, keep: keep, value: value, comment: comment, by: actor, signer: signer)
+        try say(try replica.resolveConflict(id, keep: keep, value: value, comment: comment, by: actor, signer: signer), by: actor, in: context)
+    }
+
+    private func say(_ entry: ConflictEntry, by actor: String, in context: CommandContext) throws {
         if global.json { return context.print(try Rendering.json(entry)) }
         context.print("conflict \(entry.id) resolved (\(entry.resolution?.how ?? keep.rawValue)) by \(actor); it reaches the other replicas with the next sync")
     }

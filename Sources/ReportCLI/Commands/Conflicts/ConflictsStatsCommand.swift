@@ -4,7 +4,7 @@ import Store
 import SyncCore
 
 /// `report-cli conflicts stats`: how many conflicts, of which kind, in which unit, in which week.
-struct ConflictsStatsCommand: ReplicaCommand {
+struct ConflictsStatsCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats", abstract: "Count conflicts by kind, unit and week (ISO weeks, bureau time).")
 
@@ -32,10 +32,8 @@ struct ConflictsStatsCommand: ReplicaCommand {
         let byWeek: [Count]
     }
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let timeZone = Rendering.timeZone(of: try replica.policy())
-        let entries = try replica.conflictEntries(matching: try filter.filter(timeZone: timeZone))
+    func execute(in context: CommandContext) async throws {
+        let (entries, timeZone) = try await filter.entries(global, in: context)
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = timeZone
         let week = { (date: Date) in
