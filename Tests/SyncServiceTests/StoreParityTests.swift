@@ -172,6 +172,38 @@ struct StoreParityTests {
         #expect(stats.status == 0 && stats.out.contains("\"open\" : 1") && stats.out.contains("\"resolved\" : 1"), "\(stats.out)\(stats.err)")
     }
 
+    @Test(
+        "a solicitation issued, listed and chased with report-cli on the central's --db reaches the device; a chase of a unit not asked is refused",
+        arguments: CentralKind.underTest)
+    func solicitationChased(kind: CentralKind) async throws {
+        let served = try await Self.serve(kind)
+        defer { served.end() }
+        func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+            let result = try Binaries.run("report-cli", arguments, in: served.directory)
+            return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
+        }
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        format.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        let due = format.string(from: Date().addingTimeInterval(7 * 86_400))
+        let issued = try cli(
+            "solicit", "new", "--db", served.db, "--as", "editor", "--topic", "冬季防火", "--units", "squad-1", "--deadline", due, "--contact", "陈 123")
+        #expect(issued.status == 0 && issued.out.count == 36, "\(issued.err)")
+        let past = try cli("solicit", "new", "--db", served.db, "--as", "editor", "--topic", "旧", "--units", "squad-1", "--deadline", "2020-01-01T09:00", "--contact", "陈")
+        #expect(past.status == 1 && past.err.contains("is already past"), "\(past.err)")
+        let chased = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-1", "--db", served.db, "--as", "editor", "--note", "请于今日报送")
+        #expect(chased.status == 0 && chased.out.hasPrefix("chased squad-1"), "\(chased.err)")
+        let nowhere = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-9", "--db", served.db, "--as", "editor")
+        #expect(nowhere.status == 1 && nowhere.err.contains("was sent to squad-9"), "\(nowhere.err)")
+        let list = try cli("solicit", "list", "--db", served.db)
+        #expect(list.status == 0 && list.out.contains("冬季防火") && list.out.contains("none yet") && list.out.contains("1×"), "\(list.out)\(list.err)")
+
+        let field = try FieldReplica.inMemory(unit: "squad-1")
+        _ = try await SyncRound.run(field, client: SyncClient(baseURL: served.server.url, token: served.tokens[0]), files: false)
+        #expect(try field.replica.solicitations().map(\.topic) == ["冬季防火"])
+        #expect(try field.replica.reminders().map(\.note) == ["请于今日报送"])
+    }
+
     @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)
     func unitAndMemberAdded(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)

@@ -11,27 +11,37 @@ extension Replica {
         by actorID: String
     ) throws -> [Solicitation] {
         try session { s in
-            try Permissions.check(.issueSolicitation, at: s.role)
-            let actor = try Self.member(actorID, s.db)
-            try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: s.role)
-            if topic.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --topic") }
-            if contact.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --contact (who to ask)") }
-            if units.isEmpty { throw ReportSyncError(.invalidInput, "say which units are asked: --units squad-3,squad-4") }
-            for unit in units where try !OrgUnit.exists(s.db, key: unit) {
-                throw ReportSyncError(.notFound, "unit \(unit) is unknown; known units: \(try Self.unitIDs(s.db))")
-            }
-            guard deadline > s.now else {
-                throw ReportSyncError(.invalidInput, "the deadline \(BureauTime.text(deadline, policy: s.policy)) is already past (it is now \(BureauTime.text(s.now, policy: s.policy))); give a future --deadline")
-            }
-            let id = UUIDv7.make(at: s.now)
-            let issued = units.map { unit in
-                Solicitation(
-                    id: id, unit: unit, topic: topic, deadline: deadline, contact: contact, format: format, purpose: purpose,
-                    issuedBy: actor.id, issuedAt: s.now)
-            }
-            try s.commitLocal(issued.map { Self.solicitationChange($0, by: actor.id, s) })
-            return issued
+            try Self.issueSolicitation(
+                topic: topic, units: units, deadline: deadline, contact: contact, format: format, purpose: purpose, by: try Self.member(actorID, s.db),
+                at: s.role, knownUnits: Set(try String.fetchAll(s.db, sql: "SELECT id FROM units")), id: UUIDv7.make(at: s.now), engine: s.engine)
         }
+    }
+
+    /// Issues solicitation `id` by `actor` to each of `units` (of `knownUnits`) on a replica of `role`,
+    /// after every check, committed by `engine`: what every store does for `solicit`. (The id is made by
+    /// the caller: a store that runs the engine again must write the same one.)
+    public static func issueSolicitation(
+        topic: String, units: [String], deadline: Date, contact: String, format: String?, purpose: String?, by actor: Member, at role: ReplicaRole,
+        knownUnits: Set<String>, id: String, engine: MergeEngine
+    ) throws -> [Solicitation] {
+        try Permissions.check(.issueSolicitation, at: role)
+        try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: role)
+        if topic.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --topic") }
+        if contact.allSatisfy(\.isWhitespace) { throw ReportSyncError(.invalidInput, "a solicitation needs a --contact (who to ask)") }
+        if units.isEmpty { throw ReportSyncError(.invalidInput, "say which units are asked: --units squad-3,squad-4") }
+        for unit in units where !knownUnits.contains(unit) {
+            throw ReportSyncError(.notFound, "unit \(unit) is unknown; known units: \(knownUnits.sorted().joined(separator: ", "))")
+        }
+        guard deadline > engine.now else {
+            throw ReportSyncError(.invalidInput, "the deadline \(BureauTime.text(deadline, policy: engine.policy)) is already past (it is now \(BureauTime.text(engine.now, policy: engine.policy))); give a future --deadline")
+        }
+        let issued = units.map { unit in
+            Solicitation(
+                id: id, unit: unit, topic: topic, deadline: deadline, contact: contact, format: format, purpose: purpose, issuedBy: actor.id,
+                issuedAt: engine.now)
+        }
+        try engine.commitLocal(issued.map { solicitationChange($0, by: actor.id, engine: engine) })
+        return issued
     }
 
     /// The solicitations this replica holds (a field replica holds its unit's), by deadline.
@@ -65,36 +75,49 @@ extension Replica {
     /// signed off and not returned (a draft answer still in the unit may be chased).
     public func remind(_ idOrPrefix: String, unit: String, note: String? = nil, by actorID: String) throws -> SolicitationReminder {
         try session { s in
-            try Permissions.check(.issueSolicitation, at: s.role)
-            let actor = try Self.member(actorID, s.db)
-            try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: s.role)
             let solicitation = try Self.solicitation(idOrPrefix, unit: unit, s.db)
-            if let declined = solicitation.declined {
-                throw ReportSyncError(.wrongState, "\(unit) declined solicitation \(solicitation.id) (\(declined.by): \(declined.reason)); there is nothing to chase")
-            }
-            if let answer = try String.fetchOne(
-                s.db,
-                sql: """
-                    SELECT id FROM reports WHERE unit = ? AND json_extract(content, '$.solicitation') = ?
-                      AND state IN (\(ApprovalState.allCases.filter { $0.hasLeftUnit && $0 != .returned }.map { "'\($0.rawValue)'" }.joined(separator: ",")))
-                    LIMIT 1
-                    """,
-                arguments: [unit, solicitation.id])
-            {
-                throw ReportSyncError(.wrongState, "\(unit) already sent report \(answer) in answer to solicitation \(solicitation.id); there is nothing to chase")
-            }
-            let text = note?.trimmingCharacters(in: .whitespacesAndNewlines)
-            let reminder = SolicitationReminder(
-                id: UUIDv7.make(at: s.now), solicitation: solicitation.id, unit: unit, note: text?.isEmpty == false ? text : nil, by: actor.id,
-                at: s.now)
-            let stamp = s.stamp()
-            try s.commitLocal([
-                Change(
-                    dot: stamp.dot, hlc: stamp.hlc, record: reminder.recordID, unit: unit, actor: actor.id, context: VersionVector(),
-                    payload: .reminder(reminder))
-            ])
-            return reminder
+            let answer = try String.fetchOne(s.db, sql: Self.sentAnswerQuery(.sqlite), arguments: [unit, solicitation.id])
+            return try Self.remind(
+                solicitation, unit: unit, note: note, by: try Self.member(actorID, s.db), answeredBy: answer, at: s.role, id: UUIDv7.make(at: s.now),
+                engine: s.engine)
         }
+    }
+
+    /// A report of a unit (`$1`) in answer to a solicitation (`$2`) signed off and not returned, in `dialect`.
+    public static func sentAnswerQuery(_ dialect: SQLDialect) -> String {
+        """
+        SELECT id FROM reports WHERE unit = \(dialect.placeholder(1)) AND \(dialect.jsonText("content", "solicitation")) = \(dialect.placeholder(2))
+          AND state IN (\(ApprovalState.allCases.filter { $0.hasLeftUnit && $0 != .returned }.map { "'\($0.rawValue)'" }.joined(separator: ",")))
+        LIMIT 1
+        """
+    }
+
+    /// Chases `unit` for its answer to `solicitation` as `actor` with reminder `id` (`answeredBy`: the
+    /// report it already sent, found by `sentAnswerQuery`), after every check, committed by `engine`: what
+    /// every store does for `remind`.
+    public static func remind(
+        _ solicitation: Solicitation, unit: String, note: String?, by actor: Member, answeredBy answer: String?, at role: ReplicaRole, id: String,
+        engine: MergeEngine
+    ) throws -> SolicitationReminder {
+        try Permissions.check(.issueSolicitation, at: role)
+        try Permissions.check(.issueSolicitation, by: actor, onUnit: actor.unit, at: role)
+        if let declined = solicitation.declined {
+            throw ReportSyncError(.wrongState, "\(unit) declined solicitation \(solicitation.id) (\(declined.by): \(declined.reason)); there is nothing to chase")
+        }
+        if let answer {
+            throw ReportSyncError(.wrongState, "\(unit) already sent report \(answer) in answer to solicitation \(solicitation.id); there is nothing to chase")
+        }
+        let text = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reminder = SolicitationReminder(
+            id: id, solicitation: solicitation.id, unit: unit, note: text?.isEmpty == false ? text : nil, by: actor.id,
+            at: engine.now)
+        let stamp = engine.stamp()
+        try engine.commitLocal([
+            Change(
+                dot: stamp.dot, hlc: stamp.hlc, record: reminder.recordID, unit: unit, actor: actor.id, context: VersionVector(),
+                payload: .reminder(reminder))
+        ])
+        return reminder
     }
 
     /// The reminders this replica holds (a field replica holds its unit's), oldest first.
@@ -163,7 +186,11 @@ extension Replica {
     }
 
     static func solicitationChange(_ solicitation: Solicitation, by actor: String, _ s: ApplySession) -> Change {
-        let stamp = s.stamp()
+        solicitationChange(solicitation, by: actor, engine: s.engine)
+    }
+
+    static func solicitationChange(_ solicitation: Solicitation, by actor: String, engine: MergeEngine) -> Change {
+        let stamp = engine.stamp()
         return Change(
             dot: stamp.dot, hlc: stamp.hlc, record: solicitation.recordID, unit: solicitation.unit, actor: actor,
             context: VersionVector(), payload: .solicitation(solicitation))

@@ -132,10 +132,19 @@ extension Replica {
 
     /// The full id of the solicitation to `unit` whose id starts with `prefix`.
     static func solicitationID(_ prefix: String, unit: String, _ db: Database) throws -> String {
-        guard !prefix.isEmpty else { throw ReportSyncError(.invalidInput, "give a solicitation id; see report-cli solicit list") }
-        let ids = try String.fetchAll(
-            db, sql: "SELECT id FROM solicitations WHERE unit = ? AND id >= ? AND id < ? LIMIT 2",
-            arguments: [unit, prefix, prefix + "\u{10FFFF}"])
+        guard !prefix.isEmpty else { throw noSolicitationGiven }
+        return try resolveSolicitation(
+            prefix, unit: unit,
+            among: String.fetchAll(
+                db, sql: "SELECT id FROM solicitations WHERE unit = ? AND id >= ? AND id < ? LIMIT 2",
+                arguments: [unit, prefix, prefix + "\u{10FFFF}"]))
+    }
+
+    /// The refusal of an empty solicitation id.
+    public static let noSolicitationGiven = ReportSyncError(.invalidInput, "give a solicitation id; see report-cli solicit list")
+
+    /// The one solicitation id to `unit` that `prefix` names among `ids` (the first two to `unit` from `prefix` on).
+    public static func resolveSolicitation(_ prefix: String, unit: String, among ids: [String]) throws -> String {
         if ids.count == 1 || ids.first == prefix { return ids[0] }
         if ids.isEmpty {
             throw ReportSyncError(.notFound, "no solicitation \(prefix) was sent to \(unit); see report-cli solicit list (sync first if it is new)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli solicit`: the central office asks units for a report on a topic by a deadline (约稿).
@@ -12,7 +13,7 @@ struct SolicitCommand: ParsableCommand {
 }
 
 /// `report-cli solicit new`.
-struct SolicitNewCommand: ReplicaCommand {
+struct SolicitNewCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(commandName: "new", abstract: "Ask units for a report (central replica only).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "What the report should be about.") var topic: String
@@ -22,35 +23,49 @@ struct SolicitNewCommand: ReplicaCommand {
     @Option(help: "The form wanted, e.g. 800 字以内, 附图片.") var format: String?
     @Option(help: "What it is for.") var purpose: String?
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let zone = Rendering.timeZone(of: try replica.policy())
-        let due = try TimestampParser.require(deadline, timeZone: zone, what: "--deadline")
+    func execute(in context: CommandContext) async throws {
         let targets = units.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let issued = try replica.solicit(
-            topic: topic, units: targets, deadline: due, contact: contact, format: format, purpose: purpose,
-            by: try global.actingMember(on: replica, in: context))
+        let issued: [Solicitation]
+        if let central = try global.postgres(in: context) {
+            let due = try TimestampParser.require(deadline, timeZone: Rendering.timeZone(of: try await PostgresCentral.policy(at: central)), what: "--deadline")
+            issued = try await PostgresCentral.solicit(
+                topic: topic, units: targets, deadline: due, contact: contact, format: format, purpose: purpose, by: try global.actingMember(in: context),
+                at: central)
+        } else {
+            let replica = try global.openReplica(in: context)
+            let due = try TimestampParser.require(deadline, timeZone: Rendering.timeZone(of: try replica.policy()), what: "--deadline")
+            issued = try replica.solicit(
+                topic: topic, units: targets, deadline: due, contact: contact, format: format, purpose: purpose,
+                by: try global.actingMember(on: replica, in: context))
+        }
         if global.json { return context.print(try Rendering.json(issued)) }
         context.print(issued.first?.id ?? "")
     }
 }
 
 /// `report-cli solicit list`.
-struct SolicitListCommand: ReplicaCommand {
+struct SolicitListCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List solicitations with how each was answered.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this unit's.") var unit: String?
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let list = try replica.solicitations(unit: unit)
+    func execute(in context: CommandContext) async throws {
+        let (list, answers, sent, policy): ([Solicitation], [String: [Report]], [SolicitationReminder], Policy)
+        if let central = try global.postgres(in: context) {
+            (list, answers, sent) = try await PostgresCentral.solicitations(unit: unit, at: central)
+            policy = try await PostgresCentral.policy(at: central)
+        } else {
+            let replica = try global.openReplica(in: context)
+            list = try replica.solicitations(unit: unit)
+            answers = Dictionary(grouping: try replica.reports().filter { $0.content.solicitation != nil }) {
+                "\($0.content.solicitation ?? "")/\($0.unit)"
+            }
+            (sent, policy) = (try replica.reminders(unit: unit), try replica.policy())
+        }
         if global.json { return context.print(try Rendering.json(list)) }
         guard !list.isEmpty else { return context.print("no solicitations") }
-        let zone = Rendering.timeZone(of: try replica.policy())
-        let answers = Dictionary(grouping: try replica.reports().filter { $0.content.solicitation != nil }) {
-            "\($0.content.solicitation ?? "")/\($0.unit)"
-        }
-        let reminders = Dictionary(grouping: try replica.reminders(unit: unit)) { "\($0.solicitation)/\($0.unit)" }
+        let zone = Rendering.timeZone(of: policy)
+        let reminders = Dictionary(grouping: sent) { "\($0.solicitation)/\($0.unit)" }
         var table = TextTable(["ID", "UNIT", "DUE", "TOPIC", "ANSWER", "CHASED"])
         for s in list {
             let answer = s.declined.map { "declined: \($0.reason)" }
@@ -66,7 +81,7 @@ struct SolicitListCommand: ReplicaCommand {
 }
 
 /// `report-cli solicit remind`.
-struct SolicitRemindCommand: ReplicaCommand {
+struct SolicitRemindCommand: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "remind", abstract: "Chase a unit for its answer to a solicitation (催报; central replica only).")
     @OptionGroup var global: GlobalOptions
@@ -74,9 +89,14 @@ struct SolicitRemindCommand: ReplicaCommand {
     @Option(help: "The unit chased.") var unit: String
     @Option(help: "What to add, e.g. 请于今日17时前报送.") var note: String?
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
-        let reminder = try replica.remind(id, unit: unit, note: note, by: try global.actingMember(on: replica, in: context))
+    func execute(in context: CommandContext) async throws {
+        let reminder: SolicitationReminder
+        if let central = try global.postgres(in: context) {
+            reminder = try await PostgresCentral.remind(id, unit: unit, note: note, by: try global.actingMember(in: context), at: central)
+        } else {
+            let replica = try global.openReplica(in: context)
+            reminder = try replica.remind(id, unit: unit, note: note, by: try global.actingMember(on: replica, in: context))
+        }
         if global.json { return context.print(try Rendering.json(reminder)) }
         context.print("chased \(reminder.unit) for solicitation \(reminder.solicitation); the unit sees it after its next sync")
     }
