@@ -485,7 +485,3 @@ final class SimulatedClock: @unchecked Sendable {
     var reading: @Sendable () -> Date { reading(aheadBy: 0) }
 }
 
-extension SplitMix64 {
-    /// A number in 0..<bound.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
