@@ -77,7 +77,7 @@ public enum CentralMigration {
                         "the copy's digest \(copied.prefix(12)) is not the file's \(expected.prefix(12)): nothing was kept (a record did not survive the copy byte for byte)"
                     )
                 }
-                if newEpoch { try await beginEpoch(db) }
+                if newEpoch { try await beginEpoch(db, because: .copiedToAnotherStore) }
                 return Summary(tables: counts, digest: copied)
             }
         }
@@ -85,14 +85,14 @@ public enum CentralMigration {
 
     /// Retires the central's replica id for a new one and starts a new incarnation at the feed's head, as
     /// `ReplicaEpoch.begin` and `CentralIncarnation.renew` do on a file.
-    private static func beginEpoch(_ db: PostgresDatabase) async throws {
+    static func beginEpoch(_ db: PostgresDatabase, because reason: EpochReason) async throws {
         let now = Date()
         let old = try await db.requireMeta(.replicaID)
         let previous = (try await db.meta(.previousReplicaIDs)).map { $0 + "," } ?? ""
         try await db.setMeta(.previousReplicaIDs, previous + old)
         let new = UUIDv7.make(at: now)
         try await db.setMeta(.replicaID, new)
-        try await db.setMeta(.lastEpoch, "\(now.millisecondsSince1970) \(old) \(new) \(EpochReason.copiedToAnotherStore.description)")
+        try await db.setMeta(.lastEpoch, "\(now.millisecondsSince1970) \(old) \(new) \(reason.description)")
         let stored = try await db.meta(.incarnations)
         let chain = try stored.map { try JSONCoding.value([CentralStanding.Incarnation].self, from: $0) } ?? []
         try await db.setMeta(

@@ -61,6 +61,23 @@ extension PostgresDatabase {
         guard meta[Meta.Key.replicaRole.rawValue] == ReplicaRole.central.rawValue else {
             throw ReportSyncError(.invalidInput, "the PostgreSQL database at \(address) holds no central: make one with syncd init --db URL, or copy one in with syncd migrate")
         }
-        return CentralState(meta: meta, policyVersions: versions, hasWaiting: waiting)
+        let state = CentralState(meta: meta, policyVersions: versions, hasWaiting: waiting)
+        try state.checkNotPutBack(at: address)
+        return state
+    }
+}
+
+extension CentralState {
+    /// Throws when this machine saw the central issue a higher counter under its replica id than the
+    /// database holds: the database was put back from an older dump, and a write now would issue dots
+    /// again that devices already hold with other content (docs/postgres.md).
+    func checkNotPutBack(at address: PostgresAddress) throws {
+        guard let replica = value(.replicaID), let counter = value(.counter).flatMap(Int64.init),
+            let mark = CounterWatermark.read(replica: replica), counter < mark
+        else { return }
+        throw ReportSyncError(
+            .wrongState,
+            "the central's database at \(address) is older than what was written to it from this machine (its counter \(counter), where \(mark) was issued): it was put back from an older copy. Stop every syncd serve on it and run syncd restore --db URL to take it as a new incarnation; nothing was written"
+        )
     }
 }

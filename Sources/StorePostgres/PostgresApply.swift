@@ -57,6 +57,7 @@ enum PostgresApply {
             try check(effects)
             try await db.write(effects, offNetwork: Secrecy.offNetwork(under: policy), state: state, now: now)
             state.spent = true
+            if effects.counter > counter { db.issued.note(replica: replicaID, counter: effects.counter) }
             try await ledger?.writeBack(db)
             return result
         }

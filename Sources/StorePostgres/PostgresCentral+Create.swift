@@ -36,3 +36,22 @@ extension PostgresCentral {
         }
     }
 }
+
+extension PostgresCentral {
+    /// Takes a database put back from an older dump (`pg_restore`) as a new incarnation of the central,
+    /// as `syncd restore` does with a file: a new replica id, so that no dot it issued is issued again,
+    /// and a new incarnation from the feed's head, so that every device sends what it lacks and pulls
+    /// again. Returns the incarnation and the sequence it begins after. Stop every server first.
+    public static func restoreInPlace(at address: PostgresAddress) async throws -> CentralStanding.Incarnation {
+        try await PostgresDatabase.with(address, migrating: false) { db in
+            try await db.requireCentral()
+            return try await db.transaction { db in
+                try await db.lockFeed()
+                try await CentralMigration.beginEpoch(db, because: .backupRestored)
+                let chain = try JSONCoding.value([CentralStanding.Incarnation].self, from: try await db.requireMeta(.incarnations))
+                guard let incarnation = chain.last else { throw ReportSyncError(.storage, "the central's incarnations were not kept; nothing was changed") }
+                return incarnation
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import Store
@@ -9,6 +10,8 @@ public struct PostgresDatabase: Sendable {
     public let address: PostgresAddress
     let connection: PostgresConnection
     let logger: Logger
+    /// What the transaction in progress issued, noted outside the database once it commits.
+    let issued = IssuedCounters()
 
     /// Connects to `address`, brings its schema up to date, runs `body` and closes the connection,
     /// whatever `body` does. Every failure is one line (`PostgresFailure`).
@@ -80,11 +83,15 @@ public struct PostgresDatabase: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<T: Sendable>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
         try await run("BEGIN")
+        issued.clear()
         do {
             let result = try await body(self)
             try await run("COMMIT")
+            // After the commit, never before: the watermark must not get ahead of the database.
+            issued.raiseWatermarks()
             return result
         } catch {
+            issued.clear()
             try? await run("ROLLBACK")
             throw error
         }
@@ -121,5 +128,23 @@ public struct PostgresDatabase: Sendable {
             if let value { try bindings.append(value) } else { bindings.appendNull() }
         }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+}
+
+/// The dot counters a transaction issued, by replica id: raised as watermarks (`CounterWatermark`) once
+/// it commits, so that a database put back from an older dump is found before it issues a dot again.
+final class IssuedCounters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counters: [String: Int64] = [:]
+
+    func note(replica: String, counter: Int64) { lock.withLock { counters[replica] = max(counters[replica] ?? 0, counter) } }
+    func clear() { lock.withLock { counters = [:] } }
+
+    func raiseWatermarks() {
+        let all = lock.withLock { () -> [String: Int64] in
+            defer { counters = [:] }
+            return counters
+        }
+        for (replica, counter) in all { CounterWatermark.raise(replica: replica, to: counter) }
     }
 }

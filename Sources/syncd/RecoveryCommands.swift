@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 /// `syncd backup`: an online, consistent backup of the central (docs/operations.md).
@@ -12,6 +13,11 @@ struct BackupCentral: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
+            if PostgresAddress.isAddress(db) {
+                throw ReportSyncError(
+                    .invalidInput,
+                    "a central on PostgreSQL is backed up with PostgreSQL's own tools (pg_dump, or the cluster's base backups); after putting one back, run syncd restore --db URL (docs/postgres.md)")
+            }
             let info = try CentralReplica.open(at: db).replica.backup(to: out)
             print("backed up the central \(db) to \(info.path) (\(info.bytes) bytes); put it back with syncd restore --from \(info.path) --db \(db)")
         }
@@ -23,11 +29,25 @@ struct RestoreCentral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Put a central backup in use (stop syncd serve first); the fields send back what it lacks at their next sync.")
-    @Option(help: "The backup to restore (written by syncd backup, or a copy of a central replica file).") var from: String
-    @Option(help: "The central replica file to restore to; a file already there is kept aside, never deleted.") var db: String
+    @Option(help: "The backup to restore (written by syncd backup, or a copy of a central replica file); not with a central on PostgreSQL, put back with pg_restore first.")
+    var from: String?
+    @Option(help: "The central replica file to restore to (a file already there is kept aside, never deleted), or a central on PostgreSQL already put back from a dump.")
+    var db: String
 
     func run() async throws {
         try await reporting {
+            if PostgresAddress.isAddress(db) {
+                guard from == nil else {
+                    throw ReportSyncError(
+                        .invalidInput,
+                        "put the dump back with pg_restore first, then run syncd restore --db URL without --from: it takes the database as it now is as a new incarnation")
+                }
+                let incarnation = try await PostgresCentral.restoreInPlace(at: try PostgresAddress(parsing: db))
+                return print(
+                    "took the central's database as incarnation \(incarnation.id) (up to sequence \(incarnation.base)); start syncd serve again: each field sends what the central lacks and pulls again at its next sync"
+                )
+            }
+            guard let from else { throw ReportSyncError(.invalidInput, "say which backup to restore: --from FILE") }
             let restored = try CentralReplica.restore(from: from, to: db)
             if let kept = restored.replacedFileKeptAt { print("kept the file that was at \(db) as \(kept)") }
             print(

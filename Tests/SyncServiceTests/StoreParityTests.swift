@@ -254,6 +254,51 @@ struct StoreParityTests {
         #expect(try field.outbox().isEmpty && !report.id.isEmpty)
     }
 
+    @Test(
+        "a central on PostgreSQL put back from an older copy refuses every write, saying what to do; syncd restore --db takes it as a new incarnation and a device sends back what it lacks"
+    )
+    func putBackFromAnOlderCopy() async throws {
+        let served = try await Self.serve(.postgres)
+        defer { served.end() }
+        let field = try FieldReplica.inMemory(unit: "squad-1")
+        let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
+        _ = try await SyncRound.run(field, client: client, files: false)
+        func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+            try Binaries.run("syncd", arguments, in: served.directory)
+        }
+        // The copy (as a dump would be) taken before the central issues more dots; then put back over it.
+        served.server.stop()
+        let address = try PostgresAddress(parsing: served.db)
+        let cluster = try PostgresAddress(parsing: TestPostgres.url(), environment: [:])
+        let dump = address.database + "_dump"
+        try await PostgresDatabase.with(cluster, migrating: false) { try await $0.run("CREATE DATABASE \(dump) TEMPLATE \(address.database)") }
+        #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-2", "--name", "二中队").status == 0)
+        let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
+        let server = try await ServerProcess.start(db: served.db, in: served.directory)
+        _ = try await SyncRound.run(field, client: SyncClient(baseURL: server.url, token: served.tokens[0]), files: false)
+        server.stop()
+        try await PostgresDatabase.with(cluster, migrating: false) { db in
+            try await db.run("DROP DATABASE \(address.database)")
+            try await db.run("ALTER DATABASE \(dump) RENAME TO \(address.database)")
+        }
+
+        let refused = try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队")
+        #expect(refused.status == 1 && refused.err.contains("it was put back from an older copy") && refused.err.contains("syncd restore --db URL"), "\(refused.err)")
+        let restored = try syncd("restore", "--db", served.db)
+        #expect(restored.status == 0 && restored.out.hasPrefix("took the central's database as incarnation"), "\(restored.err)")
+        #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队").status == 0)
+
+        // The device learns of the new incarnation at its next sync and sends its report again.
+        let again = try await ServerProcess.start(db: served.db, in: served.directory)
+        defer { again.stop() }
+        let client2 = SyncClient(baseURL: again.url, token: served.tokens[0])
+        _ = try await SyncRound.run(field, client: client2, files: false)
+        _ = try await SyncRound.run(field, client: client2, files: false)
+        let held = try await PostgresCentral.reports(matching: ReportFilter(unit: "squad-1"), at: address).map(\.id)
+        #expect(held.contains(report.id))
+        #expect(try await PostgresCentral.digest(unit: "squad-1", at: address).digest == (try field.replica.digest(unit: "squad-1")))
+    }
+
     @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
     func seventyFollowUps(kind: CentralKind) async throws {
         let served = try await Self.serve(kind)
