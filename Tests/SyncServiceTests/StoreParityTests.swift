@@ -6,353 +6,362 @@ import SyncService
 import TestSupport
 import Testing
 
-/// Pushes a review found a central on PostgreSQL answering otherwise than a central in a file; each runs
-/// on both stores (`CentralKind`) against a real `syncd serve`, and must be answered alike.
-@Suite("Both stores answer alike", .serialized)
-struct StoreParityTests {
-    /// A served central of one unit, its drafter and two enrolled devices' tokens.
-    struct Served {
-        let server: ServerProcess
-        let tokens: [String]
-        let directory: URL
-        /// The central's `--db`: the file's path or the database's URL.
-        let db: String
+/// What a central on PostgreSQL must answer as a central in a file does, through the real binaries: each
+/// test runs on both stores (`CentralKind`) against a real `syncd serve`.
+///
+/// Nested in `EndToEndTests`, whose serialisation it shares: it waits on real processes, and must never
+/// hold every thread the in-process servers of the other suites need.
+extension EndToEndTests {
+    @Suite("Both stores answer alike")
+    struct StoreParity {
+        /// A served central of one unit, its drafter and two enrolled devices' tokens.
+        struct Served {
+            let server: ServerProcess
+            let tokens: [String]
+            let directory: URL
+            /// The central's `--db`: the file's path or the database's URL.
+            let db: String
 
-        /// Stops the server and removes the test's folder.
-        func end() {
+            /// Both enrolled devices, in memory, each after its first sync.
+            func devices() async throws -> [(field: FieldReplica, client: SyncClient)] {
+                var devices: [(field: FieldReplica, client: SyncClient)] = []
+                for token in tokens {
+                    let device = (field: try FieldReplica.inMemory(unit: "squad-1"), client: SyncClient(baseURL: server.url, token: token))
+                    _ = try await SyncRound.run(device.field, client: device.client, files: false)
+                    devices.append(device)
+                }
+                return devices
+            }
+
+            /// Stops the server and removes the test's folder.
+            func end() {
+                server.stop()
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
+
+        static func serve(_ kind: CentralKind) async throws -> Served {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-parity-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let path = directory.appendingPathComponent("central.sqlite").path
+            let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "局", kind: .centralOffice))
+            try central.replica.addUnit(OrgUnit(id: "squad-1", name: "一中队", kind: .squad, parent: "bureau"))
+            try central.replica.addMember(Member(id: "drafter-1", name: "王", unit: "squad-1", role: .drafter))
+            try central.replica.addMember(Member(id: "head-1", name: "李", unit: "squad-1", role: .unitHead))
+            try central.replica.addMember(Member(id: "leader-1", name: "赵", unit: "squad-1", role: .leader))
+            try central.replica.addMember(Member(id: "editor", name: "陈", unit: "bureau", role: .centralEditor))
+            let tokens = [try central.enroll(unit: "squad-1", device: "device-a"), try central.enroll(unit: "squad-1", device: "device-b")]
+            let db = kind == .postgres ? TestPostgres.url(of: try await TestPostgres.copy(centralAt: path)) : path
+            return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory, db: db)
+        }
+
+        @Test(
+            "a member's key registered with a code from syncd member invite, then revoked with syncd member revoke-key: a step signed with it afterwards is refused",
+            arguments: CentralKind.underTest)
+        func keyRevoked(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func cli(_ arguments: String...) throws -> String {
+                let result = try Binaries.run("report-cli", arguments, in: served.directory)
+                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+            try Binaries.setUpKeys(["drafter-1"], on: "field.sqlite", central: served.db, in: served.directory)
+            _ = try cli("sync", "--db", "field.sqlite")
+            let before = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "先", "--body", "正文")
+            _ = try cli("submit", before, "--db", "field.sqlite", "--as", "drafter-1")
+            #expect(try cli("sync", "--db", "field.sqlite").contains("rejected") == false)
+
+            let revoked = try Binaries.run("syncd", ["member", "revoke-key", "--db", served.db, "--member", "drafter-1"], in: served.directory)
+            #expect(revoked.status == 0 && revoked.out.contains("revoked"), "\(revoked.err)")
+            // Offline still: the device does not know of the revocation when it signs.
+            let after = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "后", "--body", "正文")
+            _ = try cli("submit", after, "--db", "field.sqlite", "--as", "drafter-1")
+            #expect(try cli("sync", "--db", "field.sqlite").contains("rejected 1"))
+        }
+
+        @Test(
+            "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused, shown with its history, scored, counted and bulletined; the device sees it adopted, digests equal",
+            arguments: CentralKind.underTest)
+        func officeSteps(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+                let result = try Binaries.run("report-cli", arguments, in: served.directory)
+                return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
+            }
+            _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+            try Binaries.setUpKeys(["drafter-1", "head-1", "leader-1"], on: "field.sqlite", central: served.db, in: served.directory)
+            try Binaries.setUpKeys(["editor"], on: served.db, central: served.db, in: served.directory)
+            _ = try cli("sync", "--db", "field.sqlite")
+            let id = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "夜查", "--body", "正文").out
+            for (step, member) in [("submit", "drafter-1"), ("review", "head-1"), ("sign", "leader-1")] {
+                #expect(try cli(step, id, "--db", "field.sqlite", "--as", member).status == 0)
+            }
+            _ = try cli("sync", "--db", "field.sqlite")
+            #expect(try cli("list", "--db", served.db, "--state", "received").out.contains(id))
+
+            try "not-the-pin\n".write(to: served.directory.appendingPathComponent("wrong-pin"), atomically: true, encoding: .utf8)
+            let wrong = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--pin-file", "wrong-pin")
+            #expect(wrong.status == 1 && wrong.err == "error: wrong PIN for editor's key (1 in a row)\n", "\(wrong.err)")
+            let adopted = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--outlet", "快报")
+            #expect(adopted.status == 0 && adopted.out.hasSuffix("now adopted"), "\(adopted.err)")
+            let returned = try cli("return", id, "--db", served.db, "--as", "editor", "--comment", "改")
+            #expect(returned.status == 1 && returned.err.contains("cannot return a report that is adopted"), "\(returned.err)")
+            let drafter = try cli("archive", id, "--db", served.db, "--as", "drafter-1")
+            #expect(drafter.status == 1 && drafter.err.contains("a drafter may not archive"), "\(drafter.err)")
+
+            let score = try cli("score", "--db", served.db, "--explain")
+            #expect(score.status == 0 && score.out.contains("+2      adoption  「夜查」 adopted at city level by 快报"), "\(score.out)\(score.err)")
+            let quota = try cli("quota", "--db", served.db, "--json")
+            #expect(quota.status == 0 && quota.out.contains("\"submitted\" : 1"), "\(quota.out)\(quota.err)")
+            let bulletin = try cli("bulletin", "--db", served.db, "--format", "csv")
+            #expect(bulletin.status == 0 && bulletin.out.contains("squad-1,一中队,1,"), "\(bulletin.out)\(bulletin.err)")
+            let deadlines = try cli("deadlines", "--db", served.db, "--all")
+            #expect(deadlines.status == 0 && deadlines.out.contains("met"), "\(deadlines.out)\(deadlines.err)")
+            let shown = try cli("show", String(id.prefix(13)), "--db", served.db)
+            #expect(shown.status == 0 && shown.out.contains("adopt by editor: signature verified"), "\(shown.out)\(shown.err)")
+            let history = try cli("history", id, "--db", served.db)
+            #expect(history.status == 0 && history.out.contains("adopt: received → adopted (city level, 快报)"), "\(history.out)\(history.err)")
+
+            _ = try cli("sync", "--db", "field.sqlite")
+            #expect(try cli("list", "--db", "field.sqlite", "--state", "adopted").out.contains(id))
+            // The device shows the same signed steps as the central.
+            #expect(try cli("show", id, "--db", "field.sqlite").out.hasSuffix(shown.out.components(separatedBy: "signed steps:").last ?? "-"))
+            let central = try cli("digest", "--db", served.db, "--unit", "squad-1")
+            let field = try cli("digest", "--db", "field.sqlite", "--unit", "squad-1")
+            #expect(central.status == 0 && central.out == field.out, "\(central.err)")
+        }
+
+        @Test(
+            "the conflicts at the central, listed, shown, counted and dismissed with report-cli on its --db: a title written on two devices at once, and a change the central refused",
+            arguments: CentralKind.underTest)
+        func conflictsInspected(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            let devices = try await served.devices()
+            let (a, clientA, b, clientB) = (devices[0].field, devices[0].client, devices[1].field, devices[1].client)
+            let report = try a.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
+            _ = try await SyncRound.run(a, client: clientA, files: false)
+            _ = try await SyncRound.run(b, client: clientB, files: false)
+            for (field, title) in [(a, "夜间巡查"), (b, "夜查情况")] {
+                var patch = ReportPatch()
+                patch.title = title
+                _ = try field.replica.edit(report.id, with: patch, by: "drafter-1")
+            }
+            _ = try await SyncRound.run(a, client: clientA, files: false)
+            _ = try await SyncRound.run(b, client: clientB, files: false)
+            // A step signed by nobody's key: the central refuses it.
+            let forged = Change(
+                dot: Dot(replica: try a.replica.identity().replicaID, counter: 99), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
+                record: report.id, unit: "squad-1", actor: "drafter-1", context: VersionVector(),
+                payload: .transition(TransitionStep(action: .submit, from: .draft, to: .awaitingReview, role: .drafter, comment: nil, sawContent: report.contentDot)))
+            #expect(try await clientA.push([forged]).results.map(\.status) == [.rejected])
+
+            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+                try Binaries.run("report-cli", arguments, in: served.directory)
+            }
+            let list = try cli("conflicts", "list", "--db", served.db, "--json")
+            #expect(list.status == 0, "\(list.err)")
+            let entries = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]] ?? []
+            #expect(Set(entries.compactMap { $0["kind"] as? String }) == ["field-value", "rejected-by-central"], "\(list.out)")
+            let field = try #require(entries.first { $0["kind"] as? String == "field-value" }?["id"] as? String)
+            let shown = try cli("conflicts", "show", String(field.prefix(5)), "--db", served.db)
+            #expect(shown.status == 0 && shown.out.contains("夜间巡查") && shown.out.contains("夜查情况") && shown.out.contains("word diff"), "\(shown.out)\(shown.err)")
+            let refused = try cli("conflicts", "list", "--db", served.db, "--kind", "rejected-by-central", "--report", String(report.id.prefix(13)))
+            #expect(refused.status == 0 && refused.out.contains("1 listed, 1 open"), "\(refused.out)\(refused.err)")
+            let none = try cli("conflicts", "show", "zzzz", "--db", served.db)
+            #expect(none.status == 1 && none.err == "error: no conflict zzzz in this replica; see report-cli conflicts list\n", "\(none.err)")
+
+            // The refusal dismissed by the central office: one conflict stays open.
+            let refusal = try #require(entries.first { $0["kind"] as? String == "rejected-by-central" }?["id"] as? String)
+            let kept = try cli("conflicts", "resolve", refusal, "--keep", "loser", "--db", served.db, "--as", "editor")
+            #expect(kept.status == 1 && kept.err.contains("it cannot be kept"), "\(kept.err)")
+            let dismissed = try cli("conflicts", "resolve", refusal, "--keep", "winner", "--db", served.db, "--as", "editor")
+            #expect(dismissed.status == 0 && dismissed.out.contains("resolved (dismissed) by editor"), "\(dismissed.out)\(dismissed.err)")
+            let stats = try cli("conflicts", "stats", "--db", served.db, "--json")
+            #expect(stats.status == 0 && stats.out.contains("\"open\" : 1") && stats.out.contains("\"resolved\" : 1"), "\(stats.out)\(stats.err)")
+        }
+
+        @Test(
+            "a solicitation issued, listed and chased with report-cli on the central's --db reaches the device; a chase of a unit not asked is refused",
+            arguments: CentralKind.underTest)
+        func solicitationChased(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+                let result = try Binaries.run("report-cli", arguments, in: served.directory)
+                return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
+            }
+            let format = DateFormatter()
+            format.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            format.dateFormat = "yyyy-MM-dd'T'HH:mm"
+            let due = format.string(from: Date().addingTimeInterval(7 * 86_400))
+            let issued = try cli(
+                "solicit", "new", "--db", served.db, "--as", "editor", "--topic", "冬季防火", "--units", "squad-1", "--deadline", due, "--contact", "陈 123")
+            #expect(issued.status == 0 && issued.out.count == 36, "\(issued.err)")
+            let past = try cli("solicit", "new", "--db", served.db, "--as", "editor", "--topic", "旧", "--units", "squad-1", "--deadline", "2020-01-01T09:00", "--contact", "陈")
+            #expect(past.status == 1 && past.err.contains("is already past"), "\(past.err)")
+            let chased = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-1", "--db", served.db, "--as", "editor", "--note", "请于今日报送")
+            #expect(chased.status == 0 && chased.out.hasPrefix("chased squad-1"), "\(chased.err)")
+            let nowhere = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-9", "--db", served.db, "--as", "editor")
+            #expect(nowhere.status == 1 && nowhere.err.contains("was sent to squad-9"), "\(nowhere.err)")
+            let list = try cli("solicit", "list", "--db", served.db)
+            #expect(list.status == 0 && list.out.contains("冬季防火") && list.out.contains("none yet") && list.out.contains("1×"), "\(list.out)\(list.err)")
+
+            let field = try FieldReplica.inMemory(unit: "squad-1")
+            _ = try await SyncRound.run(field, client: SyncClient(baseURL: served.server.url, token: served.tokens[0]), files: false)
+            #expect(try field.replica.solicitations().map(\.topic) == ["冬季防火"])
+            #expect(try field.replica.reminders().map(\.note) == ["请于今日报送"])
+        }
+
+        @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)
+        func unitAndMemberAdded(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+                try Binaries.run("syncd", arguments, in: served.directory)
+            }
+            #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队").status == 0)
+            #expect(try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter").status == 0)
+            let again = try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队")
+            #expect(again.status == 1 && again.err == "error: unit squad-9 already exists\n", "\(again.err)")
+            let twice = try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter")
+            #expect(twice.status == 1 && twice.err.contains("member zhou already exists (周, drafter)"), "\(twice.err)")
+            let nowhere = try syncd("member", "add", "--db", served.db, "--id", "wu", "--name", "吴", "--unit", "squad-0", "--role", "drafter")
+            #expect(nowhere.status == 1 && nowhere.err.contains("unit squad-0 is unknown"), "\(nowhere.err)")
+
+            let field = try FieldReplica.inMemory(unit: "squad-1")
+            _ = try await SyncRound.run(field, client: SyncClient(baseURL: served.server.url, token: served.tokens[0]), files: false)
+            #expect(try field.replica.members().contains { $0.id == "zhou" && $0.unit == "squad-9" })
+        }
+
+        @Test("a bureau set up on PostgreSQL from the start: init, a unit, a member, a device enrolled and served; its draft reaches the central; a second init is refused")
+        func bureauOnPostgresFromTheStart() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-pg-init-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let db = TestPostgres.url(of: try await TestPostgres.freshDatabase())
+            func syncd(_ arguments: String...) throws -> String {
+                let result = try Binaries.run("syncd", arguments, in: directory)
+                #expect(result.status == 0, "syncd \(arguments): \(result.err)")
+                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try syncd("init", "--db", db, "--bureau", "某某局")
+            let again = try Binaries.run("syncd", ["init", "--db", db, "--bureau", "某某局"], in: directory)
+            #expect(again.status == 1 && again.err.contains("already holds a central"), "\(again.err)")
+            _ = try syncd("unit", "add", "--db", db, "--id", "squad-3", "--name", "第三中队")
+            _ = try syncd("member", "add", "--db", db, "--id", "wang", "--name", "王小明", "--unit", "squad-3", "--role", "drafter")
+            let token = try syncd("enroll", "--db", db, "--unit", "squad-3", "--device", "laptop")
+            let server = try await ServerProcess.start(db: db, in: directory)
+            defer { server.stop() }
+            let field = try FieldReplica.inMemory(unit: "squad-3")
+            let client = SyncClient(baseURL: server.url, token: token)
+            _ = try await SyncRound.run(field, client: client, files: false)
+            let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "wang")
+            _ = try await SyncRound.run(field, client: client, files: false)
+            let digest = try await PostgresDatabase.with(try PostgresAddress(parsing: db)) { try await $0.digest(unit: "squad-3") }
+            #expect(digest == (try field.replica.digest(unit: "squad-3")))
+            #expect(try field.outbox().isEmpty && !report.id.isEmpty)
+        }
+
+        @Test(
+            "a central on PostgreSQL put back from an older copy refuses every write, saying what to do; syncd restore --db takes it as a new incarnation and a device sends back what it lacks"
+        )
+        func putBackFromAnOlderCopy() async throws {
+            let served = try await Self.serve(.postgres)
+            defer { served.end() }
+            let field = try FieldReplica.inMemory(unit: "squad-1")
+            let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
+            _ = try await SyncRound.run(field, client: client, files: false)
+            func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+                try Binaries.run("syncd", arguments, in: served.directory)
+            }
+            // The copy (as a dump would be) taken before the central issues more dots; then put back over it.
+            served.server.stop()
+            let address = try PostgresAddress(parsing: served.db)
+            let cluster = try PostgresAddress(parsing: TestPostgres.url(), environment: [:])
+            let dump = address.database + "_dump"
+            try await PostgresDatabase.with(cluster, migrating: false) { try await $0.run("CREATE DATABASE \(dump) TEMPLATE \(address.database)") }
+            #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-2", "--name", "二中队").status == 0)
+            let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
+            let server = try await ServerProcess.start(db: served.db, in: served.directory)
+            _ = try await SyncRound.run(field, client: SyncClient(baseURL: server.url, token: served.tokens[0]), files: false)
             server.stop()
-            try? FileManager.default.removeItem(at: directory)
+            try await PostgresDatabase.with(cluster, migrating: false) { db in
+                try await db.run("DROP DATABASE \(address.database)")
+                try await db.run("ALTER DATABASE \(dump) RENAME TO \(address.database)")
+            }
+
+            let refused = try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队")
+            #expect(refused.status == 1 && refused.err.contains("it was put back from an older copy") && refused.err.contains("syncd restore --db URL"), "\(refused.err)")
+            let restored = try syncd("restore", "--db", served.db)
+            #expect(restored.status == 0 && restored.out.hasPrefix("took the central's database as incarnation"), "\(restored.err)")
+            #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队").status == 0)
+
+            // The device learns of the new incarnation at its next sync and sends its report again.
+            let again = try await ServerProcess.start(db: served.db, in: served.directory)
+            defer { again.stop() }
+            let client2 = SyncClient(baseURL: again.url, token: served.tokens[0])
+            _ = try await SyncRound.run(field, client: client2, files: false)
+            _ = try await SyncRound.run(field, client: client2, files: false)
+            let held = try await PostgresCentral.reports(matching: ReportFilter(unit: "squad-1"), at: address).map(\.id)
+            #expect(held.contains(report.id))
+            #expect(try await PostgresCentral.digest(unit: "squad-1", at: address).digest == (try field.replica.digest(unit: "squad-1")))
         }
-    }
 
-    static func serve(_ kind: CentralKind) async throws -> Served {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-parity-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("central.sqlite").path
-        let central = try CentralReplica.create(at: path, bureau: OrgUnit(id: "bureau", name: "局", kind: .centralOffice))
-        try central.replica.addUnit(OrgUnit(id: "squad-1", name: "一中队", kind: .squad, parent: "bureau"))
-        try central.replica.addMember(Member(id: "drafter-1", name: "王", unit: "squad-1", role: .drafter))
-        try central.replica.addMember(Member(id: "head-1", name: "李", unit: "squad-1", role: .unitHead))
-        try central.replica.addMember(Member(id: "leader-1", name: "赵", unit: "squad-1", role: .leader))
-        try central.replica.addMember(Member(id: "editor", name: "陈", unit: "bureau", role: .centralEditor))
-        let tokens = [try central.enroll(unit: "squad-1", device: "device-a"), try central.enroll(unit: "squad-1", device: "device-b")]
-        let db = kind == .postgres ? TestPostgres.url(of: try await TestPostgres.copy(centralAt: path)) : path
-        return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory, db: db)
-    }
-
-    @Test(
-        "a member's key registered with a code from syncd member invite, then revoked with syncd member revoke-key: a step signed with it afterwards is refused",
-        arguments: CentralKind.underTest)
-    func keyRevoked(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        func cli(_ arguments: String...) throws -> String {
-            let result = try Binaries.run("report-cli", arguments, in: served.directory)
-            #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
-            return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
-        try Binaries.setUpKeys(["drafter-1"], on: "field.sqlite", central: served.db, in: served.directory)
-        _ = try cli("sync", "--db", "field.sqlite")
-        let before = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "先", "--body", "正文")
-        _ = try cli("submit", before, "--db", "field.sqlite", "--as", "drafter-1")
-        #expect(try cli("sync", "--db", "field.sqlite").contains("rejected") == false)
-
-        let revoked = try Binaries.run("syncd", ["member", "revoke-key", "--db", served.db, "--member", "drafter-1"], in: served.directory)
-        #expect(revoked.status == 0 && revoked.out.contains("revoked"), "\(revoked.err)")
-        // Offline still: the device does not know of the revocation when it signs.
-        let after = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "后", "--body", "正文")
-        _ = try cli("submit", after, "--db", "field.sqlite", "--as", "drafter-1")
-        #expect(try cli("sync", "--db", "field.sqlite").contains("rejected 1"))
-    }
-
-    @Test(
-        "the central office's steps with report-cli on the central's --db: a signed report adopted (a wrong PIN first refused), returned one refused, shown with its history, scored, counted and bulletined; the device sees it adopted, digests equal",
-        arguments: CentralKind.underTest)
-    func officeSteps(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-            let result = try Binaries.run("report-cli", arguments, in: served.directory)
-            return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
-        }
-        _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
-        try Binaries.setUpKeys(["drafter-1", "head-1", "leader-1"], on: "field.sqlite", central: served.db, in: served.directory)
-        try Binaries.setUpKeys(["editor"], on: served.db, central: served.db, in: served.directory)
-        _ = try cli("sync", "--db", "field.sqlite")
-        let id = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "夜查", "--body", "正文").out
-        for (step, member) in [("submit", "drafter-1"), ("review", "head-1"), ("sign", "leader-1")] {
-            #expect(try cli(step, id, "--db", "field.sqlite", "--as", member).status == 0)
-        }
-        _ = try cli("sync", "--db", "field.sqlite")
-        #expect(try cli("list", "--db", served.db, "--state", "received").out.contains(id))
-
-        try "not-the-pin\n".write(to: served.directory.appendingPathComponent("wrong-pin"), atomically: true, encoding: .utf8)
-        let wrong = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--pin-file", "wrong-pin")
-        #expect(wrong.status == 1 && wrong.err == "error: wrong PIN for editor's key (1 in a row)\n", "\(wrong.err)")
-        let adopted = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--outlet", "快报")
-        #expect(adopted.status == 0 && adopted.out.hasSuffix("now adopted"), "\(adopted.err)")
-        let returned = try cli("return", id, "--db", served.db, "--as", "editor", "--comment", "改")
-        #expect(returned.status == 1 && returned.err.contains("cannot return a report that is adopted"), "\(returned.err)")
-        let drafter = try cli("archive", id, "--db", served.db, "--as", "drafter-1")
-        #expect(drafter.status == 1 && drafter.err.contains("a drafter may not archive"), "\(drafter.err)")
-
-        let score = try cli("score", "--db", served.db, "--explain")
-        #expect(score.status == 0 && score.out.contains("+2      adoption  「夜查」 adopted at city level by 快报"), "\(score.out)\(score.err)")
-        let quota = try cli("quota", "--db", served.db, "--json")
-        #expect(quota.status == 0 && quota.out.contains("\"submitted\" : 1"), "\(quota.out)\(quota.err)")
-        let bulletin = try cli("bulletin", "--db", served.db, "--format", "csv")
-        #expect(bulletin.status == 0 && bulletin.out.contains("squad-1,一中队,1,"), "\(bulletin.out)\(bulletin.err)")
-        let deadlines = try cli("deadlines", "--db", served.db, "--all")
-        #expect(deadlines.status == 0 && deadlines.out.contains("met"), "\(deadlines.out)\(deadlines.err)")
-        let shown = try cli("show", String(id.prefix(13)), "--db", served.db)
-        #expect(shown.status == 0 && shown.out.contains("adopt by editor: signature verified"), "\(shown.out)\(shown.err)")
-        let history = try cli("history", id, "--db", served.db)
-        #expect(history.status == 0 && history.out.contains("adopt: received → adopted (city level, 快报)"), "\(history.out)\(history.err)")
-
-        _ = try cli("sync", "--db", "field.sqlite")
-        #expect(try cli("list", "--db", "field.sqlite", "--state", "adopted").out.contains(id))
-        // The device shows the same signed steps as the central.
-        #expect(try cli("show", id, "--db", "field.sqlite").out.hasSuffix(shown.out.components(separatedBy: "signed steps:").last ?? "-"))
-        let central = try cli("digest", "--db", served.db, "--unit", "squad-1")
-        let field = try cli("digest", "--db", "field.sqlite", "--unit", "squad-1")
-        #expect(central.status == 0 && central.out == field.out, "\(central.err)")
-    }
-
-    @Test(
-        "the conflicts at the central, listed, shown, counted and dismissed with report-cli on its --db: a title written on two devices at once, and a change the central refused",
-        arguments: CentralKind.underTest)
-    func conflictsInspected(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        let a = try FieldReplica.inMemory(unit: "squad-1")
-        let b = try FieldReplica.inMemory(unit: "squad-1")
-        let clientA = SyncClient(baseURL: served.server.url, token: served.tokens[0])
-        let clientB = SyncClient(baseURL: served.server.url, token: served.tokens[1])
-        _ = try await SyncRound.run(a, client: clientA, files: false)
-        let report = try a.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
-        _ = try await SyncRound.run(a, client: clientA, files: false)
-        _ = try await SyncRound.run(b, client: clientB, files: false)
-        for (field, title) in [(a, "夜间巡查"), (b, "夜查情况")] {
+        @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
+        func seventyFollowUps(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            let field = try FieldReplica.inMemory(unit: "squad-1")
+            let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
+            _ = try await SyncRound.run(field, client: client, files: false)
+            var followUps: [String] = []
+            for i in 0..<70 {
+                let first = try field.replica.draft(ReportContent(category: .emergency, title: "首报\(i)", body: "事件"), by: "drafter-1")
+                followUps.append(
+                    try field.replica.draft(ReportContent(category: .emergency, title: "续报\(i)", body: "进展", followUpOf: first.id), by: "drafter-1").id)
+            }
+            _ = try await SyncRound.run(field, client: client, files: false)
             var patch = ReportPatch()
-            patch.title = title
-            _ = try field.replica.edit(report.id, with: patch, by: "drafter-1")
-        }
-        _ = try await SyncRound.run(a, client: clientA, files: false)
-        _ = try await SyncRound.run(b, client: clientB, files: false)
-        // A step signed by nobody's key: the central refuses it.
-        let forged = Change(
-            dot: Dot(replica: try a.replica.identity().replicaID, counter: 99), hlc: HybridTimestamp(wallMilliseconds: Date().millisecondsSince1970, logical: 0),
-            record: report.id, unit: "squad-1", actor: "drafter-1", context: VersionVector(),
-            payload: .transition(TransitionStep(action: .submit, from: .draft, to: .awaitingReview, role: .drafter, comment: nil, sawContent: report.contentDot)))
-        #expect(try await clientA.push([forged]).results.map(\.status) == [.rejected])
-
-        func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-            try Binaries.run("report-cli", arguments, in: served.directory)
-        }
-        let list = try cli("conflicts", "list", "--db", served.db, "--json")
-        #expect(list.status == 0, "\(list.err)")
-        let entries = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]] ?? []
-        #expect(Set(entries.compactMap { $0["kind"] as? String }) == ["field-value", "rejected-by-central"], "\(list.out)")
-        let field = try #require(entries.first { $0["kind"] as? String == "field-value" }?["id"] as? String)
-        let shown = try cli("conflicts", "show", String(field.prefix(5)), "--db", served.db)
-        #expect(shown.status == 0 && shown.out.contains("夜间巡查") && shown.out.contains("夜查情况") && shown.out.contains("word diff"), "\(shown.out)\(shown.err)")
-        let refused = try cli("conflicts", "list", "--db", served.db, "--kind", "rejected-by-central", "--report", String(report.id.prefix(13)))
-        #expect(refused.status == 0 && refused.out.contains("1 listed, 1 open"), "\(refused.out)\(refused.err)")
-        let none = try cli("conflicts", "show", "zzzz", "--db", served.db)
-        #expect(none.status == 1 && none.err == "error: no conflict zzzz in this replica; see report-cli conflicts list\n", "\(none.err)")
-
-        // The refusal dismissed by the central office: one conflict stays open.
-        let refusal = try #require(entries.first { $0["kind"] as? String == "rejected-by-central" }?["id"] as? String)
-        let kept = try cli("conflicts", "resolve", refusal, "--keep", "loser", "--db", served.db, "--as", "editor")
-        #expect(kept.status == 1 && kept.err.contains("it cannot be kept"), "\(kept.err)")
-        let dismissed = try cli("conflicts", "resolve", refusal, "--keep", "winner", "--db", served.db, "--as", "editor")
-        #expect(dismissed.status == 0 && dismissed.out.contains("resolved (dismissed) by editor"), "\(dismissed.out)\(dismissed.err)")
-        let stats = try cli("conflicts", "stats", "--db", served.db, "--json")
-        #expect(stats.status == 0 && stats.out.contains("\"open\" : 1") && stats.out.contains("\"resolved\" : 1"), "\(stats.out)\(stats.err)")
-    }
-
-    @Test(
-        "a solicitation issued, listed and chased with report-cli on the central's --db reaches the device; a chase of a unit not asked is refused",
-        arguments: CentralKind.underTest)
-    func solicitationChased(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-            let result = try Binaries.run("report-cli", arguments, in: served.directory)
-            return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
-        }
-        let format = DateFormatter()
-        format.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        format.dateFormat = "yyyy-MM-dd'T'HH:mm"
-        let due = format.string(from: Date().addingTimeInterval(7 * 86_400))
-        let issued = try cli(
-            "solicit", "new", "--db", served.db, "--as", "editor", "--topic", "冬季防火", "--units", "squad-1", "--deadline", due, "--contact", "陈 123")
-        #expect(issued.status == 0 && issued.out.count == 36, "\(issued.err)")
-        let past = try cli("solicit", "new", "--db", served.db, "--as", "editor", "--topic", "旧", "--units", "squad-1", "--deadline", "2020-01-01T09:00", "--contact", "陈")
-        #expect(past.status == 1 && past.err.contains("is already past"), "\(past.err)")
-        let chased = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-1", "--db", served.db, "--as", "editor", "--note", "请于今日报送")
-        #expect(chased.status == 0 && chased.out.hasPrefix("chased squad-1"), "\(chased.err)")
-        let nowhere = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-9", "--db", served.db, "--as", "editor")
-        #expect(nowhere.status == 1 && nowhere.err.contains("was sent to squad-9"), "\(nowhere.err)")
-        let list = try cli("solicit", "list", "--db", served.db)
-        #expect(list.status == 0 && list.out.contains("冬季防火") && list.out.contains("none yet") && list.out.contains("1×"), "\(list.out)\(list.err)")
-
-        let field = try FieldReplica.inMemory(unit: "squad-1")
-        _ = try await SyncRound.run(field, client: SyncClient(baseURL: served.server.url, token: served.tokens[0]), files: false)
-        #expect(try field.replica.solicitations().map(\.topic) == ["冬季防火"])
-        #expect(try field.replica.reminders().map(\.note) == ["请于今日报送"])
-    }
-
-    @Test("a unit and a member added with syncd reach a device at its next sync; added twice, each is refused with the same line", arguments: CentralKind.underTest)
-    func unitAndMemberAdded(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-            try Binaries.run("syncd", arguments, in: served.directory)
-        }
-        #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队").status == 0)
-        #expect(try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter").status == 0)
-        let again = try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队")
-        #expect(again.status == 1 && again.err == "error: unit squad-9 already exists\n", "\(again.err)")
-        let twice = try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter")
-        #expect(twice.status == 1 && twice.err.contains("member zhou already exists (周, drafter)"), "\(twice.err)")
-        let nowhere = try syncd("member", "add", "--db", served.db, "--id", "wu", "--name", "吴", "--unit", "squad-0", "--role", "drafter")
-        #expect(nowhere.status == 1 && nowhere.err.contains("unit squad-0 is unknown"), "\(nowhere.err)")
-
-        let field = try FieldReplica.inMemory(unit: "squad-1")
-        _ = try await SyncRound.run(field, client: SyncClient(baseURL: served.server.url, token: served.tokens[0]), files: false)
-        #expect(try field.replica.members().contains { $0.id == "zhou" && $0.unit == "squad-9" })
-    }
-
-    @Test("a bureau set up on PostgreSQL from the start: init, a unit, a member, a device enrolled and served; its draft reaches the central; a second init is refused")
-    func bureauOnPostgresFromTheStart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportsync-pg-init-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let db = TestPostgres.url(of: try await TestPostgres.freshDatabase())
-        func syncd(_ arguments: String...) throws -> String {
-            let result = try Binaries.run("syncd", arguments, in: directory)
-            #expect(result.status == 0, "syncd \(arguments): \(result.err)")
-            return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        _ = try syncd("init", "--db", db, "--bureau", "某某局")
-        let again = try Binaries.run("syncd", ["init", "--db", db, "--bureau", "某某局"], in: directory)
-        #expect(again.status == 1 && again.err.contains("already holds a central"), "\(again.err)")
-        _ = try syncd("unit", "add", "--db", db, "--id", "squad-3", "--name", "第三中队")
-        _ = try syncd("member", "add", "--db", db, "--id", "wang", "--name", "王小明", "--unit", "squad-3", "--role", "drafter")
-        let token = try syncd("enroll", "--db", db, "--unit", "squad-3", "--device", "laptop")
-        let server = try await ServerProcess.start(db: db, in: directory)
-        defer { server.stop() }
-        let field = try FieldReplica.inMemory(unit: "squad-3")
-        let client = SyncClient(baseURL: server.url, token: token)
-        _ = try await SyncRound.run(field, client: client, files: false)
-        let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "wang")
-        _ = try await SyncRound.run(field, client: client, files: false)
-        let digest = try await PostgresDatabase.with(try PostgresAddress(parsing: db)) { try await $0.digest(unit: "squad-3") }
-        #expect(digest == (try field.replica.digest(unit: "squad-3")))
-        #expect(try field.outbox().isEmpty && !report.id.isEmpty)
-    }
-
-    @Test(
-        "a central on PostgreSQL put back from an older copy refuses every write, saying what to do; syncd restore --db takes it as a new incarnation and a device sends back what it lacks"
-    )
-    func putBackFromAnOlderCopy() async throws {
-        let served = try await Self.serve(.postgres)
-        defer { served.end() }
-        let field = try FieldReplica.inMemory(unit: "squad-1")
-        let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
-        _ = try await SyncRound.run(field, client: client, files: false)
-        func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-            try Binaries.run("syncd", arguments, in: served.directory)
-        }
-        // The copy (as a dump would be) taken before the central issues more dots; then put back over it.
-        served.server.stop()
-        let address = try PostgresAddress(parsing: served.db)
-        let cluster = try PostgresAddress(parsing: TestPostgres.url(), environment: [:])
-        let dump = address.database + "_dump"
-        try await PostgresDatabase.with(cluster, migrating: false) { try await $0.run("CREATE DATABASE \(dump) TEMPLATE \(address.database)") }
-        #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-2", "--name", "二中队").status == 0)
-        let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
-        let server = try await ServerProcess.start(db: served.db, in: served.directory)
-        _ = try await SyncRound.run(field, client: SyncClient(baseURL: server.url, token: served.tokens[0]), files: false)
-        server.stop()
-        try await PostgresDatabase.with(cluster, migrating: false) { db in
-            try await db.run("DROP DATABASE \(address.database)")
-            try await db.run("ALTER DATABASE \(dump) RENAME TO \(address.database)")
+            patch.title = "续报（改）"
+            for id in followUps { _ = try field.replica.edit(id, with: patch, by: "drafter-1") }
+            let answer = try await client.push(try field.nextPush(limit: 1000).map(\.change))
+            #expect(answer.results.count == 70 && answer.results.allSatisfy { $0.status == .accepted })
         }
 
-        let refused = try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队")
-        #expect(refused.status == 1 && refused.err.contains("it was put back from an older copy") && refused.err.contains("syncd restore --db URL"), "\(refused.err)")
-        let restored = try syncd("restore", "--db", served.db)
-        #expect(restored.status == 0 && restored.out.hasPrefix("took the central's database as incarnation"), "\(restored.err)")
-        #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队").status == 0)
-
-        // The device learns of the new incarnation at its next sync and sends its report again.
-        let again = try await ServerProcess.start(db: served.db, in: served.directory)
-        defer { again.stop() }
-        let client2 = SyncClient(baseURL: again.url, token: served.tokens[0])
-        _ = try await SyncRound.run(field, client: client2, files: false)
-        _ = try await SyncRound.run(field, client: client2, files: false)
-        let held = try await PostgresCentral.reports(matching: ReportFilter(unit: "squad-1"), at: address).map(\.id)
-        #expect(held.contains(report.id))
-        #expect(try await PostgresCentral.digest(unit: "squad-1", at: address).digest == (try field.replica.digest(unit: "squad-1")))
-    }
-
-    @Test("edits of seventy follow-ups in one push are all taken", arguments: CentralKind.underTest)
-    func seventyFollowUps(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        let field = try FieldReplica.inMemory(unit: "squad-1")
-        let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
-        _ = try await SyncRound.run(field, client: client, files: false)
-        var followUps: [String] = []
-        for i in 0..<70 {
-            let first = try field.replica.draft(ReportContent(category: .emergency, title: "首报\(i)", body: "事件"), by: "drafter-1")
-            followUps.append(
-                try field.replica.draft(ReportContent(category: .emergency, title: "续报\(i)", body: "进展", followUpOf: first.id), by: "drafter-1").id)
+        @Test(
+            "one file named twice under two media types, in a change another device's push releases: that push is taken",
+            arguments: CentralKind.underTest)
+        func fileNamedTwiceReleased(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            let devices = try await served.devices()
+            let (a, clientA, b, clientB) = (devices[0].field, devices[0].client, devices[1].field, devices[1].client)
+            let report = try a.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
+            let other = try a.replica.draft(ReportContent(category: .dynamic, title: "另一篇", body: "正文"), by: "drafter-1")
+            _ = try await SyncRound.run(a, client: clientA, files: false)
+            _ = try await SyncRound.run(b, client: clientB, files: false)
+            let hash = BlobHash(hex: String(repeating: "ab", count: 32))!
+            try a.replica.noteHeld(BlobReference(hash: hash, size: 10, mediaType: "image/png"))
+            var patch = ReportPatch()
+            patch.attachments = [
+                Attachment(name: "a.png", kind: .photo, caption: "现场", blob: BlobReference(hash: hash, size: 10, mediaType: "image/png")),
+                Attachment(name: "a.jpg", kind: .photo, caption: "现场", blob: BlobReference(hash: hash, size: 10, mediaType: "image/jpeg")),
+            ]
+            _ = try a.replica.edit(report.id, with: patch, by: "drafter-1")
+            // Made by hand to wait for device B's next write of the other report.
+            var change = try a.nextPush(limit: 10).map(\.change)[0]
+            change.requires = [RecordDot(record: other.id, dot: Dot(replica: try b.replica.identity().replicaID, counter: 1))]
+            let waiting = try await clientA.push([change])
+            #expect(waiting.results.map(\.status) == [.waiting])
+            var edit = ReportPatch()
+            edit.body = "B 改了另一篇"
+            _ = try b.replica.edit(other.id, with: edit, by: "drafter-1")
+            let released = try await clientB.push(try b.nextPush(limit: 10).map(\.change))
+            #expect(released.results.map(\.status) == [.accepted])
         }
-        _ = try await SyncRound.run(field, client: client, files: false)
-        var patch = ReportPatch()
-        patch.title = "续报（改）"
-        for id in followUps { _ = try field.replica.edit(id, with: patch, by: "drafter-1") }
-        let answer = try await client.push(try field.nextPush(limit: 1000).map(\.change))
-        #expect(answer.results.count == 70 && answer.results.allSatisfy { $0.status == .accepted })
-    }
-
-    @Test(
-        "one file named twice under two media types, in a change another device's push releases: that push is taken",
-        arguments: CentralKind.underTest)
-    func fileNamedTwiceReleased(kind: CentralKind) async throws {
-        let served = try await Self.serve(kind)
-        defer { served.end() }
-        let a = try FieldReplica.inMemory(unit: "squad-1")
-        let b = try FieldReplica.inMemory(unit: "squad-1")
-        let clientA = SyncClient(baseURL: served.server.url, token: served.tokens[0])
-        let clientB = SyncClient(baseURL: served.server.url, token: served.tokens[1])
-        _ = try await SyncRound.run(a, client: clientA, files: false)
-        _ = try await SyncRound.run(b, client: clientB, files: false)
-        let report = try a.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
-        let other = try a.replica.draft(ReportContent(category: .dynamic, title: "另一篇", body: "正文"), by: "drafter-1")
-        _ = try await SyncRound.run(a, client: clientA, files: false)
-        _ = try await SyncRound.run(b, client: clientB, files: false)
-        let hash = BlobHash(hex: String(repeating: "ab", count: 32))!
-        try a.replica.noteHeld(BlobReference(hash: hash, size: 10, mediaType: "image/png"))
-        var patch = ReportPatch()
-        patch.attachments = [
-            Attachment(name: "a.png", kind: .photo, caption: "现场", blob: BlobReference(hash: hash, size: 10, mediaType: "image/png")),
-            Attachment(name: "a.jpg", kind: .photo, caption: "现场", blob: BlobReference(hash: hash, size: 10, mediaType: "image/jpeg")),
-        ]
-        _ = try a.replica.edit(report.id, with: patch, by: "drafter-1")
-        // Made by hand to wait for device B's next write of the other report.
-        var change = try a.nextPush(limit: 10).map(\.change)[0]
-        change.requires = [RecordDot(record: other.id, dot: Dot(replica: try b.replica.identity().replicaID, counter: 1))]
-        let waiting = try await clientA.push([change])
-        #expect(waiting.results.map(\.status) == [.waiting])
-        var edit = ReportPatch()
-        edit.body = "B 改了另一篇"
-        _ = try b.replica.edit(other.id, with: edit, by: "drafter-1")
-        let released = try await clientB.push(try b.nextPush(limit: 10).map(\.change))
-        #expect(released.results.map(\.status) == [.accepted])
     }
 }
