@@ -108,7 +108,7 @@ public struct OfficeJudgement {
         let due = solicitations.filter { period.contains(BureauTime.dueInstant($0.deadline, in: zone), in: zone) }
         let after: TimeInterval = policy.deadlines.recurring.isEmpty ? 0 : 31 * 86_400
         return try source.reportFacts(
-            OfficeCandidates(window: DateInterval(start: start, end: end.addingTimeInterval(after)), unfinishedBefore: end, solicitations: Array(Set(due.map(\.id)))),
+            OfficeCandidates(window: DateInterval(start: start, end: end.addingTimeInterval(after)), unfinishedBefore: end, solicitations: Set(due.map(\.id)).sorted()),
             units: units, policy: policy)
     }
 

@@ -75,6 +75,9 @@ extension Replica {
     /// signed off and not returned (a draft answer still in the unit may be chased).
     public func remind(_ idOrPrefix: String, unit: String, note: String? = nil, by actorID: String) throws -> SolicitationReminder {
         try session { s in
+            // Who may chase is asked before which solicitation is meant, as before the rule was shared.
+            try Permissions.check(.issueSolicitation, at: s.role)
+            try Permissions.check(.issueSolicitation, by: try Self.member(actorID, s.db), onUnit: try Self.member(actorID, s.db).unit, at: s.role)
             let solicitation = try Self.solicitation(idOrPrefix, unit: unit, s.db)
             let answer = try String.fetchOne(s.db, sql: Self.sentAnswerQuery(.sqlite), arguments: [unit, solicitation.id])
             return try Self.remind(

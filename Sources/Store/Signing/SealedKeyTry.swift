@@ -51,6 +51,6 @@ public struct SealedKeyTry: Sendable {
 
     /// The refusal when `member` has no key in force to try.
     public static func noKey(_ member: String) -> ReportSyncError {
-        ReportSyncError(.forbidden, "\(member) has no signing key in force on this device; set up one with report-cli key setup")
+        ReportSyncError(.forbidden, "\(member) has no signing key in force on this device; set one up with report-cli key setup")
     }
 }
