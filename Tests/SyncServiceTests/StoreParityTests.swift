@@ -33,6 +33,17 @@ extension EndToEndTests {
                 return devices
             }
 
+            /// Runs `report-cli` in the test's folder; its output trimmed.
+            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) { try run("report-cli", arguments) }
+
+            /// Runs `syncd` in the test's folder; its output trimmed.
+            func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) { try run("syncd", arguments) }
+
+            private func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+                let result = try Binaries.run(tool, arguments, in: directory)
+                return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
+            }
+
             /// Stops the server and removes the test's folder.
             func end() {
                 server.stop()
@@ -87,50 +98,46 @@ extension EndToEndTests {
         func officeSteps(kind: CentralKind) async throws {
             let served = try await Self.serve(kind)
             defer { served.end() }
-            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-                let result = try Binaries.run("report-cli", arguments, in: served.directory)
-                return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
-            }
-            _ = try cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+            _ = try served.cli("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
             try Binaries.setUpKeys(["drafter-1", "head-1", "leader-1"], on: "field.sqlite", central: served.db, in: served.directory)
             try Binaries.setUpKeys(["editor"], on: served.db, central: served.db, in: served.directory)
-            _ = try cli("sync", "--db", "field.sqlite")
-            let id = try cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "夜查", "--body", "正文").out
+            _ = try served.cli("sync", "--db", "field.sqlite")
+            let id = try served.cli("draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "夜查", "--body", "正文").out
             for (step, member) in [("submit", "drafter-1"), ("review", "head-1"), ("sign", "leader-1")] {
-                #expect(try cli(step, id, "--db", "field.sqlite", "--as", member).status == 0)
+                #expect(try served.cli(step, id, "--db", "field.sqlite", "--as", member).status == 0)
             }
-            _ = try cli("sync", "--db", "field.sqlite")
-            #expect(try cli("list", "--db", served.db, "--state", "received").out.contains(id))
+            _ = try served.cli("sync", "--db", "field.sqlite")
+            #expect(try served.cli("list", "--db", served.db, "--state", "received").out.contains(id))
 
             try "not-the-pin\n".write(to: served.directory.appendingPathComponent("wrong-pin"), atomically: true, encoding: .utf8)
-            let wrong = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--pin-file", "wrong-pin")
+            let wrong = try served.cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--pin-file", "wrong-pin")
             #expect(wrong.status == 1 && wrong.err == "error: wrong PIN for editor's key (1 in a row)\n", "\(wrong.err)")
-            let adopted = try cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--outlet", "快报")
+            let adopted = try served.cli("adopt", String(id.prefix(13)), "--db", served.db, "--as", "editor", "--level", "city", "--outlet", "快报")
             #expect(adopted.status == 0 && adopted.out.hasSuffix("now adopted"), "\(adopted.err)")
-            let returned = try cli("return", id, "--db", served.db, "--as", "editor", "--comment", "改")
+            let returned = try served.cli("return", id, "--db", served.db, "--as", "editor", "--comment", "改")
             #expect(returned.status == 1 && returned.err.contains("cannot return a report that is adopted"), "\(returned.err)")
-            let drafter = try cli("archive", id, "--db", served.db, "--as", "drafter-1")
+            let drafter = try served.cli("archive", id, "--db", served.db, "--as", "drafter-1")
             #expect(drafter.status == 1 && drafter.err.contains("a drafter may not archive"), "\(drafter.err)")
 
-            let score = try cli("score", "--db", served.db, "--explain")
+            let score = try served.cli("score", "--db", served.db, "--explain")
             #expect(score.status == 0 && score.out.contains("+2      adoption  「夜查」 adopted at city level by 快报"), "\(score.out)\(score.err)")
-            let quota = try cli("quota", "--db", served.db, "--json")
+            let quota = try served.cli("quota", "--db", served.db, "--json")
             #expect(quota.status == 0 && quota.out.contains("\"submitted\" : 1"), "\(quota.out)\(quota.err)")
-            let bulletin = try cli("bulletin", "--db", served.db, "--format", "csv")
+            let bulletin = try served.cli("bulletin", "--db", served.db, "--format", "csv")
             #expect(bulletin.status == 0 && bulletin.out.contains("squad-1,一中队,1,"), "\(bulletin.out)\(bulletin.err)")
-            let deadlines = try cli("deadlines", "--db", served.db, "--all")
+            let deadlines = try served.cli("deadlines", "--db", served.db, "--all")
             #expect(deadlines.status == 0 && deadlines.out.contains("met"), "\(deadlines.out)\(deadlines.err)")
-            let shown = try cli("show", String(id.prefix(13)), "--db", served.db)
+            let shown = try served.cli("show", String(id.prefix(13)), "--db", served.db)
             #expect(shown.status == 0 && shown.out.contains("adopt by editor: signature verified"), "\(shown.out)\(shown.err)")
-            let history = try cli("history", id, "--db", served.db)
+            let history = try served.cli("history", id, "--db", served.db)
             #expect(history.status == 0 && history.out.contains("adopt: received → adopted (city level, 快报)"), "\(history.out)\(history.err)")
 
-            _ = try cli("sync", "--db", "field.sqlite")
-            #expect(try cli("list", "--db", "field.sqlite", "--state", "adopted").out.contains(id))
+            _ = try served.cli("sync", "--db", "field.sqlite")
+            #expect(try served.cli("list", "--db", "field.sqlite", "--state", "adopted").out.contains(id))
             // The device shows the same signed steps as the central.
-            #expect(try cli("show", id, "--db", "field.sqlite").out.hasSuffix(shown.out.components(separatedBy: "signed steps:").last ?? "-"))
-            let central = try cli("digest", "--db", served.db, "--unit", "squad-1")
-            let field = try cli("digest", "--db", "field.sqlite", "--unit", "squad-1")
+            #expect(try served.cli("show", id, "--db", "field.sqlite").out.hasSuffix(shown.out.components(separatedBy: "signed steps:").last ?? "-"))
+            let central = try served.cli("digest", "--db", served.db, "--unit", "squad-1")
+            let field = try served.cli("digest", "--db", "field.sqlite", "--unit", "squad-1")
             #expect(central.status == 0 && central.out == field.out, "\(central.err)")
         }
 
@@ -159,28 +166,25 @@ extension EndToEndTests {
                 payload: .transition(TransitionStep(action: .submit, from: .draft, to: .awaitingReview, role: .drafter, comment: nil, sawContent: report.contentDot)))
             #expect(try await clientA.push([forged]).results.map(\.status) == [.rejected])
 
-            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-                try Binaries.run("report-cli", arguments, in: served.directory)
-            }
-            let list = try cli("conflicts", "list", "--db", served.db, "--json")
+            let list = try served.cli("conflicts", "list", "--db", served.db, "--json")
             #expect(list.status == 0, "\(list.err)")
             let entries = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]] ?? []
             #expect(Set(entries.compactMap { $0["kind"] as? String }) == ["field-value", "rejected-by-central"], "\(list.out)")
             let field = try #require(entries.first { $0["kind"] as? String == "field-value" }?["id"] as? String)
-            let shown = try cli("conflicts", "show", String(field.prefix(5)), "--db", served.db)
+            let shown = try served.cli("conflicts", "show", String(field.prefix(5)), "--db", served.db)
             #expect(shown.status == 0 && shown.out.contains("夜间巡查") && shown.out.contains("夜查情况") && shown.out.contains("word diff"), "\(shown.out)\(shown.err)")
-            let refused = try cli("conflicts", "list", "--db", served.db, "--kind", "rejected-by-central", "--report", String(report.id.prefix(13)))
+            let refused = try served.cli("conflicts", "list", "--db", served.db, "--kind", "rejected-by-central", "--report", String(report.id.prefix(13)))
             #expect(refused.status == 0 && refused.out.contains("1 listed, 1 open"), "\(refused.out)\(refused.err)")
-            let none = try cli("conflicts", "show", "zzzz", "--db", served.db)
+            let none = try served.cli("conflicts", "show", "zzzz", "--db", served.db)
             #expect(none.status == 1 && none.err == "error: no conflict zzzz in this replica; see report-cli conflicts list\n", "\(none.err)")
 
             // The refusal dismissed by the central office: one conflict stays open.
             let refusal = try #require(entries.first { $0["kind"] as? String == "rejected-by-central" }?["id"] as? String)
-            let kept = try cli("conflicts", "resolve", refusal, "--keep", "loser", "--db", served.db, "--as", "editor")
+            let kept = try served.cli("conflicts", "resolve", refusal, "--keep", "loser", "--db", served.db, "--as", "editor")
             #expect(kept.status == 1 && kept.err.contains("it cannot be kept"), "\(kept.err)")
-            let dismissed = try cli("conflicts", "resolve", refusal, "--keep", "winner", "--db", served.db, "--as", "editor")
+            let dismissed = try served.cli("conflicts", "resolve", refusal, "--keep", "winner", "--db", served.db, "--as", "editor")
             #expect(dismissed.status == 0 && dismissed.out.contains("resolved (dismissed) by editor"), "\(dismissed.out)\(dismissed.err)")
-            let stats = try cli("conflicts", "stats", "--db", served.db, "--json")
+            let stats = try served.cli("conflicts", "stats", "--db", served.db, "--json")
             #expect(stats.status == 0 && stats.out.contains("\"open\" : 1") && stats.out.contains("\"resolved\" : 1"), "\(stats.out)\(stats.err)")
         }
 
@@ -190,24 +194,20 @@ extension EndToEndTests {
         func solicitationChased(kind: CentralKind) async throws {
             let served = try await Self.serve(kind)
             defer { served.end() }
-            func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-                let result = try Binaries.run("report-cli", arguments, in: served.directory)
-                return (result.status, result.out.trimmingCharacters(in: .whitespacesAndNewlines), result.err)
-            }
             let format = DateFormatter()
             format.timeZone = TimeZone(identifier: "Asia/Shanghai")
             format.dateFormat = "yyyy-MM-dd'T'HH:mm"
             let due = format.string(from: Date().addingTimeInterval(7 * 86_400))
-            let issued = try cli(
+            let issued = try served.cli(
                 "solicit", "new", "--db", served.db, "--as", "editor", "--topic", "冬季防火", "--units", "squad-1", "--deadline", due, "--contact", "陈 123")
             #expect(issued.status == 0 && issued.out.count == 36, "\(issued.err)")
-            let past = try cli("solicit", "new", "--db", served.db, "--as", "editor", "--topic", "旧", "--units", "squad-1", "--deadline", "2020-01-01T09:00", "--contact", "陈")
+            let past = try served.cli("solicit", "new", "--db", served.db, "--as", "editor", "--topic", "旧", "--units", "squad-1", "--deadline", "2020-01-01T09:00", "--contact", "陈")
             #expect(past.status == 1 && past.err.contains("is already past"), "\(past.err)")
-            let chased = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-1", "--db", served.db, "--as", "editor", "--note", "请于今日报送")
+            let chased = try served.cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-1", "--db", served.db, "--as", "editor", "--note", "请于今日报送")
             #expect(chased.status == 0 && chased.out.hasPrefix("chased squad-1"), "\(chased.err)")
-            let nowhere = try cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-9", "--db", served.db, "--as", "editor")
+            let nowhere = try served.cli("solicit", "remind", String(issued.out.prefix(13)), "--unit", "squad-9", "--db", served.db, "--as", "editor")
             #expect(nowhere.status == 1 && nowhere.err.contains("was sent to squad-9"), "\(nowhere.err)")
-            let list = try cli("solicit", "list", "--db", served.db)
+            let list = try served.cli("solicit", "list", "--db", served.db)
             #expect(list.status == 0 && list.out.contains("冬季防火") && list.out.contains("none yet") && list.out.contains("1×"), "\(list.out)\(list.err)")
 
             let field = try FieldReplica.inMemory(unit: "squad-1")
@@ -220,16 +220,13 @@ extension EndToEndTests {
         func unitAndMemberAdded(kind: CentralKind) async throws {
             let served = try await Self.serve(kind)
             defer { served.end() }
-            func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-                try Binaries.run("syncd", arguments, in: served.directory)
-            }
-            #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队").status == 0)
-            #expect(try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter").status == 0)
-            let again = try syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队")
+            #expect(try served.syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队").status == 0)
+            #expect(try served.syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter").status == 0)
+            let again = try served.syncd("unit", "add", "--db", served.db, "--id", "squad-9", "--name", "九中队")
             #expect(again.status == 1 && again.err == "error: unit squad-9 already exists\n", "\(again.err)")
-            let twice = try syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter")
+            let twice = try served.syncd("member", "add", "--db", served.db, "--id", "zhou", "--name", "周", "--unit", "squad-9", "--role", "drafter")
             #expect(twice.status == 1 && twice.err.contains("member zhou already exists (周, drafter)"), "\(twice.err)")
-            let nowhere = try syncd("member", "add", "--db", served.db, "--id", "wu", "--name", "吴", "--unit", "squad-0", "--role", "drafter")
+            let nowhere = try served.syncd("member", "add", "--db", served.db, "--id", "wu", "--name", "吴", "--unit", "squad-0", "--role", "drafter")
             #expect(nowhere.status == 1 && nowhere.err.contains("unit squad-0 is unknown"), "\(nowhere.err)")
 
             let field = try FieldReplica.inMemory(unit: "squad-1")
@@ -275,16 +272,13 @@ extension EndToEndTests {
             let field = try FieldReplica.inMemory(unit: "squad-1")
             let client = SyncClient(baseURL: served.server.url, token: served.tokens[0])
             _ = try await SyncRound.run(field, client: client, files: false)
-            func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-                try Binaries.run("syncd", arguments, in: served.directory)
-            }
             // The copy (as a dump would be) taken before the central issues more dots; then put back over it.
             served.server.stop()
             let address = try PostgresAddress(parsing: served.db)
             let cluster = try PostgresAddress(parsing: TestPostgres.url(), environment: [:])
             let dump = address.database + "_dump"
             try await PostgresDatabase.with(cluster, migrating: false) { try await $0.run("CREATE DATABASE \(dump) TEMPLATE \(address.database)") }
-            #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-2", "--name", "二中队").status == 0)
+            #expect(try served.syncd("unit", "add", "--db", served.db, "--id", "squad-2", "--name", "二中队").status == 0)
             let report = try field.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "正文"), by: "drafter-1")
             let server = try await ServerProcess.start(db: served.db, in: served.directory)
             _ = try await SyncRound.run(field, client: SyncClient(baseURL: server.url, token: served.tokens[0]), files: false)
@@ -294,11 +288,11 @@ extension EndToEndTests {
                 try await db.run("ALTER DATABASE \(dump) RENAME TO \(address.database)")
             }
 
-            let refused = try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队")
+            let refused = try served.syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队")
             #expect(refused.status == 1 && refused.err.contains("it was put back from an older copy") && refused.err.contains("syncd restore --db URL"), "\(refused.err)")
-            let restored = try syncd("restore", "--db", served.db)
+            let restored = try served.syncd("restore", "--db", served.db)
             #expect(restored.status == 0 && restored.out.hasPrefix("took the central's database as incarnation"), "\(restored.err)")
-            #expect(try syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队").status == 0)
+            #expect(try served.syncd("unit", "add", "--db", served.db, "--id", "squad-4", "--name", "四中队").status == 0)
 
             // The device learns of the new incarnation at its next sync and sends its report again.
             let again = try await ServerProcess.start(db: served.db, in: served.directory)
