@@ -34,6 +34,7 @@ struct Bench: AsyncParsableCommand {
         var push: PushBenchmark.Result?
         var postgresPush: PostgresPushBenchmark.Result?
         var postgresLoad: PostgresLoadBenchmark.Result?
+        var postgresIncremental: [PostgresIncrementalBenchmark.Point] = []
         var incremental: [IncrementalBenchmark.Point] = []
         var memory: MemoryBenchmark.Result?
         var wire: WireBenchmark.Result?
@@ -44,7 +45,7 @@ struct Bench: AsyncParsableCommand {
         var files: FileBenchmark.Result?
 
         enum CodingKeys: String, CodingKey {
-            case date, quick, merge, peers, apply, push, postgresPush, postgresLoad, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
+            case date, quick, merge, peers, apply, push, postgresPush, postgresLoad, postgresIncremental, incremental, memory, wire, load, separatedLoad, httpCeiling, desk, files
         }
 
         /// Every key is written, `null` for a part that did not run, so `--quick` and full runs have the same keys.
@@ -58,6 +59,7 @@ struct Bench: AsyncParsableCommand {
             try c.encode(push, forKey: .push)
             try c.encode(postgresPush, forKey: .postgresPush)
             try c.encode(postgresLoad, forKey: .postgresLoad)
+            try c.encode(postgresIncremental, forKey: .postgresIncremental)
             try c.encode(incremental, forKey: .incremental)
             try c.encode(memory, forKey: .memory)
             try c.encode(wire, forKey: .wire)
@@ -69,10 +71,11 @@ struct Bench: AsyncParsableCommand {
         }
     }
 
-    /// The PostgreSQL part runs when a cluster is given (and, with `--only`, when it is named); it needs the push's figure.
+    /// The PostgreSQL part runs when a cluster is given (and, with `--only`, when it is named); it needs the
+    /// push's figure and the incremental part's centrals.
     func runs(_ part: Part) -> Bool {
         if part == .postgres { return postgres != nil && (only.isEmpty || only.contains(.postgres)) }
-        if part == .push, runs(.postgres) { return true }
+        if part == .push || part == .incremental, runs(.postgres) { return true }
         return only.isEmpty || only.contains(part)
     }
 
@@ -102,6 +105,10 @@ struct Bench: AsyncParsableCommand {
         let sizes = quick ? [1_000, 10_000] : [10_000, 100_000, 1_000_000]
         if runs(.incremental) || runs(.memory) {
             figures.incremental = try await IncrementalBenchmark.run(sizes: sizes, changes: 100, in: directory)
+        }
+        if runs(.postgres), let postgres, let smallest = sizes.first, let largest = sizes.last {
+            figures.postgresIncremental = try await PostgresIncrementalBenchmark.run(
+                sizes: [smallest, largest], changes: 100, cluster: postgres, in: directory)
         }
         if runs(.memory), let largest = sizes.last {
             figures.memory = try await MemoryBenchmark.run(

@@ -39,6 +39,14 @@ struct BenchTable {
                     times(point.roundMilliseconds / first.roundMilliseconds), "≤ 1.5× at 1M")
             }
         }
+        if let first = f.postgresIncremental.first {
+            for point in f.postgresIncremental {
+                add(
+                    "100-change sync into \(point.centralReports) reports on PostgreSQL", String(format: "%.1f ms", point.roundMilliseconds),
+                    "into \(first.centralReports): " + String(format: "%.1f ms", first.roundMilliseconds),
+                    times(point.roundMilliseconds / first.roundMilliseconds), "≤ 1.5× at 1M")
+            }
+        }
         if let m = f.memory {
             add("central peak RSS, \(m.centralReports) reports, \(m.pulledChanges) pulled", String(format: "%.0f MiB", m.peakRSSMebibytes),
                 "", "", "< 256 MiB at 1M")

@@ -38,9 +38,10 @@ enum PostgresLoadBenchmark {
         try center.replica.close()
         let http = LoadBenchmark.httpClient(devices: devices)
         do {
-            let sqlite = try await load([path], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
-            let one = try await load([copies[0].url], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
-            let two = try await load([copies[1].url, copies[1].url], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
+            let sqlite = try await load([(path, [:])], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
+            let one = try await load([copies[0].forChildProcess], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
+            let two = try await load(
+                [copies[1].forChildProcess, copies[1].forChildProcess], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
             try await http.shutdown()
             return Result(
                 sqlite: sqlite, postgresOneServer: one, postgresTwoServers: two, twoOverOne: two.roundsPerSecond / one.roundsPerSecond,
@@ -51,12 +52,14 @@ enum PostgresLoadBenchmark {
         }
     }
 
-    /// Starts one `syncd serve` per entry of `databases`, spreads the devices over them, runs the rounds, stops them.
-    private static func load(_ databases: [String], tokens: [String], rounds: Int, syncd: URL, http: HTTPClient) async throws -> LoadBenchmark.Rounds {
+    /// Starts one `syncd serve` per entry of `databases` (its `--db` and what its environment adds), spreads
+    /// the devices over them, runs the rounds, stops them.
+    private static func load(
+        _ databases: [(url: String, environment: [String: String])], tokens: [String], rounds: Int, syncd: URL, http: HTTPClient) async throws -> LoadBenchmark.Rounds {
         var servers: [SyncdProcess] = []
         defer { for server in servers { server.stop() } }
         for db in databases {
-            servers.append(try await SyncdProcess.start(syncd, db: db) { SyncClient(baseURL: $0, token: tokens[0], http: http) })
+            servers.append(try await SyncdProcess.start(syncd, db: db.url, environment: db.environment) { SyncClient(baseURL: $0, token: tokens[0], http: http) })
         }
         let clients = try await LoadBenchmark.firstPulls(
             tokens.enumerated().map { d, token in SyncClient(baseURL: "http://127.0.0.1:\(servers[d % servers.count].port)", token: token, http: http) })

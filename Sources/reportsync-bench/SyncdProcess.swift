@@ -14,9 +14,11 @@ struct SyncdProcess {
         return FileManager.default.isExecutableFile(atPath: syncd.path) ? syncd : nil
     }
 
-    /// Starts `syncd serve --db path`, under `taskset -c cpus` when `cpus` is given, and waits until
-    /// `client` (made for its URL) gets an answer.
-    static func start(_ syncd: URL, db path: String, cpus: String? = nil, client: (String) -> SyncClient) async throws -> SyncdProcess {
+    /// Starts `syncd serve --db path`, under `taskset -c cpus` when `cpus` is given, with `environment`
+    /// added to this process's, and waits until `client` (made for its URL) gets an answer.
+    static func start(
+        _ syncd: URL, db path: String, cpus: String? = nil, environment: [String: String] = [:], client: (String) -> SyncClient
+    ) async throws -> SyncdProcess {
         let port = Int.random(in: 20_000...60_000)
         let server = Process()
         let serve = ["serve", "--db", path, "--listen", "127.0.0.1:\(port)"]
@@ -27,6 +29,7 @@ struct SyncdProcess {
             server.executableURL = syncd
             server.arguments = serve
         }
+        server.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
