@@ -15,6 +15,7 @@ public final class PostgresCentral: CentralStore, Sendable {
     private let files: String?
     private let logger: Logger
     private let pulls = PullCursors()
+    let pushGroups = PostgresPushGroups()
 
     /// A central on the database at `address` (set up by `syncd migrate`), serving attachments' files from
     /// the folder `files` when given.
@@ -67,29 +68,57 @@ public final class PostgresCentral: CentralStore, Sendable {
         try await database { try await $0.enrollment(token: token) }
     }
 
+    /// A push's first attempt waits for the pushes that arrive with it and is written in their group
+    /// (`PostgresPushGroups`); an attempt that withholds reports for secrecy (`SecrecyPasses`) is written alone.
     public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
-        let now = Date()
-        var passes = SecrecyPasses(changes, policy: try await database { try await $0.policy(at: now) })
-        while let withheld = passes.next() {
+        var passes: SecrecyPasses?
+        do {
+            return try await pushGroups.push(changes, from: device) { group in await self.mergeGroup(group) }
+        } catch let secret as StaysSecret {
+            let now = Date()
+            passes = SecrecyPasses(changes, policy: try await database { try await $0.policy(at: now) })
+            _ = passes?.next()
+            try passes?.failed(secret)
+        }
+        while let withheld = passes?.next() {
             do {
-                return try await merge(PushMerge(changes, from: device, withholding: withheld, keepingSecret: false), changes, device, now)
+                return try await merge([PushMerge(changes, from: device, withholding: withheld, keepingSecret: false)], Date())[0]
             } catch let secret as StaysSecret {
-                try passes.failed(secret)
+                try passes?.failed(secret)
             }
         }
         throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
     }
 
-    /// One attempt at a push in one transaction, the ledger loaded under the feed's lock.
-    private func merge(_ push: PushMerge, _ changes: [Change], _ device: Enrollment, _ now: Date) async throws -> [PushResult] {
+    /// Writes a group of first attempts on one engine in one transaction; when that fails, each push alone.
+    /// True when the group was written together.
+    private func mergeGroup(_ group: [PostgresPushGroups.Waiting]) async -> Bool {
+        let pushes = group.map { PushMerge($0.changes, from: $0.device, withholding: [], keepingSecret: false) }
+        if group.count > 1, let answers = try? await merge(pushes, Date()) {
+            for (waiting, answer) in zip(group, answers) { waiting.resume(with: .success(answer)) }
+            return true
+        }
+        for (waiting, push) in zip(group, pushes) {
+            let answer: Result<[PushResult], any Error>
+            do { answer = .success(try await merge([push], Date())[0]) } catch { answer = .failure(error) }
+            waiting.resume(with: answer)
+        }
+        return group.count == 1
+    }
+
+    /// Attempts at pushes, one after the other on one engine, in one transaction under the feed's lock
+    /// (the ledger loaded under it): each push's answers, or the first error (then nothing was written).
+    private func merge(_ pushes: [PushMerge], _ now: Date) async throws -> [[PushResult]] {
         try await database { db in
             try await db.transaction { db in
                 let state = try await db.lockForWrite()
-                let ledger = try await PostgresLedger.loading(for: changes, unit: device.unit, now: now, state, db)
+                let ledger = try await PostgresLedger.loading(for: pushes.map { ($0.changes, $0.device.unit) }, now: now, state, db)
+                let policy = try state.policy(at: now)
                 return try await PostgresApply.run(
-                    db, state, now: now, asking: changes, ledger: ledger, check: push.leftSecret(under: try state.policy(at: now))
-                ) {
-                    engine in try push.run(engine: engine, ledger: ledger)
+                    db, state, now: now, asking: pushes.flatMap(\.changes), ledger: ledger,
+                    check: { effects in for push in pushes { try push.leftSecret(under: policy)(effects) } }
+                ) { engine in
+                    try pushes.map { try $0.run(engine: engine, ledger: ledger) }
                 }
             }
         }

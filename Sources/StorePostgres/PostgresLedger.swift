@@ -53,12 +53,20 @@ final class PostgresLedger: CentralLedger {
     /// A ledger of the central in `db` (whose lock's `state` the caller holds), with what a push of
     /// `changes` by a device of `unit` is sure to ask.
     static func loading(for changes: [Change], unit: String, now: Date, _ state: CentralState, _ db: PostgresDatabase) async throws -> PostgresLedger {
+        try await loading(for: [(changes, unit)], now: now, state, db)
+    }
+
+    /// A ledger with what each of `pushes` (its changes, and the unit of the device that sent them) is sure to ask.
+    static func loading(
+        for pushes: [(changes: [Change], unit: String)], now: Date, _ state: CentralState, _ db: PostgresDatabase
+    ) async throws -> PostgresLedger {
         let ledger = PostgresLedger(
             bureau: try state.require(.unitID), replicaID: try state.require(.replicaID),
             previous: state.value(.previousReplicaIDs)?.split(separator: ",").map(String.init) ?? [],
             serverKey: state.value(.serverSigningKey))
-        var facts: Set<Fact> = [.scope(unit), .registration(Calendar(identifier: .gregorian).component(.year, from: now))]
-        for change in changes {
+        var facts: Set<Fact> = Set(pushes.map { .scope($0.unit) })
+        facts.insert(.registration(Calendar(identifier: .gregorian).component(.year, from: now)))
+        for change in pushes.flatMap(\.changes) {
             facts.insert(.member(change.actor))
             facts.insert(.refusal(change.dot))
             // Whether a replica wrote for other units is asked only of one not bound yet: loaded when asked.

@@ -27,10 +27,6 @@ final class PushGroups: Sendable {
     private let queue = NIOLockedValueBox(Queue())
     private let replica: Replica
 
-    /// A group stops taking pushes once it holds this many changes (it takes at least one push), so
-    /// that the first push of a group is not kept waiting behind a long transaction.
-    static let changesPerGroup = 2_000
-
     init(_ replica: Replica) { self.replica = replica }
 
     /// How many pushes wait for the next group (for tests).
@@ -65,12 +61,7 @@ final class PushGroups: Sendable {
                 queue.draining = false
                 return nil
             }
-            var taken = 0
-            var changes = 0
-            while taken < queue.waiting.count, taken == 0 || changes + queue.waiting[taken].changes <= Self.changesPerGroup {
-                changes += queue.waiting[taken].changes
-                taken += 1
-            }
+            let taken = GroupCommit.taken(of: queue.waiting.map(\.changes))
             defer { queue.waiting.removeFirst(taken) }
             return Array(queue.waiting.prefix(taken))
         }

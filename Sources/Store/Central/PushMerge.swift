@@ -7,8 +7,8 @@ import SyncCore
 /// central receives. It runs on the batch's merge engine and its `CentralLedger`; what it decides is
 /// written by the store with the engine's effects.
 public struct PushMerge {
-    let changes: [Change]
-    let device: Enrollment
+    public let changes: [Change]
+    public let device: Enrollment
     /// Reports whose changes this attempt answers `held` (`SecrecyPasses`).
     let withheld: Set<String>
     /// A bundle: how a report kept off the network reaches the central.
