@@ -106,22 +106,8 @@ public final class PostgresCentral: CentralStore, Sendable {
         return group.count == 1
     }
 
-    /// Attempts at pushes, one after the other on one engine, in one transaction under the feed's lock
-    /// (the ledger loaded under it): each push's answers, or the first error (then nothing was written).
     private func merge(_ pushes: [PushMerge], _ now: Date) async throws -> [[PushResult]] {
-        try await database { db in
-            try await db.transaction { db in
-                let state = try await db.lockForWrite()
-                let ledger = try await PostgresLedger.loading(for: pushes.map { ($0.changes, $0.device.unit) }, now: now, state, db)
-                let policy = try state.policy(at: now)
-                return try await PostgresApply.run(
-                    db, state, now: now, asking: pushes.flatMap(\.changes), ledger: ledger,
-                    check: { effects in for push in pushes { try push.leftSecret(under: policy)(effects) } }
-                ) { engine in
-                    try pushes.map { try $0.run(engine: engine, ledger: ledger) }
-                }
-            }
-        }
+        try await database { try await $0.merge(pushes, now: now) }
     }
 
     public func feed(after: Int64, limit: Int, token: String) async throws -> FeedSlice {
@@ -143,20 +129,7 @@ public final class PostgresCentral: CentralStore, Sendable {
     }
 
     public func bindBundleKey(_ key: BundlePublicKey, token: String) async throws -> BundlePublicKey {
-        _ = try key.checked()
-        return try await database { db in
-            let device = try await db.enrollment(token: token)
-            let hash = CentralReplica.hash(token: token)
-            // Two servers binding at once: the first row stands, and the other compares with it.
-            try await db.run(
-                "INSERT INTO bundle_devices (token_hash, agreement, signing, cursor, bound_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
-                [hash, key.agreement, key.signing, Date().millisecondsSince1970])
-            let row = try await db.randomAccessRows("SELECT agreement, signing FROM bundle_devices WHERE token_hash = $1", [hash])
-            guard let row = row.first else { throw ReportSyncError(.storage, "the device's bundle keys were not kept; try again") }
-            let bound = BundlePublicKey(agreement: try row["agreement"].decode(String.self), signing: try row["signing"].decode(String.self))
-            guard bound == key else { throw CentralReplica.boundToOtherKeys(device: device.device, bound: bound, key: key) }
-            return bound
-        }
+        try await database { db in try await db.bindBundleKey(key, token: token, device: try await db.enrollment(token: token)) }
     }
 
     public func standing(token: String, asking asked: [String]) async throws -> CentralStanding {
@@ -235,4 +208,39 @@ private final class PullCursors: @unchecked Sendable {
     }
 
     func all() -> [String: Int64] { lock.withLock { latest } }
+}
+
+extension PostgresDatabase {
+    /// Attempts at pushes, one after the other on one engine, in one transaction under the feed's lock
+    /// (the ledger loaded under it): each push's answers, or the first error (then nothing was written).
+    func merge(_ pushes: [PushMerge], now: Date) async throws -> [[PushResult]] {
+        try await transaction { db in
+            let state = try await db.lockForWrite()
+            let ledger = try await PostgresLedger.loading(for: pushes.map { ($0.changes, $0.device.unit) }, now: now, state, db)
+            let policy = try state.policy(at: now)
+            return try await PostgresApply.run(
+                db, state, now: now, asking: pushes.flatMap(\.changes), ledger: ledger,
+                check: { effects in for push in pushes { try push.leftSecret(under: policy)(effects) } }
+            ) { engine in
+                try pushes.map { try $0.run(engine: engine, ledger: ledger) }
+            }
+        }
+    }
+
+    /// Binds `key` to the enrolment of `token` (`device`), as `CentralReplica.bindBundleKey` does: at its
+    /// first sync round or by its first bundle; a later key for the same enrolment is refused.
+    @discardableResult
+    func bindBundleKey(_ key: BundlePublicKey, token: String, device: Enrollment) async throws -> BundlePublicKey {
+        _ = try key.checked()
+        let hash = CentralReplica.hash(token: token)
+        // Two servers binding at once: the first row stands, and the other compares with it.
+        try await run(
+            "INSERT INTO bundle_devices (token_hash, agreement, signing, cursor, bound_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+            [hash, key.agreement, key.signing, Date().millisecondsSince1970])
+        let row = try await randomAccessRows("SELECT agreement, signing FROM bundle_devices WHERE token_hash = $1", [hash])
+        guard let row = row.first else { throw ReportSyncError(.storage, "the device's bundle keys were not kept; try again") }
+        let bound = BundlePublicKey(agreement: try row["agreement"].decode(String.self), signing: try row["signing"].decode(String.self))
+        guard bound == key else { throw CentralReplica.boundToOtherKeys(device: device.device, bound: bound, key: key) }
+        return bound
+    }
 }

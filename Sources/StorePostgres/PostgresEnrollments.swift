@@ -49,8 +49,31 @@ extension PostgresDatabase {
     /// What the central holds for `device`'s sync round (`CentralStanding`, but its bundle key); `asked`
     /// are the replica ids the device wrote under.
     func standing(for device: Enrollment, asking asked: [String]) async throws -> CentralStanding {
-        let own = try await rows(
-            "SELECT replica FROM device_replicas WHERE device = $1 ORDER BY bound_at, replica", [device.device], as: String.self)
+        var standing = try await standing(forDevice: device.device, asking: asked)
+        let releases = try await meta(.policyReleases).map { try JSONCoding.value([Declassifications.StoredRelease].self, from: $0) } ?? []
+        standing.releases = releases.isEmpty ? [] : Declassifications.releases(releases, scope: try await unitScope(of: device.unit))
+        return standing
+    }
+
+    /// What the central holds for each of `devices` (ids of devices of one unit), for a bundle to their
+    /// unit, as `CentralIncarnation.standings` reads it from a file: each answered as if it had asked
+    /// about every id bound to the others.
+    func standings(forDevices devices: [String]) async throws -> [String: CentralStanding] {
+        var bound: [String: [String]] = [:]
+        for device in devices { bound[device] = try await replicas(boundTo: device) }
+        var standings: [String: CentralStanding] = [:]
+        for device in devices {
+            standings[device] = try await standing(forDevice: device, asking: devices.filter { $0 != device }.flatMap { bound[$0] ?? [] })
+        }
+        return standings
+    }
+
+    private func replicas(boundTo device: String) async throws -> [String] {
+        try await rows("SELECT replica FROM device_replicas WHERE device = $1 ORDER BY bound_at, replica COLLATE \"C\"", [device], as: String.self)
+    }
+
+    private func standing(forDevice device: String, asking asked: [String]) async throws -> CentralStanding {
+        let own = try await replicas(boundTo: device)
         let earlier = try await meta(.returnableAfter).map { try JSONCoding.value([CentralStanding.Held].self, from: $0) } ?? []
         let current = try await requireMeta(.replicaID)
         let others = Array(asked.prefix(CentralStanding.maxAsked).filter { !own.contains($0) })
@@ -60,16 +83,13 @@ extension PostgresDatabase {
                 holders[try row["replica"].decode(String.self)] = try row["device"].decode(String.self)
             }
         }
-        let elsewhere = others.filter { holders[$0].map { $0 != device.device } ?? false }
+        let elsewhere = others.filter { holders[$0].map { $0 != device } ?? false }
         var held: [CentralStanding.Held] = []
         for replica in own { held.append(CentralStanding.Held(replica: replica, counter: try await highestCounter(of: replica))) }
-        var standing = CentralStanding(
+        return CentralStanding(
             incarnations: try await meta(.incarnations).map { try JSONCoding.value([CentralStanding.Incarnation].self, from: $0) } ?? [],
             top: try await feedHead(), device: held, central: earlier,
             centralNow: CentralStanding.Held(replica: current, counter: try await highestCounter(of: current)), elsewhere: elsewhere)
-        let releases = try await meta(.policyReleases).map { try JSONCoding.value([Declassifications.StoredRelease].self, from: $0) } ?? []
-        standing.releases = releases.isEmpty ? [] : Declassifications.releases(releases, scope: try await unitScope(of: device.unit))
-        return standing
     }
 
     /// The highest counter of `replica` the central holds: applied, waiting or refused.

@@ -23,10 +23,15 @@ extension PostgresDatabase {
     /// The next page of the feed for `unit`'s scope after `after`, at most `limit` changes (and, when a
     /// report came back on the network within the page, its changes from before the cursor).
     func feed(after: Int64, limit: Int, unit: String, now: Date) async throws -> FeedSlice {
+        try await feed(after: after, limit: limit, scope: try await unitScope(of: unit).sorted(), includingSecret: false, now: now)
+    }
+
+    /// The next page of the feed for the units `scope` after `after`; the changes of reports kept off the
+    /// network are left out unless `includingSecret` (for a bundle to the unit), as on a file.
+    func feed(after: Int64, limit: Int, scope: [String], includingSecret: Bool, now: Date) async throws -> FeedSlice {
         let head = try await feedHead()
-        let scope = try await unitScope(of: unit).sorted()
         let offNetwork = Secrecy.offNetwork(under: try await policy(at: now))
-        let condition = CentralReplica.feedCondition(units: "unit = ANY($2)", offNetwork: offNetwork)
+        let condition = CentralReplica.feedCondition(units: "unit = ANY($2)", offNetwork: includingSecret ? nil : offNetwork)
         let rows = try await randomAccessRows(
             "SELECT seq, body FROM changes WHERE seq > $1 AND seq <= $4 AND \(condition) ORDER BY seq LIMIT $3",
             [after, scope, Int64(limit + 1), head])
@@ -42,7 +47,7 @@ extension PostgresDatabase {
             let earlier = try await randomAccessRows(
                 """
                 SELECT seq, body FROM changes WHERE seq <= $1 AND unit = ANY($2) AND \(Declassifications.between(after: "$1", covered: "$3"))
-                  AND NOT \(OffNetworkSQL.change(offNetwork)) ORDER BY seq
+                  \(includingSecret ? "" : "AND NOT " + OffNetworkSQL.change(offNetwork)) ORDER BY seq
                 """, [after, scope, covered])
             changes = try earlier.map { FeedSlice.Entry(seq: try $0["seq"].decode(Int64.self), body: try $0["body"].decode(String.self)) } + changes
         }

@@ -357,5 +357,54 @@ extension EndToEndTests {
             let released = try await clientB.push(try b.nextPush(limit: 10).map(\.change))
             #expect(released.results.map(\.status) == [.accepted])
         }
+
+        @Test(
+            "a secret report goes by bundle: imported at the central (received, counted; a tampered or replayed file refused), adopted there, brought back by the unit's bundle; the network never carries it; digests equal",
+            arguments: CentralKind.underTest)
+        func secretReportByBundle(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func ok(_ arguments: String...) throws -> String {
+                let result = try Binaries.run("report-cli", arguments, in: served.directory)
+                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try ok("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+            _ = try ok("init", "--db", "tablet.sqlite", "--central", served.server.url, "--token", served.tokens[1])
+            try Binaries.setUpKeys(["drafter-1", "head-1", "leader-1"], on: "field.sqlite", central: served.db, in: served.directory)
+            try Binaries.setUpKeys(["editor"], on: served.db, central: served.db, in: served.directory)
+            _ = try ok("sync", "--db", "field.sqlite")  // binds the device's bundle keys at the central
+            let id = try ok(
+                "draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "SECRET-TITLE 涉密", "--body", "正文",
+                "--classification", "secret")
+            for (step, member) in [("submit", "drafter-1"), ("review", "head-1"), ("sign", "leader-1")] {
+                _ = try ok(step, id, "--db", "field.sqlite", "--as", member)
+            }
+            _ = try ok("sync", "--db", "field.sqlite")
+            #expect(try served.cli("show", id, "--db", served.db).status == 1, "held on the device")
+
+            _ = try ok("bundle", "export", "--db", "field.sqlite", "--out", "stick.bundle")
+            var tampered = try Data(contentsOf: served.directory.appendingPathComponent("stick.bundle"))
+            tampered[tampered.count / 2] ^= 0x01
+            try tampered.write(to: served.directory.appendingPathComponent("tampered.bundle"))
+            let refused = try served.cli("bundle", "import", "tampered.bundle", "--db", served.db)
+            #expect(refused.status == 1 && refused.err.contains("changed after it was written"), "\(refused.err)")
+            let imported = try served.cli("bundle", "import", "stick.bundle", "--db", served.db)
+            #expect(imported.status == 0 && imported.out.contains("accepted 4"), "\(imported.out)\(imported.err)")
+            let replayed = try served.cli("bundle", "import", "stick.bundle", "--db", served.db)
+            #expect(replayed.status == 1 && replayed.err.contains("already imported"), "\(replayed.err)")
+            #expect(try ok("list", "--db", served.db, "--state", "received").contains(id), "received on arrival")
+            #expect(try ok("quota", "--db", served.db, "--json").contains("\"submitted\" : 1"), "counted like any other")
+            _ = try ok("adopt", id, "--db", served.db, "--as", "editor", "--level", "city")
+
+            let back = try ok("bundle", "export", "--db", served.db, "--unit", "squad-1", "--out", "back.bundle")
+            #expect(back.contains("encrypted to device-a"), "\(back)")
+            #expect(try ok("bundle", "import", "back.bundle", "--db", "field.sqlite").contains("4 of this device's changes reached the central"))
+            #expect(try ok("list", "--db", "field.sqlite", "--state", "adopted").contains(id))
+            _ = try ok("sync", "--db", "field.sqlite")
+            _ = try ok("sync", "--db", "tablet.sqlite")
+            #expect(try served.cli("show", id, "--db", "tablet.sqlite").status == 1, "the network feed never carries it")
+            #expect(try ok("digest", "--db", "field.sqlite", "--unit", "squad-1") == ok("digest", "--db", served.db, "--unit", "squad-1"))
+        }
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import Store
+import StorePostgres
 import SyncCore
 
 /// `report-cli bundle`: changes carried by hand on a USB stick, encrypted and signed (docs/bundles.md).
-struct BundleCommand: ParsableCommand {
+struct BundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Carry changes by hand: secret reports, and every change of a site with no network.",
@@ -12,13 +13,14 @@ struct BundleCommand: ParsableCommand {
             On a field device: report-cli bundle export --out FILE writes, encrypted to the central, what may not cross \
             the network (secret reports); --all takes the whole outbox, --report ID those reports. At the central: \
             report-cli --db central.sqlite bundle import FILE, then bundle export --unit UNIT --out FILE for the way \
-            back, which report-cli bundle import FILE takes in on each device of the unit.
+            back, which report-cli bundle import FILE takes in on each device of the unit. A central on PostgreSQL \
+            (--db postgres://…) keeps attachments' files in the folder syncd serve --files serves: give it as --files.
             """,
         subcommands: [BundleExport.self, BundleImport.self])
 }
 
 /// `report-cli bundle export`: a bundle of a field's outbox for the central, or of a unit's feed for its devices.
-struct BundleExport: ReplicaCommand {
+struct BundleExport: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write a bundle: on a field for the central, at the central for a unit's devices.")
 
@@ -30,29 +32,21 @@ struct BundleExport: ReplicaCommand {
     @Option(help: "At the central: the unit whose devices the bundle is for.") var unit: String?
     @Option(help: "At the central: start after this central sequence (default: the least a device of the unit named).") var after:
         Int64?
+    @Option(help: "At a central on PostgreSQL: the folder of its attachments' files (the one syncd serve --files serves).") var files:
+        String?
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
+    func execute(in context: CommandContext) async throws {
         let path = context.absolute(out)
+        if let central = try global.postgres(in: context) {
+            let unit = try centralUnit()
+            let bundle = try await PostgresCentral.exportBundle(unit: unit, after: after, files: files.map(context.absolute), at: central)
+            return try say(bundle, for: unit, at: path, in: context)
+        }
+        let replica = try global.openReplica(in: context)
         switch try replica.role() {
         case .central:
-            guard let unit else {
-                throw ReportSyncError(.invalidInput, "at the central, say which unit the bundle is for: --unit UNIT")
-            }
-            guard reports.isEmpty, !all else {
-                throw ReportSyncError(
-                    .invalidInput, "--report and --all choose a field's outbox; at the central a bundle takes what the unit lacks"
-                )
-            }
-            if let after, after < 0 { throw ReportSyncError(.invalidInput, "--after takes a central sequence, 0 or more") }
-            let bundle = try CentralReplica(replica).exportBundle(unit: unit, after: after)
-            try BundleFiles.write(bundle.file, to: path)
-            if global.json {
-                return context.print(try Rendering.json(BundleView(header: bundle.header, path: path, changes: bundle.changes)))
-            }
-            context.print(
-                "wrote bundle \(bundle.header.id) for \(unit) to \(path): \(bundle.changes) changes (central \(bundle.after)–\(bundle.covered)), encrypted to \(bundle.devices.joined(separator: ", "))"
-            )
+            let unit = try centralUnit()
+            try say(try CentralReplica(replica).exportBundle(unit: unit, after: after), for: unit, at: path, in: context)
         case .field:
             guard unit == nil, after == nil else {
                 throw ReportSyncError(.invalidInput, "--unit and --after are for the central's bundles")
@@ -72,34 +66,52 @@ struct BundleExport: ReplicaCommand {
                 .invalidInput, "a standalone replica syncs with nobody; bundles go between field devices and their central")
         }
     }
+
+    /// The unit a central's bundle is for, after refusing the options that are a field's.
+    private func centralUnit() throws -> String {
+        guard let unit else {
+            throw ReportSyncError(.invalidInput, "at the central, say which unit the bundle is for: --unit UNIT")
+        }
+        guard reports.isEmpty, !all else {
+            throw ReportSyncError(
+                .invalidInput, "--report and --all choose a field's outbox; at the central a bundle takes what the unit lacks"
+            )
+        }
+        if let after, after < 0 { throw ReportSyncError(.invalidInput, "--after takes a central sequence, 0 or more") }
+        return unit
+    }
+
+    /// Writes a central's bundle for `unit` to `path` and says what it holds.
+    private func say(_ bundle: CentralReplica.UnitBundleExport, for unit: String, at path: String, in context: CommandContext) throws {
+        try BundleFiles.write(bundle.file, to: path)
+        if global.json {
+            return context.print(try Rendering.json(BundleView(header: bundle.header, path: path, changes: bundle.changes)))
+        }
+        context.print(
+            "wrote bundle \(bundle.header.id) for \(unit) to \(path): \(bundle.changes) changes (central \(bundle.after)–\(bundle.covered)), encrypted to \(bundle.devices.joined(separator: ", "))"
+        )
+    }
 }
 
 /// `report-cli bundle import`: takes in a bundle written for this replica.
-struct BundleImport: ReplicaCommand {
+struct BundleImport: AsyncReplicaCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import a bundle: at the central from a device, on a device from the central.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The bundle file.") var file: String
+    @Option(help: "At a central on PostgreSQL: the folder its attachments' files are kept in (the one syncd serve --files serves).")
+    var files: String?
 
-    func execute(in context: CommandContext) throws {
-        let replica = try global.openReplica(in: context)
+    func execute(in context: CommandContext) async throws {
         let data = try BundleFiles.read(context.absolute(file))
+        if let central = try global.postgres(in: context) {
+            return try say(try await PostgresCentral.importBundle(data, files: files.map(context.absolute), at: central), in: context)
+        }
+        let replica = try global.openReplica(in: context)
         switch try replica.role() {
         case .central:
-            let imported = try CentralReplica(replica).importBundle(data)
-            let counts = Dictionary(grouping: imported.results, by: \.status).mapValues(\.count)
-            if global.json { return context.print(try Rendering.json(imported.results)) }
-            var line =
-                "imported bundle \(imported.header.id) from \(imported.device.device) (\(imported.device.unit)): \(imported.results.count) changes"
-            line += ", accepted \(counts[.accepted, default: 0]), already here \(counts[.duplicate, default: 0])"
-            if let waiting = counts[.waiting] { line += ", waiting for earlier changes \(waiting)" }
-            if let rejected = counts[.rejected] { line += ", refused \(rejected) (the device learns why from the bundle back)" }
-            if let taken = counts[.dotTaken] {
-                line += ", \(taken) under dots already used (the device's file is an older copy; the bundle back has it write them again)"
-            }
-            if imported.files > 0 { line += "; \(imported.files) attached file(s)" }
-            context.print(line)
+            try say(try CentralReplica(replica).importBundle(data), in: context)
         case .field:
             let imported = try FieldReplica(replica).importBundle(data)
             if global.json {
@@ -117,6 +129,22 @@ struct BundleImport: ReplicaCommand {
             throw ReportSyncError(
                 .invalidInput, "a standalone replica syncs with nobody; bundles go between field devices and their central")
         }
+    }
+
+    /// Says what importing a device's bundle at the central did.
+    private func say(_ imported: CentralReplica.BundleImport, in context: CommandContext) throws {
+        let counts = Dictionary(grouping: imported.results, by: \.status).mapValues(\.count)
+        if global.json { return context.print(try Rendering.json(imported.results)) }
+        var line =
+            "imported bundle \(imported.header.id) from \(imported.device.device) (\(imported.device.unit)): \(imported.results.count) changes"
+        line += ", accepted \(counts[.accepted, default: 0]), already here \(counts[.duplicate, default: 0])"
+        if let waiting = counts[.waiting] { line += ", waiting for earlier changes \(waiting)" }
+        if let rejected = counts[.rejected] { line += ", refused \(rejected) (the device learns why from the bundle back)" }
+        if let taken = counts[.dotTaken] {
+            line += ", \(taken) under dots already used (the device's file is an older copy; the bundle back has it write them again)"
+        }
+        if imported.files > 0 { line += "; \(imported.files) attached file(s)" }
+        context.print(line)
     }
 }
 

@@ -14,6 +14,13 @@ extension CentralReplica {
         public let results: [PushResult]
         /// Attachments' files it carried that the central kept.
         public var files = 0
+
+        public init(header: BundleHeader, device: Enrollment, results: [PushResult], files: Int) {
+            self.header = header
+            self.device = device
+            self.results = results
+            self.files = files
+        }
     }
 
     /// What a bundle to a unit holds.
@@ -27,9 +34,6 @@ extension CentralReplica {
         public let devices: [String]
     }
 
-    /// How many changes of the feed are read at a time when a bundle to a unit is written.
-    static let bundleFeedPage = 5000
-
     /// The central's public bundle keys (sent to devices with the standing of every sync round).
     public func bundleKey() throws -> BundlePublicKey { try replica.bundleIdentity().publicKey }
 
@@ -42,39 +46,21 @@ extension CentralReplica {
         if let at = try replica.read({ db in try Replica.importedAt(bundle: header.id, db) }) {
             throw Replica.importedBefore(header, at: at)
         }
-        let bundle: FieldBundle
-        do { bundle = try JSONCoding.decoder().decode(FieldBundle.self, from: payload) } catch {
-            throw ReportSyncError(
-                .malformed,
-                "the bundle's content is not a device's bundle (\((error as? DecodingError)?.readableDescription ?? "unreadable")); nothing was imported"
-            )
-        }
+        let bundle = try CentralBundles.fieldBundle(from: payload)
         let device: Enrollment
-        do { device = try authenticate(token: bundle.token) } catch let error as ReportSyncError {
-            throw ReportSyncError(error.code, "the bundle's device may not sync here: \(error.message); nothing was imported")
-        }
-        guard bundle.changes.count <= BundleFile.maxChanges else {
-            throw ReportSyncError(
-                .tooLarge,
-                "the bundle carries \(bundle.changes.count) changes, more than \(BundleFile.maxChanges); export it in parts (--report)"
-            )
-        }
+        do { device = try authenticate(token: bundle.token) } catch let error as ReportSyncError { throw CentralBundles.deviceRefused(error) }
+        try CentralBundles.checkSize(of: bundle)
         do { try bindBundleKey(header.sender, token: bundle.token, device: device) } catch let error as ReportSyncError {
-            throw ReportSyncError(error.code, "the bundle is signed by another key than the device's: \(error.message); nothing was imported")
+            throw CentralBundles.keysRefused(error)
         }
         try Replica.checkBundled(bundle.files ?? [])
         var results: [PushResult] = []
-        var start = 0
-        while start < bundle.changes.count {
-            let end = min(start + Outbox.longestRun, bundle.changes.count)
+        for batch in CentralBundles.batches(of: bundle.changes) {
             do {
-                results += try receivePush(Array(bundle.changes[start..<end]), from: device, by: .bundle)
-            } catch let error as ReportSyncError where start > 0 {
-                throw ReportSyncError(
-                    error.code,
-                    "the bundle's first \(start) changes were taken, and the next batch was refused: \(error.message) (importing it again takes nothing twice)")
+                results += try receivePush(Array(batch), from: device, by: .bundle)
+            } catch let error as ReportSyncError where !results.isEmpty {
+                throw CentralBundles.refusedAfter(results.count, error)
             }
-            start = end
         }
         // Only files the device's own unit's reports name, as over the network.
         let files = try replica.keepBundled(bundle.files ?? [], units: [device.unit])
@@ -164,43 +150,27 @@ extension CentralReplica {
                     WHERE e.unit = ? AND e.revoked_at IS NULL ORDER BY e.device
                     """, arguments: [unit])
         }
-        guard !devices.isEmpty else {
-            throw ReportSyncError(
-                .notFound,
-                "no device of \(unit) in force has registered its bundle keys, so the central has no key to encrypt to: a device registers them at its first sync over the network, or with its first bundle (report-cli bundle export on the device)"
-            )
-        }
+        guard !devices.isEmpty else { throw CentralBundles.noRecipient(unit) }
         let start = after ?? devices.map { $0["cursor"] as Int64 }.min() ?? 0
         var changes = try secretChanges(upTo: start, units: scope)
         var cursor = start
         var more = true
         while more {
-            let slice = try feed(after: cursor, limit: Self.bundleFeedPage, units: scope, includingSecret: true)
+            let slice = try feed(after: cursor, limit: CentralBundles.feedPage, units: scope, includingSecret: true)
             changes += try slice.changes.map { try JSONCoding.value(Change.self, from: $0.body) }
             cursor = slice.covered
             more = slice.more
         }
-        let at = replica.now()
-        let recipients = devices.map { BundlePublicKey(agreement: $0["agreement"], signing: $0["signing"]) }
-        var bundle = UnitBundle(
+        let bundle = UnitBundle(
             bureau: try replica.identity().unit.id, unit: unit, after: start, covered: cursor, changes: changes,
             refusals: try refusals(ofDevices: devices.map { $0["device"] }),
             files: try replica.bundledFiles(of: Set(changes.map(\.record)), unconfirmed: false))
         let standings = try replica.read { db in try CentralIncarnation.standings(forDevices: devices.map { $0["device"] }, db) }
-        var byKey: [String: [CentralStanding]] = [:]
-        for (key, row) in zip(recipients, devices) { byKey[key.id, default: []] += standings[row["device"] as String].map { [$0] } ?? [] }
-        // A key two enrolments share (a copied file given another token) names no one device: its files
-        // get the incarnations alone, so that they still find a restored central (`CentralStanding.namingNoDevice`).
-        bundle.standings = byKey.compactMapValues { $0.count > 1 ? CentralStanding.namingNoDevice(of: $0) : $0.first }
-        let payload = try JSONCoding.encoder().encode(bundle)
-        guard payload.count < BundleFile.maxPayloadBytes else {
-            throw ReportSyncError(.tooLarge, "the unit lacks too many changes for one bundle; export in parts with --after")
+        let recipients = devices.map { row in
+            CentralBundles.Recipient(
+                device: row["device"], key: BundlePublicKey(agreement: row["agreement"], signing: row["signing"]),
+                standing: standings[row["device"] as String])
         }
-        let id = UUIDv7.make(at: at)
-        let file = try BundleFile.seal(
-            payload, direction: .toUnit, id: id, at: at, from: replica.bundleIdentity(), to: recipients)
-        return UnitBundleExport(
-            file: file, header: try BundleFile.header(of: file), after: start, covered: cursor, changes: changes.count,
-            devices: devices.map { $0["device"] })
+        return try CentralBundles.seal(bundle, for: recipients, from: replica.bundleIdentity(), at: replica.now())
     }
 }

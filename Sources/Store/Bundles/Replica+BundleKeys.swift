@@ -29,7 +29,7 @@ extension Replica {
     }
 
     /// The refusal of a bundle imported before.
-    static func importedBefore(_ header: BundleHeader, at millis: Int64) -> ReportSyncError {
+    public static func importedBefore(_ header: BundleHeader, at millis: Int64) -> ReportSyncError {
         ReportSyncError(
             .alreadyExists,
             "bundle \(header.id) was already imported here on \(JSONCoding.text(of: Date(millisecondsSince1970: millis))); nothing was changed"

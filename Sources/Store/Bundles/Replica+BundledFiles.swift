@@ -27,7 +27,7 @@ extension Replica {
     }
 
     /// Refuses a bundle whose files are not what their addresses say, before anything of it is taken.
-    static func checkBundled(_ files: [BundledFile]) throws {
+    public static func checkBundled(_ files: [BundledFile]) throws {
         for file in files {
             guard let hash = BlobHash(hex: file.sha256), BlobHash.of(file.bytes) == hash else {
                 throw ReportSyncError(.malformed, "a file in the bundle does not hash to its address \(file.sha256.prefix(12)); nothing was imported")
