@@ -59,14 +59,6 @@ extension PostgresCentral {
         }
     }
 
-    /// The policy in force now at the central.
-    public static func policy(at address: PostgresAddress) async throws -> Policy {
-        try await PostgresDatabase.with(address, migrating: false) { db in
-            try await db.requireCentral()
-            return try await db.policy(at: Date())
-        }
-    }
-
     /// The reports that match `filter`, most recently changed first (as `Replica.reports(matching:)`).
     public static func reports(matching filter: ReportFilter, at address: PostgresAddress) async throws -> [Report] {
         try await PostgresDatabase.with(address, migrating: false) { db in

@@ -185,13 +185,7 @@ final class PostgresLedger: CentralLedger {
             }
         }
         if !members.isEmpty {
-            for row in try await db.randomAccessRows("SELECT id, name, unit, role, phone FROM members WHERE id = ANY($1)", [members]) {
-                guard let role = Role(rawValue: try row["role"].decode(String.self)) else { continue }
-                let id = try row["id"].decode(String.self)
-                self.members[id] = Member(
-                    id: id, name: try row["name"].decode(String.self), unit: try row["unit"].decode(String.self), role: role,
-                    phone: try row["phone"].decode(String?.self))
-            }
+            for member in try await db.members(members) { self.members[member.id] = member }
         }
         if !refusals.isEmpty {
             let rows = try await db.randomAccessRows(
@@ -239,5 +233,17 @@ extension PostgresDatabase {
     /// The units a device of `unit` syncs for: itself and every unit below it (`UnitScope`).
     func unitScope(of unit: String) async throws -> Set<String> {
         Set(try await rows(UnitScope.query(placeholder: "$1"), [unit], as: String.self))
+    }
+}
+
+extension PostgresDatabase {
+    /// The members with these ids the central holds (a row whose role this program does not know is left out).
+    func members(_ ids: [String]) async throws -> [Member] {
+        try await randomAccessRows("SELECT id, name, unit, role, phone FROM members WHERE id = ANY($1)", [ids]).compactMap { row in
+            guard let role = Role(rawValue: try row["role"].decode(String.self)) else { return nil }
+            return Member(
+                id: try row["id"].decode(String.self), name: try row["name"].decode(String.self), unit: try row["unit"].decode(String.self),
+                role: role, phone: try row["phone"].decode(String?.self))
+        }
     }
 }

@@ -61,6 +61,7 @@ extension EndToEndTests {
             try central.replica.addMember(Member(id: "head-1", name: "李", unit: "squad-1", role: .unitHead))
             try central.replica.addMember(Member(id: "leader-1", name: "赵", unit: "squad-1", role: .leader))
             try central.replica.addMember(Member(id: "editor", name: "陈", unit: "bureau", role: .centralEditor))
+            try central.replica.addMember(Member(id: "admin", name: "钱", unit: "bureau", role: .admin))
             let tokens = [try central.enroll(unit: "squad-1", device: "device-a"), try central.enroll(unit: "squad-1", device: "device-b")]
             let db = kind == .postgres ? TestPostgres.url(of: try await TestPostgres.copy(centralAt: path)) : path
             return Served(server: try await ServerProcess.start(db: db, in: directory), tokens: tokens, directory: directory, db: db)
@@ -405,6 +406,43 @@ extension EndToEndTests {
             _ = try ok("sync", "--db", "tablet.sqlite")
             #expect(try served.cli("show", id, "--db", "tablet.sqlite").status == 1, "the network feed never carries it")
             #expect(try ok("digest", "--db", "field.sqlite", "--unit", "squad-1") == ok("digest", "--db", served.db, "--unit", "squad-1"))
+        }
+
+        @Test(
+            "a policy loaded at the central by its admin (another member or a past day refused) is shown and listed there, and releases an internal report to the unit's other device",
+            arguments: CentralKind.underTest)
+        func policyLoadedAtTheCentral(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func ok(_ arguments: String...) throws -> String {
+                let result = try Binaries.run("report-cli", arguments, in: served.directory)
+                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try ok("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
+            _ = try ok("init", "--db", "tablet.sqlite", "--central", served.server.url, "--token", served.tokens[1])
+            _ = try ok("sync", "--db", "field.sqlite")
+            let id = try ok(
+                "draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "内部", "--body", "INTERNAL-BODY",
+                "--classification", "internal")
+            _ = try ok("bundle", "export", "--db", "field.sqlite", "--out", "stick.bundle")
+            _ = try ok("bundle", "import", "stick.bundle", "--db", served.db)
+            _ = try ok("sync", "--db", "tablet.sqlite")
+            #expect(try served.cli("show", id, "--db", "tablet.sqlite").status == 1, "kept off the network by the standard policy")
+
+            try Data(#"{"internalOverNetwork": true}"#.utf8).write(to: served.directory.appendingPathComponent("policy.json"))
+            let editor = try served.cli("policy", "load", "policy.json", "--db", served.db, "--as", "editor")
+            #expect(editor.status == 1 && editor.err.contains("only an admin may change the policy"), "\(editor.err)")
+            let past = try served.cli("policy", "load", "policy.json", "--db", served.db, "--as", "admin", "--effective", "2020-01-01")
+            #expect(past.status == 1 && past.err.contains("a day already past"), "\(past.err)")
+            #expect(try ok("policy", "load", "policy.json", "--db", served.db, "--as", "admin").contains("in force from"))
+            #expect(try ok("policy", "show", "--db", served.db).contains("\"internalOverNetwork\" : true"))
+            #expect(try ok("policy", "history", "--db", served.db).contains("admin"))
+            let synced = try ok("sync", "--db", "tablet.sqlite")
+            #expect(synced.contains("policy now lets reports on the network"), "\(synced)")
+            #expect(try ok("show", id, "--db", "tablet.sqlite").contains("INTERNAL-BODY"))
+            #expect(try ok("policy", "show", "--db", "tablet.sqlite").contains("\"internalOverNetwork\" : true"))
+            #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-1") == ok("digest", "--db", served.db, "--unit", "squad-1"))
         }
     }
 }

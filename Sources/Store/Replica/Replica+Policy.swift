@@ -35,29 +35,35 @@ extension Replica {
     public func setPolicy(_ policy: Policy, effectiveFrom: CalendarDay? = nil, by admin: String) throws -> Policy {
         try session { s in
             try Self.checkReferenceIsLocal(s.db)
-            guard let member = try Member.fetchOne(s.db, key: admin) else {
-                throw ReportSyncError(.notFound, "unknown member '\(admin)'; see report-cli member list")
-            }
-            guard member.role == .admin else {
-                throw ReportSyncError(
-                    .forbidden,
-                    "\(member.id) is \(member.role.rawValue); only an admin may change the policy (000:603–609): give --as an admin")
-            }
-            var version = policy.settings
-            let zone = WorkingCalendar(policy: version).timeZone
-            let today = CalendarDay(BureauTime.day(s.now, in: zone))!
-            let day = effectiveFrom ?? today
-            if day < today {
-                throw ReportSyncError(
-                    .invalidInput,
-                    "a policy cannot take effect on \(day), a day already past (today is \(today) in \(zone.identifier)): past periods keep the rules they were judged by; give --effective \(today) or later")
-            }
-            version.effectiveFrom = day.description
-            version.loadedBy = member.id
-            try version.validate()
+            let version = try Self.policyVersion(policy, effectiveFrom: effectiveFrom, by: admin, member: try Member.fetchOne(s.db, key: admin), now: s.now)
             try s.commitLocal([Self.referenceChange(.policy(version), unit: "*", s)])
             return version
         }
+    }
+
+    /// The version `policy` is recorded as when `admin` (the member `member`, if known) loads it at `now`,
+    /// in force from `effectiveFrom` (today when nil): only an admin may, and never from a day already
+    /// past, so no past period changes its scores. The same rule on every store.
+    public static func policyVersion(_ policy: Policy, effectiveFrom: CalendarDay?, by admin: String, member: Member?, now: Date) throws -> Policy {
+        guard let member else { throw ReportSyncError(.notFound, "unknown member '\(admin)'; see report-cli member list") }
+        guard member.role == .admin else {
+            throw ReportSyncError(
+                .forbidden,
+                "\(member.id) is \(member.role.rawValue); only an admin may change the policy (000:603–609): give --as an admin")
+        }
+        var version = policy.settings
+        let zone = WorkingCalendar(policy: version).timeZone
+        let today = CalendarDay(BureauTime.day(now, in: zone))!
+        let day = effectiveFrom ?? today
+        if day < today {
+            throw ReportSyncError(
+                .invalidInput,
+                "a policy cannot take effect on \(day), a day already past (today is \(today) in \(zone.identifier)): past periods keep the rules they were judged by; give --effective \(today) or later")
+        }
+        version.effectiveFrom = day.description
+        version.loadedBy = member.id
+        try version.validate()
+        return version
     }
 
     /// The classifications kept off the network under the policy in force at `date` (`Secrecy`).

@@ -15,7 +15,7 @@ public enum ServerAddress {
         let url = redacted(String(path[start...]))
         throw ReportSyncError(
             .invalidInput,
-            "\(url) is a PostgreSQL address, and this command works on SQLite replica files only (at a central on PostgreSQL: syncd init, migrate, serve, restore, unit, member add/invite/revoke-key, enroll, revoke, devices; the central office's report-cli commands: key setup, the steps, list, show, history, conflicts, deadlines, score, quota, bulletin, solicit, digest, bundle import and export --unit; docs/postgres.md); give --db a file path, such as central.sqlite"
+            "\(url) is a PostgreSQL address, and this command works on SQLite replica files only (at a central on PostgreSQL: syncd init, migrate, serve, restore, unit, member add/invite/revoke-key, enroll, revoke, devices; the central office's report-cli commands: key setup, the steps, list, show, history, conflicts, deadlines, score, quota, bulletin, solicit, digest, bundle import and export --unit, policy; docs/postgres.md); give --db a file path, such as central.sqlite"
         )
     }
 
