@@ -444,5 +444,45 @@ extension EndToEndTests {
             #expect(try ok("policy", "show", "--db", "tablet.sqlite").contains("\"internalOverNetwork\" : true"))
             #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-1") == ok("digest", "--db", served.db, "--unit", "squad-1"))
         }
+
+        @Test(
+            "a secret report's photo goes by bundle to the central and by the unit's bundle to its other device; a central on PostgreSQL asks for the folder of its files first and takes nothing without it",
+            arguments: CentralKind.underTest)
+        func secretPhotoByBundle(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            func ok(_ arguments: [String]) throws -> String {
+                let result = try Binaries.run("report-cli", arguments, in: served.directory)
+                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try ok(["init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0]])
+            _ = try ok(["init", "--db", "tablet.sqlite", "--central", served.server.url, "--token", served.tokens[1]])
+            for device in ["field.sqlite", "tablet.sqlite"] { _ = try ok(["sync", "--db", device]) }
+            var rng = SplitMix64(seed: 7)
+            let photo = Data((0..<20_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            try photo.write(to: served.directory.appendingPathComponent("secret.jpg"))
+            let id = try ok([
+                "draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "涉密", "--body", "b",
+                "--classification", "secret", "--attach", "secret.jpg=现场",
+            ])
+            _ = try ok(["bundle", "export", "--db", "field.sqlite", "--out", "up.bundle"])
+            var files: [String] = []
+            if kind == .postgres {
+                let without = try served.cli("bundle", "import", "up.bundle", "--db", served.db)
+                #expect(without.status == 1 && without.err.contains("give --files FOLDER"), "\(without.err)")
+                files = ["--files", "central-files"]
+            }
+            let imported = try ok(["bundle", "import", "up.bundle", "--db", served.db] + files)
+            #expect(imported.contains("accepted 1") && imported.contains("1 attached file(s)"), "nothing was taken before: \(imported)")
+            if kind == .postgres {
+                let kept = BlobStore.at(served.directory.appendingPathComponent("central-files").path).path(of: BlobHash.of(photo))
+                #expect(FileManager.default.contents(atPath: kept) == photo)
+            }
+            _ = try ok(["bundle", "export", "--db", served.db, "--unit", "squad-1", "--out", "back.bundle"] + files)
+            #expect(try ok(["bundle", "import", "back.bundle", "--db", "tablet.sqlite"]).contains("1 attached file(s)"))
+            _ = try ok(["attachment", "get", id, "secret.jpg", "--db", "tablet.sqlite", "--out", "copy.jpg"])
+            #expect(try Data(contentsOf: served.directory.appendingPathComponent("copy.jpg")) == photo)
+        }
     }
 }
