@@ -31,22 +31,8 @@ struct BenchTable {
                 times(l.oneOverSQLite), "")
             add("\(two.devices) devices × \(two.roundsPerDevice) rounds, 2 syncd on PostgreSQL", rounds(two), "1 syncd " + rounds(one), times(l.twoOverOne), "≥ 1.5×")
         }
-        if let first = f.incremental.first {
-            for point in f.incremental {
-                add(
-                    "100-change sync into \(point.centralReports) reports", String(format: "%.1f ms", point.roundMilliseconds),
-                    "into \(first.centralReports): " + String(format: "%.1f ms", first.roundMilliseconds),
-                    times(point.roundMilliseconds / first.roundMilliseconds), "≤ 1.5× at 1M")
-            }
-        }
-        if let first = f.postgresIncremental.first {
-            for point in f.postgresIncremental {
-                add(
-                    "100-change sync into \(point.centralReports) reports on PostgreSQL", String(format: "%.1f ms", point.roundMilliseconds),
-                    "into \(first.centralReports): " + String(format: "%.1f ms", first.roundMilliseconds),
-                    times(point.roundMilliseconds / first.roundMilliseconds), "≤ 1.5× at 1M")
-            }
-        }
+        addIncremental(f.incremental.map { ($0.centralReports, $0.roundMilliseconds) }, store: "")
+        addIncremental(f.postgresIncremental.map { ($0.centralReports, $0.roundMilliseconds) }, store: " on PostgreSQL")
         if let m = f.memory {
             add("central peak RSS, \(m.centralReports) reports, \(m.pulledChanges) pulled", String(format: "%.0f MiB", m.peakRSSMebibytes),
                 "", "", "< 256 MiB at 1M")
@@ -96,6 +82,17 @@ struct BenchTable {
         }
     }
 
+
+    /// One row a central's size, each against the first: the round must follow the change, not the size.
+    private mutating func addIncremental(_ points: [(reports: Int, milliseconds: Double)], store: String) {
+        guard let first = points.first else { return }
+        for point in points {
+            add(
+                "100-change sync into \(point.reports) reports\(store)", String(format: "%.1f ms", point.milliseconds),
+                "into \(first.reports): " + String(format: "%.1f ms", first.milliseconds), times(point.milliseconds / first.milliseconds),
+                "≤ 1.5× at 1M")
+        }
+    }
     private mutating func add(_ figure: String, _ value: String, _ anchor: String, _ ratio: String, _ goal: String) {
         rows.append([figure, value, anchor, ratio, goal])
     }

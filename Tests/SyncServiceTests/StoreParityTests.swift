@@ -36,6 +36,24 @@ extension EndToEndTests {
             /// Runs `report-cli` in the test's folder; its output trimmed.
             func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) { try run("report-cli", arguments) }
 
+            /// Runs `report-cli` in the test's folder and expects it to succeed; its output trimmed.
+            func ok(_ arguments: String...) throws -> String { try ok(arguments) }
+
+            /// Runs `report-cli` in the test's folder and expects it to succeed; its output trimmed.
+            func ok(_ arguments: [String]) throws -> String {
+                let result = try Binaries.run("report-cli", arguments, in: directory)
+                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
+                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+
+            /// Makes the replicas of both enrolled devices, `field.sqlite` and `tablet.sqlite`, each synced once.
+            func fieldAndTablet() throws {
+                for (file, token) in zip(["field.sqlite", "tablet.sqlite"], tokens) {
+                    _ = try ok("init", "--db", file, "--central", server.url, "--token", token)
+                    _ = try ok("sync", "--db", file)
+                }
+            }
+
             /// Runs `syncd` in the test's folder; its output trimmed.
             func syncd(_ arguments: String...) throws -> (status: Int32, out: String, err: String) { try run("syncd", arguments) }
 
@@ -365,26 +383,20 @@ extension EndToEndTests {
         func secretReportByBundle(kind: CentralKind) async throws {
             let served = try await Self.serve(kind)
             defer { served.end() }
-            func ok(_ arguments: String...) throws -> String {
-                let result = try Binaries.run("report-cli", arguments, in: served.directory)
-                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
-                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            _ = try ok("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
-            _ = try ok("init", "--db", "tablet.sqlite", "--central", served.server.url, "--token", served.tokens[1])
+            try served.fieldAndTablet()  // each device's first sync binds its bundle keys at the central
             try Binaries.setUpKeys(["drafter-1", "head-1", "leader-1"], on: "field.sqlite", central: served.db, in: served.directory)
             try Binaries.setUpKeys(["editor"], on: served.db, central: served.db, in: served.directory)
-            _ = try ok("sync", "--db", "field.sqlite")  // binds the device's bundle keys at the central
-            let id = try ok(
+            _ = try served.ok("sync", "--db", "field.sqlite")  // the keys' registrations
+            let id = try served.ok(
                 "draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "SECRET-TITLE 涉密", "--body", "正文",
                 "--classification", "secret")
             for (step, member) in [("submit", "drafter-1"), ("review", "head-1"), ("sign", "leader-1")] {
-                _ = try ok(step, id, "--db", "field.sqlite", "--as", member)
+                _ = try served.ok(step, id, "--db", "field.sqlite", "--as", member)
             }
-            _ = try ok("sync", "--db", "field.sqlite")
+            _ = try served.ok("sync", "--db", "field.sqlite")
             #expect(try served.cli("show", id, "--db", served.db).status == 1, "held on the device")
 
-            _ = try ok("bundle", "export", "--db", "field.sqlite", "--out", "stick.bundle")
+            _ = try served.ok("bundle", "export", "--db", "field.sqlite", "--out", "stick.bundle")
             var tampered = try Data(contentsOf: served.directory.appendingPathComponent("stick.bundle"))
             tampered[tampered.count / 2] ^= 0x01
             try tampered.write(to: served.directory.appendingPathComponent("tampered.bundle"))
@@ -394,18 +406,18 @@ extension EndToEndTests {
             #expect(imported.status == 0 && imported.out.contains("accepted 4"), "\(imported.out)\(imported.err)")
             let replayed = try served.cli("bundle", "import", "stick.bundle", "--db", served.db)
             #expect(replayed.status == 1 && replayed.err.contains("already imported"), "\(replayed.err)")
-            #expect(try ok("list", "--db", served.db, "--state", "received").contains(id), "received on arrival")
-            #expect(try ok("quota", "--db", served.db, "--json").contains("\"submitted\" : 1"), "counted like any other")
-            _ = try ok("adopt", id, "--db", served.db, "--as", "editor", "--level", "city")
+            #expect(try served.ok("list", "--db", served.db, "--state", "received").contains(id), "received on arrival")
+            #expect(try served.ok("quota", "--db", served.db, "--json").contains("\"submitted\" : 1"), "counted like any other")
+            _ = try served.ok("adopt", id, "--db", served.db, "--as", "editor", "--level", "city")
 
-            let back = try ok("bundle", "export", "--db", served.db, "--unit", "squad-1", "--out", "back.bundle")
+            let back = try served.ok("bundle", "export", "--db", served.db, "--unit", "squad-1", "--out", "back.bundle")
             #expect(back.contains("encrypted to device-a"), "\(back)")
-            #expect(try ok("bundle", "import", "back.bundle", "--db", "field.sqlite").contains("4 of this device's changes reached the central"))
-            #expect(try ok("list", "--db", "field.sqlite", "--state", "adopted").contains(id))
-            _ = try ok("sync", "--db", "field.sqlite")
-            _ = try ok("sync", "--db", "tablet.sqlite")
+            #expect(try served.ok("bundle", "import", "back.bundle", "--db", "field.sqlite").contains("4 of this device's changes reached the central"))
+            #expect(try served.ok("list", "--db", "field.sqlite", "--state", "adopted").contains(id))
+            _ = try served.ok("sync", "--db", "field.sqlite")
+            _ = try served.ok("sync", "--db", "tablet.sqlite")
             #expect(try served.cli("show", id, "--db", "tablet.sqlite").status == 1, "the network feed never carries it")
-            #expect(try ok("digest", "--db", "field.sqlite", "--unit", "squad-1") == ok("digest", "--db", served.db, "--unit", "squad-1"))
+            #expect(try served.ok("digest", "--db", "field.sqlite", "--unit", "squad-1") == served.ok("digest", "--db", served.db, "--unit", "squad-1"))
         }
 
         @Test(
@@ -414,20 +426,13 @@ extension EndToEndTests {
         func policyLoadedAtTheCentral(kind: CentralKind) async throws {
             let served = try await Self.serve(kind)
             defer { served.end() }
-            func ok(_ arguments: String...) throws -> String {
-                let result = try Binaries.run("report-cli", arguments, in: served.directory)
-                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
-                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            _ = try ok("init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0])
-            _ = try ok("init", "--db", "tablet.sqlite", "--central", served.server.url, "--token", served.tokens[1])
-            _ = try ok("sync", "--db", "field.sqlite")
-            let id = try ok(
+            try served.fieldAndTablet()
+            let id = try served.ok(
                 "draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "内部", "--body", "INTERNAL-BODY",
                 "--classification", "internal")
-            _ = try ok("bundle", "export", "--db", "field.sqlite", "--out", "stick.bundle")
-            _ = try ok("bundle", "import", "stick.bundle", "--db", served.db)
-            _ = try ok("sync", "--db", "tablet.sqlite")
+            _ = try served.ok("bundle", "export", "--db", "field.sqlite", "--out", "stick.bundle")
+            _ = try served.ok("bundle", "import", "stick.bundle", "--db", served.db)
+            _ = try served.ok("sync", "--db", "tablet.sqlite")
             #expect(try served.cli("show", id, "--db", "tablet.sqlite").status == 1, "kept off the network by the standard policy")
 
             try Data(#"{"internalOverNetwork": true}"#.utf8).write(to: served.directory.appendingPathComponent("policy.json"))
@@ -435,14 +440,14 @@ extension EndToEndTests {
             #expect(editor.status == 1 && editor.err.contains("only an admin may change the policy"), "\(editor.err)")
             let past = try served.cli("policy", "load", "policy.json", "--db", served.db, "--as", "admin", "--effective", "2020-01-01")
             #expect(past.status == 1 && past.err.contains("a day already past"), "\(past.err)")
-            #expect(try ok("policy", "load", "policy.json", "--db", served.db, "--as", "admin").contains("in force from"))
-            #expect(try ok("policy", "show", "--db", served.db).contains("\"internalOverNetwork\" : true"))
-            #expect(try ok("policy", "history", "--db", served.db).contains("admin"))
-            let synced = try ok("sync", "--db", "tablet.sqlite")
+            #expect(try served.ok("policy", "load", "policy.json", "--db", served.db, "--as", "admin").contains("in force from"))
+            #expect(try served.ok("policy", "show", "--db", served.db).contains("\"internalOverNetwork\" : true"))
+            #expect(try served.ok("policy", "history", "--db", served.db).contains("admin"))
+            let synced = try served.ok("sync", "--db", "tablet.sqlite")
             #expect(synced.contains("policy now lets reports on the network"), "\(synced)")
-            #expect(try ok("show", id, "--db", "tablet.sqlite").contains("INTERNAL-BODY"))
-            #expect(try ok("policy", "show", "--db", "tablet.sqlite").contains("\"internalOverNetwork\" : true"))
-            #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-1") == ok("digest", "--db", served.db, "--unit", "squad-1"))
+            #expect(try served.ok("show", id, "--db", "tablet.sqlite").contains("INTERNAL-BODY"))
+            #expect(try served.ok("policy", "show", "--db", "tablet.sqlite").contains("\"internalOverNetwork\" : true"))
+            #expect(try served.ok("digest", "--db", "tablet.sqlite", "--unit", "squad-1") == served.ok("digest", "--db", served.db, "--unit", "squad-1"))
         }
 
         @Test(
@@ -451,37 +456,30 @@ extension EndToEndTests {
         func secretPhotoByBundle(kind: CentralKind) async throws {
             let served = try await Self.serve(kind)
             defer { served.end() }
-            func ok(_ arguments: [String]) throws -> String {
-                let result = try Binaries.run("report-cli", arguments, in: served.directory)
-                #expect(result.status == 0, "report-cli \(arguments): \(result.err)")
-                return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            _ = try ok(["init", "--db", "field.sqlite", "--central", served.server.url, "--token", served.tokens[0]])
-            _ = try ok(["init", "--db", "tablet.sqlite", "--central", served.server.url, "--token", served.tokens[1]])
-            for device in ["field.sqlite", "tablet.sqlite"] { _ = try ok(["sync", "--db", device]) }
+            try served.fieldAndTablet()
             var rng = SplitMix64(seed: 7)
             let photo = Data((0..<20_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
             try photo.write(to: served.directory.appendingPathComponent("secret.jpg"))
-            let id = try ok([
+            let id = try served.ok([
                 "draft", "--db", "field.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "涉密", "--body", "b",
                 "--classification", "secret", "--attach", "secret.jpg=现场",
             ])
-            _ = try ok(["bundle", "export", "--db", "field.sqlite", "--out", "up.bundle"])
+            _ = try served.ok(["bundle", "export", "--db", "field.sqlite", "--out", "up.bundle"])
             var files: [String] = []
             if kind == .postgres {
                 let without = try served.cli("bundle", "import", "up.bundle", "--db", served.db)
                 #expect(without.status == 1 && without.err.contains("give --files FOLDER"), "\(without.err)")
                 files = ["--files", "central-files"]
             }
-            let imported = try ok(["bundle", "import", "up.bundle", "--db", served.db] + files)
+            let imported = try served.ok(["bundle", "import", "up.bundle", "--db", served.db] + files)
             #expect(imported.contains("accepted 1") && imported.contains("1 attached file(s)"), "nothing was taken before: \(imported)")
             if kind == .postgres {
                 let kept = BlobStore.at(served.directory.appendingPathComponent("central-files").path).path(of: BlobHash.of(photo))
                 #expect(FileManager.default.contents(atPath: kept) == photo)
             }
-            _ = try ok(["bundle", "export", "--db", served.db, "--unit", "squad-1", "--out", "back.bundle"] + files)
-            #expect(try ok(["bundle", "import", "back.bundle", "--db", "tablet.sqlite"]).contains("1 attached file(s)"))
-            _ = try ok(["attachment", "get", id, "secret.jpg", "--db", "tablet.sqlite", "--out", "copy.jpg"])
+            _ = try served.ok(["bundle", "export", "--db", served.db, "--unit", "squad-1", "--out", "back.bundle"] + files)
+            #expect(try served.ok(["bundle", "import", "back.bundle", "--db", "tablet.sqlite"]).contains("1 attached file(s)"))
+            _ = try served.ok(["attachment", "get", id, "secret.jpg", "--db", "tablet.sqlite", "--out", "copy.jpg"])
             #expect(try Data(contentsOf: served.directory.appendingPathComponent("copy.jpg")) == photo)
         }
     }
