@@ -112,7 +112,8 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
     /// The address for a child process (a benchmark's server): the URL without the password, which goes in
     /// `PGPASSWORD` (a command line is seen by every user of the machine in `ps`, an environment is not).
     public var forChildProcess: (url: String, environment: [String: String]) {
-        ("postgres://\(user)@\(host):\(port)/\(database)?sslmode=\(encryption.rawValue)", password.map { ["PGPASSWORD": $0] } ?? [:])
+        let user = user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user
+        return ("postgres://\(user)@\(host):\(port)/\(database)?sslmode=\(encryption.rawValue)", password.map { ["PGPASSWORD": $0] } ?? [:])
     }
 
     private static func invalid(_ line: String) -> ReportSyncError { ReportSyncError(.invalidInput, line) }

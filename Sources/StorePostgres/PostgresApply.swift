@@ -14,6 +14,14 @@ enum PostgresApply {
     /// A bound that a batch never reaches (each run loads strictly more): a guard, not a rule.
     static let maximumRuns = 1_000
 
+    /// The runs a group of pushes may take (`PostgresPushGroups`): a group of first attempts needs one or
+    /// two; one that needs more (a push releasing a long chain of waiting changes, each level one more
+    /// load) is written push by push instead of merging every push of the group again at each level.
+    static let groupRuns = 4
+
+    /// A batch that needed more runs than it was allowed; nothing was written.
+    struct TooManyRuns: Error {}
+
     /// Runs `body` on an engine for this batch, loading first what `changes` are sure to ask and then,
     /// after each run that asked for something not loaded (of the engine or of `ledger`), all of it at
     /// once and the batch again; lets `check` refuse what the complete run decided (throwing rolls the
@@ -21,7 +29,7 @@ enum PostgresApply {
     /// read when it took the feed's lock (`lockForWrite`).
     static func run<T>(
         _ db: PostgresDatabase, _ state: CentralState, now: Date, asking changes: [Change], ledger: PostgresLedger? = nil,
-        check: (MergeEffects) throws -> Void = { _ in }, _ body: (MergeEngine) throws -> T
+        runs: Int = maximumRuns, check: (MergeEffects) throws -> Void = { _ in }, _ body: (MergeEngine) throws -> T
     ) async throws -> T {
         precondition(!state.spent, "a central's state read under the feed's lock serves one write")
         let replicaID = try state.require(.replicaID)
@@ -31,7 +39,7 @@ enum PostgresApply {
         var preload = MergePreload()
         preload.hasWaiting = state.hasWaiting
         try await db.load(MergePreload.questions(for: changes), into: &preload)
-        for _ in 0..<maximumRuns {
+        for _ in 0..<runs {
             let source = PreloadedMergeSource(preload)
             let engine = try MergeEngine(source: source, replicaID: replicaID, counter: counter, clock: clock, policy: policy, now: now)
             // The central's settings, as `ApplySession` sets them.
@@ -61,6 +69,7 @@ enum PostgresApply {
             try await ledger?.writeBack(db)
             return result
         }
+        if runs < maximumRuns { throw TooManyRuns() }
         throw ReportSyncError(.storage, "the merge of this batch kept asking for more than it could load; nothing was written")
     }
 }

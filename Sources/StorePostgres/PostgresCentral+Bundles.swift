@@ -21,7 +21,9 @@ extension PostgresCentral {
             }
             let bundle = try CentralBundles.fieldBundle(from: payload)
             let device: Enrollment
-            do { device = try await db.enrollment(token: bundle.token) } catch let error as ReportSyncError { throw CentralBundles.deviceRefused(error) }
+            do { device = try await db.enrollment(token: bundle.token) } catch let refused as TokenRefused {
+                throw CentralBundles.deviceRefused(refused.reason)
+            }
             try CentralBundles.checkSize(of: bundle)
             let carried = bundle.files ?? []
             let store = try fileStore(files, carrying: carried.count)
@@ -33,8 +35,9 @@ extension PostgresCentral {
             for batch in CentralBundles.batches(of: bundle.changes) {
                 do {
                     results += try await db.merge([PushMerge(Array(batch), from: device, withholding: [], keepingSecret: true)], now: Date())[0]
-                } catch let error as ReportSyncError where !results.isEmpty {
-                    throw CentralBundles.refusedAfter(results.count, error)
+                } catch where !results.isEmpty {
+                    guard let refusal = PostgresFailure.translate(error, at: address) as? ReportSyncError else { throw error }
+                    throw CentralBundles.refusedAfter(results.count, refusal)
                 }
             }
             let kept = try await db.keepBundled(carried, unit: device.unit, in: store)
@@ -137,13 +140,14 @@ extension PostgresDatabase {
         var kept: [BlobHash] = []
         for file in files {
             guard let hash = BlobHash(hex: file.sha256) else { continue }
+            let size = Int64(file.bytes.count)
             let named = try await rows(
-                "SELECT a.size FROM attachment_refs a JOIN reports r ON r.id = a.report WHERE a.hash = $1 AND r.unit = $2 LIMIT 1",
-                [hash.hex, unit], as: Int64.self
+                "SELECT EXISTS (SELECT 1 FROM attachment_refs a JOIN reports r ON r.id = a.report WHERE a.hash = $1 AND r.unit = $2 AND a.size = $3)",
+                [hash.hex, unit, size], as: Bool.self
             ).first
-            guard let named, named == Int64(file.bytes.count) else { continue }
+            guard named == true else { continue }
             try store.put(file.bytes, as: hash)
-            try await run("INSERT INTO blobs (hash, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [hash.hex, named, Date().millisecondsSince1970])
+            try await run("INSERT INTO blobs (hash, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [hash.hex, size, Date().millisecondsSince1970])
             try await run(
                 "INSERT INTO blob_sources (hash, unit, channel) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                 [hash.hex, unit, CentralReplica.FileChannel.bundle.rawValue])

@@ -90,20 +90,32 @@ public final class PostgresCentral: CentralStore, Sendable {
         throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
     }
 
-    /// Writes a group of first attempts on one engine in one transaction; when that fails, each push alone.
-    /// True when the group was written together.
-    private func mergeGroup(_ group: [PostgresPushGroups.Waiting]) async -> Bool {
-        let pushes = group.map { PushMerge($0.changes, from: $0.device, withholding: [], keepingSecret: false) }
-        if group.count > 1, let answers = try? await merge(pushes, Date()) {
-            for (waiting, answer) in zip(group, answers) { waiting.resume(with: .success(answer)) }
-            return true
+    /// Writes a group of first attempts on one engine in one transaction. A push the group's run refuses
+    /// is taken out and written alone, and the others are tried again as a group; when the group fails
+    /// otherwise (a report that would stay secret, too many runs, the database), each push is written
+    /// alone. How many were written alone.
+    private func mergeGroup(_ group: [PostgresPushGroups.Waiting]) async -> Int {
+        var together = group.map { ($0, PushMerge($0.changes, from: $0.device, withholding: [], keepingSecret: false)) }
+        var alone: [(PostgresPushGroups.Waiting, PushMerge)] = []
+        while together.count > 1 {
+            do {
+                let answers = try await database { try await $0.merge(together.map(\.1), now: Date(), asGroup: true) }
+                for ((waiting, _), answer) in zip(together, answers) { waiting.resume(with: .success(answer)) }
+                together = []
+            } catch let failed as PostgresPushGroups.PushFailed {
+                alone.append(together.remove(at: failed.index))
+            } catch {
+                logger.notice("a group of \(together.count) pushes was not written together (\(String(describing: error).prefix(200))); each is written alone")
+                alone += together
+                together = []
+            }
         }
-        for (waiting, push) in zip(group, pushes) {
+        for (waiting, push) in alone + together {
             let answer: Result<[PushResult], any Error>
             do { answer = .success(try await merge([push], Date())[0]) } catch { answer = .failure(error) }
             waiting.resume(with: answer)
         }
-        return group.count == 1
+        return alone.count
     }
 
     private func merge(_ pushes: [PushMerge], _ now: Date) async throws -> [[PushResult]] {
@@ -213,16 +225,23 @@ private final class PullCursors: @unchecked Sendable {
 extension PostgresDatabase {
     /// Attempts at pushes, one after the other on one engine, in one transaction under the feed's lock
     /// (the ledger loaded under it): each push's answers, or the first error (then nothing was written).
-    func merge(_ pushes: [PushMerge], now: Date) async throws -> [[PushResult]] {
+    /// `asGroup`: a push that throws is named (`PostgresPushGroups.PushFailed`), and the merge may take
+    /// only `PostgresApply.groupRuns` runs.
+    func merge(_ pushes: [PushMerge], now: Date, asGroup: Bool = false) async throws -> [[PushResult]] {
         try await transaction { db in
             let state = try await db.lockForWrite()
             let ledger = try await PostgresLedger.loading(for: pushes.map { ($0.changes, $0.device.unit) }, now: now, state, db)
             let policy = try state.policy(at: now)
             return try await PostgresApply.run(
                 db, state, now: now, asking: pushes.flatMap(\.changes), ledger: ledger,
+                runs: asGroup ? PostgresApply.groupRuns : PostgresApply.maximumRuns,
                 check: { effects in for push in pushes { try push.leftSecret(under: policy)(effects) } }
             ) { engine in
-                try pushes.map { try $0.run(engine: engine, ledger: ledger) }
+                try pushes.enumerated().map { index, push in
+                    do { return try push.run(engine: engine, ledger: ledger) } catch where asGroup {
+                        throw PostgresPushGroups.PushFailed(index: index, error: error)
+                    }
+                }
             }
         }
     }

@@ -47,6 +47,7 @@ enum PostgresIncrementalBenchmark {
                     return rounds.sorted()[1]
                 }
             }
+            await PostgresPushBenchmark.dropDatabase(address, on: cluster)
             points.append(Point(centralReports: size, roundMilliseconds: rounds, copySeconds: copySeconds))
         }
         return points

@@ -43,6 +43,7 @@ enum PostgresLoadBenchmark {
             let two = try await load(
                 [copies[1].forChildProcess, copies[1].forChildProcess], tokens: tokens, rounds: rounds, syncd: syncd, http: http)
             try await http.shutdown()
+            for copy in copies { await PostgresPushBenchmark.dropDatabase(copy, on: cluster) }
             return Result(
                 sqlite: sqlite, postgresOneServer: one, postgresTwoServers: two, twoOverOne: two.roundsPerSecond / one.roundsPerSecond,
                 oneOverSQLite: one.roundsPerSecond / sqlite.roundsPerSecond)

@@ -29,10 +29,21 @@ enum PostgresPushBenchmark {
             defer { group.cancelAll() }
             return try await withLoopbackServer(central, token: token) { client, _ in try await PushBenchmark.pushAll(changes, with: client) }
         }
+        await dropDatabase(address, on: cluster)
         let rate = Double(changes.count) / seconds
+        let pgbench = try await freshDatabase(on: cluster)
+        let tps = try? pgbenchSelect(on: pgbench)
+        await dropDatabase(pgbench, on: cluster)
         return Result(
             changes: changes.count, seconds: seconds, perSecond: rate, sqlitePerSecond: sqlitePerSecond, ratio: rate / sqlitePerSecond,
-            pgbenchSelectTPS: try? pgbenchSelect(on: try await freshDatabase(on: cluster)))
+            pgbenchSelectTPS: tps)
+    }
+
+    /// Drops a database `freshDatabase` made, once nothing uses it (a benchmark's copies are large).
+    static func dropDatabase(_ address: PostgresAddress, on cluster: String) async {
+        _ = try? await PostgresDatabase.with(try PostgresAddress(parsing: cluster), migrating: false) { db in
+            try await db.run("DROP DATABASE IF EXISTS \(address.database) WITH (FORCE)")
+        }
     }
 
     /// A new database on the cluster at `cluster` (a URL whose user may create databases).

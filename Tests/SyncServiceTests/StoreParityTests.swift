@@ -418,6 +418,15 @@ extension EndToEndTests {
             _ = try served.ok("sync", "--db", "tablet.sqlite")
             #expect(try served.cli("show", id, "--db", "tablet.sqlite").status == 1, "the network feed never carries it")
             #expect(try served.ok("digest", "--db", "field.sqlite", "--unit", "squad-1") == served.ok("digest", "--db", served.db, "--unit", "squad-1"))
+
+            // A bundle of a device revoked since it wrote it is refused, saying why, and nothing of it is taken.
+            _ = try served.ok("draft", "--db", "tablet.sqlite", "--as", "drafter-1", "--category", "dynamic", "--title", "撤销后", "--body", "b")
+            _ = try served.ok("bundle", "export", "--db", "tablet.sqlite", "--all", "--out", "tablet.bundle")
+            #expect(try served.syncd("revoke", "--db", served.db, "--device", "device-b").status == 0)
+            let before = try served.ok("digest", "--db", served.db)
+            let revoked = try served.cli("bundle", "import", "tablet.bundle", "--db", served.db)
+            #expect(revoked.status == 1 && revoked.err.contains("the bundle's device may not sync here") && revoked.err.contains("revoked"), "\(revoked.err)")
+            #expect(try served.ok("digest", "--db", served.db) == before)
         }
 
         @Test(
