@@ -71,20 +71,21 @@ public final class PostgresCentral: CentralStore, Sendable {
     /// A push's first attempt waits for the pushes that arrive with it and is written in their group
     /// (`PostgresPushGroups`); an attempt that withholds reports for secrecy (`SecrecyPasses`) is written alone.
     public func receivePush(_ changes: [Change], from device: Enrollment) async throws -> [PushResult] {
-        var passes: SecrecyPasses?
+        let secret: StaysSecret
         do {
             return try await pushGroups.push(changes, from: device) { group in await self.mergeGroup(group) }
-        } catch let secret as StaysSecret {
-            let now = Date()
-            passes = SecrecyPasses(changes, policy: try await database { try await $0.policy(at: now) })
-            _ = passes?.next()
-            try passes?.failed(secret)
+        } catch let stays as StaysSecret {
+            secret = stays
         }
-        while let withheld = passes?.next() {
+        let now = Date()
+        var passes = SecrecyPasses(changes, policy: try await database { try await $0.policy(at: now) })
+        _ = passes.next()  // the first attempt, the one made in the group
+        try passes.failed(secret)
+        while let withheld = passes.next() {
             do {
                 return try await merge([PushMerge(changes, from: device, withholding: withheld, keepingSecret: false)], Date())[0]
-            } catch let secret as StaysSecret {
-                try passes?.failed(secret)
+            } catch let stays as StaysSecret {
+                try passes.failed(stays)
             }
         }
         throw ReportSyncError(.storage, "the central could not settle the secrecy of this push's reports; nothing of it was taken")
