@@ -491,5 +491,25 @@ extension EndToEndTests {
             _ = try served.ok(["attachment", "get", id, "secret.jpg", "--db", "tablet.sqlite", "--out", "copy.jpg"])
             #expect(try Data(contentsOf: served.directory.appendingPathComponent("copy.jpg")) == photo)
         }
+
+        @Test(
+            "a push crafted to bring a secret report over the network is answered held, and nothing of it rests at the central; the public report beside it in that push is taken",
+            arguments: CentralKind.underTest)
+        func secretPushHeld(kind: CentralKind) async throws {
+            let served = try await Self.serve(kind)
+            defer { served.end() }
+            let device = try await served.devices()[0]
+            let open = try device.field.replica.draft(ReportContent(category: .dynamic, title: "公开", body: "正文"), by: "drafter-1")
+            let secret = try device.field.replica.draft(
+                ReportContent(category: .dynamic, title: "SECRET-TITLE", body: "涉密", classification: .secret), by: "drafter-1")
+            // By hand: the outbox would hold the secret report back; this push sends it anyway.
+            let crafted = try device.field.replica.changes().map(\.change).filter { [open.id, secret.id].contains($0.record) }
+            let answer = try await device.client.push(crafted)
+            #expect(
+                answer.results.map(\.status) == crafted.map { $0.record == secret.id ? .held : .accepted },
+                "\(answer.results.map(\.status))")
+            #expect(try served.cli("show", secret.id, "--db", served.db).status == 1, "nothing of it at the central")
+            #expect(try served.cli("show", open.id, "--db", served.db).status == 0)
+        }
     }
 }
