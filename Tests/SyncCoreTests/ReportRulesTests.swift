@@ -28,6 +28,22 @@ struct ReportRulesTests {
         try ReportRules.checkWrite(content, replacing: held, unit: "squad-3", followUpTarget: nil, policy: policy)
     }
 
+    @Test("U+0000 is found in a field with structure (an emergency's cause), and left alone when the write does not change that field")
+    func noNULInStructuredFields() throws {
+        var content = ReportContent(category: .emergency, title: "火情", body: "正文")
+        content.emergency = EmergencyDetails()
+        content.emergency?.cause = "线路\u{0}老化"
+        let error = #expect(throws: ReportSyncError.self) {
+            try ReportRules.checkWrite(content, replacing: nil, unit: "squad-3", followUpTarget: nil, policy: policy)
+        }
+        #expect(error?.message.contains("emergency") == true)
+        let held = content
+        content.title = "火情续"
+        try ReportRules.checkWrite(content, replacing: held, unit: "squad-3", followUpTarget: nil, policy: policy)
+        content.emergency?.cause = "线路老化"
+        try ReportRules.checkWrite(content, replacing: held, unit: "squad-3", followUpTarget: nil, policy: policy)
+    }
+
     @Test("Length limits (000:673): a dynamic item may have 600 characters, counted as characters not bytes; the limit waits for the submission")
     func dynamicLimit() throws {
         let ok = ReportContent(category: .dynamic, title: "动态", body: String(repeating: "报", count: 600))

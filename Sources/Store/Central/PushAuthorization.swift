@@ -47,9 +47,9 @@ final class PushAuthorization<Ledger: CentralLedger> {
     }
 
     /// Throws why `change`, of a push `checkWhole` let through, may not be merged: its actor, role and
-    /// the permission table (answered `rejected`, and voided).
-    func check(_ change: Change) throws {
-        try ChangeShape.checkNoNUL(change)
+    /// the permission table (answered `rejected`, and voided). `body` is the change's canonical JSON.
+    func check(_ change: Change, body: String) throws {
+        try ChangeShape.checkNoNUL(change, body: body)
         let act = Self.act(of: change)
         guard let actor = try ledger.member(change.actor) else {
             throw ReportSyncError(

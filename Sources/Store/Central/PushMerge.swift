@@ -54,22 +54,25 @@ public struct PushMerge {
         // What the central already knows of, byte for byte (held, or waiting for its causes), or refused
         // by dot, is answered as it was, whoever sends it again (a restored or copied replica re-sending
         // what its old self delivered); the shape, kinds and binding are checked on the rest.
-        let held = Set(try changes.filter { try engine.holds($0) }.map(\.dot))
+        // Each change's canonical JSON, written once: what it is compared by, logged as and checked in.
+        let sent = changes.map { (change: $0, body: $0.canonicalJSON) }
+        let held = Set(try sent.filter { try engine.holds($0.change, body: $0.body) }.map(\.change.dot))
         // The central's own changes under an earlier replica id, lost with its disk and sent back by a
         // device that held them (never under its current id: those it would issue again).
         let own = Set(try ledger.previousReplicaIDs())
         let binding = DeviceBinding(ledger: ledger)
-        let taken = try Self.takenDots(changes.filter { try !held.contains($0.dot) && binding.isBound($0.dot.replica, to: device) }, engine)
+        let taken = try Self.takenDots(sent.filter { try !held.contains($0.change.dot) && binding.isBound($0.change.dot.replica, to: device) }, engine)
         var refused: [Dot: String] = [:]
         for change in changes where !held.contains(change.dot) && !taken.contains(change.dot) {
             if let reason = try ledger.refusalReason(of: change.dot) { refused[change.dot] = reason }
         }
-        let fresh = try changes.filter {
-            try !held.contains($0.dot) && !taken.contains($0.dot) && refused[$0.dot] == nil && !engine.keepsWaiting($0)
-        }
+        let fresh = try sent.filter {
+            let dot = $0.change.dot
+            return try !held.contains(dot) && !taken.contains(dot) && refused[dot] == nil && !engine.keepsWaiting($0.change, body: $0.body)
+        }.map(\.change)
         try ChangeShape.check(fresh)
         try authorization.checkWhole(fresh.filter { !own.contains($0.dot.replica) }, from: device, at: engine.now)
-        let results = try changes.map { change in
+        let results = try sent.map { change, body in
             if let outside = try authorization.outsideScope(change, of: device, held: engine.record(change.record)) {
                 return PushResult(dot: change.dot, status: .rejected, reason: outside.message)
             }
@@ -85,7 +88,7 @@ public struct PushMerge {
                 }
                 // Not the device's change: its refusal is neither voided nor kept (it must not hold
                 // the dot against the genuine change another device may still give back).
-                let outcome = try engine.offer(change)
+                let outcome = try engine.offer(change, body: body)
                 if case .rejected = outcome { engine.forgetRefusal(of: change.dot) } else if let (year, serial) = RegistrationNumbers.number(carriedBy: change) {
                     // A receipt it signed before it lost it: its number is taken, also for the receipts of this push.
                     try ledger.keepRegistration(serial, in: year)
@@ -94,11 +97,11 @@ public struct PushMerge {
             }
             let outcome: ApplyOutcome
             do {
-                try authorization.check(change)
+                try authorization.check(change, body: body)
                 if case .keyRequest(let request) = change.payload {
                     outcome = try CentralReplica.register(change, request, engine: engine, ledger)
                 } else {
-                    outcome = try engine.offer(change)
+                    outcome = try engine.offer(change, body: body)
                 }
             } catch let error as ReportSyncError {
                 outcome = engine.refuse(change, error)
@@ -130,13 +133,13 @@ public struct PushMerge {
     /// The dots of `changes` (all under replica ids bound to the pushing device) written by an older copy
     /// of its file: each dot the central holds (or keeps waiting) for a different change, and every later
     /// dot of the same replica id in the push, which that copy wrote after it. None of them is kept.
-    private static func takenDots(_ changes: [Change], _ engine: MergeEngine) throws -> Set<Dot> {
+    private static func takenDots(_ sent: [(change: Change, body: String)], _ engine: MergeEngine) throws -> Set<Dot> {
         var firstTaken: [String: Int64] = [:]
-        for change in changes where try engine.holdsOther(change) {
+        for (change, body) in sent where try engine.holdsOther(change, body: body) {
             firstTaken[change.dot.replica] = min(firstTaken[change.dot.replica] ?? .max, change.dot.counter)
         }
         if firstTaken.isEmpty { return [] }
-        return Set(changes.filter { change in firstTaken[change.dot.replica].map { change.dot.counter >= $0 } ?? false }.map(\.dot))
+        return Set(sent.map(\.change).filter { change in firstTaken[change.dot.replica].map { change.dot.counter >= $0 } ?? false }.map(\.dot))
     }
 }
 

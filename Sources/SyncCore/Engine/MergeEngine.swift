@@ -43,6 +43,8 @@ public final class MergeEngine {
     private var effects = MergeEffects()
     /// Canonical JSON of the changes this batch applied, by dot (the source does not hold them yet).
     private var loggedBodies: [Dot: String] = [:]
+    /// What the source answered for a dot this batch asked about before (a push asks up to three times).
+    private var storedBodies: [Dot: String?] = [:]
     /// Reference versions this batch set.
     private var referenceVersions: [String: ReferenceVersion] = [:]
     /// Signing keys this batch registered or revoked, by id.
@@ -105,9 +107,11 @@ public final class MergeEngine {
 
     /// Offers a change received from elsewhere: applied, already held, held back, or refused and recorded.
     ///
-    /// - Parameter checkClock: false for changes from the central, which judged their clocks on arrival.
-    public func offer(_ change: Change, checkClock: Bool = true) throws -> ApplyOutcome {
-        let body = change.canonicalJSON
+    /// - Parameters:
+    ///   - body: the change's canonical JSON, when the caller wrote it already (`Change.canonicalJSON`).
+    ///   - checkClock: false for changes from the central, which judged their clocks on arrival.
+    public func offer(_ change: Change, body: String? = nil, checkClock: Bool = true) throws -> ApplyOutcome {
+        let body = body ?? change.canonicalJSON
         if let held = try heldBody(of: change.dot) {
             return held == body ? .duplicate : refuse(change, body: body, Self.reused(change.dot))
         }
@@ -132,23 +136,25 @@ public final class MergeEngine {
         }
     }
 
-    /// Whether this replica already holds exactly this change (an answer that needs no other check).
-    public func holds(_ change: Change) throws -> Bool {
-        try heldBody(of: change.dot) == change.canonicalJSON
+    /// Whether this replica already holds exactly this change (an answer that needs no other check);
+    /// `body` is its canonical JSON when the caller wrote it already.
+    public func holds(_ change: Change, body: String? = nil) throws -> Bool {
+        guard let held = try heldBody(of: change.dot) else { return false }
+        return held == body ?? change.canonicalJSON
     }
 
     /// Whether this replica holds, or keeps waiting, a different change under `change`'s dot: its
     /// writer used the dot twice (an older copy of its file wrote again).
-    public func holdsOther(_ change: Change) throws -> Bool {
-        guard let body = try heldBody(of: change.dot) ?? waitingBody(of: change.dot) else { return false }
-        return body != change.canonicalJSON
+    public func holdsOther(_ change: Change, body: String? = nil) throws -> Bool {
+        guard let held = try heldBody(of: change.dot) ?? waitingBody(of: change.dot) else { return false }
+        return held != body ?? change.canonicalJSON
     }
 
     /// Whether this replica keeps exactly this change waiting for its causes (an answer that needs no
     /// other check).
-    public func keepsWaiting(_ change: Change) throws -> Bool {
+    public func keepsWaiting(_ change: Change, body: String? = nil) throws -> Bool {
         guard let waiting = try waitingBody(of: change.dot) else { return false }
-        return waiting == change.canonicalJSON
+        return waiting == body ?? change.canonicalJSON
     }
 
     /// Records that `change` was refused before the merge looked at it (for example by authorisation).
@@ -241,7 +247,10 @@ public final class MergeEngine {
 
     private func heldBody(of dot: Dot) throws -> String? {
         if let body = loggedBodies[dot] { return body }
-        return try source.heldBody(of: dot)
+        if let looked = storedBodies[dot] { return looked }
+        let body = try source.heldBody(of: dot)
+        storedBodies[dot] = .some(body)
+        return body
     }
 
     private func waitingBody(of dot: Dot) throws -> String? {

@@ -19,15 +19,22 @@ public struct ReportField: Sendable {
     /// The short values a draft writes for an empty field (`null`, `[]`) that this field reads and
     /// writes back exactly: found once, by reading and writing each, then taken without a decoder.
     let canonicalEmptyValues: Set<String>
+    /// Whether the field's value differs between two contents (text compared byte for byte).
+    let differs: @Sendable (ReportContent, ReportContent) -> Bool
+    /// Whether the field's value holds U+0000 in any of its text.
+    let holdsNUL: @Sendable (ReportContent) throws -> Bool
 
     init(
         name: String, maxJSONLength: Int, encode: @escaping @Sendable (ReportContent, JSONEncoder) throws -> Data,
-        read: @escaping @Sendable (String, inout ReportContent) throws -> Void, plainIsCanonical: Bool, expected: String?
+        read: @escaping @Sendable (String, inout ReportContent) throws -> Void, plainIsCanonical: Bool, expected: String?,
+        differs: @escaping @Sendable (ReportContent, ReportContent) -> Bool, holdsNUL: @escaping @Sendable (ReportContent) throws -> Bool
     ) {
         self.name = name
         self.maxJSONLength = maxJSONLength
         self.encode = encode
         self.read = read
+        self.differs = differs
+        self.holdsNUL = holdsNUL
         self.plainIsCanonical = plainIsCanonical
         self.expected = expected
         canonicalEmptyValues = Set(
@@ -85,26 +92,38 @@ public struct ReportField: Sendable {
         case notCanonical(canonical: String)
     }
 
-    private static func field<T: Codable & Sendable>(
+    private static func field<T: Codable & Sendable & Equatable>(
         _ name: String, _ path: WritableKeyPath<ReportContent, T> & Sendable, max: Int, expected: String? = nil
     ) -> ReportField {
         ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
             read: { json, content in content[keyPath: path] = try JSONCoding.value(T.self, from: json) }, plainIsCanonical: false,
-            expected: expected)
+            expected: expected, differs: { $0[keyPath: path] != $1[keyPath: path] },
+            holdsNUL: { content in
+                // Nothing to look at in a value without text, or an absent or empty one; the rest is encoded.
+                let value = content[keyPath: path]
+                if value is TextFree || (value as? EmptiableValue)?.isEmptyValue == true { return false }
+                return ChangeShape.holdsNUL(try JSONCoding.string(value))
+            })
     }
 
     /// A text field (`String` or `String?`): a plain literal is read without a JSON decoder.
     private static func text<T: Codable & Sendable>(
         _ name: String, _ path: WritableKeyPath<ReportContent, T> & Sendable, max: Int
     ) -> ReportField where T: TextFieldValue {
-        ReportField(
+        let text: @Sendable (ReportContent) -> String? = { $0[keyPath: path].text }
+        return ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
             read: { json, content in
                 if let text = JSONCoding.literalText(json) { content[keyPath: path] = T(text: text) } else {
                     content[keyPath: path] = try JSONCoding.value(T.self, from: json)
                 }
-            }, plainIsCanonical: true, expected: nil)
+            }, plainIsCanonical: true, expected: nil,
+            differs: { a, b in
+                guard let a = text(a), let b = text(b) else { return text(a) != nil || text(b) != nil }
+                return !a.utf8.elementsEqual(b.utf8)
+            },
+            holdsNUL: { text($0)?.utf8.contains(0) ?? false })
     }
 
     /// A field that is one of an enumeration's values: a plain literal is read by its raw value.
@@ -118,7 +137,7 @@ public struct ReportField: Sendable {
                     throw ReportSyncError(.invalidInput, "\(name) must be \(expected)")
                 }
                 content[keyPath: path] = value
-            }, plainIsCanonical: true, expected: expected)
+            }, plainIsCanonical: true, expected: expected, differs: { $0[keyPath: path] != $1[keyPath: path] }, holdsNUL: { _ in false })
     }
 
     private static func choices<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> String where E.RawValue == String {
@@ -127,8 +146,36 @@ public struct ReportField: Sendable {
 }
 
 /// The value of a text field, made from a plain string: `String` or `String?`.
-protocol TextFieldValue { init(text: String) }
+protocol TextFieldValue {
+    init(text: String)
+    var text: String? { get }
+}
 
-extension String: TextFieldValue { init(text: String) { self = text } }
+extension String: TextFieldValue {
+    init(text: String) { self = text }
+    var text: String? { self }
+}
 
-extension Optional: TextFieldValue where Wrapped == String { init(text: String) { self = text } }
+extension Optional: TextFieldValue where Wrapped == String {
+    init(text: String) { self = text }
+    var text: String? { self }
+}
+
+/// A field value that holds no text at all (a time, a number, a choice): it cannot hold U+0000.
+protocol TextFree {}
+
+extension Date: TextFree {}
+extension Int: TextFree {}
+extension Disclosure: TextFree {}
+extension Optional: TextFree where Wrapped: TextFree {}
+
+/// A field value that may be absent or empty, which holds no text then.
+protocol EmptiableValue { var isEmptyValue: Bool { get } }
+
+extension Optional: EmptiableValue {
+    var isEmptyValue: Bool { self == nil }
+}
+
+extension Array: EmptiableValue {
+    var isEmptyValue: Bool { isEmpty }
+}

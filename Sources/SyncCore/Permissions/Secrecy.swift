@@ -18,6 +18,8 @@ public enum Secrecy {
     /// The classification a content write sets, decoded as a typed value (escapes and all), if it sets one.
     public static func classification(written change: Change) throws -> Classification? {
         guard case .content(let write) = change.payload, let json = write.fields["classification"] else { return nil }
+        // A plain string literal is read by hand (this runs for every pushed write); anything else as before.
+        if let plain = (try? JSONCoding.stringValue(json)) ?? nil, let classification = Classification(rawValue: plain) { return classification }
         do { return try JSONCoding.value(Classification.self, from: json) } catch {
             throw ReportSyncError(
                 .invalidInput, "change \(change.dot) writes classification \(json), which is none of public, internal or secret")

@@ -150,8 +150,9 @@ public enum ChangeShape {
     /// Throws when `change` holds U+0000 in any text (a field, a comment, a reason): a store may not keep
     /// it (PostgreSQL's text cannot) and no person types it. Checked per change, so that such a change is
     /// refused alone (and voided) and never blocks the rest of its writer's outbox.
-    public static func checkNoNUL(_ change: Change) throws {
-        var nul = holdsNUL(change.canonicalJSON)
+    /// `body` is the change's canonical JSON when the caller wrote it already.
+    public static func checkNoNUL(_ change: Change, body: String? = nil) throws {
+        var nul = holdsNUL(body ?? change.canonicalJSON)
         if case .content(let write) = change.payload { nul = nul || write.fields.values.contains(where: holdsNUL) }
         if nul {
             throw ReportSyncError(.ruleViolated, "change \(change.dot) holds the character U+0000 (NUL), which no text of a report may hold; remove it and write again")
