@@ -18,7 +18,8 @@ enum AttachmentRefs {
 
     /// The files named by the attachments' JSON (a report's winning value), each once, in hash order.
     static func files(named json: String?) -> [BlobReference] {
-        guard let json, json.contains(Self.fileKey) else { return [] }
+        // Most reports have none (`[]`); the search for the key runs for every other report saved.
+        guard let json, json != "[]", json.contains(Self.fileKey) else { return [] }
         let attachments = (try? JSONCoding.value([Attachment].self, from: json)) ?? []
         return Set(attachments.compactMap(\.blob)).sorted { $0.hash.hex < $1.hash.hex }
     }

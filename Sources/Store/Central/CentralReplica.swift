@@ -95,6 +95,7 @@ public struct CentralReplica: Sendable {
         var check: (MergeEffects) throws -> Void = { _ in }
         return try replica.session(check: { try check($0) }) { s in
             check = push.leftSecret(under: s.policy)
+            try s.prefetch(push.changes)
             return try push.run(engine: s.engine, ledger: SQLiteLedger(s.db))
         }
     }

@@ -182,6 +182,7 @@ public struct FieldReplica: Sendable {
     /// Takes in changes of the central's feed (from a pull or a bundle) in session `s`; a void of one
     /// of this device's own changes is kept as its refusal, and the change leaves the outbox.
     static func takeIn(_ changes: [Change], _ s: ApplySession) throws -> [ApplyOutcome] {
+        try s.prefetch(changes)
         let outcomes = try changes.map { try s.offer($0, checkClock: false) }
         for case .void(let marker) in changes.map(\.payload) {
             try Outbox.keepRefusal(of: marker.dot, reason: marker.reason, at: s.now.millisecondsSince1970, s.db)

@@ -46,6 +46,9 @@ final class ApplySession {
     /// Applies changes made here; each must apply, or the whole transaction fails.
     func commitLocal(_ changes: [Change]) throws { try engine.commitLocal(changes) }
 
+    /// Reads at once what offering `changes` will ask of the file (`SQLiteMergeSource.prefetch`).
+    func prefetch(_ changes: [Change]) throws { try source.prefetch(changes) }
+
     /// Offers a change received from elsewhere (see `MergeEngine.offer`).
     func offer(_ change: Change, checkClock: Bool = true) throws -> ApplyOutcome {
         try engine.offer(change, checkClock: checkClock)

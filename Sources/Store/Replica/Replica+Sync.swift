@@ -27,7 +27,10 @@ extension Replica {
     /// Duplicates are no-ops, changes whose causes are missing wait (and apply when the causes come),
     /// refused changes are recorded with their reason. Nothing else in the batch is affected by one refusal.
     public func receive(_ changes: [Change]) throws -> [ApplyOutcome] {
-        try session { s in try changes.map { try s.offer($0) } }
+        try session { s in
+            try s.prefetch(changes)
+            return try changes.map { try s.offer($0) }
+        }
     }
 
     /// How many received changes are waiting for their causes.
