@@ -15,7 +15,9 @@ final class SQLiteMergeSource: MergeSource {
 
     /// Reads at once what offering `changes` is sure to ask one by one: their records and their dots'
     /// held bodies (a batch of new reports asked both twice per change before, each a miss).
+    /// A small batch (a device's one new report) is asked one by one on cached statements, which costs less.
     func prefetch(_ changes: [Change]) throws {
+        guard changes.count >= Self.worthPrefetching else { return }
         let ids = Array(Set(changes.map(\.record)).subtracting(prefetchedRecords.keys))
         for chunk in ids.chunked(by: Self.chunk) {
             for id in chunk { prefetchedRecords[id] = .some(nil) }
@@ -37,6 +39,8 @@ final class SQLiteMergeSource: MergeSource {
 
     /// Values bound in one prefetch query, well under SQLite's limit.
     private static let chunk = 500
+    /// The fewest changes a batch is read ahead for.
+    private static let worthPrefetching = 32
 
     private static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ",")
