@@ -64,6 +64,18 @@ struct ReportFieldTests {
         #expect(try ReportContent(category: .dynamic, title: "t", body: "").encodedFields()[name] == empty)
     }
 
+    @Test("an empty value read into a report that holds one empties the field; `null` is no empty list")
+    func emptyValuesRead() throws {
+        var fields = try Self.rich.encodedFields()
+        for name in ["eventTime", "emergency", "disclosure", "followUpSequence", "newMedia"] { fields[name] = "null" }
+        fields["attachments"] = "[]"
+        let read = try ReportContent.decode(fields: fields)
+        #expect(read.eventTime == nil && read.emergency == nil && read.disclosure == nil && read.followUpSequence == nil && read.newMedia == nil)
+        #expect(read.attachments.isEmpty && read.title == Self.rich.title)
+        fields["attachments"] = "null"
+        #expect(throws: ReportSyncError.self) { try ReportContent.decode(fields: fields) }
+    }
+
     @Test("a field over its size is refused before it is decoded")
     func tooLong() throws {
         let title = try #require(ReportField.named("title"))

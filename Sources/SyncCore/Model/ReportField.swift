@@ -95,14 +95,25 @@ public struct ReportField: Sendable {
     private static func field<T: Codable & Sendable & Equatable>(
         _ name: String, _ path: WritableKeyPath<ReportContent, T> & Sendable, max: Int, expected: String? = nil
     ) -> ReportField {
-        ReportField(
+        // Found once for the field's type: whether it can hold text, and its absent or empty value (`null`, `[]`).
+        let textFree = T.self is TextFree.Type
+        let emptiable = T.self as? EmptiableValue.Type
+        let emptyValue = ["null", "[]"].lazy.compactMap { emptiable?.empty(reading: $0) as? T }.first
+        return ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
-            read: { json, content in content[keyPath: path] = try JSONCoding.value(T.self, from: json) }, plainIsCanonical: false,
+            read: { json, content in
+                // An absent or empty value (most fields of a draft) is read without a decoder.
+                if let emptyValue, let empty = emptiable?.empty(reading: json), empty is T {
+                    content[keyPath: path] = emptyValue
+                } else {
+                    content[keyPath: path] = try JSONCoding.value(T.self, from: json)
+                }
+            }, plainIsCanonical: false,
             expected: expected, differs: { $0[keyPath: path] != $1[keyPath: path] },
             holdsNUL: { content in
                 // Nothing to look at in a value without text, or an absent or empty one; the rest is encoded.
                 let value = content[keyPath: path]
-                if value is TextFree || (value as? EmptiableValue)?.isEmptyValue == true { return false }
+                if textFree || value == emptyValue { return false }
                 return ChangeShape.holdsNUL(try JSONCoding.string(value))
             })
     }
@@ -169,13 +180,16 @@ extension Int: TextFree {}
 extension Disclosure: TextFree {}
 extension Optional: TextFree where Wrapped: TextFree {}
 
-/// A field value that may be absent or empty, which holds no text then.
-protocol EmptiableValue { var isEmptyValue: Bool { get } }
+/// A field value that may be absent or empty: `null` for an optional, `[]` for a list.
+protocol EmptiableValue {
+    /// The absent or empty value when `json` is exactly its JSON, else `nil`.
+    static func empty(reading json: String) -> Self?
+}
 
 extension Optional: EmptiableValue {
-    var isEmptyValue: Bool { self == nil }
+    static func empty(reading json: String) -> Self? { json == "null" ? .some(.none) : nil }
 }
 
 extension Array: EmptiableValue {
-    var isEmptyValue: Bool { isEmpty }
+    static func empty(reading json: String) -> Self? { json == "[]" ? .some([]) : nil }
 }
