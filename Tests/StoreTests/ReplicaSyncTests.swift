@@ -46,6 +46,29 @@ struct ReplicaSyncTests {
         #expect(try memory.digest() == laptop.digest())
     }
 
+    @Test("a batch large enough to be read ahead (edits in conflict, changes already held, a dot reused) ends as the same changes taken one at a time in memory")
+    func readAheadBatch() throws {
+        let (laptop, tablet) = try pair()
+        let ids = try (0..<20).map { try laptop.draft(StoreFixtures.news("巡查 \($0)"), by: "wang").id }
+        _ = try tablet.receive(try laptop.changes().map(\.change))
+        for id in ids.prefix(10) { _ = try tablet.edit(id, with: { var p = ReportPatch(); p.title = "平板改"; return p }(), by: "li") }
+        for id in ids { _ = try laptop.edit(id, with: { var p = ReportPatch(); p.title = "笔记本改"; return p }(), by: "wang") }
+        var batch = try laptop.changes().map(\.change)
+        var reused = try #require(batch.first { if case .content(let write) = $0.payload { write.creates } else { false } })
+        if case .content(var write) = reused.payload { write.fields["title"] = "\"同一个点，另一段内容\""; reused.payload = .content(write) }
+        batch.append(reused)
+        #expect(batch.count >= 40)
+
+        var memory = MemoryReplica(replicaID: "memory")
+        memory.receive(try tablet.changes().map(\.change), now: Date())
+        let oneByOne = batch.flatMap { memory.receive([$0], now: Date()) }
+        let atOnce = try tablet.receive(batch)
+        #expect(atOnce == oneByOne)
+        #expect(atOnce.filter { $0 == .duplicate }.count > 20 && atOnce.last != .applied)
+        #expect(try tablet.conflicts().filter { $0.status == .open }.count == 10)
+        #expect(try tablet.digest() == memory.digest())
+    }
+
     @Test("replaying a batch (a crash between applying and acknowledging) changes nothing")
     func replay() throws {
         let (laptop, tablet) = try pair()

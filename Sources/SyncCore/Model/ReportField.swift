@@ -19,7 +19,7 @@ public struct ReportField: Sendable {
     /// The short values a draft writes for an empty field (`null`, `[]`) that this field reads and
     /// writes back exactly: found once, by reading and writing each, then taken without a decoder.
     let canonicalEmptyValues: Set<String>
-    /// Whether the field's value differs between two contents (text compared byte for byte).
+    /// Whether the field's value differs between two contents (as Swift compares them: text by canonical equivalence).
     let differs: @Sendable (ReportContent, ReportContent) -> Bool
     /// Whether the field's value holds U+0000 in any of its text.
     let holdsNUL: @Sendable (ReportContent) throws -> Bool
@@ -130,10 +130,7 @@ public struct ReportField: Sendable {
                     content[keyPath: path] = try JSONCoding.value(T.self, from: json)
                 }
             }, plainIsCanonical: true, expected: nil,
-            differs: { a, b in
-                guard let a = text(a), let b = text(b) else { return text(a) != nil || text(b) != nil }
-                return !a.utf8.elementsEqual(b.utf8)
-            },
+            differs: { text($0) != text($1) },
             holdsNUL: { text($0)?.utf8.contains(0) ?? false })
     }
 
