@@ -22,7 +22,7 @@ final class SQLiteMergeSource: MergeSource {
         for chunk in ids.chunked(by: Self.chunk) {
             for id in chunk { prefetchedRecords[id] = .some(nil) }
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, record FROM reports WHERE id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+                db, sql: "SELECT id, record FROM reports WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))", arguments: StatementArguments(chunk))
             while let row = try rows.next() { prefetchedRecords[row["id"]] = .some(row["record"]) }
         }
         let dots = Dictionary(grouping: Set(changes.map(\.dot)).subtracting(prefetchedBodies.keys), by: \.replica)
@@ -30,7 +30,7 @@ final class SQLiteMergeSource: MergeSource {
             for chunk in dots.map(\.counter).chunked(by: Self.chunk) {
                 for counter in chunk { prefetchedBodies[Dot(replica: replica, counter: counter)] = .some(nil) }
                 let rows = try Row.fetchCursor(
-                    db, sql: "SELECT counter, body FROM changes WHERE replica = ? AND counter IN (\(Self.placeholders(chunk.count)))",
+                    db, sql: "SELECT counter, body FROM changes WHERE replica = ? AND counter IN (\(databaseQuestionMarks(count: chunk.count)))",
                     arguments: StatementArguments([replica] + chunk.map { $0 as DatabaseValueConvertible }))
                 while let row = try rows.next() { prefetchedBodies[Dot(replica: replica, counter: row["counter"])] = .some(row["body"]) }
             }
@@ -41,10 +41,6 @@ final class SQLiteMergeSource: MergeSource {
     private static let chunk = 500
     /// The fewest changes a batch is read ahead for.
     private static let worthPrefetching = 32
-
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ",")
-    }
 
     func storedRecord(_ id: String) throws -> ReportRecord? {
         let json: String?

@@ -98,12 +98,12 @@ public struct ReportField: Sendable {
         // Found once for the field's type: whether it can hold text, and its absent or empty value (`null`, `[]`).
         let textFree = T.self is TextFree.Type
         let emptiable = T.self as? EmptiableValue.Type
-        let emptyValue = ["null", "[]"].lazy.compactMap { emptiable?.empty(reading: $0) as? T }.first
+        let emptyValue = emptiable?.empty as? T
         return ReportField(
             name: name, maxJSONLength: max, encode: { content, encoder in try encoder.encode(content[keyPath: path]) },
             read: { json, content in
                 // An absent or empty value (most fields of a draft) is read without a decoder.
-                if let emptyValue, let empty = emptiable?.empty(reading: json), empty is T {
+                if let emptyValue, json == emptiable?.emptyJSON {
                     content[keyPath: path] = emptyValue
                 } else {
                     content[keyPath: path] = try JSONCoding.value(T.self, from: json)
@@ -179,14 +179,18 @@ extension Optional: TextFree where Wrapped: TextFree {}
 
 /// A field value that may be absent or empty: `null` for an optional, `[]` for a list.
 protocol EmptiableValue {
-    /// The absent or empty value when `json` is exactly its JSON, else `nil`.
-    static func empty(reading json: String) -> Self?
+    /// The absent or empty value.
+    static var empty: Self { get }
+    /// Its JSON, exactly as this program writes it.
+    static var emptyJSON: String { get }
 }
 
 extension Optional: EmptiableValue {
-    static func empty(reading json: String) -> Self? { json == "null" ? .some(.none) : nil }
+    static var empty: Self { .none }
+    static var emptyJSON: String { "null" }
 }
 
 extension Array: EmptiableValue {
-    static func empty(reading json: String) -> Self? { json == "[]" ? .some([]) : nil }
+    static var empty: Self { [] }
+    static var emptyJSON: String { "[]" }
 }
