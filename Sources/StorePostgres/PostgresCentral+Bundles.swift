@@ -31,6 +31,8 @@ extension PostgresCentral {
                 throw CentralBundles.keysRefused(error)
             }
             try Replica.checkBundled(carried)
+            // The text of what the device raised off the network first: the rules judge its later writes by it.
+            try await db.keepWithheldText(bundle.withheld ?? [], unit: device.unit)
             var results: [PushResult] = []
             for batch in CentralBundles.batches(of: bundle.changes) {
                 do {

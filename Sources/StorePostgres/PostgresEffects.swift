@@ -16,7 +16,13 @@ extension PostgresDatabase {
         try await saveReferences(effects.references)
         try await saveWaits(effects, at: at)
         try await saveRefusals(effects.refusals, at: at)
-        try await save(effects.records)
+        for redaction in effects.receivedRedactions {
+            // The text of a report whose raise came first (by bundle) is the central's to keep, as on SQLite.
+            let raisedHere = effects.records.first { $0.id == redaction.record }.map { offNetwork.contains($0.guardedClassification) } ?? false
+            try await withhold(record: redaction.record, covers: redaction.covers, keepingText: raisedHere)
+        }
+        for original in effects.originals { try await keepOriginal(original.change, body: original.body) }
+        try await saveRows(effects.records)
         if !declassified.isEmpty {
             try await run(
                 """
@@ -56,10 +62,11 @@ extension PostgresDatabase {
                 ("seq", .integer(last - Int64(logged.count) + 1 + Int64(index))), ("replica", .text(change.dot.replica)),
                 ("counter", .integer(change.dot.counter)), ("record", .text(change.record)), ("unit", .text(change.unit)),
                 ("kind", .text(change.payload.kind.rawValue)), ("origin", .text(entry.origin.rawValue)), ("body", .text(entry.body)),
+                ("withheld", .integer(change.isRedaction ? 1 : 0)),
             ])
             if let (year, serial) = RegistrationNumbers.number(carriedBy: change) { numbers[year] = max(numbers[year] ?? 0, serial) }
         }
-        try await insert(rows, into: "changes", columns: ["seq", "replica", "counter", "record", "unit", "kind", "origin", "body"])
+        try await insert(rows, into: "changes", columns: ["seq", "replica", "counter", "record", "unit", "kind", "origin", "body", "withheld"])
         for (year, serial) in numbers.sorted(by: { $0.key < $1.key }) {
             try await run(
                 "INSERT INTO registrations (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = GREATEST(registrations.last, excluded.last)",
@@ -102,7 +109,7 @@ extension PostgresDatabase {
             case .keyRequest, .reminder:
                 // Kept in the change log only (as on SQLite).
                 break
-            case .content, .transition, .resolution, .void: continue
+            case .content, .transition, .resolution, .void, .redaction: continue
             }
             versions.set(id, [
                 ("record", .text(id)), ("hlc", .integer(change.hlc.rawValue)), ("replica", .text(change.dot.replica)),
@@ -180,12 +187,14 @@ extension PostgresDatabase {
             conflict: "ON CONFLICT (replica, counter) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at")
     }
 
-    /// Each merged record's row, its conflicts and the files its attachments name, replacing what they were.
-    private func save(_ records: [ReportRecord]) async throws {
+    /// Each merged record's row, its conflicts and the files its attachments name, replacing what they
+    /// were; the rows show the text this central keeps of withheld values (`WithheldText`).
+    func saveRows(_ records: [ReportRecord]) async throws {
         guard !records.isEmpty else { return }
         var reports = RowJSON(), conflicts = RowJSON(), files = RowJSON()
+        let originals = try await self.originals(of: records.filter { !$0.redactions.isEmpty }.map(\.id))
         for record in records {
-            let row = try ReportRow(record)
+            let row = try ReportRow(record, shown: record.revealing(originals[record.id] ?? [:]))
             reports.add([
                 ("id", .text(row.id)), ("unit", .text(row.unit)), ("category", .text(row.category)), ("title", .text(row.title)),
                 ("state", .text(row.state)), ("drafter", .text(row.drafter)), ("version", .integer(Int64(row.version))),

@@ -50,6 +50,11 @@ extension PostgresDatabase {
             }
             preload.loadedReferences.formUnion(ids)
         }
+        if !questions.originals.isEmpty {
+            let ids = Array(questions.originals)
+            for (record, changes) in try await originals(of: ids) { preload.originals[record] = changes }
+            preload.loadedOriginals.formUnion(ids)
+        }
         if !questions.keys.isEmpty {
             let ids = Array(questions.keys)
             for row in try await randomAccessRows("SELECT id, body FROM signing_keys WHERE id = ANY($1)", [ids]) {

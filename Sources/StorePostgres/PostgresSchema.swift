@@ -2,7 +2,7 @@
 /// add a new one), recorded in `schema_migrations`.
 ///
 /// The tables are those of the SQLite replica (`Store`'s `ReplicaSchema`, every migration up to
-/// `v18-blobs`) with PostgreSQL's types: `bigint` for integers, `text` for text, `bytea` for blobs. The
+/// `v19-withheld-text`) with PostgreSQL's types: `bigint` for integers, `text` for text, `bytea` for blobs. The
 /// canonical JSON of changes and records stays `text`, byte for byte, since digests and signatures hash
 /// it. A test holds the two schemas to the same tables and columns.
 enum PostgresSchema {
@@ -164,6 +164,32 @@ enum PostgresSchema {
             """,
             "CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes FOR EACH ROW EXECUTE FUNCTION changes_append_only()",
             "CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes FOR EACH ROW EXECUTE FUNCTION changes_append_only()",
-        ])
+        ]),
+        // As SQLite's `v19-withheld-text`: redactions and the writes whose text they withheld (`WithheldText`).
+        Migration(name: "v2-withheld-text", statements: [
+            "ALTER TABLE changes ADD COLUMN withheld bigint NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE withheld_originals (
+                replica text NOT NULL, counter bigint NOT NULL, record text NOT NULL, body text NOT NULL, PRIMARY KEY (replica, counter))
+            """,
+            "CREATE INDEX withheld_originals_by_record ON withheld_originals (record)",
+            // The log stays append-only, but for a body replaced once by its withheld copy.
+            """
+            CREATE OR REPLACE FUNCTION changes_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' AND EXISTS (
+                    SELECT 1 FROM reissued_changes r
+                    WHERE r.replica = OLD.replica AND r.counter = OLD.counter AND r.body = OLD.body) THEN
+                    RETURN OLD;
+                END IF;
+                IF TG_OP = 'UPDATE' AND OLD.withheld = 0 AND NEW.withheld = 1 AND NEW.seq = OLD.seq
+                    AND NEW.replica = OLD.replica AND NEW.counter = OLD.counter AND NEW.record = OLD.record
+                    AND NEW.unit = OLD.unit AND NEW.origin = OLD.origin AND NEW.kind = OLD.kind THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'changes is append-only';
+            END $$
+            """,
+        ]),
     ]
 }

@@ -28,14 +28,14 @@ struct ReclassificationWarningTests {
         return outcome
     }
 
-    @Test("raising a report whose text reached the central says the text stays there; raising one never sent says nothing")
+    @Test("raising a report whose text reached the central says the next sync withdraws it; raising one never sent says nothing")
     func raisingAfterSync() async throws {
         defer { central.stop() }
         let sent = await draft("public")
         await cli.ok(["sync", "--db", "laptop.sqlite"])
         let raised = await edit(sent, "--classification", "secret")
-        #expect(raised.err.contains("warning: 1 earlier change(s) of report \(sent) already left this device"), "\(raised.err)")
-        #expect(raised.err.contains("keep the text they hold"))
+        #expect(raised.err.contains("note: 1 earlier change(s) of report \(sent) already left this device"), "\(raised.err)")
+        #expect(raised.err.contains("the next sync withdraws their text"))
 
         let unsent = await draft("public")
         #expect(await edit(unsent, "--classification", "secret").err.isEmpty)

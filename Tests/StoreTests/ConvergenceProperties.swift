@@ -213,7 +213,7 @@ struct ConvergenceProperties {
     /// Whether a change is a report write a field pushes.
     static func isReportWrite(_ change: Change) -> Bool {
         switch change.payload {
-        case .content, .transition, .resolution: true
+        case .content, .transition, .resolution, .redaction: true
         case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: false
         }
     }

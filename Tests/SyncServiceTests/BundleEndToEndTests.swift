@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -84,7 +85,7 @@ extension EndToEndTests {
     }
 
     @Test(
-        "a report made secret after it went over the network: the edit warns that the central keeps the earlier text, and nothing written after the raise crosses HTTP; it reaches the central and the tablet by bundle"
+        "a report made secret after it went over the network: its earlier text is withdrawn from the central and the tablet at the next sync, the laptop keeps it and its bundle gives it back to the central; nothing written after the raise crosses HTTP"
     )
     func raisedReportTravelsByBundle() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -100,20 +101,34 @@ extension EndToEndTests {
 
         let raised = try cli(
             "edit", id, "--db", "laptop.sqlite", "--as", "wang", "--classification", "secret", "--body", "RAISED-BODY 定密后的正文")
-        #expect(raised.status == 0 && raised.err.contains("keep the text they hold"), "\(raised.err)")
+        #expect(raised.status == 0 && raised.err.contains("the next sync withdraws their text"), "\(raised.err)")
         _ = try ok("sync", "--db", "laptop.sqlite")
         #expect(try json("status", "--db", "laptop.sqlite")["heldSecret"] as? Int == 1, "the raise and its text wait for a bundle")
-        #expect(try json("show", id, "--db", "central.sqlite")["body"] as? String == "OPEN-BODY", "the central has only what was public")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        for device in ["central.sqlite", "tablet.sqlite"] {
+            let shown = try json("show", id, "--db", device)
+            #expect(shown["title"] as? String == "" && shown["body"] as? String == "", "\(device) holds no earlier text: \(shown)")
+            #expect(shown["withheld"] as? [String] == ["body", "category", "title"], "\(device) says what was withdrawn: \(shown)")
+            #expect(try ok("show", id, "--db", device).contains("withheld: body, category, title (withdrawn when wang raised the report to secret"))
+            #expect(try logText(of: device).contains("OPEN-BODY") == false, "\(device)'s log holds no earlier text")
+        }
+        #expect(try json("show", id, "--db", "laptop.sqlite")["title"] as? String == "OPEN-TITLE", "the laptop keeps everything")
+        #expect(try logText(of: "laptop.sqlite").contains("OPEN-BODY"))
+        let withdrawn = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == withdrawn, "one state, text withheld or not")
 
         _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "stick.bundle")
         _ = try ok("bundle", "import", "stick.bundle", "--db", "central.sqlite")
+        let atCentral = try json("show", id, "--db", "central.sqlite")
+        #expect(atCentral["title"] as? String == "OPEN-TITLE" && atCentral["body"] as? String == "RAISED-BODY 定密后的正文", "\(atCentral)")
+        #expect(atCentral["withheld"] == nil, "the laptop's bundle gave the central the text back")
         _ = try ok("sync", "--db", "tablet.sqlite")
         _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back.bundle")
         for device in ["laptop.sqlite", "tablet.sqlite"] {
             _ = try ok("bundle", "import", "back.bundle", "--db", device)
             #expect(try json("show", id, "--db", device)["body"] as? String == "RAISED-BODY 定密后的正文", "\(device)")
         }
-        #expect(try json("show", id, "--db", "central.sqlite")["body"] as? String == "RAISED-BODY 定密后的正文")
+        #expect(try json("show", id, "--db", "tablet.sqlite")["title"] as? String == "", "the tablet never gets the earlier text back")
         _ = try ok("sync", "--db", "laptop.sqlite")
         _ = try ok("sync", "--db", "tablet.sqlite")
         let central = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
@@ -122,6 +137,13 @@ extension EndToEndTests {
         let traffic = proxy.traffic
         #expect(traffic.contains("OPEN-BODY"), "the proxy saw what was public")
         #expect(!traffic.contains("RAISED-BODY"), "nothing written after the raise crossed HTTP")
+    }
+
+    /// The log of the replica file `name` (every row of `changes`), as JSON text.
+    func logText(of name: String) throws -> String {
+        let tables = try ReplicaTables(try Replica.open(at: directory.appendingPathComponent(name).path))
+        let changes = try #require(try tables.shapes().first { $0.name == "changes" })
+        return try tables.page(of: changes, after: nil, limit: 100_000).json
     }
 
     @Test(

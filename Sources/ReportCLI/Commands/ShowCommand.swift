@@ -54,6 +54,12 @@ struct ShowCommand: AsyncReplicaCommand {
             lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)\(size)]\(a.caption.map { " — \($0)" } ?? "")"))
         }
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
+        if let withheld = report.withheldFields, let redaction = detail.record.redactions.last {
+            context.print("")
+            context.print(
+                "withheld: " + withheld.joined(separator: ", ") + " (withdrawn when \(redaction.actor) raised the report to "
+                    + "\(redaction.raisedTo.rawValue) on \(Rendering.local(redaction.hlc.date, in: timeZone)); the text stays on the device that raised it)")
+        }
         if let unreadable = report.unreadableFields {
             context.print("")
             context.print(

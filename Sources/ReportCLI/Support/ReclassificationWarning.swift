@@ -1,10 +1,10 @@
 import Store
 import SyncCore
 
-/// Says on stderr what a change of classification on a field device does not do yet
-/// (docs/bundles.md, "Raising and lowering a classification"): raising it does not withdraw the text
-/// the central and the unit's other devices already hold, and lowering it sends what was written while
-/// it was off the network, text and all, with the next sync.
+/// Says on stderr what a change of classification on a field device does beyond this device
+/// (docs/bundles.md, "Raising and lowering a classification"): raising it withdraws the text the
+/// central and the unit's other devices already hold (a redaction, at the next sync), and lowering it
+/// sends what was written while it was off the network, text and all, with the next sync.
 enum ReclassificationWarning {
     static func report(_ id: String, from before: Classification, to after: Classification, on replica: Replica, policy: Policy, in context: CommandContext) throws {
         let offNetwork = Secrecy.offNetwork(under: policy)
@@ -14,7 +14,7 @@ enum ReclassificationWarning {
         let spread = try FieldReplica(replica).spread(of: id)
         if raised, spread.elsewhere > 0 {
             context.printError(
-                "warning: \(spread.elsewhere) earlier change(s) of report \(id) already left this device while it was \(before.rawValue): what is written from now on goes only by bundle, but the central and the unit's other devices keep the text they hold; ReportSync cannot withdraw it yet: tell the secrecy officer"
+                "note: \(spread.elsewhere) earlier change(s) of report \(id) already left this device while it was \(before.rawValue): the next sync withdraws their text from the central and the unit's other devices (they keep the report's id, state and steps); this device keeps it, and the next bundle export gives it back to the central. What is written from now on goes only by bundle"
             )
         }
         if lowered, spread.waiting > 1 {

@@ -15,7 +15,7 @@ struct ReportView: Encodable {
     /// The keys `show --json` adds to the content's: what the replica says of the report, which
     /// `--from-file` takes back without reading (they are not the writer's to set).
     enum Keys: String, CodingKey, CaseIterable {
-        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, conflicts, signatures, results
+        case id, unit, state, drafter, version, createdAt, updatedAt, lastComment, withheld, conflicts, signatures, results
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -29,6 +29,7 @@ struct ReportView: Encodable {
         try container.encode(report.createdAt, forKey: .createdAt)
         try container.encode(report.updatedAt, forKey: .updatedAt)
         try container.encodeIfPresent(report.lastComment, forKey: .lastComment)
+        try container.encodeIfPresent(report.withheldFields, forKey: .withheld)
         try container.encodeIfPresent(conflicts, forKey: .conflicts)
         try container.encodeIfPresent(signatures, forKey: .signatures)
         try container.encodeIfPresent(results, forKey: .results)

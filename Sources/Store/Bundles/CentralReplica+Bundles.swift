@@ -54,6 +54,8 @@ extension CentralReplica {
             throw CentralBundles.keysRefused(error)
         }
         try Replica.checkBundled(bundle.files ?? [])
+        // The text of what the device raised off the network first: the rules judge its later writes by it.
+        try replica.keepWithheldText(bundle.withheld ?? [], units: [device.unit])
         var results: [PushResult] = []
         for batch in CentralBundles.batches(of: bundle.changes) {
             do {

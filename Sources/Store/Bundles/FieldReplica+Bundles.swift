@@ -91,7 +91,10 @@ extension FieldReplica {
         let central = try centralBundleKey()
         var entries = try outbox()
         switch selection {
-        case .held: entries = entries.filter { $0.state == .heldSecret }
+        case .held:
+            // With the redaction a raise wrote first (never held: it goes by network too), which the raise waits for.
+            let held = Set(entries.filter { $0.state == .heldSecret }.map(\.change.record))
+            entries = entries.filter { $0.state == .heldSecret || ($0.change.isRedaction && held.contains($0.change.record)) }
         case .all: break
         case .reports(let ids):
             let known = Set(try ids.map { try replica.report($0).id })
@@ -106,10 +109,11 @@ extension FieldReplica {
                 "the outbox holds \(entries.count) changes, more than one bundle may carry (\(BundleFile.maxChanges)); export it in parts with --report"
             )
         }
+        let records = Set(entries.map(\.change.record))
         let payload = try JSONCoding.encoder().encode(
             FieldBundle(
                 token: token, pullCursor: cursor, changes: entries.map(\.change),
-                files: try replica.bundledFiles(of: Set(entries.map(\.change.record)), unconfirmed: true)))
+                files: try replica.bundledFiles(of: records, unconfirmed: true), withheld: try replica.withheldText(of: records)))
         guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "these changes are too large for one bundle; export them in parts with --report")
         }

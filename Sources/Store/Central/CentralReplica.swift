@@ -160,10 +160,12 @@ public struct CentralReplica: Sendable {
 
     /// Which rows of `changes` a unit's feed carries, `units` being the SQL condition that a row's unit is
     /// one the reader syncs for: theirs and every unit's, member's, policy and key change, less those of
-    /// reports kept off the network (`offNetwork`, unless `nil` for a bundle). The same SQL in every store.
+    /// reports kept off the network (`offNetwork`, unless `nil` for a bundle) but for what holds no text
+    /// of them: redactions and the writes they withheld, which every device of the unit must get
+    /// (`WithheldText`). The same SQL in every store.
     public static func feedCondition(units: String, offNetwork: Set<Classification>?) -> String {
         let shared = RecordKind.allCases.filter(\.isSharedReference).map { "'\($0.rawValue)'" }.joined(separator: ",")
-        return "(\(units) OR kind IN (\(shared)))" + (offNetwork.map { " AND NOT " + OffNetworkSQL.change($0) } ?? "")
+        return "(\(units) OR kind IN (\(shared)))" + (offNetwork.map { " AND (withheld = 1 OR NOT " + OffNetworkSQL.change($0) + ")" } ?? "")
     }
 
 }

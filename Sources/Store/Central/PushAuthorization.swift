@@ -72,7 +72,7 @@ final class PushAuthorization<Ledger: CentralLedger> {
             guard request.member == actor.id else {
                 throw ReportSyncError(.forbidden, "change \(change.dot) asks for a key of \(request.member) in the name of \(actor.id); each person sets up their own key")
             }
-        case .transition, .resolution, .unit, .member, .policy, .void, .signingKey, .reminder:
+        case .transition, .resolution, .unit, .member, .policy, .void, .signingKey, .reminder, .redaction:
             break
         }
     }
@@ -121,6 +121,8 @@ final class PushAuthorization<Ledger: CentralLedger> {
     static func act(of change: Change) -> Act {
         switch change.payload {
         case .content(let write): write.creates ? .draft : .editContent
+        // Withdrawing a report's text goes with the raise of its classification: the same people's act.
+        case .redaction: .editContent
         case .transition(let step): .step(step.action)
         case .resolution: .resolve(kind: nil, centralDecision: false)
         case .solicitation(let s) where s.declined != nil: .declineSolicitation

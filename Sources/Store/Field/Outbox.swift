@@ -24,7 +24,7 @@ public enum Outbox {
     /// Whether a local change is meant for the central: report writes and a unit's declines of solicitations.
     static func travels(_ change: Change) -> Bool {
         switch change.payload {
-        case .content, .transition, .resolution, .keyRequest: true
+        case .content, .transition, .resolution, .keyRequest, .redaction: true
         case .solicitation(let solicitation): solicitation.declined != nil
         case .void, .unit, .member, .policy, .signingKey, .reminder: false
         }
@@ -32,10 +32,10 @@ public enum Outbox {
 
     /// The outbox entries with their states. An entry is held when its report has a classification of
     /// `offNetwork` here, or is a follow-up of a report that has (the central could not apply it
-    /// without its first report).
+    /// without its first report). A redaction is never held: it holds no text, and withdraws what left.
     static func entriesSQL(_ offNetwork: Set<Classification>) -> String {
         """
-        SELECT o.seq, o.record, c.body, \(OffNetworkSQL.report(offNetwork)) AS held
+        SELECT o.seq, o.record, c.body, (c.withheld = 0 AND \(OffNetworkSQL.report(offNetwork))) AS held
         FROM outbox o JOIN changes c ON c.seq = o.seq LEFT JOIN reports r ON r.id = o.record
         LEFT JOIN reports f ON f.id = r.follow_up_of
         """

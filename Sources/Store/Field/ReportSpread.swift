@@ -17,6 +17,7 @@ extension FieldReplica {
     public func spread(of id: String) throws -> ReportSpread {
         let record = try replica.record(id)
         let held = record.versions.count + record.transitions.count + record.resolutions.count + record.voided.count
+            + record.redactions.count
         let waiting = try replica.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE record = ?", arguments: [record.id]) ?? 0
         }

@@ -43,7 +43,8 @@ extension FieldReplica {
                 let held = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT body FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'"),
                     arguments: [change.dot.replica, change.dot.counter])
-                return held.map { $0 != change.canonicalJSON } ?? false
+                // The central's withheld copy of a change whose text this device kept is that change (`Withheld`).
+                return held.map { !Withheld.sameChange($0, change, body: change.canonicalJSON) } ?? false
             }.map(\.dot)
         }
         return try reissue(from: taken)

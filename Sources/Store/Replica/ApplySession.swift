@@ -37,11 +37,12 @@ final class ApplySession {
     /// This replica's next dot and clock reading, for a local write.
     func stamp() -> LocalWrites.Stamp { engine.stamp() }
 
-    /// The record with this id, if the replica holds it.
-    func record(_ id: String) throws -> ReportRecord? { try engine.record(id) }
+    /// The record with this id, if the replica holds it, with the withheld text this replica keeps put
+    /// back (`MergeEngine.revealed`): what a local write reads and is judged by.
+    func record(_ id: String) throws -> ReportRecord? { try engine.record(id).map(engine.revealed) }
 
-    /// The record with this id, or an error that says how to find one.
-    func requireRecord(_ id: String) throws -> ReportRecord { try engine.requireRecord(id) }
+    /// The record with this id, or an error that says how to find one (revealed, as `record`).
+    func requireRecord(_ id: String) throws -> ReportRecord { try engine.revealed(engine.requireRecord(id)) }
 
     /// Applies changes made here; each must apply, or the whole transaction fails.
     func commitLocal(_ changes: [Change]) throws { try engine.commitLocal(changes) }
@@ -72,10 +73,10 @@ final class ApplySession {
         for logged in effects.logged {
             let change = logged.change
             try db.executeCached(
-                sql: "INSERT INTO changes(replica, counter, record, unit, kind, origin, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql: "INSERT INTO changes(replica, counter, record, unit, kind, origin, body, withheld) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     change.dot.replica, change.dot.counter, change.record, change.unit, change.payload.kind.rawValue,
-                    logged.origin.rawValue, logged.body,
+                    logged.origin.rawValue, logged.body, change.isRedaction,
                 ])
             if role == .central { try RegistrationNumbers.keep(change, db) }
             if role == .field, logged.origin == .local, Outbox.travels(change) {
@@ -108,6 +109,14 @@ final class ApplySession {
                     """,
                 arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, body, at])
         }
+        for redaction in effects.receivedRedactions {
+            // The central keeps the text of a report whose raise came first (by bundle): it is the central's to read.
+            let raisedHere = effects.records.first { $0.id == redaction.record }.map { offNetwork.contains($0.guardedClassification) } ?? false
+            try WithheldText.withhold(record: redaction.record, covers: redaction.covers, keepingText: role == .central && raisedHere, db)
+        }
+        if role == .central {
+            for original in effects.originals { try WithheldText.keep(original.change, body: original.body, db) }
+        }
         for record in effects.records { try save(record) }
         try Declassifications.record(declassified, db)
         if role == .central, !effects.logged.isEmpty {
@@ -126,7 +135,7 @@ final class ApplySession {
 
     /// Writes `record`'s row and its conflicts, first removing the conflicts it had when `replacingConflicts`.
     static func save(_ record: ReportRecord, replacingConflicts: Bool, _ db: Database) throws {
-        try ReportRows.save(record, db)
+        try ReportRows.save(record, shown: WithheldText.revealed(record, db), db)
         if replacingConflicts {
             try db.executeCached(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [record.id])
         }

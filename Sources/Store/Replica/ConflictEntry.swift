@@ -168,6 +168,7 @@ extension ConflictEntry.Side {
         case .transition(let step): value = step.comment
         case .resolution(let step): value = "resolution of \(Conflict.shortID(of: step.conflict)) (keep \(step.keep.rawValue))"
         case .void(let marker): value = "void of \(marker.dot)"
+        case .redaction(let redaction): value = "text withdrawn (raised to \(redaction.raisedTo.rawValue))"
         case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: value = "reference data"
         }
         if case .transition(let step) = change.payload {

@@ -38,7 +38,7 @@ enum ReferenceStore {
         case .reminder:
             // Kept in the change log only, read from there by its unit (`Replica.reminders`): written once.
             break
-        case .content, .transition, .resolution, .void: return
+        case .content, .transition, .resolution, .void, .redaction: return
         }
         try db.executeCached(sql: """
                 INSERT INTO reference_versions(record, hlc, replica, counter, digest) VALUES (?, ?, ?, ?, ?)

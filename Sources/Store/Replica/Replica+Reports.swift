@@ -26,14 +26,20 @@ extension Replica {
     /// Editing a reviewed report sends it back to awaiting review: the review saw other content.
     public func edit(_ idOrPrefix: String, with patch: ReportPatch, by actorID: String) throws -> Report {
         try session { s in
-            let record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
+            var record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
+            // A raise off the network first withdraws the text that already left this device.
+            if let redaction = try Self.redactionForRaise(of: record, patch, by: actor, s) {
+                try s.commitLocal([redaction])
+                record = try s.requireRecord(record.id)
+            }
             let target = try record.followUpOf.flatMap { try s.record($0) }
             var patch = patch
             patch.solicitation = try patch.solicitation.map { $0.isEmpty ? $0 : try Self.solicitationID($0, unit: record.unit, s.db) }
             try Self.checkFilesHeld(patch.attachments ?? [], before: ReportContent.readable(fields: record.currentValues).content.attachments, s.db)
             let changes = try LocalWrites.edit(
-                record, with: patch, by: actor, at: s.role, policy: s.policy, followUpTarget: target, stamps: s.stamp)
+                record, with: patch, by: actor, at: s.role, policy: s.policy, followUpTarget: target,
+                restoring: try Self.restoredByLowering(record, patch, s), stamps: s.stamp)
             try s.commitLocal(changes)
             return try Report(record: s.requireRecord(record.id))
         }

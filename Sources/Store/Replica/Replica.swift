@@ -149,6 +149,8 @@ public final class Replica: Sendable {
         config.prepareDatabase { db in
             // Every command's transaction is on disk before the command says it succeeded.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Text withdrawn from this file (`WithheldText`) is overwritten where it stood, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
         return config
     }

@@ -387,6 +387,28 @@ enum ReplicaSchema {
                     """)
             // Attachments recorded before files travelled name no file: nothing to fill.
         }
+        migrator.registerMigration("v19-withheld-text") { db in
+            try db.execute(
+                sql: """
+                    -- A redaction (a report raised off the network) and the writes whose text it withheld here:
+                    -- their bodies hold no report text, so the feed sends them even for a report kept off the
+                    -- network, and the outbox lets a redaction go (`WithheldText`).
+                    ALTER TABLE changes ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0;
+                    -- The log stays append-only, but for a body replaced once by its withheld copy.
+                    DROP TRIGGER changes_no_update;
+                    CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes
+                    WHEN NOT (OLD.withheld = 0 AND NEW.withheld = 1 AND NEW.seq = OLD.seq AND NEW.replica = OLD.replica
+                        AND NEW.counter = OLD.counter AND NEW.record = OLD.record AND NEW.unit = OLD.unit
+                        AND NEW.origin = OLD.origin AND NEW.kind = OLD.kind)
+                    BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END;
+                    -- At the central: the text of withheld writes as the bundle of the device that raised the
+                    -- report brought it (checked against the withheld copy in the log). Never sent anywhere.
+                    CREATE TABLE withheld_originals (
+                        replica TEXT NOT NULL, counter INTEGER NOT NULL, record TEXT NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+                    CREATE INDEX withheld_originals_by_record ON withheld_originals(record);
+                    """)
+        }
         return migrator
     }
 }

@@ -33,8 +33,11 @@ public struct ReportRow: Sendable {
     /// The files its attachments name now, in hash order.
     public let files: [BlobReference]
 
-    public init(_ record: ReportRecord) throws {
-        let winners = record.fields.compactMapValues { $0.first?.value }
+    /// The row of `record`, its derived columns read from `shown` (the same record with the withheld
+    /// values this replica keeps the text of put back; `record` itself where it keeps none).
+    public init(_ record: ReportRecord, shown: ReportRecord? = nil) throws {
+        let shown = shown ?? record
+        let winners = shown.fields.compactMapValues { $0.first?.value }
         let latest = record.latestContent
         let created = record.versions.first(where: \.creates) ?? latest
         var json = CanonicalJSON()
@@ -42,8 +45,8 @@ public struct ReportRow: Sendable {
         let timeline = ReportRows.timeline(of: record, winners: winners)
         id = record.id
         unit = record.unit
-        category = try JSONCoding.stringValue(winners["category"]) ?? ""
-        title = try JSONCoding.stringValue(winners["title"]) ?? ""
+        category = try Self.text(winners["category"])
+        title = try Self.text(winners["title"])
         state = record.state.rawValue
         drafter = record.drafter
         version = record.versions.count
@@ -63,6 +66,12 @@ public struct ReportRow: Sendable {
         earliestAt = timeline.earliest.millisecondsSince1970
         latestAt = timeline.latest.millisecondsSince1970
         files = AttachmentRefs.files(named: winners["attachments"])
+    }
+
+    /// A text field's value for its column: empty when absent or withheld here (`Withheld`).
+    private static func text(_ json: String?) throws -> String {
+        guard let json, !Withheld.isMarker(json) else { return "" }
+        return try JSONCoding.stringValue(json) ?? ""
     }
 }
 

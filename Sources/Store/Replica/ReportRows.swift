@@ -27,12 +27,27 @@ public enum ReportRows {
             throw ReportSyncError(
                 .schemaTooNew, "report \(id) is in state '\(stateName)', unknown to this program; install the newer report-cli")
         }
-        let (content, unreadable) = readableContent(content)
+        let (readable, unreadable) = readableContent(content)
         var report = Report(
-            id: id, unit: unit, content: content, state: state, drafter: drafter, version: version, contentDot: contentDot,
+            id: id, unit: unit, content: readable, state: state, drafter: drafter, version: version, contentDot: contentDot,
             createdAt: Date(millisecondsSince1970: createdAt), updatedAt: Date(millisecondsSince1970: updatedAt), lastComment: lastComment)
-        report.unreadableFields = unreadable.isEmpty ? nil : unreadable
+        // A withheld value is a marker (`Withheld`), which no field reads as: named apart from the unreadable.
+        let withheld = unreadable.isEmpty || !content.contains("sha256:") ? [] : withheldFields(content)
+        let others = unreadable.filter { !withheld.contains($0) }
+        report.unreadableFields = others.isEmpty ? nil : others
+        report.withheldFields = withheld.isEmpty ? nil : withheld
         return report
+    }
+
+    /// The fields of a `content` column that hold a withheld value's marker, sorted.
+    static func withheldFields(_ json: String) -> [String] {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+        return object.compactMap { name, value in
+            guard let marker = value as? [String: Any], marker.count == 1, let hash = marker["withheld"] as? String, hash.hasPrefix("sha256:") else {
+                return nil
+            }
+            return name
+        }.sorted()
     }
 
     /// The `content` column read as far as it can be: a field an older central let in without checking
@@ -49,8 +64,10 @@ public enum ReportRows {
     }
 
     /// Stores a record and the columns derived from it (`ReportRow`), without decoding its content.
-    static func save(_ record: ReportRecord, _ db: Database) throws {
-        let row = try ReportRow(record)
+    /// Writes `record`'s row; its columns for queries and display are read from `shown`, the record with
+    /// the text this replica keeps of withheld values put back (`WithheldText.revealed`).
+    static func save(_ record: ReportRecord, shown: ReportRecord, _ db: Database) throws {
+        let row = try ReportRow(record, shown: shown)
         try db.executeCached(sql: """
                 INSERT INTO reports(id, unit, category, title, state, drafter, version, content, content_replica,
                     content_counter, created_at, updated_at, last_comment, follow_up_of, record, digest, classification,

@@ -80,6 +80,8 @@ final class SQLiteMergeSource: MergeSource {
         }
     }
 
+    func originals(of record: ReportRecord) throws -> [Dot: Change] { try WithheldText.originals(of: record, db) }
+
     func signingKey(_ id: String) throws -> SigningKey? {
         try db.fetchCachedString(sql: "SELECT body FROM signing_keys WHERE id = ?", arguments: [id]).map {
             try JSONCoding.value(SigningKey.self, from: $0)

@@ -13,12 +13,17 @@ public struct FieldBundle: Codable, Sendable {
     /// Attachments' files of the reports it carries that the central has not confirmed (none in a
     /// bundle of an older ReportSync).
     public var files: [BundledFile]?
+    /// The text of writes the central holds withheld, whole, of the reports this device raised off the
+    /// network (`Redaction`): the central keeps each whose withheld copy it holds, so that it can read,
+    /// judge and adopt the report (none in a bundle of an older ReportSync).
+    public var withheld: [Change]?
 
-    public init(token: String, pullCursor: Int64, changes: [Change], files: [BundledFile] = []) {
+    public init(token: String, pullCursor: Int64, changes: [Change], files: [BundledFile] = [], withheld: [Change] = []) {
         self.token = token
         self.pullCursor = pullCursor
         self.changes = changes
         self.files = files
+        self.withheld = withheld
     }
 }
 

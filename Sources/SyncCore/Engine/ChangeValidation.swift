@@ -65,6 +65,11 @@ public enum ChangeValidation {
             }
         case .policy(let policy):
             try policy.validate()
+        case .redaction(let redaction):
+            if change.context.isEmpty || redaction.raisedTo == .public {
+                throw ReportSyncError(
+                    .invalidInput, "change \(change.dot) withdraws the text of report \(change.record) without covering any write, or for a raise to public")
+            }
         case .void(let marker):
             if marker.dot == change.dot || marker.reason.isEmpty {
                 throw ReportSyncError(.invalidInput, "change \(change.dot) voids itself or gives no reason")

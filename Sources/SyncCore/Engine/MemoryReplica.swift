@@ -59,6 +59,23 @@ public struct MemoryReplica: Sendable {
         }
     }
 
+    /// Withdraws a report's text from other replicas (`LocalWrites.redaction`), covering `covering`
+    /// (all the record holds by default); returns the change it made.
+    @discardableResult
+    public mutating func redact(
+        _ id: String, covering: VersionVector? = nil, raisedTo: Classification = .secret, by actor: Member, now: Date
+    ) throws -> Change? {
+        let role = role
+        return try batch(now: now) { engine in
+            let record = try engine.requireRecord(id)
+            guard let change = try LocalWrites.redaction(
+                of: record, covering: covering ?? record.vv, raisedTo: raisedTo, by: actor, at: role, stamp: engine.stamp)
+            else { return nil }
+            try engine.commitLocal([change])
+            return change
+        }
+    }
+
     /// Takes a workflow action; returns the change it made.
     @discardableResult
     public mutating func perform(
@@ -179,5 +196,10 @@ extension MemoryReplica: MergeSource {
     public func signingKey(_ id: String) throws -> SigningKey? {
         guard case .signingKey(let key)? = reference["key/\(id)"]?.payload else { return nil }
         return key
+    }
+
+    /// Its log keeps every change as received: those of `record` that still hold their text.
+    public func originals(of record: ReportRecord) throws -> [Dot: Change] {
+        Dictionary(log.filter { $0.record == record.id && Withheld.holdsText($0) }.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

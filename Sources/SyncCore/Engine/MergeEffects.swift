@@ -37,6 +37,18 @@ public struct MergeEffects: Sendable {
     public internal(set) var released: [Dot] = []
     /// Refused changes, in the order they were refused.
     public internal(set) var refusals: [Refusal] = []
+    /// Changes this replica holds withheld, offered again as their writers made them (a bundle from the
+    /// device that kept the text): a replica that may keep the text (the central) keeps them beside its log.
+    public internal(set) var originals: [Logged] = []
+    /// The redactions this batch took from elsewhere: the store replaces the stored bodies of the writes
+    /// each covers with their withheld copies (`Withheld.change`). Its writer's device keeps its own.
+    public var receivedRedactions: [(record: String, covers: VersionVector)] {
+        logged.compactMap {
+            guard $0.origin == .remote, case .redaction = $0.change.payload else { return nil }
+            return ($0.change.record, $0.change.context)
+        }
+    }
+
     /// The last dot counter this replica issued.
     public internal(set) var counter: Int64 = 0
     /// The last clock stamp issued or seen.

@@ -91,6 +91,18 @@ public final class MergeEngine {
         return record
     }
 
+    /// `record` with the withheld values this replica keeps the text of put back (`MergeSource.originals`,
+    /// and originals offered in this batch): what the rules judge by; never stored or digested.
+    public func revealed(_ record: ReportRecord) throws -> ReportRecord {
+        guard !record.redactions.isEmpty else { return record }
+        var known = try source.originals(of: record)
+        for original in effects.originals where original.change.record == record.id { known[original.change.dot] = original.change }
+        return record.revealing(known)
+    }
+
+    /// The record with this id as the rules read it (`revealed`), if the replica holds it.
+    private func revealedRecord(_ id: String) throws -> ReportRecord? { try record(id).map(revealed) }
+
     /// The records this batch changed so far.
     public var touchedRecords: Set<String> { touched }
 
@@ -113,7 +125,7 @@ public final class MergeEngine {
     public func offer(_ change: Change, body: String? = nil, checkClock: Bool = true) throws -> ApplyOutcome {
         let body = body ?? change.canonicalJSON
         if let held = try heldBody(of: change.dot) {
-            return held == body ? .duplicate : refuse(change, body: body, Self.reused(change.dot))
+            return matches(held, change, body: body) ? .duplicate : refuse(change, body: body, Self.reused(change.dot))
         }
         if let waiting = try waitingBody(of: change.dot) {
             return waiting == body ? .waiting(missing: []) : refuse(change, body: body, Self.reused(change.dot))
@@ -140,14 +152,26 @@ public final class MergeEngine {
     /// `body` is its canonical JSON when the caller wrote it already.
     public func holds(_ change: Change, body: String? = nil) throws -> Bool {
         guard let held = try heldBody(of: change.dot) else { return false }
-        return held == body ?? change.canonicalJSON
+        return matches(held, change, body: body ?? change.canonicalJSON)
     }
 
     /// Whether this replica holds, or keeps waiting, a different change under `change`'s dot: its
     /// writer used the dot twice (an older copy of its file wrote again).
     public func holdsOther(_ change: Change, body: String? = nil) throws -> Bool {
         guard let held = try heldBody(of: change.dot) ?? waitingBody(of: change.dot) else { return false }
-        return held != body ?? change.canonicalJSON
+        return !matches(held, change, body: body ?? change.canonicalJSON)
+    }
+
+    /// Whether the stored body `held` is `change` (canonical JSON `body`): the same bytes, the copy of it
+    /// this replica withheld (`Withheld.isCopy`), whose original is then kept in `originals`, or the
+    /// original of the withheld copy offered (a replica that withheld it sends it back to its writer).
+    private func matches(_ held: String, _ change: Change, body: String) -> Bool {
+        guard Withheld.sameChange(held, change, body: body) else { return false }
+        guard held != body, Withheld.isCopy(held, of: change) else { return true }
+        if !effects.originals.contains(where: { $0.change.dot == change.dot }) {
+            effects.originals.append(MergeEffects.Logged(change: change, body: body, origin: .remote))
+        }
+        return true
     }
 
     /// Whether this replica keeps exactly this change waiting for its causes (an answer that needs no
@@ -293,7 +317,7 @@ public final class MergeEngine {
                     }
                 }
                 if origin == .remote, let admission, existing.isReadyToApply(change) {
-                    do { try admission.admit(change, into: existing, policy: policy, lookup: record) } catch let error as ReportSyncError {
+                    do { try admission.admit(change, into: revealed(existing), policy: policy, lookup: revealedRecord) } catch let error as ReportSyncError {
                         return .rejected(error)
                     }
                 }
@@ -303,7 +327,7 @@ public final class MergeEngine {
                 guard outcome == .applied else { return outcome }
             } else if case .content(let write) = change.payload, write.creates {
                 do {
-                    if origin == .remote, let admission { try admission.admit(change, into: nil, policy: policy, lookup: record) }
+                    if origin == .remote, let admission { try admission.admit(change, into: nil, policy: policy, lookup: revealedRecord) }
                     records[change.record] = try ReportRecord(creating: change)
                 } catch let error as ReportSyncError {
                     return .rejected(error)

@@ -16,6 +16,9 @@ public protocol MergeSource {
     func referenceVersion(_ id: String) throws -> ReferenceVersion?
     /// The registered signing key with this id, as the store holds it.
     func signingKey(_ id: String) throws -> SigningKey?
+    /// The changes whose values `record` holds withheld, as the store keeps them whole (`Withheld`), by
+    /// dot: none on a replica that kept no text of them.
+    func originals(of record: ReportRecord) throws -> [Dot: Change]
 }
 
 /// The stamp of the write that set a reference record's current value.

@@ -58,6 +58,14 @@ public final class PreloadedMergeSource: MergeSource {
         }
         return preload.keys[id]
     }
+
+    public func originals(of record: ReportRecord) throws -> [Dot: Change] {
+        guard preload.loadedOriginals.contains(record.id) else {
+            missing.originals.insert(record.id)
+            return [:]
+        }
+        return preload.originals[record.id] ?? [:]
+    }
 }
 
 /// What a store loaded for one batch of the merge engine: each kind of answer, and which questions it
@@ -77,6 +85,9 @@ public struct MergePreload: Sendable {
     public var loadedReferences: Set<String> = []
     public var keys: [String: SigningKey] = [:]
     public var loadedKeys: Set<String> = []
+    /// The text kept of withheld values, by report and dot (`MergeSource.originals`).
+    public var originals: [String: [Dot: Change]] = [:]
+    public var loadedOriginals: Set<String> = []
 
     public init() {}
 
@@ -110,15 +121,19 @@ public struct NotPreloaded: Sendable {
     public var waitingOn: Set<String> = []
     public var references: Set<String> = []
     public var keys: Set<String> = []
+    /// Reports whose withheld values' text a run asked for.
+    public var originals: Set<String> = []
 
     public init(
-        records: Set<String> = [], dots: Set<Dot> = [], waitingOn: Set<String> = [], references: Set<String> = [], keys: Set<String> = []
+        records: Set<String> = [], dots: Set<Dot> = [], waitingOn: Set<String> = [], references: Set<String> = [], keys: Set<String> = [],
+        originals: Set<String> = []
     ) {
         self.records = records
         self.dots = dots
         self.waitingOn = waitingOn
         self.references = references
         self.keys = keys
+        self.originals = originals
     }
 
     /// These questions less those `preload` already covers.
@@ -126,8 +141,10 @@ public struct NotPreloaded: Sendable {
         NotPreloaded(
             records: records.subtracting(preload.loadedRecords), dots: dots.subtracting(preload.loadedDots),
             waitingOn: waitingOn.subtracting(preload.loadedWaitingOn), references: references.subtracting(preload.loadedReferences),
-            keys: keys.subtracting(preload.loadedKeys))
+            keys: keys.subtracting(preload.loadedKeys), originals: originals.subtracting(preload.loadedOriginals))
     }
 
-    public var isEmpty: Bool { records.isEmpty && dots.isEmpty && waitingOn.isEmpty && references.isEmpty && keys.isEmpty }
+    public var isEmpty: Bool {
+        records.isEmpty && dots.isEmpty && waitingOn.isEmpty && references.isEmpty && keys.isEmpty && originals.isEmpty
+    }
 }

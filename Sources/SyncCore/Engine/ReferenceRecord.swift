@@ -12,7 +12,7 @@ public enum ReferenceRecord {
         case .signingKey(let key): key.recordID
         case .keyRequest(let request): request.recordID
         case .reminder(let reminder): reminder.recordID
-        case .content, .transition, .resolution, .void: nil
+        case .content, .transition, .resolution, .void, .redaction: nil
         }
     }
 

@@ -23,9 +23,11 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     public private(set) var resolutions: [ResolutionEvent]
     /// Changes the central refused, by dot: seen, without effect.
     public private(set) var voided: [VoidMarker]
+    /// Withdrawals of the report's text after a raise of its classification, by dot (`Withheld`).
+    public private(set) var redactions: [RedactionEvent]
 
     enum CodingKeys: String, CodingKey {
-        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment, resolutions, voided
+        case id, unit, vv, fields, versions, transitions, fieldConflicts, state, approvalConflicts, lastComment, resolutions, voided, redactions
     }
 
     /// Reads a record written in canonical form, where each field's values are given by the dots of their versions.
@@ -42,6 +44,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         lastComment = try c.decodeIfPresent(String.self, forKey: .lastComment)
         resolutions = try c.decodeIfPresent([ResolutionEvent].self, forKey: .resolutions) ?? []
         voided = try c.decodeIfPresent([VoidMarker].self, forKey: .voided) ?? []
+        redactions = try c.decodeIfPresent([RedactionEvent].self, forKey: .redactions) ?? []
         let byDot = Dictionary(versions.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
         var fields: [String: [FieldValue]] = [:]
         for (name, dots) in try c.decode([String: [Dot]].self, forKey: .fields) {
@@ -76,6 +79,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         lastComment = nil
         resolutions = []
         voided = []
+        redactions = []
         applyContent(change, write)
         vv.add(change.dot)
     }
@@ -106,7 +110,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             return .applied
         case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder:
             return .rejected(ReportSyncError(.invalidInput, "change \(change.dot) writes reference data into report \(id)"))
-        case .content, .transition, .resolution:
+        case .content, .transition, .resolution, .redaction:
             take(change)
         }
         vv.add(change.dot)
@@ -125,6 +129,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         case .content(let write): applyContent(change, write)
         case .transition(let step): transitions.insert(sorted: TransitionEvent(change, step), by: \.dot)
         case .resolution(let step): resolutions.insert(sorted: ResolutionEvent(change, step), by: \.dot)
+        case .redaction(let redaction): withhold(RedactionEvent(change, redaction))
         case .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: break
         }
     }
@@ -193,7 +198,8 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         for (name, value) in write.fields {
             let incoming = FieldValue(value: value, dot: change.dot, hlc: change.hlc, actor: change.actor)
             for prior in versions where !change.context.covers(prior.dot) {
-                guard let priorValue = prior.fields[name], priorValue != value else { continue }
+                // A withheld value is the same as the value it stands for: the record merges alike either way.
+                guard let priorValue = prior.fields[name], !Withheld.same(priorValue, value) else { continue }
                 let other = FieldValue(value: priorValue, dot: prior.dot, hlc: prior.hlc, actor: prior.actor)
                 let (winner, loser) = incoming.beats(other) ? (incoming, other) : (other, incoming)
                 let conflict = Conflict(
@@ -218,7 +224,8 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         vv.add(marker.dot)
         guard held else { return }
         let void = Set(voided.map(\.dot))
-        let kept = (versions.map(\.change) + transitions.map { $0.change(unit: unit) } + resolutions.map { $0.change(unit: unit) })
+        let kept = (versions.map(\.change) + transitions.map { $0.change(unit: unit) } + resolutions.map { $0.change(unit: unit) }
+            + redactions.map { $0.change(report: id, unit: unit) })
             .filter { !void.contains($0.dot) }
             .sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }
         // A refused creation leaves nothing to rebuild from: the record stays as its writer made it.
@@ -230,6 +237,72 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         for change in kept.dropFirst() { rebuilt.take(change) }
         rebuilt.refold()
         self = rebuilt
+    }
+
+    /// Takes a redaction in: every value of the content writes and decisions it covers becomes its
+    /// marker, wherever the record holds it (the writes, the standing values, the conflicts' sides).
+    /// The classification and follow-up link stay (`Withheld.keptFields`).
+    private mutating func withhold(_ redaction: RedactionEvent) {
+        redactions.insert(sorted: redaction, by: \.dot)
+        let covers = redaction.covers
+        for i in versions.indices where covers.covers(versions[i].dot) { versions[i].fields = Withheld.fields(versions[i].fields) }
+        for (name, values) in fields where !Withheld.keptFields.contains(name) {
+            fields[name] = values.map {
+                covers.covers($0.dot) && Withheld.withholds(name, $0.value)
+                    ? FieldValue(value: Withheld.form($0.value), dot: $0.dot, hlc: $0.hlc, actor: $0.actor) : $0
+            }
+        }
+        for i in resolutions.indices where covers.covers(resolutions[i].dot) { resolutions[i].value = Withheld.value(resolutions[i].value) }
+        for i in fieldConflicts.indices {
+            guard let field = fieldConflicts[i].field else { continue }
+            for side in [\Conflict.winner, \Conflict.loser] where covers.covers(fieldConflicts[i][keyPath: side].dot) {
+                guard let value = fieldConflicts[i][keyPath: side].value, Withheld.withholds(field, value) else { continue }
+                fieldConflicts[i][keyPath: side].value = Withheld.form(value)
+            }
+        }
+    }
+
+    /// The fields whose standing value is withheld here (a redaction covered the write that holds it).
+    public var withheldFields: [String] {
+        fields.filter { $0.value.first.map { Withheld.isMarker($0.value) } ?? false }.keys.sorted()
+    }
+
+    /// This record with the withheld values `originals` holds put back (by dot: the changes as their
+    /// writers made them), each only where it is the value its marker stands for. What a replica that
+    /// kept the text shows and judges by; never stored or digested.
+    public func revealing(_ originals: [Dot: Change]) -> ReportRecord {
+        guard !redactions.isEmpty, !originals.isEmpty else { return self }
+        func original(_ dot: Dot, _ field: String?) -> String? {
+            switch originals[dot]?.payload {
+            case .content(let write)?: field.flatMap { write.fields[$0] }
+            case .resolution(let step)?: step.value
+            default: nil
+            }
+        }
+        func reveal(_ held: String, _ dot: Dot, _ field: String?) -> String {
+            guard Withheld.isMarker(held), let value = original(dot, field), Withheld.reveals(value, held) else { return held }
+            return value
+        }
+        var shown = self
+        for i in shown.versions.indices where originals[shown.versions[i].dot] != nil {
+            let dot = shown.versions[i].dot
+            shown.versions[i].fields = shown.versions[i].fields.reduce(into: [:]) { $0[$1.key] = reveal($1.value, dot, $1.key) }
+        }
+        for (name, values) in shown.fields {
+            shown.fields[name] = values.map { FieldValue(value: reveal($0.value, $0.dot, name), dot: $0.dot, hlc: $0.hlc, actor: $0.actor) }
+        }
+        for i in shown.resolutions.indices {
+            shown.resolutions[i].value = shown.resolutions[i].value.map { reveal($0, shown.resolutions[i].dot, nil) }
+        }
+        for i in shown.fieldConflicts.indices {
+            let field = shown.fieldConflicts[i].field
+            for side in [\Conflict.winner, \Conflict.loser] {
+                let held = shown.fieldConflicts[i][keyPath: side]
+                shown.fieldConflicts[i][keyPath: side].value = held.value.map { reveal($0, held.dot, field) }
+            }
+        }
+        shown.refold()
+        return shown
     }
 
     /// Recomputes state and approval conflicts, and which conflicts are settled.

@@ -105,7 +105,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         switch change.payload {
         case .transition(let s): step = (s.action, s.from, s.to, s.comment)
         case .content(let write): fields = write.fields.keys.sorted()
-        case .resolution, .unit, .member, .policy, .solicitation, .void, .signingKey, .keyRequest, .reminder: break
+        case .resolution, .unit, .member, .policy, .solicitation, .void, .signingKey, .keyRequest, .reminder, .redaction: break
         }
         self.init(
             kind: reason == nil ? .waiting : .refused, change: (change.actor, change.dot, change.hlc), changedFields: fields,

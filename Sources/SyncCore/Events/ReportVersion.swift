@@ -10,7 +10,7 @@ public struct ReportVersion: Codable, Sendable, Equatable {
     /// True for the write that created the report.
     public let creates: Bool
     /// Field name → the value written, as JSON text.
-    public let fields: [String: String]
+    public internal(set) var fields: [String: String]
 
     /// The version a content change carries.
     public init(_ change: Change, _ write: ContentWrite) {

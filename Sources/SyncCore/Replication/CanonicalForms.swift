@@ -136,6 +136,26 @@ extension ResolutionEvent: CanonicalEncodable {
     }
 }
 
+extension Redaction: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("raisedTo"); j.string(raisedTo.rawValue)
+        }
+    }
+}
+
+extension RedactionEvent: CanonicalEncodable {
+    public func write(to json: inout CanonicalJSON) {
+        json.object { j in
+            j.key("actor"); j.string(actor)
+            j.key("covers"); j.value(covers)
+            j.key("dot"); j.value(dot)
+            j.key("hlc"); j.value(hlc)
+            j.key("raisedTo"); j.string(raisedTo.rawValue)
+        }
+    }
+}
+
 extension VoidMarker: CanonicalEncodable {
     public func write(to json: inout CanonicalJSON) {
         json.object { j in
@@ -189,6 +209,8 @@ extension ReportRecord: CanonicalEncodable {
             }
             j.key("id"); j.string(id)
             if let lastComment { j.key("lastComment"); j.string(lastComment) }
+            // Written only once there is one: the digests of records without any stay as they were.
+            if !redactions.isEmpty { j.key("redactions"); j.values(redactions) }
             j.key("resolutions"); j.values(resolutions)
             j.key("state"); j.string(state.rawValue)
             j.key("transitions"); j.values(transitions)
@@ -262,6 +284,9 @@ extension ChangePayload: CanonicalEncodable {
             case .policy(let policy):
                 j.key("policy"); j.raw((try? JSONCoding.string(policy)) ?? "null")
                 j.key("type"); j.string("policy")
+            case .redaction(let redaction):
+                j.key("redaction"); j.value(redaction)
+                j.key("type"); j.string("redaction")
             case .reminder(let reminder):
                 j.key("reminder"); j.raw((try? JSONCoding.string(reminder)) ?? "null")
                 j.key("type"); j.string("reminder")

@@ -72,15 +72,17 @@ public enum ChangePayload: Codable, Sendable, Equatable {
     case keyRequest(KeyRequest)
     /// The central office chasing a unit for its answer to a solicitation (written once).
     case reminder(SolicitationReminder)
+    /// A report's text withdrawn from every replica but its writer's, after a raise of its classification.
+    case redaction(Redaction)
 
     enum CodingKeys: String, CodingKey {
-        case type, content, transition, unit, member, policy, resolution, solicitation, void, signingKey, keyRequest, reminder
+        case type, content, transition, unit, member, policy, resolution, solicitation, void, signingKey, keyRequest, reminder, redaction
     }
 
     /// Whether this is reference data (units, members, policy) rather than a report write.
     public var isReference: Bool {
         switch self {
-        case .content, .transition, .resolution, .void: false
+        case .content, .transition, .resolution, .void, .redaction: false
         case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: true
         }
     }
@@ -99,6 +101,7 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case "signingKey": self = .signingKey(try container.decode(SigningKey.self, forKey: .signingKey))
         case "keyRequest": self = .keyRequest(try container.decode(KeyRequest.self, forKey: .keyRequest))
         case "reminder": self = .reminder(try container.decode(SolicitationReminder.self, forKey: .reminder))
+        case "redaction": self = .redaction(try container.decode(Redaction.self, forKey: .redaction))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown change type '\(other)'; a newer ReportSync wrote it")
@@ -141,6 +144,9 @@ public enum ChangePayload: Codable, Sendable, Equatable {
         case .reminder(let reminder):
             try container.encode("reminder", forKey: .type)
             try container.encode(reminder, forKey: .reminder)
+        case .redaction(let redaction):
+            try container.encode("redaction", forKey: .type)
+            try container.encode(redaction, forKey: .redaction)
         }
     }
 }
@@ -205,7 +211,7 @@ extension Change {
         case .reminder(var reminder):
             reminder.note = nil
             bare.payload = .reminder(reminder)
-        case .unit, .member, .policy, .void, .signingKey, .keyRequest: break
+        case .unit, .member, .policy, .void, .signingKey, .keyRequest, .redaction: break
         }
         return bare
     }

@@ -23,7 +23,7 @@ public struct Conflict: Codable, Sendable, Equatable {
         public let hlc: HybridTimestamp
         public let actor: String
         /// For field values: the value as JSON text.
-        public let value: String?
+        public internal(set) var value: String?
         /// For workflow steps: the action, e.g. `sign`.
         public let action: WorkflowAction?
         /// For workflow steps: the role the actor took it in.
@@ -70,8 +70,8 @@ public struct Conflict: Codable, Sendable, Equatable {
     public let report: String
     /// For field conflicts: the field.
     public let field: String?
-    public let winner: Side
-    public let loser: Side
+    public internal(set) var winner: Side
+    public internal(set) var loser: Side
     /// The rule that decided, as a stable slug (see docs/conflict-policy.md).
     public let rule: String
     /// Why, in a sentence.

@@ -23,10 +23,11 @@ public enum LocalWrites {
     }
 
     /// The changes that apply `patch` to a report: the content write, and a `revise` step when the
-    /// report was reviewed (the review saw other content).
+    /// report was reviewed (the review saw other content). The fields `restoring` are written again
+    /// with their present values (a report made public again gives back the text a redaction withheld).
     public static func edit(
         _ record: ReportRecord, with patch: ReportPatch, by actor: Member, at place: ReplicaRole, policy: Policy,
-        followUpTarget: ReportRecord?, stamps: () -> Stamp
+        followUpTarget: ReportRecord?, restoring: Set<String> = [], stamps: () -> Stamp
     ) throws -> [Change] {
         if patch.isEmpty { throw ReportSyncError(.invalidInput, "nothing to change: give at least one field to edit") }
         try checkMayEdit(record, by: actor, at: place)
@@ -42,7 +43,7 @@ public enum LocalWrites {
         // secrecy is judged by the strictest of them (`ReportRecord.guardedClassification`), so writing
         // the shown one again is how the report is settled.
         let unsettled: Set<String> = (record.fields["classification"]?.count ?? 0) > 1 ? ["classification"] : []
-        let rewritten = try patch.fieldsSet().intersection(unsettled.union(unreadable))
+        let rewritten = try patch.fieldsSet().intersection(unsettled.union(unreadable)).union(restoring)
         for (name, json) in try content.encodedFields() where rewritten.contains(name) { changed[name] = json }
         if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
         return try write(changed, into: record, replacing: old, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)

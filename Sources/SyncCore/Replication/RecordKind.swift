@@ -21,7 +21,7 @@ extension ChangePayload {
     /// The kind of record this payload writes.
     public var kind: RecordKind {
         switch self {
-        case .content, .transition, .resolution, .void: .report
+        case .content, .transition, .resolution, .void, .redaction: .report
         case .unit: .unit
         case .member: .member
         case .policy: .policy

@@ -11,6 +11,9 @@ extension Report {
             id: record.id, unit: record.unit, content: readable.content, state: record.state, drafter: record.drafter,
             version: record.versions.count, contentDot: latest.dot, createdAt: (creation ?? latest).hlc.date,
             updatedAt: max(latest.hlc, record.transitions.map(\.hlc).max() ?? .zero).date, lastComment: record.lastComment)
-        unreadableFields = readable.unreadable.isEmpty ? nil : readable.unreadable
+        let withheld = Set(record.withheldFields)
+        let unreadable = readable.unreadable.filter { !withheld.contains($0) }
+        unreadableFields = unreadable.isEmpty ? nil : unreadable
+        withheldFields = withheld.isEmpty ? nil : withheld.sorted()
     }
 }

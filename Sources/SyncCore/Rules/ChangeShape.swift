@@ -131,7 +131,7 @@ public enum ChangeShape {
             try id(member.unit, "the member's unit")
             try text(member.name, "the member's name", max: 500)
             try text(member.phone, "the member's phone", max: 500)
-        case .policy:
+        case .policy, .redaction:
             break
         case .signingKey(let key):
             try id(key.member, "the key's member")

@@ -73,7 +73,7 @@ public struct PushedContentRules: ChangeAdmission {
                 throw ReportSyncError(
                     .forbidden, "change \(change.dot) is a revise that accompanies no edit of its actor; a step nobody signed is not taken")
             }
-        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder:
+        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder, .redaction:
             return
         }
     }

@@ -1,0 +1,78 @@
+import Foundation
+import Store
+import SyncCore
+
+/// What a central on PostgreSQL keeps of a report whose text was withdrawn (`Redaction`), as the
+/// SQLite store's `WithheldText` does: the log holds the withheld copies, `withheld_originals` the
+/// text a bundle of the device that raised it gave back.
+extension PostgresDatabase {
+    /// The changes of `records` this central keeps whole that hold text (the log's rows not withheld,
+    /// and `withheld_originals`), by report and dot: what `ReportRecord.revealing` puts back.
+    func originals(of records: [String]) async throws -> [String: [Dot: Change]] {
+        guard !records.isEmpty else { return [:] }
+        var originals: [String: [Dot: Change]] = [:]
+        let bodies = try await rows(
+            """
+            SELECT body FROM changes WHERE record = ANY($1) AND withheld = 0 AND kind = 'report'
+            UNION ALL SELECT body FROM withheld_originals WHERE record = ANY($1)
+            """, [records], as: String.self)
+        for body in bodies {
+            let change = try JSONCoding.value(Change.self, from: body)
+            if Withheld.holdsText(change) { originals[change.record, default: [:]][change.dot] = change }
+        }
+        return originals
+    }
+
+    /// Replaces the log's bodies of the writes of `record` that `covers` covers with their withheld
+    /// copies; with `keepingText`, the text moves to `withheld_originals` first.
+    func withhold(record: String, covers: VersionVector, keepingText: Bool) async throws {
+        var rows: [(seq: Int64, body: String)] = []
+        for row in try await randomAccessRows(
+            "SELECT seq, body FROM changes WHERE record = $1 AND withheld = 0 AND kind = 'report'", [record])
+        {
+            rows.append((try row["seq"].decode(Int64.self), try row["body"].decode(String.self)))
+        }
+        let originals = Dictionary(uniqueKeysWithValues: rows.map { ($0.seq, $0.body) })
+        for copy in try WithheldText.copies(of: rows, covers: covers) {
+            if keepingText, let body = originals[copy.seq] {
+                try await run(
+                    """
+                    INSERT INTO withheld_originals (replica, counter, record, body)
+                    SELECT replica, counter, record, $1 FROM changes WHERE seq = $2 ON CONFLICT DO NOTHING
+                    """, [body, copy.seq])
+            }
+            try await run("UPDATE changes SET body = $1, withheld = 1 WHERE seq = $2", [copy.body, copy.seq])
+        }
+    }
+
+    /// Keeps `original` when the log holds its withheld copy (`WithheldText.keep`); returns whether it did.
+    @discardableResult
+    func keepOriginal(_ original: Change, body: String) async throws -> Bool {
+        guard let held = try await rows(
+            "SELECT body FROM changes WHERE replica = $1 AND counter = $2 AND withheld = 1", [original.dot.replica, original.dot.counter],
+            as: String.self
+        ).first, Withheld.isCopy(held, of: original)
+        else { return false }
+        try await run(
+            "INSERT INTO withheld_originals (replica, counter, record, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            [original.dot.replica, original.dot.counter, original.record, body])
+        return true
+    }
+
+    /// Keeps the text a device's bundle gave back of reports of `unit` (`Replica.keepWithheldText`),
+    /// and shows it in their rows.
+    func keepWithheldText(_ originals: [Change], unit: String) async throws {
+        guard !originals.isEmpty else { return }
+        try await transaction { db in
+            var touched: Set<String> = []
+            for original in originals where original.unit == unit {
+                guard try await db.rows("SELECT unit FROM reports WHERE id = $1", [original.record], as: String.self).first == unit else { continue }
+                if try await db.keepOriginal(original, body: original.canonicalJSON) { touched.insert(original.record) }
+            }
+            guard !touched.isEmpty else { return }
+            let records = try await db.rows("SELECT record FROM reports WHERE id = ANY($1)", [Array(touched)], as: String.self)
+                .map { try JSONCoding.value(ReportRecord.self, from: $0) }
+            try await db.saveRows(records)
+        }
+    }
+}

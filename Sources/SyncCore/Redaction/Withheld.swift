@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+
+/// A field value withheld from a replica: in its place a marker holding the SHA-256 of the value's JSON
+/// text (`{"withheld":"sha256:…"}`). Two markers are equal exactly when the values were, and a marker
+/// equals the value it replaces (`same`), so a record merges alike whether a value was withheld before
+/// or after a concurrent write met it, and every replica's record and digest agree.
+///
+/// The hash names a value that had already crossed the network (a redaction covers only what left its
+/// writer's device), so it reveals nothing the reader's unit was not sent before.
+public enum Withheld {
+    /// Fields never withheld: the classification (`Secrecy` judges by it) and the follow-up link
+    /// (a chain's order), neither of which is the report's text.
+    public static let keptFields: Set<String> = ["classification", "followUpOf"]
+
+    private static let prefix = #"{"withheld":"sha256:"#
+    private static let markerLength = prefix.utf8.count + 64 + 2
+
+    /// The marker that stands for `value`.
+    public static func marker(of value: String) -> String {
+        prefix + Hex.encode(SHA256.hash(data: Data(value.utf8))) + #""}"#
+    }
+
+    /// Whether `value` is a marker rather than a value.
+    public static func isMarker(_ value: String) -> Bool {
+        value.utf8.count == markerLength && value.hasPrefix(prefix) && value.hasSuffix(#""}"#)
+    }
+
+    /// Whether two values of one field are the same value, either or both withheld.
+    public static func same(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        guard isMarker(a) || isMarker(b) else { return false }
+        return form(a) == form(b)
+    }
+
+    /// Whether `original` is the value `held` stands for (the value itself, or the marker of it).
+    public static func reveals(_ original: String, _ held: String) -> Bool {
+        original == held || (isMarker(held) && !isMarker(original) && marker(of: original) == held)
+    }
+
+    /// The value as a replica that withholds it keeps it.
+    static func form(_ value: String) -> String { isMarker(value) ? value : marker(of: value) }
+
+    /// Content fields with every value but the kept ones and the empty ones withheld.
+    public static func fields(_ fields: [String: String]) -> [String: String] {
+        var withheld = fields
+        for (name, value) in fields where withholds(name, value) { withheld[name] = form(value) }
+        return withheld
+    }
+
+    /// A decision's kept value withheld (it is a field's value).
+    static func value(_ value: String?) -> String? { value.map { isEmpty($0) ? $0 : form($0) } }
+
+    /// Whether a redaction replaces this field's value: any but a kept field's, an empty one, or a marker.
+    static func withholds(_ field: String, _ value: String) -> Bool {
+        !keptFields.contains(field) && !isEmpty(value) && !isMarker(value)
+    }
+
+    /// An absent or empty value (`null`, `[]`, `""`, `{}`): it says nothing, so it stays as it is.
+    private static func isEmpty(_ value: String) -> Bool {
+        value == "null" || value == "[]" || value == #""""# || value == "{}"
+    }
+
+    /// `change` as a replica that withholds its text keeps and serves it: a content write's values and
+    /// a decision's kept value as markers, all else (dot, context, actor, field names) as it was. Other
+    /// changes hold no report text and come back unchanged.
+    public static func change(_ change: Change) -> Change {
+        var withheld = change
+        switch change.payload {
+        case .content(let write): withheld.payload = .content(ContentWrite(creates: write.creates, fields: fields(write.fields)))
+        case .resolution(var step):
+            step.value = value(step.value)
+            withheld.payload = .resolution(step)
+        default: break
+        }
+        return withheld
+    }
+
+    /// Whether `change` carries text a redaction withholds (a content value or a decision's kept value).
+    public static func holdsText(_ change: Change) -> Bool {
+        switch change.payload {
+        case .content(let write): write.fields.contains { withholds($0.key, $0.value) }
+        case .resolution(let step): step.value.map { !isMarker($0) && !isEmpty($0) } ?? false
+        default: false
+        }
+    }
+
+    /// Whether the stored body `held` and `change` (its canonical JSON `body`) are one change: the same
+    /// bytes, or either the withheld copy of the other (one replica withheld it, the other did not).
+    public static func sameChange(_ held: String, _ change: Change, body: String) -> Bool {
+        if held == body || isCopy(held, of: change) { return true }
+        guard body.contains("sha256:"), let original = try? JSONCoding.value(Change.self, from: held) else { return false }
+        return isCopy(body, of: original)
+    }
+
+    /// Whether `held` (a stored body) is the withheld copy of `change`: a replica that withheld it holds
+    /// that copy under the same dot, and the original offered again is the same change.
+    public static func isCopy(_ held: String, of change: Change) -> Bool {
+        held.contains("sha256:") && holdsText(change) && held == Self.change(change).canonicalJSON
+    }
+}
