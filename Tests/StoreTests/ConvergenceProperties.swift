@@ -70,6 +70,33 @@ struct ConvergenceProperties {
         try checkIdempotence(simulation)
         try checkDeterminism(simulation)
         try checkCausality(simulation)
+        try checkWithheldTextStaysHome(simulation)
+    }
+
+    /// No replica holds the text of a write a redaction withheld (docs/bundles.md, "Raising a
+    /// classification"), in its records or its log, but the device that wrote that redaction: the
+    /// central keeps it only beside its log, as that device's bundle gave it back.
+    static func checkWithheldTextStaysHome(_ simulation: BureauSimulation) throws {
+        for (r, replica) in simulation.replicas.enumerated() {
+            let stored = try replica.changes(limit: everything)
+            let own = Set(stored.filter { $0.origin == .local && $0.change.isRedaction }.map(\.change.dot))
+            for record in try replica.records() {
+                let foreign = record.redactions.filter { !own.contains($0.dot) }
+                let keptHere = record.redactions.filter { own.contains($0.dot) }
+                func withheld(_ dot: Dot) -> Bool {
+                    foreign.contains { $0.covers.covers(dot) } && !keptHere.contains { $0.covers.covers(dot) }
+                }
+                for change in stored.map(\.change) where change.record == record.id && withheld(change.dot) {
+                    #expect(
+                        !Withheld.holdsText(change),
+                        "replica \(r) keeps the text of \(change.dot), which a redaction withheld\n\(simulation.trace.joined(separator: "\n"))")
+                }
+                for version in record.versions where record.redactions.contains(where: { $0.covers.covers(version.dot) }) {
+                    let text = version.fields.filter { !Withheld.keptFields.contains($0.key) && !["null", "[]", "\"\"", "{}"].contains($0.value) }
+                    #expect(text.values.allSatisfy(Withheld.isMarker), "replica \(r)'s record \(record.id) shows a withheld value")
+                }
+            }
+        }
     }
 
     /// Every field holds each of its unit's reports exactly as the central does, but for the reports it
@@ -244,13 +271,16 @@ extension ConvergenceProperties {
         #expect(seen["field", default: 0] > 0 && seen["central", default: 0] > 0, "\(seen)")
     }
 
-    @Test("the random schedules really produce every conflict kind, waits, voids, held secrets, policy releases, lost answers and many states")
+    @Test(
+        "the random schedules really produce every conflict kind, waits, voids, held secrets, redactions, policy releases, lost answers and many states"
+    )
     func coverage() throws {
         var kinds: Set<Conflict.Kind> = []
         var states: Set<ApprovalState> = []
         var rules: Set<String> = []
         var settled: Set<Conflict.Resolution.How> = []
         var (waits, voids, held, unanswered, foreign, followUps, declassified, released) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var redactions = 0
         for seed in 0..<100 as Range<UInt64> {
             let simulation = try BureauSimulation(seed: seed, fields: 4, onDisk: false)
             for _ in 0..<70 { try simulation.step() }
@@ -266,7 +296,8 @@ extension ConvergenceProperties {
             released += simulation.trace.filter { $0.contains("policy now lets reports on the network") }.count
             for record in try simulation.central.replica.records() {
                 voids += record.voided.count
-                if try record.content().followUpOf != nil { followUps += 1 }
+                redactions += record.redactions.count
+                if record.followUpOf != nil { followUps += 1 }
                 kinds.formUnion(record.conflicts.map(\.kind))
                 rules.formUnion(record.conflicts.map(\.rule))
                 settled.formUnion(record.conflicts.compactMap(\.resolution?.how))
@@ -280,6 +311,7 @@ extension ConvergenceProperties {
         #expect(settled.isSuperset(of: [.keptWinner, .keptLoser, .superseded]), "\(settled)")
         #expect(voids > 0, "the central refused and voided some changes")
         #expect(held > 0, "secret reports were held in outboxes")
+        #expect(redactions > 0, "reports raised off the network after they left a device had their text withdrawn")
         #expect(declassified > 0, "secret reports were declassified and sent")
         #expect(released > 0, "a policy let internal reports back on the network, and fields pulled again for them")
         #expect(unanswered > 0 && foreign > 0, "answers went missing and foreign answers came")

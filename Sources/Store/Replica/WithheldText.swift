@@ -9,23 +9,30 @@ import SyncCore
 public enum WithheldText {
     /// The log rows of `record` a redaction covering `covers` withholds: (seq, body) pairs in, the
     /// withheld copies of those that hold text out.
-    public static func copies(of rows: [(seq: Int64, body: String)], covers: VersionVector) throws -> [(seq: Int64, body: String)] {
+    /// Those `kept` covers (a redaction this replica wrote) stay as they are.
+    public static func copies(
+        of rows: [(seq: Int64, body: String)], covers: VersionVector, keeping kept: [VersionVector] = []
+    ) throws -> [(seq: Int64, body: String)] {
         try rows.compactMap { row in
             let change = try JSONCoding.value(Change.self, from: row.body)
-            guard covers.covers(change.dot), Withheld.holdsText(change) else { return nil }
+            guard covers.covers(change.dot), Withheld.holdsText(change), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
             return (row.seq, Withheld.change(change).canonicalJSON)
         }
     }
 
     /// Replaces the stored bodies of the writes of `record` that `covers` covers with their withheld
-    /// copies (a redaction received from elsewhere: its writer's device keeps its own log). With
-    /// `keepingText` (the central, where the raise came first, by bundle) the text moves beside the log.
+    /// copies (a redaction received from elsewhere), but for those a redaction written here covers: the
+    /// device that raised a report keeps its text, whoever else raised it too. With `keepingText` (the
+    /// central, where the raise came first, by bundle) the text moves beside the log.
     static func withhold(record: String, covers: VersionVector, keepingText: Bool, _ db: Database) throws {
+        let own = try String.fetchAll(
+            db, sql: "SELECT body FROM changes WHERE record = ? AND withheld = 1 AND origin = 'local' AND kind = 'report'", arguments: [record]
+        ).map { try JSONCoding.value(Change.self, from: $0) }.filter(\.isRedaction).map(\.context)
         let rows = try Row.fetchAll(
             db, sql: "SELECT seq, body FROM changes WHERE record = ? AND withheld = 0 AND kind = 'report'", arguments: [record]
         ).map { (seq: $0["seq"] as Int64, body: $0["body"] as String) }
         let originals = Dictionary(uniqueKeysWithValues: rows.map { ($0.seq, $0.body) })
-        for copy in try copies(of: rows, covers: covers) {
+        for copy in try copies(of: rows, covers: covers, keeping: own) {
             if keepingText, let body = originals[copy.seq] {
                 try db.execute(
                     sql: """
