@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import StorePostgres
 import TestSupport
 import Testing
 
@@ -85,12 +86,13 @@ extension EndToEndTests {
     }
 
     @Test(
-        "a report made secret after it went over the network: its earlier text is withdrawn from the central and the tablet at the next sync, the laptop keeps it and its bundle gives it back to the central; nothing written after the raise crosses HTTP"
-    )
-    func raisedReportTravelsByBundle() async throws {
+        "a report made secret after it went over the network: its earlier text is withdrawn from the central and the tablet at the next sync, the laptop keeps it and its bundle gives it back to the central; nothing written after the raise crosses HTTP",
+        arguments: CentralKind.underTest)
+    func raisedReportTravelsByBundle(kind: CentralKind) async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokens = try bureau()
-        let (server, proxy) = try await centralBehindProxy(tokens)
+        let db = try await central(kind)
+        let (server, proxy) = try await centralBehindProxy(tokens, db: db)
         defer {
             proxy.stop()
             server.stop()
@@ -105,25 +107,25 @@ extension EndToEndTests {
         _ = try ok("sync", "--db", "laptop.sqlite")
         #expect(try json("status", "--db", "laptop.sqlite")["heldSecret"] as? Int == 1, "the raise and its text wait for a bundle")
         _ = try ok("sync", "--db", "tablet.sqlite")
-        for device in ["central.sqlite", "tablet.sqlite"] {
+        for device in [db, "tablet.sqlite"] {
             let shown = try json("show", id, "--db", device)
             #expect(shown["title"] as? String == "" && shown["body"] as? String == "", "\(device) holds no earlier text: \(shown)")
             #expect(shown["withheld"] as? [String] == ["body", "category", "title"], "\(device) says what was withdrawn: \(shown)")
             #expect(try ok("show", id, "--db", device).contains("withheld: body, category, title (withdrawn when wang raised the report to secret"))
-            #expect(try logText(of: device).contains("OPEN-BODY") == false, "\(device)'s log holds no earlier text")
+            #expect(try await logText(of: device).contains("OPEN-BODY") == false, "\(device)'s log holds no earlier text")
         }
         #expect(try json("show", id, "--db", "laptop.sqlite")["title"] as? String == "OPEN-TITLE", "the laptop keeps everything")
-        #expect(try logText(of: "laptop.sqlite").contains("OPEN-BODY"))
-        let withdrawn = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        #expect(try await logText(of: "laptop.sqlite").contains("OPEN-BODY"))
+        let withdrawn = try ok("digest", "--db", db, "--unit", "squad-3")
         #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == withdrawn, "one state, text withheld or not")
 
         _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "stick.bundle")
-        _ = try ok("bundle", "import", "stick.bundle", "--db", "central.sqlite")
-        let atCentral = try json("show", id, "--db", "central.sqlite")
+        _ = try ok("bundle", "import", "stick.bundle", "--db", db)
+        let atCentral = try json("show", id, "--db", db)
         #expect(atCentral["title"] as? String == "OPEN-TITLE" && atCentral["body"] as? String == "RAISED-BODY 定密后的正文", "\(atCentral)")
         #expect(atCentral["withheld"] == nil, "the laptop's bundle gave the central the text back")
         _ = try ok("sync", "--db", "tablet.sqlite")
-        _ = try ok("bundle", "export", "--db", "central.sqlite", "--unit", "squad-3", "--out", "back.bundle")
+        _ = try ok("bundle", "export", "--db", db, "--unit", "squad-3", "--out", "back.bundle")
         for device in ["laptop.sqlite", "tablet.sqlite"] {
             _ = try ok("bundle", "import", "back.bundle", "--db", device)
             #expect(try json("show", id, "--db", device)["body"] as? String == "RAISED-BODY 定密后的正文", "\(device)")
@@ -131,7 +133,7 @@ extension EndToEndTests {
         #expect(try json("show", id, "--db", "tablet.sqlite")["title"] as? String == "", "the tablet never gets the earlier text back")
         _ = try ok("sync", "--db", "laptop.sqlite")
         _ = try ok("sync", "--db", "tablet.sqlite")
-        let central = try ok("digest", "--db", "central.sqlite", "--unit", "squad-3")
+        let central = try ok("digest", "--db", db, "--unit", "squad-3")
         #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
         #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
         let traffic = proxy.traffic
@@ -139,8 +141,14 @@ extension EndToEndTests {
         #expect(!traffic.contains("RAISED-BODY"), "nothing written after the raise crossed HTTP")
     }
 
-    /// The log of the replica file `name` (every row of `changes`), as JSON text.
-    func logText(of name: String) throws -> String {
+    /// The log of the replica file `name`, or of the central on PostgreSQL at that URL (every row of
+    /// `changes`), as text.
+    func logText(of name: String) async throws -> String {
+        if name.hasPrefix("postgres") {
+            return try await PostgresDatabase.with(try PostgresAddress(parsing: name, environment: [:])) { db in
+                try await db.rows("SELECT body FROM changes", as: String.self).joined(separator: "\n")
+            }
+        }
         let tables = try ReplicaTables(try Replica.open(at: directory.appendingPathComponent(name).path))
         let changes = try #require(try tables.shapes().first { $0.name == "changes" })
         return try tables.page(of: changes, after: nil, limit: 100_000).json

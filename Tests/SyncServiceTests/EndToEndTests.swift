@@ -47,8 +47,10 @@ struct EndToEndTests {
     /// The central served on loopback behind a `LoggingProxy`, with the laptop and the tablet set up
     /// through the proxy (`tokens` from `bureau()`): where the tests that watch the wire start. The
     /// caller stops both.
-    func centralBehindProxy(_ tokens: (laptop: String, tablet: String)) async throws -> (server: ServerProcess, proxy: LoggingProxy) {
-        let server = try await ServerProcess.start(db: "central.sqlite", in: directory)
+    func centralBehindProxy(
+        _ tokens: (laptop: String, tablet: String), db: String = "central.sqlite"
+    ) async throws -> (server: ServerProcess, proxy: LoggingProxy) {
+        let server = try await ServerProcess.start(db: db, in: directory)
         let proxy: LoggingProxy
         do { proxy = try await LoggingProxy.start(upstream: server.url) } catch {
             server.stop()
