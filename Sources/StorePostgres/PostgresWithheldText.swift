@@ -24,11 +24,12 @@ extension PostgresDatabase {
     }
 
     /// Replaces the log's bodies of the writes of `record` that `covers` covers with their withheld
-    /// copies; with `keepingText`, the text moves to `withheld_originals` first.
+    /// copies, but for the central's own (as on SQLite); with `keepingText`, the text moves to
+    /// `withheld_originals` first.
     func withhold(record: String, covers: VersionVector, keepingText: Bool) async throws {
         var rows: [(seq: Int64, body: String)] = []
         for row in try await randomAccessRows(
-            "SELECT seq, body FROM changes WHERE record = $1 AND withheld = 0 AND kind = 'report'", [record])
+            "SELECT seq, body FROM changes WHERE record = $1 AND withheld = 0 AND kind = 'report' AND origin = 'remote'", [record])
         {
             rows.append((try row["seq"].decode(Int64.self), try row["body"].decode(String.self)))
         }

@@ -74,8 +74,8 @@ struct ConvergenceProperties {
     }
 
     /// No replica holds the text of a write a redaction withheld (docs/bundles.md, "Raising a
-    /// classification"), in its records or its log, but the device that wrote that redaction: the
-    /// central keeps it only beside its log, as that device's bundle gave it back.
+    /// classification"), in its records or its log, but the device that wrote that redaction and the
+    /// one that wrote the text: the central keeps it only beside its log, as a bundle gave it back.
     static func checkWithheldTextStaysHome(_ simulation: BureauSimulation) throws {
         for (r, replica) in simulation.replicas.enumerated() {
             let stored = try replica.changes(limit: everything)
@@ -86,7 +86,8 @@ struct ConvergenceProperties {
                 func withheld(_ dot: Dot) -> Bool {
                     foreign.contains { $0.covers.covers(dot) } && !keptHere.contains { $0.covers.covers(dot) }
                 }
-                for change in stored.map(\.change) where change.record == record.id && withheld(change.dot) {
+                for entry in stored where entry.change.record == record.id && entry.origin == .remote && withheld(entry.change.dot) {
+                    let change = entry.change
                     #expect(
                         !Withheld.holdsText(change),
                         "replica \(r) keeps the text of \(change.dot), which a redaction withheld\n\(simulation.trace.joined(separator: "\n"))")
@@ -103,7 +104,7 @@ struct ConvergenceProperties {
     /// keeps secret (made secret, then locked by a step before anyone declassified them, and their
     /// follow-ups): those it holds with changes its outbox keeps back. A report the central lacks is one
     /// some field keeps secret: another field may hold a copy from before it was made secret, which the
-    /// central lost with a restore (removing such copies is the reclassification of issue 15).
+    /// central lost with a restore (a redaction withdraws its text only where the central still holds it).
     static func checkConvergence(_ simulation: BureauSimulation) throws {
         let atCentral = try simulation.central.replica.reportDigests()
         let secretAnywhere = Set(try simulation.fields.flatMap { try $0.outbox().filter { $0.state == .heldSecret }.map(\.change.record) })

@@ -7,7 +7,7 @@ import Testing
 @Suite("Reading changes by hand")
 struct ChangeReadingTests {
     /// A report's whole life on one device: content writes (one with line breaks and quotes), steps, a
-    /// follow-up that requires its first report, and reference data.
+    /// follow-up that requires its first report, a redaction, and reference data.
     func changes() throws -> [Change] {
         var a = MemoryReplica(replicaID: "a")
         try a.draft(id: "r1", Cast.news(), by: Cast.wang, now: Cast.at(0))
@@ -18,6 +18,7 @@ struct ChangeReadingTests {
         var followUp = ReportContent(category: .emergency, title: "续报", body: "进展")
         followUp.followUpOf = "e1"
         try a.draft(id: "e2", followUp, by: Cast.wang, now: Cast.at(5))
+        try a.redact("e1", by: Cast.wang, now: Cast.at(6))
         return a.log
     }
 
@@ -30,6 +31,7 @@ struct ChangeReadingTests {
         let changes = try changes()
         #expect(changes.contains { if case .transition = $0.payload { true } else { false } })
         #expect(changes.contains { !$0.requires.isEmpty })
+        #expect(changes.contains { $0.isRedaction })
         for change in changes {
             let bytes = Array(change.canonicalJSON.utf8)
             let node = try #require(JSONTree.parse(bytes))

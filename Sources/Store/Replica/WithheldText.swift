@@ -21,15 +21,18 @@ public enum WithheldText {
     }
 
     /// Replaces the stored bodies of the writes of `record` that `covers` covers with their withheld
-    /// copies (a redaction received from elsewhere), but for those a redaction written here covers: the
-    /// device that raised a report keeps its text, whoever else raised it too. With `keepingText` (the
-    /// central, where the raise came first, by bundle) the text moves beside the log.
+    /// copies (a redaction received from elsewhere), but for this replica's own writes and those a
+    /// redaction written here covers: the device that raised a report keeps its text, and whoever wrote
+    /// a text keeps it (a redaction from a device gone rogue cannot destroy it everywhere: its writer's
+    /// bundle gives it back). With `keepingText` (the central, where the raise came first, by bundle)
+    /// the text moves beside the log.
     static func withhold(record: String, covers: VersionVector, keepingText: Bool, _ db: Database) throws {
         let own = try String.fetchAll(
             db, sql: "SELECT body FROM changes WHERE record = ? AND withheld = 1 AND origin = 'local' AND kind = 'report'", arguments: [record]
         ).map { try JSONCoding.value(Change.self, from: $0) }.filter(\.isRedaction).map(\.context)
         let rows = try Row.fetchAll(
-            db, sql: "SELECT seq, body FROM changes WHERE record = ? AND withheld = 0 AND kind = 'report'", arguments: [record]
+            db, sql: "SELECT seq, body FROM changes WHERE record = ? AND withheld = 0 AND kind = 'report' AND origin = 'remote'",
+            arguments: [record]
         ).map { (seq: $0["seq"] as Int64, body: $0["body"] as String) }
         let originals = Dictionary(uniqueKeysWithValues: rows.map { ($0.seq, $0.body) })
         for copy in try copies(of: rows, covers: covers, keeping: own) {
