@@ -156,6 +156,29 @@ struct BundleTests {
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
     }
 
+    @Test("a returned report its unit raised off the network shows on the desk as withdrawn until the unit's bundle gives the text back; then it is off the network")
+    func withdrawnOnTheDesk() async throws {
+        try TestSigners.register(["wang", "li", "zhao"], on: central.replica)
+        let laptop = try device(token: token)
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        for (action, actor) in [(WorkflowAction.submit, "wang"), (.review, "li"), (.sign, "zhao")] {
+            try laptop.replica.perform(action, on: id, by: actor)
+        }
+        _ = try push(laptop)
+        try central.replica.perform(.return, on: id, by: "chen", comment: "请补充")
+        try pull(into: laptop)
+        var secret = ReportPatch()
+        secret.classification = .secret
+        _ = try laptop.replica.edit(id, with: secret, by: "wang")
+        #expect(try push(laptop) == [.accepted], "the redaction goes; the raise waits for a bundle")
+        let withdrawn = try await central.deskReport(id).report
+        #expect(withdrawn.visibility == .withdrawn && withdrawn.visibility.standInTitle != nil)
+        #expect(withdrawn.report.content.title == "" && withdrawn.report.withheldFields?.contains("title") == true)
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        #expect(try await central.deskReport(id).report.visibility == .offNetwork)
+        #expect(try central.replica.report(id).content.title == "夜查", "the bundle gave the central the text back")
+    }
+
     /// The standard policy with internal reports allowed over the network, loaded by an admin of the
     /// bureau on `central`, in force from `day` (today when nil).
     static func allowInternalOverNetwork(on central: CentralReplica, from day: CalendarDay? = nil) throws {

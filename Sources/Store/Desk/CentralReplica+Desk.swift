@@ -308,7 +308,7 @@ extension CentralReplica: DeskStore {
         var returned: String?
         for id in reports {
             let record = try replica.record(id)
-            guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else { continue }
+            guard let visibility = try self.visibility(of: record, offNetwork: offNetwork) else { continue }
             if record.state == .returned || visibility == .revisedInUnit {
                 returned = returned ?? id
                 continue
@@ -376,7 +376,7 @@ extension CentralReplica: DeskStore {
             guard ids.count > 1 else { return [] }
             let offNetwork = try offNetworkReports()
             return try ids.compactMap { linked in
-                guard let visibility = Self.visibility(of: try replica.record(linked), offNetwork: offNetwork) else { return nil }
+                guard let visibility = try self.visibility(of: try replica.record(linked), offNetwork: offNetwork) else { return nil }
                 return DeskReport(report: try replica.report(linked), visibility: visibility)
             }
         }
@@ -499,7 +499,7 @@ extension CentralReplica: DeskStore {
     private func sentRecord(_ id: String) throws -> (ReportRecord, DeskReport.Visibility) {
         let notFound = ReportSyncError(.notFound, "no report \(Identifier.shown(id)) has reached the central office")
         guard let record = try? replica.record(id), record.id == id,
-            let visibility = Self.visibility(of: record, offNetwork: try offNetworkReports())
+            let visibility = try self.visibility(of: record, offNetwork: try offNetworkReports())
         else { throw notFound }
         return (record, visibility)
     }
@@ -507,13 +507,16 @@ extension CentralReplica: DeskStore {
     /// Whether report `id` exists here, and how much of it the desk shows (as `visibility(of:)`), read
     /// from its row's state: only a returned report's merged record is read.
     private func storedVisibility(of id: String, offNetwork: Set<String>) throws -> (exists: Bool, visibility: DeskReport.Visibility?) {
-        let state = try replica.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM reports WHERE id = ?"), arguments: [id]).flatMap(ApprovalState.init(rawValue:))
+        let row = try replica.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, instr(content, ?) > 0 AS withdrawn FROM reports WHERE id = ?"),
+                arguments: [Self.withheldMarker, id])
         }
-        guard let state else { return (false, nil) }
+        guard let row, let state = ApprovalState(rawValue: row["state"]) else { return (false, nil) }
         guard state.hasLeftUnit else { return (true, nil) }
         if offNetwork.contains(id) { return (true, .offNetwork) }
-        return (true, state == .returned ? Self.visibility(of: try replica.record(id), offNetwork: offNetwork) : .shown)
+        if row["withdrawn"] == true { return (true, .withdrawn) }
+        return (true, state == .returned ? try visibility(of: try replica.record(id), offNetwork: offNetwork) : .shown)
     }
 
     /// The title a report was stored under (the winning title), without reading its record.
@@ -533,6 +536,21 @@ extension CentralReplica: DeskStore {
             return .revisedInUnit
         }
         return .shown
+    }
+
+    /// How a withheld value's marker begins in a row's `content` (`Withheld`): the central lacks its text.
+    static let withheldMarker = #"{"withheld":"sha256:"#
+
+    /// How much of `record` the desk shows (`visibility(of:offNetwork:)`), and `withdrawn` where its row
+    /// shows a withheld value: the central does not hold that text again yet.
+    private func visibility(of record: ReportRecord, offNetwork: Set<String>) throws -> DeskReport.Visibility? {
+        let visibility = Self.visibility(of: record, offNetwork: offNetwork)
+        guard visibility == .shown, !record.withheldFields.isEmpty else { return visibility }
+        let withdrawn = try replica.read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT instr(content, ?) > 0 FROM reports WHERE id = ?"), arguments: [Self.withheldMarker, record.id])
+        }
+        return withdrawn == true ? .withdrawn : visibility
     }
 
     /// The merged record of report `id` as stored, if this replica holds it.
