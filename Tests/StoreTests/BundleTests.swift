@@ -171,6 +171,11 @@ struct BundleTests {
         secret.classification = .secret
         _ = try laptop.replica.edit(id, with: secret, by: "wang")
         #expect(try push(laptop) == [.accepted], "the redaction goes; the raise waits for a bundle")
+        for replica in [laptop.replica, central.replica] {
+            let checks = try replica.verifySteps(report: id)
+            let failed = checks.filter { !$0.verified }
+            #expect(failed.isEmpty, "every write and step verifies, its text withheld or kept: \(failed)")
+        }
         let withdrawn = try await central.deskReport(id).report
         #expect(withdrawn.visibility == .withdrawn && withdrawn.visibility.standInTitle != nil)
         #expect(withdrawn.report.content.title == "" && withdrawn.report.withheldFields?.contains("title") == true)
