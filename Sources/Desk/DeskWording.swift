@@ -126,7 +126,7 @@ enum DeskWording {
         case .shown: nil
         case .offNetwork: "此报告为涉密或不宜公开信息，内容不经网络传输，请在中心服务器上用 report-cli show 查看。"
         case .revisedInUnit: "此报告退回后已在单位内修改，修改稿尚未审核签发，重新报送前不显示内容。"
-        case .withdrawn: "单位已将此报告定密，先前经网络报送的内容已撤回；单位以存储介质报送后方可查看。"
+        case .withdrawn: "单位已将此报告定密，先前经网络报送的内容已撤回，不在网页上显示，请在中心服务器上用 report-cli show 查看。"
         }
     }
 

@@ -16,11 +16,7 @@ extension PostgresDatabase {
         try await saveReferences(effects.references)
         try await saveWaits(effects, at: at)
         try await saveRefusals(effects.refusals, at: at)
-        for redaction in effects.receivedRedactions {
-            // The text of a report whose raise came first (by bundle) is the central's to keep, as on SQLite.
-            let raisedHere = effects.records.first { $0.id == redaction.record }.map { offNetwork.contains($0.guardedClassification) } ?? false
-            try await withhold(record: redaction.record, covers: redaction.covers, keepingText: raisedHere)
-        }
+        for redaction in effects.receivedRedactions { try await withhold(record: redaction.record, covers: redaction.covers) }
         for original in effects.originals { try await keepOriginal(original.change, body: original.body) }
         try await saveRows(effects.records)
         if !declassified.isEmpty {

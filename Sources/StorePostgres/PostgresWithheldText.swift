@@ -23,26 +23,24 @@ extension PostgresDatabase {
         return originals
     }
 
-    /// Replaces the log's bodies of the writes of `record` that `covers` covers with their withheld
-    /// copies, but for the central's own (as on SQLite); with `keepingText`, the text moves to
-    /// `withheld_originals` first.
-    func withhold(record: String, covers: VersionVector, keepingText: Bool) async throws {
+    /// Withholds what a redaction covers in `record`'s log, as a central on SQLite does
+    /// (`WithheldText.withhold`): every covered write marked, its text moved to `withheld_originals`.
+    func withhold(record: String, covers: VersionVector) async throws {
         var rows: [(seq: Int64, body: String)] = []
-        for row in try await randomAccessRows(
-            "SELECT seq, body FROM changes WHERE record = $1 AND withheld = 0 AND kind = 'report' AND origin = 'remote'", [record])
-        {
+        for row in try await randomAccessRows("SELECT seq, body FROM changes WHERE record = $1 AND withheld = 0 AND kind = 'report'", [record]) {
             rows.append((try row["seq"].decode(Int64.self), try row["body"].decode(String.self)))
         }
-        let originals = Dictionary(uniqueKeysWithValues: rows.map { ($0.seq, $0.body) })
-        for copy in try WithheldText.copies(of: rows, covers: covers) {
-            if keepingText, let body = originals[copy.seq] {
-                try await run(
-                    """
-                    INSERT INTO withheld_originals (replica, counter, record, body)
-                    SELECT replica, counter, record, $1 FROM changes WHERE seq = $2 ON CONFLICT DO NOTHING
-                    """, [body, copy.seq])
+        for step in try WithheldText.plan(rows, covers: covers) {
+            guard let copy = step.copy else {
+                try await run("UPDATE changes SET withheld = 1 WHERE seq = $1", [step.seq])
+                continue
             }
-            try await run("UPDATE changes SET body = $1, withheld = 1 WHERE seq = $2", [copy.body, copy.seq])
+            try await run(
+                """
+                INSERT INTO withheld_originals (replica, counter, record, body)
+                SELECT replica, counter, record, $1 FROM changes WHERE seq = $2 ON CONFLICT DO NOTHING
+                """, [step.original, step.seq])
+            try await run("UPDATE changes SET body = $1, withheld = 1 WHERE seq = $2", [copy, step.seq])
         }
     }
 

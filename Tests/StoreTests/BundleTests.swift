@@ -156,7 +156,7 @@ struct BundleTests {
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
     }
 
-    @Test("a returned report its unit raised off the network shows on the desk as withdrawn until the unit's bundle gives the text back; then it is off the network")
+    @Test("a returned report its unit raised off the network shows on the desk as withdrawn, its text kept at the central's console; once the raise comes by bundle it is off the network")
     func withdrawnOnTheDesk() async throws {
         try TestSigners.register(["wang", "li", "zhao"], on: central.replica)
         let laptop = try device(token: token)
@@ -177,11 +177,49 @@ struct BundleTests {
             #expect(failed.isEmpty, "every write and step verifies, its text withheld or kept: \(failed)")
         }
         let withdrawn = try await central.deskReport(id).report
-        #expect(withdrawn.visibility == .withdrawn && withdrawn.visibility.standInTitle != nil)
-        #expect(withdrawn.report.content.title == "" && withdrawn.report.withheldFields?.contains("title") == true)
+        #expect(withdrawn.visibility == .withdrawn && !withdrawn.visibility.showsText && withdrawn.visibility.standInTitle != nil)
+        #expect(try central.replica.report(id).content.title == "夜查", "the central keeps the text, for its console")
         _ = try central.importBundle(try laptop.exportBundle().file)
         #expect(try await central.deskReport(id).report.visibility == .offNetwork)
-        #expect(try central.replica.report(id).content.title == "夜查", "the bundle gave the central the text back")
+    }
+
+    @Test("a device that first pulls after a report was raised off the network gets its history withheld and the redaction, and nothing waits")
+    func latecomerGetsTheWithheldHistory() throws {
+        try TestSigners.register(["wang", "li"], on: central.replica)
+        let laptop = try device(token: token)
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        try laptop.replica.perform(.submit, on: id, by: "wang")
+        _ = try push(laptop)
+        var secret = ReportPatch()
+        secret.classification = .secret
+        _ = try laptop.replica.edit(id, with: secret, by: "wang")
+        _ = try push(laptop)
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        let late = try device(token: try central.enroll(unit: "squad-3", device: "late"))
+        let report = try late.replica.report(id)
+        #expect(report.content.title == "" && report.withheldFields?.contains("title") == true && report.state == .awaitingReview)
+        #expect(try late.replica.pendingCount() == 0, "the steps it needs came with the copies")
+        let log = try late.replica.changes(limit: 1000).map(\.change.canonicalJSON).joined()
+        #expect(!log.contains("夜查") && !log.contains("初稿"), "no text of it reached the late device")
+    }
+
+    @Test("an edit still in the outbox when the report is raised: the redaction waits at the central for it, and the bundle brings both; nothing is lost")
+    func raiseOverAnUnsentEdit() throws {
+        let laptop = try device(token: token)
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        _ = try push(laptop)
+        var offline = ReportPatch()
+        offline.body = "离线修改"
+        _ = try laptop.replica.edit(id, with: offline, by: "wang")
+        var secret = ReportPatch()
+        secret.classification = .secret
+        _ = try laptop.replica.edit(id, with: secret, by: "wang")
+        _ = try push(laptop)
+        #expect(try central.replica.report(id).content.body == "初稿", "nothing withdrawn before the edit it covers arrives")
+        let imported = try central.importBundle(try laptop.exportBundle().file)
+        #expect(!imported.results.contains { $0.status == .rejected }, "\(imported.results.map(\.status))")
+        #expect(try central.replica.report(id).content.body == "离线修改")
+        #expect(try central.replica.reportDigests()[id] == laptop.replica.reportDigests()[id])
     }
 
     /// The standard policy with internal reports allowed over the network, loaded by an admin of the

@@ -107,4 +107,21 @@ struct RedactionTests {
         #expect(!Withheld.isCopy(copy, of: Withheld.change(aEdit)), "a copy is not offered as an original")
         #expect(Withheld.same(Withheld.marker(of: "\"甲\""), "\"甲\"") && !Withheld.same(Withheld.marker(of: "\"甲\""), "\"乙\""))
     }
+
+    @Test("a redaction the central refuses is voided: its writer gets the text back in its record and ends equal to the central")
+    func refusedRedaction() throws {
+        var a = MemoryReplica(replicaID: "a")
+        var central = MemoryReplica(replicaID: "central")
+        try a.draft(id: "r1", Cast.news("夜查"), by: Cast.wang, now: Cast.at(0))
+        central.pull(from: a)
+        let redaction = try #require(try a.redact("r1", by: Cast.wang, now: Cast.at(10)))
+        #expect(try a.record("r1").withheldFields.contains("title"))
+        let refusal = central.refuseAndVoid(redaction, reason: "not allowed", now: Cast.at(20))
+        let void = try #require(refusal, "a redaction is voided like an edit")
+        a.receive([void], now: Cast.at(30))
+        let record = try a.record("r1")
+        #expect(record.redactions.isEmpty && record.withheldFields.isEmpty)
+        #expect(try record.content().title == "夜查")
+        #expect(try a.digest() == central.digest())
+    }
 }

@@ -107,13 +107,16 @@ extension EndToEndTests {
         _ = try ok("sync", "--db", "laptop.sqlite")
         #expect(try json("status", "--db", "laptop.sqlite")["heldSecret"] as? Int == 1, "the raise and its text wait for a bundle")
         _ = try ok("sync", "--db", "tablet.sqlite")
+        let shown = try json("show", id, "--db", "tablet.sqlite")
+        #expect(shown["title"] as? String == "" && shown["body"] as? String == "", "the tablet holds no earlier text: \(shown)")
+        #expect(shown["withheld"] as? [String] == ["body", "category", "title"], "the tablet says what was withdrawn: \(shown)")
+        #expect(try ok("show", id, "--db", "tablet.sqlite").contains("withheld: body, category, title (withdrawn when wang raised the report to secret"))
         for device in [db, "tablet.sqlite"] {
-            let shown = try json("show", id, "--db", device)
-            #expect(shown["title"] as? String == "" && shown["body"] as? String == "", "\(device) holds no earlier text: \(shown)")
-            #expect(shown["withheld"] as? [String] == ["body", "category", "title"], "\(device) says what was withdrawn: \(shown)")
-            #expect(try ok("show", id, "--db", device).contains("withheld: body, category, title (withdrawn when wang raised the report to secret"))
             #expect(try await logText(of: device).contains("OPEN-BODY") == false, "\(device)'s log holds no earlier text")
         }
+        let atCentral = try json("show", id, "--db", db)
+        #expect(atCentral["title"] as? String == "OPEN-TITLE" && atCentral["withheld"] == nil, "the central keeps it beside its log: \(atCentral)")
+        #expect(try ok("show", id, "--db", db).contains("withdrawn: body, category, title from the network and the unit's other devices"))
         #expect(try json("show", id, "--db", "laptop.sqlite")["title"] as? String == "OPEN-TITLE", "the laptop keeps everything")
         #expect(try await logText(of: "laptop.sqlite").contains("OPEN-BODY"))
         let withdrawn = try ok("digest", "--db", db, "--unit", "squad-3")
@@ -121,9 +124,8 @@ extension EndToEndTests {
 
         _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--out", "stick.bundle")
         _ = try ok("bundle", "import", "stick.bundle", "--db", db)
-        let atCentral = try json("show", id, "--db", db)
-        #expect(atCentral["title"] as? String == "OPEN-TITLE" && atCentral["body"] as? String == "RAISED-BODY 定密后的正文", "\(atCentral)")
-        #expect(atCentral["withheld"] == nil, "the laptop's bundle gave the central the text back")
+        let whole = try json("show", id, "--db", db)
+        #expect(whole["title"] as? String == "OPEN-TITLE" && whole["body"] as? String == "RAISED-BODY 定密后的正文", "\(whole)")
         _ = try ok("sync", "--db", "tablet.sqlite")
         _ = try ok("bundle", "export", "--db", db, "--unit", "squad-3", "--out", "back.bundle")
         for device in ["laptop.sqlite", "tablet.sqlite"] {

@@ -54,11 +54,16 @@ struct ShowCommand: AsyncReplicaCommand {
             lines.append(("attachment", "\(a.name) [\(a.kind.rawValue)\(size)]\(a.caption.map { " — \($0)" } ?? "")"))
         }
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
-        if let withheld = report.withheldFields, let redaction = detail.record.redactions.last {
+        if let redaction = detail.record.redactions.last, !detail.record.withheldFields.isEmpty {
+            let when = "when \(redaction.actor) raised the report to \(redaction.raisedTo.rawValue) on \(Rendering.local(redaction.hlc.date, in: timeZone))"
             context.print("")
-            context.print(
-                "withheld: " + withheld.joined(separator: ", ") + " (withdrawn when \(redaction.actor) raised the report to "
-                    + "\(redaction.raisedTo.rawValue) on \(Rendering.local(redaction.hlc.date, in: timeZone)); the text stays on the device that raised it)")
+            if let withheld = report.withheldFields {
+                context.print("withheld: " + withheld.joined(separator: ", ") + " (withdrawn \(when); the text stays on the device that raised it)")
+            } else {
+                context.print(
+                    "withdrawn: " + detail.record.withheldFields.joined(separator: ", ")
+                        + " from the network and the unit's other devices \(when); this replica keeps the text")
+            }
         }
         if let unreadable = report.unreadableFields {
             context.print("")

@@ -308,7 +308,7 @@ extension CentralReplica: DeskStore {
         var returned: String?
         for id in reports {
             let record = try replica.record(id)
-            guard let visibility = try self.visibility(of: record, offNetwork: offNetwork) else { continue }
+            guard let visibility = Self.visibility(of: record, offNetwork: offNetwork) else { continue }
             if record.state == .returned || visibility == .revisedInUnit {
                 returned = returned ?? id
                 continue
@@ -376,7 +376,7 @@ extension CentralReplica: DeskStore {
             guard ids.count > 1 else { return [] }
             let offNetwork = try offNetworkReports()
             return try ids.compactMap { linked in
-                guard let visibility = try self.visibility(of: try replica.record(linked), offNetwork: offNetwork) else { return nil }
+                guard let visibility = Self.visibility(of: try replica.record(linked), offNetwork: offNetwork) else { return nil }
                 return DeskReport(report: try replica.report(linked), visibility: visibility)
             }
         }
@@ -499,7 +499,7 @@ extension CentralReplica: DeskStore {
     private func sentRecord(_ id: String) throws -> (ReportRecord, DeskReport.Visibility) {
         let notFound = ReportSyncError(.notFound, "no report \(Identifier.shown(id)) has reached the central office")
         guard let record = try? replica.record(id), record.id == id,
-            let visibility = try self.visibility(of: record, offNetwork: try offNetworkReports())
+            let visibility = Self.visibility(of: record, offNetwork: try offNetworkReports())
         else { throw notFound }
         return (record, visibility)
     }
@@ -509,14 +509,14 @@ extension CentralReplica: DeskStore {
     private func storedVisibility(of id: String, offNetwork: Set<String>) throws -> (exists: Bool, visibility: DeskReport.Visibility?) {
         let row = try replica.read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT state, instr(content, ?) > 0 AS withdrawn FROM reports WHERE id = ?"),
-                arguments: [Self.withheldMarker, id])
+                db.cachedStatement(sql: #"SELECT state, instr(record, '"redactions":') > 0 AS redacted FROM reports WHERE id = ?"#),
+                arguments: [id])
         }
         guard let row, let state = ApprovalState(rawValue: row["state"]) else { return (false, nil) }
         guard state.hasLeftUnit else { return (true, nil) }
         if offNetwork.contains(id) { return (true, .offNetwork) }
-        if row["withdrawn"] == true { return (true, .withdrawn) }
-        return (true, state == .returned ? try visibility(of: try replica.record(id), offNetwork: offNetwork) : .shown)
+        let judged = state == .returned || row["redacted"] == true
+        return (true, judged ? Self.visibility(of: try replica.record(id), offNetwork: offNetwork) : .shown)
     }
 
     /// The title a report was stored under (the winning title), without reading its record.
@@ -530,6 +530,8 @@ extension CentralReplica: DeskStore {
     static func visibility(of record: ReportRecord, offNetwork: Set<String>) -> DeskReport.Visibility? {
         guard record.state.hasLeftUnit else { return nil }
         if offNetwork.contains(record.id) { return .offNetwork }
+        // Its unit withdrew its text from the network (the central keeps it, for the console).
+        if !record.withheldFields.isEmpty { return .withdrawn }
         if record.state == .returned, let back = record.transitions.last(where: { $0.action == .return }),
             back.sawContent != record.latestContent.dot
         {
@@ -538,20 +540,6 @@ extension CentralReplica: DeskStore {
         return .shown
     }
 
-    /// How a withheld value's marker begins in a row's `content` (`Withheld`): the central lacks its text.
-    static let withheldMarker = #"{"withheld":"sha256:"#
-
-    /// How much of `record` the desk shows (`visibility(of:offNetwork:)`), and `withdrawn` where its row
-    /// shows a withheld value: the central does not hold that text again yet.
-    private func visibility(of record: ReportRecord, offNetwork: Set<String>) throws -> DeskReport.Visibility? {
-        let visibility = Self.visibility(of: record, offNetwork: offNetwork)
-        guard visibility == .shown, !record.withheldFields.isEmpty else { return visibility }
-        let withdrawn = try replica.read { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT instr(content, ?) > 0 FROM reports WHERE id = ?"), arguments: [Self.withheldMarker, record.id])
-        }
-        return withdrawn == true ? .withdrawn : visibility
-    }
 
     /// The merged record of report `id` as stored, if this replica holds it.
     private static func storedRecord(_ id: String, _ db: Database) throws -> ReportRecord? {

@@ -14,8 +14,8 @@ public struct DeskReport: Sendable {
         /// Returned to its unit and written again there since: the new text has not been reviewed or
         /// signed off, so it has not been sent; the desk shows the facts and the history until it is.
         case revisedInUnit
-        /// Its unit raised it off the network after its text reached the central, which withdrew that
-        /// text (`Redaction`) and does not hold it again yet (the unit's next bundle brings it).
+        /// Its unit raised it off the network after its text reached the central: the text was withdrawn
+        /// from the network (`Redaction`); the central keeps it, for its console.
         case withdrawn
 
         /// Whether the report's text, comments and named details may be shown.
@@ -27,7 +27,7 @@ public struct DeskReport: Sendable {
             case .shown: nil
             case .offNetwork: "涉密信息（内容不在网页上显示）"
             case .revisedInUnit: "（已退回，单位修改中）"
-            case .withdrawn: "（内容已撤回，待单位以存储介质报送）"
+            case .withdrawn: "（单位已定密，内容已撤回）"
             }
         }
     }

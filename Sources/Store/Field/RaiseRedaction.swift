@@ -4,14 +4,16 @@ import SyncCore
 extension Replica {
     /// The redaction an edit on a field device writes just before it raises report `record` to a
     /// classification kept off the network (`Redaction`): it withdraws the text the central and the
-    /// unit's other devices hold, and covers exactly that (`Outbox.heldByCentral`). `nil` when the edit
-    /// raises nothing, or nothing of the report has left this device.
+    /// unit's other devices hold. It covers everything the device holds of the report: a version vector
+    /// cannot leave out this device's writes still in its outbox (its own later dot covers them), so
+    /// where there are some, the central takes it only once the bundle with the raise brings them.
+    /// `nil` when the edit raises nothing, or nothing of the report has left this device.
     static func redactionForRaise(of record: ReportRecord, _ patch: ReportPatch, by actor: Member, _ s: ApplySession) throws -> Change? {
         guard s.role == .field, let raised = patch.classification else { return nil }
         let offNetwork = Secrecy.offNetwork(under: s.policy)
         guard offNetwork.contains(raised), !offNetwork.contains(record.guardedClassification) else { return nil }
-        return try LocalWrites.redaction(
-            of: record, covering: Outbox.heldByCentral(record, s.db), raisedTo: raised, by: actor, at: s.role, stamp: s.stamp)
+        guard try Outbox.anyLeft(record, s.db) else { return nil }
+        return try LocalWrites.redaction(of: record, covering: record.vv, raisedTo: raised, by: actor, at: s.role, stamp: s.stamp)
     }
 }
 
@@ -28,21 +30,13 @@ extension Replica {
 }
 
 extension Outbox {
-    /// What of `record` the central holds, as far as this device knows: every write the record holds
-    /// but this device's own still in the outbox, and for each replica id with one, every later write
-    /// of that id too (a version vector covers a replica's writes up to a counter). What a redaction
-    /// covers, so that the central can take it at once.
-    static func heldByCentral(_ record: ReportRecord, _ db: Database) throws -> VersionVector {
-        var firstUnsent: [String: Int64] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT replica, MIN(counter) AS first FROM outbox WHERE record = ? GROUP BY replica", arguments: [record.id])
-        {
-            firstUnsent[row["replica"]] = row["first"]
-        }
-        let dots = record.versions.map(\.dot) + record.transitions.map(\.dot) + record.resolutions.map(\.dot)
-            + record.voided.map(\.dot) + record.redactions.map(\.dot)
-        var held = VersionVector()
-        for dot in dots where firstUnsent[dot.replica].map({ dot.counter < $0 }) ?? true { held.add(dot) }
-        return held
+    /// Whether any write of `record` has left this device: one it holds that is not in its outbox (its
+    /// own, answered by the central, or one received from elsewhere).
+    static func anyLeft(_ record: ReportRecord, _ db: Database) throws -> Bool {
+        let unsent = Set(
+            try Row.fetchAll(db, sql: "SELECT replica, counter FROM outbox WHERE record = ?", arguments: [record.id])
+                .map { Dot(replica: $0["replica"], counter: $0["counter"]) })
+        let dots = record.versions.map(\.dot) + record.transitions.map(\.dot) + record.resolutions.map(\.dot) + record.redactions.map(\.dot)
+        return dots.contains { !unsent.contains($0) }
     }
 }

@@ -110,9 +110,7 @@ final class ApplySession {
                 arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, body, at])
         }
         for redaction in effects.receivedRedactions {
-            // The central keeps the text of a report whose raise came first (by bundle): it is the central's to read.
-            let raisedHere = effects.records.first { $0.id == redaction.record }.map { offNetwork.contains($0.guardedClassification) } ?? false
-            try WithheldText.withhold(record: redaction.record, covers: redaction.covers, keepingText: role == .central && raisedHere, db)
+            try WithheldText.withhold(record: redaction.record, covers: redaction.covers, atCentral: role == .central, db)
         }
         if role == .central {
             for original in effects.originals { try WithheldText.keep(original.change, body: original.body, db) }

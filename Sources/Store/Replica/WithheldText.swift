@@ -3,57 +3,66 @@ import SyncCore
 
 /// What a replica keeps of a report whose text was withdrawn (`Redaction`, docs/bundles.md "Raising a
 /// classification"). Every replica's record holds markers (`Withheld`), so digests agree; the text
-/// itself stays only where it may: the device that raised the report keeps its log as it was, the
-/// central keeps what that device's bundle brought (`withheld_originals`), every other replica nothing.
-/// The same SQL serves the PostgreSQL central (`StorePostgres`).
+/// itself stays only where it may: the device that raised the report keeps its log as it was, every
+/// replica keeps the text of its own writes, the central keeps all it held beside its log
+/// (`withheld_originals`, never served), every other replica nothing. The same plan serves the
+/// PostgreSQL central (`StorePostgres`).
 public enum WithheldText {
-    /// The log rows of `record` a redaction covering `covers` withholds: (seq, body) pairs in, the
-    /// withheld copies of those that hold text out.
-    /// Those `kept` covers (a redaction this replica wrote) stay as they are.
-    public static func copies(
-        of rows: [(seq: Int64, body: String)], covers: VersionVector, keeping kept: [VersionVector] = []
-    ) throws -> [(seq: Int64, body: String)] {
+    /// What a redaction covering `covers` does to one row of the log: its body becomes `copy` (a write
+    /// that held text, whose `original` moves beside the log where the text is kept), or only its
+    /// `withheld` mark is set (a write or step without text: the feed sends it, as the copies, to a
+    /// device that needs the report's history to take the redaction).
+    public struct Step: Sendable {
+        public let seq: Int64
+        public let copy: String?
+        public let original: String
+    }
+
+    /// The steps for `rows` (seq, body) of one report's log not withheld yet: those `covers` covers, but
+    /// for those `kept` covers (a redaction this replica wrote: it keeps the text).
+    public static func plan(
+        _ rows: [(seq: Int64, body: String)], covers: VersionVector, keeping kept: [VersionVector] = []
+    ) throws -> [Step] {
         try rows.compactMap { row in
             let change = try JSONCoding.value(Change.self, from: row.body)
-            guard covers.covers(change.dot), Withheld.holdsText(change), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
-            return (row.seq, Withheld.change(change).canonicalJSON)
+            guard covers.covers(change.dot), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
+            return Step(seq: row.seq, copy: Withheld.holdsText(change) ? Withheld.change(change).canonicalJSON : nil, original: row.body)
         }
     }
 
-    /// Replaces the stored bodies of the writes of `record` that `covers` covers with their withheld
-    /// copies (a redaction received from elsewhere), but for this replica's own writes and those a
-    /// redaction written here covers: the device that raised a report keeps its text, and whoever wrote
-    /// a text keeps it (a redaction from a device gone rogue cannot destroy it everywhere: its writer's
-    /// bundle gives it back). With `keepingText` (the central, where the raise came first, by bundle)
-    /// the text moves beside the log.
-    static func withhold(record: String, covers: VersionVector, keepingText: Bool, _ db: Database) throws {
+    /// Withholds what a redaction received from elsewhere covers in `record`'s log (`plan`): on a field
+    /// device the writes received from others (its own keep their text, and so do all if it wrote a
+    /// redaction covering them: a redaction from a device gone rogue cannot destroy a text everywhere);
+    /// at the central every write, its text moved beside the log.
+    static func withhold(record: String, covers: VersionVector, atCentral: Bool, _ db: Database) throws {
         let own = try String.fetchAll(
             db, sql: "SELECT body FROM changes WHERE record = ? AND withheld = 1 AND origin = 'local' AND kind = 'report'", arguments: [record]
         ).map { try JSONCoding.value(Change.self, from: $0) }.filter(\.isRedaction).map(\.context)
         let rows = try Row.fetchAll(
-            db, sql: "SELECT seq, body FROM changes WHERE record = ? AND withheld = 0 AND kind = 'report' AND origin = 'remote'",
-            arguments: [record]
+            db, sql: "SELECT seq, body FROM changes WHERE record = ? AND withheld = 0 AND kind = 'report' AND (origin = 'remote' OR ?)",
+            arguments: [record, atCentral]
         ).map { (seq: $0["seq"] as Int64, body: $0["body"] as String) }
-        let originals = Dictionary(uniqueKeysWithValues: rows.map { ($0.seq, $0.body) })
-        for copy in try copies(of: rows, covers: covers, keeping: own) {
-            if keepingText, let body = originals[copy.seq] {
+        for step in try plan(rows, covers: covers, keeping: own) {
+            guard let copy = step.copy else {
+                try db.execute(sql: "UPDATE changes SET withheld = 1 WHERE seq = ?", arguments: [step.seq])
+                continue
+            }
+            if atCentral {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO withheld_originals(replica, counter, record, body)
                         SELECT replica, counter, record, ? FROM changes WHERE seq = ?
                         """,
-                    arguments: [body, copy.seq])
+                    arguments: [step.original, step.seq])
             }
-            try db.execute(sql: "UPDATE changes SET body = ?, withheld = 1 WHERE seq = ?", arguments: [copy.body, copy.seq])
+            try db.execute(sql: "UPDATE changes SET body = ?, withheld = 1 WHERE seq = ?", arguments: [copy, step.seq])
         }
     }
 
     /// The writes of `record` whose values it holds withheld, as this replica holds them whole, by dot:
     /// its own log's where it kept them, else what a bundle brought. Empty on a replica that kept none.
     static func originals(of record: ReportRecord, _ db: Database) throws -> [Dot: Change] {
-        let wanted = Set(
-            record.versions.filter { $0.fields.values.contains(where: Withheld.isMarker) }.map(\.dot)
-                + record.resolutions.filter { $0.value.map(Withheld.isMarker) ?? false }.map(\.dot))
+        let wanted = Set(record.versions.filter { $0.fields.values.contains(where: Withheld.isMarker) }.map(\.dot))
         guard !wanted.isEmpty else { return [:] }
         var originals: [Dot: Change] = [:]
         let bodies = try String.fetchAll(

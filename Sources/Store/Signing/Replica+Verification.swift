@@ -40,7 +40,7 @@ extension Replica {
         of record: ReportRecord, listedAs listed: String?, loggedBody: (Dot) throws -> String?, keyBody: (String) throws -> String?
     ) throws -> [StepCheck] {
         var held: [(dot: Dot, hlc: HybridTimestamp, step: StepCheck.Subject, actor: String, matches: (Change) -> Bool)] = []
-        // A write a redaction covers is held withheld in the record, and logged whole where its text was kept.
+        // A content write a redaction covers is held withheld in the record, and logged whole where its text was kept.
         func withheld(_ change: Change) -> Change? {
             record.redactions.contains { $0.covers.covers(change.dot) } ? Withheld.change(change) : nil
         }
@@ -60,10 +60,8 @@ extension Replica {
         }
         for event in record.resolutions {
             held.append((event.dot, event.hlc, .resolution, event.actor, { change in
-                for form in [change, withheld(change)].compactMap({ $0 }) {
-                    if case .resolution(let step) = form.payload, ResolutionEvent(form, step) == event { return true }
-                }
-                return false
+                guard case .resolution(let step) = change.payload else { return false }
+                return ResolutionEvent(change, step) == event
             }))
         }
         var checks = try held.sorted { ($0.hlc, $0.dot) < ($1.hlc, $1.dot) }.map { entry in
@@ -77,10 +75,6 @@ extension Replica {
             let key = try change.signature.flatMap { signature in try keyBody(signature.key).map { try JSONCoding.value(SigningKey.self, from: $0) } }
             if case .content = change.payload { return check(true, "as logged") }
             if StepVerification.accompaniesItsEdit(change, in: record) { return check(true, "recorded with \(change.actor)'s edit") }
-            if case .resolution(let step) = change.payload, let value = step.value, Withheld.isMarker(value), key?.member == change.actor {
-                // Signed over the value it kept, which this replica no longer holds: checked when it arrived.
-                return check(true, "signed by \(change.actor); the value it kept was withdrawn since, so the signature is not checked here")
-            }
             let verdict = StepVerification.verdict(on: change, key: key)
             return check(verdict.isAcceptable, verdict.summary)
         }

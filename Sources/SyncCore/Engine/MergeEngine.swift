@@ -196,7 +196,7 @@ public final class MergeEngine {
     public func void(_ change: Change, reason: String, by actor: String) throws -> Change? {
         switch change.payload {
         case .content(let write) where !write.creates: break
-        case .transition, .resolution: break
+        case .transition, .resolution, .redaction: break
         default: return nil
         }
         guard let record = try record(change.record), record.unit == change.unit, record.vv.covers(change.context), !record.vv.covers(change.dot)
@@ -325,6 +325,10 @@ public final class MergeEngine {
                 let outcome = records[change.record]!.apply(change)
                 if outcome == .duplicate { return .rejected(Self.reused(change.dot)) }
                 guard outcome == .applied else { return outcome }
+                // A refused redaction withdrew the text here only (its writer): put back what it alone withheld.
+                if case .void(let marker) = change.payload, existing.redactions.contains(where: { $0.dot == marker.dot }) {
+                    records[change.record] = records[change.record]!.restoring(try source.originals(of: existing))
+                }
             } else if case .content(let write) = change.payload, write.creates {
                 do {
                     if origin == .remote, let admission { try admission.admit(change, into: nil, policy: policy, lookup: revealedRecord) }

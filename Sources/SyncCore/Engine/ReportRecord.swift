@@ -220,7 +220,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     private mutating func applyVoid(_ marker: VoidMarker) {
         voided.insert(sorted: marker, by: \.dot)
         let held = versions.contains { $0.dot == marker.dot } || transitions.contains { $0.dot == marker.dot }
-            || resolutions.contains { $0.dot == marker.dot }
+            || resolutions.contains { $0.dot == marker.dot } || redactions.contains { $0.dot == marker.dot }
         vv.add(marker.dot)
         guard held else { return }
         let void = Set(voided.map(\.dot))
@@ -239,12 +239,16 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         self = rebuilt
     }
 
-    /// Takes a redaction in: every value of the content writes and decisions it covers becomes its
-    /// marker, wherever the record holds it (the writes, the standing values, the conflicts' sides).
-    /// The classification and follow-up link stay (`Withheld.keptFields`).
+    /// Takes a redaction in: every value of the content writes it covers becomes its marker, wherever
+    /// the record holds it (the writes, the standing values, the conflicts' sides). The classification
+    /// and follow-up link stay (`Withheld.keptFields`), and so do decisions and steps (signed).
     private mutating func withhold(_ redaction: RedactionEvent) {
         redactions.insert(sorted: redaction, by: \.dot)
-        let covers = redaction.covers
+        withholdValues(covered: redaction.covers)
+    }
+
+    /// Every value of the content writes `covers` covers as its marker, wherever the record holds it.
+    private mutating func withholdValues(covered covers: VersionVector) {
         for i in versions.indices where covers.covers(versions[i].dot) { versions[i].fields = Withheld.fields(versions[i].fields) }
         for (name, values) in fields where !Withheld.keptFields.contains(name) {
             fields[name] = values.map {
@@ -252,7 +256,6 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
                     ? FieldValue(value: Withheld.form($0.value), dot: $0.dot, hlc: $0.hlc, actor: $0.actor) : $0
             }
         }
-        for i in resolutions.indices where covers.covers(resolutions[i].dot) { resolutions[i].value = Withheld.value(resolutions[i].value) }
         for i in fieldConflicts.indices {
             guard let field = fieldConflicts[i].field else { continue }
             for side in [\Conflict.winner, \Conflict.loser] where covers.covers(fieldConflicts[i][keyPath: side].dot) {
@@ -267,17 +270,29 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         fields.filter { $0.value.first.map { Withheld.isMarker($0.value) } ?? false }.keys.sorted()
     }
 
+    /// This record after one of its redactions was voided, on the replica that wrote it (the only one
+    /// that took it): every value put back from `originals`, then withheld again as the redactions that
+    /// stand say, so that it equals the record of every replica that never took the voided one.
+    func restoring(_ originals: [Dot: Change]) -> ReportRecord {
+        var restored = revealed(originals)
+        for redaction in redactions { restored.withholdValues(covered: redaction.covers) }
+        restored.refold()
+        return restored
+    }
+
     /// This record with the withheld values `originals` holds put back (by dot: the changes as their
     /// writers made them), each only where it is the value its marker stands for. What a replica that
     /// kept the text shows and judges by; never stored or digested.
     public func revealing(_ originals: [Dot: Change]) -> ReportRecord {
-        guard !redactions.isEmpty, !originals.isEmpty else { return self }
+        guard !redactions.isEmpty else { return self }
+        return revealed(originals)
+    }
+
+    private func revealed(_ originals: [Dot: Change]) -> ReportRecord {
+        guard !originals.isEmpty else { return self }
         func original(_ dot: Dot, _ field: String?) -> String? {
-            switch originals[dot]?.payload {
-            case .content(let write)?: field.flatMap { write.fields[$0] }
-            case .resolution(let step)?: step.value
-            default: nil
-            }
+            guard case .content(let write)? = originals[dot]?.payload else { return nil }
+            return field.flatMap { write.fields[$0] }
         }
         func reveal(_ held: String, _ dot: Dot, _ field: String?) -> String {
             guard Withheld.isMarker(held), let value = original(dot, field), Withheld.reveals(value, held) else { return held }
@@ -290,9 +305,6 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         }
         for (name, values) in shown.fields {
             shown.fields[name] = values.map { FieldValue(value: reveal($0.value, $0.dot, name), dot: $0.dot, hlc: $0.hlc, actor: $0.actor) }
-        }
-        for i in shown.resolutions.indices {
-            shown.resolutions[i].value = shown.resolutions[i].value.map { reveal($0, shown.resolutions[i].dot, nil) }
         }
         for i in shown.fieldConflicts.indices {
             let field = shown.fieldConflicts[i].field

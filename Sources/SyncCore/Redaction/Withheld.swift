@@ -48,9 +48,6 @@ public enum Withheld {
         return withheld
     }
 
-    /// A decision's kept value withheld (it is a field's value).
-    static func value(_ value: String?) -> String? { value.map { isEmpty($0) ? $0 : form($0) } }
-
     /// Whether a redaction replaces this field's value: any but a kept field's, an empty one, or a marker.
     static func withholds(_ field: String, _ value: String) -> Bool {
         !keptFields.contains(field) && !isEmpty(value) && !isMarker(value)
@@ -61,28 +58,21 @@ public enum Withheld {
         value == "null" || value == "[]" || value == #""""# || value == "{}"
     }
 
-    /// `change` as a replica that withholds its text keeps and serves it: a content write's values and
-    /// a decision's kept value as markers, all else (dot, context, actor, field names) as it was. Other
-    /// changes hold no report text and come back unchanged.
+    /// `change` as a replica that withholds its text keeps and serves it: a content write's values as
+    /// markers, all else (dot, context, actor, field names) as it was. Other changes come back unchanged:
+    /// a decision's kept value and a step's comment stay, since their people's signatures cover them
+    /// (a changed byte would fail the signature wherever the copy arrives).
     public static func change(_ change: Change) -> Change {
+        guard case .content(let write) = change.payload else { return change }
         var withheld = change
-        switch change.payload {
-        case .content(let write): withheld.payload = .content(ContentWrite(creates: write.creates, fields: fields(write.fields)))
-        case .resolution(var step):
-            step.value = value(step.value)
-            withheld.payload = .resolution(step)
-        default: break
-        }
+        withheld.payload = .content(ContentWrite(creates: write.creates, fields: fields(write.fields)))
         return withheld
     }
 
-    /// Whether `change` carries text a redaction withholds (a content value or a decision's kept value).
+    /// Whether `change` carries text a redaction withholds (a content write's value).
     public static func holdsText(_ change: Change) -> Bool {
-        switch change.payload {
-        case .content(let write): write.fields.contains { withholds($0.key, $0.value) }
-        case .resolution(let step): step.value.map { !isMarker($0) && !isEmpty($0) } ?? false
-        default: false
-        }
+        guard case .content(let write) = change.payload else { return false }
+        return write.fields.contains { withholds($0.key, $0.value) }
     }
 
     /// Whether the stored body `held` and `change` (its canonical JSON `body`) are one change: the same

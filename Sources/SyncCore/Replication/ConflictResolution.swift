@@ -32,7 +32,7 @@ public struct ResolutionEvent: Codable, Sendable, Equatable {
     public let report: String
     public let conflict: String
     public let keep: ResolutionStep.Keep
-    public internal(set) var value: String?
+    public let value: String?
     public let actor: String
     public let role: Role
     public let dot: Dot

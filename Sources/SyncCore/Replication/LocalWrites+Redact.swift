@@ -1,9 +1,7 @@
 extension LocalWrites {
     /// The change that withdraws report `record`'s text from every replica but this one (`Redaction`),
     /// made on the device that raises the report's classification, just before the raise. It covers
-    /// `covering`: what of the report the central holds, so that the central can take it at once (what
-    /// never left the device needs no withdrawing, and the redaction must not wait for it).
-    /// Returns `nil` when nothing of the report has left the device.
+    /// `covering`: what its writer had seen of the report. `nil` when that is nothing.
     public static func redaction(
         of record: ReportRecord, covering: VersionVector, raisedTo: Classification, by actor: Member, at place: ReplicaRole,
         stamp: () -> Stamp
