@@ -156,7 +156,7 @@ struct BundleTests {
         #expect(try tablet.replica.reportDigests()[id] == central.replica.reportDigests()[id])
     }
 
-    @Test("a returned report its unit raised off the network shows on the desk as withdrawn, its text kept at the central's console; once the raise comes by bundle it is off the network")
+    @Test("a returned report its unit raised off the network is kept off it at the central from the redaction on (desk, feed, scores' titles), its text kept for the central's console")
     func withdrawnOnTheDesk() async throws {
         try TestSigners.register(["wang", "li", "zhao"], on: central.replica)
         let laptop = try device(token: token)
@@ -176,9 +176,11 @@ struct BundleTests {
             let failed = checks.filter { !$0.verified }
             #expect(failed.isEmpty, "every write and step verifies, its text withheld or kept: \(failed)")
         }
-        let withdrawn = try await central.deskReport(id).report
-        #expect(withdrawn.visibility == .withdrawn && !withdrawn.visibility.showsText && withdrawn.visibility.standInTitle != nil)
+        #expect(try await central.deskReport(id).report.visibility == .offNetwork, "the redaction says what it was raised to")
+        #expect(try central.replica.reportFacts().first { $0.id == id }?.title == ReportFacts.secretTitle, "scores and bulletins name it 涉密信息")
         #expect(try central.replica.report(id).content.title == "夜查", "the central keeps the text, for its console")
+        let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body).joined()
+        #expect(!network.contains("夜查") && !network.contains("初稿"), "the feed carries none of its text")
         _ = try central.importBundle(try laptop.exportBundle().file)
         #expect(try await central.deskReport(id).report.visibility == .offNetwork)
     }

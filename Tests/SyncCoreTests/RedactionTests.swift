@@ -124,4 +124,25 @@ struct RedactionTests {
         #expect(try record.content().title == "夜查")
         #expect(try a.digest() == central.digest())
     }
+
+    @Test("what of a raised report the feed may still send: copies, steps and decisions that hold none of its content")
+    func whatTheFeedMaySend() throws {
+        let (_, create, aEdit, _, redaction) = try concurrentEdits(bBody: "乙的正文")
+        #expect(Withheld.carriesNoContent(create) && Withheld.carriesNoContent(aEdit) && Withheld.carriesNoContent(redaction))
+        func step(_ detail: StepDetail?, comment: String? = "同意") -> Change {
+            var change = aEdit
+            change.payload = .transition(
+                TransitionStep(action: .copyedit, from: .received, to: .received, role: .centralEditor, comment: comment, sawContent: aEdit.dot, detail: detail))
+            return change
+        }
+        #expect(Withheld.carriesNoContent(step(nil)), "a step's comment is its history, kept everywhere")
+        #expect(!Withheld.carriesNoContent(step(StepDetail(revisedTitle: "改后的标题"))), "a copy-edit's text is content")
+        func decision(_ value: String?) -> Change {
+            var change = aEdit
+            change.payload = .resolution(ResolutionStep(conflict: "c", keep: value == nil ? .winner : .value, role: .drafter, value: value))
+            return change
+        }
+        #expect(Withheld.carriesNoContent(decision(nil)))
+        #expect(!Withheld.carriesNoContent(decision("\"第三种写法\"")), "a decision's own value is content")
+    }
 }

@@ -14,7 +14,7 @@ enum ReclassificationWarning {
         let spread = try FieldReplica(replica).spread(of: id)
         if raised, spread.elsewhere > 0 {
             context.printError(
-                "note: \(spread.elsewhere) earlier change(s) of report \(id) already left this device while it was \(before.rawValue): the next sync withdraws their text from the central and the unit's other devices (they keep the report's id, state and steps); this device keeps it, and the next bundle export gives it back to the central. What is written from now on goes only by bundle"
+                "note: \(spread.elsewhere) earlier change(s) of report \(id) already left this device while it was \(before.rawValue): the next sync withdraws their text from the central and the unit's other devices (they keep the report's id, state and steps; with edits of it not sent yet, once the bundle that carries them is imported); this device keeps it. What is written from now on goes only by bundle"
             )
         }
         if lowered, spread.waiting > 1 {

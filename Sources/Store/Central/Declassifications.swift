@@ -24,7 +24,7 @@ public enum Declassifications {
     public static func cameBack(
         _ records: [ReportRecord], offNetwork: Set<Classification>, stored: (String) throws -> String?
     ) rethrows -> [String] {
-        try records.filter { !offNetwork.contains($0.guardedClassification) }.compactMap { record in
+        try records.filter { !offNetwork.contains($0.networkClassification) }.compactMap { record in
             try stored(record.id).flatMap(Classification.init(rawValue:)).map(offNetwork.contains) == true ? record.id : nil
         }
     }

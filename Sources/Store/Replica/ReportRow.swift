@@ -23,7 +23,7 @@ public struct ReportRow: Sendable {
     /// The record's canonical JSON and its SHA-256.
     public let record: String
     public let digest: String
-    /// The strictest standing classification (`ReportRecord.guardedClassification`).
+    /// The classification the report travels by (`ReportRecord.networkClassification`).
     public let classification: String
     public let signOffAt: Int64?
     public let approvedAt: Int64?
@@ -59,7 +59,7 @@ public struct ReportRow: Sendable {
         followUpOf = try JSONCoding.stringValue(winners["followUpOf"])
         self.record = json.text
         digest = StateDigest.hash(canonical: json.bytes)
-        classification = record.guardedClassification.rawValue
+        classification = record.networkClassification.rawValue
         signOffAt = timeline.signOff?.millisecondsSince1970
         approvedAt = timeline.approval?.millisecondsSince1970
         receivedAt = timeline.firstReceipt?.millisecondsSince1970

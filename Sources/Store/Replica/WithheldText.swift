@@ -9,13 +9,14 @@ import SyncCore
 /// PostgreSQL central (`StorePostgres`).
 public enum WithheldText {
     /// What a redaction covering `covers` does to one row of the log: its body becomes `copy` (a write
-    /// that held text, whose `original` moves beside the log where the text is kept), or only its
-    /// `withheld` mark is set (a write or step without text: the feed sends it, as the copies, to a
-    /// device that needs the report's history to take the redaction).
+    /// that held text, whose `original` moves beside the log where the text is kept), and where the row
+    /// then holds none of the report's content (`Withheld.carriesNoContent`) it is marked `withheld`:
+    /// the feed sends it, as the copies, to a device that needs the report's history to take the redaction.
     public struct Step: Sendable {
         public let seq: Int64
         public let copy: String?
         public let original: String
+        public let marked: Bool
     }
 
     /// The steps for `rows` (seq, body) of one report's log not withheld yet: those `covers` covers, but
@@ -26,7 +27,10 @@ public enum WithheldText {
         try rows.compactMap { row in
             let change = try JSONCoding.value(Change.self, from: row.body)
             guard covers.covers(change.dot), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
-            return Step(seq: row.seq, copy: Withheld.holdsText(change) ? Withheld.change(change).canonicalJSON : nil, original: row.body)
+            let copy = Withheld.holdsText(change) ? Withheld.change(change).canonicalJSON : nil
+            let marked = Withheld.carriesNoContent(change)
+            guard copy != nil || marked else { return nil }
+            return Step(seq: row.seq, copy: copy, original: row.body, marked: marked)
         }
     }
 

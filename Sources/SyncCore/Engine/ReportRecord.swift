@@ -164,6 +164,19 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         return values.max { Self.strictness($0) < Self.strictness($1) } ?? .public
     }
 
+    /// The classification the report travels by: `guardedClassification`, or what a redaction raised it
+    /// to where no write of the classification has seen that redaction since (the raise itself goes by
+    /// bundle, and may not have come yet). So a report whose text was withdrawn is kept off the network
+    /// and named 涉密信息 at once on every replica; a lowering that saw the redaction ends it.
+    public var networkClassification: Classification {
+        var strictest = guardedClassification
+        for redaction in redactions
+        where !versions.contains(where: { $0.fields["classification"] != nil && $0.context.covers(redaction.dot) }) {
+            if Self.strictness(redaction.raisedTo) > Self.strictness(strictest) { strictest = redaction.raisedTo }
+        }
+        return strictest
+    }
+
     /// A classification value's JSON read (a plain literal by its raw value, without a decoder), or
     /// `secret` when it is none of the known ones.
     private static func classification(_ json: String) -> Classification {

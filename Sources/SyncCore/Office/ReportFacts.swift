@@ -75,7 +75,7 @@ public struct ReportFacts: Sendable, Equatable {
         id = record.id
         unit = record.unit
         drafter = record.drafter
-        title = record.guardedClassification == .secret ? Self.secretTitle : content.title
+        title = record.networkClassification == .secret ? Self.secretTitle : content.title
         category = content.category
         state = record.state
         createdAt = record.versions.first(where: \.creates)?.hlc.date ?? Date(timeIntervalSince1970: 0)

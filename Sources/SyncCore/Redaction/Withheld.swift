@@ -83,6 +83,20 @@ public enum Withheld {
         return isCopy(body, of: original)
     }
 
+    /// Whether `change`, withheld, holds none of its report's content: what the feed may send of a report
+    /// kept off the network (a copy, a step without edited text, a decision that kept no value of its
+    /// own, a void, a redaction). A decision's kept value and a copy-edit's text stay in their signed
+    /// changes, so those are not sent.
+    public static func carriesNoContent(_ change: Change) -> Bool {
+        switch change.payload {
+        case .content: !holdsText(Self.change(change))
+        case .transition(let step): step.detail?.revisedTitle == nil && step.detail?.revisedBody == nil
+        case .resolution(let step): step.value == nil
+        case .void, .redaction: true
+        case .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder: false
+        }
+    }
+
     /// Whether `held` (a stored body) is the withheld copy of `change`: a replica that withheld it holds
     /// that copy under the same dot, and the original offered again is the same change.
     public static func isCopy(_ held: String, of change: Change) -> Bool {
