@@ -4,7 +4,7 @@ import SyncCore
 
 /// What a central on PostgreSQL keeps of a report whose text was withdrawn (`Redaction`), as the
 /// SQLite store's `WithheldText` does: the log holds the withheld copies, `withheld_originals` the
-/// text a bundle of the device that raised it gave back.
+/// text, kept when the redaction came or given back by a device's bundle.
 extension PostgresDatabase {
     /// The changes of `records` this central keeps whole that hold text (the log's rows not withheld,
     /// and `withheld_originals`), by report and dot: what `ReportRecord.revealing` puts back.
