@@ -181,7 +181,12 @@ struct BundleTests {
         #expect(try central.replica.report(id).content.title == "夜查", "the central keeps the text, for its console")
         let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body).joined()
         #expect(!network.contains("夜查") && !network.contains("初稿"), "the feed carries none of its text")
+        // As a central put back from a backup taken before it kept the text: the laptop's bundle gives it back.
+        func kept() throws -> Int { try central.replica.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM withheld_originals") ?? 0 } }
+        #expect(try kept() > 0)
+        try central.replica.write { db in try db.execute(sql: "DELETE FROM withheld_originals") }
         _ = try central.importBundle(try laptop.exportBundle().file)
+        #expect(try kept() > 0, "the bundle gave the central the text back")
         #expect(try await central.deskReport(id).report.visibility == .offNetwork)
     }
 

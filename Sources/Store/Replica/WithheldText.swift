@@ -112,9 +112,11 @@ extension Replica {
         try read { db in
             var originals: [Change] = []
             for id in reports.sorted() {
-                guard let json = try String.fetchOne(db, sql: "SELECT record FROM reports WHERE id = ?", arguments: [id]) else { continue }
+                // Only a record that took a redaction is read whole (most of a bundle's reports took none).
+                guard let json = try String.fetchOne(
+                    db, sql: #"SELECT record FROM reports WHERE id = ? AND instr(record, '"redactions":') > 0"#, arguments: [id])
+                else { continue }
                 let record = try JSONCoding.value(ReportRecord.self, from: json)
-                guard !record.redactions.isEmpty else { continue }
                 originals += try WithheldText.originals(of: record, db).values.sorted { $0.dot < $1.dot }
             }
             return originals
