@@ -16,7 +16,7 @@ extension PostgresDatabase {
         try await saveReferences(effects.references)
         try await saveWaits(effects, at: at)
         try await saveRefusals(effects.refusals, at: at)
-        for redaction in effects.receivedRedactions { try await withhold(record: redaction.record, covers: redaction.covers) }
+        for redaction in effects.receivedRedactions { try await withhold(record: redaction.record, redaction: redaction.redaction) }
         for original in effects.originals { try await keepOriginal(original.change, body: original.body) }
         try await saveRows(effects.records)
         if !declassified.isEmpty {

@@ -25,12 +25,12 @@ extension PostgresDatabase {
 
     /// Withholds what a redaction covers in `record`'s log, as a central on SQLite does
     /// (`WithheldText.withhold`): every covered write marked, its text moved to `withheld_originals`.
-    func withhold(record: String, covers: VersionVector) async throws {
+    func withhold(record: String, redaction: RedactionEvent) async throws {
         var rows: [(seq: Int64, body: String)] = []
         for row in try await randomAccessRows("SELECT seq, body FROM changes WHERE record = $1 AND withheld = 0 AND kind = 'report'", [record]) {
             rows.append((try row["seq"].decode(Int64.self), try row["body"].decode(String.self)))
         }
-        for step in try WithheldText.plan(rows, covers: covers) {
+        for step in try WithheldText.plan(rows, redaction: redaction) {
             guard let copy = step.copy else {
                 try await run("UPDATE changes SET withheld = 1 WHERE seq = $1", [step.seq])
                 continue

@@ -78,6 +78,33 @@ public struct FieldReplica: Sendable {
     /// change declassified on another device, or a longer run, goes as it is, and the central refuses
     /// and voids what it must.
     public func nextPush(limit: Int) throws -> [OutboxEntry] {
+        try sealedForNetwork(try nextEntries(limit: limit))
+    }
+
+    /// `entries` as the network may carry them: a write a lowering sealed (`Redaction.seals`) as its
+    /// sealed copy; its text stays on the devices that hold it, and goes only by bundle.
+    private func sealedForNetwork(_ entries: [OutboxEntry]) throws -> [OutboxEntry] {
+        let writes = Set(entries.filter { if case .content = $0.change.payload { true } else { false } }.map(\.change.record))
+        guard !writes.isEmpty else { return entries }
+        let seals: [String: [RedactionEvent]] = try replica.read { db in
+            var seals: [String: [RedactionEvent]] = [:]
+            for id in writes.sorted() {
+                // Only a record that took a sealing is read whole.
+                guard let json = try String.fetchOne(
+                    db, sql: #"SELECT record FROM reports WHERE id = ? AND instr(record, '"seals":') > 0"#, arguments: [id])
+                else { continue }
+                seals[id] = try JSONCoding.value(ReportRecord.self, from: json).redactions.filter { $0.seals != nil }
+            }
+            return seals
+        }
+        guard !seals.isEmpty else { return entries }
+        return entries.map { entry in
+            guard let sealing = seals[entry.change.record]?.first(where: { $0.withholds(entry.change.dot) }) else { return entry }
+            return OutboxEntry(seq: entry.seq, change: sealing.copy(of: entry.change), state: entry.state)
+        }
+    }
+
+    private func nextEntries(limit: Int) throws -> [OutboxEntry] {
         let offNetwork = try replica.read { db in try Replica.offNetwork(db, at: replica.now()) }
         let ready = try readyEntries(limit: limit, offNetwork: offNetwork)
         guard let cut = Secrecy.uncovered(in: ready.map(\.change), offNetwork).first else { return ready }

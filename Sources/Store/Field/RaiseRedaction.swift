@@ -18,14 +18,11 @@ extension Replica {
 }
 
 extension Replica {
-    /// The fields an edit on a field device that makes report `shown` (as this device shows it) travel
-    /// by network again writes anew: those whose standing value the stored record holds withheld and
-    /// this device keeps the text of, so that every replica gets the text back with the lowering.
+    /// The fields an edit on a field device that lowers report `shown` writes anew
+    /// (`LocalWrites.restoredByLowering`), judged against the record this replica stores.
     static func restoredByLowering(_ shown: ReportRecord, _ patch: ReportPatch, _ s: ApplySession) throws -> Set<String> {
-        guard s.role == .field, let lowered = patch.classification else { return [] }
-        let offNetwork = Secrecy.offNetwork(under: s.policy)
-        guard !offNetwork.contains(lowered), offNetwork.contains(shown.guardedClassification) else { return [] }
-        return Set(try s.engine.requireRecord(shown.id).withheldFields).subtracting(shown.withheldFields)
+        guard s.role == .field, patch.classification != nil else { return [] }
+        return LocalWrites.restoredByLowering(stored: try s.engine.requireRecord(shown.id), shown: shown, patch, at: s.role, policy: s.policy)
     }
 }
 

@@ -110,7 +110,7 @@ final class ApplySession {
                 arguments: [change.dot.replica, change.dot.counter, change.record, refusal.error.message, body, at])
         }
         for redaction in effects.receivedRedactions {
-            try WithheldText.withhold(record: redaction.record, covers: redaction.covers, atCentral: role == .central, db)
+            try WithheldText.withhold(record: redaction.record, redaction: redaction.redaction, atCentral: role == .central, db)
         }
         if role == .central {
             for original in effects.originals { try WithheldText.keep(original.change, body: original.body, db) }

@@ -29,7 +29,9 @@ extension Replica {
             var record = try s.requireRecord(try Self.resolveID(idOrPrefix, s.db))
             let actor = try Self.member(actorID, s.db)
             // A raise off the network first withdraws the text that already left this device.
-            if let redaction = try Self.redactionForRaise(of: record, patch, by: actor, s) {
+            // A lowering first seals what was written while it was secret: only the sealed copies travel.
+            if let redaction = try Self.redactionForRaise(of: record, patch, by: actor, s)
+                ?? LocalWrites.sealing(before: patch, of: record, by: actor, at: s.role, policy: s.policy, stamp: s.stamp) {
                 try s.commitLocal([redaction])
                 record = try s.requireRecord(record.id)
             }

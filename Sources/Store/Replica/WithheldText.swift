@@ -19,15 +19,15 @@ public enum WithheldText {
         public let marked: Bool
     }
 
-    /// The steps for `rows` (seq, body) of one report's log not withheld yet: those `covers` covers, but
-    /// for those `kept` covers (a redaction this replica wrote: it keeps the text).
+    /// The steps for `rows` (seq, body) of one report's log not withheld yet: those `redaction` withholds,
+    /// but for those `kept` covers (a redaction this replica wrote: it keeps the text).
     public static func plan(
-        _ rows: [(seq: Int64, body: String)], covers: VersionVector, keeping kept: [VersionVector] = []
+        _ rows: [(seq: Int64, body: String)], redaction: RedactionEvent, keeping kept: [VersionVector] = []
     ) throws -> [Step] {
         try rows.compactMap { row in
             let change = try JSONCoding.value(Change.self, from: row.body)
-            guard covers.covers(change.dot), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
-            let copy = Withheld.holdsText(change) ? Withheld.change(change).canonicalJSON : nil
+            guard redaction.withholds(change.dot), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
+            let copy = Withheld.holdsText(change) ? redaction.copy(of: change).canonicalJSON : nil
             let marked = Withheld.carriesNoContent(change)
             guard copy != nil || marked else { return nil }
             return Step(seq: row.seq, copy: copy, original: row.body, marked: marked)
@@ -38,7 +38,7 @@ public enum WithheldText {
     /// device the writes received from others (its own keep their text, and so do all if it wrote a
     /// redaction covering them: a redaction from a device gone rogue cannot destroy a text everywhere);
     /// at the central every write, its text moved beside the log.
-    static func withhold(record: String, covers: VersionVector, atCentral: Bool, _ db: Database) throws {
+    static func withhold(record: String, redaction: RedactionEvent, atCentral: Bool, _ db: Database) throws {
         let own = try String.fetchAll(
             db, sql: "SELECT body FROM changes WHERE record = ? AND withheld = 1 AND origin = 'local' AND kind = 'report'", arguments: [record]
         ).map { try JSONCoding.value(Change.self, from: $0) }.filter(\.isRedaction).map(\.context)
@@ -46,7 +46,7 @@ public enum WithheldText {
             db, sql: "SELECT seq, body FROM changes WHERE record = ? AND withheld = 0 AND kind = 'report' AND (origin = 'remote' OR ?)",
             arguments: [record, atCentral]
         ).map { (seq: $0["seq"] as Int64, body: $0["body"] as String) }
-        for step in try plan(rows, covers: covers, keeping: own) {
+        for step in try plan(rows, redaction: redaction, keeping: own) {
             guard let copy = step.copy else {
                 try db.execute(sql: "UPDATE changes SET withheld = 1 WHERE seq = ?", arguments: [step.seq])
                 continue

@@ -40,13 +40,15 @@ extension Replica {
         of record: ReportRecord, listedAs listed: String?, loggedBody: (Dot) throws -> String?, keyBody: (String) throws -> String?
     ) throws -> [StepCheck] {
         var held: [(dot: Dot, hlc: HybridTimestamp, step: StepCheck.Subject, actor: String, matches: (Change) -> Bool)] = []
-        // A content write a redaction covers is held withheld in the record, and logged whole where its text was kept.
-        func withheld(_ change: Change) -> Change? {
-            record.redactions.contains { $0.covers.covers(change.dot) } ? Withheld.change(change) : nil
+        // A content write a redaction covers is held withheld in the record (by its markers, or sealed),
+        // and logged whole where its text was kept.
+        func forms(_ change: Change) -> [Change] {
+            guard record.redactions.contains(where: { $0.withholds(change.dot) }) else { return [change] }
+            return [change, Withheld.change(change), Withheld.change(change, sealed: true)]
         }
         for version in record.versions {
             held.append((version.dot, version.hlc, .version, version.actor, { change in
-                for form in [change, withheld(change)].compactMap({ $0 }) {
+                for form in forms(change) {
                     if case .content(let write) = form.payload, ReportVersion(form, write) == version { return true }
                 }
                 return false

@@ -50,12 +50,23 @@ public struct MemoryReplica: Sendable {
     public mutating func edit(_ id: String, _ patch: ReportPatch, by actor: Member, now: Date) throws -> [Change] {
         let role = role
         return try batch(now: now) { engine in
-            let record = try engine.requireRecord(id)
+            // As a field device does (`Replica.edit`): a lowering first seals what was written while
+            // the report was secret, then gives anew what this replica keeps the text of.
+            var sealing: [Change] = []
+            if let seal = try LocalWrites.sealing(
+                before: patch, of: try engine.requireRecord(id), by: actor, at: role, policy: engine.policy, stamp: engine.stamp) {
+                try engine.commitLocal([seal])
+                sealing = [seal]
+            }
+            let stored = try engine.requireRecord(id)
+            let record = try engine.revealed(stored)
             let target = try record.followUpOf.map { try engine.requireRecord($0) }
+            let restoring = LocalWrites.restoredByLowering(stored: stored, shown: record, patch, at: role, policy: engine.policy)
             let changes = try LocalWrites.edit(
-                record, with: patch, by: actor, at: role, policy: engine.policy, followUpTarget: target, stamps: engine.stamp)
+                record, with: patch, by: actor, at: role, policy: engine.policy, followUpTarget: target, restoring: restoring,
+                stamps: engine.stamp)
             try engine.commitLocal(changes)
-            return changes
+            return sealing + changes
         }
     }
 

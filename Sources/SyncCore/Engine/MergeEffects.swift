@@ -41,11 +41,11 @@ public struct MergeEffects: Sendable {
     /// device that kept the text): a replica that may keep the text (the central) keeps them beside its log.
     public internal(set) var originals: [Logged] = []
     /// The redactions this batch took from elsewhere: the store replaces the stored bodies of the writes
-    /// each covers with their withheld copies (`Withheld.change`). Its writer's device keeps its own.
-    public var receivedRedactions: [(record: String, covers: VersionVector)] {
+    /// each withholds with their withheld copies (`RedactionEvent.copy`). Its writer's device keeps its own.
+    public var receivedRedactions: [(record: String, redaction: RedactionEvent)] {
         logged.compactMap {
-            guard $0.origin == .remote, case .redaction = $0.change.payload else { return nil }
-            return ($0.change.record, $0.change.context)
+            guard $0.origin == .remote, case .redaction(let redaction) = $0.change.payload else { return nil }
+            return ($0.change.record, RedactionEvent($0.change, redaction))
         }
     }
 

@@ -179,12 +179,12 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
 
     /// A classification value's JSON read (a plain literal by its raw value, without a decoder), or
     /// `secret` when it is none of the known ones.
-    private static func classification(_ json: String) -> Classification {
+    static func classification(_ json: String) -> Classification {
         if let raw = JSONCoding.plainString(json), let known = Classification(rawValue: raw) { return known }
         return (try? JSONCoding.value(Classification.self, from: json)) ?? .secret
     }
 
-    private static func strictness(_ classification: Classification) -> Int {
+    static func strictness(_ classification: Classification) -> Int {
         switch classification {
         case .public: 0
         case .internal: 1
@@ -213,13 +213,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
             for prior in versions where !change.context.covers(prior.dot) {
                 // A withheld value is the same as the value it stands for: the record merges alike either way.
                 guard let priorValue = prior.fields[name], !Withheld.same(priorValue, value) else { continue }
-                let other = FieldValue(value: priorValue, dot: prior.dot, hlc: prior.hlc, actor: prior.actor)
-                let (winner, loser) = incoming.beats(other) ? (incoming, other) : (other, incoming)
-                let conflict = Conflict(
-                    kind: .fieldValue, report: id, field: name, winner: Self.side(winner), loser: Self.side(loser),
-                    rule: FieldValue.rule(winner: winner, loser: loser),
-                    reason: "\(winner.actor) and \(loser.actor) wrote \(name) without seeing each other's write; \(winner.actor)'s is later by the clock rule and is shown, \(loser.actor)'s is kept here")
-                if !fieldConflicts.contains(where: { $0.id == conflict.id }) { fieldConflicts.insert(sorted: conflict, by: \.id) }
+                recordConflict(name, incoming, FieldValue(value: priorValue, dot: prior.dot, hlc: prior.hlc, actor: prior.actor))
             }
             var siblings = (fields[name] ?? []).filter { !change.context.covers($0.dot) }
             siblings.append(incoming)
@@ -257,7 +251,53 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     /// and follow-up link stay (`Withheld.keptFields`), and so do decisions and steps (signed).
     private mutating func withhold(_ redaction: RedactionEvent) {
         redactions.insert(sorted: redaction, by: \.dot)
-        withholdValues(covered: redaction.covers)
+        withholdValues(by: redaction)
+    }
+
+    /// What one redaction does to the values: a raise's withholds what it covers, a lowering's seals.
+    private mutating func withholdValues(by redaction: RedactionEvent) {
+        if let seals = redaction.seals { sealValues(Set(seals)) } else { withholdValues(covered: redaction.covers) }
+    }
+
+    /// Every value of the writes `dots` (but the kept and empty ones) as `Withheld.sealed`, wherever the
+    /// record holds it. A sealed value is the same as no other (`Withheld.same`), so two concurrent
+    /// writes of one field that held the same value now conflict: recorded here as on a replica that
+    /// took the sealed copy before the other write.
+    private mutating func sealValues(_ dots: Set<Dot>) {
+        for i in versions.indices where dots.contains(versions[i].dot) { versions[i].fields = Withheld.fields(versions[i].fields, sealed: true) }
+        for (name, values) in fields {
+            fields[name] = values.map {
+                dots.contains($0.dot) && Withheld.seals(name, $0.value)
+                    ? FieldValue(value: Withheld.sealed, dot: $0.dot, hlc: $0.hlc, actor: $0.actor) : $0
+            }
+        }
+        for i in fieldConflicts.indices {
+            guard let field = fieldConflicts[i].field else { continue }
+            for side in [\Conflict.winner, \Conflict.loser] where dots.contains(fieldConflicts[i][keyPath: side].dot) {
+                guard let value = fieldConflicts[i][keyPath: side].value, Withheld.seals(field, value) else { continue }
+                fieldConflicts[i][keyPath: side].value = Withheld.sealed
+            }
+        }
+        for sealed in versions where dots.contains(sealed.dot) {
+            for other in versions where other.dot != sealed.dot && !sealed.context.covers(other.dot) && !other.context.covers(sealed.dot) {
+                for (name, value) in sealed.fields where value == Withheld.sealed {
+                    guard let otherValue = other.fields[name] else { continue }
+                    let a = FieldValue(value: value, dot: sealed.dot, hlc: sealed.hlc, actor: sealed.actor)
+                    let b = FieldValue(value: otherValue, dot: other.dot, hlc: other.hlc, actor: other.actor)
+                    recordConflict(name, a, b)
+                }
+            }
+        }
+    }
+
+    /// Records that `a` and `b`, concurrent values of field `name`, conflict (once: by the conflict's id).
+    private mutating func recordConflict(_ name: String, _ a: FieldValue, _ b: FieldValue) {
+        let (winner, loser) = a.beats(b) ? (a, b) : (b, a)
+        let conflict = Conflict(
+            kind: .fieldValue, report: id, field: name, winner: Self.side(winner), loser: Self.side(loser),
+            rule: FieldValue.rule(winner: winner, loser: loser),
+            reason: "\(winner.actor) and \(loser.actor) wrote \(name) without seeing each other's write; \(winner.actor)'s is later by the clock rule and is shown, \(loser.actor)'s is kept here")
+        if !fieldConflicts.contains(where: { $0.id == conflict.id }) { fieldConflicts.insert(sorted: conflict, by: \.id) }
     }
 
     /// Every value of the content writes `covers` covers as its marker, wherever the record holds it.
@@ -288,7 +328,7 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     /// stand say, so that it equals the record of every replica that never took the voided one.
     func restoring(_ originals: [Dot: Change]) -> ReportRecord {
         var restored = revealed(originals)
-        for redaction in redactions { restored.withholdValues(covered: redaction.covers) }
+        for redaction in redactions { restored.withholdValues(by: redaction) }
         restored.refold()
         return restored
     }

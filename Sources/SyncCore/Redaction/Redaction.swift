@@ -3,12 +3,20 @@
 /// kept values of the decisions) its writer had seen — the change's context — with `Withheld` markers.
 /// It holds no text, so it travels by network at once; the raise itself follows by bundle
 /// (docs/bundles.md, "Raising a classification").
+///
+/// Written just before a lowering, it `seals` instead the writes made while the report was secret,
+/// named one by one: their values become `Withheld.sealed` everywhere, so the lowering sends only
+/// sealed copies of them over the network (docs/bundles.md, "Lowering a classification").
 public struct Redaction: Codable, Sendable, Equatable {
-    /// The classification the report was raised to.
+    /// The classification the report was raised to (for a sealing: the one it stood at).
     public var raisedTo: Classification
+    /// The content writes it seals, when it is a lowering's; `nil` for a raise's, which withholds
+    /// what its context covers.
+    public var seals: [Dot]?
 
-    public init(raisedTo: Classification) {
+    public init(raisedTo: Classification, seals: [Dot]? = nil) {
         self.raisedTo = raisedTo
+        self.seals = seals.map { $0.sorted() }
     }
 }
 
@@ -20,6 +28,8 @@ public struct RedactionEvent: Codable, Sendable, Equatable {
     /// The writes whose text it withholds: what its writer had seen of the report.
     public let covers: VersionVector
     public let raisedTo: Classification
+    /// The writes it seals (`Redaction.seals`), when it is a lowering's.
+    public let seals: [Dot]?
 
     /// The event a redaction change carries.
     public init(_ change: Change, _ redaction: Redaction) {
@@ -28,13 +38,24 @@ public struct RedactionEvent: Codable, Sendable, Equatable {
         actor = change.actor
         covers = change.context
         raisedTo = redaction.raisedTo
+        seals = redaction.seals
+    }
+
+    /// Whether it withholds the write `dot`: one it seals, or for a raise's, one its context covers.
+    public func withholds(_ dot: Dot) -> Bool {
+        seals.map { $0.contains(dot) } ?? covers.covers(dot)
+    }
+
+    /// `change` as a replica that took this redaction holds it (`Withheld.change`).
+    public func copy(of change: Change) -> Change {
+        Withheld.change(change, sealed: seals != nil)
     }
 
     /// The change that carried this event (to rebuild a record).
     func change(report: String, unit: String) -> Change {
         Change(
             dot: dot, hlc: hlc, record: report, unit: unit, actor: actor, context: covers,
-            payload: .redaction(Redaction(raisedTo: raisedTo)))
+            payload: .redaction(Redaction(raisedTo: raisedTo, seals: seals)))
     }
 }
 

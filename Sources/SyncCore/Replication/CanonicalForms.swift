@@ -140,6 +140,7 @@ extension Redaction: CanonicalEncodable {
     public func write(to json: inout CanonicalJSON) {
         json.object { j in
             j.key("raisedTo"); j.string(raisedTo.rawValue)
+            if let seals { j.key("seals"); j.values(seals) }
         }
     }
 }
@@ -152,6 +153,7 @@ extension RedactionEvent: CanonicalEncodable {
             j.key("dot"); j.value(dot)
             j.key("hlc"); j.value(hlc)
             j.key("raisedTo"); j.string(raisedTo.rawValue)
+            if let seals { j.key("seals"); j.values(seals) }
         }
     }
 }

@@ -14,6 +14,8 @@ public enum ChangeShape {
     public static let maxText = 4_000
     /// The most characters of a conflict id (it names a report, a field and two dots).
     public static let maxConflictID = 512
+    /// The most writes one redaction may seal (`Redaction.seals`): as many as one report's history holds.
+    public static let maxSeals = 10_000
 
     /// Throws why a batch of changes is not what this program sends: the first change at fault.
     public static func check(_ changes: [Change]) throws {
@@ -70,6 +72,9 @@ public enum ChangeShape {
         case .content(let write):
             for (field, json) in write.fields.sorted(by: { $0.key < $1.key }) {
                 guard let known = ReportField.named(field) else { throw malformed("it writes unknown field '\(Identifier.shown(field))'") }
+                // A value sealed at a lowering (`Withheld.sealed`) stands in any field but the kept ones;
+                // the content rules take it only into a report kept off the network (`PushedContentRules`).
+                if json == Withheld.sealed, !Withheld.keptFields.contains(field) { continue }
                 do { try known.checkCanonical(json) } catch let problem as ReportField.FieldProblem {
                     switch problem {
                     case .tooLong(let max):
@@ -131,8 +136,17 @@ public enum ChangeShape {
             try id(member.unit, "the member's unit")
             try text(member.name, "the member's name", max: 500)
             try text(member.phone, "the member's phone", max: 500)
-        case .policy, .redaction:
+        case .policy:
             break
+        case .redaction(let redaction):
+            guard let seals = redaction.seals else { break }
+            guard seals.count <= maxSeals else {
+                throw ReportSyncError(.tooLarge, "\(name): it seals \(seals.count) writes; at most \(maxSeals) are taken")
+            }
+            for dot in seals where !Identifier.isWellFormedReplica(dot.replica) || dot.counter <= 0 {
+                throw malformed("it seals write \(dot), which is not a dot of a well-formed replica id and a positive counter")
+            }
+            guard zip(seals, seals.dropFirst()).allSatisfy({ $0 < $1 }) else { throw malformed("the writes it seals are not listed once each, in order") }
         case .signingKey(let key):
             try id(key.member, "the key's member")
             guard key.verifyingKey() != nil else { throw malformed("it registers a key that is not an Ed25519 public key with that id") }

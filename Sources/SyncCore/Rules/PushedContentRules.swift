@@ -57,16 +57,22 @@ public struct PushedContentRules: ChangeAdmission {
                 fields = current.merging(write.fields) { _, written in written }
                 previous = ReportContent.readable(fields: current).content
             }
+            let classification = try Secrecy.classification(written: change) ?? record?.guardedClassification ?? .public
+            try SealedValues.check(fields, classification: classification, policy: policy, report: change.record)
+            // A sealed copy of a write made while the report was secret (its lowering seals it): no text
+            // to judge, and the report stays off the network until a write gives every sealed field anew.
+            if write.fields.values.contains(Withheld.sealed) { return }
             // What the write itself says was checked field by field (`ChangeShape`); what it leaves as it
             // was is read as far as it can be (data an older central let in must not block every edit).
             let content = record == nil ? try ReportContent.decode(fields: fields) : ReportContent.readable(fields: fields).content
             try ReportRules.checkWrite(content, replacing: previous, unit: change.unit, followUpTarget: try target(content), policy: policy)
         case .transition(let step) where step.action == .submit:
-            guard let record else { return }
+            // A submission made while the report was secret, its text sealed since: its writer judged it.
+            guard let record, !record.currentValues.values.contains(Withheld.sealed) else { return }
             let content = try record.content()
             try ReportRules.checkSubmission(content, unit: record.unit, followUpTarget: try target(content), policy: policy)
         case .transition(let step) where step.action == .approve:
-            guard let record else { return }
+            guard let record, !record.currentValues.values.contains(Withheld.sealed) else { return }
             try ApprovalChain.checkApprovable(record, policy: policy)
         case .transition(let step) where step.action == .revise:
             guard let record, StepVerification.accompaniesItsEdit(change, in: record) else {
