@@ -41,13 +41,13 @@ struct ReclassificationWarningTests {
         #expect(await edit(unsent, "--classification", "secret").err.isEmpty)
     }
 
-    @Test("lowering a report with secret-era changes says they go over the network with it; lowering one with none says nothing")
+    @Test("lowering a report with secret-era writes says they are sealed and how to carry their text; lowering one whose writes went by bundle says nothing")
     func loweringWithHeldChanges() async throws {
         defer { central.stop() }
         let id = await draft("secret")
         _ = await edit(id, "--body", "定密期间的修改")
         let lowered = await edit(id, "--classification", "public")
-        #expect(lowered.err.contains("warning: 2 change(s) of report \(id) written while it was secret now go over the network"), "\(lowered.err)")
+        #expect(lowered.err.contains("note: 2 write(s) of report \(id) made while it was secret are sealed"), "\(lowered.err)")
         #expect(lowered.err.contains("bundle export --report \(id)"))
 
         // Carried by bundle and confirmed first, nothing of the secret era is left to go.

@@ -342,10 +342,11 @@ struct BundleTests {
         var settle = ReportPatch()
         settle.classification = .public
         _ = try laptop.replica.edit(id, with: settle, by: "wang")
-        #expect(try push(laptop) == [.accepted])
+        #expect(try push(laptop) == [.accepted, .accepted], "the sealing of what the laptop wrote while it was secret, and the lowering")
         #expect(try central.replica.record(id).guardedClassification == .public)
         let after = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
-        #expect(after.contains { $0.contains("定密后的正文") }, "settled public, the report is on the network again")
+        #expect(after.contains { $0.contains("初稿") }, "settled public, the report is on the network again")
+        #expect(!after.contains { $0.contains("定密后的正文") }, "the body the laptop wrote with the raise lost to the tablet's: it stays sealed")
     }
 
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")

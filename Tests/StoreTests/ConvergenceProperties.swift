@@ -73,9 +73,9 @@ struct ConvergenceProperties {
         try checkWithheldTextStaysHome(simulation)
     }
 
-    /// No replica holds the text of a write a redaction withheld (docs/bundles.md, "Raising a
-    /// classification"), in its records or its log, but the device that wrote that redaction and the
-    /// one that wrote the text: the central keeps it only beside its log, as a bundle gave it back.
+    /// No replica holds the text of a write a redaction withheld or a lowering sealed (docs/bundles.md,
+    /// "Raising and lowering a classification"), in its records or its log, but the device that wrote
+    /// that redaction and the one that wrote the text: the central keeps it only beside its log.
     static func checkWithheldTextStaysHome(_ simulation: BureauSimulation) throws {
         for (r, replica) in simulation.replicas.enumerated() {
             let stored = try replica.changes(limit: everything)
@@ -84,7 +84,7 @@ struct ConvergenceProperties {
                 let foreign = record.redactions.filter { !own.contains($0.dot) }
                 let keptHere = record.redactions.filter { own.contains($0.dot) }
                 func withheld(_ dot: Dot) -> Bool {
-                    foreign.contains { $0.covers.covers(dot) } && !keptHere.contains { $0.covers.covers(dot) }
+                    foreign.contains { $0.withholds(dot) } && !keptHere.contains { $0.covers.covers(dot) }
                 }
                 for entry in stored where entry.change.record == record.id && entry.origin == .remote && withheld(entry.change.dot) {
                     let change = entry.change
@@ -92,7 +92,7 @@ struct ConvergenceProperties {
                         !Withheld.holdsText(change),
                         "replica \(r) keeps the text of \(change.dot), which a redaction withheld\n\(simulation.trace.joined(separator: "\n"))")
                 }
-                for version in record.versions where record.redactions.contains(where: { $0.covers.covers(version.dot) }) {
+                for version in record.versions where record.redactions.contains(where: { $0.withholds(version.dot) }) {
                     let text = version.fields.filter { !Withheld.keptFields.contains($0.key) && !["null", "[]", "\"\"", "{}"].contains($0.value) }
                     #expect(text.values.allSatisfy(Withheld.isMarker), "replica \(r)'s record \(record.id) shows a withheld value")
                 }
@@ -273,7 +273,7 @@ extension ConvergenceProperties {
     }
 
     @Test(
-        "the random schedules really produce every conflict kind, waits, voids, held secrets, redactions, policy releases, lost answers and many states"
+        "the random schedules really produce every conflict kind, waits, voids, held secrets, redactions, sealings, policy releases, lost answers and many states"
     )
     func coverage() throws {
         var kinds: Set<Conflict.Kind> = []
@@ -281,7 +281,7 @@ extension ConvergenceProperties {
         var rules: Set<String> = []
         var settled: Set<Conflict.Resolution.How> = []
         var (waits, voids, held, unanswered, foreign, followUps, declassified, released) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var redactions = 0
+        var (redactions, sealings) = (0, 0)
         for seed in 0..<100 as Range<UInt64> {
             let simulation = try BureauSimulation(seed: seed, fields: 4, onDisk: false)
             for _ in 0..<70 { try simulation.step() }
@@ -297,7 +297,8 @@ extension ConvergenceProperties {
             released += simulation.trace.filter { $0.contains("policy now lets reports on the network") }.count
             for record in try simulation.central.replica.records() {
                 voids += record.voided.count
-                redactions += record.redactions.count
+                redactions += record.redactions.count { $0.seals == nil }
+                sealings += record.redactions.count { $0.seals != nil }
                 if record.followUpOf != nil { followUps += 1 }
                 kinds.formUnion(record.conflicts.map(\.kind))
                 rules.formUnion(record.conflicts.map(\.rule))
@@ -313,6 +314,7 @@ extension ConvergenceProperties {
         #expect(voids > 0, "the central refused and voided some changes")
         #expect(held > 0, "secret reports were held in outboxes")
         #expect(redactions > 0, "reports raised off the network after they left a device had their text withdrawn")
+        #expect(sealings > 0, "reports lowered to the network had what was written while they were off it sealed")
         #expect(declassified > 0, "secret reports were declassified and sent")
         #expect(released > 0, "a policy let internal reports back on the network, and fields pulled again for them")
         #expect(unanswered > 0 && foreign > 0, "answers went missing and foreign answers came")

@@ -144,16 +144,65 @@ extension EndToEndTests {
     }
 
     /// The log of the replica file `name`, or of the central on PostgreSQL at that URL (every row of
-    /// `changes`), as text.
-    func logText(of name: String) async throws -> String {
+    /// `changes`, or of another table of change bodies), as text.
+    func logText(of name: String, table: String = "changes") async throws -> String {
         if name.hasPrefix("postgres") {
             return try await PostgresDatabase.with(try PostgresAddress(parsing: name, environment: [:])) { db in
-                try await db.rows("SELECT body FROM changes", as: String.self).joined(separator: "\n")
+                try await db.rows("SELECT body FROM \(table)", as: String.self).joined(separator: "\n")
             }
         }
         let tables = try ReplicaTables(try Replica.open(at: directory.appendingPathComponent(name).path))
-        let changes = try #require(try tables.shapes().first { $0.name == "changes" })
+        let changes = try #require(try tables.shapes().first { $0.name == table })
         return try tables.page(of: changes, after: nil, limit: 100_000).json
+    }
+
+    @Test(
+        "a secret report lowered to public travels by network without what was written while it was secret: the central and the tablet hold sealed copies of those writes, the laptop keeps them, one digest everywhere; the laptop's bundle gives the central their text",
+        arguments: CentralKind.underTest)
+    func loweredReportSealsItsSecretEra(kind: CentralKind) async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = try bureau()
+        let db = try await central(kind)
+        let (server, proxy) = try await centralBehindProxy(tokens, db: db)
+        defer {
+            proxy.stop()
+            server.stop()
+        }
+        try Binaries.setUpKeys(["wang"], on: "laptop.sqlite", central: db, in: directory)
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        let id = try ok(
+            "draft", "--db", "laptop.sqlite", "--as", "wang", "--category", "dynamic", "--title", "SEALED-TITLE", "--body",
+            "SECRET-BODY 涉密的正文", "--classification", "secret")
+        _ = try ok("edit", id, "--db", "laptop.sqlite", "--as", "wang", "--body", "SECRET-EDIT 涉密的补充")
+        _ = try ok("submit", id, "--db", "laptop.sqlite", "--as", "wang")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        #expect(try json("status", "--db", "laptop.sqlite")["heldSecretReports"] as? Int == 1, "kept off the network while secret")
+
+        let lowered = try cli("edit", id, "--db", "laptop.sqlite", "--as", "wang", "--classification", "public", "--body", "PUBLIC-BODY 公开的正文")
+        #expect(lowered.status == 0 && lowered.err.contains("2 write(s) of report \(id) made while it was secret are sealed"), "\(lowered.err)")
+        _ = try ok("sync", "--db", "laptop.sqlite")
+        _ = try ok("sync", "--db", "tablet.sqlite")
+        for device in [db, "tablet.sqlite"] {
+            let shown = try json("show", id, "--db", device)
+            #expect(shown["body"] as? String == "PUBLIC-BODY 公开的正文" && shown["title"] as? String == "SEALED-TITLE", "\(device): \(shown)")
+            #expect(shown["state"] as? String == "awaiting-review", "\(device): the steps taken while secret came: \(shown)")
+            let log = try await logText(of: device)
+            #expect(!log.contains("SECRET-BODY") && !log.contains("SECRET-EDIT"), "\(device)'s log holds no secret-era text")
+            #expect(log.contains("withheld") && log.contains("sealed"), "\(device)'s log holds the sealed copies")
+        }
+        #expect(try await logText(of: "laptop.sqlite").contains("SECRET-EDIT"), "the laptop keeps what it wrote")
+        let central = try ok("digest", "--db", db, "--unit", "squad-3")
+        #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == central)
+        #expect(try ok("digest", "--db", "tablet.sqlite", "--unit", "squad-3") == central)
+        let traffic = proxy.traffic
+        #expect(traffic.contains("PUBLIC-BODY") && traffic.contains("SEALED-TITLE"), "the report as it stands went by network")
+        #expect(!traffic.contains("SECRET-BODY") && !traffic.contains("SECRET-EDIT"), "nothing written while it was secret crossed HTTP")
+
+        _ = try ok("bundle", "export", "--db", "laptop.sqlite", "--report", id, "--out", "stick.bundle")
+        _ = try ok("bundle", "import", "stick.bundle", "--db", db)
+        #expect(try await logText(of: db, table: "withheld_originals").contains("SECRET-EDIT"), "the central keeps the text the bundle brought beside its log")
+        #expect(!(try await logText(of: db).contains("SECRET-EDIT")), "and never in the log it serves")
+        #expect(try ok("digest", "--db", db, "--unit", "squad-3") == central)
     }
 
     @Test(

@@ -252,7 +252,7 @@ struct EndToEndTests {
         _ = try ok("show", open, "--db", "central.sqlite")
         _ = try ok("edit", secret, "--db", "laptop.sqlite", "--as", "wang", "--classification", "public")
         let synced = try ok("sync", "--db", "laptop.sqlite")
-        #expect(synced.contains("pushed 2 (accepted 2)"), "\(synced)")
+        #expect(synced.contains("pushed 3 (accepted 3)"), "the creation sealed, the sealing and the lowering: \(synced)")
         #expect(try ok("show", secret, "--db", "central.sqlite").contains("涉密"))
         #expect(try ok("status", "--db", "laptop.sqlite").contains("outgoing changes:     0"))
         #expect(try ok("digest", "--db", "laptop.sqlite", "--unit", "squad-3") == ok("digest", "--db", "central.sqlite", "--unit", "squad-3"))

@@ -90,6 +90,9 @@ extension FieldReplica {
     public func exportBundle(_ selection: BundleSelection = .held) throws -> FieldBundleExport {
         let central = try centralBundleKey()
         var entries = try outbox()
+        // The reports whose withheld or sealed text the bundle gives back: those it carries, and those
+        // named (a report's text can be carried after its changes went by network).
+        var named: Set<String> = []
         switch selection {
         case .held:
             // With the redaction a raise wrote first (never held: it goes by network too), which the raise waits for.
@@ -99,6 +102,7 @@ extension FieldReplica {
         case .reports(let ids):
             let known = Set(try ids.map { try replica.report($0).id })
             entries = entries.filter { known.contains($0.change.record) }
+            named = known
         }
         let (token, cursor) = try replica.read { db in
             (try Meta.require(.centralToken, db), try Meta.sequence(.pullCursor, db))
@@ -113,7 +117,7 @@ extension FieldReplica {
         let payload = try JSONCoding.encoder().encode(
             FieldBundle(
                 token: token, pullCursor: cursor, changes: entries.map(\.change),
-                files: try replica.bundledFiles(of: records, unconfirmed: true), withheld: try replica.withheldText(of: records)))
+                files: try replica.bundledFiles(of: records, unconfirmed: true), withheld: try replica.withheldText(of: records.union(named))))
         guard payload.count < BundleFile.maxPayloadBytes else {
             throw ReportSyncError(.tooLarge, "these changes are too large for one bundle; export them in parts with --report")
         }

@@ -20,8 +20,8 @@ public struct Report: Codable, Sendable, Equatable {
     /// Fields that hold no value of their type (written before the central checked types): shown empty,
     /// to be written again with `report-cli edit`. `nil` when every field reads.
     public var unreadableFields: [String]?
-    /// Fields whose text was withdrawn from this replica when the report was raised off the network
-    /// (`Redaction`): shown empty. `nil` when none is.
+    /// Fields whose text was withdrawn from this replica when the report was raised off the network, or
+    /// sealed when it was lowered (`Redaction`): shown empty. `nil` when none is.
     public var withheldFields: [String]?
 
     public init(
