@@ -167,14 +167,24 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     /// The classification the report travels by: `guardedClassification`, or what a redaction raised it
     /// to where no write of the classification has seen that redaction since (the raise itself goes by
     /// bundle, and may not have come yet). So a report whose text was withdrawn is kept off the network
-    /// and named 涉密信息 at once on every replica; a lowering that saw the redaction ends it.
+    /// and named 涉密信息 at once on every replica; a lowering that saw the redaction ends it, and so
+    /// does the central's refusal of the raise (`raises`).
     public var networkClassification: Classification {
         var strictest = guardedClassification
         for redaction in redactions
-        where !versions.contains(where: { $0.fields["classification"] != nil && $0.context.covers(redaction.dot) }) {
+        where raises(redaction) && !versions.contains(where: { $0.fields["classification"] != nil && $0.context.covers(redaction.dot) }) {
             if Self.strictness(redaction.raisedTo) > Self.strictness(strictest) { strictest = redaction.raisedTo }
         }
         return strictest
+    }
+
+    /// Whether `redaction` still raises the report off the network: a raise's, whose raise (the write its
+    /// device made right after it, in the same edit) was not voided. A sealing raises nothing: the
+    /// classification writes say where the report stands.
+    func raises(_ redaction: RedactionEvent) -> Bool {
+        guard redaction.seals == nil else { return false }
+        let raise = Dot(replica: redaction.dot.replica, counter: redaction.dot.counter + 1)
+        return !voided.contains { $0.dot == raise }
     }
 
     /// A classification value's JSON read (a plain literal by its raw value, without a decoder), or

@@ -46,7 +46,7 @@ public enum LocalWrites {
         let rewritten = try patch.fieldsSet().intersection(unsettled.union(unreadable)).union(restoring)
         for (name, json) in try content.encodedFields() where rewritten.contains(name) { changed[name] = json }
         if changed.isEmpty { throw ReportSyncError(.invalidInput, "the edit changes nothing; the report already says that") }
-        try SealedValues.check(record.currentValues.merging(changed) { $1 }, classification: content.classification, policy: policy, report: record.id)
+        try SealedValues.check(record.currentValues.merging(changed) { $1 }, classification: content.classification, report: record.id)
         return try write(changed, into: record, replacing: old, giving: content, by: actor, policy: policy, followUpTarget: followUpTarget, stamps: stamps)
     }
 

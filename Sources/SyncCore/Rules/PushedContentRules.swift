@@ -58,7 +58,7 @@ public struct PushedContentRules: ChangeAdmission {
                 previous = ReportContent.readable(fields: current).content
             }
             let classification = try Secrecy.classification(written: change) ?? record?.guardedClassification ?? .public
-            try SealedValues.check(fields, classification: classification, policy: policy, report: change.record)
+            try SealedValues.check(fields, classification: classification, report: change.record)
             // A sealed copy of a write made while the report was secret (its lowering seals it): no text
             // to judge, and the report stays off the network until a write gives every sealed field anew.
             if write.fields.values.contains(Withheld.sealed) { return }
