@@ -47,7 +47,7 @@ struct CentralFixture {
             if let directory {
                 try Replica.create(at: directory.appendingPathComponent("field.sqlite").path, unit: squad, now: now)
             } else {
-                try Replica.inMemory(unit: squad)
+                try Replica.inMemory(unit: squad, now: now)
             }
         _ = try field.receive(try central.changes().map(\.change))
     }
