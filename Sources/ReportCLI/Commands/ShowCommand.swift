@@ -55,10 +55,11 @@ struct ShowCommand: AsyncReplicaCommand {
         }
         for (label, value) in lines { if let value { context.print(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) } }
         if let redaction = detail.record.redactions.last, !detail.record.withheldFields.isEmpty {
-            let when = "when \(redaction.actor) raised the report to \(redaction.raisedTo.rawValue) on \(Rendering.local(redaction.hlc.date, in: timeZone))"
+            let what = redaction.seals == nil ? "raised the report to \(redaction.raisedTo.rawValue)" : "sealed what was written while it was \(redaction.raisedTo.rawValue)"
+            let when = "when \(redaction.actor) \(what) on \(Rendering.local(redaction.hlc.date, in: timeZone))"
             context.print("")
             if let withheld = report.withheldFields {
-                context.print("withheld: " + withheld.joined(separator: ", ") + " (withdrawn \(when); the text stays on the device that raised it)")
+                context.print("withheld: " + withheld.joined(separator: ", ") + " (withdrawn \(when); the text stays on the device that wrote it)")
             } else {
                 context.print(
                     "withdrawn: " + detail.record.withheldFields.joined(separator: ", ")
