@@ -32,7 +32,8 @@ extension PostgresCentral {
             }
             try Replica.checkBundled(carried)
             // The text of what the device raised off the network first: the rules judge its later writes by it.
-            try await db.keepWithheldText(bundle.withheld ?? [], unit: device.unit)
+            let writers = Set(try await db.rows("SELECT replica FROM device_replicas WHERE device = $1", [device.device], as: String.self))
+            try await db.keepWithheldText(bundle.withheld ?? [], unit: device.unit, writers: writers)
             var results: [PushResult] = []
             for batch in CentralBundles.batches(of: bundle.changes) {
                 do {

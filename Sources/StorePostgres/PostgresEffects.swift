@@ -17,7 +17,7 @@ extension PostgresDatabase {
         try await saveWaits(effects, at: at)
         try await saveRefusals(effects.refusals, at: at)
         for redaction in effects.receivedRedactions { try await withhold(record: redaction.record, redaction: redaction.redaction) }
-        for original in effects.originals { try await keepOriginal(original.change, body: original.body) }
+        for original in effects.originals { try await keepOriginal(original.change, body: original.body, from: []) }
         try await saveRows(effects.records)
         if !declassified.isEmpty {
             try await run(

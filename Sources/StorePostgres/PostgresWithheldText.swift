@@ -46,27 +46,29 @@ extension PostgresDatabase {
 
     /// Keeps `original` when the log holds its withheld copy (`WithheldText.keep`); returns whether it did.
     @discardableResult
-    func keepOriginal(_ original: Change, body: String) async throws -> Bool {
+    func keepOriginal(_ original: Change, body: String, from writers: Set<String>) async throws -> Bool {
         guard let held = try await rows(
             "SELECT body FROM changes WHERE replica = $1 AND counter = $2 AND withheld = 1", [original.dot.replica, original.dot.counter],
             as: String.self
-        ).first, Withheld.isCopy(held, of: original)
+        ).first, WithheldText.isKept(original, held: held, from: writers)
         else { return false }
-        try await run(
-            "INSERT INTO withheld_originals (replica, counter, record, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            [original.dot.replica, original.dot.counter, original.record, body])
-        return true
+        return try await rows(
+            """
+            INSERT INTO withheld_originals (replica, counter, record, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+            RETURNING replica
+            """, [original.dot.replica, original.dot.counter, original.record, body], as: String.self
+        ).isEmpty == false
     }
 
-    /// Keeps the text a device's bundle gave back of reports of `unit` (`Replica.keepWithheldText`),
-    /// and shows it in their rows.
-    func keepWithheldText(_ originals: [Change], unit: String) async throws {
+    /// Keeps the text a device's bundle gave back of reports of `unit` (`Replica.keepWithheldText`;
+    /// sealed ones only of the device's own `writers`), and shows it in their rows.
+    func keepWithheldText(_ originals: [Change], unit: String, writers: Set<String>) async throws {
         guard !originals.isEmpty else { return }
         try await transaction { db in
             var touched: Set<String> = []
             for original in originals where original.unit == unit {
                 guard try await db.rows("SELECT unit FROM reports WHERE id = $1", [original.record], as: String.self).first == unit else { continue }
-                if try await db.keepOriginal(original, body: original.canonicalJSON) { touched.insert(original.record) }
+                if try await db.keepOriginal(original, body: original.canonicalJSON, from: writers) { touched.insert(original.record) }
             }
             guard !touched.isEmpty else { return }
             let records = try await db.rows("SELECT record FROM reports WHERE id = ANY($1)", [Array(touched)], as: String.self)

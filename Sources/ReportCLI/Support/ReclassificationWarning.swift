@@ -22,7 +22,7 @@ enum ReclassificationWarning {
             let sealed = try FieldReplica(replica).outbox().count { sealing.withholds($0.change.dot) }
             guard sealed > 0 else { return }
             context.printError(
-                "note: \(sealed) write(s) of report \(id) made while it was \(before.rawValue) are sealed: the next sync sends the report as it stands now and its steps, not what those writes said before (that stays on this device; to give it to the central, carry it by bundle: report-cli bundle export --report \(id)). Comments of steps taken while it was \(before.rawValue) go as they were signed"
+                "note: \(sealed) write(s) of report \(id) made while it was \(before.rawValue) are sealed: the next sync sends the report as it stands now and its steps, not what those writes said before (that stays on this device; to give it to the central, carry it by bundle: report-cli bundle export --report \(id)). Comments of steps taken while it was \(before.rawValue), and a decision's or copy-edit's text, go as they were signed"
             )
         }
     }

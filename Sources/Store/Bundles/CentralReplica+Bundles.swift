@@ -55,7 +55,10 @@ extension CentralReplica {
         }
         try Replica.checkBundled(bundle.files ?? [])
         // The text of what the device raised off the network first: the rules judge its later writes by it.
-        try replica.keepWithheldText(bundle.withheld ?? [], units: [device.unit])
+        let writers = try replica.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT replica FROM device_replicas WHERE device = ?", arguments: [device.device]))
+        }
+        try replica.keepWithheldText(bundle.withheld ?? [], units: [device.unit], writers: writers)
         var results: [PushResult] = []
         for batch in CentralBundles.batches(of: bundle.changes) {
             do {

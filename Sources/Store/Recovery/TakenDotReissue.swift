@@ -80,7 +80,8 @@ extension FieldReplica {
                 let again = Change(
                     dot: dot, hlc: change.hlc, record: change.record, unit: change.unit, actor: change.actor,
                     context: Self.context(of: change, renamed: renamed, record: record),
-                    requires: change.requires.map { RecordDot(record: $0.record, dot: renamed[$0.dot] ?? $0.dot) }, payload: change.payload)
+                    requires: change.requires.map { RecordDot(record: $0.record, dot: renamed[$0.dot] ?? $0.dot) },
+                    payload: Self.payload(of: change, renamed: renamed))
                 do { try s.commitLocal([again]) } catch let error as ReportSyncError {
                     throw ReportSyncError(
                         .storage,
@@ -160,6 +161,13 @@ extension FieldReplica {
         try db.execute(sql: "DELETE FROM conflicts WHERE report_id = ?", arguments: [id])
         if let record { try ApplySession.save(record, replacingConflicts: false, db) } else { try db.execute(sql: "DELETE FROM reports WHERE id = ?", arguments: [id]) }
         return moved
+    }
+
+    /// `change`'s payload written again: a sealing names the writes it seals by their new dots, so that
+    /// the push still sends them sealed.
+    static func payload(of change: Change, renamed: [Dot: Dot]) -> ChangePayload {
+        guard case .redaction(let redaction) = change.payload, let seals = redaction.seals else { return change.payload }
+        return .redaction(Redaction(raisedTo: redaction.raisedTo, seals: seals.map { renamed[$0] ?? $0 }))
     }
 
     /// What `change` had seen of its report, with the moved changes it had seen under their new dots:

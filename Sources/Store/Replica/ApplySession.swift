@@ -113,7 +113,7 @@ final class ApplySession {
             try WithheldText.withhold(record: redaction.record, redaction: redaction.redaction, atCentral: role == .central, db)
         }
         if role == .central {
-            for original in effects.originals { try WithheldText.keep(original.change, body: original.body, db) }
+            for original in effects.originals { try WithheldText.keep(original.change, body: original.body, from: [], db) }
         }
         for record in effects.records { try save(record) }
         try Declassifications.record(declassified, db)

@@ -90,18 +90,26 @@ public enum WithheldText {
 
     /// Keeps `original` beside the log when the log holds its withheld copy (the central, given the text
     /// by the device that raised the report); returns whether it was kept. Anything else is ignored:
-    /// a change the log holds whole, or other text under a withheld dot, proves nothing.
+    /// a change the log holds whole, or other text under a withheld dot, proves nothing, and a sealed
+    /// copy's text is taken only from its writer's own replicas, `writers` (`isKeptFrom`).
     @discardableResult
-    static func keep(_ original: Change, body: String, _ db: Database) throws -> Bool {
+    static func keep(_ original: Change, body: String, from writers: Set<String>, _ db: Database) throws -> Bool {
         guard let held = try String.fetchOne(
             db, sql: "SELECT body FROM changes WHERE replica = ? AND counter = ? AND withheld = 1",
             arguments: [original.dot.replica, original.dot.counter]),
-            Withheld.isCopy(held, of: original)
+            isKept(original, held: held, from: writers)
         else { return false }
         try db.execute(
             sql: "INSERT OR IGNORE INTO withheld_originals(replica, counter, record, body) VALUES (?, ?, ?, ?)",
             arguments: [original.dot.replica, original.dot.counter, original.record, body])
-        return true
+        return db.changesCount > 0
+    }
+
+    /// Whether the central takes `original` as the text of its withheld copy `held`, given by a device
+    /// writing under `writers`: a copy whose markers prove it, or a sealed copy of the device's own write
+    /// (a sealed copy proves nothing of the values, so only its writer may give them).
+    public static func isKept(_ original: Change, held: String, from writers: Set<String>) -> Bool {
+        Withheld.isVerifiedCopy(held, of: original) || (writers.contains(original.dot.replica) && Withheld.isCopy(held, of: original))
     }
 }
 
@@ -124,8 +132,9 @@ extension Replica {
     }
 
     /// Keeps the text of withheld writes a device's bundle gave back (`WithheldText.keep`), of reports
-    /// of `units` only, and shows it in those reports' rows. Returns how many it kept.
-    func keepWithheldText(_ originals: [Change], units: Set<String>) throws -> Int {
+    /// of `units` only (sealed ones only of the device's own `writers`), and shows it in those reports'
+    /// rows. Returns how many it kept.
+    func keepWithheldText(_ originals: [Change], units: Set<String>, writers: Set<String>) throws -> Int {
         guard !originals.isEmpty else { return 0 }
         return try write { db in
             var kept = 0
@@ -134,7 +143,7 @@ extension Replica {
                 guard let unit = try String.fetchOne(db, sql: "SELECT unit FROM reports WHERE id = ?", arguments: [original.record]),
                     units.contains(unit), original.unit == unit
                 else { continue }
-                if try WithheldText.keep(original, body: original.canonicalJSON, db) {
+                if try WithheldText.keep(original, body: original.canonicalJSON, from: writers, db) {
                     kept += 1
                     touched.insert(original.record)
                 }

@@ -163,11 +163,13 @@ public final class MergeEngine {
     }
 
     /// Whether the stored body `held` is `change` (canonical JSON `body`): the same bytes, the copy of it
-    /// this replica withheld (`Withheld.isCopy`), whose original is then kept in `originals`, or the
+    /// this replica withheld (`Withheld.isCopy`), whose original is then kept in `originals` where the copy
+    /// proves it (`Withheld.isVerifiedCopy`), or the
     /// original of the withheld copy offered (a replica that withheld it sends it back to its writer).
     private func matches(_ held: String, _ change: Change, body: String) -> Bool {
         guard Withheld.sameChange(held, change, body: body) else { return false }
-        guard held != body, Withheld.isCopy(held, of: change) else { return true }
+        // Only a copy whose markers prove the text (a sealed one proves nothing: its text comes by bundle).
+        guard held != body, Withheld.isVerifiedCopy(held, of: change) else { return true }
         if !effects.originals.contains(where: { $0.change.dot == change.dot }) {
             effects.originals.append(MergeEffects.Logged(change: change, body: body, origin: .remote))
         }

@@ -125,7 +125,14 @@ public enum Withheld {
     /// Whether `held` (a stored body) is the withheld copy of `change`: a replica that withheld it holds
     /// that copy under the same dot, and the original offered again is the same change.
     public static func isCopy(_ held: String, of change: Change) -> Bool {
-        guard held.contains(#"{\"withheld\":"#), holdsText(change) else { return false }
-        return held == Self.change(change).canonicalJSON || held == Self.change(change, sealed: true).canonicalJSON
+        if isVerifiedCopy(held, of: change) { return true }
+        return held.contains(#"{\"withheld\":\"sealed\"}"#) && holdsText(change) && held == Self.change(change, sealed: true).canonicalJSON
+    }
+
+    /// Whether `held` is the copy of `change` whose markers are the hashes of its values: a copy that
+    /// proves `change` is the text it withheld. A sealed copy proves nothing of the values (any text
+    /// under the same dot and field names seals alike), so its text is taken only from its writer.
+    public static func isVerifiedCopy(_ held: String, of change: Change) -> Bool {
+        held.contains("sha256:") && holdsText(change) && held == Self.change(change).canonicalJSON
     }
 }

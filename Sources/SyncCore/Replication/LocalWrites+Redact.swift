@@ -29,6 +29,11 @@ extension LocalWrites {
         guard !offNetwork.contains(lowered), offNetwork.contains(record.networkClassification) else { return nil }
         let seals = record.writesWhileOffNetwork(offNetwork)
         guard !seals.isEmpty else { return nil }
+        guard seals.count <= ChangeShape.maxSeals else {
+            throw ReportSyncError(
+                .tooLarge,
+                "report \(record.id) holds \(seals.count) writes made while it was \(record.networkClassification.rawValue), more than one sealing names (\(ChangeShape.maxSeals)); carry it by bundle (report-cli bundle export --report \(record.id)) and keep it as it is")
+        }
         try Permissions.check(.editContent, by: actor, onUnit: record.unit, at: place)
         let stamp = stamp()
         return Change(

@@ -79,7 +79,13 @@ public struct PushedContentRules: ChangeAdmission {
                 throw ReportSyncError(
                     .forbidden, "change \(change.dot) is a revise that accompanies no edit of its actor; a step nobody signed is not taken")
             }
-        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder, .redaction:
+        case .redaction(let redaction):
+            guard redaction.seals != nil else { return }
+            guard let record else {
+                throw ReportSyncError(.invalidInput, "change \(change.dot) seals writes of report \(change.record), which this replica does not hold")
+            }
+            try record.checkSealing(RedactionEvent(change, redaction))
+        case .transition, .resolution, .void, .unit, .member, .policy, .solicitation, .signingKey, .keyRequest, .reminder:
             return
         }
     }

@@ -156,8 +156,8 @@ public enum ReportRules {
             throw ReportSyncError(
                 .notFound, "the report to follow up, \(firstID), is not in this replica; check the id with report-cli list")
         }
-        // A first report whose category this replica holds sealed (it was written while the report was
-        // secret, and its lowering has not come yet) is judged by the device that holds it.
+        // A first report whose category this replica holds withheld or sealed (its lowering has not come
+        // yet, say) cannot be judged here: the device that wrote the follow-up judged it by the text.
         let sealed = target.withheldFields?.contains("category") ?? false
         guard target.content.category == .emergency || sealed else {
             throw ReportSyncError(
