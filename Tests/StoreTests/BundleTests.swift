@@ -349,6 +349,31 @@ struct BundleTests {
         #expect(!after.contains { $0.contains("定密后的正文") }, "the body the laptop wrote with the raise lost to the tablet's: it stays sealed")
     }
 
+    @Test("a raise the central refuses still keeps the report off the network: what its device wrote after it was written as secret")
+    func refusedRaiseStaysOffTheNetwork() throws {
+        try TestSigners.register(["wang"], on: central.replica)
+        let laptop = try device(token: token)
+        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        _ = try push(laptop)
+        try pull(into: tablet)
+        _ = try tablet.replica.perform(.withdraw, on: id, by: "wang", comment: "撤回")
+        _ = try push(tablet)
+        var raise = ReportPatch()
+        raise.classification = .secret
+        raise.body = "定密后的正文"
+        _ = try laptop.replica.edit(id, with: raise, by: "wang")
+        _ = try push(laptop)
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        let record = try central.replica.record(id)
+        #expect(record.voided.count == 1, "the raise is refused: the central holds the report withdrawn")
+        #expect(record.networkClassification == .secret, "its redaction still keeps it off the network")
+        _ = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
+        #expect(try laptop.replica.record(id).networkClassification == .secret)
+        let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
+        #expect(!network.contains { $0.contains("定密后的正文") || $0.contains("初稿") })
+    }
+
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")
     func foreignCentralRefused() throws {
         let laptop = try device(token: token)

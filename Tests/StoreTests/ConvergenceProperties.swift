@@ -40,9 +40,12 @@ struct ConvergenceProperties {
         // A conflict on the classification resolved at the end by keeping "secret": the report was
         // raised at the central after its text reached the fields (`resolveOpenConflicts` keeps "public").
         (1_471_198_961_007_158_409, 7, 54),
-        // A lowering's sealing met on a field that held the sealed writes whole.
+        // A raise the central refused (the report was withdrawn there first): its redaction keeps the
+        // report off the network, so only bundles bring the fields alike (`checkConvergence`).
         (2_400_723_855_929_101_687, 2, 46),
+        // A forged step voided at the central while the report was raised off the network there.
         (12_892_564_130_483_096_476, 3, 13),
+        // A public-era write pushed after the redaction that raised its report reached the central.
         (18_203_974_428_978_349_900, 4, 50),
     ]
 

@@ -167,8 +167,8 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
     /// The classification the report travels by: `guardedClassification`, or what a redaction raised it
     /// to where no write of the classification has seen that redaction since (the raise itself goes by
     /// bundle, and may not have come yet). So a report whose text was withdrawn is kept off the network
-    /// and named 涉密信息 at once on every replica; a lowering that saw the redaction ends it, and so
-    /// does the central's refusal of the raise (`raises`).
+    /// and named 涉密信息 at once on every replica; a lowering that saw the redaction ends it. A sealing
+    /// raises nothing (`raises`).
     public var networkClassification: Classification {
         var strictest = guardedClassification
         for redaction in redactions
@@ -178,13 +178,12 @@ public struct ReportRecord: Decodable, Sendable, Equatable {
         return strictest
     }
 
-    /// Whether `redaction` still raises the report off the network: a raise's, whose raise (the write its
-    /// device made right after it, in the same edit) was not voided. A sealing raises nothing: the
-    /// classification writes say where the report stands.
+    /// Whether `redaction` raises the report off the network: a raise's does, until a write of the
+    /// classification has seen it (even when the central refused the raise itself: what its device
+    /// wrote after it was written as secret); a sealing does not, the classification writes say where
+    /// the report stands.
     func raises(_ redaction: RedactionEvent) -> Bool {
-        guard redaction.seals == nil else { return false }
-        let raise = Dot(replica: redaction.dot.replica, counter: redaction.dot.counter + 1)
-        return !voided.contains { $0.dot == raise }
+        redaction.seals == nil
     }
 
     /// A classification value's JSON read (a plain literal by its raw value, without a decoder), or

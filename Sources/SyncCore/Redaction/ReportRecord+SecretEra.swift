@@ -8,7 +8,7 @@ extension ReportRecord {
         let standing = classified.filter { version in !classified.contains { $0.dot != version.dot && $0.context.covers(version.dot) } }
         var strictest = standing.map { Self.classification($0.fields["classification"]!) }.max { Self.strictness($0) < Self.strictness($1) } ?? .public
         for redaction in redactions
-        where redaction.seals == nil && seen.covers(redaction.dot) && !classified.contains(where: { $0.context.covers(redaction.dot) }) {
+        where raises(redaction) && seen.covers(redaction.dot) && !classified.contains(where: { $0.context.covers(redaction.dot) }) {
             if Self.strictness(redaction.raisedTo) > Self.strictness(strictest) { strictest = redaction.raisedTo }
         }
         return strictest
