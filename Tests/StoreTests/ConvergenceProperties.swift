@@ -23,7 +23,8 @@ struct ConvergenceProperties {
         let count = (Self.schedules + Self.shards - 1) / Self.shards
         await propertyCheck(count: count, input: Gen.uint64(in: 0...UInt64.max), Gen.int(in: 1...7), Gen.int(in: 5...60)) {
             seed, fields, operations in
-            try Self.run(seed: seed, fields: fields, operations: operations)
+            // `propertyCheck` drops an error its body throws (it runs the body under `try?`): record it.
+            do { try Self.run(seed: seed, fields: fields, operations: operations) } catch { Issue.record(error, "schedule \(seed), \(fields) fields, \(operations) operations") }
         }
     }
 
@@ -47,6 +48,9 @@ struct ConvergenceProperties {
         (12_892_564_130_483_096_476, 3, 13),
         // A public-era write pushed after the redaction that raised its report reached the central.
         (18_203_974_428_978_349_900, 4, 50),
+        // A public follow-up pushed after the central kept its first report off the network (a refused
+        // raise): the central keeps the follow-up off the network with it.
+        (4_041_019_592_641_043_165, 7, 42),
     ]
 
     @Test("schedules that once failed hold every property", arguments: foundSchedules.indices)
@@ -116,9 +120,12 @@ struct ConvergenceProperties {
     static func checkConvergence(_ simulation: BureauSimulation) throws {
         let atCentral = try simulation.central.replica.reportDigests()
         // A report the central keeps off the network (raised there, its raise held on the device that
-        // locked it by a step) goes to the unit's devices by bundle only: the feed does not converge it.
+        // locked it by a step), and any follow-up of one, goes to the unit's devices by bundle only: the
+        // feed does not converge it.
         let offNetwork = Secrecy.offNetwork(under: try simulation.central.replica.policy())
-        let keptOff = Set(try simulation.central.replica.records().filter { offNetwork.contains($0.networkClassification) }.map(\.id))
+        let centralRecords = try simulation.central.replica.records()
+        let raisedOff = Set(centralRecords.filter { offNetwork.contains($0.networkClassification) }.map(\.id))
+        let keptOff = raisedOff.union(centralRecords.filter { $0.followUpOf.map(raisedOff.contains) ?? false }.map(\.id))
         let secretAnywhere = Set(try simulation.fields.flatMap { try $0.outbox().filter { $0.state == .heldSecret }.map(\.change.record) })
         for (f, field) in simulation.fields.enumerated() {
             let here = try field.replica.reportDigests()

@@ -24,7 +24,12 @@ struct ServedConvergenceProperties {
     func properties() async throws {
         await propertyCheck(count: Self.schedules, input: Gen.uint64(in: 0...UInt64.max), Gen.int(in: 2...4), Gen.int(in: 10...50)) {
             seed, fields, operations in
-            for kind in CentralKind.underTest { try await ServedBureau.run(seed: seed, kind: kind, fields: fields, operations: operations) }
+            // `propertyCheck` drops an error its body throws (it runs the body under `try?`): record it.
+            for kind in CentralKind.underTest {
+                do { try await ServedBureau.run(seed: seed, kind: kind, fields: fields, operations: operations) } catch {
+                    Issue.record(error, "\(kind) schedule \(seed), \(fields) fields, \(operations) operations")
+                }
+            }
         }
         // The schedules did what they are for, on both stores: the central office's steps, devices' signed
         // steps, and conflicts of devices writing at once.
