@@ -12,7 +12,7 @@ extension PostgresDatabase {
         // Read before the records are written: what each was before this batch.
         let stored = try await classifications(of: effects.records.map(\.id))
         let declassified = Declassifications.cameBack(effects.records, offNetwork: offNetwork) { stored[$0] }
-        try await log(effects.logged)
+        try await log(effects.logged, of: effects)
         try await saveReferences(effects.references)
         try await saveWaits(effects, at: at)
         try await saveRefusals(effects.refusals, at: at)
@@ -47,7 +47,7 @@ extension PostgresDatabase {
 
     /// Appends the changes to the log under the next sequences of the feed, and keeps the registration
     /// numbers of the receipts among them.
-    private func log(_ logged: [MergeEffects.Logged]) async throws {
+    private func log(_ logged: [MergeEffects.Logged], of effects: MergeEffects) async throws {
         guard !logged.isEmpty else { return }
         let last = try await rows("UPDATE feed_head SET seq = seq + $1 RETURNING seq", [Int64(logged.count)], as: Int64.self).first ?? 0
         var rows = RowJSON()
@@ -58,7 +58,7 @@ extension PostgresDatabase {
                 ("seq", .integer(last - Int64(logged.count) + 1 + Int64(index))), ("replica", .text(change.dot.replica)),
                 ("counter", .integer(change.dot.counter)), ("record", .text(change.record)), ("unit", .text(change.unit)),
                 ("kind", .text(change.payload.kind.rawValue)), ("origin", .text(entry.origin.rawValue)), ("body", .text(entry.body)),
-                ("withheld", .integer(change.isRedaction ? 1 : 0)),
+                ("withheld", .integer(effects.arrivesWithheld(change) ? 1 : 0)),
             ])
             if let (year, serial) = RegistrationNumbers.number(carriedBy: change) { numbers[year] = max(numbers[year] ?? 0, serial) }
         }

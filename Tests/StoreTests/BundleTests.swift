@@ -349,7 +349,9 @@ struct BundleTests {
         #expect(!after.contains { $0.contains("定密后的正文") }, "the body the laptop wrote with the raise lost to the tablet's: it stays sealed")
     }
 
-    @Test("a raise the central refuses still keeps the report off the network: what its device wrote after it was written as secret")
+    @Test(
+        "a raise the central refuses still keeps the report off the network: what its device wrote after it was written as secret; its refusal reaches the devices by sync with a stand-in reason, and the full one by bundle"
+    )
     func refusedRaiseStaysOffTheNetwork() throws {
         try TestSigners.register(["wang"], on: central.replica)
         let laptop = try device(token: token)
@@ -368,10 +370,20 @@ struct BundleTests {
         let record = try central.replica.record(id)
         #expect(record.voided.count == 1, "the raise is refused: the central holds the report withdrawn")
         #expect(record.networkClassification == .secret, "its redaction still keeps it off the network")
+        // The void goes by network (it holds no text), its reason not: a refusal may quote the report. The
+        // device shows the refusal at once; its record takes the void when the bundle brings its causes
+        // (the withdrawal, kept off the network with the report).
+        try pull(into: laptop)
+        let refused = try #require(try laptop.pushRejections().first { $0.record == id })
+        #expect(refused.reason == VoidMarker.reasonKeptOffTheNetwork)
         _ = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
         #expect(try laptop.replica.record(id).networkClassification == .secret)
+        #expect(try laptop.replica.record(id).voided.count == 1)
+        let shown = try #require(try laptop.pushRejections().first { $0.record == id })
+        #expect(shown.reason.contains("withdrawn"), "the bundle gives the central's own reason: \(shown.reason)")
         let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
         #expect(!network.contains { $0.contains("定密后的正文") || $0.contains("初稿") })
+        #expect(network.contains { $0.contains(VoidMarker.reasonKeptOffTheNetwork) })
     }
 
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")

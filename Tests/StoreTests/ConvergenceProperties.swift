@@ -52,7 +52,8 @@ struct ConvergenceProperties {
         // raise): the central keeps the follow-up off the network with it.
         (4_041_019_592_641_043_165, 7, 42),
         // A raise the central refused, and the lowering after it answered "waiting" there, then refused
-        // when its causes came: the void of a report the central keeps off the network comes by bundle.
+        // when its causes came: the voids of a report the central keeps off the network reach its device
+        // by network, with a stand-in reason (`VoidMarker.reasonKeptOffTheNetwork`).
         (11_825_189_395_644_676_688, 5, 44),
     ]
 
@@ -140,10 +141,17 @@ struct ConvergenceProperties {
     /// feed converges none of them): those raised there whose raise is held on the device that locked
     /// them by a step, or whose raise the central refused; and any follow-up of one.
     static func keptOffTheNetwork(at central: CentralReplica) throws -> Set<String> {
+        let followUps = try followUpsKeptOffTheNetwork(at: central)
+        return followUps.firsts.union(followUps.followUps)
+    }
+
+    /// The reports the central keeps off the network themselves (`firsts`), and the follow-ups it keeps
+    /// off with them (`followUps`), which took no redaction: their voids, too, go by bundle only.
+    static func followUpsKeptOffTheNetwork(at central: CentralReplica) throws -> (firsts: Set<String>, followUps: Set<String>) {
         let offNetwork = Secrecy.offNetwork(under: try central.replica.policy())
         let records = try central.replica.records()
         let raised = Set(records.filter { offNetwork.contains($0.networkClassification) }.map(\.id))
-        return raised.union(records.filter { $0.followUpOf.map(raised.contains) ?? false }.map(\.id))
+        return (raised, Set(records.filter { $0.followUpOf.map(raised.contains) ?? false }.map(\.id)))
     }
 
     /// On every replica, the files each report names in `attachment_refs` (what is sent, fetched and
@@ -162,11 +170,12 @@ struct ConvergenceProperties {
     /// shows, or held in the field's outbox because its report is off the network — never skipped. A
     /// change that went while its report was on the network and waits at the central for causes the
     /// field now holds off it (the report became secret or internal) is at the central too: the bundle
-    /// that carries those causes releases it. A change of a report the central keeps off the network may
-    /// have been refused there after it was answered "waiting": the void comes by bundle only.
+    /// that carries those causes releases it. A change of a follow-up the central keeps off the network
+    /// with its first report may have been refused there after it was answered "waiting": that void
+    /// comes by bundle only (a raised report's own voids come by network, `MergeEffects.arrivesWithheld`).
     static func checkNothingSilentlySkipped(_ simulation: BureauSimulation) throws {
         let atCentral = Set(try simulation.central.replica.changes(limit: everything).map(\.change.dot))
-        let keptOff = try keptOffTheNetwork(at: simulation.central)
+        let keptOff = try followUpsKeptOffTheNetwork(at: simulation.central).followUps
         let waitingAtCentral = try waitingDots(at: simulation.central)
         for (f, field) in simulation.fields.enumerated() {
             let refused = Set(try field.pushRejections().map(\.dot))

@@ -76,7 +76,7 @@ final class ApplySession {
                 sql: "INSERT INTO changes(replica, counter, record, unit, kind, origin, body, withheld) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     change.dot.replica, change.dot.counter, change.record, change.unit, change.payload.kind.rawValue,
-                    logged.origin.rawValue, logged.body, change.isRedaction,
+                    logged.origin.rawValue, logged.body, effects.arrivesWithheld(change),
                 ])
             if role == .central { try RegistrationNumbers.keep(change, db) }
             if role == .field, logged.origin == .local, Outbox.travels(change) {

@@ -49,6 +49,16 @@ public struct MergeEffects: Sendable {
         }
     }
 
+    /// Whether the log stores `change` marked withheld, so that the feed sends it to the unit's devices
+    /// even while its report is kept off the network: a redaction, or a void of a report that took one.
+    /// Neither holds any of the report's text, and a device that holds the report needs both to end
+    /// where the central does (a refused write of a raised report, say).
+    public func arrivesWithheld(_ change: Change) -> Bool {
+        if change.isRedaction { return true }
+        guard case .void = change.payload else { return false }
+        return records.first { $0.id == change.record }?.redactions.isEmpty == false
+    }
+
     /// The last dot counter this replica issued.
     public internal(set) var counter: Int64 = 0
     /// The last clock stamp issued or seen.

@@ -193,7 +193,9 @@ public final class MergeEngine {
     /// effect", so the writer's later changes, which saw it, still apply everywhere
     /// (docs/sync-protocol.md). Made only for a report write whose causes this replica holds and whose
     /// dot is new here; returns the void, or `nil` when none can be made (a creation, causes missing,
-    /// already held). The void has seen all this replica holds of the report.
+    /// already held). The void has seen all this replica holds of the report. Of a report kept off the
+    /// network it gives `VoidMarker.reasonKeptOffTheNetwork` instead of `reason`: it reaches the unit's
+    /// devices by network, and `reason` only by bundle.
     @discardableResult
     public func void(_ change: Change, reason: String, by actor: String) throws -> Change? {
         switch change.payload {
@@ -205,10 +207,11 @@ public final class MergeEngine {
         else {
             return nil
         }
+        let keptOff = Secrecy.offNetwork(under: policy).contains(record.networkClassification)
         let stamp = stamp()
         var void = Change(
             dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor, context: record.vv,
-            payload: .void(VoidMarker(dot: change.dot, reason: reason)))
+            payload: .void(VoidMarker(dot: change.dot, reason: keptOff ? VoidMarker.reasonKeptOffTheNetwork : reason)))
         if let voidSigner { void = try voidSigner(void) }
         try commitLocal([void])
         return void
