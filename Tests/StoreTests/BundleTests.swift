@@ -112,6 +112,29 @@ struct BundleTests {
         #expect(Set(try central.replica.reportDigests().keys) == ids)
     }
 
+    @Test("the central's refusal of a follow-up kept off the network with its secret first report carries a stand-in reason; its bundle to the unit gives its own")
+    func followUpRefusalKeepsItsReasonOffTheLog() throws {
+        let laptop = try device(token: token)
+        let first = try secretDraft(on: laptop)
+        var next = ReportContent(category: .emergency, title: "续报", body: "续报正文")
+        next.followUpOf = first
+        let followUp = try laptop.replica.draft(next, by: "wang").id
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        var patch = ReportPatch()
+        patch.body = "改后的续报"
+        _ = try laptop.replica.edit(followUp, with: patch, by: "wang")
+        // The central holds wang in another unit now (set in its table directly): his edit is refused.
+        try central.replica.write { db in try db.execute(sql: "UPDATE members SET unit = 'bureau' WHERE id = 'wang'") }
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        let voids = try central.replica.changes(limit: 1000).compactMap { stored -> VoidMarker? in
+            if case .void(let marker) = stored.change.payload { marker } else { nil }
+        }
+        #expect(voids.map(\.reason) == [VoidMarker.reasonKeptOffTheNetwork])
+        _ = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
+        let shown = try #require(try laptop.pushRejections().first { $0.record == followUp })
+        #expect(shown.reason != VoidMarker.reasonKeptOffTheNetwork && shown.reason.contains("wang"), "\(shown.reason)")
+    }
+
     @Test("a change the central refuses without a void reaches a device that syncs by bundle alone as a refusal, and leaves its outbox")
     func refusalsComeBackByBundle() throws {
         let laptop = try device(token: token)
@@ -353,14 +376,7 @@ struct BundleTests {
         "a raise the central refuses still keeps the report off the network: what its device wrote after it was written as secret; its refusal reaches the devices by sync with a stand-in reason, and the full one by bundle"
     )
     func refusedRaiseStaysOffTheNetwork() throws {
-        try TestSigners.register(["wang"], on: central.replica)
-        let laptop = try device(token: token)
-        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
-        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
-        _ = try push(laptop)
-        try pull(into: tablet)
-        _ = try tablet.replica.perform(.withdraw, on: id, by: "wang", comment: "撤回")
-        _ = try push(tablet)
+        let (laptop, id) = try reportWithdrawnOnTheTablet()
         var raise = ReportPatch()
         raise.classification = .secret
         raise.body = "定密后的正文"
@@ -381,9 +397,44 @@ struct BundleTests {
         #expect(try laptop.replica.record(id).voided.count == 1)
         let shown = try #require(try laptop.pushRejections().first { $0.record == id })
         #expect(shown.reason.contains("withdrawn"), "the bundle gives the central's own reason: \(shown.reason)")
-        let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
+        // The feed taken in again (a crash before its cursor was kept): the stand-in does not replace it.
+        let again = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes
+        _ = try laptop.applyPulled(try again.map { try JSONCoding.value(Change.self, from: $0.body) }, next: try laptop.pullCursor())
+        #expect(try laptop.pushRejections().first { $0.record == id }?.reason == shown.reason)
+        let network = again.map(\.body)
         #expect(!network.contains { $0.contains("定密后的正文") || $0.contains("初稿") })
         #expect(network.contains { $0.contains(VoidMarker.reasonKeptOffTheNetwork) })
+    }
+
+    @Test("a refusal the central makes before the redaction that comes in the same bundle keeps the central's reason, and goes by bundle only")
+    func refusalBeforeTheRaiseStaysOffTheFeed() throws {
+        let (laptop, id) = try reportWithdrawnOnTheTablet()
+        var edit = ReportPatch()
+        edit.body = "离线改稿"
+        _ = try laptop.replica.edit(id, with: edit, by: "wang")
+        var raise = ReportPatch()
+        raise.classification = .secret
+        _ = try laptop.replica.edit(id, with: raise, by: "wang")
+        _ = try central.importBundle(try laptop.exportBundle().file)
+        #expect(try central.replica.record(id).voided.count == 2, "the edit and the raise are refused: the report is withdrawn")
+        let voids = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.compactMap { row -> VoidMarker? in
+            if case .void(let marker) = try JSONCoding.value(Change.self, from: row.body).payload { marker } else { nil }
+        }
+        #expect(voids.map(\.reason) == [VoidMarker.reasonKeptOffTheNetwork], "only the void made once the report was raised goes by network")
+    }
+
+    /// A report wang drafted on a laptop, pushed, and withdrew on a tablet, which pushed the withdrawal:
+    /// the laptop, which has not pulled since, still holds it as a draft.
+    func reportWithdrawnOnTheTablet() throws -> (laptop: FieldReplica, id: String) {
+        try TestSigners.register(["wang"], on: central.replica)
+        let laptop = try device(token: token)
+        let tablet = try device(token: try central.enroll(unit: "squad-3", device: "tablet"))
+        let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
+        _ = try push(laptop)
+        try pull(into: tablet)
+        _ = try tablet.replica.perform(.withdraw, on: id, by: "wang", comment: "撤回")
+        _ = try push(tablet)
+        return (laptop, id)
     }
 
     @Test("a bundle addressed to the device but signed by a key other than its central's is refused, and nothing is taken")

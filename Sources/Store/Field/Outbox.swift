@@ -42,15 +42,17 @@ public enum Outbox {
     }
 
     /// Keeps the central's refusal of this replica's change `dot` (shown by `list --rejected`), and takes
-    /// the change out of the outbox: what a void from the feed, or a bundle's refusal, says.
+    /// the change out of the outbox: what a void from the feed, or a bundle's refusal, says. The stand-in
+    /// reason of a report kept off the network (`VoidMarker.reasonKeptOffTheNetwork`) never replaces the
+    /// central's own, which its bundle gave (the void may come again later, with a declassification).
     static func keepRefusal(of dot: Dot, reason: String, at millis: Int64, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO push_rejections(replica, counter, record, reason, rejected_at)
                 SELECT replica, counter, record, ?, ? FROM changes WHERE replica = ? AND counter = ? AND origin = 'local'
-                ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason
+                ON CONFLICT(replica, counter) DO UPDATE SET reason = excluded.reason WHERE excluded.reason <> ?
                 """,
-            arguments: [reason, millis, dot.replica, dot.counter])
+            arguments: [reason, millis, dot.replica, dot.counter, VoidMarker.reasonKeptOffTheNetwork])
         try db.execute(sql: "DELETE FROM outbox WHERE replica = ? AND counter = ?", arguments: [dot.replica, dot.counter])
     }
 

@@ -26,8 +26,6 @@ public enum WithheldText {
     ) throws -> [Step] {
         try rows.compactMap { row in
             let change = try JSONCoding.value(Change.self, from: row.body)
-            // A void holds no text, and a device that holds the report needs it (`MergeEffects.arrivesWithheld`).
-            if case .void = change.payload { return Step(seq: row.seq, copy: nil, original: row.body, marked: true) }
             guard redaction.withholds(change.dot), !kept.contains(where: { $0.covers(change.dot) }) else { return nil }
             let copy = Withheld.holdsText(change) ? redaction.copy(of: change).canonicalJSON : nil
             let marked = Withheld.carriesNoContent(change)

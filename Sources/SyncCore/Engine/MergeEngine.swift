@@ -194,7 +194,7 @@ public final class MergeEngine {
     /// (docs/sync-protocol.md). Made only for a report write whose causes this replica holds and whose
     /// dot is new here; returns the void, or `nil` when none can be made (a creation, causes missing,
     /// already held). The void has seen all this replica holds of the report. Of a report kept off the
-    /// network it gives `VoidMarker.reasonKeptOffTheNetwork` instead of `reason`: it reaches the unit's
+    /// network (or a follow-up of one) it gives `VoidMarker.reasonKeptOffTheNetwork` instead of `reason`: it reaches the unit's
     /// devices by network, and `reason` only by bundle.
     @discardableResult
     public func void(_ change: Change, reason: String, by actor: String) throws -> Change? {
@@ -207,7 +207,10 @@ public final class MergeEngine {
         else {
             return nil
         }
-        let keptOff = Secrecy.offNetwork(under: policy).contains(record.networkClassification)
+        // Kept off the network itself, or as a follow-up of a report that is (the feed judges it so too).
+        let offNetwork = Secrecy.offNetwork(under: policy)
+        let first = try record.followUpOf.flatMap { try self.record($0) }
+        let keptOff = offNetwork.contains(record.networkClassification) || first.map { offNetwork.contains($0.networkClassification) } == true
         let stamp = stamp()
         var void = Change(
             dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor, context: record.vv,
