@@ -130,6 +130,8 @@ struct BundleTests {
             if case .void(let marker) = stored.change.payload { marker } else { nil }
         }
         #expect(voids.map(\.reason) == [VoidMarker.reasonKeptOffTheNetwork])
+        let network = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.map(\.body)
+        #expect(!network.contains { $0.contains(first) || $0.contains(followUp) }, "not even the void names either report on the network")
         _ = try laptop.importBundle(try central.exportBundle(unit: "squad-3").file)
         let shown = try #require(try laptop.pushRejections().first { $0.record == followUp })
         #expect(shown.reason != VoidMarker.reasonKeptOffTheNetwork && shown.reason.contains("wang"), "\(shown.reason)")

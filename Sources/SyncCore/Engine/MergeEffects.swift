@@ -50,15 +50,16 @@ public struct MergeEffects: Sendable {
     }
 
     /// Whether the log stores `change` marked withheld, so that the feed sends it to the unit's devices
-    /// even while its report is kept off the network: a redaction, or a void made while the report was
-    /// kept off the network, which carries the stand-in reason (`VoidMarker.reasonKeptOffTheNetwork`).
-    /// Neither holds any of the report's text, and a device that holds the report needs both to end
-    /// where the central does (a refused write of a raised report, say). Any other void's reason may
-    /// quote the report: once the report is off the network, it goes by bundle only.
+    /// even while its report is kept off the network: a redaction, or a void of a report raised by one
+    /// (its id is known on the network) made while the report was kept off the network, which carries the
+    /// stand-in reason (`VoidMarker.reasonKeptOffTheNetwork`). Neither holds any of the report's text, and
+    /// a device that holds the report needs both to end where the central does (a refused write of a
+    /// raised report, say). Any other void's reason may quote the report, or its report never went by
+    /// network: while the report is off the network, it goes by bundle only.
     public func arrivesWithheld(_ change: Change) -> Bool {
         if change.isRedaction { return true }
-        guard case .void(let marker) = change.payload else { return false }
-        return marker.reason == VoidMarker.reasonKeptOffTheNetwork
+        guard case .void(let marker) = change.payload, marker.reason == VoidMarker.reasonKeptOffTheNetwork else { return false }
+        return records.first { $0.id == change.record }?.redactions.isEmpty == false
     }
 
     /// The last dot counter this replica issued.
