@@ -194,8 +194,9 @@ public final class MergeEngine {
     /// (docs/sync-protocol.md). Made only for a report write whose causes this replica holds and whose
     /// dot is new here; returns the void, or `nil` when none can be made (a creation, causes missing,
     /// already held). The void has seen all this replica holds of the report. Of a report kept off the
-    /// network (or a follow-up of one) it gives `VoidMarker.reasonKeptOffTheNetwork` instead of `reason`: it reaches the unit's
-    /// devices by network, and `reason` only by bundle.
+    /// network (or a follow-up of one) it carries `VoidMarker.reasonKeptOffTheNetwork` instead of
+    /// `reason`, which may quote the report: such a void may go by network (`MergeEffects.arrivesWithheld`),
+    /// `reason` by bundle only.
     @discardableResult
     public func void(_ change: Change, reason: String, by actor: String) throws -> Change? {
         switch change.payload {

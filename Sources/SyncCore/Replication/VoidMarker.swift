@@ -11,10 +11,10 @@ public struct VoidMarker: Codable, Sendable, Equatable {
     /// give it back to a central that lost it; refusals from before signed refusals carry none.
     public var signature: StepSignature?
 
-    /// The reason a void carries when its report is kept off the network: the feed sends it to the
-    /// unit's devices all the same (`MergeEffects.arrivesWithheld`), and a refusal's own reason may
-    /// quote the report's text (an attachment's name, say). The central keeps the full reason, and its
-    /// bundle to the unit gives it (`UnitBundle.refusals`).
+    /// The reason a void carries when its report is kept off the network: the feed may send it to the
+    /// unit's devices all the same (a raised report's, `MergeEffects.arrivesWithheld`), and a refusal's
+    /// own reason may quote the report's text (an attachment's name, say). The central keeps the full
+    /// reason, and its bundle to the unit gives it (`UnitBundle.refusals`).
     public static let reasonKeptOffTheNetwork =
         "refused by the central office while the report is kept off the network; the reason comes with the central's next bundle to your unit (report-cli bundle import)"
 
