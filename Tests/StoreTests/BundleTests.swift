@@ -240,12 +240,7 @@ struct BundleTests {
         let laptop = try device(token: token)
         let id = try laptop.replica.draft(ReportContent(category: .dynamic, title: "夜查", body: "初稿"), by: "wang").id
         _ = try push(laptop)
-        var offline = ReportPatch()
-        offline.body = "离线修改"
-        _ = try laptop.replica.edit(id, with: offline, by: "wang")
-        var secret = ReportPatch()
-        secret.classification = .secret
-        _ = try laptop.replica.edit(id, with: secret, by: "wang")
+        try editThenRaise(id, body: "离线修改", on: laptop)
         _ = try push(laptop)
         #expect(try central.replica.report(id).content.body == "初稿", "nothing withdrawn before the edit it covers arrives")
         let imported = try central.importBundle(try laptop.exportBundle().file)
@@ -411,18 +406,23 @@ struct BundleTests {
     @Test("a refusal the central makes before the redaction that comes in the same bundle keeps the central's reason, and goes by bundle only")
     func refusalBeforeTheRaiseStaysOffTheFeed() throws {
         let (laptop, id) = try reportWithdrawnOnTheTablet()
-        var edit = ReportPatch()
-        edit.body = "离线改稿"
-        _ = try laptop.replica.edit(id, with: edit, by: "wang")
-        var raise = ReportPatch()
-        raise.classification = .secret
-        _ = try laptop.replica.edit(id, with: raise, by: "wang")
+        try editThenRaise(id, body: "离线改稿", on: laptop)
         _ = try central.importBundle(try laptop.exportBundle().file)
         #expect(try central.replica.record(id).voided.count == 2, "the edit and the raise are refused: the report is withdrawn")
         let voids = try central.feed(after: 0, limit: 1000, units: ["squad-3"]).changes.compactMap { row -> VoidMarker? in
             if case .void(let marker) = try JSONCoding.value(Change.self, from: row.body).payload { marker } else { nil }
         }
         #expect(voids.map(\.reason) == [VoidMarker.reasonKeptOffTheNetwork], "only the void made once the report was raised goes by network")
+    }
+
+    /// Wang edits report `id`'s body on `device` without syncing, then makes it secret.
+    func editThenRaise(_ id: String, body: String, on device: FieldReplica) throws {
+        var edit = ReportPatch()
+        edit.body = body
+        _ = try device.replica.edit(id, with: edit, by: "wang")
+        var raise = ReportPatch()
+        raise.classification = .secret
+        _ = try device.replica.edit(id, with: raise, by: "wang")
     }
 
     /// A report wang drafted on a laptop, pushed, and withdrew on a tablet, which pushed the withdrawal:
