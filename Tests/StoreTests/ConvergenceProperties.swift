@@ -123,7 +123,8 @@ struct ConvergenceProperties {
     /// central lost with a restore (a redaction withdraws its text only where the central still holds it).
     static func checkConvergence(_ simulation: BureauSimulation) throws {
         let atCentral = try simulation.central.replica.reportDigests()
-        let keptOff = try keptOffTheNetwork(at: simulation.central)
+        let (raised, followUps) = try keptOffTheNetwork(at: simulation.central)
+        let keptOff = raised.union(followUps)
         let secretAnywhere = Set(try simulation.fields.flatMap { try $0.outbox().filter { $0.state == .heldSecret }.map(\.change.record) })
         for (f, field) in simulation.fields.enumerated() {
             let here = try field.replica.reportDigests()
@@ -139,15 +140,9 @@ struct ConvergenceProperties {
 
     /// The reports the central keeps off the network, which reach the unit's devices by bundle only (the
     /// feed converges none of them): those raised there whose raise is held on the device that locked
-    /// them by a step, or whose raise the central refused; and any follow-up of one.
-    static func keptOffTheNetwork(at central: CentralReplica) throws -> Set<String> {
-        let followUps = try followUpsKeptOffTheNetwork(at: central)
-        return followUps.firsts.union(followUps.followUps)
-    }
-
-    /// The reports the central keeps off the network themselves (`firsts`), and the follow-ups it keeps
-    /// off with them (`followUps`), which took no redaction: their voids, too, go by bundle only.
-    static func followUpsKeptOffTheNetwork(at central: CentralReplica) throws -> (firsts: Set<String>, followUps: Set<String>) {
+    /// them by a step, or whose raise the central refused (`raised`); and the follow-ups of those
+    /// (`followUps`), which took no redaction: their voids, too, go by bundle only.
+    static func keptOffTheNetwork(at central: CentralReplica) throws -> (raised: Set<String>, followUps: Set<String>) {
         let offNetwork = Secrecy.offNetwork(under: try central.replica.policy())
         let records = try central.replica.records()
         let raised = Set(records.filter { offNetwork.contains($0.networkClassification) }.map(\.id))
@@ -175,7 +170,7 @@ struct ConvergenceProperties {
     /// comes by bundle only (a raised report's own voids come by network, `MergeEffects.arrivesWithheld`).
     static func checkNothingSilentlySkipped(_ simulation: BureauSimulation) throws {
         let atCentral = Set(try simulation.central.replica.changes(limit: everything).map(\.change.dot))
-        let keptOff = try followUpsKeptOffTheNetwork(at: simulation.central).followUps
+        let keptOff = try keptOffTheNetwork(at: simulation.central).followUps
         let waitingAtCentral = try waitingDots(at: simulation.central)
         for (f, field) in simulation.fields.enumerated() {
             let refused = Set(try field.pushRejections().map(\.dot))

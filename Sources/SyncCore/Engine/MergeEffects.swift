@@ -58,7 +58,7 @@ public struct MergeEffects: Sendable {
     /// network: while the report is off the network, it goes by bundle only.
     public func arrivesWithheld(_ change: Change) -> Bool {
         if change.isRedaction { return true }
-        guard case .void(let marker) = change.payload, marker.reason == VoidMarker.reasonKeptOffTheNetwork else { return false }
+        guard case .void(let marker) = change.payload, marker.withholdsReason else { return false }
         return records.first { $0.id == change.record }?.redactions.isEmpty == false
     }
 

@@ -208,10 +208,13 @@ public final class MergeEngine {
         else {
             return nil
         }
-        // Kept off the network itself, or as a follow-up of a report that is (the feed judges it so too).
+        // Kept off the network itself, or as a follow-up of a report that is (the feed judges it so too);
+        // the first report is read only when needed (voids are rare, but this is the merge).
         let offNetwork = Secrecy.offNetwork(under: policy)
-        let first = try record.followUpOf.flatMap { try self.record($0) }
-        let keptOff = offNetwork.contains(record.networkClassification) || first.map { offNetwork.contains($0.networkClassification) } == true
+        var keptOff = offNetwork.contains(record.networkClassification)
+        if !keptOff, let first = try record.followUpOf.flatMap({ try self.record($0) }) {
+            keptOff = offNetwork.contains(first.networkClassification)
+        }
         let stamp = stamp()
         var void = Change(
             dot: stamp.dot, hlc: stamp.hlc, record: record.id, unit: record.unit, actor: actor, context: record.vv,

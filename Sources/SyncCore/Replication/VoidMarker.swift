@@ -18,6 +18,9 @@ public struct VoidMarker: Codable, Sendable, Equatable {
     public static let reasonKeptOffTheNetwork =
         "refused by the central office while the report is kept off the network; the reason comes with the central's next bundle to your unit (report-cli bundle import)"
 
+    /// Whether this void carries the stand-in reason (`reasonKeptOffTheNetwork`), not the central's own.
+    public var withholdsReason: Bool { reason == Self.reasonKeptOffTheNetwork }
+
     public init(dot: Dot, reason: String, signature: StepSignature? = nil) {
         self.dot = dot
         self.reason = reason
